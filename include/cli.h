@@ -1,0 +1,76 @@
+/*
+ * cli: the command line (CLI.md). Each command is a row of one table;
+ * cli_main parses the global options and runs one.
+ */
+#ifndef CRM_CLI_H
+#define CRM_CLI_H
+
+#include <stdio.h>
+
+#include "model.h"
+#include "store.h"
+#include "user.h"
+
+#define CLI_OK		0
+#define CLI_FAIL	1
+#define CLI_USAGE	2
+
+/* What every command gets: the global options and, once opened, the database. */
+struct cli {
+	const char	*dir;		/* -d, or the configured default */
+	const char	*login;		/* -u, $CRM_USER, or a local's own user */
+	const char	*password_file;	/* --password-file */
+	struct store	*st;
+	enum store_role	 role;
+	struct user	 user;		/* who acts, once logged in */
+	int		 logged_in;
+};
+
+struct cli_cmd {
+	const char	*name;
+	int		(*exec)(struct cli *, int argc, char **argv);
+	const char	*usage;
+	const char	*help;
+};
+
+int	 cli_main(int argc, char **argv);
+
+/*
+ * Open the database of cli->dir and log in as cli->login, asking for the
+ * password as CLI.md says. Prints nothing; -1 with the error set.
+ */
+int	 cli_open(struct cli *);
+void	 cli_close(struct cli *);
+/* The password: --password-file, $CRM_PASSWORD, or the terminal. */
+char	*cli_password(struct cli *, const char *prompt, int confirm);
+/* Ask on the terminal with echo off (twice if confirm); NULL if no terminal. */
+char	*cli_ask(const char *prompt, int confirm);
+/* The first line of a password file; NULL (error set) if unreadable. */
+char	*cli_read_password_file(const char *path);
+/* Split FIELD=VALUE arguments; -1 (error set) if one has no '='. */
+int	 cli_changes(int argc, char **argv, struct model_change **out);
+/* Write a value for list output: tab, newline, CR, backslash escaped. */
+void	 cli_put_escaped(FILE *, const char *);
+/* Print the error on stderr as "crm: ..." and return CLI_FAIL. */
+int	 cli_fail(void);
+/* Print "crm CMD: usage" on stderr and return CLI_USAGE. */
+int	 cli_usage(const struct cli_cmd *, const char *, ...)
+	    __attribute__((format(printf, 2, 3)));
+/* Standard --help handling: 1 if argv asks for help (and it was printed). */
+int	 cli_want_help(const struct cli_cmd *, int argc, char **argv);
+const struct cli_cmd *cli_find(const char *name);
+
+int	 cli_init(struct cli *, int, char **);
+int	 cli_user(struct cli *, int, char **);
+int	 cli_add(struct cli *, int, char **);
+int	 cli_set(struct cli *, int, char **);
+int	 cli_get(struct cli *, int, char **);
+int	 cli_list(struct cli *, int, char **);
+int	 cli_delete(struct cli *, int, char **);
+int	 cli_import(struct cli *, int, char **);
+int	 cli_export(struct cli *, int, char **);
+int	 cli_attach(struct cli *, int, char **);
+int	 cli_config(struct cli *, int, char **);
+int	 cli_demo(struct cli *, int, char **);
+
+#endif

@@ -1,0 +1,129 @@
+/*
+ * model: the CRM's record types, their fields, validation and the
+ * operations every face of crm uses (add, update, delete, look up).
+ *
+ * The screens and the command line both go through these functions, so a
+ * rule (a required field, a contact taking its company's account manager,
+ * a right) holds whichever face a person uses.
+ */
+#ifndef CRM_MODEL_H
+#define CRM_MODEL_H
+
+#include <stddef.h>
+
+#include "record.h"
+#include "store.h"
+
+struct user;
+
+/* Record types, in sync order: referenced files before their dependants. */
+enum model_type_id {
+	MODEL_USER,
+	MODEL_COMPANY,
+	MODEL_CONTACT,
+	MODEL_NOTE,
+	MODEL_EVENT,
+	MODEL_TASK,
+	MODEL_OPPORTUNITY,
+	MODEL_ISSUE,
+	MODEL_CAMPAIGN,
+	MODEL_TARGET,
+	MODEL_DOCUMENT,
+	MODEL_TEMPLATE,
+	MODEL_NTYPES
+};
+#define MODEL_ANY (-1)		/* a reference to a record of any type */
+
+enum model_kind {
+	MODEL_TEXT,		/* one line */
+	MODEL_LONGTEXT,		/* may hold newlines */
+	MODEL_DATE,		/* YYYY-MM-DD or YYYY-MM-DDTHH:MM */
+	MODEL_NUMBER,		/* decimal, e.g. 1250.50 */
+	MODEL_INTEGER,
+	MODEL_EMAIL,
+	MODEL_REF,		/* a record ID; see ref_type */
+	MODEL_USERID,		/* a 5-character user ID */
+	MODEL_CHOICE,		/* one of choices */
+	MODEL_BOOL		/* yes or no */
+};
+
+#define MODEL_REQUIRED	0x1
+#define MODEL_SECRET	0x2	/* never shown, listed or exported */
+#define MODEL_SYSTEM	0x4	/* set by crm, not by a person */
+
+struct model_field {
+	const char		*name;
+	const char		*label;		/* for screens and messages */
+	enum model_kind		 kind;
+	int			 flags;		/* MODEL_REQUIRED... */
+	int			 ref_type;	/* MODEL_REF: type or MODEL_ANY */
+	const char *const	*choices;	/* MODEL_CHOICE: NULL-terminated */
+	const char		*def;		/* value given when none is */
+};
+
+struct model_type {
+	const char		*name;		/* "company": CLI.md's type name */
+	const char		*label;		/* "Company" */
+	const char		*plural;	/* "companies" */
+	const struct model_field *fields;
+	size_t			 nfields;
+	const char		*columns;	/* default list columns */
+};
+
+/* The file descriptions handed to the store, indexed by type. */
+extern const struct store_schema model_schema[MODEL_NTYPES];
+
+/* The metadata every record shows (S4), before its own fields. */
+extern const char *const model_meta_fields[];
+
+const struct model_type	 *model_type(int type);
+/* A type by its CLI name ("company"); -1 (error set) if there is none. */
+int			  model_type_find(const char *name);
+const struct model_field *model_field_find(int type, const char *name);
+
+/* Open or create a database with the model's files. */
+struct store	*model_open(const char *dir, enum store_role, int flags,
+		    int wait_seconds);
+int		 model_create(const char *dir, enum store_role);
+
+/*
+ * The text of a field as a person reads it: metadata (id, created_at...)
+ * formatted, fields as stored. Returns a new string.
+ */
+char		*model_value(const struct record *, const char *name);
+int		 model_is_field(int type, const char *name);
+
+struct model_change {
+	const char	*name;
+	const char	*value;
+};
+
+/* Check a record's fields; -1 with a message naming the field if bad. */
+int		 model_validate(struct store_txn *, int type,
+		    const struct record *);
+/*
+ * Create a record from changes, as actor: metadata and stamps set,
+ * defaults filled, a contact's account manager taken from its company,
+ * validated, rights checked. *out gets the new ID.
+ */
+int		 model_add(struct store_txn *, const struct user *actor,
+		    int type, const struct model_change *, size_t n,
+		    struct record_id *out);
+/* Change fields of a record, as actor. */
+int		 model_update(struct store_txn *, const struct user *actor,
+		    int type, const struct record_id *,
+		    const struct model_change *, size_t n);
+/* Delete a record, leaving a tombstone (rights of RULES.md S12). */
+int		 model_delete(struct store_txn *, const struct user *actor,
+		    int type, const struct record_id *);
+/*
+ * Turn an ID argument (a full ID or a unique prefix) into an ID, with a
+ * message naming the type when it matches none or several records.
+ */
+int		 model_lookup(struct store_txn *, int type, const char *text,
+		    struct record_id *);
+/* Fetch a live record; a tombstone counts as not found (error set). */
+int		 model_get(struct store_txn *, int type,
+		    const struct record_id *, struct record **);
+
+#endif

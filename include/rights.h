@@ -1,0 +1,31 @@
+/*
+ * rights: the one place that says what a user may do.
+ *
+ * Every function returns 1 when the user may, and 0 when not, with the
+ * error set to a sentence a person can act on. The screens, the command
+ * line and sync all ask here.
+ */
+#ifndef CRM_RIGHTS_H
+#define CRM_RIGHTS_H
+
+#include "record.h"
+#include "store.h"
+
+struct user;
+
+/* May u work in a database of this role? (Restricted users: no master.) */
+int	rights_may_login(const struct user *, enum store_role);
+/* Users, database settings and other administration. */
+int	rights_may_administer(const struct user *);
+/*
+ * May u delete this record (RULES.md S12)? Administrators always; others:
+ * tasks, issues and events assigned to them; companies, contacts, notes and
+ * opportunities they created; campaigns and targets always.
+ */
+int	rights_may_delete(const struct user *, int type, const struct record *);
+/* May u set an account manager other than the one a record has? */
+int	rights_may_change_manager(const struct user *);
+/* May u assign a task, issue or event to uid (S15)? */
+int	rights_may_assign(const struct user *, const char *uid);
+
+#endif

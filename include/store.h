@@ -1,0 +1,185 @@
+/*
+ * store: records in Berkeley DB B-tree files, with their indexes.
+ *
+ * A database is a directory (DESIGN.md, "A database on disk"). Each record
+ * type has one file holding several B-trees: "records" (the primary, keyed
+ * by the 16-byte ID) and its secondary indexes, kept by Berkeley DB itself
+ * in the same transactions as the primary:
+ *
+ *   name    case-folded name, for ordered lists and prefix search
+ *   ref     every referenced record ID (company, contact, campaign, parent)
+ *   owner   every user ID in an owner field (account manager, assignee)
+ *   seq     on a master, the change sequence: "changed since N" is a range
+ *   outbox  on a local, the records changed since the last sync
+ *
+ * Tombstones stay in the primary, the seq index and the outbox, and are left
+ * out of name, ref and owner.
+ *
+ * A LOCAL opens a shared transactional environment (registration and
+ * recovery), which the screens and a sync on the same laptop share. A MASTER
+ * is attached: an exclusive fcntl lock on DIR/lock, a private environment
+ * with recovery, one unit of work, a checkpoint, close, unlock. Berkeley DB
+ * regions can never be shared across hosts, and this is how a master on NFS
+ * stays safe.
+ *
+ * The store knows nothing of companies: the model describes each file with
+ * a struct store_schema.
+ *
+ * Functions return 0 on success and -1 with the error set unless they say
+ * otherwise; STORE_NOTFOUND (1) means the thing looked for is not there.
+ */
+#ifndef CRM_STORE_H
+#define CRM_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "record.h"
+
+#define STORE_NOTFOUND	1
+#define STORE_AMBIGUOUS	2
+
+enum store_role {
+	STORE_LOCAL,
+	STORE_MASTER
+};
+
+/* One record type's file, as the model describes it. */
+struct store_schema {
+	const char	*file;			/* "companies.db" */
+	const char	*name_fields[3];	/* joined by spaces, folded */
+	const char	*ref_fields[5];		/* fields holding record IDs */
+	const char	*owner_fields[3];	/* fields holding user IDs */
+};
+
+enum store_index {
+	STORE_BY_ID,
+	STORE_BY_NAME,
+	STORE_BY_REF,
+	STORE_BY_OWNER,
+	STORE_BY_SEQ,
+	STORE_BY_OUTBOX
+};
+
+/* Flags for store_open. */
+#define STORE_BULK	0x1	/* no log records: a fresh database's bulk load */
+
+/* Flags for store_put. */
+#define STORE_PUT_SYNCED 0x1	/* a local write by sync: not for the outbox */
+#define STORE_PUT_KEEPSEQ 0x2	/* keep rec->seq: do not take a new one */
+
+struct store;
+struct store_txn;
+struct store_cursor;
+
+/*
+ * Create an empty database in dir (made 0700 if missing; it must not hold
+ * one already): every file of the schema, meta.db, conflicts.db,
+ * documents/ and templates/, all 0600/0700, meta "role" set.
+ */
+int		 store_create(const char *dir, enum store_role,
+		    const struct store_schema *, size_t nschema);
+/*
+ * Open a database. A master is attached: this waits up to wait_seconds for
+ * its lock, telling the user on stderr who holds it, then fails naming the
+ * holder. Returns NULL with the error set.
+ */
+struct store	*store_open(const char *dir, enum store_role,
+		    const struct store_schema *, size_t nschema,
+		    int flags, int wait_seconds);
+/*
+ * Close: if anything was written, checkpoint and remove the logs recovery
+ * no longer needs; a master is then unlocked. Returns -1 if the checkpoint
+ * failed (the data is still committed). st may be NULL.
+ */
+int		 store_close(struct store *);
+enum store_role	 store_role(const struct store *);
+const char	*store_dir(const struct store *);
+/* A path inside the database directory; free it. Cannot fail. */
+char		*store_path(const struct store *, const char *name);
+
+/* Transactions: every write happens inside one. */
+int		 store_begin(struct store *, struct store_txn **);
+int		 store_commit(struct store_txn *);
+void		 store_abort(struct store_txn *);
+
+/* A new HLC stamp for a change made in this transaction. Cannot fail. */
+uint64_t	 store_stamp(struct store_txn *);
+/* Observe a stamp from elsewhere (sync). Cannot fail. */
+void		 store_observe(struct store_txn *, uint64_t stamp);
+
+/*
+ * Fetch a record by ID, tombstones included. Returns 0 and *out (free it),
+ * STORE_NOTFOUND, or -1. A record that does not decode is an error naming
+ * the file: the database is damaged.
+ */
+int		 store_get(struct store_txn *, size_t file,
+		    const struct record_id *, struct record **out);
+/*
+ * Write a record. On a master it takes the next change sequence (unless
+ * STORE_PUT_KEEPSEQ); on a local it goes to the outbox (unless
+ * STORE_PUT_SYNCED). The indexes follow.
+ */
+int		 store_put(struct store_txn *, size_t file, struct record *,
+		    int flags);
+/* Remove a record and its index entries for good (no tombstone). */
+int		 store_remove(struct store_txn *, size_t file,
+		    const struct record_id *);
+/* Take a record out of the outbox after a sync. */
+int		 store_outbox_clear(struct store_txn *, size_t file,
+		    const struct record_id *);
+/*
+ * Find the one record whose ID starts with prefix (tombstones left out).
+ * Returns 0, STORE_NOTFOUND, STORE_AMBIGUOUS or -1.
+ */
+int		 store_find_prefix(struct store_txn *, size_t file,
+		    const char *prefix, struct record_id *);
+/* Number of live records in a file (a full count: for reports, not lists). */
+int		 store_count(struct store_txn *, size_t file, uint64_t *);
+
+/* Small named values in meta.db: sync state, schema version, clock. */
+int		 store_meta_get(struct store_txn *, const char *key,
+		    void *buf, size_t *len);
+int		 store_meta_put(struct store_txn *, const char *key,
+		    const void *buf, size_t len);
+
+/*
+ * Cursors walk one index in key order, returning records (tombstones are
+ * skipped except on STORE_BY_ID with STORE_CURSOR_DELETED, STORE_BY_SEQ
+ * and STORE_BY_OUTBOX). A cursor lives inside its transaction.
+ */
+#define STORE_CURSOR_DELETED	0x1	/* return tombstones too */
+int		 store_cursor_open(struct store_txn *, size_t file,
+		    enum store_index, int flags, struct store_cursor **);
+/*
+ * Position the cursor: the next call to store_cursor_next returns the
+ * first record whose key is >= key (or == key when exact is set, and then
+ * only records with that key). key NULL starts at the beginning.
+ */
+void		 store_cursor_seek(struct store_cursor *, const void *key,
+		    size_t len, int exact);
+/* The next record: 0 and *out (free it), STORE_NOTFOUND at the end, -1. */
+int		 store_cursor_next(struct store_cursor *, struct record **out);
+/* The previous record, for paging backwards. */
+int		 store_cursor_prev(struct store_cursor *, struct record **out);
+/* The index key of the record last returned. */
+void		 store_cursor_key(struct store_cursor *, const void **key,
+		    size_t *len);
+void		 store_cursor_close(struct store_cursor *);
+
+/* The name index key of a text: folded to lower case. Free it. */
+char		*store_name_key(const char *text);
+
+/*
+ * The attach lock of a master (src/store-attach.c). store_lock takes an
+ * exclusive fcntl lock on DIR/lock, waiting up to wait_seconds and telling
+ * the user on stderr who holds it; it then records this process (host,
+ * pid, user, time) in the file. Returns the descriptor, or -1 with the
+ * error naming the holder. store_unlock cannot fail.
+ */
+int		 store_lock(const char *dir, int wait_seconds);
+void		 store_unlock(int fd);
+/* Who holds DIR/lock, as one line, or NULL if nobody does. Free it. */
+char		*store_lock_holder(const char *dir);
+
+#endif

@@ -1,0 +1,59 @@
+/*
+ * user: the people who use a database, kept as records in users.db.
+ *
+ * Passwords are hashed with yescrypt through libcrypt; a hash never leaves
+ * this module except into its record.
+ */
+#ifndef CRM_USER_H
+#define CRM_USER_H
+
+#include "record.h"
+#include "store.h"
+
+enum user_type {
+	USER_ADMIN,
+	USER_USER,
+	USER_REMOTE
+};
+
+struct user {
+	struct record_id id;
+	char		*login;
+	char		 uid[RECORD_UID_SIZE + 1];
+	char		*name;
+	enum user_type	 type;
+	int		 restricted;
+	int		 may_change_manager;
+	char		*hash;
+};
+
+/* Fill u from a users.db record; -1 (error set) if it is not a valid user. */
+int		 user_from_record(const struct record *, struct user *);
+void		 user_clear(struct user *);
+
+/* Find a live user: 0, STORE_NOTFOUND or -1. */
+int		 user_find_login(struct store_txn *, const char *login,
+		    struct user *);
+int		 user_find_uid(struct store_txn *, const char *uid,
+		    struct user *);
+
+/* A yescrypt hash of password in a new string; NULL (error set) on failure. */
+char		*user_hash(const char *password);
+/* 1 if password matches the user's hash, 0 if not. */
+int		 user_verify(const struct user *, const char *password);
+
+/*
+ * Add a user as actor (NULL only when creating a database's first
+ * administrator). Checks the login and ID are well-formed and unused.
+ */
+int		 user_add(struct store_txn *, const struct user *actor,
+		    const struct user *u, const char *password,
+		    struct record_id *out);
+
+const char	*user_type_name(enum user_type);
+/* -1 (error set) for an unknown type name. */
+int		 user_type_parse(const char *);
+/* 1 if s is a well-formed 5-character user ID (letters and digits). */
+int		 user_uid_valid(const char *);
+
+#endif

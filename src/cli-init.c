@@ -1,0 +1,254 @@
+/* cli-init: create a master, or a local bound to a master. */
+#include "config.h"
+
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cfg.h"
+#include "cli.h"
+#include "clock.h"
+#include "error.h"
+#include "model.h"
+#include "store.h"
+#include "user.h"
+#include "xmalloc.h"
+
+static int
+cli_init_conf(const char *dir, const char *const *kv)
+{
+	for (; kv[0] != NULL; kv += 2) {
+		if (cfg_set(dir, kv[0], kv[1]) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+cli_init_master(struct cli *cli, const char *dir, const char *admin,
+    const char *uid, const char *name)
+{
+	struct store		*st;
+	struct store_txn	*t;
+	struct user		 u;
+	struct record_id	 mid;
+	char			*pw, idtext[RECORD_ID_TEXT + 1];
+	const char		*kv[7];
+
+	if (!user_uid_valid(uid)) {
+		error_set("\"%s\" is not a user ID: a user ID is exactly 5 "
+		    "letters or digits", uid);
+		return -1;
+	}
+	if ((pw = cli_password(cli, "Password for the administrator: ",
+	    1)) == NULL)
+		return -1;
+	if (model_create(dir, STORE_MASTER) != 0) {
+		free(pw);
+		return -1;
+	}
+	record_id_new(&mid, clock_now_ms());
+	record_id_format(&mid, idtext);
+	kv[0] = "db.role"; kv[1] = "master";
+	kv[2] = "db.name"; kv[3] = name != NULL ? name : dir;
+	kv[4] = "db.id"; kv[5] = idtext;
+	kv[6] = NULL;
+	if (cli_init_conf(dir, kv) != 0 ||
+	    (st = model_open(dir, STORE_MASTER, 0, 30)) == NULL) {
+		free(pw);
+		return -1;
+	}
+	memset(&u, 0, sizeof u);
+	u.login = (char *)admin;
+	snprintf(u.uid, sizeof u.uid, "%s", uid);
+	u.name = (char *)admin;
+	u.type = USER_ADMIN;
+	u.may_change_manager = 1;
+	if (store_begin(st, &t) != 0)
+		goto fail;
+	if (store_meta_put(t, "id", idtext, strlen(idtext)) != 0 ||
+	    user_add(t, NULL, &u, pw, NULL) != 0) {
+		store_abort(t);
+		goto fail;
+	}
+	if (store_commit(t) != 0)
+		goto fail;
+	explicit_bzero(pw, strlen(pw));
+	free(pw);
+	if (store_close(st) != 0)
+		return -1;
+	printf("created the master %s with administrator %s (%s)\n", dir,
+	    admin, uid);
+	return 0;
+
+fail:
+	explicit_bzero(pw, strlen(pw));
+	free(pw);
+	store_close(st);
+	error_prefix("%s was created but its administrator was not: remove "
+	    "it and run crm init again: ", dir);
+	return -1;
+}
+
+static int
+cli_init_local(struct cli *cli, const char *dir, const char *master)
+{
+	struct store		*st;
+	struct store_txn	*t;
+	struct user		 u;
+	struct record		*rec = NULL;
+	char			*pw, *abs, *mname, idtext[RECORD_ID_TEXT + 1];
+	size_t			 len;
+	int			 ret, ok;
+	const char		*kv[11];
+
+	if (cli->login == NULL) {
+		error_set("whose local is this? give -u LOGIN or set CRM_USER");
+		return -1;
+	}
+	if ((abs = realpath(master, NULL)) == NULL) {
+		error_set("cannot reach the master %s: check that it is "
+		    "mounted and the path is right", master);
+		return -1;
+	}
+	if (cfg_load(abs) != 0) {
+		free(abs);
+		return -1;
+	}
+	if (strcmp(cfg_string("db.role"), "master") != 0) {
+		error_set("%s is not a master database", abs);
+		free(abs);
+		return -1;
+	}
+	mname = xstrdup(cfg_string("db.name"));
+	if ((st = model_open(abs, STORE_MASTER, 0,
+	    (int)cfg_int("master.wait_seconds"))) == NULL)
+		goto fail;
+	if (store_begin(st, &t) != 0)
+		goto fail_master;
+	len = RECORD_ID_TEXT;
+	ret = store_meta_get(t, "id", idtext, &len);
+	if (ret == 0) {
+		idtext[len] = '\0';
+		ret = user_find_login(t, cli->login, &u);
+		if (ret == STORE_NOTFOUND)
+			error_set("login refused for %s: wrong login or "
+			    "password", cli->login);
+	} else if (ret == STORE_NOTFOUND)
+		error_set("%s is damaged: it has no master ID", abs);
+	if (ret == 0) {
+		ret = store_get(t, MODEL_USER, &u.id, &rec);
+		if (ret != 0)
+			user_clear(&u);
+	}
+	store_abort(t);
+	store_close(st);
+	if (ret != 0)
+		goto fail;
+	if ((pw = cli_password(cli, "Password: ", 0)) == NULL) {
+		user_clear(&u);
+		goto fail;
+	}
+	ok = user_verify(&u, pw);
+	explicit_bzero(pw, strlen(pw));
+	free(pw);
+	user_clear(&u);
+	if (!ok) {
+		error_set("login refused for %s: wrong login or password",
+		    cli->login);
+		goto fail;
+	}
+
+	if (model_create(dir, STORE_LOCAL) != 0)
+		goto fail;
+	kv[0] = "db.role"; kv[1] = "local";
+	kv[2] = "db.name"; kv[3] = mname;
+	kv[4] = "db.id"; kv[5] = idtext;
+	kv[6] = "db.master"; kv[7] = abs;
+	kv[8] = "db.user"; kv[9] = cli->login;
+	kv[10] = NULL;
+	if (cli_init_conf(dir, kv) != 0 ||
+	    (st = model_open(dir, STORE_LOCAL, 0, 0)) == NULL)
+		goto fail;
+	/* The local holds its own user's record, and no one else's hash. */
+	if (store_begin(st, &t) != 0)
+		goto fail_master;
+	store_observe(t, rec->modified);
+	if (store_meta_put(t, "master_id", idtext, strlen(idtext)) != 0 ||
+	    store_put(t, MODEL_USER, rec, STORE_PUT_SYNCED |
+	    STORE_PUT_KEEPSEQ) != 0) {
+		store_abort(t);
+		goto fail_master;
+	}
+	if (store_commit(t) != 0)
+		goto fail_master;
+	if (store_close(st) != 0)
+		goto fail;
+	printf("created the local %s for %s, bound to the master %s\n", dir,
+	    cli->login, abs);
+	record_free(rec);
+	free(mname);
+	free(abs);
+	return 0;
+
+fail_master:
+	store_close(st);
+fail:
+	record_free(rec);
+	free(mname);
+	free(abs);
+	return -1;
+}
+
+int
+cli_init(struct cli *cli, int argc, char **argv)
+{
+	static const struct option	 opts[] = {
+		{ "master", required_argument, NULL, 'm' },
+		{ "local", required_argument, NULL, 'l' },
+		{ "admin", required_argument, NULL, 'a' },
+		{ "admin-id", required_argument, NULL, 'i' },
+		{ "name", required_argument, NULL, 'n' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const struct cli_cmd		*cmd = cli_find("init");
+	const char			*master = NULL, *local = NULL;
+	const char			*admin = NULL, *uid = NULL, *name = NULL;
+	int				 ch, ret;
+
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'm': master = optarg; break;
+		case 'l': local = optarg; break;
+		case 'a': admin = optarg; break;
+		case 'i': uid = optarg; break;
+		case 'n': name = optarg; break;
+		default:
+			return cli_usage(cmd, "unknown option");
+		}
+	}
+	if (optind != argc)
+		return cli_usage(cmd, "unexpected argument \"%s\"",
+		    argv[optind]);
+	if (local != NULL) {
+		if (master == NULL)
+			return cli_usage(cmd, "--local needs --master "
+			    "MASTERDIR");
+		if (admin != NULL || uid != NULL)
+			return cli_usage(cmd, "--admin and --admin-id are for "
+			    "a master");
+		ret = cli_init_local(cli, local, master);
+	} else {
+		if (master == NULL)
+			return cli_usage(cmd, "give --master DIR or --local "
+			    "DIR");
+		if (admin == NULL || uid == NULL)
+			return cli_usage(cmd, "a master needs --admin LOGIN "
+			    "and --admin-id UID");
+		ret = cli_init_master(cli, master, admin, uid, name);
+	}
+	return ret == 0 ? CLI_OK : cli_fail();
+}

@@ -1,0 +1,402 @@
+/* cli-record: add, set, get, list and delete. */
+#include "config.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "error.h"
+#include "model.h"
+#include "store.h"
+#include "xmalloc.h"
+
+int
+cli_changes(int argc, char **argv, struct model_change **out)
+{
+	struct model_change	*ch;
+	char			*eq;
+	int			 i;
+
+	ch = xcalloc((size_t)argc + 1, sizeof *ch);
+	for (i = 0; i < argc; i++) {
+		if ((eq = strchr(argv[i], '=')) == NULL || eq == argv[i]) {
+			error_set("\"%s\" is not FIELD=VALUE", argv[i]);
+			free(ch);
+			return -1;
+		}
+		*eq = '\0';
+		ch[i].name = argv[i];
+		ch[i].value = eq + 1;
+	}
+	*out = ch;
+	return 0;
+}
+
+void
+cli_put_escaped(FILE *f, const char *s)
+{
+	for (; *s != '\0'; s++) {
+		switch (*s) {
+		case '\t':
+			fputs("\\t", f);
+			break;
+		case '\n':
+			fputs("\\n", f);
+			break;
+		case '\r':
+			fputs("\\r", f);
+			break;
+		case '\\':
+			fputs("\\\\", f);
+			break;
+		default:
+			fputc(*s, f);
+			break;
+		}
+	}
+}
+
+/* TYPE and, when asked, ID: the first arguments of most commands. */
+static int
+cli_type_arg(const struct cli_cmd *cmd, int argc, char **argv, int need_id,
+    int *type)
+{
+	if (argc < 2 + need_id) {
+		cli_usage(cmd, "missing %s", argc < 2 ? "TYPE" : "ID");
+		return -1;
+	}
+	if ((*type = model_type_find(argv[1])) == -1) {
+		cli_usage(cmd, "%s", error_get());
+		return -1;
+	}
+	return 0;
+}
+
+int
+cli_add(struct cli *cli, int argc, char **argv)
+{
+	const struct cli_cmd	*cmd = cli_find("add");
+	struct model_change	*ch;
+	struct store_txn	*t;
+	struct record_id	 id;
+	char			 buf[RECORD_ID_TEXT + 1];
+	int			 type;
+
+	if (cli_type_arg(cmd, argc, argv, 0, &type) != 0)
+		return CLI_USAGE;
+	if (cli_changes(argc - 2, argv + 2, &ch) != 0)
+		return cli_usage(cmd, "%s", error_get());
+	if (cli_open(cli) != 0 || store_begin(cli->st, &t) != 0) {
+		free(ch);
+		return cli_fail();
+	}
+	if (model_add(t, &cli->user, type, ch, (size_t)(argc - 2), &id) != 0) {
+		store_abort(t);
+		free(ch);
+		return cli_fail();
+	}
+	free(ch);
+	if (store_commit(t) != 0)
+		return cli_fail();
+	record_id_format(&id, buf);
+	printf("%s\n", buf);
+	return CLI_OK;
+}
+
+int
+cli_set(struct cli *cli, int argc, char **argv)
+{
+	const struct cli_cmd	*cmd = cli_find("set");
+	struct model_change	*ch;
+	struct store_txn	*t;
+	struct record_id	 id;
+	int			 type;
+
+	if (cli_type_arg(cmd, argc, argv, 1, &type) != 0)
+		return CLI_USAGE;
+	if (argc < 4)
+		return cli_usage(cmd, "nothing to change: give FIELD=VALUE");
+	if (cli_changes(argc - 3, argv + 3, &ch) != 0)
+		return cli_usage(cmd, "%s", error_get());
+	if (cli_open(cli) != 0 || store_begin(cli->st, &t) != 0) {
+		free(ch);
+		return cli_fail();
+	}
+	if (model_lookup(t, type, argv[2], &id) != 0 ||
+	    model_update(t, &cli->user, type, &id, ch,
+	    (size_t)(argc - 3)) != 0) {
+		store_abort(t);
+		free(ch);
+		return cli_fail();
+	}
+	free(ch);
+	if (store_commit(t) != 0)
+		return cli_fail();
+	return CLI_OK;
+}
+
+int
+cli_get(struct cli *cli, int argc, char **argv)
+{
+	const struct cli_cmd		*cmd = cli_find("get");
+	const struct model_type		*mt;
+	const struct model_field	*mf;
+	struct store_txn		*t;
+	struct record_id		 id;
+	struct record			*r;
+	char				*v;
+	size_t				 i;
+	int				 type;
+
+	if (cli_type_arg(cmd, argc, argv, 1, &type) != 0)
+		return CLI_USAGE;
+	if (argc > 3)
+		return cli_usage(cmd, "too many arguments");
+	if (cli_open(cli) != 0 || store_begin(cli->st, &t) != 0)
+		return cli_fail();
+	if (model_lookup(t, type, argv[2], &id) != 0 ||
+	    model_get(t, type, &id, &r) != 0) {
+		store_abort(t);
+		return cli_fail();
+	}
+	store_abort(t);
+	mt = model_type(type);
+	for (i = 0; model_meta_fields[i] != NULL; i++) {
+		v = model_value(r, model_meta_fields[i]);
+		printf("%s=%s\n", model_meta_fields[i], v);
+		free(v);
+	}
+	for (i = 0; i < mt->nfields; i++) {
+		if (mt->fields[i].flags & MODEL_SECRET)
+			continue;
+		printf("%s=", mt->fields[i].name);
+		cli_put_escaped(stdout, record_value(r, mt->fields[i].name));
+		putchar('\n');
+	}
+	/* Fields a newer crm wrote are kept and shown too. */
+	for (i = 0; i < r->nfields; i++) {
+		mf = model_field_find(type, r->fields[i].name);
+		if (mf != NULL)
+			continue;
+		printf("%s=", r->fields[i].name);
+		cli_put_escaped(stdout, r->fields[i].value);
+		putchar('\n');
+	}
+	record_free(r);
+	return CLI_OK;
+}
+
+struct cli_where {
+	char	*field;
+	char	*value;
+};
+
+/* Split "a,b,c" into checked field names. */
+static char **
+cli_fields(int type, const char *spec, size_t *n)
+{
+	char	**fields = NULL, *copy, *p, *tok;
+
+	*n = 0;
+	copy = xstrdup(spec);
+	for (p = copy; (tok = strsep(&p, ",")) != NULL;) {
+		if (*tok == '\0')
+			continue;
+		if (!model_is_field(type, tok)) {
+			error_set("%s has no field \"%s\"",
+			    model_type(type)->name, tok);
+			free(copy);
+			while (*n > 0)
+				free(fields[--*n]);
+			free(fields);
+			return NULL;
+		}
+		fields = xreallocarray(fields, *n + 1, sizeof *fields);
+		fields[(*n)++] = xstrdup(tok);
+	}
+	free(copy);
+	if (*n == 0) {
+		error_set("--fields names no field");
+		free(fields);
+		return NULL;
+	}
+	return fields;
+}
+
+static int
+cli_list_field_in(const char *const *list, int n, const char *name)
+{
+	int	i;
+
+	for (i = 0; i < n && list[i] != NULL; i++) {
+		if (strcmp(list[i], name) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+int
+cli_list(struct cli *cli, int argc, char **argv)
+{
+	static const struct option	 opts[] = {
+		{ "where", required_argument, NULL, 'w' },
+		{ "fields", required_argument, NULL, 'f' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const struct cli_cmd		*cmd = cli_find("list");
+	const struct store_schema	*sc;
+	struct cli_where		*where = NULL;
+	struct store_txn		*t = NULL;
+	struct store_cursor		*c = NULL;
+	struct record			*r;
+	struct record_id		 rid;
+	enum store_index		 idx = STORE_BY_ID;
+	const char			*fields_spec = NULL, *key = NULL;
+	char				**fields = NULL, *eq, *v;
+	size_t				 nwhere = 0, nfields = 0, i, keylen = 0;
+	int				 type, ch, ret = CLI_FAIL, ok, rv;
+
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'w':
+			if ((eq = strchr(optarg, '=')) == NULL) {
+				free(where);
+				return cli_usage(cmd, "--where wants FIELD=VALUE"
+				    ", not \"%s\"", optarg);
+			}
+			where = xreallocarray(where, nwhere + 1, sizeof *where);
+			*eq = '\0';
+			where[nwhere].field = optarg;
+			where[nwhere++].value = eq + 1;
+			break;
+		case 'f':
+			fields_spec = optarg;
+			break;
+		default:
+			free(where);
+			return cli_usage(cmd, "unknown option");
+		}
+	}
+	argc -= optind - 1;
+	argv += optind - 1;
+	if (cli_type_arg(cmd, argc, argv, 0, &type) != 0) {
+		free(where);
+		return CLI_USAGE;
+	}
+	if (argc > 2) {
+		free(where);
+		return cli_usage(cmd, "unexpected argument \"%s\"", argv[2]);
+	}
+	for (i = 0; i < nwhere; i++) {
+		if (!model_is_field(type, where[i].field)) {
+			free(where);
+			return cli_usage(cmd, "%s has no field \"%s\"",
+			    model_type(type)->name, where[i].field);
+		}
+	}
+	if (fields_spec == NULL)
+		fields_spec = model_type(type)->columns;
+	if ((fields = cli_fields(type, fields_spec, &nfields)) == NULL) {
+		free(where);
+		return cli_usage(cmd, "%s", error_get());
+	}
+
+	/* Use an index when a condition allows: cost follows the answer. */
+	sc = &model_schema[type];
+	if (sc->name_fields[0] != NULL)
+		idx = STORE_BY_NAME;
+	for (i = 0; i < nwhere; i++) {
+		if (cli_list_field_in(sc->ref_fields, 5, where[i].field) &&
+		    record_id_parse(where[i].value, &rid) == 0) {
+			idx = STORE_BY_REF;
+			break;
+		}
+		if (cli_list_field_in(sc->owner_fields, 3, where[i].field)) {
+			idx = STORE_BY_OWNER;
+			key = where[i].value;
+			keylen = strlen(key);
+			break;
+		}
+	}
+	if (cli_open(cli) != 0 || store_begin(cli->st, &t) != 0 ||
+	    store_cursor_open(t, (size_t)type, idx, 0, &c) != 0) {
+		ret = cli_fail();
+		goto out;
+	}
+	if (idx == STORE_BY_REF)
+		store_cursor_seek(c, rid.b, RECORD_ID_SIZE, 1);
+	else if (idx == STORE_BY_OWNER)
+		store_cursor_seek(c, key, keylen, 1);
+
+	for (i = 0; i < nfields; i++)
+		printf("%s%s", i ? "\t" : "", fields[i]);
+	putchar('\n');
+	while ((rv = store_cursor_next(c, &r)) == 0) {
+		ok = 1;
+		for (i = 0; ok && i < nwhere; i++) {
+			v = model_value(r, where[i].field);
+			if (strcmp(where[i].field, "id") == 0)
+				ok = record_id_has_prefix(&r->id,
+				    where[i].value);
+			else
+				ok = strcmp(v, where[i].value) == 0;
+			free(v);
+		}
+		if (ok) {
+			for (i = 0; i < nfields; i++) {
+				if (i)
+					putchar('\t');
+				v = model_value(r, fields[i]);
+				cli_put_escaped(stdout, v);
+				free(v);
+			}
+			putchar('\n');
+		}
+		record_free(r);
+	}
+	if (rv == -1) {
+		ret = cli_fail();
+		goto out;
+	}
+	if (fflush(stdout) != 0) {
+		error_set("cannot write the list: %s", "output error");
+		ret = cli_fail();
+		goto out;
+	}
+	ret = CLI_OK;
+out:
+	store_cursor_close(c);
+	store_abort(t);
+	for (i = 0; i < nfields; i++)
+		free(fields[i]);
+	free(fields);
+	free(where);
+	return ret;
+}
+
+int
+cli_delete(struct cli *cli, int argc, char **argv)
+{
+	const struct cli_cmd	*cmd = cli_find("delete");
+	struct store_txn	*t;
+	struct record_id	 id;
+	int			 type;
+
+	if (cli_type_arg(cmd, argc, argv, 1, &type) != 0)
+		return CLI_USAGE;
+	if (argc > 3)
+		return cli_usage(cmd, "too many arguments");
+	if (cli_open(cli) != 0 || store_begin(cli->st, &t) != 0)
+		return cli_fail();
+	if (model_lookup(t, type, argv[2], &id) != 0 ||
+	    model_delete(t, &cli->user, type, &id) != 0) {
+		store_abort(t);
+		return cli_fail();
+	}
+	if (store_commit(t) != 0)
+		return cli_fail();
+	return CLI_OK;
+}

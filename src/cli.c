@@ -1,0 +1,391 @@
+/* cli: the command line of CLI.md: global options, login, dispatch. */
+#include "config.h"
+
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "cfg.h"
+#include "cli.h"
+#include "error.h"
+#include "model.h"
+#include "rights.h"
+#include "store.h"
+#include "user.h"
+#include "xmalloc.h"
+
+static const struct cli_cmd cli_cmds[] = {
+	{ "init", cli_init,
+	  "init --master DIR --admin LOGIN --admin-id UID [--name NAME]\n"
+	  "       crm -u LOGIN init --local DIR --master MASTERDIR",
+	  "Create a master database with its first administrator, or an "
+	  "empty local\ndatabase for LOGIN bound to a master (LOGIN's password "
+	  "is checked there)." },
+	{ "user", cli_user,
+	  "user add LOGIN --id UID [--name NAME] [--type admin|user|remote]\n"
+	  "                [--restricted] [--may-change-manager] "
+	  "[--password-file FILE]\n"
+	  "       crm user list",
+	  "Add a user (administrators only) or list the users. The new "
+	  "user's password\ncomes from the --password-file given after "
+	  "\"add\", else $CRM_NEW_PASSWORD,\nelse a prompt on the terminal." },
+	{ "add", cli_add, "add TYPE FIELD=VALUE...",
+	  "Create a record and print its ID." },
+	{ "set", cli_set, "set TYPE ID FIELD=VALUE...",
+	  "Change fields of a record. ID may be any unique prefix." },
+	{ "get", cli_get, "get TYPE ID",
+	  "Print a record as FIELD=VALUE lines, metadata first." },
+	{ "list", cli_list,
+	  "list TYPE [--where FIELD=VALUE]... [--fields F,F...]",
+	  "Print records as tab-separated rows under a header line, in name "
+	  "order.\nTabs, newlines and backslashes in values are written \\t, "
+	  "\\n and \\\\." },
+	{ "delete", cli_delete, "delete TYPE ID",
+	  "Delete a record (a tombstone remains for sync). Non-administrators "
+	  "may delete\nonly what RULES S12 allows." },
+	{ "import", cli_import, "import TYPE FILE",
+	  "Create records from a CSV file (RFC 4180) whose header row names "
+	  "fields.\nAll rows or none: a bad row stops the import with its "
+	  "line and reason." },
+	{ "export", cli_export, "export TYPE [FILE]",
+	  "Write every record of TYPE as CSV, with a header row, to FILE or "
+	  "stdout." },
+	{ "attach", cli_attach, "attach TYPE ID FILE --description TEXT",
+	  "Copy FILE into the database's documents/ and attach it to a "
+	  "record;\nprints the document's ID." },
+	{ "config", cli_config, "config get KEY\n       crm config set KEY VALUE",
+	  "Read or change a database setting (see crm.conf(5))." },
+	{ "demo", cli_demo, "demo DIR [--records N]",
+	  "Create a master filled with N realistic sample records (login "
+	  "demo,\npassword demo)." },
+	{ NULL, NULL, NULL, NULL }
+};
+
+const struct cli_cmd *
+cli_find(const char *name)
+{
+	const struct cli_cmd	*c;
+
+	for (c = cli_cmds; c->name != NULL; c++) {
+		if (strcmp(c->name, name) == 0)
+			return c;
+	}
+	return NULL;
+}
+
+static void
+cli_usage_all(FILE *f)
+{
+	const struct cli_cmd	*c;
+
+	fprintf(f, "usage: crm [-d DIR] [-u LOGIN] [--password-file FILE] "
+	    "[COMMAND [ARGS...]]\n\ncommands:\n");
+	for (c = cli_cmds; c->name != NULL; c++)
+		fprintf(f, "  crm %s\n", c->usage);
+	fprintf(f, "\nRun \"crm COMMAND --help\" for one command; see crm(1).\n"
+	    "Without a command crm starts the full-screen application.\n");
+}
+
+int
+cli_fail(void)
+{
+	fprintf(stderr, "crm: %s\n", error_get());
+	return CLI_FAIL;
+}
+
+int
+cli_usage(const struct cli_cmd *cmd, const char *fmt, ...)
+{
+	va_list	ap;
+
+	fprintf(stderr, "crm %s: ", cmd->name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nusage: crm %s\n", cmd->usage);
+	return CLI_USAGE;
+}
+
+int
+cli_want_help(const struct cli_cmd *cmd, int argc, char **argv)
+{
+	int	i;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--help") == 0 ||
+		    strcmp(argv[i], "-h") == 0) {
+			printf("usage: crm %s\n\n%s\n", cmd->usage, cmd->help);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* Read a line from the terminal with echo off. */
+static char *
+cli_prompt(const char *prompt)
+{
+	struct termios	 old, quiet;
+	FILE		*tty;
+	char		*line = NULL;
+	size_t		 cap = 0;
+	ssize_t		 n;
+	int		 fd;
+
+	if ((tty = fopen("/dev/tty", "r+")) == NULL)
+		return NULL;
+	fd = fileno(tty);
+	fputs(prompt, tty);
+	fflush(tty);
+	if (tcgetattr(fd, &old) == 0) {
+		quiet = old;
+		quiet.c_lflag &= ~(tcflag_t)ECHO;
+		tcsetattr(fd, TCSAFLUSH, &quiet);
+	}
+	n = getline(&line, &cap, tty);
+	tcsetattr(fd, TCSAFLUSH, &old);
+	fputc('\n', tty);
+	fclose(tty);
+	if (n < 0) {
+		free(line);
+		return NULL;
+	}
+	line[strcspn(line, "\r\n")] = '\0';
+	return line;
+}
+
+/* The first line of a file, without its newline. */
+char *
+cli_read_password_file(const char *path)
+{
+	FILE	*f;
+	char	*line = NULL;
+	size_t	 cap = 0;
+
+	if ((f = fopen(path, "r")) == NULL) {
+		error_set("cannot read the password file %s: %s", path,
+		    strerror(errno));
+		return NULL;
+	}
+	if (getline(&line, &cap, f) < 0) {
+		fclose(f);
+		free(line);
+		error_set("the password file %s is empty: put the password "
+		    "on its first line", path);
+		return NULL;
+	}
+	fclose(f);
+	line[strcspn(line, "\r\n")] = '\0';
+	return line;
+}
+
+char *
+cli_password(struct cli *cli, const char *prompt, int confirm)
+{
+	const char	*env;
+	char		*pw;
+
+	if (cli->password_file != NULL)
+		return cli_read_password_file(cli->password_file);
+	if ((env = getenv("CRM_PASSWORD")) != NULL)
+		return xstrdup(env);
+	if ((pw = cli_ask(prompt, confirm)) == NULL)
+		error_prefix("no password: give --password-file FILE, set "
+		    "CRM_PASSWORD, or run crm on a terminal to be asked; ");
+	return pw;
+}
+
+char *
+cli_ask(const char *prompt, int confirm)
+{
+	char	*pw, *again;
+
+	if (!isatty(STDIN_FILENO) || (pw = cli_prompt(prompt)) == NULL) {
+		error_set("no terminal to ask on");
+		return NULL;
+	}
+	if (confirm) {
+		if ((again = cli_prompt("Again: ")) == NULL ||
+		    strcmp(again, pw) != 0) {
+			free(again);
+			free(pw);
+			error_set("the two passwords differ: nothing was "
+			    "changed");
+			return NULL;
+		}
+		free(again);
+	}
+	return pw;
+}
+
+/* The database crm uses when -d is not given. */
+static const char *
+cli_default_dir(void)
+{
+	static char	*dir;
+	const char	*v, *home;
+
+	if (dir != NULL)
+		return dir;
+	v = cfg_string("general.default_database");
+	if (*v != '\0')
+		dir = xstrdup(v);
+	else if ((v = getenv("XDG_DATA_HOME")) != NULL && *v != '\0')
+		xasprintf(&dir, "%s/crm/default", v);
+	else {
+		home = getenv("HOME");
+		xasprintf(&dir, "%s/.local/share/crm/default",
+		    home != NULL ? home : ".");
+	}
+	return dir;
+}
+
+/* Read DIR/crm.conf for the role of the database. */
+static int
+cli_role(struct cli *cli)
+{
+	const char	*role;
+	struct stat	 sb;
+
+	if (stat(cli->dir, &sb) != 0) {
+		error_set("there is no database at %s: create one with crm "
+		    "init or crm demo, or give another with -d DIR", cli->dir);
+		return -1;
+	}
+	if (cfg_load(cli->dir) != 0)
+		return -1;
+	role = cfg_string("db.role");
+	if (strcmp(role, "master") == 0)
+		cli->role = STORE_MASTER;
+	else if (strcmp(role, "local") == 0)
+		cli->role = STORE_LOCAL;
+	else {
+		error_set("%s is not a crm database: its crm.conf does not set "
+		    "db.role to master or local", cli->dir);
+		return -1;
+	}
+	return 0;
+}
+
+int
+cli_open(struct cli *cli)
+{
+	char	*pw;
+	int	 ret;
+	struct store_txn *t;
+
+	if (cli_role(cli) != 0)
+		return -1;
+	if (cli->login == NULL && cli->role == STORE_LOCAL &&
+	    *cfg_string("db.user") != '\0')
+		cli->login = cfg_string("db.user");
+	if (cli->login == NULL) {
+		error_set("who is working? give -u LOGIN or set CRM_USER");
+		return -1;
+	}
+	cli->st = model_open(cli->dir, cli->role, 0,
+	    (int)cfg_int("master.wait_seconds"));
+	if (cli->st == NULL)
+		return -1;
+	if (store_begin(cli->st, &t) != 0)
+		goto fail;
+	ret = user_find_login(t, cli->login, &cli->user);
+	store_abort(t);
+	if (ret != 0) {
+		if (ret == STORE_NOTFOUND)
+			error_set("login refused for %s: wrong login or "
+			    "password", cli->login);
+		goto fail;
+	}
+	if ((pw = cli_password(cli, "Password: ", 0)) == NULL)
+		goto fail;
+	ret = user_verify(&cli->user, pw);
+	explicit_bzero(pw, strlen(pw));
+	free(pw);
+	if (!ret) {
+		error_set("login refused for %s: wrong login or password",
+		    cli->login);
+		goto fail;
+	}
+	if (!rights_may_login(&cli->user, cli->role))
+		goto fail;
+	cli->logged_in = 1;
+	return 0;
+
+fail:
+	cli_close(cli);
+	return -1;
+}
+
+void
+cli_close(struct cli *cli)
+{
+	if (cli->st != NULL && store_close(cli->st) != 0)
+		fprintf(stderr, "crm: %s\n", error_get());
+	cli->st = NULL;
+	user_clear(&cli->user);
+	cli->logged_in = 0;
+}
+
+int
+cli_main(int argc, char **argv)
+{
+	struct cli		 cli;
+	const struct cli_cmd	*cmd;
+	int			 i, ret;
+
+	memset(&cli, 0, sizeof cli);
+	cli.login = getenv("CRM_USER");
+	if (cli.login != NULL && *cli.login == '\0')
+		cli.login = NULL;
+	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+		if (strcmp(argv[i], "--help") == 0 ||
+		    strcmp(argv[i], "-h") == 0) {
+			cli_usage_all(stdout);
+			return CLI_OK;
+		} else if (strcmp(argv[i], "--version") == 0) {
+			printf("crm %s\n", PACKAGE_VERSION);
+			return CLI_OK;
+		} else if (strcmp(argv[i], "-d") == 0 && i + 1 < argc)
+			cli.dir = argv[++i];
+		else if (strcmp(argv[i], "-u") == 0 && i + 1 < argc)
+			cli.login = argv[++i];
+		else if (strcmp(argv[i], "--password-file") == 0 &&
+		    i + 1 < argc)
+			cli.password_file = argv[++i];
+		else {
+			fprintf(stderr, "crm: unknown option %s, or it lacks "
+			    "its value\n", argv[i]);
+			cli_usage_all(stderr);
+			return CLI_USAGE;
+		}
+	}
+	if (cfg_load(NULL) != 0)
+		return cli_fail();
+	if (i == argc) {
+		fprintf(stderr, "crm: the full-screen application is not "
+		    "part of this build yet; give a command:\n");
+		cli_usage_all(stderr);
+		return CLI_USAGE;
+	}
+	if ((cmd = cli_find(argv[i])) == NULL) {
+		fprintf(stderr, "crm: unknown command \"%s\"\n", argv[i]);
+		cli_usage_all(stderr);
+		return CLI_USAGE;
+	}
+	if (cli_want_help(cmd, argc - i, argv + i))
+		return CLI_OK;
+	if (cli.dir == NULL)
+		cli.dir = cli_default_dir();
+	ret = cmd->exec(&cli, argc - i, argv + i);
+	cli_close(&cli);
+	cfg_free();
+	return ret;
+}

@@ -1,0 +1,376 @@
+/* csvio: reading CSV with libcsv, one row at a time, and writing it. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <csv.h>
+
+#include "csvio.h"
+#include "error.h"
+#include "utf8.h"
+#include "xmalloc.h"
+
+#define CSVIO_BLOCK	65536
+
+/*
+ * The file is fed to libcsv one physical line at a time (a piece of the
+ * block that ends just after a CR or LF, or at the end of the block). A
+ * line ends at most one row, so after each piece the reader knows which
+ * line it is on, where the row being parsed started, and whether a row is
+ * complete; it stops feeding as soon as one is, which keeps one row in
+ * memory however long the file.
+ */
+struct csvio_reader {
+	char			*path;
+	FILE			*f;
+	struct csv_parser	 parser;
+
+	char			*block;
+	size_t			 off;		/* next byte of block to feed */
+	size_t			 len;		/* bytes in block */
+	int			 started;	/* first block read (BOM checked) */
+	int			 done;		/* end of file, csv_fini called */
+	char			*error;		/* set once an error is met */
+
+	unsigned long		 line;		/* line of block[off] */
+	int			 cr;		/* last byte fed was a CR */
+	int			 in_row;	/* libcsv is inside a row */
+	unsigned long		 row_line;	/* where that row starts */
+	unsigned long		 last_line;	/* csvio_line() */
+	int			 ready;		/* a complete row is in buf */
+	int			 bad;		/* a field of the row is not text */
+
+	/* The row: fields packed one after another in buf, NUL-terminated. */
+	char			*buf;
+	size_t			 buflen;
+	size_t			 bufsize;
+	size_t			*offs;
+	size_t			 nfields;
+	size_t			 offsize;
+	char			**fields;
+	size_t			 fieldsize;
+};
+
+/* libcsv grows its field buffer with this, so it never sees NULL. */
+static void *
+csvio_realloc(void *p, size_t size)
+{
+	return xreallocarray(p, 1, size);
+}
+
+/* Field callback: check the text and append it to the row. */
+static void
+csvio_field(void *data, size_t len, void *arg)
+{
+	struct csvio_reader	*r = arg;
+	size_t			 need;
+
+	if (len > 0 && (memchr(data, '\0', len) != NULL ||
+	    !utf8_valid(data, len)))
+		r->bad = 1;
+
+	need = r->buflen + len + 1;
+	if (need > r->bufsize) {
+		while (r->bufsize < need)
+			r->bufsize = r->bufsize == 0 ? 256 : r->bufsize * 2;
+		r->buf = xreallocarray(r->buf, 1, r->bufsize);
+	}
+	if (len > 0)
+		memcpy(r->buf + r->buflen, data, len);
+	r->buf[r->buflen + len] = '\0';
+
+	if (r->nfields == r->offsize) {
+		r->offsize = r->offsize == 0 ? 16 : r->offsize * 2;
+		r->offs = xreallocarray(r->offs, r->offsize, sizeof *r->offs);
+	}
+	r->offs[r->nfields++] = r->buflen;
+	r->buflen += len + 1;
+}
+
+/* Row callback: the row is complete. */
+static void
+csvio_row(int c, void *arg)
+{
+	struct csvio_reader	*r = arg;
+
+	(void)c;
+	r->ready = 1;
+	r->in_row = 0;
+}
+
+/* Make an error final: set it, keep it for later calls. */
+static int
+csvio_fail(struct csvio_reader *r, unsigned long line, const char *reason)
+{
+	if (line != 0) {
+		r->last_line = line;
+		error_set("%s line %lu: %s", r->path, line, reason);
+	} else
+		error_set("%s: %s", r->path, reason);
+	free(r->error);
+	r->error = xstrdup(error_get());
+	return -1;
+}
+
+/* A parse error met at the given line: say which rule was broken. */
+static int
+csvio_parse_error(struct csvio_reader *r, unsigned long line)
+{
+	char	*reason;
+	int	 rc;
+
+	switch (csv_error(&r->parser)) {
+	case CSV_EPARSE:
+		if (!r->parser.quoted)
+			reason = xstrdup("a quote inside an unquoted field "
+			    "(quote the whole field and double the quote)");
+		else if (r->row_line != line)
+			xasprintf(&reason, "text after a closing quote (a "
+			    "quote inside a quoted field must be doubled; "
+			    "the row starts on line %lu)", r->row_line);
+		else
+			reason = xstrdup("text after a closing quote (a quote "
+			    "inside a quoted field must be doubled)");
+		break;
+	case CSV_ENOMEM:
+		reason = xstrdup("out of memory");
+		break;
+	case CSV_ETOOBIG:
+		reason = xstrdup("a field too big");
+		break;
+	default:
+		xasprintf(&reason, "cannot parse (%s)",
+		    csv_strerror(csv_error(&r->parser)));
+		break;
+	}
+	rc = csvio_fail(r, line, reason);
+	free(reason);
+	return rc;
+}
+
+/* Check the row just fed: its fields are text and it is not too long. */
+static int
+csvio_check(struct csvio_reader *r)
+{
+	char	*reason;
+	int	 rc;
+
+	if (r->bad)
+		return csvio_fail(r, r->row_line, "not UTF-8 text");
+	if (r->buflen + r->parser.entry_pos > CSVIO_ROW_MAX) {
+		xasprintf(&reason, "a row longer than %d bytes (is a closing "
+		    "quote missing?)", CSVIO_ROW_MAX);
+		rc = csvio_fail(r, r->row_line, reason);
+		free(reason);
+		return rc;
+	}
+	return 0;
+}
+
+/* Read the next block; at the end of the file, finish the last row. */
+static int
+csvio_fill(struct csvio_reader *r)
+{
+	size_t	n;
+
+	n = fread(r->block, 1, CSVIO_BLOCK, r->f);
+	if (n == 0) {
+		if (ferror(r->f)) {
+			error_set("cannot read %s: %s", r->path,
+			    strerror(errno));
+			free(r->error);
+			r->error = xstrdup(error_get());
+			return -1;
+		}
+		r->done = 1;
+		if (csv_fini(&r->parser, csvio_field, csvio_row, r) != 0)
+			return csvio_fail(r, r->row_line,
+			    "unterminated quoted field");
+		return csvio_check(r);
+	}
+	r->off = 0;
+	r->len = n;
+	if (!r->started) {
+		r->started = 1;
+		if (n >= 3 && memcmp(r->block, "\xef\xbb\xbf", 3) == 0)
+			r->off = 3;
+	}
+	return 0;
+}
+
+/* Feed the next line (or what of it is in the block) to libcsv. */
+static int
+csvio_feed(struct csvio_reader *r)
+{
+	const char	*s = r->block + r->off;
+	size_t		 len, i, n;
+	unsigned long	 line = r->line;
+	int		 blank = 1;
+
+	len = r->len - r->off;
+	for (i = 0; i < len; i++) {
+		if (s[i] == '\n' || s[i] == '\r') {
+			i++;
+			break;
+		}
+		if (s[i] != ' ' && s[i] != '\t')
+			blank = 0;
+	}
+	len = i;
+
+	/* Between rows libcsv skips blanks; anything else starts a row. */
+	if (!r->in_row && !blank) {
+		r->in_row = 1;
+		r->row_line = line;
+	}
+
+	n = csv_parse(&r->parser, s, len, csvio_field, csvio_row, r);
+	if (n != len || csv_error(&r->parser) != CSV_SUCCESS)
+		return csvio_parse_error(r, line);
+	r->off += len;
+
+	/* CR, LF and CRLF each end one line. */
+	if (s[len - 1] == '\n') {
+		if (!(len == 1 && r->cr))
+			r->line++;
+		r->cr = 0;
+	} else if (s[len - 1] == '\r') {
+		r->line++;
+		r->cr = 1;
+	} else
+		r->cr = 0;
+
+	return csvio_check(r);
+}
+
+struct csvio_reader *
+csvio_open(const char *path)
+{
+	struct csvio_reader	*r;
+	FILE			*f;
+
+	if ((f = fopen(path, "rb")) == NULL) {
+		error_set("cannot open %s: %s", path, strerror(errno));
+		return NULL;
+	}
+	r = xcalloc(1, sizeof *r);
+	r->path = xstrdup(path);
+	r->f = f;
+	r->block = xmalloc(CSVIO_BLOCK);
+	r->line = 1;
+	if (csv_init(&r->parser, CSV_STRICT | CSV_STRICT_FINI) != 0)
+		fatal("csv_init failed");
+	csv_set_realloc_func(&r->parser, csvio_realloc);
+	csv_set_blk_size(&r->parser, 4096);
+	return r;
+}
+
+int
+csvio_next(struct csvio_reader *r, char ***fields, size_t *n)
+{
+	size_t	i;
+
+	if (r->error != NULL) {
+		error_set("%s", r->error);
+		return -1;
+	}
+
+	r->ready = 0;
+	r->buflen = 0;
+	r->nfields = 0;
+	while (!r->ready) {
+		if (r->done)
+			return 1;
+		if (r->off == r->len) {
+			if (csvio_fill(r) != 0)
+				return -1;
+			continue;
+		}
+		if (csvio_feed(r) != 0)
+			return -1;
+	}
+
+	if (r->fieldsize < r->nfields + 1) {
+		r->fieldsize = r->nfields + 1;
+		r->fields = xreallocarray(r->fields, r->fieldsize,
+		    sizeof *r->fields);
+	}
+	for (i = 0; i < r->nfields; i++)
+		r->fields[i] = r->buf + r->offs[i];
+	r->fields[r->nfields] = NULL;
+	r->last_line = r->row_line;
+
+	*fields = r->fields;
+	*n = r->nfields;
+	return 0;
+}
+
+unsigned long
+csvio_line(const struct csvio_reader *r)
+{
+	return r->last_line;
+}
+
+void
+csvio_close(struct csvio_reader *r)
+{
+	if (r == NULL)
+		return;
+	fclose(r->f);
+	csv_free(&r->parser);
+	free(r->block);
+	free(r->buf);
+	free(r->offs);
+	free(r->fields);
+	free(r->error);
+	free(r->path);
+	free(r);
+}
+
+/* Does a field need quotes to read back as it is? */
+static int
+csvio_needs_quotes(const char *s, size_t len)
+{
+	if (len == 0)
+		return 0;
+	if (s[0] == ' ' || s[0] == '\t' ||
+	    s[len - 1] == ' ' || s[len - 1] == '\t')
+		return 1;
+	return strpbrk(s, ",\"\r\n") != NULL;
+}
+
+int
+csvio_write_row(FILE *f, const char *const *fields, size_t n)
+{
+	const char	*s;
+	size_t		 i, len;
+
+	for (i = 0; i < n; i++) {
+		s = fields[i] != NULL ? fields[i] : "";
+		len = strlen(s);
+		if (i > 0)
+			fputc(',', f);
+		if (csvio_needs_quotes(s, len)) {
+			fputc('"', f);
+			for (; *s != '\0'; s++) {
+				if (*s == '"')
+					fputc('"', f);
+				fputc(*s, f);
+			}
+			fputc('"', f);
+		} else if (len == 0 && n == 1) {
+			/* Alone, an empty field would be a blank line. */
+			fputs("\"\"", f);
+		} else
+			fwrite(s, 1, len, f);
+	}
+	fputs("\r\n", f);
+	if (ferror(f)) {
+		error_set("cannot write CSV: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,922 @@
+/* model: the CRM's record types, their fields, validation and operations. */
+#include "config.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clock.h"
+#include "error.h"
+#include "model.h"
+#include "rights.h"
+#include "store.h"
+#include "user.h"
+#include "utf8.h"
+#include "xmalloc.h"
+
+#define MODEL_TEXT_MAX		1000		/* bytes of a one-line field */
+#define MODEL_LONGTEXT_MAX	(1024 * 1024)	/* bytes of a long text */
+
+static const char *const task_status[] = {
+	"open", "in-progress", "waiting", "done", "cancelled", NULL
+};
+static const char *const issue_status[] = {
+	"open", "in-progress", "resolved", "closed", NULL
+};
+static const char *const campaign_status[] = {
+	"planned", "active", "completed", "cancelled", NULL
+};
+static const char *const priorities[] = {
+	"low", "normal", "high", "urgent", NULL
+};
+static const char *const stages[] = {
+	"prospect", "qualified", "proposal", "negotiation", "won", "lost", NULL
+};
+static const char *const user_types[] = {
+	"admin", "user", "remote", NULL
+};
+
+#define F(n, l, k)		{ n, l, k, 0, 0, NULL, NULL }
+#define FREQ(n, l, k)		{ n, l, k, MODEL_REQUIRED, 0, NULL, NULL }
+#define FREF(n, l, t)		{ n, l, MODEL_REF, 0, t, NULL, NULL }
+#define FREFREQ(n, l, t)	{ n, l, MODEL_REF, MODEL_REQUIRED, t, NULL, NULL }
+#define FCHOICE(n, l, c, d)	{ n, l, MODEL_CHOICE, 0, 0, c, d }
+#define FBOOL(n, l, d)		{ n, l, MODEL_BOOL, 0, 0, NULL, d }
+
+static const struct model_field company_fields[] = {
+	FREQ("name", "Name", MODEL_TEXT),
+	F("phone", "Phone", MODEL_TEXT),
+	F("email", "Email", MODEL_EMAIL),
+	F("website", "Website", MODEL_TEXT),
+	F("address", "Address", MODEL_TEXT),
+	F("postcode", "Postcode", MODEL_TEXT),
+	F("city", "City", MODEL_TEXT),
+	F("country", "Country", MODEL_TEXT),
+	F("industry", "Industry", MODEL_TEXT),
+	F("account_manager", "Account manager", MODEL_USERID),
+	F("description", "Description", MODEL_LONGTEXT),
+};
+
+static const struct model_field contact_fields[] = {
+	FREF("company", "Company", MODEL_COMPANY),
+	F("first_name", "First name", MODEL_TEXT),
+	F("last_name", "Last name", MODEL_TEXT),
+	F("job_title", "Job title", MODEL_TEXT),
+	F("phone", "Phone", MODEL_TEXT),
+	F("mobile", "Mobile", MODEL_TEXT),
+	F("email", "Email", MODEL_EMAIL),
+	F("address", "Address", MODEL_TEXT),
+	F("city", "City", MODEL_TEXT),
+	F("country", "Country", MODEL_TEXT),
+	F("account_manager", "Account manager", MODEL_USERID),
+	F("description", "Description", MODEL_LONGTEXT),
+};
+
+static const struct model_field note_fields[] = {
+	FREF("company", "Company", MODEL_COMPANY),
+	FREF("contact", "Contact", MODEL_CONTACT),
+	FREQ("subject", "Subject", MODEL_TEXT),
+	F("date", "Date", MODEL_DATE),
+	F("text", "Text", MODEL_LONGTEXT),
+};
+
+static const struct model_field event_fields[] = {
+	FREF("company", "Company", MODEL_COMPANY),
+	FREF("contact", "Contact", MODEL_CONTACT),
+	FREQ("subject", "Subject", MODEL_TEXT),
+	FREQ("start", "Start", MODEL_DATE),
+	F("end", "End", MODEL_DATE),
+	F("location", "Location", MODEL_TEXT),
+	F("assigned_to", "Assigned to", MODEL_USERID),
+	F("description", "Description", MODEL_LONGTEXT),
+};
+
+static const struct model_field task_fields[] = {
+	FREF("company", "Company", MODEL_COMPANY),
+	FREF("contact", "Contact", MODEL_CONTACT),
+	FREQ("subject", "Subject", MODEL_TEXT),
+	F("due", "Due", MODEL_DATE),
+	FCHOICE("status", "Status", task_status, "open"),
+	FCHOICE("priority", "Priority", priorities, "normal"),
+	F("assigned_to", "Assigned to", MODEL_USERID),
+	F("description", "Description", MODEL_LONGTEXT),
+};
+
+static const struct model_field opportunity_fields[] = {
+	FREF("company", "Company", MODEL_COMPANY),
+	FREF("contact", "Contact", MODEL_CONTACT),
+	FREQ("name", "Name", MODEL_TEXT),
+	F("amount", "Amount", MODEL_NUMBER),
+	FCHOICE("stage", "Stage", stages, "prospect"),
+	F("probability", "Probability (%)", MODEL_INTEGER),
+	F("close_date", "Expected close", MODEL_DATE),
+	F("account_manager", "Account manager", MODEL_USERID),
+	F("description", "Description", MODEL_LONGTEXT),
+};
+
+static const struct model_field issue_fields[] = {
+	FREF("company", "Company", MODEL_COMPANY),
+	FREF("contact", "Contact", MODEL_CONTACT),
+	FREQ("subject", "Subject", MODEL_TEXT),
+	FCHOICE("status", "Status", issue_status, "open"),
+	FCHOICE("priority", "Priority", priorities, "normal"),
+	F("assigned_to", "Assigned to", MODEL_USERID),
+	F("description", "Description", MODEL_LONGTEXT),
+};
+
+static const struct model_field campaign_fields[] = {
+	FREQ("name", "Name", MODEL_TEXT),
+	F("start", "Start", MODEL_DATE),
+	F("end", "End", MODEL_DATE),
+	FCHOICE("status", "Status", campaign_status, "planned"),
+	F("description", "Description", MODEL_LONGTEXT),
+};
+
+static const struct model_field target_fields[] = {
+	FREFREQ("campaign", "Campaign", MODEL_CAMPAIGN),
+	FREF("company", "Company", MODEL_COMPANY),
+	FREF("contact", "Contact", MODEL_CONTACT),
+	F("account_manager", "Account manager", MODEL_USERID),
+	FBOOL("responded", "Responded", "no"),
+	F("response_date", "Response date", MODEL_DATE),
+	F("notes", "Notes", MODEL_LONGTEXT),
+};
+
+static const struct model_field document_fields[] = {
+	FREFREQ("parent", "Attached to", MODEL_ANY),
+	F("description", "Description", MODEL_TEXT),
+	FREQ("filename", "File name", MODEL_TEXT),
+	F("size", "Size", MODEL_INTEGER),
+	F("hash", "SHA-256", MODEL_TEXT),
+	F("mime", "Type", MODEL_TEXT),
+};
+
+static const struct model_field template_fields[] = {
+	FREQ("name", "Name", MODEL_TEXT),
+	F("description", "Description", MODEL_TEXT),
+	F("filename", "File name", MODEL_TEXT),
+};
+
+static const struct model_field user_fields[] = {
+	FREQ("login", "Login", MODEL_TEXT),
+	FREQ("uid", "User ID", MODEL_TEXT),
+	F("name", "Full name", MODEL_TEXT),
+	FCHOICE("type", "Type", user_types, "user"),
+	FBOOL("restricted", "Restricted", "no"),
+	FBOOL("may_change_manager", "May change account manager", "no"),
+	{ "password_hash", "Password hash", MODEL_TEXT,
+	    MODEL_SECRET | MODEL_SYSTEM, 0, NULL, NULL },
+};
+
+#define T(n, l, p, f, c) { n, l, p, f, sizeof f / sizeof f[0], c }
+static const struct model_type model_types[MODEL_NTYPES] = {
+	T("user", "User", "users", user_fields,
+	    "id,login,uid,name,type,restricted,may_change_manager"),
+	T("company", "Company", "companies", company_fields,
+	    "id,name,phone,email,city,country,account_manager"),
+	T("contact", "Contact", "contacts", contact_fields,
+	    "id,company,first_name,last_name,phone,email,account_manager"),
+	T("note", "Note", "notes", note_fields,
+	    "id,company,contact,date,subject"),
+	T("event", "Event", "events", event_fields,
+	    "id,company,contact,start,end,subject,assigned_to"),
+	T("task", "Task", "tasks", task_fields,
+	    "id,company,contact,due,status,priority,subject,assigned_to"),
+	T("opportunity", "Opportunity", "opportunities", opportunity_fields,
+	    "id,company,contact,name,amount,stage,account_manager"),
+	T("issue", "Issue", "issues", issue_fields,
+	    "id,company,contact,status,priority,subject,assigned_to"),
+	T("campaign", "Campaign", "campaigns", campaign_fields,
+	    "id,name,start,end,status"),
+	T("target", "Target", "targets", target_fields,
+	    "id,campaign,company,contact,account_manager,responded"),
+	T("document", "Document", "documents", document_fields,
+	    "id,parent,filename,size,description"),
+	T("template", "Template", "templates", template_fields,
+	    "id,name,filename,description"),
+};
+
+const struct store_schema model_schema[MODEL_NTYPES] = {
+	{ "users.db", { "login" }, { NULL }, { "uid" } },
+	{ "companies.db", { "name" }, { NULL }, { "account_manager" } },
+	{ "contacts.db", { "last_name", "first_name" }, { "company" },
+	    { "account_manager" } },
+	{ "notes.db", { "subject" }, { "company", "contact" }, { NULL } },
+	{ "events.db", { "start", "subject" }, { "company", "contact" },
+	    { "assigned_to" } },
+	{ "tasks.db", { "due", "subject" }, { "company", "contact" },
+	    { "assigned_to" } },
+	{ "opportunities.db", { "name" }, { "company", "contact" },
+	    { "account_manager" } },
+	{ "issues.db", { "subject" }, { "company", "contact" },
+	    { "assigned_to" } },
+	{ "campaigns.db", { "name" }, { NULL }, { NULL } },
+	{ "targets.db", { NULL }, { "campaign", "company", "contact" },
+	    { "account_manager" } },
+	{ "documents.db", { "filename" }, { "parent" }, { NULL } },
+	{ "templates.db", { "name" }, { NULL }, { NULL } },
+};
+
+const char *const model_meta_fields[] = {
+	"id", "created_at", "created_by", "modified_at", "modified_by", NULL
+};
+
+const struct model_type *
+model_type(int type)
+{
+	if (type < 0 || type >= MODEL_NTYPES)
+		fatal("model: no type %d", type);
+	return &model_types[type];
+}
+
+int
+model_type_find(const char *name)
+{
+	int	i;
+
+	for (i = 0; i < MODEL_NTYPES; i++) {
+		if (strcmp(model_types[i].name, name) == 0)
+			return i;
+	}
+	error_set("\"%s\" is not a record type: the types are company, "
+	    "contact, note, event, task, opportunity, campaign, target, issue, "
+	    "document, template and user", name);
+	return -1;
+}
+
+const struct model_field *
+model_field_find(int type, const char *name)
+{
+	const struct model_type	*mt = model_type(type);
+	size_t			 i;
+
+	for (i = 0; i < mt->nfields; i++) {
+		if (strcmp(mt->fields[i].name, name) == 0)
+			return &mt->fields[i];
+	}
+	return NULL;
+}
+
+static int
+model_is_meta(const char *name)
+{
+	int	i;
+
+	for (i = 0; model_meta_fields[i] != NULL; i++) {
+		if (strcmp(model_meta_fields[i], name) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+int
+model_is_field(int type, const char *name)
+{
+	const struct model_field	*mf;
+
+	if (model_is_meta(name))
+		return 1;
+	mf = model_field_find(type, name);
+	return mf != NULL && (mf->flags & MODEL_SECRET) == 0;
+}
+
+struct store *
+model_open(const char *dir, enum store_role role, int flags, int wait)
+{
+	return store_open(dir, role, model_schema, MODEL_NTYPES, flags, wait);
+}
+
+int
+model_create(const char *dir, enum store_role role)
+{
+	return store_create(dir, role, model_schema, MODEL_NTYPES);
+}
+
+char *
+model_value(const struct record *r, const char *name)
+{
+	char	buf[64];
+
+	if (strcmp(name, "id") == 0) {
+		record_id_format(&r->id, buf);
+		return xstrdup(buf);
+	}
+	if (strcmp(name, "created_at") == 0) {
+		clock_format(r->created, buf, sizeof buf);
+		return xstrdup(buf);
+	}
+	if (strcmp(name, "modified_at") == 0) {
+		clock_format(r->modified, buf, sizeof buf);
+		return xstrdup(buf);
+	}
+	if (strcmp(name, "created_by") == 0)
+		return xstrdup(r->created_by);
+	if (strcmp(name, "modified_by") == 0)
+		return xstrdup(r->modified_by);
+	return xstrdup(record_value(r, name));
+}
+
+static int
+model_leap(int y)
+{
+	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+/* YYYY-MM-DD or YYYY-MM-DDTHH:MM, a real day and time. */
+static int
+model_date_valid(const char *s)
+{
+	static const int	mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30,
+				    31, 30, 31 };
+	int			y, m, d, hh, mm, i, len;
+
+	len = (int)strlen(s);
+	if (len != 10 && len != 16)
+		return 0;
+	for (i = 0; i < len; i++) {
+		if (i == 4 || i == 7) {
+			if (s[i] != '-')
+				return 0;
+		} else if (i == 10) {
+			if (s[i] != 'T')
+				return 0;
+		} else if (i == 13) {
+			if (s[i] != ':')
+				return 0;
+		} else if (!isdigit((unsigned char)s[i]))
+			return 0;
+	}
+	y = atoi(s);
+	m = atoi(s + 5);
+	d = atoi(s + 8);
+	if (y < 1900 || m < 1 || m > 12 || d < 1)
+		return 0;
+	if (d > mdays[m - 1] + (m == 2 && model_leap(y)))
+		return 0;
+	if (len == 16) {
+		hh = atoi(s + 11);
+		mm = atoi(s + 14);
+		if (hh > 23 || mm > 59)
+			return 0;
+	}
+	return 1;
+}
+
+static int
+model_number_valid(const char *s, int integer)
+{
+	int	digits = 0;
+
+	if (*s == '-' && !integer)
+		s++;
+	while (isdigit((unsigned char)*s)) {
+		s++;
+		digits++;
+	}
+	if (digits == 0 || digits > 15)
+		return 0;
+	if (*s == '.' && !integer) {
+		s++;
+		digits = 0;
+		while (isdigit((unsigned char)*s)) {
+			s++;
+			digits++;
+		}
+		if (digits == 0 || digits > 6)
+			return 0;
+	}
+	return *s == '\0';
+}
+
+static int
+model_email_valid(const char *s)
+{
+	const char	*at;
+
+	if (strpbrk(s, " \t\r\n,;<>") != NULL)
+		return 0;
+	if ((at = strchr(s, '@')) == NULL || at == s || strchr(at + 1, '@'))
+		return 0;
+	return strchr(at + 1, '.') != NULL && at[strlen(at) - 1] != '.';
+}
+
+/* The canonical spelling of a yes/no value, or NULL. */
+static const char *
+model_bool_canon(const char *s)
+{
+	if (strcasecmp(s, "yes") == 0 || strcasecmp(s, "true") == 0 ||
+	    strcmp(s, "1") == 0 || strcasecmp(s, "y") == 0)
+		return "yes";
+	if (strcasecmp(s, "no") == 0 || strcasecmp(s, "false") == 0 ||
+	    strcmp(s, "0") == 0 || strcasecmp(s, "n") == 0 || *s == '\0')
+		return "no";
+	return NULL;
+}
+
+/* Does a live record of this type (any type for MODEL_ANY) have this ID? */
+static int
+model_ref_exists(struct store_txn *t, int type, const struct record_id *id,
+    int *found_type)
+{
+	struct record	*r;
+	int		 i, ret;
+
+	for (i = 0; i < MODEL_NTYPES; i++) {
+		if (type != MODEL_ANY && i != type)
+			continue;
+		ret = store_get(t, (size_t)i, id, &r);
+		if (ret == -1)
+			return -1;
+		if (ret == 0) {
+			ret = (r->flags & RECORD_DELETED) == 0;
+			record_free(r);
+			if (ret) {
+				if (found_type != NULL)
+					*found_type = i;
+				return 1;
+			}
+		}
+	}
+	return 0;
+}
+
+static int
+model_field_check(struct store_txn *t, int type,
+    const struct model_field *mf, const char *v)
+{
+	const char		*tn = model_type(type)->name;
+	struct record_id	 id;
+	struct user		 u;
+	size_t			 len, i;
+	int			 ret;
+
+	len = strlen(v);
+	if (!utf8_valid(v, len)) {
+		error_set("%s %s: the value is not UTF-8 text", tn, mf->name);
+		return -1;
+	}
+	if (*v == '\0') {
+		if (mf->flags & MODEL_REQUIRED) {
+			error_set("%s %s is required: give %s=VALUE", tn,
+			    mf->name, mf->name);
+			return -1;
+		}
+		return 0;
+	}
+	if (mf->kind != MODEL_LONGTEXT && (strchr(v, '\n') != NULL ||
+	    strchr(v, '\r') != NULL)) {
+		error_set("%s %s holds one line: remove the line break", tn,
+		    mf->name);
+		return -1;
+	}
+	if (len > (mf->kind == MODEL_LONGTEXT ? MODEL_LONGTEXT_MAX :
+	    MODEL_TEXT_MAX)) {
+		error_set("%s %s is too long (%zu bytes; at most %d)", tn,
+		    mf->name, len, mf->kind == MODEL_LONGTEXT ?
+		    MODEL_LONGTEXT_MAX : MODEL_TEXT_MAX);
+		return -1;
+	}
+	switch (mf->kind) {
+	case MODEL_TEXT:
+	case MODEL_LONGTEXT:
+		break;
+	case MODEL_DATE:
+		if (!model_date_valid(v)) {
+			error_set("%s %s \"%s\" is not a date: write YYYY-MM-DD "
+			    "or YYYY-MM-DDTHH:MM", tn, mf->name, v);
+			return -1;
+		}
+		break;
+	case MODEL_NUMBER:
+	case MODEL_INTEGER:
+		if (!model_number_valid(v, mf->kind == MODEL_INTEGER)) {
+			error_set("%s %s \"%s\" is not %s", tn, mf->name, v,
+			    mf->kind == MODEL_INTEGER ? "a whole number" :
+			    "a number (like 1250 or 1250.50)");
+			return -1;
+		}
+		break;
+	case MODEL_EMAIL:
+		if (!model_email_valid(v)) {
+			error_set("%s %s \"%s\" is not an email address", tn,
+			    mf->name, v);
+			return -1;
+		}
+		break;
+	case MODEL_REF:
+		if (record_id_parse(v, &id) != 0) {
+			error_set("%s %s \"%s\" is not a record ID", tn,
+			    mf->name, v);
+			return -1;
+		}
+		if ((ret = model_ref_exists(t, mf->ref_type, &id, NULL)) == -1)
+			return -1;
+		if (ret == 0) {
+			error_set("%s %s %s: no such %s", tn, mf->name, v,
+			    mf->ref_type == MODEL_ANY ? "record" :
+			    model_type(mf->ref_type)->name);
+			return -1;
+		}
+		break;
+	case MODEL_USERID:
+		if ((ret = user_find_uid(t, v, &u)) == -1)
+			return -1;
+		if (ret != 0) {
+			error_set("%s %s \"%s\": no user has that ID (see crm "
+			    "user list)", tn, mf->name, v);
+			return -1;
+		}
+		user_clear(&u);
+		break;
+	case MODEL_CHOICE:
+		for (i = 0; mf->choices[i] != NULL; i++) {
+			if (strcmp(mf->choices[i], v) == 0)
+				break;
+		}
+		if (mf->choices[i] == NULL) {
+			char	*all = xstrdup(""), *tmp;
+
+			for (i = 0; mf->choices[i] != NULL; i++) {
+				xasprintf(&tmp, "%s%s%s", all, i ? ", " : "",
+				    mf->choices[i]);
+				free(all);
+				all = tmp;
+			}
+			error_set("%s %s \"%s\" is not one of: %s", tn,
+			    mf->name, v, all);
+			free(all);
+			return -1;
+		}
+		break;
+	case MODEL_BOOL:
+		if (strcmp(v, "yes") != 0 && strcmp(v, "no") != 0) {
+			error_set("%s %s \"%s\": write yes or no", tn,
+			    mf->name, v);
+			return -1;
+		}
+		break;
+	}
+	return 0;
+}
+
+int
+model_validate(struct store_txn *t, int type, const struct record *r)
+{
+	const struct model_type	*mt = model_type(type);
+	size_t			 i;
+	const char		*a, *b;
+
+	for (i = 0; i < mt->nfields; i++) {
+		if (model_field_check(t, type, &mt->fields[i],
+		    record_value(r, mt->fields[i].name)) != 0)
+			return -1;
+	}
+	switch (type) {
+	case MODEL_CONTACT:
+		if (*record_value(r, "first_name") == '\0' &&
+		    *record_value(r, "last_name") == '\0') {
+			error_set("a contact needs a name: give first_name= or "
+			    "last_name=");
+			return -1;
+		}
+		break;
+	case MODEL_EVENT:
+	case MODEL_CAMPAIGN:
+		a = record_value(r, "start");
+		b = record_value(r, "end");
+		if (*a != '\0' && *b != '\0' && strcmp(b, a) < 0) {
+			error_set("%s end %s is before its start %s",
+			    mt->name, b, a);
+			return -1;
+		}
+		break;
+	case MODEL_TARGET:
+		if (*record_value(r, "company") == '\0' &&
+		    *record_value(r, "contact") == '\0') {
+			error_set("a target is a company or a contact: give "
+			    "company= or contact=");
+			return -1;
+		}
+		break;
+	case MODEL_OPPORTUNITY:
+		a = record_value(r, "probability");
+		if (*a != '\0' && atoi(a) > 100) {
+			error_set("opportunity probability %s is more than 100",
+			    a);
+			return -1;
+		}
+		break;
+	}
+	return 0;
+}
+
+/* The account manager of a referenced record, or "" (a new string). */
+static char *
+model_ref_manager(struct store_txn *t, int type, const char *ref)
+{
+	struct record_id	 id;
+	struct record		*r;
+	char			*m;
+
+	if (*ref == '\0' || record_id_parse(ref, &id) != 0)
+		return xstrdup("");
+	if (store_get(t, (size_t)type, &id, &r) != 0)
+		return xstrdup("");
+	m = xstrdup(record_value(r, "account_manager"));
+	record_free(r);
+	return m;
+}
+
+/* Apply changes, checking names and normalising values. */
+static int
+model_apply(int type, struct record *r, const struct model_change *ch,
+    size_t n, uint64_t stamp)
+{
+	const struct model_field	*mf;
+	const char			*v;
+	size_t				 i;
+
+	for (i = 0; i < n; i++) {
+		if (model_is_meta(ch[i].name)) {
+			error_set("%s is set by crm and cannot be changed",
+			    ch[i].name);
+			return -1;
+		}
+		mf = model_field_find(type, ch[i].name);
+		if (mf == NULL || (mf->flags & MODEL_SYSTEM)) {
+			error_set("%s has no field \"%s\": its fields are %s",
+			    model_type(type)->name, ch[i].name,
+			    model_type(type)->columns + 3);
+			return -1;
+		}
+		v = ch[i].value;
+		if (mf->kind == MODEL_BOOL && model_bool_canon(v) != NULL)
+			v = model_bool_canon(v);
+		if (mf->kind == MODEL_REF && *v != '\0') {
+			char		lower[RECORD_ID_TEXT + 1];
+			struct record_id id;
+
+			/* IDs are stored in their one canonical spelling. */
+			if (record_id_parse(v, &id) == 0) {
+				record_id_format(&id, lower);
+				record_set(r, ch[i].name, lower, stamp);
+				continue;
+			}
+		}
+		record_set(r, ch[i].name, v, stamp);
+	}
+	return 0;
+}
+
+static int
+model_has_owner(int type)
+{
+	return type == MODEL_COMPANY || type == MODEL_CONTACT ||
+	    type == MODEL_OPPORTUNITY || type == MODEL_TARGET;
+}
+
+static int
+model_has_assignee(int type)
+{
+	return type == MODEL_TASK || type == MODEL_ISSUE || type == MODEL_EVENT;
+}
+
+int
+model_add(struct store_txn *t, const struct user *actor, int type,
+    const struct model_change *ch, size_t n, struct record_id *out)
+{
+	const struct model_type	*mt = model_type(type);
+	struct record		*r;
+	uint64_t		 stamp;
+	size_t			 i;
+	char			*m;
+	const char		*given;
+	int			 ret = -1;
+
+	if (type == MODEL_USER) {
+		error_set("users are added with crm user add");
+		return -1;
+	}
+	r = record_new();
+	record_id_new(&r->id, clock_now_ms());
+	stamp = store_stamp(t);
+	r->created = r->modified = stamp;
+	snprintf(r->created_by, sizeof r->created_by, "%s", actor->uid);
+	snprintf(r->modified_by, sizeof r->modified_by, "%s", actor->uid);
+	for (i = 0; i < mt->nfields; i++) {
+		if (mt->fields[i].def != NULL)
+			record_set(r, mt->fields[i].name, mt->fields[i].def,
+			    stamp);
+	}
+	if (model_apply(type, r, ch, n, stamp) != 0)
+		goto out;
+
+	if (model_has_owner(type)) {
+		given = record_value(r, "account_manager");
+		if (*given != '\0') {
+			if (strcmp(given, actor->uid) != 0 &&
+			    !rights_may_change_manager(actor))
+				goto out;
+		} else {
+			/* A contact takes its company's account manager. */
+			m = xstrdup("");
+			if (type != MODEL_COMPANY) {
+				free(m);
+				m = model_ref_manager(t, MODEL_CONTACT,
+				    record_value(r, "contact"));
+				if (*m == '\0') {
+					free(m);
+					m = model_ref_manager(t, MODEL_COMPANY,
+					    record_value(r, "company"));
+				}
+			}
+			if (*m == '\0') {
+				free(m);
+				m = xstrdup(actor->uid);
+			}
+			record_set(r, "account_manager", m, stamp);
+			free(m);
+		}
+	}
+	if (model_has_assignee(type)) {
+		given = record_value(r, "assigned_to");
+		if (*given == '\0')
+			record_set(r, "assigned_to", actor->uid, stamp);
+		else if (!rights_may_assign(actor, given))
+			goto out;
+	}
+	if (model_validate(t, type, r) != 0)
+		goto out;
+	if (store_put(t, (size_t)type, r, 0) != 0)
+		goto out;
+	*out = r->id;
+	ret = 0;
+out:
+	record_free(r);
+	return ret;
+}
+
+int
+model_get(struct store_txn *t, int type, const struct record_id *id,
+    struct record **out)
+{
+	char	buf[RECORD_ID_TEXT + 1];
+	int	ret;
+
+	if ((ret = store_get(t, (size_t)type, id, out)) == -1)
+		return -1;
+	if (ret == 0 && ((*out)->flags & RECORD_DELETED)) {
+		record_free(*out);
+		*out = NULL;
+		ret = STORE_NOTFOUND;
+	}
+	if (ret == STORE_NOTFOUND) {
+		record_id_format(id, buf);
+		error_set("no %s has the ID %s", model_type(type)->name, buf);
+	}
+	return ret;
+}
+
+int
+model_update(struct store_txn *t, const struct user *actor, int type,
+    const struct record_id *id, const struct model_change *ch, size_t n)
+{
+	struct record	*r, *old;
+	uint64_t	 stamp;
+	const char	*v;
+	int		 ret = -1;
+
+	if (type == MODEL_USER) {
+		error_set("users are changed by an administrator on the "
+		    "master with crm user commands");
+		return -1;
+	}
+	if (model_get(t, type, id, &old) != 0)
+		return -1;
+	r = record_dup(old);
+	stamp = store_stamp(t);
+	if (model_apply(type, r, ch, n, stamp) != 0)
+		goto out;
+	v = record_value(r, "account_manager");
+	if (strcmp(v, record_value(old, "account_manager")) != 0 &&
+	    !rights_may_change_manager(actor))
+		goto out;
+	v = record_value(r, "assigned_to");
+	if (strcmp(v, record_value(old, "assigned_to")) != 0 &&
+	    !rights_may_assign(actor, v))
+		goto out;
+	if (model_validate(t, type, r) != 0)
+		goto out;
+	r->modified = stamp;
+	snprintf(r->modified_by, sizeof r->modified_by, "%s", actor->uid);
+	ret = store_put(t, (size_t)type, r, 0);
+out:
+	record_free(old);
+	record_free(r);
+	return ret;
+}
+
+/* The number of live records of any type that refer to id. */
+static int
+model_dependants(struct store_txn *t, const struct record_id *id,
+    int *type, unsigned long *count)
+{
+	struct store_cursor	*c;
+	struct record		*r;
+	int			 i, ret;
+
+	*count = 0;
+	for (i = 0; i < MODEL_NTYPES; i++) {
+		if (store_cursor_open(t, (size_t)i, STORE_BY_REF, 0, &c) != 0)
+			return -1;
+		store_cursor_seek(c, id->b, RECORD_ID_SIZE, 1);
+		while ((ret = store_cursor_next(c, &r)) == 0) {
+			(*count)++;
+			record_free(r);
+		}
+		store_cursor_close(c);
+		if (ret == -1)
+			return -1;
+		if (*count > 0) {
+			*type = i;
+			return 0;
+		}
+	}
+	return 0;
+}
+
+int
+model_delete(struct store_txn *t, const struct user *actor, int type,
+    const struct record_id *id)
+{
+	const struct store_schema	*sc = &model_schema[type];
+	struct record			*r;
+	const char			*keep[10];
+	unsigned long			 count;
+	int				 i, n = 0, dtype = 0, ret;
+	char				 buf[RECORD_ID_TEXT + 1];
+
+	if (type == MODEL_USER) {
+		error_set("users are not deleted: an administrator can "
+		    "restrict them instead");
+		return -1;
+	}
+	if (model_get(t, type, id, &r) != 0)
+		return -1;
+	if (!rights_may_delete(actor, type, r)) {
+		record_free(r);
+		return -1;
+	}
+	if (model_dependants(t, id, &dtype, &count) != 0) {
+		record_free(r);
+		return -1;
+	}
+	if (count > 0) {
+		record_id_format(id, buf);
+		error_set("%s %s still has %lu %s: delete or move %s first",
+		    model_type(type)->name, buf, count, count == 1 ?
+		    model_type(dtype)->name : model_type(dtype)->plural,
+		    count == 1 ? "it" : "them");
+		record_free(r);
+		return -1;
+	}
+	/*
+	 * The tombstone keeps only what sync needs to route it: references
+	 * and owners decide whose locals must hear of the deletion.
+	 */
+	for (i = 0; i < 5 && sc->ref_fields[i] != NULL; i++)
+		keep[n++] = sc->ref_fields[i];
+	for (i = 0; i < 3 && sc->owner_fields[i] != NULL; i++)
+		keep[n++] = sc->owner_fields[i];
+	keep[n] = NULL;
+	record_strip(r, keep);
+	r->flags |= RECORD_DELETED;
+	r->modified = store_stamp(t);
+	snprintf(r->modified_by, sizeof r->modified_by, "%s", actor->uid);
+	ret = store_put(t, (size_t)type, r, 0);
+	record_free(r);
+	return ret;
+}
+
+int
+model_lookup(struct store_txn *t, int type, const char *text,
+    struct record_id *id)
+{
+	int	ret;
+
+	if (*text == '\0') {
+		error_set("an empty %s ID: give the ID or its first characters",
+		    model_type(type)->name);
+		return -1;
+	}
+	ret = store_find_prefix(t, (size_t)type, text, id);
+	if (ret == STORE_NOTFOUND)
+		error_set("no %s has an ID starting with \"%s\" (see crm list "
+		    "%s)", model_type(type)->name, text,
+		    model_type(type)->name);
+	else if (ret == STORE_AMBIGUOUS)
+		error_set("\"%s\" is the start of several %s IDs: give more "
+		    "of the ID", text, model_type(type)->name);
+	return ret == 0 ? 0 : -1;
+}

@@ -1,0 +1,95 @@
+/* rights: the one place that says what a user may do. */
+#include "config.h"
+
+#include <string.h>
+
+#include "error.h"
+#include "model.h"
+#include "rights.h"
+#include "user.h"
+
+int
+rights_may_login(const struct user *u, enum store_role role)
+{
+	if (role == STORE_MASTER && u->restricted) {
+		error_set("%s is a restricted user and cannot work in the "
+		    "master directly: work in your local database and sync",
+		    u->login);
+		return 0;
+	}
+	return 1;
+}
+
+int
+rights_may_administer(const struct user *u)
+{
+	if (u->type != USER_ADMIN) {
+		error_set("only an administrator may do this; %s is a %s",
+		    u->login, user_type_name(u->type));
+		return 0;
+	}
+	return 1;
+}
+
+int
+rights_may_delete(const struct user *u, int type, const struct record *r)
+{
+	const char	*tn = model_type(type)->name;
+
+	if (u->type == USER_ADMIN)
+		return 1;
+	switch (type) {
+	case MODEL_TASK:
+	case MODEL_ISSUE:
+	case MODEL_EVENT:
+		if (strcmp(record_value(r, "assigned_to"), u->uid) == 0)
+			return 1;
+		error_set("you may delete only the %ss assigned to you; this "
+		    "one is assigned to %s", tn, record_value(r, "assigned_to"));
+		return 0;
+	case MODEL_COMPANY:
+	case MODEL_CONTACT:
+	case MODEL_NOTE:
+	case MODEL_OPPORTUNITY:
+		if (strcmp(r->created_by, u->uid) == 0)
+			return 1;
+		error_set("you may delete only the %s records you created; "
+		    "this one was created by %s: ask an administrator", tn,
+		    r->created_by);
+		return 0;
+	case MODEL_CAMPAIGN:
+	case MODEL_TARGET:
+		return 1;
+	case MODEL_DOCUMENT:
+	case MODEL_TEMPLATE:
+		if (strcmp(r->created_by, u->uid) == 0)
+			return 1;
+		error_set("you may delete only the %ss you added; this one "
+		    "was added by %s", tn, r->created_by);
+		return 0;
+	default:
+		error_set("only an administrator may delete a %s", tn);
+		return 0;
+	}
+}
+
+int
+rights_may_change_manager(const struct user *u)
+{
+	if (u->type == USER_ADMIN || u->may_change_manager)
+		return 1;
+	error_set("%s may not change account managers: an administrator can "
+	    "give that right with crm user add --may-change-manager", u->login);
+	return 0;
+}
+
+int
+rights_may_assign(const struct user *u, const char *uid)
+{
+	if (strcmp(uid, u->uid) == 0 || !u->restricted ||
+	    u->type == USER_ADMIN)
+		return 1;
+	error_set("%s is a restricted user and may assign work only to "
+	    "themselves (%s), not to %s", u->login, u->uid, uid);
+	return 0;
+}

@@ -1,0 +1,153 @@
+/*
+ * store-attach: the lock that makes a master safe to share over NFS.
+ *
+ * Only one process at a time works in a master: it holds an exclusive
+ * fcntl lock on DIR/lock for one unit of work. fcntl locks go with the
+ * process (and with the NFS lease), so a laptop that dies mid-sync frees
+ * the master, and the next attacher's recovery rolls back its half-done
+ * transaction.
+ */
+#include "config.h"
+
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "error.h"
+#include "store.h"
+#include "xmalloc.h"
+
+static int
+store_lock_try(int fd)
+{
+	struct flock	fl;
+
+	memset(&fl, 0, sizeof fl);
+	fl.l_type = F_WRLCK;
+	fl.l_whence = SEEK_SET;
+	return fcntl(fd, F_SETLK, &fl);
+}
+
+/* The holder's line from the lock file, or a plain description. */
+static char *
+store_lock_read(int fd)
+{
+	char	buf[512];
+	ssize_t	n;
+
+	n = pread(fd, buf, sizeof buf - 1, 0);
+	if (n <= 0)
+		return xstrdup("another crm process");
+	buf[n] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	return xstrdup(buf);
+}
+
+char *
+store_lock_holder(const char *dir)
+{
+	char	*path, *who = NULL;
+	int	 fd;
+
+	xasprintf(&path, "%s/lock", dir);
+	fd = open(path, O_RDWR);
+	free(path);
+	if (fd == -1)
+		return NULL;
+	if (store_lock_try(fd) == -1)
+		who = store_lock_read(fd);
+	close(fd);		/* closing drops any lock we just took */
+	return who;
+}
+
+static void
+store_lock_record(int fd)
+{
+	char		 host[256], when[32], *line;
+	struct passwd	*pw;
+	const char	*user;
+
+	if (gethostname(host, sizeof host) != 0)
+		strcpy(host, "unknown host");
+	host[sizeof host - 1] = '\0';
+	pw = getpwuid(getuid());
+	user = pw != NULL ? pw->pw_name : "unknown user";
+	clock_format(clock_stamp_from_ms(clock_now_ms()), when, sizeof when);
+	xasprintf(&line, "%s on %s (pid %ld) since %s\n", user, host,
+	    (long)getpid(), when);
+	if (ftruncate(fd, 0) == 0) {
+		/* Only a description for waiters: failing to write it is harmless. */
+		if (pwrite(fd, line, strlen(line), 0) < 0)
+			errno = 0;
+	}
+	free(line);
+}
+
+int
+store_lock(const char *dir, int wait_seconds)
+{
+	char		*path, *who = NULL;
+	int		 fd, told = 0;
+	struct timespec	 nap = { 0, 100 * 1000 * 1000 };
+	time_t		 deadline;
+
+	xasprintf(&path, "%s/lock", dir);
+	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) == -1) {
+		error_set("cannot open the master's lock %s: %s; check that "
+		    "the master is mounted and writable", path,
+		    strerror(errno));
+		free(path);
+		return -1;
+	}
+	deadline = time(NULL) + wait_seconds;
+	while (store_lock_try(fd) == -1) {
+		if (errno != EACCES && errno != EAGAIN) {
+			error_set("cannot lock the master's lock %s: %s", path,
+			    strerror(errno));
+			goto fail;
+		}
+		free(who);
+		who = store_lock_read(fd);
+		if (time(NULL) >= deadline) {
+			error_set("the master %s is in use by %s; waited %d "
+			    "seconds: try again later, or wait longer with "
+			    "master.wait_seconds", dir, who, wait_seconds);
+			goto fail;
+		}
+		if (!told) {
+			fprintf(stderr, "crm: the master %s is in use by %s; "
+			    "waiting up to %d seconds...\n", dir, who,
+			    wait_seconds);
+			told = 1;
+		}
+		nanosleep(&nap, NULL);
+	}
+	store_lock_record(fd);
+	free(who);
+	free(path);
+	return fd;
+
+fail:
+	free(who);
+	free(path);
+	close(fd);
+	return -1;
+}
+
+void
+store_unlock(int fd)
+{
+	if (fd == -1)
+		return;
+	if (ftruncate(fd, 0) != 0)
+		errno = 0;
+	close(fd);
+}

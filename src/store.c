@@ -1,0 +1,1102 @@
+/*
+ * store: records in Berkeley DB B-tree files, with their indexes.
+ *
+ * Each record type's file holds sub-databases: "records" (the primary) and
+ * the secondaries "name", "ref", "owner", "seq" and "outbox", which Berkeley
+ * DB keeps in step with the primary through DB->associate, inside the same
+ * transaction as every write.
+ */
+#include "config.h"
+
+#include <sys/stat.h>
+
+#include <db.h>
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "error.h"
+#include "record.h"
+#include "store.h"
+#include "utf8.h"
+#include "xmalloc.h"
+
+#define STORE_SCHEMA_VERSION	1
+#define STORE_NAME_KEY_MAX	120	/* bytes of a name key kept */
+#define STORE_CREATE		0x100	/* private flag of store_open */
+
+enum store_sub {
+	STORE_SUB_NAME,
+	STORE_SUB_REF,
+	STORE_SUB_OWNER,
+	STORE_SUB_SEQ,
+	STORE_SUB_OUTBOX,
+	STORE_NSUB
+};
+
+static const char *const store_sub_names[STORE_NSUB] = {
+	"name", "ref", "owner", "seq", "outbox"
+};
+
+struct store_file {
+	struct store			*st;
+	const struct store_schema	*schema;
+	DB				*primary;
+	DB				*sub[STORE_NSUB];
+
+	/* The record the index callbacks decoded last: one put calls five. */
+	uint8_t				*cache_bytes;
+	size_t				 cache_len;
+	struct record			*cache_rec;
+};
+
+struct store {
+	char			*dir;
+	enum store_role		 role;
+	int			 flags;
+	DB_ENV			*env;
+	DB			*meta;
+	DB			*conflicts;
+	struct store_file	*files;
+	size_t			 nfiles;
+	int			 lockfd;
+	int			 wrote;
+};
+
+struct store_txn {
+	struct store	*st;
+	DB_TXN		*txn;
+	uint64_t	 clock, clock0;
+	uint64_t	 seq, seq0;
+	int		 wrote;
+};
+
+struct store_cursor {
+	struct store_txn	*t;
+	struct store_file	*f;
+	enum store_index	 idx;
+	int			 flags;
+	DBC			*c;
+	int			 started;
+	uint8_t			*seek;
+	size_t			 seeklen;
+	int			 exact;
+	int			 have_seek;
+	DBT			 key, pkey, data;
+};
+
+/* One message for a Berkeley DB error, naming the thing and what to do. */
+static int
+store_dberr(const struct store *st, const char *what, int ret)
+{
+	const char	*dir = st != NULL ? st->dir : "the database";
+
+	switch (ret) {
+	case ENOSPC:
+		error_set("the disk holding %s is full (%s): free some space "
+		    "and try again; nothing was changed", dir, what);
+		break;
+	case DB_LOCK_DEADLOCK:
+	case DB_LOCK_NOTGRANTED:
+		error_set("%s is busy with another crm (%s): try again", dir,
+		    what);
+		break;
+	case DB_RUNRECOVERY:
+		error_set("%s needs recovery (%s): close every crm using it and "
+		    "start crm again, which recovers it", dir, what);
+		break;
+	case EACCES:
+	case EPERM:
+		error_set("%s: permission denied (%s): check the owner and "
+		    "mode of the directory and its files", dir, what);
+		break;
+	default:
+		error_set("%s: %s: %s", dir, what, db_strerror(ret));
+		break;
+	}
+	return -1;
+}
+
+char *
+store_name_key(const char *text)
+{
+	char	*key;
+	size_t	 len;
+
+	key = utf8_fold(text);
+	len = strlen(key);
+	if (len > STORE_NAME_KEY_MAX) {
+		len = STORE_NAME_KEY_MAX;
+		while (len > 0 && ((unsigned char)key[len] & 0xc0) == 0x80)
+			len--;		/* never cut a character in two */
+		key[len] = '\0';
+	}
+	return key;
+}
+
+/* The decoded record of an index callback, cached across the five calls. */
+static struct record *
+store_file_decode(struct store_file *f, const DBT *data)
+{
+	if (f->cache_rec != NULL && f->cache_len == data->size &&
+	    memcmp(f->cache_bytes, data->data, data->size) == 0)
+		return f->cache_rec;
+	record_free(f->cache_rec);
+	free(f->cache_bytes);
+	f->cache_rec = NULL;
+	f->cache_bytes = NULL;
+	if ((f->cache_rec = record_decode(data->data, data->size)) == NULL)
+		return NULL;
+	f->cache_bytes = xmalloc(data->size);
+	memcpy(f->cache_bytes, data->data, data->size);
+	f->cache_len = data->size;
+	return f->cache_rec;
+}
+
+static void
+store_dbt_set(DBT *dbt, void *p, size_t len)
+{
+	memset(dbt, 0, sizeof *dbt);
+	dbt->data = p;
+	dbt->size = (u_int32_t)len;
+	dbt->flags = DB_DBT_APPMALLOC;
+}
+
+static int
+store_index_name(DB *sec, const DBT *pkey, const DBT *data, DBT *result)
+{
+	struct store_file	*f = sec->app_private;
+	struct record		*r;
+	char			*joined = NULL, *tmp, *key;
+	const char		*v;
+	int			 i;
+
+	(void)pkey;
+	if ((r = store_file_decode(f, data)) == NULL)
+		return EINVAL;
+	if (r->flags & RECORD_DELETED)
+		return DB_DONOTINDEX;
+	for (i = 0; i < 3 && f->schema->name_fields[i] != NULL; i++) {
+		v = record_value(r, f->schema->name_fields[i]);
+		if (joined == NULL)
+			joined = xstrdup(v);
+		else {
+			xasprintf(&tmp, "%s %s", joined, v);
+			free(joined);
+			joined = tmp;
+		}
+	}
+	if (joined == NULL || *joined == '\0') {
+		free(joined);
+		return DB_DONOTINDEX;
+	}
+	key = store_name_key(joined);
+	free(joined);
+	store_dbt_set(result, key, strlen(key));
+	return 0;
+}
+
+/* Several keys for one record: references or owners. */
+static int
+store_index_multi(struct store_file *f, const DBT *data, DBT *result,
+    const char *const *fields, int n, int refs)
+{
+	struct record		*r;
+	DBT			*keys;
+	const char		*v;
+	struct record_id	 id;
+	int			 i, j, nkeys = 0, dup;
+	size_t			 size;
+	uint8_t			*k;
+
+	if ((r = store_file_decode(f, data)) == NULL)
+		return EINVAL;
+	if (r->flags & RECORD_DELETED)
+		return DB_DONOTINDEX;
+	keys = xcalloc((size_t)n, sizeof *keys);
+	for (i = 0; i < n && fields[i] != NULL; i++) {
+		v = record_value(r, fields[i]);
+		if (*v == '\0')
+			continue;
+		if (refs) {
+			if (record_id_parse(v, &id) != 0)
+				continue;
+			size = RECORD_ID_SIZE;
+			k = xmalloc(size);
+			memcpy(k, id.b, size);
+		} else {
+			size = strlen(v);
+			k = (uint8_t *)xstrdup(v);
+		}
+		dup = 0;
+		for (j = 0; j < nkeys; j++) {
+			if (keys[j].size == size &&
+			    memcmp(keys[j].data, k, size) == 0)
+				dup = 1;
+		}
+		if (dup) {
+			free(k);
+			continue;
+		}
+		keys[nkeys].data = k;
+		keys[nkeys].size = (u_int32_t)size;
+		keys[nkeys].flags = DB_DBT_APPMALLOC;
+		nkeys++;
+	}
+	if (nkeys == 0) {
+		free(keys);
+		return DB_DONOTINDEX;
+	}
+	memset(result, 0, sizeof *result);
+	result->data = keys;
+	result->size = (u_int32_t)nkeys;
+	result->flags = DB_DBT_MULTIPLE | DB_DBT_APPMALLOC;
+	return 0;
+}
+
+static int
+store_index_ref(DB *sec, const DBT *pkey, const DBT *data, DBT *result)
+{
+	struct store_file	*f = sec->app_private;
+
+	(void)pkey;
+	return store_index_multi(f, data, result, f->schema->ref_fields, 5, 1);
+}
+
+static int
+store_index_owner(DB *sec, const DBT *pkey, const DBT *data, DBT *result)
+{
+	struct store_file	*f = sec->app_private;
+
+	(void)pkey;
+	return store_index_multi(f, data, result, f->schema->owner_fields, 3,
+	    0);
+}
+
+static void
+store_be64(uint8_t *p, uint64_t v)
+{
+	int	i;
+
+	for (i = 7; i >= 0; i--) {
+		p[i] = (uint8_t)v;
+		v >>= 8;
+	}
+}
+
+static uint64_t
+store_get_be64(const uint8_t *p)
+{
+	uint64_t	v = 0;
+	int		i;
+
+	for (i = 0; i < 8; i++)
+		v = (v << 8) | p[i];
+	return v;
+}
+
+static int
+store_index_seq(DB *sec, const DBT *pkey, const DBT *data, DBT *result)
+{
+	struct store_file	*f = sec->app_private;
+	struct record		*r;
+	uint8_t			*k;
+
+	(void)pkey;
+	if ((r = store_file_decode(f, data)) == NULL)
+		return EINVAL;
+	if (r->seq == 0)
+		return DB_DONOTINDEX;
+	k = xmalloc(8);
+	store_be64(k, r->seq);
+	store_dbt_set(result, k, 8);
+	return 0;
+}
+
+static int
+store_index_outbox(DB *sec, const DBT *pkey, const DBT *data, DBT *result)
+{
+	struct store_file	*f = sec->app_private;
+	struct record		*r;
+	uint8_t			*k;
+
+	(void)pkey;
+	if ((r = store_file_decode(f, data)) == NULL)
+		return EINVAL;
+	if ((r->flags & RECORD_DIRTY) == 0)
+		return DB_DONOTINDEX;
+	k = xmalloc(8);
+	store_be64(k, r->modified);
+	store_dbt_set(result, k, 8);
+	return 0;
+}
+
+static int (*const store_sub_callbacks[STORE_NSUB])(DB *, const DBT *,
+    const DBT *, DBT *) = {
+	store_index_name, store_index_ref, store_index_owner, store_index_seq,
+	store_index_outbox
+};
+
+static int
+store_open_db(struct store *st, DB_TXN *txn, DB **dbp, const char *file,
+    const char *sub, int dups)
+{
+	DB	*db;
+	int	 ret;
+	u_int32_t flags;
+
+	if ((ret = db_create(&db, st->env, 0)) != 0)
+		return store_dberr(st, file, ret);
+	if (dups && (ret = db->set_flags(db, DB_DUPSORT)) != 0) {
+		db->close(db, 0);
+		return store_dberr(st, file, ret);
+	}
+	/* A master's private environment is single-threaded. */
+	flags = st->role == STORE_LOCAL ? DB_THREAD : 0;
+	if (st->flags & STORE_CREATE)
+		flags |= DB_CREATE;
+	if ((ret = db->open(db, txn, file, sub, DB_BTREE, flags, 0600)) != 0) {
+		db->close(db, 0);
+		if (ret == ENOENT) {
+			error_set("%s/%s is missing: the database is "
+			    "incomplete; restore it from a backup or make it "
+			    "again with crm init", st->dir, file);
+			return -1;
+		}
+		return store_dberr(st, file, ret);
+	}
+	*dbp = db;
+	return 0;
+}
+
+static int
+store_open_file(struct store *st, DB_TXN *txn, struct store_file *f)
+{
+	int	i, ret;
+
+	if (store_open_db(st, txn, &f->primary, f->schema->file, "records",
+	    0) != 0)
+		return -1;
+	for (i = 0; i < STORE_NSUB; i++) {
+		if (store_open_db(st, txn, &f->sub[i], f->schema->file,
+		    store_sub_names[i], 1) != 0)
+			return -1;
+		f->sub[i]->app_private = f;
+		ret = f->primary->associate(f->primary, txn, f->sub[i],
+		    store_sub_callbacks[i], 0);
+		if (ret != 0)
+			return store_dberr(st, f->schema->file, ret);
+	}
+	return 0;
+}
+
+static void
+store_close_file(struct store_file *f)
+{
+	int	i;
+
+	for (i = 0; i < STORE_NSUB; i++) {
+		if (f->sub[i] != NULL)
+			f->sub[i]->close(f->sub[i], 0);
+	}
+	if (f->primary != NULL)
+		f->primary->close(f->primary, 0);
+	record_free(f->cache_rec);
+	free(f->cache_bytes);
+}
+
+static int
+store_open_env(struct store *st, int cache_mb)
+{
+	u_int32_t	flags;
+	int		ret;
+
+	if ((ret = db_env_create(&st->env, 0)) != 0)
+		return store_dberr(st, "creating its environment", ret);
+	st->env->set_errpfx(st->env, "crm");
+	st->env->set_cachesize(st->env, (u_int32_t)(cache_mb / 1024),
+	    (u_int32_t)(cache_mb % 1024) * 1024 * 1024, 1);
+	st->env->set_lk_detect(st->env, DB_LOCK_DEFAULT);
+	st->env->set_lg_bsize(st->env, 1024 * 1024);
+	/* Small log files: a checkpoint then frees all but the newest. */
+	st->env->set_lg_max(st->env, 2 * 1024 * 1024);
+	st->env->log_set_config(st->env, DB_LOG_AUTO_REMOVE, 1);
+	/*
+	 * A bulk load into a new database logs nothing: if it is cut off the
+	 * database is made again, and the checkpoint at close makes it durable.
+	 */
+	if (st->flags & STORE_BULK)
+		st->env->set_flags(st->env, DB_TXN_NOT_DURABLE, 1);
+	flags = DB_CREATE | DB_INIT_LOCK | DB_INIT_LOG | DB_INIT_MPOOL |
+	    DB_INIT_TXN | DB_RECOVER;
+	if (st->role == STORE_MASTER)
+		flags |= DB_PRIVATE;
+	else
+		flags |= DB_REGISTER | DB_THREAD;
+	if ((ret = st->env->open(st->env, st->dir, flags, 0600)) != 0) {
+		st->env->close(st->env, 0);
+		st->env = NULL;
+		return store_dberr(st, "opening its environment", ret);
+	}
+	return 0;
+}
+
+struct store *
+store_open(const char *dir, enum store_role role,
+    const struct store_schema *schema, size_t nschema, int flags,
+    int wait_seconds)
+{
+	struct store	*st;
+	struct stat	 sb;
+	DB_TXN		*txn = NULL;
+	char		*path, role_text[16];
+	size_t		 i, len;
+	int		 ret, cache_mb;
+
+	st = xcalloc(1, sizeof *st);
+	st->dir = xstrdup(dir);
+	st->role = role;
+	st->flags = flags;
+	st->lockfd = -1;
+
+	if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
+		error_set("%s is not a directory: give the database directory "
+		    "with -d, or create one with crm init", dir);
+		goto fail;
+	}
+	path = store_path(st, "meta.db");
+	ret = access(path, F_OK);
+	free(path);
+	if (ret != 0 && (flags & STORE_CREATE) == 0) {
+		error_set("%s is not a crm database (it has no meta.db): "
+		    "create one with crm init, or check the path", dir);
+		goto fail;
+	}
+	if (role == STORE_MASTER &&
+	    (st->lockfd = store_lock(dir, wait_seconds)) == -1)
+		goto fail;
+
+	cache_mb = (flags & STORE_BULK) ? 256 : 16;
+	if (store_open_env(st, cache_mb) != 0)
+		goto fail;
+	if ((ret = st->env->txn_begin(st->env, NULL, &txn, 0)) != 0) {
+		store_dberr(st, "starting to open its files", ret);
+		goto fail;
+	}
+	if (store_open_db(st, txn, &st->meta, "meta.db", NULL, 0) != 0 ||
+	    store_open_db(st, txn, &st->conflicts, "conflicts.db", "records",
+	    0) != 0)
+		goto fail;
+	st->nfiles = nschema;
+	st->files = xcalloc(nschema, sizeof *st->files);
+	for (i = 0; i < nschema; i++) {
+		st->files[i].st = st;
+		st->files[i].schema = &schema[i];
+		if (store_open_file(st, txn, &st->files[i]) != 0)
+			goto fail;
+	}
+	if ((ret = txn->commit(txn, 0)) != 0) {
+		txn = NULL;
+		store_dberr(st, "opening its files", ret);
+		goto fail;
+	}
+	txn = NULL;
+	if ((flags & STORE_CREATE) == 0) {
+		struct store_txn	*t;
+
+		if (store_begin(st, &t) != 0)
+			goto fail;
+		len = sizeof role_text - 1;
+		ret = store_meta_get(t, "role", role_text, &len);
+		store_abort(t);
+		if (ret != 0) {
+			if (ret == STORE_NOTFOUND)
+				error_set("%s is damaged: meta.db does not say "
+				    "whether it is a master or a local", dir);
+			goto fail;
+		}
+		role_text[len] = '\0';
+		if (strcmp(role_text, role == STORE_MASTER ? "master" :
+		    "local") != 0) {
+			error_set("%s is a %s database, but its crm.conf says "
+			    "%s: fix db.role in %s/crm.conf", dir, role_text,
+			    role == STORE_MASTER ? "master" : "local", dir);
+			goto fail;
+		}
+	}
+	return st;
+
+fail:
+	if (txn != NULL)
+		txn->abort(txn);
+	{
+		char	*saved = xstrdup(error_get());
+
+		store_close(st);
+		error_set("%s", saved);
+		free(saved);
+	}
+	return NULL;
+}
+
+int
+store_create(const char *dir, enum store_role role,
+    const struct store_schema *schema, size_t nschema)
+{
+	struct store		*st;
+	struct store_txn	*t;
+	char			*path;
+	const char		*role_text;
+	uint8_t			 version = STORE_SCHEMA_VERSION;
+	int			 ret;
+
+	if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
+		error_set("cannot create %s: %s", dir, strerror(errno));
+		return -1;
+	}
+	xasprintf(&path, "%s/meta.db", dir);
+	ret = access(path, F_OK);
+	free(path);
+	if (ret == 0) {
+		error_set("%s already holds a crm database: choose another "
+		    "directory, or remove this one first", dir);
+		return -1;
+	}
+	if (chmod(dir, 0700) != 0) {
+		error_set("cannot make %s private: %s", dir, strerror(errno));
+		return -1;
+	}
+	xasprintf(&path, "%s/documents", dir);
+	ret = mkdir(path, 0700);
+	free(path);
+	if (ret != 0 && errno != EEXIST) {
+		error_set("cannot create %s/documents: %s", dir,
+		    strerror(errno));
+		return -1;
+	}
+	xasprintf(&path, "%s/templates", dir);
+	ret = mkdir(path, 0700);
+	free(path);
+	if (ret != 0 && errno != EEXIST) {
+		error_set("cannot create %s/templates: %s", dir,
+		    strerror(errno));
+		return -1;
+	}
+
+	st = store_open(dir, role, schema, nschema, STORE_CREATE, 0);
+	if (st == NULL)
+		return -1;
+	if (store_begin(st, &t) != 0)
+		goto fail;
+	role_text = role == STORE_MASTER ? "master" : "local";
+	if (store_meta_put(t, "role", role_text, strlen(role_text)) != 0 ||
+	    store_meta_put(t, "schema", &version, 1) != 0) {
+		store_abort(t);
+		goto fail;
+	}
+	store_stamp(t);
+	if (store_commit(t) != 0)
+		goto fail;
+	return store_close(st);
+
+fail:
+	store_close(st);
+	return -1;
+}
+
+int
+store_close(struct store *st)
+{
+	size_t	i;
+	int	ret, rv = 0;
+
+	if (st == NULL)
+		return 0;
+	for (i = 0; i < st->nfiles; i++)
+		store_close_file(&st->files[i]);
+	if (st->meta != NULL)
+		st->meta->close(st->meta, 0);
+	if (st->conflicts != NULL)
+		st->conflicts->close(st->conflicts, 0);
+	if (st->env != NULL) {
+		/*
+		 * A checkpoint makes the next attach cheap: recovery starts
+		 * from here instead of replaying the whole log.
+		 */
+		if (st->wrote || (st->flags & STORE_CREATE)) {
+			ret = st->env->txn_checkpoint(st->env, 0, 0, DB_FORCE);
+			if (ret == 0)
+				ret = st->env->txn_checkpoint(st->env, 0, 0,
+				    DB_FORCE);
+			if (ret != 0)
+				rv = store_dberr(st, "checkpoint", ret);
+			else
+				st->env->log_archive(st->env, NULL,
+				    DB_ARCH_REMOVE);
+		}
+		st->env->close(st->env, 0);
+	}
+	store_unlock(st->lockfd);
+	free(st->files);
+	free(st->dir);
+	free(st);
+	return rv;
+}
+
+enum store_role
+store_role(const struct store *st)
+{
+	return st->role;
+}
+
+const char *
+store_dir(const struct store *st)
+{
+	return st->dir;
+}
+
+char *
+store_path(const struct store *st, const char *name)
+{
+	char	*path;
+
+	xasprintf(&path, "%s/%s", st->dir, name);
+	return path;
+}
+
+static int
+store_meta_u64(struct store_txn *t, const char *key, uint64_t *v)
+{
+	uint8_t	buf[8];
+	size_t	len = sizeof buf;
+	int	ret;
+
+	*v = 0;
+	if ((ret = store_meta_get(t, key, buf, &len)) != 0)
+		return ret == STORE_NOTFOUND ? 0 : -1;
+	if (len != 8) {
+		error_set("%s is damaged: meta.db's %s is not a number",
+		    t->st->dir, key);
+		return -1;
+	}
+	*v = store_get_be64(buf);
+	return 0;
+}
+
+int
+store_begin(struct store *st, struct store_txn **tp)
+{
+	struct store_txn	*t;
+	int			 ret;
+
+	t = xcalloc(1, sizeof *t);
+	t->st = st;
+	if ((ret = st->env->txn_begin(st->env, NULL, &t->txn, 0)) != 0) {
+		free(t);
+		return store_dberr(st, "starting a transaction", ret);
+	}
+	if (store_meta_u64(t, "clock", &t->clock) != 0 ||
+	    (st->role == STORE_MASTER && store_meta_u64(t, "seq",
+	    &t->seq) != 0)) {
+		store_abort(t);
+		return -1;
+	}
+	t->clock0 = t->clock;
+	t->seq0 = t->seq;
+	*tp = t;
+	return 0;
+}
+
+int
+store_commit(struct store_txn *t)
+{
+	struct store	*st = t->st;
+	uint8_t		 buf[8];
+	int		 ret;
+
+	if (t->clock != t->clock0) {
+		store_be64(buf, t->clock);
+		if (store_meta_put(t, "clock", buf, 8) != 0)
+			goto fail;
+	}
+	if (t->seq != t->seq0) {
+		store_be64(buf, t->seq);
+		if (store_meta_put(t, "seq", buf, 8) != 0)
+			goto fail;
+	}
+	ret = t->txn->commit(t->txn, 0);
+	t->txn = NULL;
+	if (ret != 0) {
+		free(t);
+		return store_dberr(st, "saving", ret);
+	}
+	if (t->wrote)
+		st->wrote = 1;
+	free(t);
+	return 0;
+
+fail:
+	store_abort(t);
+	return -1;
+}
+
+void
+store_abort(struct store_txn *t)
+{
+	if (t == NULL)
+		return;
+	if (t->txn != NULL)
+		t->txn->abort(t->txn);
+	free(t);
+}
+
+uint64_t
+store_stamp(struct store_txn *t)
+{
+	return clock_tick(&t->clock);
+}
+
+void
+store_observe(struct store_txn *t, uint64_t stamp)
+{
+	clock_observe(&t->clock, stamp);
+}
+
+static struct store_file *
+store_file(struct store_txn *t, size_t file)
+{
+	if (file >= t->st->nfiles)
+		fatal("store: no file %zu", file);
+	return &t->st->files[file];
+}
+
+static int
+store_decode_at(struct store *st, struct store_file *f, const DBT *data,
+    struct record **out)
+{
+	if ((*out = record_decode(data->data, data->size)) == NULL) {
+		error_prefix("%s/%s: ", st->dir, f->schema->file);
+		return -1;
+	}
+	return 0;
+}
+
+int
+store_get(struct store_txn *t, size_t file, const struct record_id *id,
+    struct record **out)
+{
+	struct store_file	*f = store_file(t, file);
+	DBT			 key, data;
+	int			 ret;
+
+	memset(&key, 0, sizeof key);
+	memset(&data, 0, sizeof data);
+	key.data = (void *)id->b;
+	key.size = RECORD_ID_SIZE;
+	data.flags = DB_DBT_MALLOC;
+	ret = f->primary->get(f->primary, t->txn, &key, &data, 0);
+	if (ret == DB_NOTFOUND)
+		return STORE_NOTFOUND;
+	if (ret != 0)
+		return store_dberr(t->st, f->schema->file, ret);
+	ret = store_decode_at(t->st, f, &data, out);
+	free(data.data);
+	return ret;
+}
+
+static int
+store_write(struct store_txn *t, struct store_file *f, struct record *r)
+{
+	DBT	 key, data;
+	uint8_t	*buf;
+	size_t	 len;
+	int	 ret;
+
+	record_encode(r, &buf, &len);
+	memset(&key, 0, sizeof key);
+	memset(&data, 0, sizeof data);
+	key.data = r->id.b;
+	key.size = RECORD_ID_SIZE;
+	data.data = buf;
+	data.size = (u_int32_t)len;
+	ret = f->primary->put(f->primary, t->txn, &key, &data, 0);
+	free(buf);
+	if (ret != 0)
+		return store_dberr(t->st, f->schema->file, ret);
+	t->wrote = 1;
+	return 0;
+}
+
+int
+store_put(struct store_txn *t, size_t file, struct record *r, int flags)
+{
+	struct store_file	*f = store_file(t, file);
+
+	if (t->st->role == STORE_MASTER && (flags & STORE_PUT_KEEPSEQ) == 0)
+		r->seq = ++t->seq;
+	if (t->st->role == STORE_LOCAL && (flags & STORE_PUT_SYNCED) == 0)
+		r->flags |= RECORD_DIRTY;
+	return store_write(t, f, r);
+}
+
+int
+store_remove(struct store_txn *t, size_t file, const struct record_id *id)
+{
+	struct store_file	*f = store_file(t, file);
+	DBT			 key;
+	int			 ret;
+
+	memset(&key, 0, sizeof key);
+	key.data = (void *)id->b;
+	key.size = RECORD_ID_SIZE;
+	ret = f->primary->del(f->primary, t->txn, &key, 0);
+	if (ret == DB_NOTFOUND)
+		return STORE_NOTFOUND;
+	if (ret != 0)
+		return store_dberr(t->st, f->schema->file, ret);
+	t->wrote = 1;
+	return 0;
+}
+
+int
+store_outbox_clear(struct store_txn *t, size_t file,
+    const struct record_id *id)
+{
+	struct record	*r;
+	int		 ret;
+
+	if ((ret = store_get(t, file, id, &r)) != 0)
+		return ret;
+	if (r->flags & RECORD_DIRTY) {
+		r->flags &= ~RECORD_DIRTY;
+		ret = store_write(t, store_file(t, file), r);
+	}
+	record_free(r);
+	return ret;
+}
+
+int
+store_find_prefix(struct store_txn *t, size_t file, const char *prefix,
+    struct record_id *out)
+{
+	struct store_cursor	*c;
+	struct record		*r;
+	struct record_id	 low;
+	int			 ret, found = 0;
+
+	if (record_id_prefix_low(prefix, &low) != 0)
+		return -1;
+	if (store_cursor_open(t, file, STORE_BY_ID, 0, &c) != 0)
+		return -1;
+	store_cursor_seek(c, low.b, RECORD_ID_SIZE, 0);
+	while ((ret = store_cursor_next(c, &r)) == 0) {
+		if (!record_id_has_prefix(&r->id, prefix)) {
+			record_free(r);
+			break;
+		}
+		if (found++ == 0)
+			*out = r->id;
+		record_free(r);
+		if (found > 1)
+			break;
+	}
+	store_cursor_close(c);
+	if (ret == -1)
+		return -1;
+	if (found == 0)
+		return STORE_NOTFOUND;
+	return found == 1 ? 0 : STORE_AMBIGUOUS;
+}
+
+int
+store_count(struct store_txn *t, size_t file, uint64_t *n)
+{
+	struct store_cursor	*c;
+	struct record		*r;
+	int			 ret;
+
+	*n = 0;
+	if (store_cursor_open(t, file, STORE_BY_ID, 0, &c) != 0)
+		return -1;
+	while ((ret = store_cursor_next(c, &r)) == 0) {
+		(*n)++;
+		record_free(r);
+	}
+	store_cursor_close(c);
+	return ret == -1 ? -1 : 0;
+}
+
+int
+store_meta_get(struct store_txn *t, const char *k, void *buf, size_t *len)
+{
+	DBT	key, data;
+	int	ret;
+
+	memset(&key, 0, sizeof key);
+	memset(&data, 0, sizeof data);
+	key.data = (void *)k;
+	key.size = (u_int32_t)strlen(k);
+	data.data = buf;
+	data.ulen = (u_int32_t)*len;
+	data.flags = DB_DBT_USERMEM;
+	ret = t->st->meta->get(t->st->meta, t->txn, &key, &data,
+	    DB_READ_COMMITTED);
+	if (ret == DB_NOTFOUND)
+		return STORE_NOTFOUND;
+	if (ret == DB_BUFFER_SMALL) {
+		error_set("%s is damaged: meta.db's %s is too long",
+		    t->st->dir, k);
+		return -1;
+	}
+	if (ret != 0)
+		return store_dberr(t->st, "meta.db", ret);
+	*len = data.size;
+	return 0;
+}
+
+int
+store_meta_put(struct store_txn *t, const char *k, const void *buf,
+    size_t len)
+{
+	DBT	key, data;
+	int	ret;
+
+	memset(&key, 0, sizeof key);
+	memset(&data, 0, sizeof data);
+	key.data = (void *)k;
+	key.size = (u_int32_t)strlen(k);
+	data.data = (void *)buf;
+	data.size = (u_int32_t)len;
+	if ((ret = t->st->meta->put(t->st->meta, t->txn, &key, &data, 0)) != 0)
+		return store_dberr(t->st, "meta.db", ret);
+	t->wrote = 1;
+	return 0;
+}
+
+int
+store_cursor_open(struct store_txn *t, size_t file, enum store_index idx,
+    int flags, struct store_cursor **cp)
+{
+	struct store_file	*f = store_file(t, file);
+	struct store_cursor	*c;
+	DB			*db;
+	int			 ret;
+
+	db = idx == STORE_BY_ID ? f->primary : f->sub[idx - 1];
+	c = xcalloc(1, sizeof *c);
+	c->t = t;
+	c->f = f;
+	c->idx = idx;
+	c->flags = flags;
+	if ((ret = db->cursor(db, t->txn, &c->c, 0)) != 0) {
+		free(c);
+		return store_dberr(t->st, f->schema->file, ret);
+	}
+	c->key.flags = c->pkey.flags = c->data.flags = DB_DBT_REALLOC;
+	*cp = c;
+	return 0;
+}
+
+void
+store_cursor_seek(struct store_cursor *c, const void *key, size_t len,
+    int exact)
+{
+	free(c->seek);
+	c->seek = NULL;
+	c->seeklen = 0;
+	c->have_seek = key != NULL;
+	if (key != NULL) {
+		c->seek = xmalloc(len + 1);
+		memcpy(c->seek, key, len);
+		c->seeklen = len;
+	}
+	c->exact = exact;
+	c->started = 0;
+}
+
+/* One step of the Berkeley DB cursor in the direction asked. */
+static int
+store_cursor_step(struct store_cursor *c, int forward)
+{
+	u_int32_t	op;
+	int		ret;
+
+	if (!c->started && c->have_seek) {
+		op = c->exact ? DB_SET : DB_SET_RANGE;
+		c->key.data = xreallocarray(c->key.data, c->seeklen + 1, 1);
+		memcpy(c->key.data, c->seek, c->seeklen);
+		c->key.size = (u_int32_t)c->seeklen;
+	} else if (!c->started)
+		op = forward ? DB_FIRST : DB_LAST;
+	else if (c->exact)
+		op = forward ? DB_NEXT_DUP : DB_PREV_DUP;
+	else
+		op = forward ? DB_NEXT : DB_PREV;
+	c->started = 1;
+	if (c->idx == STORE_BY_ID)
+		ret = c->c->get(c->c, &c->key, &c->data, op);
+	else
+		ret = c->c->pget(c->c, &c->key, &c->pkey, &c->data, op);
+	return ret;
+}
+
+static int
+store_cursor_move(struct store_cursor *c, int forward, struct record **out)
+{
+	struct record	*r;
+	int		 ret, tomb_ok;
+
+	tomb_ok = (c->flags & STORE_CURSOR_DELETED) ||
+	    c->idx == STORE_BY_SEQ || c->idx == STORE_BY_OUTBOX;
+	for (;;) {
+		ret = store_cursor_step(c, forward);
+		if (ret == DB_NOTFOUND || ret == DB_KEYEMPTY)
+			return STORE_NOTFOUND;
+		if (ret != 0)
+			return store_dberr(c->t->st, c->f->schema->file, ret);
+		if (store_decode_at(c->t->st, c->f, &c->data, &r) != 0)
+			return -1;
+		if ((r->flags & RECORD_DELETED) && !tomb_ok) {
+			record_free(r);
+			continue;
+		}
+		*out = r;
+		return 0;
+	}
+}
+
+int
+store_cursor_next(struct store_cursor *c, struct record **out)
+{
+	return store_cursor_move(c, 1, out);
+}
+
+int
+store_cursor_prev(struct store_cursor *c, struct record **out)
+{
+	return store_cursor_move(c, 0, out);
+}
+
+void
+store_cursor_key(struct store_cursor *c, const void **key, size_t *len)
+{
+	*key = c->key.data;
+	*len = c->key.size;
+}
+
+void
+store_cursor_close(struct store_cursor *c)
+{
+	if (c == NULL)
+		return;
+	c->c->close(c->c);
+	free(c->key.data);
+	free(c->pkey.data);
+	free(c->data.data);
+	free(c->seek);
+	free(c);
+}

@@ -1,0 +1,254 @@
+/* user: the people who use a database, kept as records in users.db. */
+#include "config.h"
+
+#include <crypt.h>
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clock.h"
+#include "error.h"
+#include "model.h"
+#include "rights.h"
+#include "store.h"
+#include "user.h"
+#include "xmalloc.h"
+
+static const char *const user_type_names[] = { "admin", "user", "remote" };
+
+const char *
+user_type_name(enum user_type type)
+{
+	return user_type_names[type];
+}
+
+int
+user_type_parse(const char *s)
+{
+	int	i;
+
+	for (i = 0; i < 3; i++) {
+		if (strcmp(user_type_names[i], s) == 0)
+			return i;
+	}
+	error_set("\"%s\" is not a user type: use admin, user or remote", s);
+	return -1;
+}
+
+int
+user_uid_valid(const char *s)
+{
+	int	i;
+
+	for (i = 0; i < RECORD_UID_SIZE; i++) {
+		if (!isalnum((unsigned char)s[i]))
+			return 0;
+	}
+	return s[RECORD_UID_SIZE] == '\0';
+}
+
+static int
+user_login_valid(const char *s)
+{
+	size_t	i, len = strlen(s);
+
+	if (len == 0 || len > 64)
+		return 0;
+	for (i = 0; i < len; i++) {
+		if (!isalnum((unsigned char)s[i]) && strchr("._-@", s[i]) == NULL)
+			return 0;
+	}
+	return 1;
+}
+
+int
+user_from_record(const struct record *r, struct user *u)
+{
+	int	type;
+
+	memset(u, 0, sizeof *u);
+	if (!user_uid_valid(record_value(r, "uid")) ||
+	    *record_value(r, "login") == '\0' ||
+	    (type = user_type_parse(record_value(r, "type"))) == -1) {
+		error_set("users.db holds a damaged user record: restore it "
+		    "from the master or a backup");
+		return -1;
+	}
+	u->id = r->id;
+	u->login = xstrdup(record_value(r, "login"));
+	strcpy(u->uid, record_value(r, "uid"));
+	u->name = xstrdup(record_value(r, "name"));
+	u->type = (enum user_type)type;
+	u->restricted = strcmp(record_value(r, "restricted"), "yes") == 0;
+	u->may_change_manager =
+	    strcmp(record_value(r, "may_change_manager"), "yes") == 0;
+	u->hash = xstrdup(record_value(r, "password_hash"));
+	return 0;
+}
+
+void
+user_clear(struct user *u)
+{
+	free(u->login);
+	free(u->name);
+	if (u->hash != NULL) {
+		explicit_bzero(u->hash, strlen(u->hash));
+		free(u->hash);
+	}
+	memset(u, 0, sizeof *u);
+}
+
+/* Look a user up through an index of users.db (name = login, owner = uid). */
+static int
+user_find(struct store_txn *t, enum store_index idx, const char *key,
+    const char *field, const char *value, struct user *u)
+{
+	struct store_cursor	*c;
+	struct record		*r;
+	int			 ret;
+
+	if (store_cursor_open(t, MODEL_USER, idx, 0, &c) != 0)
+		return -1;
+	store_cursor_seek(c, key, strlen(key), 1);
+	while ((ret = store_cursor_next(c, &r)) == 0) {
+		if (strcmp(record_value(r, field), value) == 0)
+			break;
+		record_free(r);
+	}
+	store_cursor_close(c);
+	if (ret != 0)
+		return ret;
+	ret = user_from_record(r, u);
+	record_free(r);
+	return ret;
+}
+
+int
+user_find_login(struct store_txn *t, const char *login, struct user *u)
+{
+	char	*key;
+	int	 ret;
+
+	key = store_name_key(login);
+	ret = user_find(t, STORE_BY_NAME, key, "login", login, u);
+	free(key);
+	return ret;
+}
+
+int
+user_find_uid(struct store_txn *t, const char *uid, struct user *u)
+{
+	return user_find(t, STORE_BY_OWNER, uid, "uid", uid, u);
+}
+
+char *
+user_hash(const char *password)
+{
+	struct crypt_data	*cd;
+	char			*salt, *hash = NULL;
+
+	/* yescrypt at libcrypt's default cost, with fresh random salt. */
+	if ((salt = crypt_gensalt_ra("$y$", 0, NULL, 0)) == NULL) {
+		error_set("cannot make a password salt: %s", strerror(errno));
+		return NULL;
+	}
+	cd = xcalloc(1, sizeof *cd);
+	if (crypt_r(password, salt, cd) == NULL || cd->output[0] == '*')
+		error_set("cannot hash the password: %s", strerror(errno));
+	else
+		hash = xstrdup(cd->output);
+	explicit_bzero(cd, sizeof *cd);
+	free(cd);
+	free(salt);
+	return hash;
+}
+
+int
+user_verify(const struct user *u, const char *password)
+{
+	struct crypt_data	*cd;
+	int			 ok;
+
+	if (u->hash == NULL || u->hash[0] != '$')
+		return 0;
+	cd = xcalloc(1, sizeof *cd);
+	ok = crypt_r(password, u->hash, cd) != NULL && cd->output[0] != '*' &&
+	    strcmp(cd->output, u->hash) == 0;
+	explicit_bzero(cd, sizeof *cd);
+	free(cd);
+	return ok;
+}
+
+int
+user_add(struct store_txn *t, const struct user *actor, const struct user *u,
+    const char *password, struct record_id *out)
+{
+	struct user	 other;
+	struct record	*r;
+	uint64_t	 stamp;
+	char		*hash;
+	int		 ret;
+
+	if (actor != NULL && !rights_may_administer(actor))
+		return -1;
+	if (!user_login_valid(u->login)) {
+		error_set("\"%s\" is not a login: use up to 64 letters, digits "
+		    "and . _ - @", u->login);
+		return -1;
+	}
+	if (!user_uid_valid(u->uid)) {
+		error_set("\"%s\" is not a user ID: a user ID is exactly 5 "
+		    "letters or digits", u->uid);
+		return -1;
+	}
+	if (strlen(password) < 4) {
+		error_set("the password for %s is too short: use at least 4 "
+		    "characters", u->login);
+		return -1;
+	}
+	if ((ret = user_find_login(t, u->login, &other)) != STORE_NOTFOUND) {
+		if (ret == 0) {
+			error_set("the login %s is taken (user ID %s)",
+			    u->login, other.uid);
+			user_clear(&other);
+		}
+		return -1;
+	}
+	if ((ret = user_find_uid(t, u->uid, &other)) != STORE_NOTFOUND) {
+		if (ret == 0) {
+			error_set("the user ID %s is taken by %s", u->uid,
+			    other.login);
+			user_clear(&other);
+		}
+		return -1;
+	}
+	if ((hash = user_hash(password)) == NULL)
+		return -1;
+
+	r = record_new();
+	record_id_new(&r->id, clock_now_ms());
+	stamp = store_stamp(t);
+	r->created = r->modified = stamp;
+	snprintf(r->created_by, sizeof r->created_by, "%s",
+	    actor != NULL ? actor->uid : u->uid);
+	snprintf(r->modified_by, sizeof r->modified_by, "%s",
+	    actor != NULL ? actor->uid : u->uid);
+	record_set(r, "login", u->login, stamp);
+	record_set(r, "uid", u->uid, stamp);
+	record_set(r, "name", u->name != NULL ? u->name : "", stamp);
+	record_set(r, "type", user_type_name(u->type), stamp);
+	record_set(r, "restricted", u->restricted ? "yes" : "no", stamp);
+	record_set(r, "may_change_manager", u->may_change_manager ? "yes" :
+	    "no", stamp);
+	record_set(r, "password_hash", hash, stamp);
+	explicit_bzero(hash, strlen(hash));
+	free(hash);
+	if ((ret = model_validate(t, MODEL_USER, r)) == 0)
+		ret = store_put(t, MODEL_USER, r, 0);
+	if (ret == 0 && out != NULL)
+		*out = r->id;
+	record_free(r);
+	return ret;
+}

@@ -1,0 +1,139 @@
+/* unit: helpers shared by the CUnit suites. */
+#include "config.h"
+
+#include <sys/stat.h>
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <CUnit/Basic.h>
+
+#include "clock.h"
+#include "unit.h"
+
+unsigned long long	 unit_now_ms = 1795000000000ULL;	/* 2026-11-18 */
+static char		 unit_base[4096];
+static char		 unit_cur[4096];
+static char		 unit_buf[4096];
+static int		 unit_counter;
+
+unsigned long long
+unit_clock(void)
+{
+	return unit_now_ms;
+}
+
+static uint64_t
+unit_clock_source(void)
+{
+	return unit_now_ms;
+}
+
+static void
+unit_rmrf(const char *path)
+{
+	char	*cmd;
+
+	if (asprintf(&cmd, "rm -rf '%s'", path) == -1)
+		abort();
+	if (system(cmd) != 0)
+		fprintf(stderr, "could not remove %s\n", path);
+	free(cmd);
+}
+
+const char *
+unit_dir(void)
+{
+	return unit_cur;
+}
+
+const char *
+unit_path(const char *name)
+{
+	snprintf(unit_buf, sizeof unit_buf, "%s/%s", unit_cur, name);
+	return unit_buf;
+}
+
+const char *
+unit_write(const char *name, const char *text)
+{
+	FILE		*f;
+	const char	*path;
+
+	path = unit_path(name);
+	if ((f = fopen(path, "w")) == NULL)
+		abort();
+	fputs(text, f);
+	fclose(f);
+	return path;
+}
+
+static void
+unit_wrap(void)
+{
+}
+
+static const struct unit_test	*unit_tests;
+
+static int
+unit_setup(void)
+{
+	snprintf(unit_cur, sizeof unit_cur, "%s/t%d", unit_base, ++unit_counter);
+	unit_rmrf(unit_cur);
+	if (mkdir(unit_cur, 0700) != 0)
+		return 1;
+	unit_now_ms = 1795000000000ULL;
+	clock_set_source(unit_clock_source);
+	return 0;
+}
+
+static void
+unit_setup_void(void)
+{
+	if (unit_setup() != 0)
+		fprintf(stderr, "cannot make %s\n", unit_cur);
+}
+
+int
+unit_run(const char *suite, const struct unit_test *tests)
+{
+	CU_pSuite	 s;
+	const char	*tmp;
+	unsigned int	 failed;
+	size_t		 i;
+
+	(void)unit_wrap;
+	unit_tests = tests;
+	if ((tmp = getenv("TESTS_TMPDIR")) == NULL)
+		tmp = "/tmp";
+	mkdir(tmp, 0700);
+	snprintf(unit_base, sizeof unit_base, "%s/%s.%ld", tmp, suite,
+	    (long)getpid());
+	unit_rmrf(unit_base);
+	if (mkdir(unit_base, 0700) != 0) {
+		fprintf(stderr, "cannot make %s\n", unit_base);
+		return 99;
+	}
+	if (CU_initialize_registry() != CUE_SUCCESS)
+		return 99;
+	s = CU_add_suite_with_setup_and_teardown(suite, NULL, NULL,
+	    unit_setup_void, NULL);
+	if (s == NULL)
+		return 99;
+	for (i = 0; tests[i].name != NULL; i++) {
+		if (CU_add_test(s, tests[i].name, tests[i].fn) == NULL)
+			return 99;
+	}
+	CU_basic_set_mode(CU_BRM_VERBOSE);
+	CU_basic_run_tests();
+	failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
+	if (CU_get_error() != CUE_SUCCESS)
+		failed++;
+	CU_cleanup_registry();
+	if (failed == 0)
+		unit_rmrf(unit_base);
+	return failed == 0 ? 0 : 1;
+}

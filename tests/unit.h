@@ -1,0 +1,28 @@
+/* unit: helpers shared by the CUnit suites. */
+#ifndef CRM_TESTS_UNIT_H
+#define CRM_TESTS_UNIT_H
+
+#include <CUnit/CUnit.h>
+
+struct unit_test {
+	const char	*name;
+	void		(*fn)(void);
+};
+
+/*
+ * Run one suite of tests with a fresh scratch directory for each test
+ * (unit_dir()); returns the process exit status for make check.
+ */
+int		 unit_run(const char *suite, const struct unit_test *);
+/* A scratch directory for the current test, made empty. */
+const char	*unit_dir(void);
+/* A path inside the scratch directory; valid until the next call. */
+const char	*unit_path(const char *name);
+/* Write text to a file in the scratch directory; returns its path. */
+const char	*unit_write(const char *name, const char *text);
+
+/* The test clock: a wall clock the tests set (milliseconds). */
+extern unsigned long long unit_now_ms;
+unsigned long long	 unit_clock(void);
+
+#endif
