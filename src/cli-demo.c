@@ -34,7 +34,7 @@ cli_demo(struct cli *cli, int argc, char **argv)
 
 	(void)cli;
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'r':
 			n = strtoul(optarg, &end, 10);

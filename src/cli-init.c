@@ -219,7 +219,7 @@ cli_init(struct cli *cli, int argc, char **argv)
 	int				 ch, ret;
 
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'm': master = optarg; break;
 		case 'l': local = optarg; break;

@@ -323,7 +323,7 @@ cli_attach(struct cli *cli, int argc, char **argv)
 	int				 type, opt;
 
 	optind = 0;
-	while ((opt = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (opt != 'd')
 			return cli_usage(cmd, "unknown option");
 		desc = optarg;

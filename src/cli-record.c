@@ -259,7 +259,7 @@ cli_list(struct cli *cli, int argc, char **argv)
 	int				 type, ch, ret = CLI_FAIL, ok, rv;
 
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'w':
 			if ((eq = strchr(optarg, '=')) == NULL) {

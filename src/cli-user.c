@@ -36,7 +36,7 @@ cli_user_add(struct cli *cli, int argc, char **argv)
 	memset(&u, 0, sizeof u);
 	u.type = USER_USER;
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'i':
 			snprintf(u.uid, sizeof u.uid, "%s", optarg);

@@ -19,48 +19,81 @@ static const char record_b32[] = "0123456789abcdefghjkmnpqrstvwxyz";
 #define RECORD_MAX_FIELDS	4096
 #define RECORD_MAX_STRING	(64u * 1024 * 1024)
 
+/*
+ * Random bytes come from the kernel in blocks: one getrandom() per ID
+ * would cost more than the rest of making a record.
+ */
+static void
+record_random(uint8_t *out, size_t len)
+{
+	static uint8_t	pool[4096];
+	static size_t	left;
+	ssize_t		n;
+
+	if (left < len) {
+		n = getrandom(pool, sizeof pool, 0);
+		if (n != (ssize_t)sizeof pool)
+			fatal("no random bytes for a record ID: %s",
+			    strerror(errno));
+		left = sizeof pool;
+	}
+	memcpy(out, pool + sizeof pool - left, len);
+	explicit_bzero(pool + sizeof pool - left, len);
+	left -= len;
+}
+
+/*
+ * IDs made by one process only increase: within a millisecond (or when
+ * the clock steps back) the next ID is the last one plus a small random
+ * step. New records then go to the end of their B-tree, which keeps its
+ * pages full, and IDs still cannot be guessed from each other.
+ */
 void
 record_id_new(struct record_id *id, uint64_t ms)
 {
-	int	i;
-	ssize_t	n;
+	static struct record_id	last;
+	static uint64_t		last_ms;
+	uint8_t			step;
+	int			i, carry;
 
-	for (i = 0; i < 6; i++)
-		id->b[i] = (uint8_t)(ms >> (8 * (5 - i)));
-	n = getrandom(id->b + 6, RECORD_ID_SIZE - 6, 0);
-	if (n != RECORD_ID_SIZE - 6)
-		fatal("no random bytes for a record ID: %s", strerror(errno));
+	if (ms > last_ms || record_id_is_zero(&last)) {
+		for (i = 0; i < 6; i++)
+			id->b[i] = (uint8_t)(ms >> (8 * (5 - i)));
+		record_random(id->b + 6, RECORD_ID_SIZE - 6);
+		/* Leave room for steps: the top random bit starts clear. */
+		id->b[6] &= 0x7f;
+		last_ms = ms;
+	} else {
+		*id = last;
+		record_random(&step, 1);
+		carry = step | 1;
+		for (i = RECORD_ID_SIZE - 1; i >= 0 && carry != 0; i--) {
+			carry += id->b[i];
+			id->b[i] = (uint8_t)carry;
+			carry >>= 8;
+		}
+	}
+	last = *id;
 }
 
-/* Bit b (0 = most significant) of the 130-bit number whose top 2 bits are 0. */
-static int
-record_id_bit(const struct record_id *id, int b)
-{
-	b -= 2;
-	if (b < 0)
-		return 0;
-	return (id->b[b / 8] >> (7 - b % 8)) & 1;
-}
-
-static void
-record_id_setbit(struct record_id *id, int b, int v)
-{
-	b -= 2;
-	if (b < 0 || !v)
-		return;
-	id->b[b / 8] |= (uint8_t)(1 << (7 - b % 8));
-}
-
+/*
+ * The text form reads the 128 bits as a 130-bit number whose top two bits
+ * are zero, five bits a character, most significant first.
+ */
 void
 record_id_format(const struct record_id *id, char *buf)
 {
-	int	i, j, v;
+	uint64_t	hi = 0, lo = 0;
+	int		i;
 
-	for (i = 0; i < RECORD_ID_TEXT; i++) {
-		v = 0;
-		for (j = 0; j < 5; j++)
-			v = (v << 1) | record_id_bit(id, i * 5 + j);
-		buf[i] = record_b32[v];
+	for (i = 0; i < 8; i++) {
+		hi = (hi << 8) | id->b[i];
+		lo = (lo << 8) | id->b[i + 8];
+	}
+	for (i = RECORD_ID_TEXT - 1; i >= 0; i--) {
+		buf[i] = record_b32[lo & 31];
+		lo = (lo >> 5) | (hi << 59);
+		hi >>= 5;
 	}
 	buf[RECORD_ID_TEXT] = '\0';
 }
@@ -70,6 +103,8 @@ record_b32_value(char c)
 {
 	const char	*p;
 
+	if (c >= '0' && c <= '9')
+		return c - '0';
 	if (c >= 'A' && c <= 'Z')
 		c = (char)(c - 'A' + 'a');
 	if (c == 'o')
@@ -84,8 +119,9 @@ record_b32_value(char c)
 int
 record_id_prefix_low(const char *prefix, struct record_id *id)
 {
-	size_t	i, len;
-	int	v, j;
+	size_t		i, len;
+	int		v, j;
+	uint64_t	hi = 0, lo = 0;
 
 	memset(id, 0, sizeof *id);
 	len = strlen(prefix);
@@ -101,8 +137,19 @@ record_id_prefix_low(const char *prefix, struct record_id *id)
 			    "characters %s", prefix, record_b32);
 			return -1;
 		}
-		for (j = 0; j < 5; j++)
-			record_id_setbit(id, (int)i * 5 + j, (v >> (4 - j)) & 1);
+		hi = (hi << 5) | (lo >> 59);
+		lo = (lo << 5) | (uint64_t)v;
+	}
+	/* Shift the prefix up to its place among the 26 characters. */
+	for (; i < RECORD_ID_TEXT; i++) {
+		hi = (hi << 5) | (lo >> 59);
+		lo <<= 5;
+	}
+	for (j = 7; j >= 0; j--) {
+		id->b[j] = (uint8_t)hi;
+		id->b[j + 8] = (uint8_t)lo;
+		hi >>= 8;
+		lo >>= 8;
 	}
 	return 0;
 }

@@ -48,6 +48,11 @@ struct store_file {
 	DB				*primary;
 	DB				*sub[STORE_NSUB];
 
+	/* The record being written: its index callbacks need not decode it. */
+	const uint8_t			*put_bytes;
+	size_t				 put_len;
+	struct record			*put_rec;
+
 	/* The record the index callbacks decoded last: one put calls five. */
 	uint8_t				*cache_bytes;
 	size_t				 cache_len;
@@ -142,6 +147,9 @@ store_name_key(const char *text)
 static struct record *
 store_file_decode(struct store_file *f, const DBT *data)
 {
+	if (f->put_rec != NULL && f->put_len == data->size &&
+	    memcmp(f->put_bytes, data->data, data->size) == 0)
+		return f->put_rec;
 	if (f->cache_rec != NULL && f->cache_len == data->size &&
 	    memcmp(f->cache_bytes, data->data, data->size) == 0)
 		return f->cache_rec;
@@ -351,6 +359,12 @@ store_open_db(struct store *st, DB_TXN *txn, DB **dbp, const char *file,
 
 	if ((ret = db_create(&db, st->env, 0)) != 0)
 		return store_dberr(st, file, ret);
+	/* 8 KB pages: measured smaller and faster than 4 KB for CRM records. */
+	if ((st->flags & STORE_CREATE) && (ret = db->set_pagesize(db,
+	    8192)) != 0) {
+		db->close(db, 0);
+		return store_dberr(st, file, ret);
+	}
 	if (dups && (ret = db->set_flags(db, DB_DUPSORT)) != 0) {
 		db->close(db, 0);
 		return store_dberr(st, file, ret);
@@ -426,14 +440,15 @@ store_open_env(struct store *st, int cache_mb)
 	st->env->set_lg_max(st->env, 2 * 1024 * 1024);
 	st->env->log_set_config(st->env, DB_LOG_AUTO_REMOVE, 1);
 	/*
-	 * A bulk load into a new database logs nothing: if it is cut off the
-	 * database is made again, and the checkpoint at close makes it durable.
+	 * A bulk load into a new database runs as db_load does: a private
+	 * cache and nothing else, no locks, no log, no transactions. If it is
+	 * cut off, the database is made again; closing writes it all out.
 	 */
-	if (st->flags & STORE_BULK)
-		st->env->set_flags(st->env, DB_TXN_NOT_DURABLE, 1);
 	flags = DB_CREATE | DB_INIT_LOCK | DB_INIT_LOG | DB_INIT_MPOOL |
 	    DB_INIT_TXN | DB_RECOVER;
-	if (st->role == STORE_MASTER)
+	if (st->flags & STORE_BULK)
+		flags = DB_CREATE | DB_INIT_MPOOL | DB_PRIVATE;
+	else if (st->role == STORE_MASTER)
 		flags |= DB_PRIVATE;
 	else
 		flags |= DB_REGISTER | DB_THREAD;
@@ -483,7 +498,8 @@ store_open(const char *dir, enum store_role role,
 	cache_mb = (flags & STORE_BULK) ? 256 : 16;
 	if (store_open_env(st, cache_mb) != 0)
 		goto fail;
-	if ((ret = st->env->txn_begin(st->env, NULL, &txn, 0)) != 0) {
+	if ((flags & STORE_BULK) == 0 &&
+	    (ret = st->env->txn_begin(st->env, NULL, &txn, 0)) != 0) {
 		store_dberr(st, "starting to open its files", ret);
 		goto fail;
 	}
@@ -499,7 +515,7 @@ store_open(const char *dir, enum store_role role,
 		if (store_open_file(st, txn, &st->files[i]) != 0)
 			goto fail;
 	}
-	if ((ret = txn->commit(txn, 0)) != 0) {
+	if (txn != NULL && (ret = txn->commit(txn, 0)) != 0) {
 		txn = NULL;
 		store_dberr(st, "opening its files", ret);
 		goto fail;
@@ -627,7 +643,10 @@ store_close(struct store *st)
 		 * A checkpoint makes the next attach cheap: recovery starts
 		 * from here instead of replaying the whole log.
 		 */
-		if (st->wrote || (st->flags & STORE_CREATE)) {
+		if (st->flags & STORE_BULK) {
+			if ((ret = st->env->memp_sync(st->env, NULL)) != 0)
+				rv = store_dberr(st, "writing it out", ret);
+		} else if (st->wrote || (st->flags & STORE_CREATE)) {
 			ret = st->env->txn_checkpoint(st->env, 0, 0, DB_FORCE);
 			if (ret == 0)
 				ret = st->env->txn_checkpoint(st->env, 0, 0,
@@ -695,7 +714,8 @@ store_begin(struct store *st, struct store_txn **tp)
 
 	t = xcalloc(1, sizeof *t);
 	t->st = st;
-	if ((ret = st->env->txn_begin(st->env, NULL, &t->txn, 0)) != 0) {
+	if ((st->flags & STORE_BULK) == 0 &&
+	    (ret = st->env->txn_begin(st->env, NULL, &t->txn, 0)) != 0) {
 		free(t);
 		return store_dberr(st, "starting a transaction", ret);
 	}
@@ -728,7 +748,7 @@ store_commit(struct store_txn *t)
 		if (store_meta_put(t, "seq", buf, 8) != 0)
 			goto fail;
 	}
-	ret = t->txn->commit(t->txn, 0);
+	ret = t->txn != NULL ? t->txn->commit(t->txn, 0) : 0;
 	t->txn = NULL;
 	if (ret != 0) {
 		free(t);
@@ -823,7 +843,12 @@ store_write(struct store_txn *t, struct store_file *f, struct record *r)
 	key.size = RECORD_ID_SIZE;
 	data.data = buf;
 	data.size = (u_int32_t)len;
+	f->put_rec = r;
+	f->put_bytes = buf;
+	f->put_len = len;
 	ret = f->primary->put(f->primary, t->txn, &key, &data, 0);
+	f->put_rec = NULL;
+	f->put_bytes = NULL;
 	free(buf);
 	if (ret != 0)
 		return store_dberr(t->st, f->schema->file, ret);
@@ -944,7 +969,7 @@ store_meta_get(struct store_txn *t, const char *k, void *buf, size_t *len)
 	data.ulen = (u_int32_t)*len;
 	data.flags = DB_DBT_USERMEM;
 	ret = t->st->meta->get(t->st->meta, t->txn, &key, &data,
-	    DB_READ_COMMITTED);
+	    t->txn != NULL ? DB_READ_COMMITTED : 0);
 	if (ret == DB_NOTFOUND)
 		return STORE_NOTFOUND;
 	if (ret == DB_BUFFER_SMALL) {

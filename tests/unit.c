@@ -53,7 +53,9 @@ unit_dir(void)
 const char *
 unit_path(const char *name)
 {
-	snprintf(unit_buf, sizeof unit_buf, "%s/%s", unit_cur, name);
+	if (snprintf(unit_buf, sizeof unit_buf, "%s/%s", unit_cur, name) >=
+	    (int)sizeof unit_buf)
+		abort();
 	return unit_buf;
 }
 
@@ -71,17 +73,14 @@ unit_write(const char *name, const char *text)
 	return path;
 }
 
-static void
-unit_wrap(void)
-{
-}
-
 static const struct unit_test	*unit_tests;
 
 static int
 unit_setup(void)
 {
-	snprintf(unit_cur, sizeof unit_cur, "%s/t%d", unit_base, ++unit_counter);
+	if (snprintf(unit_cur, sizeof unit_cur, "%s/t%d", unit_base,
+	    ++unit_counter) >= (int)sizeof unit_cur)
+		abort();
 	unit_rmrf(unit_cur);
 	if (mkdir(unit_cur, 0700) != 0)
 		return 1;
@@ -105,13 +104,13 @@ unit_run(const char *suite, const struct unit_test *tests)
 	unsigned int	 failed;
 	size_t		 i;
 
-	(void)unit_wrap;
 	unit_tests = tests;
 	if ((tmp = getenv("TESTS_TMPDIR")) == NULL)
 		tmp = "/tmp";
 	mkdir(tmp, 0700);
-	snprintf(unit_base, sizeof unit_base, "%s/%s.%ld", tmp, suite,
-	    (long)getpid());
+	if (snprintf(unit_base, sizeof unit_base, "%s/%s.%ld", tmp, suite,
+	    (long)getpid()) >= (int)sizeof unit_base)
+		abort();
 	unit_rmrf(unit_base);
 	if (mkdir(unit_base, 0700) != 0) {
 		fprintf(stderr, "cannot make %s\n", unit_base);
