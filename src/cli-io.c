@@ -67,9 +67,12 @@ cli_import(struct cli *cli, int argc, char **argv)
 	for (i = 0; i < n; i++) {
 		header[i] = xstrdup(row[i]);
 		if (!cli_io_meta(row[i]) && !model_is_field(type, row[i])) {
+			char	*all = model_field_list(type);
+
 			error_set("%s line 1: %s has no field \"%s\"; its "
 			    "fields are %s", argv[2], model_type(type)->name,
-			    row[i], model_type(type)->columns + 3);
+			    row[i], all);
+			free(all);
 			goto fail;
 		}
 	}

@@ -292,9 +292,10 @@ cli_list(struct cli *cli, int argc, char **argv)
 	}
 	for (i = 0; i < nwhere; i++) {
 		if (!model_is_field(type, where[i].field)) {
-			free(where);
-			return cli_usage(cmd, "%s has no field \"%s\"",
+			ch = cli_usage(cmd, "%s has no field \"%s\"",
 			    model_type(type)->name, where[i].field);
+			free(where);
+			return ch;
 		}
 	}
 	if (fields_spec == NULL)

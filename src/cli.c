@@ -45,8 +45,11 @@ static const struct cli_cmd cli_cmds[] = {
 	{ "list", cli_list,
 	  "list TYPE [--where FIELD=VALUE]... [--fields F,F...]",
 	  "Print records as tab-separated rows under a header line, in name "
-	  "order.\nTabs, newlines and backslashes in values are written \\t, "
-	  "\\n and \\\\." },
+	  "order.\nWith --where on a reference (company, contact, campaign, "
+	  "parent) or an owner\n(account_manager, assigned_to) the rows are "
+	  "found through that index and\ncome in creation order. Tabs, "
+	  "newlines and backslashes in values are written\n\\t, \\n and "
+	  "\\\\." },
 	{ "delete", cli_delete, "delete TYPE ID",
 	  "Delete a record (a tombstone remains for sync). Non-administrators "
 	  "may delete\nonly what RULES S12 allows." },

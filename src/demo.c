@@ -8,6 +8,8 @@
  */
 #include "config.h"
 
+#include <nettle/sha2.h>
+
 #include <errno.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -449,8 +451,20 @@ demo_files(struct demo *d, unsigned long ndocs)
 			return -1;
 		}
 		free(path);
-		if (type == MODEL_DOCUMENT)
+		if (type == MODEL_DOCUMENT) {
+			struct sha256_ctx	sha;
+			uint8_t			dig[SHA256_DIGEST_SIZE];
+			char			hex[2 * SHA256_DIGEST_SIZE + 1];
+			int			j;
+
+			sha256_init(&sha);
+			sha256_update(&sha, len, (const uint8_t *)text);
+			sha256_digest(&sha, sizeof dig, dig);
+			for (j = 0; j < SHA256_DIGEST_SIZE; j++)
+				sprintf(hex + 2 * j, "%02x", dig[j]);
+			demo_set(r, "hash", hex);
 			demo_setf(r, "size", "%zu", len);
+		}
 		if (demo_put(d, type, r) != 0)
 			return -1;
 	}

@@ -281,6 +281,24 @@ model_is_field(int type, const char *name)
 	return mf != NULL && (mf->flags & MODEL_SECRET) == 0;
 }
 
+char *
+model_field_list(int type)
+{
+	const struct model_type	*mt = model_type(type);
+	char			*all = xstrdup(""), *tmp;
+	size_t			 i;
+
+	for (i = 0; i < mt->nfields; i++) {
+		if (mt->fields[i].flags & (MODEL_SECRET | MODEL_SYSTEM))
+			continue;
+		xasprintf(&tmp, "%s%s%s", all, *all != '\0' ? ", " : "",
+		    mt->fields[i].name);
+		free(all);
+		all = tmp;
+	}
+	return all;
+}
+
 struct store *
 model_open(const char *dir, enum store_role role, int flags, int wait)
 {
@@ -645,9 +663,11 @@ model_apply(int type, struct record *r, const struct model_change *ch,
 		}
 		mf = model_field_find(type, ch[i].name);
 		if (mf == NULL || (mf->flags & MODEL_SYSTEM)) {
+			char	*all = model_field_list(type);
+
 			error_set("%s has no field \"%s\": its fields are %s",
-			    model_type(type)->name, ch[i].name,
-			    model_type(type)->columns + 3);
+			    model_type(type)->name, ch[i].name, all);
+			free(all);
 			return -1;
 		}
 		v = ch[i].value;

@@ -375,6 +375,15 @@ store_open_db(struct store *st, DB_TXN *txn, DB **dbp, const char *file,
 		flags |= DB_CREATE;
 	if ((ret = db->open(db, txn, file, sub, DB_BTREE, flags, 0600)) != 0) {
 		db->close(db, 0);
+		if (ret == EINVAL || ret == DB_VERIFY_BAD ||
+		    ret == DB_PAGE_NOTFOUND || ret == DB_SECONDARY_BAD ||
+		    ret == DB_OLD_VERSION) {
+			error_set("%s/%s is damaged or is not a crm file: "
+			    "restore it from a backup (a local can be made "
+			    "again with crm init --local and a sync)", st->dir,
+			    file);
+			return -1;
+		}
 		if (ret == ENOENT) {
 			error_set("%s/%s is missing: the database is "
 			    "incomplete; restore it from a backup or make it "
@@ -423,6 +432,14 @@ store_close_file(struct store_file *f)
 	free(f->cache_bytes);
 }
 
+static void
+store_errcall(const DB_ENV *env, const char *prefix, const char *msg)
+{
+	(void)env;
+	(void)prefix;
+	(void)msg;
+}
+
 static int
 store_open_env(struct store *st, int cache_mb)
 {
@@ -431,7 +448,8 @@ store_open_env(struct store *st, int cache_mb)
 
 	if ((ret = db_env_create(&st->env, 0)) != 0)
 		return store_dberr(st, "creating its environment", ret);
-	st->env->set_errpfx(st->env, "crm");
+	/* Berkeley DB's own diagnostics are turned into one message here. */
+	st->env->set_errcall(st->env, store_errcall);
 	st->env->set_cachesize(st->env, (u_int32_t)(cache_mb / 1024),
 	    (u_int32_t)(cache_mb % 1024) * 1024 * 1024, 1);
 	st->env->set_lk_detect(st->env, DB_LOCK_DEFAULT);

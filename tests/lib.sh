@@ -1,0 +1,169 @@
+# lib.sh: shared helpers of the shell tests of the command line.
+#
+# Sourced by each tests/cli-*.sh. make check's TESTS_ENVIRONMENT exports
+#   CRM           absolute path of the crm binary under test
+#   TESTS_SRCDIR  the source tests/ directory (fixtures in $TESTS_SRCDIR/fixtures)
+#   TESTS_TMPDIR  a scratch root; each test works in its own $T below it
+# A test exits 0 on success, 1 on failure (fail), 77 to be skipped.
+
+set -eu
+
+if [ -z "${CRM:-}" ] || [ ! -x "$CRM" ]; then
+	echo "lib.sh: \$CRM must name the crm binary (run through make check)" >&2
+	exit 99
+fi
+: "${TESTS_SRCDIR:=$(cd "$(dirname "$0")" && pwd)}"
+: "${TESTS_TMPDIR:=$(pwd)/tests/tmp}"
+FIXTURES=$TESTS_SRCDIR/fixtures
+
+T=$TESTS_TMPDIR/$(basename "$0" .sh)
+rm -rf "$T"
+mkdir -p "$T"
+
+# Nothing from the person running the tests may leak in: no configuration,
+# no default database, no login, no password.
+export XDG_CONFIG_HOME="$T/xdg" XDG_DATA_HOME="$T/data" CRM_SYSCONF="$T/none.conf"
+unset CRM_USER CRM_PASSWORD CRM_NEW_PASSWORD
+# No stdin: crm must never wait at a prompt.
+exec </dev/null
+
+OUT=
+ERR=
+STATUS=0
+LAST=
+
+fail() {
+	printf 'FAIL: %s: %s\n' "$(basename "$0")" "$*" >&2
+	if [ -n "$LAST" ]; then
+		printf '  last command: %s (status %s)\n' "$LAST" "$STATUS" >&2
+		printf '  stdout: %s\n' "$(printf '%s' "$OUT" | head -c 2000)" >&2
+		printf '  stderr: %s\n' "$(printf '%s' "$ERR" | head -c 2000)" >&2
+	fi
+	exit 1
+}
+
+# Run a command; its stdout goes to $OUT, its stderr to $ERR, its status to
+# $STATUS. Never fails by itself.
+run() {
+	LAST="$*"
+	if "$@" >"$T/.out" 2>"$T/.err"; then
+		STATUS=0
+	else
+		STATUS=$?
+	fi
+	OUT=$(cat "$T/.out")
+	ERR=$(cat "$T/.err")
+}
+
+expect_ok() {
+	run "$@"
+	[ "$STATUS" -eq 0 ] || fail "expected success"
+}
+
+expect_status() {
+	_want=$1
+	shift
+	run "$@"
+	[ "$STATUS" -eq "$_want" ] || fail "expected status $_want"
+}
+
+# Status 1 and one line on stderr: a failure with one clear message.
+expect_fail() {
+	expect_status 1 "$@"
+	expect_one_message
+}
+
+expect_one_message() {
+	[ -n "$ERR" ] || fail "expected a message on stderr"
+	[ "$(printf '%s\n' "$ERR" | wc -l)" -eq 1 ] ||
+	    fail "expected one message on stderr, got $(printf '%s\n' "$ERR" | wc -l) lines"
+}
+
+expect_out_contains() {
+	case $OUT in
+	*"$1"*) ;;
+	*) fail "stdout lacks \"$1\"" ;;
+	esac
+}
+
+expect_out_lacks() {
+	case $OUT in
+	*"$1"*) fail "stdout holds \"$1\"" ;;
+	*) ;;
+	esac
+}
+
+expect_err_contains() {
+	case $ERR in
+	*"$1"*) ;;
+	*) fail "stderr lacks \"$1\"" ;;
+	esac
+}
+
+expect_eq() {
+	[ "$1" = "$2" ] || fail "expected \"$2\", got \"$1\""
+}
+
+# The value of FIELD in the FIELD=VALUE lines of $OUT (after expect_ok get).
+field() {
+	printf '%s\n' "$OUT" | sed -n "s/^$1=//p" | head -n 1
+}
+
+# Number of data rows (lines after the header) in $OUT.
+rows() {
+	if [ -z "$OUT" ]; then
+		echo 0
+	else
+		printf '%s\n' "$OUT" | tail -n +2 | wc -l | tr -d ' '
+	fi
+}
+
+# Octal mode of a file.
+mode() {
+	stat -c %a "$1"
+}
+
+# make_master DIR: a master with the administrator root (ROOT1), password
+# "secret".
+make_master() {
+	CRM_PASSWORD=secret "$CRM" init --master "$1" --admin root \
+	    --admin-id ROOT1 >/dev/null ||
+	    fail "cannot create the master $1"
+}
+
+# as LOGIN PASSWORD DIR ARGS...: run crm in DIR as LOGIN.
+as() {
+	_l=$1 _p=$2 _d=$3
+	shift 3
+	CRM_PASSWORD=$_p "$CRM" -d "$_d" -u "$_l" "$@"
+}
+
+# root DIR ARGS...: run crm in DIR as the administrator of make_master.
+root() {
+	_d=$1
+	shift
+	CRM_PASSWORD=secret "$CRM" -d "$_d" -u root "$@"
+}
+
+# add_user DIR LOGIN UID PASSWORD [OPTIONS...]: root adds a user.
+add_user() {
+	_d=$1 _l=$2 _u=$3 _p=$4
+	shift 4
+	CRM_NEW_PASSWORD=$_p root "$_d" user add "$_l" --id "$_u" "$@" ||
+	    fail "cannot add the user $_l"
+}
+
+# Assertions that fail because of a known bug in crm are grouped in a
+# subshell, marked "# BUG:", so that one does not hide the next:
+#	( expect_status 2 ...; expect_err_contains ... ) || bug
+# and the test ends with finish, which fails if any such block failed.
+BUGS=0
+bug() {
+	BUGS=$((BUGS + 1))
+}
+
+finish() {
+	LAST=
+	[ "$BUGS" -eq 0 ] || fail "$BUGS block(s) of assertions marked BUG failed"
+	exit 0
+}
