@@ -44,14 +44,37 @@ rm -f "$rssfile"
 
 # GNU time gives the peak memory of the generation for free.
 timer=()
-if [ -x /usr/bin/time ] && /usr/bin/time -f %M -o /dev/null true 2>/dev/null; then
+if [ "${BENCH_GNU_TIME:-1}" != 0 ] && [ -x /usr/bin/time ] && /usr/bin/time -f %M -o /dev/null true 2>/dev/null; then
 	timer=(/usr/bin/time -f %M -o "$rssfile")
 fi
 
 echo "bench: generating a demo of $records records in $dir ..."
 t0=$(date +%s.%N)
+# Stop a process and its descendants: GNU time, killed, leaves the program
+# it measures running. Children are found through /proc/PID/stat (its
+# fourth field, after the command name in parentheses, is the parent).
+kill_tree() {
+	local pid=$1 st s ppid
+	for st in /proc/[0-9]*/stat; do
+		s=$(cat "$st" 2>/dev/null) || continue
+		s=${s##*) }
+		ppid=${s#* }
+		ppid=${ppid%% *}
+		if [ "$ppid" = "$pid" ]; then
+			st=${st#/proc/}
+			kill_tree "${st%/stat}"
+		fi
+	done
+	kill "$pid" 2>/dev/null || true
+}
+
+# In the background and waited for, so that a signal stops crm too.
+"${timer[@]}" "$CRM" demo "$dir" --records "$records" >"$log" 2>&1 </dev/null &
+pid=$!
+trap 'kill_tree "$pid"; echo "bench/demo.sh: stopped; $dir is incomplete" >&2; exit 143' TERM INT
 rc=0
-"${timer[@]}" "$CRM" demo "$dir" --records "$records" >"$log" 2>&1 </dev/null || rc=$?
+wait "$pid" || rc=$?
+trap - TERM INT
 t1=$(date +%s.%N)
 if [ "$rc" -ne 0 ]; then
 	echo "bench/demo.sh: '$CRM demo $dir --records $records' failed (status $rc); its output ends:" >&2

@@ -2,7 +2,6 @@
 # crm's front door: --version, --help, usage errors, -d, -u, corrupt files.
 . "${TESTS_SRCDIR:-$(dirname "$0")}/lib.sh"
 
-# The commands of CLI.md.
 # The commands of this build (sync and conflicts come with the sync work).
 BUILT="init user add set get list delete import export attach config demo"
 
