@@ -25,6 +25,14 @@
 #include "store.h"
 #include "xmalloc.h"
 
+/*
+ * fcntl locks belong to the process, and closing any descriptor of the
+ * file drops them all: so the lock this process holds is remembered, and
+ * asking who holds it never opens the file again.
+ */
+static char	*store_lock_path;
+static int	 store_lock_fd = -1;
+
 static int
 store_lock_try(int fd)
 {
@@ -54,17 +62,25 @@ store_lock_read(int fd)
 char *
 store_lock_holder(const char *dir)
 {
-	char	*path, *who = NULL;
-	int	 fd;
+	struct flock	 fl;
+	char		*path, *who = NULL;
+	int		 fd;
 
 	xasprintf(&path, "%s/lock", dir);
-	fd = open(path, O_RDWR);
+	if (store_lock_path != NULL && strcmp(path, store_lock_path) == 0) {
+		free(path);
+		return store_lock_read(store_lock_fd);
+	}
+	fd = open(path, O_RDONLY | O_CLOEXEC);
 	free(path);
 	if (fd == -1)
 		return NULL;
-	if (store_lock_try(fd) == -1)
+	memset(&fl, 0, sizeof fl);
+	fl.l_type = F_WRLCK;
+	fl.l_whence = SEEK_SET;
+	if (fcntl(fd, F_GETLK, &fl) == 0 && fl.l_type != F_UNLCK)
 		who = store_lock_read(fd);
-	close(fd);		/* closing drops any lock we just took */
+	close(fd);
 	return who;
 }
 
@@ -96,8 +112,8 @@ store_lock(const char *dir, int wait_seconds)
 {
 	char		*path, *who = NULL;
 	int		 fd, told = 0;
-	struct timespec	 nap = { 0, 100 * 1000 * 1000 };
-	time_t		 deadline;
+	struct timespec	 nap = { 0, 100 * 1000 * 1000 }, now;
+	double		 deadline;
 
 	xasprintf(&path, "%s/lock", dir);
 	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) == -1) {
@@ -107,7 +123,8 @@ store_lock(const char *dir, int wait_seconds)
 		free(path);
 		return -1;
 	}
-	deadline = time(NULL) + wait_seconds;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	deadline = now.tv_sec + now.tv_nsec / 1e9 + wait_seconds;
 	while (store_lock_try(fd) == -1) {
 		if (errno != EACCES && errno != EAGAIN) {
 			error_set("cannot lock the master's lock %s: %s", path,
@@ -116,7 +133,8 @@ store_lock(const char *dir, int wait_seconds)
 		}
 		free(who);
 		who = store_lock_read(fd);
-		if (time(NULL) >= deadline) {
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (now.tv_sec + now.tv_nsec / 1e9 >= deadline) {
 			error_set("the master %s is in use by %s; waited %d "
 			    "seconds: try again later, or wait longer with "
 			    "master.wait_seconds", dir, who, wait_seconds);
@@ -132,7 +150,9 @@ store_lock(const char *dir, int wait_seconds)
 	}
 	store_lock_record(fd);
 	free(who);
-	free(path);
+	free(store_lock_path);
+	store_lock_path = path;
+	store_lock_fd = fd;
 	return fd;
 
 fail:
@@ -149,5 +169,10 @@ store_unlock(int fd)
 		return;
 	if (ftruncate(fd, 0) != 0)
 		errno = 0;
+	if (fd == store_lock_fd) {
+		free(store_lock_path);
+		store_lock_path = NULL;
+		store_lock_fd = -1;
+	}
 	close(fd);
 }

@@ -190,6 +190,8 @@ store_index_name(DB *sec, const DBT *pkey, const DBT *data, DBT *result)
 		return DB_DONOTINDEX;
 	for (i = 0; i < 3 && f->schema->name_fields[i] != NULL; i++) {
 		v = record_value(r, f->schema->name_fields[i]);
+		if (*v == '\0')
+			continue;	/* "Solo" with no first name is "solo" */
 		if (joined == NULL)
 			joined = xstrdup(v);
 		else {
@@ -881,8 +883,11 @@ store_put(struct store_txn *t, size_t file, struct record *r, int flags)
 
 	if (t->st->role == STORE_MASTER && (flags & STORE_PUT_KEEPSEQ) == 0)
 		r->seq = ++t->seq;
+	/* Only a local's own changes wait in its outbox. */
 	if (t->st->role == STORE_LOCAL && (flags & STORE_PUT_SYNCED) == 0)
 		r->flags |= RECORD_DIRTY;
+	else
+		r->flags &= ~RECORD_DIRTY;
 	return store_write(t, f, r);
 }
 
