@@ -92,6 +92,8 @@ int		 model_create(const char *dir, enum store_role);
  */
 char		*model_value(const struct record *, const char *name);
 int		 model_is_field(int type, const char *name);
+/* Is this one of model_meta_fields (set by crm, never by a person)? */
+int		 model_is_meta(const char *name);
 /* "name, phone, ...": the fields a person may set, for messages. Free it. */
 char		*model_field_list(int type);
 

@@ -20,19 +20,7 @@
 #include "store.h"
 #include "xmalloc.h"
 
-/* Metadata columns of an export: set by crm, skipped on import. */
-static int
-cli_io_meta(const char *name)
-{
-	int	i;
-
-	for (i = 0; model_meta_fields[i] != NULL; i++) {
-		if (strcmp(model_meta_fields[i], name) == 0)
-			return 1;
-	}
-	return 0;
-}
-
+/* Metadata columns of an export (id, created_at...) are skipped on import. */
 int
 cli_import(struct cli *cli, int argc, char **argv)
 {
@@ -66,7 +54,7 @@ cli_import(struct cli *cli, int argc, char **argv)
 	ncols = n;
 	for (i = 0; i < n; i++) {
 		header[i] = xstrdup(row[i]);
-		if (!cli_io_meta(row[i]) && !model_is_field(type, row[i])) {
+		if (!model_is_meta(row[i]) && !model_is_field(type, row[i])) {
 			char	*all = model_field_list(type);
 
 			error_set("%s line 1: %s has no field \"%s\"; its "
@@ -87,7 +75,7 @@ cli_import(struct cli *cli, int argc, char **argv)
 			goto fail;
 		}
 		for (i = k = 0; i < n; i++) {
-			if (cli_io_meta(header[i]))
+			if (model_is_meta(header[i]))
 				continue;
 			ch[k].name = header[i];
 			ch[k++].value = row[i];

@@ -258,7 +258,7 @@ model_field_find(int type, const char *name)
 	return NULL;
 }
 
-static int
+int
 model_is_meta(const char *name)
 {
 	int	i;
