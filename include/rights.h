@@ -28,4 +28,14 @@ int	rights_may_change_manager(const struct user *);
 /* May u assign a task, issue or event to uid (S15)? */
 int	rights_may_assign(const struct user *, const char *uid);
 
+/*
+ * Is this record in u's scope (S15), judged from the master's data in t?
+ * Unrestricted users see everything. A restricted user sees the companies
+ * and contacts they manage, the notes, events, tasks, opportunities and
+ * issues of those, all campaigns, their own targets, the documents of what
+ * they see, all templates and all users. Returns 1, 0, or -1 on error.
+ */
+int	rights_in_scope(struct store_txn *t, const struct user *, int type,
+	    const struct record *);
+
 #endif

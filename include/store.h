@@ -61,6 +61,12 @@ enum store_index {
 	STORE_BY_OUTBOX
 };
 
+/*
+ * The conflict log (conflicts.db) is one more file, with the same
+ * functions: pass STORE_CONFLICTS where a file number goes.
+ */
+#define STORE_CONFLICTS	((size_t)-1)
+
 /* Flags for store_open. */
 #define STORE_BULK	0x1	/* no log records: a fresh database's bulk load */
 

@@ -7,7 +7,6 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <libgen.h>
-#include <nettle/sha2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +15,7 @@
 #include "cli.h"
 #include "csvio.h"
 #include "error.h"
+#include "file.h"
 #include "model.h"
 #include "store.h"
 #include "xmalloc.h"
@@ -234,64 +234,6 @@ cli_io_mime(const char *name)
 	return "application/octet-stream";
 }
 
-/*
- * Copy src to dst (a new file, 0600) and hash it on the way; the copy is
- * synced to disk before it counts.
- */
-static int
-cli_io_copy(const char *src, const char *dst, char *hex, off_t *size)
-{
-	struct sha256_ctx	 sha;
-	uint8_t			 digest[SHA256_DIGEST_SIZE];
-	char			 buf[65536];
-	ssize_t			 n;
-	int			 in, out, i;
-
-	if ((in = open(src, O_RDONLY | O_CLOEXEC)) == -1) {
-		error_set("cannot read %s: %s", src, strerror(errno));
-		return -1;
-	}
-	if ((out = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
-	    0600)) == -1) {
-		error_set("cannot create %s: %s", dst, strerror(errno));
-		close(in);
-		return -1;
-	}
-	sha256_init(&sha);
-	*size = 0;
-	while ((n = read(in, buf, sizeof buf)) > 0) {
-		sha256_update(&sha, (size_t)n, (const uint8_t *)buf);
-		if (write(out, buf, (size_t)n) != n) {
-			error_set("cannot write %s: %s", dst,
-			    errno == ENOSPC ? "the disk is full" :
-			    strerror(errno));
-			goto fail;
-		}
-		*size += n;
-	}
-	if (n < 0) {
-		error_set("cannot read %s: %s", src, strerror(errno));
-		goto fail;
-	}
-	if (fsync(out) != 0 || close(out) != 0) {
-		out = -1;
-		error_set("cannot write %s: %s", dst, strerror(errno));
-		goto fail;
-	}
-	close(in);
-	sha256_digest(&sha, SHA256_DIGEST_SIZE, digest);
-	for (i = 0; i < SHA256_DIGEST_SIZE; i++)
-		sprintf(hex + 2 * i, "%02x", digest[i]);
-	return 0;
-
-fail:
-	close(in);
-	if (out != -1)
-		close(out);
-	unlink(dst);
-	return -1;
-}
-
 int
 cli_attach(struct cli *cli, int argc, char **argv)
 {
@@ -307,7 +249,7 @@ cli_attach(struct cli *cli, int argc, char **argv)
 	const char			*desc = NULL;
 	char				 ptext[RECORD_ID_TEXT + 1];
 	char				 dtext[RECORD_ID_TEXT + 1];
-	char				 hex[2 * SHA256_DIGEST_SIZE + 1];
+	char				 hex[FILE_HASH_TEXT + 1];
 	char				 sizetext[32], *tmp = NULL, *dst = NULL;
 	char				*copy, *base;
 	off_t				 size;
@@ -344,7 +286,7 @@ cli_attach(struct cli *cli, int argc, char **argv)
 	xasprintf(&tmp, "%s/documents/.attach-%ld", store_dir(cli->st),
 	    (long)getpid());
 	unlink(tmp);
-	if (cli_io_copy(argv[3], tmp, hex, &size) != 0) {
+	if (file_copy(argv[3], tmp, hex, &size) != 0) {
 		free(tmp);
 		tmp = NULL;
 		goto fail;

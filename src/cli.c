@@ -28,6 +28,16 @@ static const struct cli_cmd cli_cmds[] = {
 	  "Create a master database with its first administrator, or an "
 	  "empty local\ndatabase for LOGIN bound to a master (LOGIN's password "
 	  "is checked there)." },
+	{ "sync", cli_sync, "sync [--dry-run] [--verify] [--wait SECONDS]",
+	  "Synchronize this local with its master (RULES.md) and print what "
+	  "moved, file\nby file. --dry-run prints the same table and changes "
+	  "nothing; --verify\ncompares every record in scope and lists the "
+	  "differences." },
+	{ "conflicts", cli_conflicts,
+	  "conflicts\n       crm conflicts show ID\n       crm conflicts "
+	  "restore ID",
+	  "List the values syncs overwrote or refused, show one, or put a "
+	  "lost value\nback (the next sync carries it)." },
 	{ "user", cli_user,
 	  "user add LOGIN --id UID [--name NAME] [--type admin|user|remote]\n"
 	  "                [--restricted] [--may-change-manager] "

@@ -93,3 +93,68 @@ rights_may_assign(const struct user *u, const char *uid)
 	    "themselves (%s), not to %s", u->login, u->uid, uid);
 	return 0;
 }
+
+/* Is the record of this type and ID (text form) in scope? */
+static int
+rights_ref_in_scope(struct store_txn *t, const struct user *u, int type,
+    const char *ref)
+{
+	struct record_id	 id;
+	struct record		*r;
+	int			 ret, i;
+
+	if (*ref == '\0' || record_id_parse(ref, &id) != 0)
+		return 0;
+	for (i = 0; i < MODEL_NTYPES; i++) {
+		if (type != MODEL_ANY && i != type)
+			continue;
+		if ((ret = store_get(t, (size_t)i, &id, &r)) == -1)
+			return -1;
+		if (ret == 0) {
+			ret = rights_in_scope(t, u, i, r);
+			record_free(r);
+			return ret;
+		}
+	}
+	return 0;
+}
+
+int
+rights_in_scope(struct store_txn *t, const struct user *u, int type,
+    const struct record *r)
+{
+	const char	*owner;
+	int		 ret;
+
+	if (!u->restricted || u->type == USER_ADMIN)
+		return 1;
+	switch (type) {
+	case MODEL_USER:
+	case MODEL_CAMPAIGN:
+	case MODEL_TEMPLATE:
+		return 1;
+	case MODEL_COMPANY:
+	case MODEL_CONTACT:
+	case MODEL_TARGET:
+		return strcmp(record_value(r, "account_manager"), u->uid) == 0;
+	case MODEL_DOCUMENT:
+		return rights_ref_in_scope(t, u, MODEL_ANY,
+		    record_value(r, "parent"));
+	default:
+		break;
+	}
+	/* Notes, events, tasks, opportunities, issues: through their links. */
+	if (*record_value(r, "company") != '\0' ||
+	    *record_value(r, "contact") != '\0') {
+		ret = rights_ref_in_scope(t, u, MODEL_COMPANY,
+		    record_value(r, "company"));
+		if (ret != 0)
+			return ret;
+		return rights_ref_in_scope(t, u, MODEL_CONTACT,
+		    record_value(r, "contact"));
+	}
+	owner = record_get(r, "assigned_to");
+	if (owner == NULL)
+		owner = record_value(r, "account_manager");
+	return strcmp(owner, u->uid) == 0 || strcmp(r->created_by, u->uid) == 0;
+}

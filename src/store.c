@@ -42,6 +42,11 @@ static const char *const store_sub_names[STORE_NSUB] = {
 	"name", "ref", "owner", "seq", "outbox"
 };
 
+/* The conflict log: records whose "record" field names what they are about. */
+static const struct store_schema store_conflict_schema = {
+	"conflicts.db", { NULL }, { "record" }, { "who" }
+};
+
 struct store_file {
 	struct store			*st;
 	const struct store_schema	*schema;
@@ -65,7 +70,7 @@ struct store {
 	int			 flags;
 	DB_ENV			*env;
 	DB			*meta;
-	DB			*conflicts;
+	struct store_file	 conflicts;	/* the conflict log (B3) */
 	struct store_file	*files;
 	size_t			 nfiles;
 	int			 lockfd;
@@ -523,9 +528,11 @@ store_open(const char *dir, enum store_role role,
 		store_dberr(st, "starting to open its files", ret);
 		goto fail;
 	}
-	if (store_open_db(st, txn, &st->meta, "meta.db", NULL, 0) != 0 ||
-	    store_open_db(st, txn, &st->conflicts, "conflicts.db", "records",
-	    0) != 0)
+	if (store_open_db(st, txn, &st->meta, "meta.db", NULL, 0) != 0)
+		goto fail;
+	st->conflicts.st = st;
+	st->conflicts.schema = &store_conflict_schema;
+	if (store_open_file(st, txn, &st->conflicts) != 0)
 		goto fail;
 	st->nfiles = nschema;
 	st->files = xcalloc(nschema, sizeof *st->files);
@@ -656,8 +663,7 @@ store_close(struct store *st)
 		store_close_file(&st->files[i]);
 	if (st->meta != NULL)
 		st->meta->close(st->meta, 0);
-	if (st->conflicts != NULL)
-		st->conflicts->close(st->conflicts, 0);
+	store_close_file(&st->conflicts);
 	if (st->env != NULL) {
 		/*
 		 * A checkpoint makes the next attach cheap: recovery starts
@@ -809,6 +815,8 @@ store_observe(struct store_txn *t, uint64_t stamp)
 static struct store_file *
 store_file(struct store_txn *t, size_t file)
 {
+	if (file == STORE_CONFLICTS)
+		return &t->st->conflicts;
 	if (file >= t->st->nfiles)
 		fatal("store: no file %zu", file);
 	return &t->st->files[file];

@@ -1,0 +1,23 @@
+/* file: copying attached files whole and safely, with their SHA-256. */
+#ifndef CRM_FILE_H
+#define CRM_FILE_H
+
+#include <sys/types.h>
+
+#define FILE_HASH_TEXT	64	/* hex characters of a SHA-256 */
+
+/*
+ * Copy src to dst, which must not exist (0600), hashing on the way; the
+ * copy is synced to disk before this returns. On failure (error set) no
+ * dst is left behind. hex gets FILE_HASH_TEXT + 1 bytes; size may be NULL.
+ */
+int	file_copy(const char *src, const char *dst, char *hex, off_t *size);
+/*
+ * Copy src to dst under a temporary name, then rename: dst appears only
+ * complete (S13). Replaces an existing dst.
+ */
+int	file_install(const char *src, const char *dst, char *hex);
+/* The SHA-256 of a file; -1 (error set) if it cannot be read. */
+int	file_hash(const char *path, char *hex, off_t *size);
+
+#endif

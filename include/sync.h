@@ -1,0 +1,87 @@
+/*
+ * sync: the record comparison pass between a local and its master
+ * (RULES.md S1-S16, B1-B6).
+ *
+ * A pure engine: it takes an open local, an attached master, a policy and
+ * a progress callback, and knows nothing of the command line or screens.
+ * It runs file by file in the model's order (users, companies, contacts,
+ * their dependants, campaigns and targets, documents, templates), and finds
+ * what changed through indexes only: the master's change sequence and the
+ * local's outbox (B4).
+ *
+ * Crash safety (B5): for each batch the local is written first (merged
+ * records stay in its outbox, conflicts are logged), then the master, then
+ * the local's outbox is cleared. A sync cut off anywhere leaves both sides
+ * consistent, and the next one reaches the same result: a merge of a
+ * record with itself changes nothing.
+ */
+#ifndef CRM_SYNC_H
+#define CRM_SYNC_H
+
+#include <stdint.h>
+
+#include "model.h"
+#include "store.h"
+
+struct user;
+
+struct sync_policy {
+	const struct user *user;	/* the local's user: rights and scope */
+	int		 window_days;	/* S11: 0 for no update window */
+	int		 record_level;	/* B1 off: sync.granularity "record" */
+	uint64_t	 tolerance_ms;	/* B2: how far ahead a stamp may be */
+	int		 dry_run;	/* B6: decide and count, change nothing */
+	/* Told the file and how many records were looked at; may be NULL. */
+	void		(*progress)(void *, int type, unsigned long done);
+	void		*arg;
+};
+
+/* What a sync did to one file: the columns of `crm sync`'s table. */
+struct sync_counts {
+	unsigned long	 uploaded;	/* S5, S6 */
+	unsigned long	 downloaded;	/* S8, S9 */
+	unsigned long	 merged;	/* B1: both changed, fields combined */
+	unsigned long	 won;		/* S7: fields where the local won */
+	unsigned long	 lost;		/* S7, S11: fields where it lost */
+	unsigned long	 deleted;	/* deletions propagated either way */
+	unsigned long	 refused_delete; /* S12 */
+	unsigned long	 refused_scope;	/* S15 */
+	unsigned long	 removed;	/* S16: left the user's scope */
+	unsigned long	 files;		/* S13, S14: files copied */
+	unsigned long	 files_missing;	/* files reported missing */
+	unsigned long	 clamped;	/* B2: stamps too far ahead */
+};
+
+struct sync_report {
+	struct sync_counts	 file[MODEL_NTYPES];
+	struct sync_counts	 total;
+	int			 stale;	/* S11: the update window applied */
+};
+
+/*
+ * Synchronize local with master. Both must be open (the master attached);
+ * neither is closed. Returns 0 with the report filled, or -1 with the
+ * error set; what was committed before an error is consistent (B5).
+ */
+int	 sync_run(struct store *local, struct store *master,
+	    const struct sync_policy *, struct sync_report *);
+
+/*
+ * Check that local belongs to master (S2): same master ID. -1 with a
+ * message naming both otherwise.
+ */
+int	 sync_check_master(struct store *local, struct store *master);
+
+/*
+ * Compare every in-scope record of local and master (crm sync --verify).
+ * Returns the number of differences (each printed through report), or -1.
+ */
+long	 sync_verify(struct store *local, struct store *master,
+	    const struct sync_policy *,
+	    void (*report)(void *, int type, const struct record_id *,
+	    const char *what), void *arg);
+
+/* For tests of crash safety: stop (exit 99) at the Nth write, if set. */
+void	 sync_fault_set(unsigned long n);
+
+#endif

@@ -1,0 +1,127 @@
+/* file: copying attached files whole and safely, with their SHA-256. */
+#include "config.h"
+
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <nettle/sha2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "error.h"
+#include "file.h"
+#include "xmalloc.h"
+
+static void
+file_hex(struct sha256_ctx *sha, char *hex)
+{
+	uint8_t	digest[SHA256_DIGEST_SIZE];
+	int	i;
+
+	sha256_digest(sha, SHA256_DIGEST_SIZE, digest);
+	for (i = 0; i < SHA256_DIGEST_SIZE; i++)
+		sprintf(hex + 2 * i, "%02x", digest[i]);
+}
+
+/* Read src (and write it to out when out != -1), hashing it. */
+static int
+file_pump(const char *src, int in, int out, const char *dst, char *hex,
+    off_t *size)
+{
+	struct sha256_ctx	 sha;
+	char			 buf[65536];
+	ssize_t			 n;
+	off_t			 total = 0;
+
+	sha256_init(&sha);
+	while ((n = read(in, buf, sizeof buf)) > 0) {
+		sha256_update(&sha, (size_t)n, (const uint8_t *)buf);
+		if (out != -1 && write(out, buf, (size_t)n) != n) {
+			error_set("cannot write %s: %s", dst, errno == ENOSPC ?
+			    "the disk is full; free some space and try again" :
+			    strerror(errno));
+			return -1;
+		}
+		total += n;
+	}
+	if (n < 0) {
+		error_set("cannot read %s: %s", src, strerror(errno));
+		return -1;
+	}
+	file_hex(&sha, hex);
+	if (size != NULL)
+		*size = total;
+	return 0;
+}
+
+int
+file_hash(const char *path, char *hex, off_t *size)
+{
+	int	in, ret;
+
+	if ((in = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		error_set("cannot read %s: %s", path, strerror(errno));
+		return -1;
+	}
+	ret = file_pump(path, in, -1, NULL, hex, size);
+	close(in);
+	return ret;
+}
+
+int
+file_copy(const char *src, const char *dst, char *hex, off_t *size)
+{
+	int	in, out;
+
+	if ((in = open(src, O_RDONLY | O_CLOEXEC)) == -1) {
+		error_set("cannot read %s: %s", src, strerror(errno));
+		return -1;
+	}
+	if ((out = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+	    0600)) == -1) {
+		error_set("cannot create %s: %s", dst, strerror(errno));
+		close(in);
+		return -1;
+	}
+	if (file_pump(src, in, out, dst, hex, size) != 0)
+		goto fail;
+	if (fsync(out) != 0) {
+		error_set("cannot write %s: %s", dst, strerror(errno));
+		goto fail;
+	}
+	close(in);
+	if (close(out) != 0) {
+		error_set("cannot write %s: %s", dst, strerror(errno));
+		unlink(dst);
+		return -1;
+	}
+	return 0;
+
+fail:
+	close(in);
+	close(out);
+	unlink(dst);
+	return -1;
+}
+
+int
+file_install(const char *src, const char *dst, char *hex)
+{
+	char	*tmp;
+	int	 ret;
+
+	xasprintf(&tmp, "%s.tmp-%ld", dst, (long)getpid());
+	unlink(tmp);
+	if ((ret = file_copy(src, tmp, hex, NULL)) == 0 &&
+	    rename(tmp, dst) != 0) {
+		error_set("cannot rename %s to %s: %s", tmp, dst,
+		    strerror(errno));
+		unlink(tmp);
+		ret = -1;
+	}
+	free(tmp);
+	return ret;
+}
