@@ -99,6 +99,11 @@ struct store	*store_open(const char *dir, enum store_role,
  * failed (the data is still committed). st may be NULL.
  */
 int		 store_close(struct store *);
+/*
+ * Checkpoint now and remove the logs recovery no longer needs: long
+ * writers (a first sync) call it now and then so logs do not pile up.
+ */
+int		 store_checkpoint(struct store *);
 enum store_role	 store_role(const struct store *);
 const char	*store_dir(const struct store *);
 /* A path inside the database directory; free it. Cannot fail. */

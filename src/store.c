@@ -460,6 +460,9 @@ store_open_env(struct store *st, int cache_mb)
 	st->env->set_cachesize(st->env, (u_int32_t)(cache_mb / 1024),
 	    (u_int32_t)(cache_mb % 1024) * 1024 * 1024, 1);
 	st->env->set_lk_detect(st->env, DB_LOCK_DEFAULT);
+	/* An import or a sync batch locks many pages in one transaction. */
+	st->env->set_lk_max_locks(st->env, 50000);
+	st->env->set_lk_max_objects(st->env, 50000);
 	st->env->set_lg_bsize(st->env, 1024 * 1024);
 	/* Small log files: a checkpoint then frees all but the newest. */
 	st->env->set_lg_max(st->env, 2 * 1024 * 1024);
@@ -690,6 +693,19 @@ store_close(struct store *st)
 	free(st->dir);
 	free(st);
 	return rv;
+}
+
+int
+store_checkpoint(struct store *st)
+{
+	int	ret;
+
+	if (st->flags & STORE_BULK)
+		return 0;
+	if ((ret = st->env->txn_checkpoint(st->env, 0, 0, 0)) != 0)
+		return store_dberr(st, "checkpoint", ret);
+	st->env->log_archive(st->env, NULL, DB_ARCH_REMOVE);
+	return 0;
 }
 
 enum store_role

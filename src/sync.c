@@ -676,9 +676,14 @@ sync_phase_local(struct sync *s, int type)
 				ret = store_get(lt, (size_t)type, &ups[k]->id,
 				    &l);
 				if (ret == 0) {
+					/*
+					 * Changed again here while the master
+					 * was written: it stays in the outbox.
+					 */
+					if (l->modified <= ups[k]->modified)
+						ret = store_put(lt, (size_t)type,
+						    ups[k], STORE_PUT_SYNCED);
 					record_free(l);
-					ret = store_put(lt, (size_t)type,
-					    ups[k], STORE_PUT_SYNCED);
 				} else if (ret == STORE_NOTFOUND)
 					ret = 0;
 				if (ret != 0)
@@ -824,13 +829,16 @@ sync_phase_master(struct sync *s, int type, uint64_t upto)
 		record_free(m);
 		if (ret != 0)
 			goto fail;
-		if (++inbatch == SYNC_BATCH * 10) {
+		if (++inbatch == SYNC_BATCH * 4) {
 			if (sync_commit(s, lt) != 0) {
 				lt = NULL;
 				goto fail;
 			}
 			lt = NULL;
 			inbatch = 0;
+			/* A first sync writes much: keep the log small. */
+			if (!s->pol->dry_run && store_checkpoint(s->local) != 0)
+				goto fail;
 			if (store_begin(s->local, &lt) != 0)
 				goto fail;
 			if (s->pol->progress != NULL)
