@@ -116,6 +116,11 @@ void		 store_abort(struct store_txn *);
 
 /* A new HLC stamp for a change made in this transaction. Cannot fail. */
 uint64_t	 store_stamp(struct store_txn *);
+/*
+ * Set the clock back to stamp: only for sync, when this database's clock
+ * ran too far ahead of its master's (RULES.md B2). Cannot fail.
+ */
+void		 store_clock_reset(struct store_txn *, uint64_t stamp);
 /* Observe a stamp from elsewhere (sync). Cannot fail. */
 void		 store_observe(struct store_txn *, uint64_t stamp);
 

@@ -135,6 +135,8 @@ cli_sync(struct cli *cli, int argc, char **argv)
 	}
 	if ((master = model_open(mdir, STORE_MASTER, 0, (int)wait)) == NULL)
 		goto fail;
+	if (sync_check_master(cli->st, master) != 0)
+		goto fail;
 	/* Rights and scope come from the master's record of the user. */
 	if (store_begin(master, &t) != 0)
 		goto fail;

@@ -18,10 +18,33 @@ conflict_log(struct store_txn *t, int type, const struct record *about,
     const char *field, const char *kept, const char *lost,
     const char *lost_by, uint64_t lost_stamp, const char *why)
 {
-	struct record	*c;
-	char		 id[RECORD_ID_TEXT + 1], when[32];
-	uint64_t	 stamp;
-	int		 ret;
+	struct store_cursor	*cur;
+	struct record		*c;
+	char			 id[RECORD_ID_TEXT + 1], when[32];
+	uint64_t		 stamp;
+	int			 ret, same = 0;
+
+	record_id_format(&about->id, id);
+	clock_format(lost_stamp, when, sizeof when);
+	/*
+	 * A sync cut off and run again meets the same conflicts: each is
+	 * logged once (same record, field, lost value and time).
+	 */
+	if (store_cursor_open(t, STORE_CONFLICTS, STORE_BY_REF, 0, &cur) != 0)
+		return -1;
+	store_cursor_seek(cur, about->id.b, RECORD_ID_SIZE, 1);
+	while (!same && (ret = store_cursor_next(cur, &c)) == 0) {
+		same = strcmp(record_value(c, "field"), field) == 0 &&
+		    strcmp(record_value(c, "lost"), lost != NULL ? lost : "")
+		    == 0 && strcmp(record_value(c, "changed_at"), when) == 0 &&
+		    strcmp(record_value(c, "who"), lost_by) == 0;
+		record_free(c);
+	}
+	store_cursor_close(cur);
+	if (same)
+		return 0;
+	if (ret == -1)
+		return -1;
 
 	c = record_new();
 	record_id_new(&c->id, clock_now_ms());
@@ -29,8 +52,6 @@ conflict_log(struct store_txn *t, int type, const struct record *about,
 	c->created = c->modified = stamp;
 	snprintf(c->created_by, sizeof c->created_by, "%s", lost_by);
 	snprintf(c->modified_by, sizeof c->modified_by, "%s", lost_by);
-	record_id_format(&about->id, id);
-	clock_format(lost_stamp, when, sizeof when);
 	record_set(c, "type", model_type(type)->name, stamp);
 	record_set(c, "record", id, stamp);
 	record_set(c, "field", field, stamp);

@@ -823,6 +823,13 @@ store_stamp(struct store_txn *t)
 }
 
 void
+store_clock_reset(struct store_txn *t, uint64_t stamp)
+{
+	t->clock = stamp;
+	t->clock0 = stamp + 1;	/* differs: written at commit */
+}
+
+void
 store_observe(struct store_txn *t, uint64_t stamp)
 {
 	clock_observe(&t->clock, stamp);

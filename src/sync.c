@@ -606,12 +606,14 @@ sync_phase_local(struct sync *s, int type)
 	struct store_txn	*lt = NULL, *mt = NULL;
 	struct record		*l, *up, *down;
 	struct record		**ups = NULL;
+	uint64_t		*seen = NULL;	/* local modified, per upload */
 	size_t			 i, j, k, nups;
 	int			 ret, remove;
 
 	if (sync_outbox(s, type, &s->done, &s->ndone) != 0)
 		return -1;
 	ups = xcalloc(SYNC_BATCH, sizeof *ups);
+	seen = xcalloc(SYNC_BATCH, sizeof *seen);
 	for (i = 0; i < s->ndone; i += SYNC_BATCH) {
 		if (store_begin(s->local, &lt) != 0 ||
 		    store_begin(s->master, &mt) != 0)
@@ -642,13 +644,16 @@ sync_phase_local(struct sync *s, int type)
 			if (down != NULL && up == NULL)
 				sync_file(s, type, down, s->master, s->local);
 			record_free(down);
-			record_free(l);
 			if (ret != 0) {
+				record_free(l);
 				record_free(up);
 				goto fail;
 			}
-			if (up != NULL)
+			if (up != NULL) {
+				seen[nups] = l->modified;
 				ups[nups++] = up;
+			}
+			record_free(l);
 		}
 		/* The local first: merged records stay in its outbox. */
 		if (sync_commit(s, lt) != 0) {
@@ -680,7 +685,7 @@ sync_phase_local(struct sync *s, int type)
 					 * Changed again here while the master
 					 * was written: it stays in the outbox.
 					 */
-					if (l->modified <= ups[k]->modified)
+					if (l->modified <= seen[k])
 						ret = store_put(lt, (size_t)type,
 						    ups[k], STORE_PUT_SYNCED);
 					record_free(l);
@@ -703,6 +708,7 @@ sync_phase_local(struct sync *s, int type)
 			s->pol->progress(s->pol->arg, type, j);
 	}
 	free(ups);
+	free(seen);
 	return 0;
 
 fail:
@@ -711,6 +717,7 @@ fail:
 	for (k = 0; k < SYNC_BATCH; k++)
 		record_free(ups[k]);
 	free(ups);
+	free(seen);
 	return -1;
 }
 
@@ -943,8 +950,12 @@ sync_run(struct store *local, struct store *master,
 	}
 	lclock = store_stamp(lt);
 	mclock = store_stamp(mt);
-	if (sync_untrusted(&s, lclock))
+	if (sync_untrusted(&s, lclock)) {
+		/* A clock far ahead must not stamp every later edit (B2). */
 		lclock = clock_stamp_from_ms(s.master_ms);
+		store_clock_reset(lt, lclock);
+		rep->total.clamped++;
+	}
 	store_observe(lt, mclock);
 	store_observe(mt, lclock);
 	if (sync_meta_u64(mt, "seq", &end_seq) != 0 ||
