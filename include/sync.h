@@ -56,6 +56,7 @@ struct sync_report {
 	struct sync_counts	 file[MODEL_NTYPES];
 	struct sync_counts	 total;
 	int			 stale;	/* S11: the update window applied */
+	int			 clock_reset; /* B2: the local's clock was ahead */
 };
 
 /*

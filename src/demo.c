@@ -451,7 +451,7 @@ demo_files(struct demo *d, unsigned long ndocs)
 			return -1;
 		}
 		free(path);
-		if (type == MODEL_DOCUMENT) {
+		{
 			struct sha256_ctx	sha;
 			uint8_t			dig[SHA256_DIGEST_SIZE];
 			char			hex[2 * SHA256_DIGEST_SIZE + 1];
@@ -463,7 +463,8 @@ demo_files(struct demo *d, unsigned long ndocs)
 			for (j = 0; j < SHA256_DIGEST_SIZE; j++)
 				sprintf(hex + 2 * j, "%02x", dig[j]);
 			demo_set(r, "hash", hex);
-			demo_setf(r, "size", "%zu", len);
+			if (type == MODEL_DOCUMENT)
+				demo_setf(r, "size", "%zu", len);
 		}
 		if (demo_put(d, type, r) != 0)
 			return -1;

@@ -156,6 +156,7 @@ static const struct model_field template_fields[] = {
 	FREQ("name", "Name", MODEL_TEXT),
 	F("description", "Description", MODEL_TEXT),
 	F("filename", "File name", MODEL_TEXT),
+	F("hash", "SHA-256", MODEL_TEXT),
 };
 
 static const struct model_field user_fields[] = {

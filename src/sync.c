@@ -42,6 +42,13 @@ struct sync {
 	uint64_t		 master_ms;	/* the master's time of this sync */
 	int			 stale;		/* S11 */
 
+	/*
+	 * A dry run works in one transaction per side, aborted at the end,
+	 * so later files see what earlier ones would have done (B6).
+	 */
+	struct store_txn	*dry_lt;
+	struct store_txn	*dry_mt;
+
 	struct record_id	*done;		/* phase A's records, sorted */
 	size_t			 ndone;
 };
@@ -162,13 +169,32 @@ sync_done(const struct sync *s, const struct record_id *id)
 }
 
 static int
+sync_begin(struct sync *s, struct store *st, struct store_txn **t)
+{
+	struct store_txn	**dry;
+
+	if (!s->pol->dry_run)
+		return store_begin(st, t);
+	dry = st == s->local ? &s->dry_lt : &s->dry_mt;
+	if (*dry == NULL && store_begin(st, dry) != 0)
+		return -1;
+	*t = *dry;
+	return 0;
+}
+
+static int
 sync_commit(const struct sync *s, struct store_txn *t)
 {
-	if (s->pol->dry_run) {
-		store_abort(t);
+	if (s->pol->dry_run)
 		return 0;
-	}
 	return store_commit(t);
+}
+
+static void
+sync_abort(const struct sync *s, struct store_txn *t)
+{
+	if (!s->pol->dry_run)
+		store_abort(t);
 }
 
 static int
@@ -231,7 +257,7 @@ sync_file(struct sync *s, int type, const struct record *r,
 	struct stat	 sb;
 
 	if ((type != MODEL_DOCUMENT && type != MODEL_TEMPLATE) ||
-	    (r->flags & RECORD_DELETED) || s->pol->dry_run)
+	    (r->flags & RECORD_DELETED))
 		return;
 	src = sync_file_path(from, type, r);
 	dst = sync_file_path(to, type, r);
@@ -243,7 +269,9 @@ sync_file(struct sync *s, int type, const struct record *r,
 		s->rep->file[type].files_missing++;
 		goto out;
 	}
-	if (file_install(src, dst, hex) == 0)
+	if (s->pol->dry_run)
+		s->rep->file[type].files++;	/* it would be copied */
+	else if (file_install(src, dst, hex) == 0)
 		s->rep->file[type].files++;
 	else
 		s->rep->file[type].files_missing++;
@@ -390,19 +418,24 @@ sync_merge(struct sync *s, struct store_txn *lt, int type,
 				lf = record_field(l, m->fields[i].name);
 				if (m->fields[i].stamp > s->last_stamp &&
 				    (lf == NULL || strcmp(lf->value,
-				    m->fields[i].value) != 0))
-					conflict_log(lt, type, m,
-					    m->fields[i].name, lf ? lf->value :
-					    "", m->fields[i].value,
-					    m->modified_by, m->fields[i].stamp,
-					    "the newer change in this database "
-					    "won");
+				    m->fields[i].value) != 0) &&
+				    conflict_log(lt, type, m,
+				    m->fields[i].name, lf ? lf->value : "",
+				    m->fields[i].value, m->modified_by,
+				    m->fields[i].stamp, "the newer change in "
+				    "this database won") != 0) {
+					record_free(r);
+					return NULL;
+				}
 			}
 		} else {
 			n->lost++;
-			sync_log_local(s, lt, type, l, m, s->stale ?
+			if (sync_log_local(s, lt, type, l, m, s->stale ?
 			    "update window passed: the master won" :
-			    "the newer change on the master won");
+			    "the newer change on the master won") != 0) {
+				record_free(r);
+				return NULL;
+			}
 		}
 		r->seq = m->seq;
 		return r;
@@ -461,6 +494,29 @@ sync_merge(struct sync *s, struct store_txn *lt, int type,
 	return r;
 }
 
+/*
+ * May this change go up (S15)? A change of account manager needs that
+ * right, and a restricted user may assign work only to themselves. The
+ * screens and the CLI refuse such changes up front; this is the master's
+ * own check, for a local that did not.
+ */
+static int
+sync_upload_allowed(const struct user *u, const struct record *l,
+    const struct record *m)
+{
+	const char	*lv;
+
+	lv = record_value(l, "account_manager");
+	if (strcmp(lv, record_value(m, "account_manager")) != 0 &&
+	    !rights_may_change_manager(u))
+		return 0;
+	lv = record_value(l, "assigned_to");
+	if (*lv != '\0' && strcmp(lv, record_value(m, "assigned_to")) != 0 &&
+	    !rights_may_assign(u, lv))
+		return 0;
+	return 1;
+}
+
 /* Decide one record of the local's outbox. */
 static int
 sync_local_change(struct sync *s, struct store_txn *lt, struct store_txn *mt,
@@ -482,6 +538,9 @@ sync_local_change(struct sync *s, struct store_txn *lt, struct store_txn *mt,
 			return 0;	/* made and deleted here: nothing to say */
 		if ((in = rights_in_scope(mt, u, type, l)) == -1)
 			return -1;
+		if (in && *record_value(l, "assigned_to") != '\0' &&
+		    !rights_may_assign(u, record_value(l, "assigned_to")))
+			in = 0;
 		if (!in) {
 			n->refused_scope++;
 			*remove = 1;
@@ -542,6 +601,13 @@ sync_local_change(struct sync *s, struct store_txn *lt, struct store_txn *mt,
 		n->deleted++;
 		goto out;
 	}
+	if (!sync_upload_allowed(u, l, m)) {
+		/* Refused: the master's version comes back, the change is logged. */
+		n->refused_scope++;
+		ret = sync_log_local(s, lt, type, l, m, error_get());
+		*down = sync_for_local(s->pol->user, type, m);
+		goto out;
+	}
 	if (m->seq <= s->last_seq) {
 		/* S6: only the local changed it. */
 		*up = record_dup(l);
@@ -574,10 +640,10 @@ sync_outbox(struct sync *s, int type, struct record_id **ids, size_t *n)
 
 	*ids = NULL;
 	*n = 0;
-	if (store_begin(s->local, &lt) != 0)
+	if (sync_begin(s, s->local, &lt) != 0)
 		return -1;
 	if (store_cursor_open(lt, (size_t)type, STORE_BY_OUTBOX, 0, &c) != 0) {
-		store_abort(lt);
+		sync_abort(s, lt);
 		return -1;
 	}
 	while ((ret = store_cursor_next(c, &r)) == 0) {
@@ -589,7 +655,7 @@ sync_outbox(struct sync *s, int type, struct record_id **ids, size_t *n)
 		record_free(r);
 	}
 	store_cursor_close(c);
-	store_abort(lt);
+	sync_abort(s, lt);
 	if (ret == -1) {
 		free(*ids);
 		*ids = NULL;
@@ -615,8 +681,8 @@ sync_phase_local(struct sync *s, int type)
 	ups = xcalloc(SYNC_BATCH, sizeof *ups);
 	seen = xcalloc(SYNC_BATCH, sizeof *seen);
 	for (i = 0; i < s->ndone; i += SYNC_BATCH) {
-		if (store_begin(s->local, &lt) != 0 ||
-		    store_begin(s->master, &mt) != 0)
+		if (sync_begin(s, s->local, &lt) != 0 ||
+		    sync_begin(s, s->master, &mt) != 0)
 			goto fail;
 		nups = 0;
 		for (j = i; j < s->ndone && j < i + SYNC_BATCH; j++) {
@@ -643,16 +709,19 @@ sync_phase_local(struct sync *s, int type)
 			}
 			if (down != NULL && up == NULL)
 				sync_file(s, type, down, s->master, s->local);
-			record_free(down);
 			if (ret != 0) {
+				record_free(down);
 				record_free(l);
 				record_free(up);
 				goto fail;
 			}
 			if (up != NULL) {
-				seen[nups] = l->modified;
+				/* What the local now holds: the merge, if any. */
+				seen[nups] = down != NULL ? down->modified :
+				    l->modified;
 				ups[nups++] = up;
 			}
+			record_free(down);
 			record_free(l);
 		}
 		/* The local first: merged records stay in its outbox. */
@@ -665,7 +734,9 @@ sync_phase_local(struct sync *s, int type)
 			store_observe(mt, ups[k]->modified);
 			if (sync_put(mt, type, ups[k], 0) != 0)
 				goto fail;
+			/* A merge may have taken either side's file. */
 			sync_file(s, type, ups[k], s->local, s->master);
+			sync_file(s, type, ups[k], s->master, s->local);
 		}
 		if (sync_commit(s, mt) != 0) {
 			mt = NULL;
@@ -712,8 +783,8 @@ sync_phase_local(struct sync *s, int type)
 	return 0;
 
 fail:
-	store_abort(lt);
-	store_abort(mt);
+	sync_abort(s, lt);
+	sync_abort(s, mt);
 	for (k = 0; k < SYNC_BATCH; k++)
 		record_free(ups[k]);
 	free(ups);
@@ -736,8 +807,11 @@ sync_pull_tree(struct sync *s, struct store_txn *lt, struct store_txn *mt,
 		store_cursor_seek(c, r->id.b, RECORD_ID_SIZE, 1);
 		while ((ret = store_cursor_next(c, &m)) == 0) {
 			in = rights_in_scope(mt, s->pol->user, i, m);
-			if (in == 1 && store_get(lt, (size_t)i, &m->id,
-			    &l) == STORE_NOTFOUND) {
+			l = NULL;
+			if (in == 1 && (ret = store_get(lt, (size_t)i, &m->id,
+			    &l)) == -1)
+				in = -1;
+			else if (in == 1 && ret == STORE_NOTFOUND) {
 				d = sync_for_local(s->pol->user, i, m);
 				in = sync_put(lt, i, d, STORE_PUT_SYNCED);
 				if (in == 0) {
@@ -747,13 +821,14 @@ sync_pull_tree(struct sync *s, struct store_txn *lt, struct store_txn *mt,
 					    depth + 1);
 				}
 				record_free(d);
-			} else if (in == 1)
+			} else
 				record_free(l);
 			record_free(m);
 			if (in == -1) {
 				store_cursor_close(c);
 				return -1;
 			}
+			ret = 0;
 		}
 		store_cursor_close(c);
 		if (ret == -1)
@@ -774,8 +849,8 @@ sync_phase_master(struct sync *s, int type, uint64_t upto)
 	unsigned long		 inbatch = 0, seen = 0;
 	int			 ret, in, fresh;
 
-	if (store_begin(s->master, &mt) != 0 ||
-	    store_begin(s->local, &lt) != 0 ||
+	if (sync_begin(s, s->master, &mt) != 0 ||
+	    sync_begin(s, s->local, &lt) != 0 ||
 	    store_cursor_open(mt, (size_t)type, STORE_BY_SEQ, 0, &c) != 0)
 		goto fail;
 	sync_put_be64(from, s->last_seq + 1);
@@ -846,7 +921,7 @@ sync_phase_master(struct sync *s, int type, uint64_t upto)
 			/* A first sync writes much: keep the log small. */
 			if (!s->pol->dry_run && store_checkpoint(s->local) != 0)
 				goto fail;
-			if (store_begin(s->local, &lt) != 0)
+			if (sync_begin(s, s->local, &lt) != 0)
 				goto fail;
 			if (s->pol->progress != NULL)
 				s->pol->progress(s->pol->arg, type, seen);
@@ -860,13 +935,13 @@ sync_phase_master(struct sync *s, int type, uint64_t upto)
 		lt = NULL;
 		goto fail;
 	}
-	store_abort(mt);
+	sync_abort(s, mt);
 	return 0;
 
 fail:
 	store_cursor_close(c);
-	store_abort(lt);
-	store_abort(mt);
+	sync_abort(s, lt);
+	sync_abort(s, mt);
 	return -1;
 }
 
@@ -934,7 +1009,7 @@ sync_run(struct store *local, struct store *master,
 		if (sync_phase_local(&s, type) != 0 ||
 		    sync_phase_master(&s, type, upto) != 0) {
 			free(s.done);
-			return -1;
+			goto out_fail;
 		}
 		free(s.done);
 		s.done = NULL;
@@ -942,11 +1017,11 @@ sync_run(struct store *local, struct store *master,
 	}
 
 	/* Both sides observe each other's clock (B2), with the sync state. */
-	if (store_begin(master, &mt) != 0)
-		return -1;
-	if (store_begin(local, &lt) != 0) {
-		store_abort(mt);
-		return -1;
+	if (sync_begin(&s, master, &mt) != 0)
+		goto out_fail;
+	if (sync_begin(&s, local, &lt) != 0) {
+		sync_abort(&s, mt);
+		goto out_fail;
 	}
 	lclock = store_stamp(lt);
 	mclock = store_stamp(mt);
@@ -954,7 +1029,7 @@ sync_run(struct store *local, struct store *master,
 		/* A clock far ahead must not stamp every later edit (B2). */
 		lclock = clock_stamp_from_ms(s.master_ms);
 		store_clock_reset(lt, lclock);
-		rep->total.clamped++;
+		rep->clock_reset = 1;
 	}
 	store_observe(lt, mclock);
 	store_observe(mt, lclock);
@@ -963,17 +1038,20 @@ sync_run(struct store *local, struct store *master,
 	    sync_meta_put_u64(lt, "sync_stamp", mclock > lclock ? mclock :
 	    lclock) != 0 ||
 	    sync_meta_put_u64(lt, "sync_time", s.master_ms) != 0) {
-		store_abort(lt);
-		store_abort(mt);
-		return -1;
+		sync_abort(&s, lt);
+		sync_abort(&s, mt);
+		goto out_fail;
 	}
 	sync_fault_tick();
 	if (sync_commit(&s, mt) != 0) {
-		store_abort(lt);
-		return -1;
+		sync_abort(&s, lt);
+		goto out_fail;
 	}
 	if (sync_commit(&s, lt) != 0)
-		return -1;
+		goto out_fail;
+	/* A dry run ends here, changing nothing. */
+	store_abort(s.dry_lt);
+	store_abort(s.dry_mt);
 
 	for (f = 0; f < MODEL_NTYPES; f++) {
 		struct sync_counts	*a = &rep->file[f], *t = &rep->total;
@@ -992,6 +1070,11 @@ sync_run(struct store *local, struct store *master,
 		t->clamped += a->clamped;
 	}
 	return 0;
+
+out_fail:
+	store_abort(s.dry_lt);
+	store_abort(s.dry_mt);
+	return -1;
 }
 
 long
