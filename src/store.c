@@ -702,7 +702,8 @@ store_checkpoint(struct store *st)
 
 	if (st->flags & STORE_BULK)
 		return 0;
-	if ((ret = st->env->txn_checkpoint(st->env, 0, 0, 0)) != 0)
+	/* Only once enough log has been written to be worth it. */
+	if ((ret = st->env->txn_checkpoint(st->env, 16 * 1024, 0, 0)) != 0)
 		return store_dberr(st, "checkpoint", ret);
 	st->env->log_archive(st->env, NULL, DB_ARCH_REMOVE);
 	return 0;
