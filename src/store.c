@@ -116,8 +116,23 @@ store_dberr(const struct store *st, const char *what, int ret)
 		    what);
 		break;
 	case DB_RUNRECOVERY:
-		error_set("%s needs recovery (%s): close every crm using it and "
-		    "start crm again, which recovers it", dir, what);
+		if (st != NULL && st->role == STORE_MASTER)
+			error_set("%s needs recovery (%s): run the command "
+			    "again; attaching the master recovers it", dir,
+			    what);
+		else
+			error_set("%s needs recovery (%s): close every crm using "
+			    "it and start crm again, which recovers it", dir,
+			    what);
+		break;
+	case EIO:
+	case EBADF:
+	case ESTALE:
+	case ENOTCONN:
+		error_set("%s could not be read or written (%s: %s): the "
+		    "network or the disk failed; check the connection and run "
+		    "the command again, what was saved is safe", dir, what,
+		    db_strerror(ret));
 		break;
 	case EACCES:
 	case EPERM:
