@@ -195,6 +195,13 @@ char		*store_name_key(const char *text);
  */
 int		 store_lock(const char *dir, int wait_seconds);
 void		 store_unlock(int fd);
+/*
+ * Unlock after a unit of work that could not end cleanly (no checkpoint):
+ * the holder line stays in DIR/lock so the next attacher runs recovery.
+ */
+void		 store_unlock_dirty(int fd, int dirty);
+/* Whether the last holder of the lock just taken let go cleanly. */
+int		 store_lock_was_clean(void);
 /* Who holds DIR/lock, as one line, or NULL if nobody does. Free it. */
 char		*store_lock_holder(const char *dir);
 

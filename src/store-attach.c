@@ -32,6 +32,7 @@
  */
 static char	*store_lock_path;
 static int	 store_lock_fd = -1;
+static int	 store_lock_clean;
 
 static int
 store_lock_try(int fd)
@@ -148,6 +149,16 @@ store_lock(const char *dir, int wait_seconds)
 		}
 		nanosleep(&nap, NULL);
 	}
+	/*
+	 * An empty lock file means the last holder let go cleanly, after a
+	 * checkpoint: the master needs no recovery. A holder line left
+	 * behind means it died holding the lock.
+	 */
+	{
+		struct stat	sb;
+
+		store_lock_clean = fstat(fd, &sb) == 0 && sb.st_size == 0;
+	}
 	store_lock_record(fd);
 	free(who);
 	free(store_lock_path);
@@ -162,12 +173,25 @@ fail:
 	return -1;
 }
 
+int
+store_lock_was_clean(void)
+{
+	return store_lock_clean;
+}
+
 void
 store_unlock(int fd)
 {
+	store_unlock_dirty(fd, 0);
+}
+
+void
+store_unlock_dirty(int fd, int dirty)
+{
 	if (fd == -1)
 		return;
-	if (ftruncate(fd, 0) != 0)
+	/* Left as it is, the holder line tells the next one to recover. */
+	if (!dirty && ftruncate(fd, 0) != 0)
 		errno = 0;
 	if (fd == store_lock_fd) {
 		free(store_lock_path);

@@ -75,6 +75,7 @@ struct store {
 	size_t			 nfiles;
 	int			 lockfd;
 	int			 wrote;
+	int			 broken;	/* an I/O error: no checkpoint */
 };
 
 struct store_txn {
@@ -116,6 +117,8 @@ store_dberr(const struct store *st, const char *what, int ret)
 		    what);
 		break;
 	case DB_RUNRECOVERY:
+		if (st != NULL)
+			((struct store *)st)->broken = 1;
 		if (st != NULL && st->role == STORE_MASTER)
 			error_set("%s needs recovery (%s): run the command "
 			    "again; attaching the master recovers it", dir,
@@ -129,6 +132,8 @@ store_dberr(const struct store *st, const char *what, int ret)
 	case EBADF:
 	case ESTALE:
 	case ENOTCONN:
+		if (st != NULL)
+			((struct store *)st)->broken = 1;
 		error_set("%s could not be read or written (%s: %s): the "
 		    "network or the disk failed; check the connection and run "
 		    "the command again, what was saved is safe", dir, what,
@@ -400,10 +405,31 @@ store_open_db(struct store *st, DB_TXN *txn, DB **dbp, const char *file,
 		if (ret == EINVAL || ret == DB_VERIFY_BAD ||
 		    ret == DB_PAGE_NOTFOUND || ret == DB_SECONDARY_BAD ||
 		    ret == DB_OLD_VERSION) {
-			error_set("%s/%s is damaged or is not a crm file: "
-			    "restore it from a backup (a local can be made "
-			    "again with crm init --local and a sync)", st->dir,
-			    file);
+			char		*path = store_path(st, file);
+			struct stat	 sb;
+			int		 gone;
+
+			/* A master whose mount went away is not damaged. */
+			gone = st->role == STORE_MASTER &&
+			    (stat(path, &sb) != 0 || stat(st->dir, &sb) != 0);
+			free(path);
+			if (gone) {
+				st->broken = 1;
+				error_set("%s could not be read (%s): the "
+				    "network or the disk failed; check the "
+				    "connection and run the command again, what "
+				    "was saved is safe", st->dir, file);
+			} else if (st->role == STORE_MASTER)
+				error_set("%s/%s could not be opened as a crm "
+				    "file: if the master is on the network, "
+				    "check the connection and try again; if "
+				    "this persists the file is damaged: restore "
+				    "it from a backup", st->dir, file);
+			else
+				error_set("%s/%s is damaged or is not a crm "
+				    "file: restore it from a backup (a local "
+				    "can be made again with crm init --local "
+				    "and a sync)", st->dir, file);
 			return -1;
 		}
 		if (ret == ENOENT) {
@@ -489,6 +515,17 @@ store_open_env(struct store *st, int cache_mb)
 	 */
 	flags = DB_CREATE | DB_INIT_LOCK | DB_INIT_LOG | DB_INIT_MPOOL |
 	    DB_INIT_TXN | DB_RECOVER;
+	if (st->role == STORE_MASTER) {
+		/*
+		 * A master may be on a network mount that goes away: read it,
+		 * never map it, or a lost link is a bus error. Recovery runs
+		 * only when the last holder did not let go cleanly.
+		 */
+		st->env->set_flags(st->env, DB_NOMMAP, 1);
+		st->env->set_mp_mmapsize(st->env, 0);
+		if (store_lock_was_clean() && (st->flags & STORE_CREATE) == 0)
+			flags &= ~(u_int32_t)DB_RECOVER;
+	}
 	if (st->flags & STORE_BULK)
 		flags = DB_CREATE | DB_INIT_MPOOL | DB_PRIVATE;
 	else if (st->role == STORE_MASTER)
@@ -521,6 +558,11 @@ store_open(const char *dir, enum store_role role,
 	st->flags = flags;
 	st->lockfd = -1;
 
+	if (stat(dir, &sb) != 0 && errno != ENOENT && errno != ENOTDIR) {
+		error_set("cannot read %s: %s: if it is on the network, check "
+		    "the connection and try again", dir, strerror(errno));
+		goto fail;
+	}
 	if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
 		error_set("%s is not a directory: give the database directory "
 		    "with -d, or create one with crm init", dir);
@@ -690,6 +732,8 @@ store_close(struct store *st)
 		if (st->flags & STORE_BULK) {
 			if ((ret = st->env->memp_sync(st->env, NULL)) != 0)
 				rv = store_dberr(st, "writing it out", ret);
+		} else if (st->broken) {
+			/* The next attach recovers from the log instead. */
 		} else if (st->wrote || (st->flags & STORE_CREATE)) {
 			ret = st->env->txn_checkpoint(st->env, 0, 0, DB_FORCE);
 			if (ret == 0)
@@ -703,7 +747,7 @@ store_close(struct store *st)
 		}
 		st->env->close(st->env, 0);
 	}
-	store_unlock(st->lockfd);
+	store_unlock_dirty(st->lockfd, st->broken || rv != 0);
 	free(st->files);
 	free(st->dir);
 	free(st);

@@ -1,0 +1,455 @@
+#!/usr/bin/env bash
+# bench/sync.sh: measure crm sync on large masters and print the figures.
+#
+#   CRM=/abs/path/crm bash bench/sync.sh        (bench/run calls it last)
+#
+# CRM               the crm program (default: ../crm beside this directory)
+# BENCH_SYNC_SIZES  sizes of the demo masters, in records, smallest first
+#                   (default "100000 1000000")
+# BENCH_TMPDIR      scratch space; this run works in a fresh
+#                   BENCH_TMPDIR/sync.* removed at the end
+#                   (default: $TMPDIR/crm-bench)
+# BENCH_SYNC_REUSE  "N:DIR": DIR already holds a demo master of N records
+#                   (bench/run passes its own); it is used, and changed,
+#                   instead of making a new one of that size
+# BENCH_KEEP=1      keep the scratch directory
+# BENCH_GNU_TIME=0  do not use /usr/bin/time (peak memory sampled from /proc)
+#
+# For each size N, on a demo master of N records ("crm demo", users demo,
+# anna, ben, carla, password demo), with a local for demo (an
+# administrator: the local holds every record):
+#  1. Initial sync: "crm sync" of a fresh local: time, records per second
+#     and peak memory. Beside it, on the same data in the same run,
+#     Berkeley DB's own bulk loader: the master's biggest file, contacts.db
+#     (its primary B-tree "records"), is dumped with "db5.3_dump -p -s
+#     records" and "db5.3_load" of that dump alone is timed.
+#  2. Incremental sync of 1,000 changes, 500 on each side: 480 new records
+#     imported on each side (240 companies and 240 contacts, one "crm
+#     import" each) and the same 20 records (4 each of companies, contacts,
+#     notes, tasks and opportunities) changed with "crm set" on both sides,
+#     one field on the local and, for half of them, the same field on the
+#     master (a conflict), for the other half another field (a merge).
+#     Time and peak memory.
+#  3. "crm sync --verify": the full comparison of every record (0
+#     differences expected).
+#  4. "cp -r" of the master directory: what copying the whole master costs.
+#
+# Goals (RULES B4: a sync costs what changed, not the size of the master):
+#  - initial sync rate at least 1/3 of db5.3_load's rate, at each size;
+#  - incremental sync on the largest master at most 1.5 times its time on
+#    the smallest;
+#  - on the largest master, incremental sync under 10% of sync --verify and
+#    under 5% of cp -r;
+#  - peak memory of the initial and of the incremental sync under 64 MiB.
+# Every timing includes starting crm, attaching the master (lock and
+# recovery), and checking the password (yescrypt, slow on purpose).
+#
+# Exit status: 0 every goal met, 3 a goal missed (marked FAIL), 1 the
+# benchmark could not run (the reason is printed).
+if [ -z "${BASH_VERSION:-}" ]; then exec bash "$0" "$@"; fi
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+
+die() {
+	echo "bench/sync: $*" >&2
+	exit 1
+}
+say() {
+	echo "bench/sync: $*"
+}
+
+# ---- arithmetic on decimal numbers, through awk (as in bench/run)
+
+fsub() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a - b }'; }
+fdiv() { awk -v a="$1" -v b="$2" -v d="${3:-2}" 'BEGIN { if (b == 0) print "n/a"; else printf "%.*f", d, a / b }'; }
+# 1 when a <op> b holds (op: < <= >=), else 0; 0 when a figure is missing
+fcmp() { awk -v a="$1" -v b="$3" -v op="$2" 'BEGIN {
+	if (a == "n/a" || b == "n/a" || a == "" || b == "") { print 0; exit }
+	r = (op == "<") ? a < b : (op == "<=") ? a <= b : (op == ">=") ? a >= b : 0
+	print r ? 1 : 0 }'; }
+human() { awk -v b="$1" 'BEGIN {
+	if (b >= 1073741824) printf "%.2f GiB", b / 1073741824
+	else if (b >= 1048576) printf "%.1f MiB", b / 1048576
+	else if (b >= 1024) printf "%.1f KiB", b / 1024
+	else printf "%d B", b }'; }
+count() { awk -v n="$1" 'BEGIN { s = sprintf("%.0f", n); o = "";
+	while (length(s) > 3) { o = "," substr(s, length(s) - 2) o; s = substr(s, 1, length(s) - 3) }
+	print s o }'; }
+pct() { awk -v a="$1" -v b="$2" 'BEGIN { if (b == 0) print "n/a"; else printf "%.1f%%", 100 * a / b }'; }
+now() { date +%s.%N; }
+
+# ---- settings and checks
+
+sizes=${BENCH_SYNC_SIZES:-100000 1000000}
+read -r -a sizes <<<"$sizes"
+[ "${#sizes[@]}" -gt 0 ] || die "BENCH_SYNC_SIZES names no size"
+for n in "${sizes[@]}"; do
+	case $n in '' | *[!0-9]* | 0) die "BENCH_SYNC_SIZES: '$n' is not a positive whole number" ;; esac
+done
+# Smallest first, whatever the order given.
+mapfile -t sizes < <(printf '%s\n' "${sizes[@]}" | sort -n -u)
+small=${sizes[0]}
+large=${sizes[${#sizes[@]} - 1]}
+
+reuse_n='' reuse_dir=''
+if [ -n "${BENCH_SYNC_REUSE:-}" ]; then
+	reuse_n=${BENCH_SYNC_REUSE%%:*}
+	reuse_dir=${BENCH_SYNC_REUSE#*:}
+	[ -f "$reuse_dir/crm.conf" ] || die "BENCH_SYNC_REUSE: $reuse_dir holds no database"
+fi
+
+CRM=${CRM:-$here/../crm}
+[ -e "$CRM" ] || die "crm not found at $CRM: build it first (make), or set CRM=/path/to/crm"
+if [ -d "$CRM" ] || [ ! -x "$CRM" ]; then
+	die "$CRM is not an executable program: set CRM=/path/to/crm"
+fi
+CRM=$(cd "$(dirname "$CRM")" && pwd)/$(basename "$CRM")
+export CRM
+
+for tool in db5.3_dump db5.3_load awk du df cp sort date; do
+	command -v "$tool" >/dev/null 2>&1 ||
+		case $tool in
+		db5.3_*) die "$tool not found: install the Debian package db5.3-util" ;;
+		*) die "$tool not found" ;;
+		esac
+done
+
+have_gnu_time=0
+if [ "${BENCH_GNU_TIME:-1}" != 0 ] && [ -x /usr/bin/time ] && /usr/bin/time -f %M -o /dev/null true 2>/dev/null; then
+	have_gnu_time=1
+fi
+
+# ---- scratch space
+
+BENCH_TMPDIR=${BENCH_TMPDIR:-${TMPDIR:-/tmp}/crm-bench}
+mkdir -p "$BENCH_TMPDIR" || die "cannot create $BENCH_TMPDIR"
+work=$(mktemp -d "$BENCH_TMPDIR/sync.XXXXXX") || die "cannot create a directory in $BENCH_TMPDIR"
+echo $$ >"$work/pid"
+
+kill_tree() {
+	local pid=$1 st s ppid
+	for st in /proc/[0-9]*/stat; do
+		s=$(cat "$st" 2>/dev/null) || continue
+		s=${s##*) }
+		ppid=${s#* }
+		ppid=${ppid%% *}
+		if [ "$ppid" = "$pid" ]; then
+			st=${st#/proc/}
+			kill_tree "${st%/stat}"
+		fi
+	done
+	kill "$pid" 2>/dev/null || true
+}
+
+child=
+cleanup() {
+	if [ -n "$child" ]; then
+		kill_tree "$child"
+		wait "$child" 2>/dev/null || true
+	fi
+	if [ "${BENCH_KEEP:-0}" = 1 ]; then
+		say "kept $work (BENCH_KEEP=1)"
+		return
+	fi
+	rm -rf "$work"
+	rmdir "$BENCH_TMPDIR" 2>/dev/null || true
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# The largest size needs its master (about 0.6 KB a record), the local
+# (about 0.9 KB), the copy of cp -r and the dump: ask for 3 KB a record.
+need_kb=$((large * 3))
+avail_kb=$(df -Pk "$work" | awk 'NR == 2 { print $4 }')
+if [ -n "$avail_kb" ] && [ "$avail_kb" -lt "$need_kb" ]; then
+	die "$BENCH_TMPDIR has $(human $((avail_kb * 1024))) free; a master of $(count "$large") records needs about $(human $((need_kb * 1024))): free some space, set BENCH_TMPDIR elsewhere or lower BENCH_SYNC_SIZES"
+fi
+
+export XDG_CONFIG_HOME=$work/config XDG_DATA_HOME=$work/data NO_COLOR=1
+export CRM_PASSWORD=demo
+unset CRM_USER
+mkdir -p "$XDG_CONFIG_HOME" "$XDG_DATA_HOME"
+chmod 700 "$XDG_CONFIG_HOME" "$XDG_DATA_HOME"
+
+# measure OUT ERR CMD...: run CMD in the background (a signal stops it),
+# stdout to OUT, stderr to ERR; sets m_seconds and m_rss_kb (peak resident
+# memory: GNU time's, or the kernel's VmHWM sampled from /proc).
+measure() {
+	local out=$1 err=$2 rc=0 t0 t1 hwm
+	shift 2
+	m_rss_kb=0
+	t0=$(now)
+	if [ "$have_gnu_time" = 1 ]; then
+		/usr/bin/time -f '%M' -o "$work/time" "$@" >"$out" 2>"$err" &
+		child=$!
+		wait "$child" || rc=$?
+		child=
+		m_rss_kb=$(tail -n 1 "$work/time")
+		case $m_rss_kb in '' | *[!0-9]*) m_rss_kb=0 ;; esac
+	else
+		"$@" >"$out" 2>"$err" &
+		child=$!
+		while kill -0 "$child" 2>/dev/null; do
+			hwm=$(awk '/^VmHWM:/ { print $2 }' "/proc/$child/status" 2>/dev/null || true)
+			if [ -n "$hwm" ] && [ "$hwm" -gt "$m_rss_kb" ]; then
+				m_rss_kb=$hwm
+			fi
+			sleep 0.01
+		done
+		wait "$child" || rc=$?
+		child=
+	fi
+	t1=$(now)
+	m_seconds=$(fsub "$t1" "$t0")
+	return "$rc"
+}
+
+# column NAME FILE: the figure of column NAME in the "total" row of a sync
+# table.
+column() {
+	awk -v c="$1" '$1 == "file" { for (i = 1; i <= NF; i++) if ($i == c) col = i }
+		$1 == "total" && col { print $col; exit }' "$2"
+}
+
+# ids TYPE N DIR: the first N IDs of TYPE in DIR.
+ids() {
+	set +o pipefail
+	"$CRM" -d "$3" -u demo list "$1" --fields id 2>/dev/null | sed -n "2,$(($2 + 1))p"
+	set -o pipefail
+}
+
+# csv FILE KIND PREFIX N: N new companies or contacts.
+csv() {
+	case $2 in
+	company)
+		awk -v p="$3" -v n="$4" 'BEGIN { print "name,city,country"
+			for (i = 1; i <= n; i++) printf "%s Bench %d,Lyon,France\n", p, i }' >"$1" ;;
+	contact)
+		awk -v p="$3" -v n="$4" 'BEGIN { print "first_name,last_name,phone,email"
+			for (i = 1; i <= n; i++) printf "%s%d,Bench,+33 1 %06d,%s%d@bench.example\n", p, i, i, p, i }' >"$1" ;;
+	esac
+}
+
+# The field each type's records are changed on: [0] on the local, [1] on
+# the master when it is another field (a merge).
+field_a() { case $1 in company) echo city ;; contact) echo phone ;; note) echo subject ;; task) echo subject ;; opportunity) echo name ;; esac; }
+field_b() { case $1 in company) echo phone ;; contact) echo job_title ;; note) echo date ;; task) echo due ;; opportunity) echo probability ;; esac; }
+value_b() { case $1 in company) echo "+33 4 00 00 00 00" ;; contact) echo "Bench officer" ;; note) echo 2026-03-01 ;; task) echo 2026-03-02 ;; opportunity) echo 55 ;; esac; }
+
+declare -A F
+
+bench_size() {
+	local n=$1 m l dir made=0 dump load_n t0 t1 t id k a b v
+	dir=$work/n$n
+	mkdir -p "$dir"
+	m=$dir/master
+	l=$dir/local
+	if [ "$n" = "$reuse_n" ]; then
+		m=$reuse_dir
+		say "[$(count "$n")] using the demo master $m"
+	else
+		say "[$(count "$n")] making a demo master of $(count "$n") records ..."
+		measure "$dir/demo.out" "$dir/demo.err" "$CRM" demo "$m" --records "$n" ||
+			die "crm demo $m --records $n failed: $(tail -n 5 "$dir/demo.err")"
+		made=1
+		F[$n,demo]=$m_seconds
+	fi
+	F[$n,master_bytes]=$(du -sb "$m" | awk '{ print $1 }')
+
+	# db5.3_load on the master's biggest file.
+	say "[$(count "$n")] db5.3_dump of contacts.db, then timing db5.3_load ..."
+	dump=$dir/contacts.dump
+	db5.3_dump -p -s records "$m/contacts.db" >"$dump" || die "db5.3_dump of $m/contacts.db failed"
+	load_n=$(awk '/^HEADER=END$/ { body = 1; next } /^DATA=END$/ { body = 0; next }
+		body && /^ / { items++ } END { printf "%d", items / 2 }' "$dump")
+	[ "$load_n" -gt 0 ] || die "the dump of $m/contacts.db holds no records"
+	mkdir "$dir/load"
+	t0=$(now)
+	db5.3_load -f "$dump" "$dir/load/contacts.db" || die "db5.3_load failed"
+	t1=$(now)
+	F[$n,load_n]=$load_n
+	F[$n,load_s]=$(fsub "$t1" "$t0")
+	F[$n,load_rate]=$(fdiv "$load_n" "${F[$n,load_s]}" 0)
+	rm -rf "$dump" "$dir/load"
+
+	# cp -r of the whole master.
+	say "[$(count "$n")] timing cp -r of the master ..."
+	t0=$(now)
+	cp -r "$m" "$dir/copy" || die "cp -r $m failed"
+	t1=$(now)
+	F[$n,cp]=$(fsub "$t1" "$t0")
+	rm -rf "$dir/copy"
+
+	# The initial sync of a fresh local.
+	"$CRM" -u demo init --local "$l" --master "$m" >"$dir/init.out" 2>"$dir/init.err" ||
+		die "crm init --local failed: $(cat "$dir/init.err")"
+	say "[$(count "$n")] timing the initial sync ..."
+	measure "$dir/sync1.out" "$dir/sync1.err" "$CRM" -d "$l" sync ||
+		die "the initial sync failed: $(tail -n 5 "$dir/sync1.err")"
+	F[$n,init_s]=$m_seconds
+	F[$n,init_rss]=$m_rss_kb
+	F[$n,init_n]=$(column download "$dir/sync1.out")
+	F[$n,init_rate]=$(fdiv "${F[$n,init_n]:-0}" "$m_seconds" 0)
+	F[$n,rate_ratio]=$(fdiv "${F[$n,init_rate]}" "${F[$n,load_rate]}" 2)
+
+	# 1,000 changes, 500 on each side.
+	say "[$(count "$n")] making 1,000 changes, 500 on each side ..."
+	csv "$dir/lc.csv" company Laptop 240
+	csv "$dir/lp.csv" contact Laptop 240
+	csv "$dir/mc.csv" company Office 240
+	csv "$dir/mp.csv" contact Office 240
+	"$CRM" -d "$l" import company "$dir/lc.csv" >/dev/null || die "import into the local failed"
+	"$CRM" -d "$l" import contact "$dir/lp.csv" >/dev/null || die "import into the local failed"
+	"$CRM" -d "$m" -u demo import company "$dir/mc.csv" >/dev/null || die "import into the master failed"
+	"$CRM" -d "$m" -u demo import contact "$dir/mp.csv" >/dev/null || die "import into the master failed"
+	k=0
+	for t in company contact note task opportunity; do
+		a=$(field_a "$t")
+		for id in $(ids "$t" 4 "$l"); do
+			"$CRM" -d "$l" set "$t" "$id" "$a=Laptop $k" >/dev/null 2>"$dir/set.err" ||
+				die "crm set $t $id on the local failed: $(cat "$dir/set.err")"
+			if [ $((k % 2)) = 0 ]; then
+				b=$a
+				v="Office $k"
+			else
+				b=$(field_b "$t")
+				v=$(value_b "$t")
+			fi
+			"$CRM" -d "$m" -u demo set "$t" "$id" "$b=$v" >/dev/null 2>"$dir/set.err" ||
+				die "crm set $t $id on the master failed: $(cat "$dir/set.err")"
+			k=$((k + 1))
+		done
+	done
+	[ "$k" = 20 ] || die "found only $k records to change on both sides"
+
+	say "[$(count "$n")] timing the incremental sync ..."
+	measure "$dir/sync2.out" "$dir/sync2.err" "$CRM" -d "$l" sync ||
+		die "the incremental sync failed: $(tail -n 5 "$dir/sync2.err")"
+	F[$n,inc_s]=$m_seconds
+	F[$n,inc_rss]=$m_rss_kb
+	F[$n,inc_up]=$(column uploaded "$dir/sync2.out")
+	F[$n,inc_down]=$(column download "$dir/sync2.out")
+	F[$n,inc_merged]=$(column merged "$dir/sync2.out")
+	F[$n,inc_conf]=$(($(column won "$dir/sync2.out" || true) + 0 + $(column lost "$dir/sync2.out" || true) + 0))
+
+	say "[$(count "$n")] timing sync --verify ..."
+	measure "$dir/verify.out" "$dir/verify.err" "$CRM" -d "$l" sync --verify ||
+		say "warning: sync --verify found differences or failed: $(tail -n 3 "$dir/verify.out" "$dir/verify.err" | tr '\n' ' ')"
+	F[$n,verify_s]=$m_seconds
+	F[$n,verify_diffs]=$(awk '/difference\(s\) between/ { print $1 }' "$dir/verify.out")
+
+	# Make room for the next size.
+	if [ "$made" = 1 ] && [ "${BENCH_KEEP:-0}" != 1 ]; then
+		rm -rf "$m" "$l"
+	fi
+}
+
+echo "crm sync benchmark"
+echo "  program:  $CRM"
+echo "  scratch:  $work ($(stat -f -c %T "$work" 2>/dev/null || echo unknown), $(human $((avail_kb * 1024))) free)"
+echo "  sizes:    $(for n in "${sizes[@]}"; do printf '%s ' "$(count "$n")"; done)records"
+echo
+
+for n in "${sizes[@]}"; do
+	bench_size "$n"
+done
+
+# ---- the tables
+
+verdict() { if [ "$1" = 1 ]; then echo PASS; else echo FAIL; fi; }
+mib() { awk -v k="$1" 'BEGIN { printf "%.1f MiB", k / 1024 }'; }
+line() { printf '%s\n' "--------------------------------------------------------------------------------------------"; }
+
+echo
+echo "crm sync benchmark, $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+line
+{
+	printf '%-38s' "measure"
+	for n in "${sizes[@]}"; do printf ' %22s' "$(count "$n") records"; done
+	echo
+} | sed 's/ *$//'
+line
+row() { # row LABEL KEY [FORMAT-FUNCTION]
+	local label=$1 key=$2 fn=${3:-} n v
+	printf '%-38s' "$label"
+	for n in "${sizes[@]}"; do
+		v=${F[$n,$key]:-}
+		if [ -n "$v" ] && [ -n "$fn" ]; then v=$($fn "$v"); fi
+		printf ' %22s' "${v:-n/a}"
+	done
+	echo
+}
+secs() { echo "$1 s"; }
+rate() { echo "$(count "$1")/s"; }
+row "master size on disk (du -sb)" master_bytes human
+row "crm demo (generation)" demo secs
+row "initial sync" init_s secs
+row "  records downloaded" init_n count
+row "  rate" init_rate rate
+row "db5.3_load of contacts.db" load_s secs
+row "  records loaded" load_n count
+row "  rate" load_rate rate
+row "initial sync rate / db5.3_load rate" rate_ratio
+row "initial sync peak memory" init_rss mib
+row "incremental sync, 1,000 changes" inc_s secs
+row "  uploaded" inc_up count
+row "  downloaded" inc_down count
+row "  merged" inc_merged count
+row "  conflicts (won + lost)" inc_conf count
+row "incremental sync peak memory" inc_rss mib
+row "sync --verify (full comparison)" verify_s secs
+row "  differences" verify_diffs
+row "cp -r of the master" cp secs
+line
+
+# Goals.
+results=()
+goal() { # goal LABEL FIGURE TARGET OK-FLAG
+	local v
+	v=$(verdict "$4")
+	results+=("$v")
+	printf '%-52s %-16s %-10s %s\n' "$1" "$2" "$3" "$v"
+}
+echo
+printf '%-52s %-16s %-10s %s\n' "goal" "figure" "target" "result"
+line
+for n in "${sizes[@]}"; do
+	goal "initial sync rate / db5.3_load rate, $(count "$n")" "${F[$n,rate_ratio]}" ">= 0.33" \
+		"$(fcmp "$(awk -v a="${F[$n,init_rate]}" -v b="${F[$n,load_rate]}" 'BEGIN { print 3 * a - b }')" ">=" 0)"
+done
+if [ "$large" != "$small" ]; then
+	ratio=$(fdiv "${F[$large,inc_s]}" "${F[$small,inc_s]}" 2)
+	goal "incremental: $(count "$large") / $(count "$small")" "${ratio}x" "<= 1.5x" "$(fcmp "$ratio" "<=" 1.5)"
+fi
+goal "incremental / sync --verify, $(count "$large")" "$(pct "${F[$large,inc_s]}" "${F[$large,verify_s]}")" "< 10%" \
+	"$(fcmp "${F[$large,inc_s]}" "<" "$(awk -v v="${F[$large,verify_s]}" 'BEGIN { print v / 10 }')")"
+goal "incremental / cp -r, $(count "$large")" "$(pct "${F[$large,inc_s]}" "${F[$large,cp]}")" "< 5%" \
+	"$(fcmp "${F[$large,inc_s]}" "<" "$(awk -v v="${F[$large,cp]}" 'BEGIN { print v / 20 }')")"
+for n in "${sizes[@]}"; do
+	goal "initial sync peak memory, $(count "$n")" "$(mib "${F[$n,init_rss]}")" "< 64 MiB" "$(fcmp "${F[$n,init_rss]}" "<" 65536)"
+	goal "incremental sync peak memory, $(count "$n")" "$(mib "${F[$n,inc_rss]}")" "< 64 MiB" "$(fcmp "${F[$n,inc_rss]}" "<" 65536)"
+done
+line
+echo "Every timing includes starting crm, attaching the master and checking the"
+echo "password. The master is on this machine's disk (no network): cp -r and"
+echo "the syncs read from the page cache when it holds the files."
+if [ "$have_gnu_time" != 1 ]; then
+	echo "Peak memory was sampled from /proc/PID/status (VmHWM) and may read a little low."
+fi
+for n in "${sizes[@]}"; do
+	if [ "${F[$n,verify_diffs]:-x}" != 0 ]; then
+		echo "warning: sync --verify on $(count "$n") records reported ${F[$n,verify_diffs]:-no result} difference(s)"
+	fi
+done
+
+failed=0
+for v in "${results[@]}"; do
+	[ "$v" = PASS ] || failed=$((failed + 1))
+done
+if [ "$failed" -gt 0 ]; then
+	echo "bench/sync: $failed goal(s) missed"
+	exit 3
+fi
+echo "bench/sync: every goal met"
