@@ -183,6 +183,10 @@ void		 store_cursor_key(struct store_cursor *, const void **key,
 		    size_t *len);
 void		 store_cursor_close(struct store_cursor *);
 
+/* Big-endian 64-bit numbers: seq keys and meta values. Cannot fail. */
+void		 store_be64(uint8_t *, uint64_t);
+uint64_t	 store_get_be64(const uint8_t *);
+
 /* The name index key of a text: folded to lower case. Free it. */
 char		*store_name_key(const char *text);
 

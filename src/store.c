@@ -312,7 +312,7 @@ store_index_owner(DB *sec, const DBT *pkey, const DBT *data, DBT *result)
 	    0);
 }
 
-static void
+void
 store_be64(uint8_t *p, uint64_t v)
 {
 	int	i;
@@ -323,7 +323,7 @@ store_be64(uint8_t *p, uint64_t v)
 	}
 }
 
-static uint64_t
+uint64_t
 store_get_be64(const uint8_t *p)
 {
 	uint64_t	v = 0;

@@ -71,28 +71,6 @@ sync_fault_tick(void)
 		_exit(99);
 }
 
-static uint64_t
-sync_be64(const uint8_t *p)
-{
-	uint64_t	v = 0;
-	int		i;
-
-	for (i = 0; i < 8; i++)
-		v = (v << 8) | p[i];
-	return v;
-}
-
-static void
-sync_put_be64(uint8_t *p, uint64_t v)
-{
-	int	i;
-
-	for (i = 7; i >= 0; i--) {
-		p[i] = (uint8_t)v;
-		v >>= 8;
-	}
-}
-
 static int
 sync_meta_u64(struct store_txn *t, const char *key, uint64_t *v)
 {
@@ -106,7 +84,7 @@ sync_meta_u64(struct store_txn *t, const char *key, uint64_t *v)
 	if (ret != 0)
 		return -1;
 	if (len == 8)
-		*v = sync_be64(buf);
+		*v = store_get_be64(buf);
 	return 0;
 }
 
@@ -115,7 +93,7 @@ sync_meta_put_u64(struct store_txn *t, const char *key, uint64_t v)
 {
 	uint8_t	buf[8];
 
-	sync_put_be64(buf, v);
+	store_be64(buf, v);
 	return store_meta_put(t, key, buf, 8);
 }
 
@@ -853,7 +831,7 @@ sync_phase_master(struct sync *s, int type, uint64_t upto)
 	    sync_begin(s, s->local, &lt) != 0 ||
 	    store_cursor_open(mt, (size_t)type, STORE_BY_SEQ, 0, &c) != 0)
 		goto fail;
-	sync_put_be64(from, s->last_seq + 1);
+	store_be64(from, s->last_seq + 1);
 	store_cursor_seek(c, from, 8, 0);
 	while ((ret = store_cursor_next(c, &m)) == 0) {
 		if (m->seq > upto) {
