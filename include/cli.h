@@ -51,6 +51,9 @@ char	*cli_read_password_file(const char *path);
 int	 cli_changes(int argc, char **argv, struct model_change **out);
 /* Write a value for list output: tab, newline, CR, backslash escaped. */
 void	 cli_put_escaped(FILE *, const char *);
+/* One tab-separated row of a record's fields, escaped, then a newline. */
+void	 cli_put_row(FILE *, const struct record *, const char *const *fields,
+	    size_t n);
 /* Print the error on stderr as "crm: ..." and return CLI_FAIL. */
 int	 cli_fail(void);
 /* Print "crm CMD: usage" on stderr and return CLI_USAGE. */

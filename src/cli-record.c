@@ -58,6 +58,23 @@ cli_put_escaped(FILE *f, const char *s)
 	}
 }
 
+void
+cli_put_row(FILE *f, const struct record *r, const char *const *fields,
+    size_t n)
+{
+	char	*v;
+	size_t	 i;
+
+	for (i = 0; i < n; i++) {
+		if (i)
+			fputc('\t', f);
+		v = model_value(r, fields[i]);
+		cli_put_escaped(f, v);
+		free(v);
+	}
+	fputc('\n', f);
+}
+
 /* TYPE and, when asked, ID: the first arguments of most commands. */
 static int
 cli_type_arg(const struct cli_cmd *cmd, int argc, char **argv, int need_id,
@@ -346,16 +363,9 @@ cli_list(struct cli *cli, int argc, char **argv)
 				ok = strcmp(v, where[i].value) == 0;
 			free(v);
 		}
-		if (ok) {
-			for (i = 0; i < nfields; i++) {
-				if (i)
-					putchar('\t');
-				v = model_value(r, fields[i]);
-				cli_put_escaped(stdout, v);
-				free(v);
-			}
-			putchar('\n');
-		}
+		if (ok)
+			cli_put_row(stdout, r, (const char *const *)fields,
+			    nfields);
 		record_free(r);
 	}
 	if (rv == -1) {

@@ -233,14 +233,7 @@ cli_conflicts(struct cli *cli, int argc, char **argv)
 			printf("%s%s", i ? "\t" : "", fields[i]);
 		putchar('\n');
 		while ((ret = store_cursor_next(c, &r)) == 0) {
-			for (i = 0; fields[i] != NULL; i++) {
-				if (i)
-					putchar('\t');
-				v = model_value(r, fields[i]);
-				cli_put_escaped(stdout, v);
-				free(v);
-			}
-			putchar('\n');
+			cli_put_row(stdout, r, fields, (size_t)i);
 			record_free(r);
 		}
 		store_cursor_close(c);

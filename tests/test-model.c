@@ -32,18 +32,6 @@ static struct user	 root, anna, ben;
 #define WITH_ROOT	1	/* root only */
 #define WITH_ALL	3	/* root, anna and ben */
 
-static void
-spec(struct user *u, const char *login, const char *uid, const char *name,
-    enum user_type type, int restricted, int may_change_manager)
-{
-	memset(u, 0, sizeof *u);
-	u->login = xstrdup(login);
-	snprintf(u->uid, sizeof u->uid, "%s", uid);
-	u->name = xstrdup(name);
-	u->type = type;
-	u->restricted = restricted;
-	u->may_change_manager = may_change_manager;
-}
 
 /* Make the master, its users, and begin a transaction. */
 static void
@@ -56,9 +44,9 @@ open_master(int nusers)
 	CU_ASSERT_FATAL(st != NULL);
 	CU_ASSERT_FATAL(store_begin(st, &t) == 0);
 
-	spec(&root, "root", "ROOT1", "Root Admin", USER_ADMIN, 0, 0);
-	spec(&anna, "anna", "ANNA1", "Anna Berg", USER_USER, 0, 0);
-	spec(&ben, "ben", "BEN01", "Ben Field", USER_REMOTE, 1, 0);
+	unit_user(&root, "root", "ROOT1", "Root Admin", USER_ADMIN, 0, 0);
+	unit_user(&anna, "anna", "ANNA1", "Anna Berg", USER_USER, 0, 0);
+	unit_user(&ben, "ben", "BEN01", "Ben Field", USER_REMOTE, 1, 0);
 	CU_ASSERT_FATAL(user_add(t, NULL, &root, "password", NULL) == 0);
 	if (nusers == WITH_ALL) {
 		CU_ASSERT_FATAL(user_add(t, &root, &anna, "password",
@@ -178,20 +166,6 @@ val(int type, const struct record_id *id, const char *name)
 	return last;
 }
 
-/* The last error mentions needle (and an error was set at all). */
-static int
-error_has(const char *needle)
-{
-	const char	*msg = error_get();
-
-	if (strcmp(msg, "unknown error") == 0 || *msg == '\0')
-		return 0;
-	if (strstr(msg, needle) == NULL) {
-		fprintf(stderr, "\n  error \"%s\" lacks \"%s\"\n", msg, needle);
-		return 0;
-	}
-	return 1;
-}
 
 /* A company owned by anna, made by root; returns its ID text. */
 static const char *
@@ -258,7 +232,7 @@ test_model_types_and_fields(void)
 	}
 	error_clear();
 	CU_ASSERT_EQUAL(model_type_find("companies"), -1);
-	CU_ASSERT(error_has("companies"));
+	CU_ASSERT(unit_error_has("companies"));
 	CU_ASSERT_EQUAL(model_type_find("Company"), -1);
 }
 
@@ -303,7 +277,7 @@ test_model_create_every_type(void)
 	/* Wrong file: an ID of a company is not a contact. */
 	error_clear();
 	CU_ASSERT_EQUAL(model_get(t, MODEL_CONTACT, &co, &r), STORE_NOTFOUND);
-	CU_ASSERT(error_has("no contact"));
+	CU_ASSERT(unit_error_has("no contact"));
 	close_master();
 }
 
@@ -314,39 +288,39 @@ test_model_required_missing(void)
 
 	open_master(WITH_ROOT);
 	CU_ASSERT(add(&root, MODEL_COMPANY, NULL, "phone", "123", NULL) == -1);
-	CU_ASSERT(error_has("name"));
-	CU_ASSERT(error_has("required"));
+	CU_ASSERT(unit_error_has("name"));
+	CU_ASSERT(unit_error_has("required"));
 	CU_ASSERT(add(&root, MODEL_COMPANY, NULL, "name", "", NULL) == -1);
-	CU_ASSERT(error_has("name"));
+	CU_ASSERT(unit_error_has("name"));
 	CU_ASSERT(add(&root, MODEL_EVENT, NULL, "subject", "Visit",
 	    NULL) == -1);
-	CU_ASSERT(error_has("start"));
+	CU_ASSERT(unit_error_has("start"));
 	CU_ASSERT(add(&root, MODEL_TASK, NULL, "due", "2026-11-25",
 	    NULL) == -1);
-	CU_ASSERT(error_has("subject"));
+	CU_ASSERT(unit_error_has("subject"));
 	CU_ASSERT(add(&root, MODEL_DOCUMENT, NULL, "filename", "a.pdf",
 	    NULL) == -1);
-	CU_ASSERT(error_has("parent"));
+	CU_ASSERT(unit_error_has("parent"));
 	CU_ASSERT(add(&root, MODEL_CAMPAIGN, &ca, "name", "Mailing",
 	    NULL) == 0);
 	CU_ASSERT(add(&root, MODEL_DOCUMENT, NULL, "parent", idt(&ca),
 	    NULL) == -1);
-	CU_ASSERT(error_has("filename"));
+	CU_ASSERT(unit_error_has("filename"));
 	CU_ASSERT(add(&root, MODEL_TARGET, NULL, "responded", "no",
 	    NULL) == -1);
-	CU_ASSERT(error_has("campaign"));
+	CU_ASSERT(unit_error_has("campaign"));
 	/* A target names a company or a contact. */
 	CU_ASSERT(add(&root, MODEL_TARGET, NULL, "campaign", idt(&ca),
 	    NULL) == -1);
-	CU_ASSERT(error_has("company"));
+	CU_ASSERT(unit_error_has("company"));
 	/* A contact needs one of its names. */
 	CU_ASSERT(add(&root, MODEL_CONTACT, NULL, "phone", "1", NULL) == -1);
-	CU_ASSERT(error_has("last_name"));
+	CU_ASSERT(unit_error_has("last_name"));
 	CU_ASSERT(add(&root, MODEL_CONTACT, NULL, "first_name", "Eva",
 	    NULL) == 0);
 	/* Clearing a required field on update is refused too. */
 	CU_ASSERT(upd(&root, MODEL_CAMPAIGN, &ca, "name", "", NULL) == -1);
-	CU_ASSERT(error_has("name"));
+	CU_ASSERT(unit_error_has("name"));
 	CU_ASSERT_STRING_EQUAL(val(MODEL_CAMPAIGN, &ca, "name"), "Mailing");
 	close_master();
 }
@@ -359,14 +333,14 @@ test_model_unknown_field(void)
 	open_master(WITH_ROOT);
 	CU_ASSERT(add(&root, MODEL_COMPANY, NULL, "name", "Acme", "colour",
 	    "red", NULL) == -1);
-	CU_ASSERT(error_has("colour"));
+	CU_ASSERT(unit_error_has("colour"));
 	CU_ASSERT(add(&root, MODEL_COMPANY, &co, "name", "Acme", NULL) == 0);
 	CU_ASSERT(upd(&root, MODEL_COMPANY, &co, "Name", "Acme2", NULL) == -1);
-	CU_ASSERT(error_has("Name"));
+	CU_ASSERT(unit_error_has("Name"));
 	/* A field of another type is not a field of this one. */
 	CU_ASSERT(upd(&root, MODEL_COMPANY, &co, "last_name", "X",
 	    NULL) == -1);
-	CU_ASSERT(error_has("last_name"));
+	CU_ASSERT(unit_error_has("last_name"));
 	CU_ASSERT_STRING_EQUAL(val(MODEL_COMPANY, &co, "name"), "Acme");
 	close_master();
 }
@@ -382,10 +356,10 @@ test_model_metadata_read_only(void)
 	for (i = 0; model_meta_fields[i] != NULL; i++) {
 		CU_ASSERT(add(&root, MODEL_COMPANY, NULL, "name", "B",
 		    model_meta_fields[i], "ROOT1", NULL) == -1);
-		CU_ASSERT(error_has(model_meta_fields[i]));
+		CU_ASSERT(unit_error_has(model_meta_fields[i]));
 		CU_ASSERT(upd(&root, MODEL_COMPANY, &co, model_meta_fields[i],
 		    "ROOT1", NULL) == -1);
-		CU_ASSERT(error_has(model_meta_fields[i]));
+		CU_ASSERT(unit_error_has(model_meta_fields[i]));
 	}
 	close_master();
 }
@@ -423,7 +397,7 @@ test_model_add_user_refused(void)
 	open_master(WITH_ROOT);
 	CU_ASSERT(add(&root, MODEL_USER, NULL, "login", "eve", "uid", "EVE01",
 	    NULL) == -1);
-	CU_ASSERT(error_has("user add"));
+	CU_ASSERT(unit_error_has("user add"));
 	CU_ASSERT_EQUAL(user_find_login(t, "eve", &u), STORE_NOTFOUND);
 	close_master();
 }
@@ -461,8 +435,8 @@ test_model_dates(void)
 			fprintf(stderr, "\n  accepted %s\n", bad[i]);
 		CU_ASSERT(add(&root, MODEL_TASK, NULL, "subject", "x", "due",
 		    bad[i], NULL) == -1);
-		CU_ASSERT(error_has("due"));
-		CU_ASSERT(error_has(bad[i]));
+		CU_ASSERT(unit_error_has("due"));
+		CU_ASSERT(unit_error_has(bad[i]));
 	}
 	close_master();
 }
@@ -475,8 +449,8 @@ test_model_event_end_before_start(void)
 	open_master(WITH_ROOT);
 	CU_ASSERT(add(&root, MODEL_EVENT, NULL, "subject", "Visit", "start",
 	    "2026-11-25T14:00", "end", "2026-11-25T13:00", NULL) == -1);
-	CU_ASSERT(error_has("end"));
-	CU_ASSERT(error_has("start"));
+	CU_ASSERT(unit_error_has("end"));
+	CU_ASSERT(unit_error_has("start"));
 	CU_ASSERT(add(&root, MODEL_EVENT, NULL, "subject", "Visit", "start",
 	    "2026-11-25", "end", "2026-11-24", NULL) == -1);
 	CU_ASSERT(add(&root, MODEL_EVENT, &ev, "subject", "Visit", "start",
@@ -486,7 +460,7 @@ test_model_event_end_before_start(void)
 	/* Moving the start after the end on update is refused too. */
 	CU_ASSERT(upd(&root, MODEL_EVENT, &ev, "start", "2026-11-26",
 	    NULL) == -1);
-	CU_ASSERT(error_has("before"));
+	CU_ASSERT(unit_error_has("before"));
 	CU_ASSERT_STRING_EQUAL(val(MODEL_EVENT, &ev, "start"),
 	    "2026-11-25T14:00");
 	/* Campaigns too. */
@@ -531,7 +505,7 @@ test_model_numbers(void)
 			fprintf(stderr, "\n  accepted %s\n", bad_amount[i]);
 		CU_ASSERT(add(&root, MODEL_OPPORTUNITY, NULL, "name", "Deal",
 		    "amount", bad_amount[i], NULL) == -1);
-		CU_ASSERT(error_has("amount"));
+		CU_ASSERT(unit_error_has("amount"));
 	}
 	CU_ASSERT(add(&root, MODEL_OPPORTUNITY, NULL, "name", "Deal",
 	    "probability", "100", NULL) == 0);
@@ -539,7 +513,7 @@ test_model_numbers(void)
 	    "probability", "0", NULL) == 0);
 	CU_ASSERT(add(&root, MODEL_OPPORTUNITY, NULL, "name", "Deal",
 	    "probability", "101", NULL) == -1);
-	CU_ASSERT(error_has("probability"));
+	CU_ASSERT(unit_error_has("probability"));
 	CU_ASSERT(add(&root, MODEL_OPPORTUNITY, NULL, "name", "Deal",
 	    "probability", "50.5", NULL) == -1);
 	CU_ASSERT(add(&root, MODEL_CAMPAIGN, &ca, "name", "C", NULL) == 0);
@@ -548,7 +522,7 @@ test_model_numbers(void)
 	for (i = 0; bad_integer[i] != NULL; i++) {
 		CU_ASSERT(add(&root, MODEL_DOCUMENT, NULL, "parent", idt(&ca),
 		    "filename", "a.pdf", "size", bad_integer[i], NULL) == -1);
-		CU_ASSERT(error_has("size"));
+		CU_ASSERT(unit_error_has("size"));
 	}
 	close_master();
 }
@@ -576,7 +550,7 @@ test_model_email(void)
 			fprintf(stderr, "\n  accepted %s\n", bad[i]);
 		CU_ASSERT(add(&root, MODEL_CONTACT, NULL, "last_name", "X",
 		    "email", bad[i], NULL) == -1);
-		CU_ASSERT(error_has("email"));
+		CU_ASSERT(unit_error_has("email"));
 	}
 	/* Company email too. */
 	CU_ASSERT(add(&root, MODEL_COMPANY, NULL, "name", "Acme", "email",
@@ -595,15 +569,15 @@ test_model_choices(void)
 	CU_ASSERT_STRING_EQUAL(val(MODEL_TASK, &ta, "status"), "done");
 	CU_ASSERT(add(&root, MODEL_TASK, NULL, "subject", "x", "status",
 	    "finished", NULL) == -1);
-	CU_ASSERT(error_has("status"));
-	CU_ASSERT(error_has("finished"));
-	CU_ASSERT(error_has("open, in-progress, waiting, done, cancelled"));
+	CU_ASSERT(unit_error_has("status"));
+	CU_ASSERT(unit_error_has("finished"));
+	CU_ASSERT(unit_error_has("open, in-progress, waiting, done, cancelled"));
 	/* Choices are exact: no case folding. */
 	CU_ASSERT(add(&root, MODEL_TASK, NULL, "subject", "x", "status",
 	    "Done", NULL) == -1);
 	CU_ASSERT(upd(&root, MODEL_TASK, &ta, "priority", "whenever",
 	    NULL) == -1);
-	CU_ASSERT(error_has("urgent"));
+	CU_ASSERT(unit_error_has("urgent"));
 	/* Defaults when not given. */
 	CU_ASSERT(add(&root, MODEL_TASK, &ta, "subject", "y", NULL) == 0);
 	CU_ASSERT_STRING_EQUAL(val(MODEL_TASK, &ta, "status"), "open");
@@ -641,7 +615,7 @@ test_model_bool(void)
 	CU_ASSERT_STRING_EQUAL(val(MODEL_TARGET, &tg, "responded"), "yes");
 	CU_ASSERT(upd(&root, MODEL_TARGET, &tg, "responded", "maybe",
 	    NULL) == -1);
-	CU_ASSERT(error_has("responded"));
+	CU_ASSERT(unit_error_has("responded"));
 	CU_ASSERT_STRING_EQUAL(val(MODEL_TARGET, &tg, "responded"), "yes");
 	CU_ASSERT(add(&root, MODEL_TARGET, &tg, "campaign", idt(&ca),
 	    "company", idt(&co), "responded", "true", NULL) == 0);
@@ -658,8 +632,8 @@ test_model_text(void)
 	open_master(WITH_ROOT);
 	CU_ASSERT(add(&root, MODEL_COMPANY, NULL, "name", "Acme\nLtd",
 	    NULL) == -1);
-	CU_ASSERT(error_has("name"));
-	CU_ASSERT(error_has("line"));
+	CU_ASSERT(unit_error_has("name"));
+	CU_ASSERT(unit_error_has("line"));
 	CU_ASSERT(add(&root, MODEL_COMPANY, NULL, "name", "Acme\rLtd",
 	    NULL) == -1);
 	CU_ASSERT(add(&root, MODEL_COMPANY, &co, "name", "Acme",
@@ -673,10 +647,10 @@ test_model_text(void)
 	    "Caf\xc3\xa9 M\xc3\xbcller \xe2\x82\xac");
 	CU_ASSERT(add(&root, MODEL_COMPANY, NULL, "name", "Caf\xe9",
 	    NULL) == -1);
-	CU_ASSERT(error_has("UTF-8"));
+	CU_ASSERT(unit_error_has("UTF-8"));
 	CU_ASSERT(add(&root, MODEL_COMPANY, NULL, "name", "Acme",
 	    "description", "bad \xff\xfe bytes", NULL) == -1);
-	CU_ASSERT(error_has("description"));
+	CU_ASSERT(unit_error_has("description"));
 	/* 1000 bytes is the most a one-line field holds. */
 	memset(big, 'a', sizeof big - 1);
 	big[1000] = '\0';
@@ -684,8 +658,8 @@ test_model_text(void)
 	big[1000] = 'a';
 	big[1001] = '\0';
 	CU_ASSERT(add(&root, MODEL_COMPANY, NULL, "name", big, NULL) == -1);
-	CU_ASSERT(error_has("too long"));
-	CU_ASSERT(error_has("1001"));
+	CU_ASSERT(unit_error_has("too long"));
+	CU_ASSERT(unit_error_has("1001"));
 	/* A long text may be longer. */
 	CU_ASSERT(add(&root, MODEL_COMPANY, NULL, "name", "Acme",
 	    "description", big, NULL) == 0);
@@ -707,24 +681,24 @@ test_model_references(void)
 	record_id_new(&fake, unit_now_ms);
 	CU_ASSERT(add(&root, MODEL_CONTACT, NULL, "last_name", "Smith",
 	    "company", idt(&fake), NULL) == -1);
-	CU_ASSERT(error_has("company"));
-	CU_ASSERT(error_has(idt(&fake)));
+	CU_ASSERT(unit_error_has("company"));
+	CU_ASSERT(unit_error_has(idt(&fake)));
 	/* Not an ID at all. */
 	CU_ASSERT(add(&root, MODEL_CONTACT, NULL, "last_name", "Smith",
 	    "company", "acme", NULL) == -1);
-	CU_ASSERT(error_has("company"));
+	CU_ASSERT(unit_error_has("company"));
 	/* A deleted company. */
 	CU_ASSERT(add(&root, MODEL_COMPANY, &gone, "name", "Gone", NULL) == 0);
 	CU_ASSERT(del(&root, MODEL_COMPANY, &gone) == 0);
 	CU_ASSERT(add(&root, MODEL_CONTACT, NULL, "last_name", "Smith",
 	    "company", idt(&gone), NULL) == -1);
-	CU_ASSERT(error_has("company"));
+	CU_ASSERT(unit_error_has("company"));
 	/* A record of the wrong type. */
 	CU_ASSERT(add(&root, MODEL_CONTACT, &ct, "last_name", "Smith",
 	    NULL) == 0);
 	CU_ASSERT(add(&root, MODEL_CONTACT, NULL, "last_name", "Jones",
 	    "company", idt(&ct), NULL) == -1);
-	CU_ASSERT(error_has("company"));
+	CU_ASSERT(unit_error_has("company"));
 
 	/* Upper case in, canonical lower case stored. */
 	snprintf(upper, sizeof upper, "%s", idt(&co));
@@ -754,7 +728,7 @@ test_model_references(void)
 	    "filename", "e.pdf", NULL) == 0);
 	CU_ASSERT(add(&root, MODEL_DOCUMENT, NULL, "parent", idt(&fake),
 	    "filename", "f.pdf", NULL) == -1);
-	CU_ASSERT(error_has("parent"));
+	CU_ASSERT(unit_error_has("parent"));
 	CU_ASSERT(add(&root, MODEL_DOCUMENT, NULL, "parent", idt(&gone),
 	    "filename", "g.pdf", NULL) == -1);
 	close_master();
@@ -768,14 +742,14 @@ test_model_user_references(void)
 	open_master(WITH_ALL);
 	CU_ASSERT(add(&root, MODEL_COMPANY, NULL, "name", "Acme",
 	    "account_manager", "ZZZZ9", NULL) == -1);
-	CU_ASSERT(error_has("account_manager"));
-	CU_ASSERT(error_has("ZZZZ9"));
+	CU_ASSERT(unit_error_has("account_manager"));
+	CU_ASSERT(unit_error_has("ZZZZ9"));
 	/* User IDs are exact. */
 	CU_ASSERT(add(&root, MODEL_COMPANY, NULL, "name", "Acme",
 	    "account_manager", "anna1", NULL) == -1);
 	CU_ASSERT(add(&root, MODEL_TASK, NULL, "subject", "x", "assigned_to",
 	    "NOONE", NULL) == -1);
-	CU_ASSERT(error_has("assigned_to"));
+	CU_ASSERT(unit_error_has("assigned_to"));
 	CU_ASSERT(add(&root, MODEL_COMPANY, &co, "name", "Acme",
 	    "account_manager", "ANNA1", NULL) == 0);
 	CU_ASSERT(upd(&root, MODEL_COMPANY, &co, "account_manager", "ZZZZ9",
@@ -858,7 +832,7 @@ test_model_S15_manager_and_assignee_rights(void)
 	/* ben may not change managers: not even on a new record. */
 	CU_ASSERT(add(&ben, MODEL_COMPANY, NULL, "name", "B",
 	    "account_manager", "ANNA1", NULL) == -1);
-	CU_ASSERT(error_has("ben"));
+	CU_ASSERT(unit_error_has("ben"));
 	CU_ASSERT(add(&ben, MODEL_COMPANY, &co, "name", "B",
 	    "account_manager", "BEN01", NULL) == 0);
 	CU_ASSERT(upd(&ben, MODEL_COMPANY, &co, "account_manager", "ANNA1",
@@ -868,7 +842,7 @@ test_model_S15_manager_and_assignee_rights(void)
 	/* Nor may anna, an unrestricted user without the right. */
 	CU_ASSERT(add(&anna, MODEL_COMPANY, NULL, "name", "A",
 	    "account_manager", "BEN01", NULL) == -1);
-	CU_ASSERT(error_has("anna"));
+	CU_ASSERT(unit_error_has("anna"));
 	/* Other fields he may change. */
 	CU_ASSERT(upd(&ben, MODEL_COMPANY, &co, "phone", "123", NULL) == 0);
 	/* root may. */
@@ -880,7 +854,7 @@ test_model_S15_manager_and_assignee_rights(void)
 	/* A restricted user assigns work only to himself. */
 	CU_ASSERT(add(&ben, MODEL_TASK, NULL, "subject", "x", "assigned_to",
 	    "ANNA1", NULL) == -1);
-	CU_ASSERT(error_has("ANNA1"));
+	CU_ASSERT(unit_error_has("ANNA1"));
 	CU_ASSERT(add(&ben, MODEL_TASK, &ta, "subject", "x", "assigned_to",
 	    "BEN01", NULL) == 0);
 	CU_ASSERT(upd(&ben, MODEL_TASK, &ta, "assigned_to", "ANNA1",
@@ -1053,8 +1027,8 @@ test_model_delete_tombstone(void)
 
 	error_clear();
 	CU_ASSERT_EQUAL(model_get(t, MODEL_CONTACT, &ct, &r), STORE_NOTFOUND);
-	CU_ASSERT(error_has("contact"));
-	CU_ASSERT(error_has(idt(&ct)));
+	CU_ASSERT(unit_error_has("contact"));
+	CU_ASSERT(unit_error_has(idt(&ct)));
 	/* Gone for update, delete and look-up too. */
 	CU_ASSERT(upd(&root, MODEL_CONTACT, &ct, "phone", "1", NULL) == -1);
 	CU_ASSERT(del(&root, MODEL_CONTACT, &ct) == -1);
@@ -1080,17 +1054,17 @@ test_model_delete_company_with_contacts(void)
 	CU_ASSERT(add(&root, MODEL_CONTACT, &c2, "company", idt(&co),
 	    "last_name", "Two", NULL) == 0);
 	CU_ASSERT(del(&root, MODEL_COMPANY, &co) == -1);
-	CU_ASSERT(error_has("2 contacts"));
-	CU_ASSERT(error_has(idt(&co)));
+	CU_ASSERT(unit_error_has("2 contacts"));
+	CU_ASSERT(unit_error_has(idt(&co)));
 	CU_ASSERT(del(&root, MODEL_CONTACT, &c1) == 0);
 	CU_ASSERT(del(&root, MODEL_COMPANY, &co) == -1);
-	CU_ASSERT(error_has("1 contact"));
+	CU_ASSERT(unit_error_has("1 contact"));
 	CU_ASSERT(del(&root, MODEL_CONTACT, &c2) == 0);
 	/* A note on the company holds it too. */
 	CU_ASSERT(add(&root, MODEL_NOTE, &n1, "company", idt(&co), "subject",
 	    "Hello", NULL) == 0);
 	CU_ASSERT(del(&root, MODEL_COMPANY, &co) == -1);
-	CU_ASSERT(error_has("1 note"));
+	CU_ASSERT(unit_error_has("1 note"));
 	CU_ASSERT(del(&root, MODEL_NOTE, &n1) == 0);
 	/* Tombstones do not hold it. */
 	CU_ASSERT(del(&root, MODEL_COMPANY, &co) == 0);
@@ -1108,7 +1082,7 @@ test_model_S12_delete_rights(void)
 	/* root's company, anna's manager: still not anna's to delete. */
 	company(&co, "Acme");
 	CU_ASSERT(del(&anna, MODEL_COMPANY, &co) == -1);
-	CU_ASSERT(error_has("ROOT1"));
+	CU_ASSERT(unit_error_has("ROOT1"));
 	CU_ASSERT(add(&anna, MODEL_COMPANY, &mine, "name", "Mine", NULL) == 0);
 	CU_ASSERT(del(&ben, MODEL_COMPANY, &mine) == -1);
 	CU_ASSERT(del(&anna, MODEL_COMPANY, &mine) == 0);
@@ -1116,7 +1090,7 @@ test_model_S12_delete_rights(void)
 	CU_ASSERT(add(&root, MODEL_TASK, &ta, "subject", "x", "assigned_to",
 	    "ANNA1", NULL) == 0);
 	CU_ASSERT(del(&ben, MODEL_TASK, &ta) == -1);
-	CU_ASSERT(error_has("ANNA1"));
+	CU_ASSERT(unit_error_has("ANNA1"));
 	CU_ASSERT(del(&anna, MODEL_TASK, &ta) == 0);
 	/* Campaigns and targets: anyone. */
 	CU_ASSERT(add(&root, MODEL_CAMPAIGN, &ca, "name", "C", NULL) == 0);
@@ -1167,23 +1141,23 @@ test_model_lookup(void)
 	snprintf(prefix, sizeof prefix, "%.10s", idt(&a));
 	error_clear();
 	CU_ASSERT(model_lookup(t, MODEL_COMPANY, prefix, &found) == -1);
-	CU_ASSERT(error_has("several"));
-	CU_ASSERT(error_has(prefix));
-	CU_ASSERT(error_has("company"));
+	CU_ASSERT(unit_error_has("several"));
+	CU_ASSERT(unit_error_has(prefix));
+	CU_ASSERT(unit_error_has("company"));
 
 	error_clear();
 	CU_ASSERT(model_lookup(t, MODEL_COMPANY, "00000", &found) == -1);
-	CU_ASSERT(error_has("no company"));
-	CU_ASSERT(error_has("00000"));
+	CU_ASSERT(unit_error_has("no company"));
+	CU_ASSERT(unit_error_has("00000"));
 	/* Right ID, wrong type. */
 	CU_ASSERT(model_lookup(t, MODEL_CONTACT, idt(&a), &found) == -1);
-	CU_ASSERT(error_has("contact"));
+	CU_ASSERT(unit_error_has("contact"));
 	/* Not an ID. */
 	error_clear();
 	CU_ASSERT(model_lookup(t, MODEL_COMPANY, "acme!", &found) == -1);
 	CU_ASSERT(strcmp(error_get(), "unknown error") != 0);
 	CU_ASSERT(model_lookup(t, MODEL_COMPANY, "", &found) == -1);
-	CU_ASSERT(error_has("empty"));
+	CU_ASSERT(unit_error_has("empty"));
 
 	/* A deleted record is not found, which makes b unique. */
 	CU_ASSERT(del(&root, MODEL_COMPANY, &a) == 0);
@@ -1206,15 +1180,15 @@ test_model_validate_record(void)
 	CU_ASSERT(model_validate(t, MODEL_EVENT, r) == 0);
 	record_set(r, "end", "2026-11-25T13:59", 1);
 	CU_ASSERT(model_validate(t, MODEL_EVENT, r) == -1);
-	CU_ASSERT(error_has("end"));
+	CU_ASSERT(unit_error_has("end"));
 	record_set(r, "end", "", 1);
 	record_set(r, "start", "2026-02-30", 1);
 	CU_ASSERT(model_validate(t, MODEL_EVENT, r) == -1);
-	CU_ASSERT(error_has("start"));
+	CU_ASSERT(unit_error_has("start"));
 	record_set(r, "start", "2026-11-25", 1);
 	record_set(r, "assigned_to", "NOBOD", 1);
 	CU_ASSERT(model_validate(t, MODEL_EVENT, r) == -1);
-	CU_ASSERT(error_has("NOBOD"));
+	CU_ASSERT(unit_error_has("NOBOD"));
 	record_free(r);
 	close_master();
 }
@@ -1261,17 +1235,17 @@ test_user_duplicates(void)
 	struct user	u;
 
 	open_master(WITH_ALL);
-	spec(&u, "anna", "NEWU1", "", USER_USER, 0, 0);
+	unit_user(&u, "anna", "NEWU1", "", USER_USER, 0, 0);
 	error_clear();
 	CU_ASSERT(user_add(t, &root, &u, "password", NULL) == -1);
-	CU_ASSERT(error_has("anna"));
-	CU_ASSERT(error_has("taken"));
+	CU_ASSERT(unit_error_has("anna"));
+	CU_ASSERT(unit_error_has("taken"));
 	user_clear(&u);
-	spec(&u, "anna2", "ANNA1", "", USER_USER, 0, 0);
+	unit_user(&u, "anna2", "ANNA1", "", USER_USER, 0, 0);
 	error_clear();
 	CU_ASSERT(user_add(t, &root, &u, "password", NULL) == -1);
-	CU_ASSERT(error_has("ANNA1"));
-	CU_ASSERT(error_has("taken"));
+	CU_ASSERT(unit_error_has("ANNA1"));
+	CU_ASSERT(unit_error_has("taken"));
 	user_clear(&u);
 	CU_ASSERT_EQUAL(user_find_login(t, "anna2", &u), STORE_NOTFOUND);
 	CU_ASSERT_FATAL(user_find_uid(t, "ANNA1", &u) == 0);
@@ -1296,10 +1270,10 @@ test_user_bad_uid_login_password(void)
 	open_master(WITH_ROOT);
 	for (i = 0; bad_uids[i] != NULL; i++) {
 		CU_ASSERT(!user_uid_valid(bad_uids[i]));
-		spec(&u, "newbie", bad_uids[i], "", USER_USER, 0, 0);
+		unit_user(&u, "newbie", bad_uids[i], "", USER_USER, 0, 0);
 		error_clear();
 		CU_ASSERT(user_add(t, &root, &u, "password", NULL) == -1);
-		CU_ASSERT(error_has("user ID"));
+		CU_ASSERT(unit_error_has("user ID"));
 		user_clear(&u);
 	}
 	/* Too long for struct user's uid: only the check can see it. */
@@ -1308,21 +1282,21 @@ test_user_bad_uid_login_password(void)
 	CU_ASSERT(user_uid_valid("ABCD1"));
 	CU_ASSERT(user_uid_valid("abcde"));
 	for (i = 0; bad_logins[i] != NULL; i++) {
-		spec(&u, bad_logins[i], "NEWB1", "", USER_USER, 0, 0);
+		unit_user(&u, bad_logins[i], "NEWB1", "", USER_USER, 0, 0);
 		error_clear();
 		CU_ASSERT(user_add(t, &root, &u, "password", NULL) == -1);
-		CU_ASSERT(error_has("login"));
+		CU_ASSERT(unit_error_has("login"));
 		user_clear(&u);
 	}
 	memset(long_login, 'a', 65);
 	long_login[65] = '\0';
-	spec(&u, long_login, "NEWB1", "", USER_USER, 0, 0);
+	unit_user(&u, long_login, "NEWB1", "", USER_USER, 0, 0);
 	CU_ASSERT(user_add(t, &root, &u, "password", NULL) == -1);
 	user_clear(&u);
-	spec(&u, "newbie", "NEWB1", "", USER_USER, 0, 0);
+	unit_user(&u, "newbie", "NEWB1", "", USER_USER, 0, 0);
 	error_clear();
 	CU_ASSERT(user_add(t, &root, &u, "abc", NULL) == -1);
-	CU_ASSERT(error_has("short"));
+	CU_ASSERT(unit_error_has("short"));
 	CU_ASSERT(user_add(t, &root, &u, "", NULL) == -1);
 	user_clear(&u);
 	CU_ASSERT_EQUAL(user_find_uid(t, "NEWB1", &u), STORE_NOTFOUND);
@@ -1377,13 +1351,13 @@ test_user_add_needs_admin(void)
 
 	open_master(WITH_ROOT);
 	/* anna is added by root, then tries to add a user herself. */
-	spec(&a, "anna", "ANNA1", "", USER_USER, 0, 1);
+	unit_user(&a, "anna", "ANNA1", "", USER_USER, 0, 1);
 	CU_ASSERT_FATAL(user_add(t, &root, &a, "password", NULL) == 0);
-	spec(&u, "eve", "EVE01", "", USER_ADMIN, 0, 0);
+	unit_user(&u, "eve", "EVE01", "", USER_ADMIN, 0, 0);
 	error_clear();
 	CU_ASSERT(user_add(t, &a, &u, "password", NULL) == -1);
-	CU_ASSERT(error_has("administrator"));
-	CU_ASSERT(error_has("anna"));
+	CU_ASSERT(unit_error_has("administrator"));
+	CU_ASSERT(unit_error_has("anna"));
 	CU_ASSERT_EQUAL(user_find_login(t, "eve", &found), STORE_NOTFOUND);
 	user_clear(&u);
 	user_clear(&a);

@@ -66,20 +66,6 @@ mkrecord(const char *creator, const char *assigned_to)
 	return r;
 }
 
-/* The last error mentions needle (and an error was set at all). */
-static int
-error_has(const char *needle)
-{
-	const char	*msg = error_get();
-
-	if (strcmp(msg, "unknown error") == 0 || *msg == '\0')
-		return 0;
-	if (strstr(msg, needle) == NULL) {
-		fprintf(stderr, "\n  error \"%s\" lacks \"%s\"\n", msg, needle);
-		return 0;
-	}
-	return 1;
-}
 
 /* Every type there is, users included. */
 static const int all_types[] = {
@@ -98,8 +84,8 @@ test_rights_S15_restricted_cannot_login_master(void)
 
 	error_clear();
 	CU_ASSERT_EQUAL(rights_may_login(&b, STORE_MASTER), 0);
-	CU_ASSERT(error_has("ben"));
-	CU_ASSERT(error_has("restricted"));
+	CU_ASSERT(unit_error_has("ben"));
+	CU_ASSERT(unit_error_has("restricted"));
 }
 
 static void
@@ -148,12 +134,12 @@ test_rights_user_and_remote_may_not_administer(void)
 
 	error_clear();
 	CU_ASSERT_EQUAL(rights_may_administer(&a), 0);
-	CU_ASSERT(error_has("anna"));
-	CU_ASSERT(error_has("administrator"));
+	CU_ASSERT(unit_error_has("anna"));
+	CU_ASSERT(unit_error_has("administrator"));
 	error_clear();
 	CU_ASSERT_EQUAL(rights_may_administer(&b), 0);
-	CU_ASSERT(error_has("ben"));
-	CU_ASSERT(error_has("remote"));
+	CU_ASSERT(unit_error_has("ben"));
+	CU_ASSERT(unit_error_has("remote"));
 	/* The right to change managers is no administration right. */
 	CU_ASSERT_EQUAL(rights_may_administer(&c), 0);
 }
@@ -201,8 +187,8 @@ test_rights_S12_task_assigned_to_other(void)
 	for (i = 0; i < 3; i++) {
 		error_clear();
 		CU_ASSERT_EQUAL(rights_may_delete(&a, types[i], rec), 0);
-		CU_ASSERT(error_has("BEN01"));
-		CU_ASSERT(error_has(model_type(types[i])->name));
+		CU_ASSERT(unit_error_has("BEN01"));
+		CU_ASSERT(unit_error_has(model_type(types[i])->name));
 	}
 	record_free(rec);
 }
@@ -216,7 +202,7 @@ test_rights_S12_task_unassigned(void)
 	rec = mkrecord("ANNA1", NULL);
 	error_clear();
 	CU_ASSERT_EQUAL(rights_may_delete(&a, MODEL_TASK, rec), 0);
-	CU_ASSERT(error_has("assigned"));
+	CU_ASSERT(unit_error_has("assigned"));
 	record_free(rec);
 }
 
@@ -251,8 +237,8 @@ test_rights_S12_created_by_other(void)
 	for (i = 0; i < 4; i++) {
 		error_clear();
 		CU_ASSERT_EQUAL(rights_may_delete(&a, types[i], rec), 0);
-		CU_ASSERT(error_has("ROOT1"));
-		CU_ASSERT(error_has(model_type(types[i])->name));
+		CU_ASSERT(unit_error_has("ROOT1"));
+		CU_ASSERT(unit_error_has(model_type(types[i])->name));
 	}
 	record_free(rec);
 }
@@ -284,7 +270,7 @@ test_rights_S12_users_never_for_non_admins(void)
 	record_set(rec, "uid", "ANNA1", 1);
 	error_clear();
 	CU_ASSERT_EQUAL(rights_may_delete(&a, MODEL_USER, rec), 0);
-	CU_ASSERT(error_has("administrator"));
+	CU_ASSERT(unit_error_has("administrator"));
 	CU_ASSERT_EQUAL(rights_may_delete(&b, MODEL_USER, rec), 0);
 	CU_ASSERT_EQUAL(rights_may_delete(&c, MODEL_USER, rec), 0);
 	record_free(rec);
@@ -303,10 +289,10 @@ test_rights_S12_documents_and_templates_by_creator(void)
 	CU_ASSERT_EQUAL(rights_may_delete(&a, MODEL_TEMPLATE, mine), 1);
 	error_clear();
 	CU_ASSERT_EQUAL(rights_may_delete(&a, MODEL_DOCUMENT, theirs), 0);
-	CU_ASSERT(error_has("ROOT1"));
+	CU_ASSERT(unit_error_has("ROOT1"));
 	error_clear();
 	CU_ASSERT_EQUAL(rights_may_delete(&a, MODEL_TEMPLATE, theirs), 0);
-	CU_ASSERT(error_has("ROOT1"));
+	CU_ASSERT(unit_error_has("ROOT1"));
 	record_free(mine);
 	record_free(theirs);
 }
@@ -372,10 +358,10 @@ test_rights_S15_user_without_right_cannot_change_manager(void)
 
 	error_clear();
 	CU_ASSERT_EQUAL(rights_may_change_manager(&a), 0);
-	CU_ASSERT(error_has("anna"));
+	CU_ASSERT(unit_error_has("anna"));
 	error_clear();
 	CU_ASSERT_EQUAL(rights_may_change_manager(&b), 0);
-	CU_ASSERT(error_has("ben"));
+	CU_ASSERT(unit_error_has("ben"));
 }
 
 /* --- assignment (S15) --- */
@@ -395,8 +381,8 @@ test_rights_S15_restricted_cannot_assign_others(void)
 
 	error_clear();
 	CU_ASSERT_EQUAL(rights_may_assign(&b, "ANNA1"), 0);
-	CU_ASSERT(error_has("ben"));
-	CU_ASSERT(error_has("ANNA1"));
+	CU_ASSERT(unit_error_has("ben"));
+	CU_ASSERT(unit_error_has("ANNA1"));
 	CU_ASSERT_EQUAL(rights_may_assign(&b, "ben01"), 0);
 	CU_ASSERT_EQUAL(rights_may_assign(&b, "BEN0"), 0);
 }

@@ -345,18 +345,6 @@ db_foreign_hashes(const char *dir, const char *allowed)
  * Databases: the ready-made master, a local, opening and closing.
  */
 
-static void
-spec(struct user *u, const char *login, const char *uid, const char *name,
-    enum user_type type, int restricted, int may_change_manager)
-{
-	memset(u, 0, sizeof *u);
-	u->login = xstrdup(login);
-	snprintf(u->uid, sizeof u->uid, "%s", uid);
-	u->name = xstrdup(name);
-	u->type = type;
-	u->restricted = restricted;
-	u->may_change_manager = may_change_manager;
-}
 
 /* Make the master every test copies, once: three yescrypt hashes. */
 static void
@@ -3096,9 +3084,9 @@ main(void)
 {
 	int	ret;
 
-	spec(&root, "root", "ROOT1", "Root Admin", USER_ADMIN, 0, 1);
-	spec(&anna, "anna", "ANNA1", "Anna Berg", USER_USER, 0, 0);
-	spec(&ben, "ben", "BEN01", "Ben Field", USER_REMOTE, 1, 0);
+	unit_user(&root, "root", "ROOT1", "Root Admin", USER_ADMIN, 0, 1);
+	unit_user(&anna, "anna", "ANNA1", "Anna Berg", USER_USER, 0, 0);
+	unit_user(&ben, "ben", "BEN01", "Ben Field", USER_REMOTE, 1, 0);
 	ret = unit_run("sync", tests);
 	user_clear(&root);
 	user_clear(&anna);

@@ -12,7 +12,10 @@
 #include <CUnit/Basic.h>
 
 #include "clock.h"
+#include "error.h"
 #include "unit.h"
+#include "user.h"
+#include "xmalloc.h"
 
 unsigned long long	 unit_now_ms = 1795000000000ULL;	/* 2026-11-18 */
 static char		 unit_base[4096];
@@ -135,4 +138,31 @@ unit_run(const char *suite, const struct unit_test *tests)
 	if (failed == 0)
 		unit_rmrf(unit_base);
 	return failed == 0 ? 0 : 1;
+}
+
+void
+unit_user(struct user *u, const char *login, const char *uid,
+    const char *name, int type, int restricted, int may_change_manager)
+{
+	memset(u, 0, sizeof *u);
+	u->login = xstrdup(login);
+	snprintf(u->uid, sizeof u->uid, "%s", uid);
+	u->name = xstrdup(name);
+	u->type = (enum user_type)type;
+	u->restricted = restricted;
+	u->may_change_manager = may_change_manager;
+}
+
+int
+unit_error_has(const char *needle)
+{
+	const char	*msg = error_get();
+
+	if (strcmp(msg, "unknown error") == 0 || *msg == '\0')
+		return 0;
+	if (strstr(msg, needle) == NULL) {
+		fprintf(stderr, "\n  error \"%s\" lacks \"%s\"\n", msg, needle);
+		return 0;
+	}
+	return 1;
 }

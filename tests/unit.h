@@ -21,6 +21,16 @@ const char	*unit_path(const char *name);
 /* Write text to a file in the scratch directory; returns its path. */
 const char	*unit_write(const char *name, const char *text);
 
+struct user;
+
+
+/* Fill a struct user (login and name copied; free with user_clear). */
+void		 unit_user(struct user *, const char *login, const char *uid,
+		    const char *name, int type, int restricted,
+		    int may_change_manager);
+/* The last error mentions needle (and an error was set at all). */
+int		 unit_error_has(const char *needle);
+
 /* The test clock: a wall clock the tests set (milliseconds). */
 extern unsigned long long unit_now_ms;
 unsigned long long	 unit_clock(void);
