@@ -174,6 +174,13 @@ int		 store_cursor_open(struct store_txn *, size_t file,
  */
 void		 store_cursor_seek(struct store_cursor *, const void *key,
 		    size_t len, int exact);
+/*
+ * Position the cursor of a secondary index at one entry: the next step
+ * returns the record with this key and ID, or the first entry after it.
+ * This is how a list finds its place again among equal names.
+ */
+void		 store_cursor_seek_at(struct store_cursor *, const void *key,
+		    size_t len, const struct record_id *);
 /* The next record: 0 and *out (free it), STORE_NOTFOUND at the end, -1. */
 int		 store_cursor_next(struct store_cursor *, struct record **out);
 /* The previous record, for paging backwards. */

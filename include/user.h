@@ -43,6 +43,13 @@ char		*user_hash(const char *password);
 int		 user_verify(const struct user *, const char *password);
 
 /*
+ * Log in: find login, check password and the right to work in a database
+ * of this role. An unknown login and a wrong password get the same
+ * message. 0 and *out filled, or -1 (error set).
+ */
+int		 user_login(struct store_txn *, const char *login,
+		    const char *password, enum store_role, struct user *out);
+/*
  * Add a user as actor (NULL only when creating a database's first
  * administrator). Checks the login and ID are well-formed and unused.
  */

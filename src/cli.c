@@ -1,7 +1,6 @@
 /* cli: the command line of CLI.md: global options, login, dispatch. */
 #include "config.h"
 
-#include <sys/stat.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -16,7 +15,7 @@
 #include "cli.h"
 #include "error.h"
 #include "model.h"
-#include "rights.h"
+#include "session.h"
 #include "store.h"
 #include "user.h"
 #include "xmalloc.h"
@@ -260,41 +259,14 @@ cli_default_dir(void)
 	return dir;
 }
 
-/* Read DIR/crm.conf for the role of the database. */
-static int
-cli_role(struct cli *cli)
-{
-	const char	*role;
-	struct stat	 sb;
-
-	if (stat(cli->dir, &sb) != 0) {
-		error_set("there is no database at %s: create one with crm "
-		    "init or crm demo, or give another with -d DIR", cli->dir);
-		return -1;
-	}
-	if (cfg_load(cli->dir) != 0)
-		return -1;
-	role = cfg_string("db.role");
-	if (strcmp(role, "master") == 0)
-		cli->role = STORE_MASTER;
-	else if (strcmp(role, "local") == 0)
-		cli->role = STORE_LOCAL;
-	else {
-		error_set("%s is not a crm database: its crm.conf does not set "
-		    "db.role to master or local", cli->dir);
-		return -1;
-	}
-	return 0;
-}
-
 int
 cli_open(struct cli *cli)
 {
-	char	*pw;
-	int	 ret;
-	struct store_txn *t;
+	char			*pw;
+	int			 ret;
+	struct store_txn	*t;
 
-	if (cli_role(cli) != 0)
+	if (session_role(cli->dir, &cli->role) != 0)
 		return -1;
 	if (cli->login == NULL && cli->role == STORE_LOCAL &&
 	    *cfg_string("db.user") != '\0')
@@ -307,27 +279,18 @@ cli_open(struct cli *cli)
 	    (int)cfg_int("master.wait_seconds"));
 	if (cli->st == NULL)
 		return -1;
-	if (store_begin(cli->st, &t) != 0)
-		goto fail;
-	ret = user_find_login(t, cli->login, &cli->user);
-	store_abort(t);
-	if (ret != 0) {
-		if (ret == STORE_NOTFOUND)
-			error_set("login refused for %s: wrong login or "
-			    "password", cli->login);
-		goto fail;
-	}
 	if ((pw = cli_password(cli, "Password: ", 0)) == NULL)
 		goto fail;
-	ret = user_verify(&cli->user, pw);
-	explicit_bzero(pw, strlen(pw));
-	free(pw);
-	if (!ret) {
-		error_set("login refused for %s: wrong login or password",
-		    cli->login);
+	if (store_begin(cli->st, &t) != 0) {
+		explicit_bzero(pw, strlen(pw));
+		free(pw);
 		goto fail;
 	}
-	if (!rights_may_login(&cli->user, cli->role))
+	ret = user_login(t, cli->login, pw, cli->role, &cli->user);
+	store_abort(t);
+	explicit_bzero(pw, strlen(pw));
+	free(pw);
+	if (ret != 0)
 		goto fail;
 	cli->logged_in = 1;
 	return 0;

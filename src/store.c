@@ -97,6 +97,8 @@ struct store_cursor {
 	size_t			 seeklen;
 	int			 exact;
 	int			 have_seek;
+	int			 have_seek_id;	/* seek to (key, ID) */
+	struct record_id	 seek_id;
 	DBT			 key, pkey, data;
 };
 
@@ -1154,7 +1156,46 @@ store_cursor_seek(struct store_cursor *c, const void *key, size_t len,
 		c->seeklen = len;
 	}
 	c->exact = exact;
+	c->have_seek_id = 0;
 	c->started = 0;
+}
+
+void
+store_cursor_seek_at(struct store_cursor *c, const void *key, size_t len,
+    const struct record_id *id)
+{
+	store_cursor_seek(c, key, len, 0);
+	if (c->idx != STORE_BY_ID) {
+		c->have_seek_id = 1;
+		c->seek_id = *id;
+	}
+}
+
+/*
+ * The first step after store_cursor_seek_at: the entry (key, id) of a
+ * secondary index, or the one after it. Berkeley DB finds the ID among
+ * the key's sorted duplicates; when every duplicate is smaller, the next
+ * key is the one just above key, that is key followed by a zero byte.
+ */
+static int
+store_cursor_first_at(struct store_cursor *c)
+{
+	int	ret;
+
+	c->key.data = xreallocarray(c->key.data, c->seeklen + 1, 1);
+	memcpy(c->key.data, c->seek, c->seeklen);
+	c->key.size = (u_int32_t)c->seeklen;
+	c->pkey.data = xreallocarray(c->pkey.data, RECORD_ID_SIZE, 1);
+	memcpy(c->pkey.data, c->seek_id.b, RECORD_ID_SIZE);
+	c->pkey.size = RECORD_ID_SIZE;
+	ret = c->c->pget(c->c, &c->key, &c->pkey, &c->data,
+	    DB_GET_BOTH_RANGE);
+	if (ret != DB_NOTFOUND)
+		return ret;
+	memcpy(c->key.data, c->seek, c->seeklen);
+	((uint8_t *)c->key.data)[c->seeklen] = 0;
+	c->key.size = (u_int32_t)c->seeklen + 1;
+	return c->c->pget(c->c, &c->key, &c->pkey, &c->data, DB_SET_RANGE);
 }
 
 /* One step of the Berkeley DB cursor in the direction asked. */
@@ -1164,6 +1205,10 @@ store_cursor_step(struct store_cursor *c, int forward)
 	u_int32_t	op;
 	int		ret;
 
+	if (!c->started && c->have_seek_id) {
+		c->started = 1;
+		return store_cursor_first_at(c);
+	}
 	if (!c->started && c->have_seek) {
 		op = c->exact ? DB_SET : DB_SET_RANGE;
 		c->key.data = xreallocarray(c->key.data, c->seeklen + 1, 1);

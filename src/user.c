@@ -182,6 +182,37 @@ user_verify(const struct user *u, const char *password)
 }
 
 int
+user_login(struct store_txn *t, const char *login, const char *password,
+    enum store_role role, struct user *out)
+{
+	struct user	u;
+	int		ret, ok;
+
+	memset(out, 0, sizeof *out);
+	memset(&u, 0, sizeof u);
+	if (login == NULL || *login == '\0') {
+		error_set("give a login");
+		return -1;
+	}
+	if ((ret = user_find_login(t, login, &u)) == -1)
+		return -1;
+	/* The same answer for an unknown login and a wrong password. */
+	ok = ret == 0 && user_verify(&u, password);
+	if (!ok) {
+		user_clear(&u);
+		error_set("login refused for %s: wrong login or password",
+		    login);
+		return -1;
+	}
+	if (!rights_may_login(&u, role)) {
+		user_clear(&u);
+		return -1;
+	}
+	*out = u;
+	return 0;
+}
+
+int
 user_add(struct store_txn *t, const struct user *actor, const struct user *u,
     const char *password, struct record_id *out)
 {

@@ -1,0 +1,74 @@
+/*
+ * session: one person working in one database, for the screens.
+ *
+ * A LOCAL stays open for the whole session. A MASTER is attached for each
+ * unit of work (a page read, a save) and let go before the screen waits
+ * for the next key (DESIGN.md, "Opening databases"), so a sync or another
+ * session is never kept out by someone idle at a prompt. While another
+ * process holds the master, session_begin fails with SESSION_BUSY and the
+ * error names the holder and since when; the caller says so and retries.
+ *
+ * The screens never touch Berkeley DB: they read and write through a
+ * session's transactions and the model.
+ */
+#ifndef CRM_SESSION_H
+#define CRM_SESSION_H
+
+#include <stdint.h>
+
+#include "store.h"
+#include "user.h"
+
+#define SESSION_BUSY	3	/* the master is held by another process */
+
+struct session {
+	char		*dir;
+	char		*name;		/* db.name, else the directory's name */
+	enum store_role	 role;
+	struct user	 user;
+	int		 logged_in;
+	int		 wait_seconds;	/* master.wait_seconds, for writes */
+	struct store	*st;		/* a local's; a master's while attached */
+	int		 attached;	/* units of work under way */
+};
+
+/*
+ * The role of the database in dir from its crm.conf (which is loaded with
+ * the configuration levels above it). -1 (error set) if dir is not a crm
+ * database.
+ */
+int	 session_role(const char *dir, enum store_role *);
+/* Open dir: a local's store is opened, a master is only checked. */
+int	 session_open(struct session *, const char *dir);
+/*
+ * Check login and password (wrong ones get the same message) and the
+ * right to work in this database; the user is then s->user.
+ */
+int	 session_login(struct session *, const char *login,
+	    const char *password);
+void	 session_close(struct session *);
+
+/*
+ * A unit of work: attach (a master: wait up to wait seconds, 0 for
+ * reads that must not block the screen) and begin a transaction.
+ * Returns 0, SESSION_BUSY or -1, with the error set.
+ */
+int	 session_begin(struct session *, int wait, struct store_txn **);
+/* Commit (or abort when commit is 0) and let a master go. */
+int	 session_end(struct session *, struct store_txn *, int commit);
+/*
+ * Keep a master attached across several units (a burst of keys already
+ * typed) until session_release. Returns like session_begin.
+ */
+int	 session_hold(struct session *);
+void	 session_release(struct session *);
+
+/*
+ * For the status line: records changed here and not yet synced (up to
+ * limit, then limit), and the master's time of the last sync in
+ * milliseconds (0: never). A master has neither.
+ */
+int	 session_pending(struct session *, struct store_txn *,
+	    uint64_t limit, uint64_t *count, uint64_t *last_sync_ms);
+
+#endif

@@ -1,0 +1,403 @@
+/* browse: pages of records in the order of an index. */
+#include "config.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "browse.h"
+#include "error.h"
+#include "record.h"
+#include "store.h"
+#include "xmalloc.h"
+
+/*
+ * A walk goes through the rows of a browse in the direction a person
+ * reads them (forward) or the other way, whatever direction that is in
+ * the index underneath.
+ */
+struct walk {
+	struct browse		*b;
+	struct store_cursor	*c;
+	int			 down;		/* the cursor moves to higher keys */
+	int			 first;		/* nothing returned yet */
+	int			 from_top;	/* start at the first row shown */
+};
+
+static enum store_index
+browse_index(const struct browse *b)
+{
+	if (b->has_ref)
+		return STORE_BY_REF;
+	if (b->order == BROWSE_NAME || b->order == BROWSE_NAME_DESC)
+		return STORE_BY_NAME;
+	return STORE_BY_ID;
+}
+
+/* Does reading forward walk the index towards higher keys? */
+static int
+browse_ascending(const struct browse *b)
+{
+	if (b->has_ref)
+		return b->order == BROWSE_OLDEST || b->order == BROWSE_NAME;
+	return b->order == BROWSE_NAME || b->order == BROWSE_OLDEST;
+}
+
+void
+browse_init(struct browse *b, size_t file, enum browse_order order)
+{
+	memset(b, 0, sizeof *b);
+	b->file = file;
+	b->order = order;
+}
+
+void
+browse_home(struct browse *b)
+{
+	free(b->topkey);
+	b->topkey = NULL;
+	b->topkeylen = 0;
+	b->have_top = 0;
+}
+
+void
+browse_clear(struct browse *b)
+{
+	browse_home(b);
+	free(b->prefix);
+	b->prefix = NULL;
+}
+
+void
+browse_set_prefix(struct browse *b, const char *text)
+{
+	free(b->prefix);
+	b->prefix = NULL;
+	if (text != NULL && *text != '\0')
+		b->prefix = store_name_key(text);
+	browse_home(b);
+}
+
+void
+browse_set_ref(struct browse *b, const struct record_id *id)
+{
+	b->has_ref = 1;
+	b->ref = *id;
+	browse_home(b);
+}
+
+void
+browse_set_mine(struct browse *b, const char *uid,
+    const char *const *owner_fields)
+{
+	snprintf(b->mine, sizeof b->mine, "%s", uid != NULL ? uid : "");
+	b->owners = owner_fields;
+	browse_home(b);
+}
+
+void
+browse_set_order(struct browse *b, enum browse_order order)
+{
+	b->order = order;
+	browse_home(b);
+}
+
+/* Is the key the cursor stands on inside the browse's range? */
+static int
+walk_in_range(struct walk *w)
+{
+	const void	*key;
+	size_t		 len, plen;
+
+	store_cursor_key(w->c, &key, &len);
+	if (w->b->has_ref)
+		return len == RECORD_ID_SIZE &&
+		    memcmp(key, w->b->ref.b, RECORD_ID_SIZE) == 0;
+	if (w->b->prefix != NULL && browse_index(w->b) == STORE_BY_NAME) {
+		plen = strlen(w->b->prefix);
+		return len >= plen && memcmp(key, w->b->prefix, plen) == 0;
+	}
+	return 1;
+}
+
+/* Does the record pass the "mine" filter? */
+static int
+walk_wanted(const struct walk *w, const struct record *r)
+{
+	const char *const	*f;
+
+	if (w->b->mine[0] == '\0')
+		return 1;
+	if (w->b->owners == NULL || w->b->owners[0] == NULL)
+		return strcmp(r->created_by, w->b->mine) == 0;
+	for (f = w->b->owners; *f != NULL; f++) {
+		if (strcmp(record_value(r, *f), w->b->mine) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+static int
+walk_open(struct walk *w, struct browse *b, struct store_txn *t,
+    int forward, int from_top)
+{
+	memset(w, 0, sizeof *w);
+	w->b = b;
+	w->down = browse_ascending(b) == forward;
+	w->first = 1;
+	w->from_top = from_top && b->have_top;
+	return store_cursor_open(t, b->file, browse_index(b), 0, &w->c);
+}
+
+static void
+walk_close(struct walk *w)
+{
+	store_cursor_close(w->c);
+	w->c = NULL;
+}
+
+static int
+walk_step(struct walk *w, int down, struct record **r)
+{
+	return down ? store_cursor_next(w->c, r) : store_cursor_prev(w->c, r);
+}
+
+/* Is the cursor on the first row shown? */
+static int
+walk_at_top(struct walk *w, const struct record *r)
+{
+	const void	*key;
+	size_t		 len;
+
+	store_cursor_key(w->c, &key, &len);
+	return len == w->b->topkeylen &&
+	    memcmp(key, w->b->topkey, len) == 0 &&
+	    record_id_cmp(&r->id, &w->b->topid) == 0;
+}
+
+/*
+ * The first record of a walk. Seeking lands on the first key at or after
+ * the one asked, so a walk towards lower keys seeks just past its start
+ * and steps back once.
+ */
+static int
+walk_start(struct walk *w, struct record **r)
+{
+	struct browse	*b = w->b;
+	uint8_t		*high;
+	size_t		 len;
+	int		 ret;
+
+	if (w->from_top) {
+		store_cursor_seek_at(w->c, b->topkey, b->topkeylen, &b->topid);
+		ret = store_cursor_next(w->c, r);
+		if (w->down || (ret == 0 && walk_at_top(w, *r)))
+			return ret;
+		if (ret == 0)
+			record_free(*r);
+		else if (ret != STORE_NOTFOUND)
+			return ret;
+		return store_cursor_prev(w->c, r);
+	}
+	if (w->down) {
+		if (b->has_ref)
+			store_cursor_seek(w->c, b->ref.b, RECORD_ID_SIZE, 0);
+		else if (b->prefix != NULL && browse_index(b) == STORE_BY_NAME)
+			store_cursor_seek(w->c, b->prefix, strlen(b->prefix), 0);
+		return store_cursor_next(w->c, r);
+	}
+	/* Just past the range: its key with a byte above any it holds. */
+	high = NULL;
+	len = 0;
+	if (b->has_ref) {
+		high = xmalloc(RECORD_ID_SIZE + 1);
+		memcpy(high, b->ref.b, RECORD_ID_SIZE);
+		high[RECORD_ID_SIZE] = 0;
+		len = RECORD_ID_SIZE + 1;
+	} else if (b->prefix != NULL && browse_index(b) == STORE_BY_NAME) {
+		len = strlen(b->prefix);
+		high = xmalloc(len + 1);
+		memcpy(high, b->prefix, len);
+		high[len++] = 0xff;	/* never in UTF-8 */
+	}
+	if (high == NULL)
+		return store_cursor_prev(w->c, r);
+	store_cursor_seek(w->c, high, len, 0);
+	free(high);
+	ret = store_cursor_next(w->c, r);
+	if (ret == 0)
+		record_free(*r);
+	else if (ret != STORE_NOTFOUND)
+		return ret;
+	return store_cursor_prev(w->c, r);
+}
+
+/*
+ * The next row of the walk: 0, STORE_NOTFOUND at the end of the range,
+ * or -1.
+ */
+static int
+walk_next(struct walk *w, struct record **r)
+{
+	int	ret;
+
+	for (;;) {
+		if (w->first) {
+			w->first = 0;
+			ret = walk_start(w, r);
+		} else
+			ret = walk_step(w, w->down, r);
+		if (ret != 0)
+			return ret;
+		if (!walk_in_range(w)) {
+			record_free(*r);
+			return STORE_NOTFOUND;
+		}
+		if (walk_wanted(w, *r))
+			return 0;
+		record_free(*r);
+	}
+}
+
+/* Fill a row from the walk's current record. */
+static void
+walk_row(struct walk *w, struct record *r, struct browse_row *row)
+{
+	const void	*key;
+	size_t		 len;
+
+	store_cursor_key(w->c, &key, &len);
+	row->rec = r;
+	row->key = xmalloc(len + 1);
+	memcpy(row->key, key, len);
+	row->keylen = len;
+}
+
+void
+browse_rows_free(struct browse_row *rows, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		record_free(rows[i].rec);
+		free(rows[i].key);
+		rows[i].rec = NULL;
+		rows[i].key = NULL;
+	}
+}
+
+void
+browse_set_top(struct browse *b, const struct browse_row *row)
+{
+	free(b->topkey);
+	b->topkey = xmalloc(row->keylen + 1);
+	memcpy(b->topkey, row->key, row->keylen);
+	b->topkeylen = row->keylen;
+	b->topid = row->rec->id;
+	b->have_top = 1;
+}
+
+/* Read up to n rows of a walk; -1 on error. */
+static int
+walk_rows(struct walk *w, struct browse_row *rows, size_t n, size_t *got)
+{
+	struct record	*r;
+	int		 ret = STORE_NOTFOUND;
+
+	*got = 0;
+	while (*got < n && (ret = walk_next(w, &r)) == 0)
+		walk_row(w, r, &rows[(*got)++]);
+	if (ret == -1) {
+		browse_rows_free(rows, *got);
+		*got = 0;
+		return -1;
+	}
+	return 0;
+}
+
+int
+browse_page(struct browse *b, struct store_txn *t, struct browse_row *rows,
+    size_t n, size_t *got)
+{
+	struct walk	w;
+	int		ret;
+
+	*got = 0;
+	if (walk_open(&w, b, t, 1, 1) != 0)
+		return -1;
+	ret = walk_rows(&w, rows, n, got);
+	walk_close(&w);
+	return ret;
+}
+
+int
+browse_move(struct browse *b, struct store_txn *t, long delta, size_t n,
+    long *moved)
+{
+	struct browse_row	*rows;
+	struct walk		 w;
+	size_t			 want, got, to;
+	int			 ret;
+
+	*moved = 0;
+	if (delta == 0)
+		return 0;
+	if (n == 0)
+		n = 1;
+	if (delta > 0) {
+		/* The top and the delta rows after it, and a page beyond. */
+		want = (size_t)delta + n;
+		if (walk_open(&w, b, t, 1, 1) != 0)
+			return -1;
+	} else {
+		/* The rows before the top, nearest first. */
+		want = (size_t)-delta + 1;
+		if (walk_open(&w, b, t, 0, 1) != 0)
+			return -1;
+	}
+	rows = xcalloc(want, sizeof *rows);
+	ret = walk_rows(&w, rows, want, &got);
+	walk_close(&w);
+	if (ret == 0 && got > 1) {
+		if (delta > 0)
+			to = got >= want ? (size_t)delta :
+			    (got > n ? got - n : 0);
+		else
+			to = got - 1 < (size_t)-delta ? got - 1 :
+			    (size_t)-delta;
+		if (to > 0) {
+			browse_set_top(b, &rows[to]);
+			*moved = delta > 0 ? (long)to : -(long)to;
+		}
+	}
+	browse_rows_free(rows, got);
+	free(rows);
+	return ret;
+}
+
+int
+browse_end(struct browse *b, struct store_txn *t, size_t n)
+{
+	struct browse_row	*rows;
+	struct walk		 w;
+	size_t			 got;
+	int			 ret;
+
+	if (n == 0)
+		n = 1;
+	if (walk_open(&w, b, t, 0, 0) != 0)
+		return -1;
+	rows = xcalloc(n, sizeof *rows);
+	ret = walk_rows(&w, rows, n, &got);
+	walk_close(&w);
+	if (ret == 0) {
+		if (got > 0)
+			browse_set_top(b, &rows[got - 1]);
+		else
+			browse_home(b);
+	}
+	browse_rows_free(rows, got);
+	free(rows);
+	return ret;
+}

@@ -1,0 +1,215 @@
+/* session: one person working in one database, for the screens. */
+#include "config.h"
+
+#include <sys/stat.h>
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cfg.h"
+#include "error.h"
+#include "model.h"
+#include "rights.h"
+#include "session.h"
+#include "store.h"
+#include "user.h"
+#include "xmalloc.h"
+
+int
+session_role(const char *dir, enum store_role *role)
+{
+	const char	*r;
+	struct stat	 sb;
+
+	if (stat(dir, &sb) != 0) {
+		error_set("there is no database at %s: create one with crm "
+		    "init or crm demo, or give another with -d DIR", dir);
+		return -1;
+	}
+	if (!S_ISDIR(sb.st_mode)) {
+		error_set("%s is not a directory: a crm database is a "
+		    "directory", dir);
+		return -1;
+	}
+	if (cfg_load(dir) != 0)
+		return -1;
+	r = cfg_string("db.role");
+	if (strcmp(r, "master") == 0)
+		*role = STORE_MASTER;
+	else if (strcmp(r, "local") == 0)
+		*role = STORE_LOCAL;
+	else {
+		error_set("%s is not a crm database: its crm.conf does not set "
+		    "db.role to master or local", dir);
+		return -1;
+	}
+	return 0;
+}
+
+int
+session_open(struct session *s, const char *dir)
+{
+	const char	*name, *slash;
+
+	memset(s, 0, sizeof *s);
+	if (session_role(dir, &s->role) != 0)
+		return -1;
+	s->dir = xstrdup(dir);
+	name = cfg_string("db.name");
+	if (*name == '\0') {
+		slash = strrchr(dir, '/');
+		name = slash != NULL && slash[1] != '\0' ? slash + 1 : dir;
+	}
+	s->name = xstrdup(name);
+	s->wait_seconds = (int)cfg_int("master.wait_seconds");
+	if (s->role == STORE_LOCAL &&
+	    (s->st = model_open(dir, STORE_LOCAL, 0, 0)) == NULL) {
+		session_close(s);
+		return -1;
+	}
+	return 0;
+}
+
+void
+session_close(struct session *s)
+{
+	if (s->st != NULL && store_close(s->st) != 0)
+		fprintf(stderr, "crm: %s\n", error_get());
+	s->st = NULL;
+	user_clear(&s->user);
+	free(s->dir);
+	free(s->name);
+	memset(s, 0, sizeof *s);
+}
+
+/* Attach a master (or count one more unit on it). */
+static int
+session_attach(struct session *s, int wait)
+{
+	char	*holder;
+
+	if (s->role == STORE_LOCAL)
+		return 0;
+	if (s->attached++ > 0)
+		return 0;
+	s->st = model_open(s->dir, STORE_MASTER, 0, wait);
+	if (s->st != NULL)
+		return 0;
+	s->attached = 0;
+	if ((holder = store_lock_holder(s->dir)) != NULL) {
+		error_set("the master is in use by %s", holder);
+		free(holder);
+		return SESSION_BUSY;
+	}
+	return -1;
+}
+
+static int
+session_detach(struct session *s)
+{
+	int	ret = 0;
+
+	if (s->role == STORE_LOCAL || s->attached == 0)
+		return 0;
+	if (--s->attached > 0)
+		return 0;
+	ret = store_close(s->st);
+	s->st = NULL;
+	return ret;
+}
+
+int
+session_hold(struct session *s)
+{
+	return session_attach(s, 0);
+}
+
+void
+session_release(struct session *s)
+{
+	if (session_detach(s) != 0)
+		error_clear();
+}
+
+int
+session_begin(struct session *s, int wait, struct store_txn **t)
+{
+	int	ret;
+
+	if ((ret = session_attach(s, wait)) != 0)
+		return ret;
+	if (store_begin(s->st, t) != 0) {
+		session_detach(s);
+		return -1;
+	}
+	return 0;
+}
+
+int
+session_end(struct session *s, struct store_txn *t, int commit)
+{
+	int	ret = 0;
+
+	if (commit)
+		ret = store_commit(t);
+	else
+		store_abort(t);
+	if (session_detach(s) != 0 && ret == 0)
+		ret = -1;
+	return ret;
+}
+
+int
+session_login(struct session *s, const char *login, const char *password)
+{
+	struct store_txn	*t;
+	struct user		 u;
+	int			 ret;
+
+	if ((ret = session_begin(s, 0, &t)) != 0)
+		return ret;
+	ret = user_login(t, login, password, s->role, &u);
+	session_end(s, t, 0);
+	if (ret != 0)
+		return -1;
+	user_clear(&s->user);
+	s->user = u;
+	s->logged_in = 1;
+	return 0;
+}
+
+int
+session_pending(struct session *s, struct store_txn *t, uint64_t limit,
+    uint64_t *count, uint64_t *last_sync_ms)
+{
+	struct store_cursor	*c;
+	struct record		*r;
+	uint8_t			 buf[8];
+	size_t			 len = sizeof buf, file;
+	int			 ret;
+
+	*count = 0;
+	*last_sync_ms = 0;
+	ret = 0;
+	if (s->role != STORE_LOCAL)
+		return 0;
+	for (file = 0; file < MODEL_NTYPES && *count < limit; file++) {
+		if (store_cursor_open(t, file, STORE_BY_OUTBOX, 0, &c) != 0)
+			return -1;
+		while (*count < limit && (ret = store_cursor_next(c, &r)) == 0) {
+			record_free(r);
+			(*count)++;
+		}
+		store_cursor_close(c);
+		if (ret == -1)
+			return -1;
+	}
+	ret = store_meta_get(t, "sync_time", buf, &len);
+	if (ret == -1)
+		return -1;
+	if (ret == 0 && len == 8)
+		*last_sync_ms = store_get_be64(buf);
+	return 0;
+}
