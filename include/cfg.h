@@ -54,8 +54,47 @@ char		*cfg_text(const char *key);
  */
 int		 cfg_set(const char *dbdir, const char *key, const char *value);
 
+/*
+ * One setting as DIR/crm.conf alone sets it, the file checked whole as
+ * cfg_load checks it, without changing the loaded values: *value is the
+ * value or the default (free it). Returns 1, 0 if there is no such file
+ * (*value is then the default), or -1 with every problem in the error.
+ */
+int		 cfg_peek(const char *dbdir, const char *key, char **value);
+
 /* The paths of the system and user files (for messages and tests). */
 const char	*cfg_system_path(void);
 char		*cfg_user_path(void);
+
+/*
+ * The user's file may also hold, at its top level, the login screen's
+ * list of databases: dblist.c reads, checks and writes it, and cfg_load
+ * lets it be there. In any other file it is an unknown setting.
+ */
+#define CFG_DBLIST	"databases"
+
+/*
+ * For a module that keeps settings of its own in a crm.conf (dblist.c), so
+ * that every file is read, named in messages and rewritten the same way.
+ * A struct config_t is libconfig's config_t.
+ */
+struct config_t;
+
+/* config_init with crm's options; @include relative to path's directory. */
+void		 cfg_init(struct config_t *, const char *path);
+/* Returns 1 if read, 0 if no such file, -1 with *msg "PATH:LINE: reason". */
+int		 cfg_read(struct config_t *, const char *path, char **msg);
+/* Add a line to *errs, the problems collected so far (NULL: none). */
+void		 cfg_complain(char **errs, const char *, ...)
+		    __attribute__((format(printf, 2, 3)));
+/* The file a setting comes from (libconfig's name for it, or path). */
+char		*cfg_source(const struct config_t *, const char *file,
+		    const char *path);
+/*
+ * Write the header then the settings to tmp in dir (mode 0600), fsync and
+ * rename it over path; -1 with the error, path untouched, if that fails.
+ */
+int		 cfg_write(struct config_t *, const char *dir,
+		    const char *path, const char *tmp, const char *header);
 
 #endif

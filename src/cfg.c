@@ -264,7 +264,7 @@ cfg_refusal(const struct cfg_def *def, const char *value)
 }
 
 /* Add one line to the collected problems. */
-static void
+void
 cfg_complain(char **errs, const char *fmt, ...)
 {
 	va_list	 ap;
@@ -376,7 +376,7 @@ cfg_take(const struct cfg_def *def, const config_setting_t *s,
  * The file a setting or an error comes from: path itself, or a file it
  * includes, which libconfig names as written in the @include line.
  */
-static char *
+char *
 cfg_source(const config_t *cf, const char *file, const char *path)
 {
 	char	*s;
@@ -389,10 +389,13 @@ cfg_source(const config_t *cf, const char *file, const char *path)
 	return s;
 }
 
-/* Check every setting of a group against the table, recursively. */
+/*
+ * Check every setting of a group against the table, recursively; user is
+ * set for the user's file, whose top level may also hold CFG_DBLIST.
+ */
 static void
 cfg_walk(const config_setting_t *group, const char *prefix, const char *path,
-    int where, char **values, char **errs)
+    int where, int user, char **values, char **errs)
 {
 	const struct cfg_def	*def;
 	config_setting_t	*s;
@@ -403,6 +406,10 @@ cfg_walk(const config_setting_t *group, const char *prefix, const char *path,
 	n = config_setting_length(group);
 	for (i = 0; i < n; i++) {
 		s = config_setting_get_elem(group, i);
+		/* The login screen's list is dblist.c's: it checks it. */
+		if (prefix == NULL && user &&
+		    strcmp(config_setting_name(s), CFG_DBLIST) == 0)
+			continue;
 		if (prefix != NULL) {
 			xasprintf(&key, "%s.%s", prefix,
 			    config_setting_name(s));
@@ -416,7 +423,8 @@ cfg_walk(const config_setting_t *group, const char *prefix, const char *path,
 			cfg_take(def, s, file, line, where, values, errs);
 		else if (cfg_is_group(key)) {
 			if (config_setting_is_group(s)) {
-				cfg_walk(s, key, path, where, values, errs);
+				cfg_walk(s, key, path, where, 0, values,
+				    errs);
 			} else {
 				cfg_complain(errs, "%s:%u: %s must be a group, "
 				    "as in %s = { ... };", file, line, key,
@@ -431,7 +439,7 @@ cfg_walk(const config_setting_t *group, const char *prefix, const char *path,
 }
 
 /* Settings are written as "group = {" rather than libconfig's "group :". */
-static void
+void
 cfg_init(config_t *cf, const char *path)
 {
 	char	*dir, *slash;
@@ -455,7 +463,7 @@ cfg_init(config_t *cf, const char *path)
  * Read path into cf. Returns 1 if read, 0 if there is no such file, and
  * -1 with the problem in *msg ("PATH:LINE: reason").
  */
-static int
+int
 cfg_read(config_t *cf, const char *path, char **msg)
 {
 	FILE		*f;
@@ -485,24 +493,28 @@ cfg_read(config_t *cf, const char *path, char **msg)
 	return 1;
 }
 
-static void
-cfg_load_file(const char *path, int where, char **values, char **errs)
+/* Returns what cfg_read does; every problem goes to errs. */
+static int
+cfg_load_file(const char *path, int where, int user, char **values,
+    char **errs)
 {
 	config_t	 cf;
 	char		*msg;
+	int		 found;
 
 	cfg_init(&cf, path);
-	switch (cfg_read(&cf, path, &msg)) {
+	switch (found = cfg_read(&cf, path, &msg)) {
 	case -1:
 		cfg_complain(errs, "%s", msg);
 		free(msg);
 		break;
 	case 1:
-		cfg_walk(config_root_setting(&cf), NULL, path, where, values,
-		    errs);
+		cfg_walk(config_root_setting(&cf), NULL, path, where, user,
+		    values, errs);
 		break;
 	}
 	config_destroy(&cf);
+	return found;
 }
 
 int
@@ -511,14 +523,14 @@ cfg_load(const char *dbdir)
 	char	**values, *errs = NULL, *path;
 
 	values = xcalloc(cfg_count(), sizeof *values);
-	cfg_load_file(cfg_system_path(), CFG_USER, values, &errs);
+	cfg_load_file(cfg_system_path(), CFG_USER, 0, values, &errs);
 	if ((path = cfg_user_path()) != NULL) {
-		cfg_load_file(path, CFG_USER, values, &errs);
+		cfg_load_file(path, CFG_USER, 1, values, &errs);
 		free(path);
 	}
 	if (dbdir != NULL) {
 		xasprintf(&path, "%s/crm.conf", dbdir);
-		cfg_load_file(path, CFG_DATABASE, values, &errs);
+		cfg_load_file(path, CFG_DATABASE, 0, values, &errs);
 		free(path);
 	}
 	if (errs != NULL) {
@@ -531,6 +543,32 @@ cfg_load(const char *dbdir)
 	cfg_values_free(cfg_values);
 	cfg_values = values;
 	return 0;
+}
+
+int
+cfg_peek(const char *dbdir, const char *key, char **value)
+{
+	const struct cfg_def	*def;
+	char			**values, *errs = NULL, *path;
+	size_t			 i;
+	int			 found;
+
+	if ((def = cfg_find(key)) == NULL)
+		fatal("unknown configuration key %s", key);
+	values = xcalloc(cfg_count(), sizeof *values);
+	xasprintf(&path, "%s/crm.conf", dbdir);
+	found = cfg_load_file(path, CFG_DATABASE, 0, values, &errs);
+	free(path);
+	if (errs != NULL) {
+		error_set("%s", errs);
+		free(errs);
+		cfg_values_free(values);
+		return -1;
+	}
+	i = def - cfg_table;
+	*value = xstrdup(values[i] != NULL ? values[i] : def->def);
+	cfg_values_free(values);
+	return found;
 }
 
 void
@@ -637,22 +675,24 @@ out:
 
 /* Best effort: make the rename itself durable. */
 static void
-cfg_sync_dir(const char *dbdir)
+cfg_sync_dir(const char *dir)
 {
 	int	fd;
 
-	if ((fd = open(dbdir, O_RDONLY|O_DIRECTORY)) == -1)
+	if ((fd = open(dir, O_RDONLY|O_DIRECTORY)) == -1)
 		return;
 	fsync(fd);
 	close(fd);
 }
 
 /*
- * Write cf to path through tmp: create tmp afresh (0600), write, flush,
- * fsync, rename over path. On failure tmp is removed and path untouched.
+ * Write cf to path (in dir) through tmp, header first: create tmp afresh
+ * (0600), write, flush, fsync, rename over path. On failure tmp is removed
+ * and path untouched.
  */
-static int
-cfg_write(config_t *cf, const char *dbdir, const char *path, const char *tmp)
+int
+cfg_write(config_t *cf, const char *dir, const char *path, const char *tmp,
+    const char *header)
 {
 	FILE	*f = NULL;
 	int	 fd, error;
@@ -674,8 +714,7 @@ cfg_write(config_t *cf, const char *dbdir, const char *path, const char *tmp)
 		goto fail;
 
 	errno = 0;
-	fprintf(f, "# crm database settings: see crm.conf(5).\n"
-	    "# Rewritten by \"crm config set\"; comments are not kept.\n\n");
+	fputs(header, f);
 	config_write(cf, f);
 	if (fflush(f) != 0 || ferror(f))
 		goto fail;
@@ -690,7 +729,7 @@ cfg_write(config_t *cf, const char *dbdir, const char *path, const char *tmp)
 	fd = -1;
 	if (rename(tmp, path) != 0)
 		goto fail;
-	cfg_sync_dir(dbdir);
+	cfg_sync_dir(dir);
 	return 0;
 
 fail:
@@ -735,7 +774,10 @@ cfg_set(const char *dbdir, const char *key, const char *value)
 	}
 	if (cfg_put(&cf, path, def, text) != 0)
 		goto out;
-	if (cfg_write(&cf, dbdir, path, tmp) != 0)
+	if (cfg_write(&cf, dbdir, path, tmp,
+	    "# crm database settings: see crm.conf(5).\n"
+	    "# Rewritten by \"crm config set\"; comments are not kept.\n\n")
+	    != 0)
 		goto out;
 
 	/* The database's file is the last level: its value is the value. */
