@@ -79,4 +79,8 @@ int	 browse_end(struct browse *, struct store_txn *, size_t n);
 /* Make a row the first row. */
 void	 browse_set_top(struct browse *, const struct browse_row *);
 
+/* How many rows there are, counting up to limit (then limit). */
+int	 browse_count(struct browse *, struct store_txn *, size_t limit,
+	    size_t *count);
+
 #endif

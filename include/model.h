@@ -106,6 +106,11 @@ struct model_change {
 int		 model_validate(struct store_txn *, int type,
 		    const struct record *);
 /*
+ * The field the last failed model_validate (or model_add, model_update)
+ * was about, or NULL: a form shows the message beside it.
+ */
+const char	*model_error_field(void);
+/*
  * Create a record from changes, as actor: metadata and stamps set,
  * defaults filled, a contact's account manager taken from its company,
  * validated, rights checked. *out gets the new ID.

@@ -71,4 +71,17 @@ void	 session_release(struct session *);
 int	 session_pending(struct session *, struct store_txn *,
 	    uint64_t limit, uint64_t *count, uint64_t *last_sync_ms);
 
+/*
+ * Create a master in dir with its first administrator (crm init --master,
+ * and the first run of the screens).
+ */
+int	 session_create_master(const char *dir, const char *name,
+	    const char *admin, const char *uid, const char *fullname,
+	    const char *password);
+/*
+ * The database used without -d: general.default_database, else the
+ * embedded one under $XDG_DATA_HOME/crm/default.
+ */
+const char *session_default_dir(void);
+
 #endif

@@ -14,6 +14,8 @@ int	 xasprintf(char **, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
 int	 xvasprintf(char **, const char *, va_list);
 
+/* Called by fatal() first: the screens give the terminal back. */
+extern void	(*fatal_cleanup)(void);
 /* Print "crm: fatal: ..." and abort: only for states no user can cause. */
 void	 fatal(const char *, ...)
 	    __attribute__((format(printf, 1, 2), noreturn));

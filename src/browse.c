@@ -401,3 +401,22 @@ browse_end(struct browse *b, struct store_txn *t, size_t n)
 	free(rows);
 	return ret;
 }
+
+int
+browse_count(struct browse *b, struct store_txn *t, size_t limit,
+    size_t *count)
+{
+	struct record	*r;
+	struct walk	 w;
+	int		 ret = 0;
+
+	*count = 0;
+	if (walk_open(&w, b, t, 1, 0) != 0)
+		return -1;
+	while (*count < limit && (ret = walk_next(&w, &r)) == 0) {
+		record_free(r);
+		(*count)++;
+	}
+	walk_close(&w);
+	return ret == -1 ? -1 : 0;
+}

@@ -12,6 +12,7 @@
 #include "clock.h"
 #include "error.h"
 #include "model.h"
+#include "session.h"
 #include "store.h"
 #include "user.h"
 #include "xmalloc.h"
@@ -30,12 +31,8 @@ static int
 cli_init_master(struct cli *cli, const char *dir, const char *admin,
     const char *uid, const char *name)
 {
-	struct store		*st;
-	struct store_txn	*t;
-	struct user		 u;
-	struct record_id	 mid;
-	char			*pw, idtext[RECORD_ID_TEXT + 1];
-	const char		*kv[7];
+	char	*pw;
+	int	 ret;
 
 	if (!user_uid_valid(uid)) {
 		error_set("\"%s\" is not a user ID: a user ID is exactly 5 "
@@ -45,51 +42,15 @@ cli_init_master(struct cli *cli, const char *dir, const char *admin,
 	if ((pw = cli_password(cli, "Password for the administrator: ",
 	    1)) == NULL)
 		return -1;
-	if (model_create(dir, STORE_MASTER) != 0) {
-		free(pw);
-		return -1;
-	}
-	record_id_new(&mid, clock_now_ms());
-	record_id_format(&mid, idtext);
-	kv[0] = "db.role"; kv[1] = "master";
-	kv[2] = "db.name"; kv[3] = name != NULL ? name : dir;
-	kv[4] = "db.id"; kv[5] = idtext;
-	kv[6] = NULL;
-	if (cli_init_conf(dir, kv) != 0 ||
-	    (st = model_open(dir, STORE_MASTER, 0, 30)) == NULL) {
-		free(pw);
-		return -1;
-	}
-	memset(&u, 0, sizeof u);
-	u.login = (char *)admin;
-	snprintf(u.uid, sizeof u.uid, "%s", uid);
-	u.name = (char *)admin;
-	u.type = USER_ADMIN;
-	u.may_change_manager = 1;
-	if (store_begin(st, &t) != 0)
-		goto fail;
-	if (store_meta_put(t, "id", idtext, strlen(idtext)) != 0 ||
-	    user_add(t, NULL, &u, pw, NULL) != 0) {
-		store_abort(t);
-		goto fail;
-	}
-	if (store_commit(t) != 0)
-		goto fail;
+	ret = session_create_master(dir, name != NULL ? name : dir, admin, uid,
+	    admin, pw);
 	explicit_bzero(pw, strlen(pw));
 	free(pw);
-	if (store_close(st) != 0)
+	if (ret != 0)
 		return -1;
 	printf("created the master %s with administrator %s (%s)\n", dir,
 	    admin, uid);
 	return 0;
-
-fail:
-	explicit_bzero(pw, strlen(pw));
-	free(pw);
-	store_close(st);
-	error_prefix("%s was created but its administrator was not: remove "
-	    "it and run crm init again: ", dir);
-	return -1;
 }
 
 static int

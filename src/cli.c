@@ -17,6 +17,7 @@
 #include "model.h"
 #include "session.h"
 #include "store.h"
+#include "tui.h"
 #include "user.h"
 #include "xmalloc.h"
 
@@ -237,28 +238,6 @@ cli_ask(const char *prompt, int confirm)
 	return pw;
 }
 
-/* The database crm uses when -d is not given. */
-static const char *
-cli_default_dir(void)
-{
-	static char	*dir;
-	const char	*v, *home;
-
-	if (dir != NULL)
-		return dir;
-	v = cfg_string("general.default_database");
-	if (*v != '\0')
-		dir = xstrdup(v);
-	else if ((v = getenv("XDG_DATA_HOME")) != NULL && *v != '\0')
-		xasprintf(&dir, "%s/crm/default", v);
-	else {
-		home = getenv("HOME");
-		xasprintf(&dir, "%s/.local/share/crm/default",
-		    home != NULL ? home : ".");
-	}
-	return dir;
-}
-
 int
 cli_open(struct cli *cli)
 {
@@ -346,10 +325,14 @@ cli_main(int argc, char **argv)
 	if (cfg_load(NULL) != 0)
 		return cli_fail();
 	if (i == argc) {
-		fprintf(stderr, "crm: the full-screen application is not "
-		    "part of this build yet; give a command:\n");
-		cli_usage_all(stderr);
-		return CLI_USAGE;
+		struct tui_options	opt;
+
+		opt.dir = cli.dir;
+		opt.login = cli.login;
+		opt.password_file = cli.password_file;
+		ret = tui_main(&opt);
+		cfg_free();
+		return ret;
 	}
 	if ((cmd = cli_find(argv[i])) == NULL) {
 		fprintf(stderr, "crm: unknown command \"%s\"\n", argv[i]);
@@ -359,7 +342,7 @@ cli_main(int argc, char **argv)
 	if (cli_want_help(cmd, argc - i, argv + i))
 		return CLI_OK;
 	if (cli.dir == NULL)
-		cli.dir = cli_default_dir();
+		cli.dir = session_default_dir();
 	ret = cmd->exec(&cli, argc - i, argv + i);
 	cli_close(&cli);
 	cfg_free();

@@ -460,6 +460,15 @@ model_ref_exists(struct store_txn *t, int type, const struct record_id *id,
 	return 0;
 }
 
+/* The field the last failed validation was about, for forms. */
+static const char	*model_bad;
+
+const char *
+model_error_field(void)
+{
+	return model_bad;
+}
+
 static int
 model_field_check(struct store_txn *t, int type,
     const struct model_field *mf, const char *v)
@@ -586,10 +595,13 @@ model_validate(struct store_txn *t, int type, const struct record *r)
 	size_t			 i;
 	const char		*a, *b;
 
+	model_bad = NULL;
 	for (i = 0; i < mt->nfields; i++) {
 		if (model_field_check(t, type, &mt->fields[i],
-		    record_value(r, mt->fields[i].name)) != 0)
+		    record_value(r, mt->fields[i].name)) != 0) {
+			model_bad = mt->fields[i].name;
 			return -1;
+		}
 	}
 	switch (type) {
 	case MODEL_CONTACT:
@@ -597,6 +609,7 @@ model_validate(struct store_txn *t, int type, const struct record *r)
 		    *record_value(r, "last_name") == '\0') {
 			error_set("a contact needs a name: give first_name= or "
 			    "last_name=");
+			model_bad = "last_name";
 			return -1;
 		}
 		break;
@@ -607,6 +620,7 @@ model_validate(struct store_txn *t, int type, const struct record *r)
 		if (*a != '\0' && *b != '\0' && strcmp(b, a) < 0) {
 			error_set("%s end %s is before its start %s",
 			    mt->name, b, a);
+			model_bad = "end";
 			return -1;
 		}
 		break;
@@ -615,6 +629,7 @@ model_validate(struct store_txn *t, int type, const struct record *r)
 		    *record_value(r, "contact") == '\0') {
 			error_set("a target is a company or a contact: give "
 			    "company= or contact=");
+			model_bad = "company";
 			return -1;
 		}
 		break;
@@ -623,6 +638,7 @@ model_validate(struct store_txn *t, int type, const struct record *r)
 		if (*a != '\0' && atoi(a) > 100) {
 			error_set("opportunity probability %s is more than 100",
 			    a);
+			model_bad = "probability";
 			return -1;
 		}
 		break;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cfg.h"
+#include "clock.h"
 #include "error.h"
 #include "model.h"
 #include "rights.h"
@@ -212,4 +213,73 @@ session_pending(struct session *s, struct store_txn *t, uint64_t limit,
 	if (ret == 0 && len == 8)
 		*last_sync_ms = store_get_be64(buf);
 	return 0;
+}
+
+int
+session_create_master(const char *dir, const char *name, const char *admin,
+    const char *uid, const char *fullname, const char *password)
+{
+	struct store		*st;
+	struct store_txn	*t;
+	struct user		 u;
+	struct record_id	 mid;
+	char			 idtext[RECORD_ID_TEXT + 1];
+
+	if (model_create(dir, STORE_MASTER) != 0)
+		return -1;
+	record_id_new(&mid, clock_now_ms());
+	record_id_format(&mid, idtext);
+	if (cfg_set(dir, "db.role", "master") != 0 ||
+	    cfg_set(dir, "db.name", name) != 0 ||
+	    cfg_set(dir, "db.id", idtext) != 0 ||
+	    (st = model_open(dir, STORE_MASTER, 0, 30)) == NULL)
+		goto fail;
+	memset(&u, 0, sizeof u);
+	u.login = (char *)admin;
+	snprintf(u.uid, sizeof u.uid, "%s", uid);
+	u.name = (char *)(fullname != NULL && *fullname != '\0' ? fullname :
+	    admin);
+	u.type = USER_ADMIN;
+	u.may_change_manager = 1;
+	if (store_begin(st, &t) != 0) {
+		store_close(st);
+		goto fail;
+	}
+	if (store_meta_put(t, "id", idtext, strlen(idtext)) != 0 ||
+	    user_add(t, NULL, &u, password, NULL) != 0) {
+		store_abort(t);
+		store_close(st);
+		goto fail;
+	}
+	if (store_commit(t) != 0) {
+		store_close(st);
+		goto fail;
+	}
+	return store_close(st);
+
+fail:
+	error_prefix("%s was created but its administrator was not: remove "
+	    "it and try again: ", dir);
+	return -1;
+}
+
+const char *
+session_default_dir(void)
+{
+	static char	*dir;
+	const char	*v, *home;
+
+	if (dir != NULL)
+		return dir;
+	v = cfg_string("general.default_database");
+	if (*v != '\0')
+		dir = xstrdup(v);
+	else if ((v = getenv("XDG_DATA_HOME")) != NULL && *v != '\0')
+		xasprintf(&dir, "%s/crm/default", v);
+	else {
+		home = getenv("HOME");
+		xasprintf(&dir, "%s/.local/share/crm/default",
+		    home != NULL ? home : ".");
+	}
+	return dir;
 }

@@ -89,11 +89,15 @@ xasprintf(char **out, const char *fmt, ...)
 	return n;
 }
 
+void	(*fatal_cleanup)(void);
+
 void
 fatal(const char *fmt, ...)
 {
 	va_list	ap;
 
+	if (fatal_cleanup != NULL)
+		fatal_cleanup();
 	fprintf(stderr, "crm: fatal: ");
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);

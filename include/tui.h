@@ -1,0 +1,270 @@
+/*
+ * tui: the full-screen application.
+ *
+ * Screens are a stack of const ops structs over shared widgets (a list
+ * over a browse, a form over the model's fields). Keys go through one
+ * bindings table to actions; a screen handles only its own. Screens set
+ * redraw flags and the loop paints once, then calls doupdate() once, so a
+ * keystroke over a slow link sends only the cells that changed.
+ *
+ * Layout: the top screen owns rows 0..LINES-3; the status line (database,
+ * role, user, changes waiting, last sync) is LINES-2; the last line shows
+ * a message or the keys of the current screen.
+ */
+#ifndef CRM_TUI_H
+#define CRM_TUI_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <wchar.h>
+
+#include "browse.h"
+#include "edit.h"
+#include "record.h"
+#include "session.h"
+
+/* What a key does, whatever key it is (screens/keys.c). */
+enum action {
+	A_NONE,
+	A_QUIT,
+	A_BACK,
+	A_HELP,
+	A_REDRAW,
+	A_UP,
+	A_DOWN,
+	A_PGUP,
+	A_PGDN,
+	A_HOME,
+	A_END,
+	A_OPEN,
+	A_NEW,
+	A_EDIT,
+	A_DELETE,
+	A_SEARCH,
+	A_MINE,
+	A_SORT,
+	A_NEXT_TAB,
+	A_PREV_TAB,
+	A_TAB1, A_TAB2, A_TAB3, A_TAB4, A_TAB5, A_TAB6, A_TAB7, A_TAB8,
+	A_NEXT_PANE,
+	A_PREV_PANE,
+	A_NEXT_FIELD,
+	A_PREV_FIELD,
+	A_SAVE,
+	A_SAVE_NEW,
+	A_PICK,
+	A_CLEAR,
+	A_ADD_DB,
+	A_REMOVE_DB,
+	A_RETRY			/* not a key: the loop's timer while busy */
+};
+
+/* Which bindings apply: a screen's keymap is a mask of these. */
+#define KM_GLOBAL	0x01
+#define KM_LIST		0x02	/* a list of records */
+#define KM_MAIN		0x04	/* the main screen's tabs */
+#define KM_RECORD	0x08	/* one record and its linked records */
+#define KM_FORM		0x10	/* editing fields */
+#define KM_PICK		0x20	/* choosing a record for a field */
+#define KM_LOGIN	0x40	/* the database list of the login screen */
+#define KM_HELP		0x80
+
+struct binding {
+	enum action	 action;
+	const char	*name;		/* "search": for the key log */
+	unsigned	 keymaps;	/* KM_* where it applies */
+	int		 keys[4];	/* ncurses codes or characters; 0 ends */
+	const char	*keytext;	/* "/": as the help shows the keys */
+	const char	*label;		/* "search by name" */
+	int		 keyline;	/* shown on the key line */
+};
+
+extern const struct binding bindings[];
+
+struct screen;
+
+/* The keymaps in force for a screen now (typing or not). */
+unsigned	 tui_keymaps(struct screen *);
+/* The action of a key in a screen's keymaps, or A_NONE. */
+enum action	 keys_action(unsigned keymaps, int iskey, wint_t ch);
+const char	*keys_name(enum action);
+
+struct screen;
+
+struct screen_ops {
+	const char	*name;		/* for the help title and the key log */
+	unsigned	 keymaps;	/* KM_* bits whose bindings apply */
+	/* Pushed: read what it shows. -1 pops it again (message set). */
+	int		(*enter)(struct screen *);
+	/* Paint rows 0..rows-1 of stdscr. */
+	void		(*draw)(struct screen *, int rows, int cols);
+	/* A key: its action (A_NONE if unbound) and the key itself. */
+	void		(*key)(struct screen *, enum action, int iskey,
+			    wint_t ch);
+	/* Uncovered again, or data changed: read again. May be NULL. */
+	void		(*reload)(struct screen *);
+	/* Popped: free data. May be NULL. */
+	void		(*leave)(struct screen *);
+	/*
+	 * Is text being typed (a field, a search)? Then letters are text
+	 * and only the form's keys (function keys, Tab, Esc) are actions.
+	 * May be NULL.
+	 */
+	int		(*typing)(struct screen *);
+	/* The title of the help screen for this screen. */
+	const char	*help;
+};
+
+struct screen {
+	const struct screen_ops	*ops;
+	void			*data;
+};
+
+#define REDRAW_BODY	0x1
+#define REDRAW_STATUS	0x2
+#define REDRAW_ALL	0x4	/* clear and paint every cell (Ctrl-L) */
+
+/* The options crm was started with. */
+struct tui_options {
+	const char	*dir;		/* -d, or NULL */
+	const char	*login;		/* -u or $CRM_USER, or NULL */
+	const char	*password_file;	/* --password-file, or NULL */
+};
+
+#define TUI_DEPTH	16
+
+struct app {
+	struct session	 s;
+	int		 open;		/* s is open */
+	struct screen	 stack[TUI_DEPTH];
+	int		 depth;
+	int		 redraw;
+	int		 quit;
+	int		 color;
+	int		 busy;		/* a master is held elsewhere: retry */
+	char		 msg[512];
+	int		 msg_error;
+	int		 cursor_y;	/* where the text cursor shows; -1 */
+	int		 cursor_x;
+	/* Said on stderr after the screen is gone (a fatal problem). */
+	char		 exit_message[512];
+	/* The status line's figures, read after each write. */
+	uint64_t	 pending;
+	uint64_t	 last_sync;
+	struct tui_options opt;
+};
+
+extern struct app app;
+
+/* Run the application; returns crm's exit status. */
+int	 tui_main(const struct tui_options *);
+
+void	 tui_push(const struct screen_ops *, void *data);
+void	 tui_pop(void);
+/* Replace the top screen. */
+void	 tui_replace(const struct screen_ops *, void *data);
+struct screen *tui_top(void);
+void	 tui_redraw(int flags);
+/* The message line: an error or a note, until the next key. */
+void	 tui_message(int error, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+/* The error set by the lower layers, as a message. */
+void	 tui_error(void);
+/* Ask a yes/no question on the message line: 1 yes, 0 no. */
+int	 tui_confirm(const char *fmt, ...)
+	    __attribute__((format(printf, 1, 2)));
+/* Read the status line's figures again (after a write). */
+void	 tui_status_reload(void);
+/* Handle the result of session_begin: 0 go on; else a message is set. */
+int	 tui_unit(int ret);
+
+/* Colours, by use; each falls back to an attribute without colour. */
+enum tui_color {
+	C_NORMAL,
+	C_TITLE,
+	C_SELECTED,
+	C_STATUS,
+	C_KEY,
+	C_ERROR,
+	C_LABEL,
+	C_HEADER,
+	C_TAB,
+	C_TAB_ON,
+	C_FIELD,
+	C_FIELD_ON,
+	C_NCOLORS
+};
+int	 tui_attr(enum tui_color);
+
+/*
+ * Draw UTF-8 text at (y, x) in exactly width columns: cut at a
+ * character boundary (with "…" when cut) or padded with spaces.
+ */
+void	 tui_put(int y, int x, int width, const char *utf8, int attr);
+/* Display columns of UTF-8 text. */
+int	 tui_width(const char *utf8);
+/* A record's name as a person reads it ("Anna Berg", "Acme"). Free it. */
+char	*tui_record_name(int type, const struct record *);
+/* The text of a field for display: references and users by name. */
+char	*tui_field_text(struct store_txn *, int type, const struct record *,
+	    const char *field);
+/* An ISO time (UTC) as local "YYYY-MM-DD HH:MM". Free it. */
+char	*tui_local_time(uint64_t ms);
+
+/* The list widget (screens/list.c): one page of a browse. */
+struct list {
+	int		 type;
+	struct browse	 b;
+	const char	*fields[8];	/* columns, by field name */
+	size_t		 nfields;
+	struct browse_row *rows;
+	char		***cells;	/* text of each row's columns */
+	size_t		 nrows;
+	size_t		 cap;
+	size_t		 sel;		/* selected row in rows */
+	int		 height;	/* rows the last draw had */
+	int		 searching;	/* the search prompt is open */
+	struct edit	 search;
+	int		 loaded;
+	int		 failed;
+};
+
+void	 list_init(struct list *, int type, const char *columns);
+void	 list_free(struct list *);
+/* Read the page again from its first row. */
+int	 list_load(struct list *);
+/* Handle a key; 1 if it was the list's. */
+int	 list_key(struct list *, enum action, int iskey, wint_t ch);
+void	 list_draw(struct list *, int y, int x, int h, int w, int focus);
+/* The search prompt, after label, on one line. */
+void	 list_draw_search(struct list *, int y, int x, int w,
+	    const char *label);
+/* The selected record, or NULL. */
+const struct record *list_selected(const struct list *);
+/* A one-line description of the list's state ("mine, by name"). */
+void	 list_describe(const struct list *, char *buf, size_t len);
+
+/* The screens. */
+extern const struct screen_ops screen_login;
+extern const struct screen_ops screen_main;
+extern const struct screen_ops screen_record;
+extern const struct screen_ops screen_form;
+extern const struct screen_ops screen_pick;
+extern const struct screen_ops screen_help;
+
+/* Open a record's screen. */
+void	 screen_record_open(int type, const struct record_id *);
+/* Open a form: a new record (id NULL) or an edit. */
+void	 screen_form_open(int type, const struct record_id *id,
+	    const struct record *defaults);
+/*
+ * Choose a record of type (a user for MODEL_USER) whose name starts with
+ * start; done is called with the choice (NULL: cancelled).
+ */
+void	 screen_pick_open(int type, const char *start,
+	    void (*done)(void *arg, const struct record *), void *arg);
+void	 screen_help_open(const struct screen *);
+/* Delete a record after the rights check and a confirmation. */
+int	 screen_delete(int type, const struct record *);
+
+#endif

@@ -1,0 +1,122 @@
+/*
+ * keys: what each key does, as one table. The help screen and the key
+ * line are drawn from it, so they cannot disagree with what the keys do.
+ */
+#include "config.h"
+
+#include <curses.h>
+#include <stddef.h>
+
+#include "tui.h"
+
+#define CTRL(c)		((c) & 0x1f)
+#define ESC		27
+
+/* Where moving around a list with letters works (no text being typed). */
+#define KM_NAV		(KM_LIST | KM_MAIN | KM_RECORD | KM_LOGIN | KM_HELP)
+/* Everywhere but where letters are typed into a field. */
+#define KM_LETTERS	(KM_NAV)
+#define KM_ALL		(KM_NAV | KM_FORM | KM_PICK)
+
+const struct binding bindings[] = {
+	{ A_HELP, "help", KM_LETTERS, { '?', KEY_F(1) }, "? F1",
+	  "show the keys of this screen", 1 },
+	{ A_HELP, "help", KM_FORM | KM_PICK, { KEY_F(1) }, "F1",
+	  "show the keys of this screen", 1 },
+	{ A_TAB1, "tab-1", KM_MAIN, { '1' }, "1", "companies", 0 },
+	{ A_TAB2, "tab-2", KM_MAIN, { '2' }, "2", "contacts", 0 },
+	{ A_TAB3, "tab-3", KM_MAIN, { '3' }, "3", "notes", 0 },
+	{ A_TAB4, "tab-4", KM_MAIN, { '4' }, "4", "calendar", 0 },
+	{ A_TAB5, "tab-5", KM_MAIN, { '5' }, "5", "tasks", 0 },
+	{ A_TAB6, "tab-6", KM_MAIN, { '6' }, "6", "opportunities", 0 },
+	{ A_TAB7, "tab-7", KM_MAIN, { '7' }, "7", "campaigns", 0 },
+	{ A_TAB8, "tab-8", KM_MAIN, { '8' }, "8", "issues", 0 },
+	{ A_NEXT_TAB, "next-tab", KM_MAIN, { '\t', KEY_RIGHT, 'l' },
+	  "Tab → l", "next tab", 0 },
+	{ A_PREV_TAB, "previous-tab", KM_MAIN, { KEY_BTAB, KEY_LEFT, 'h' },
+	  "S-Tab ← h", "previous tab", 0 },
+	{ A_OPEN, "open", KM_LIST | KM_MAIN | KM_RECORD,
+	  { '\r', '\n', KEY_ENTER }, "Enter", "open the record", 1 },
+	{ A_OPEN, "select", KM_LOGIN | KM_PICK, { '\r', '\n', KEY_ENTER },
+	  "Enter", "select", 1 },
+	{ A_SEARCH, "search", KM_LIST | KM_MAIN, { '/' }, "/",
+	  "search by name as you type (Enter keeps it, Esc clears it)", 1 },
+	{ A_NEW, "new", KM_MAIN | KM_RECORD, { 'n' }, "n", "new record", 1 },
+	{ A_EDIT, "edit", KM_MAIN | KM_RECORD, { 'e' }, "e", "edit", 1 },
+	{ A_DELETE, "delete", KM_MAIN | KM_RECORD, { 'd', KEY_DC }, "d",
+	  "delete (asks first)", 1 },
+	{ A_MINE, "mine", KM_MAIN, { 'm' }, "m",
+	  "only mine (account manager or assignee is me), or all", 1 },
+	{ A_SORT, "sort", KM_MAIN, { 's' }, "s",
+	  "sort: name A-Z, Z-A, newest, oldest", 1 },
+	{ A_NEXT_PANE, "next-pane", KM_RECORD, { '\t', KEY_RIGHT, 'l' },
+	  "Tab → l", "next pane of linked records", 1 },
+	{ A_PREV_PANE, "previous-pane", KM_RECORD, { KEY_BTAB, KEY_LEFT, 'h' },
+	  "S-Tab ← h", "previous pane", 0 },
+	{ A_UP, "up", KM_NAV, { KEY_UP, 'k', CTRL('p') }, "↑ k", "up", 0 },
+	{ A_DOWN, "down", KM_NAV, { KEY_DOWN, 'j', CTRL('n') }, "↓ j",
+	  "down", 0 },
+	{ A_UP, "up", KM_PICK, { KEY_UP, CTRL('p') }, "↑", "up", 0 },
+	{ A_DOWN, "down", KM_PICK, { KEY_DOWN, CTRL('n') }, "↓", "down", 0 },
+	{ A_PGUP, "page-up", KM_NAV | KM_PICK, { KEY_PPAGE, CTRL('b') },
+	  "PgUp", "page up", 0 },
+	{ A_PGDN, "page-down", KM_NAV | KM_PICK, { KEY_NPAGE, CTRL('f'), ' ' },
+	  "PgDn Space", "page down", 0 },
+	{ A_HOME, "first", KM_NAV, { KEY_HOME, 'g' }, "Home g", "first", 0 },
+	{ A_END, "last", KM_NAV, { KEY_END, 'G' }, "End G", "last", 0 },
+	{ A_NEXT_FIELD, "next-field", KM_FORM,
+	  { '\t', KEY_DOWN, '\r', KEY_ENTER }, "Tab ↓ Enter", "next field", 0 },
+	{ A_PREV_FIELD, "previous-field", KM_FORM, { KEY_BTAB, KEY_UP },
+	  "S-Tab ↑", "previous field", 0 },
+	{ A_SAVE, "save", KM_FORM, { KEY_F(2), CTRL('s') }, "F2",
+	  "save", 1 },
+	{ A_SAVE_NEW, "save-and-new", KM_FORM, { KEY_F(3) }, "F3",
+	  "save and start a new one", 1 },
+	{ A_PICK, "choose", KM_FORM, { KEY_F(4) }, "F4",
+	  "choose a company, contact, user or value from a list", 1 },
+	{ A_ADD_DB, "add-database", KM_LOGIN, { 'a' }, "a",
+	  "add a database to the list", 1 },
+	{ A_REMOVE_DB, "remove-database", KM_LOGIN, { 'r' }, "r",
+	  "remove a database from the list (its files stay)", 1 },
+	{ A_BACK, "back", KM_RECORD | KM_HELP, { 'q', ESC }, "q Esc",
+	  "back", 1 },
+	{ A_BACK, "cancel", KM_FORM | KM_PICK, { ESC }, "Esc",
+	  "cancel (asks before losing changes)", 1 },
+	{ A_QUIT, "quit", KM_MAIN | KM_LOGIN, { 'q' }, "q", "quit", 1 },
+	{ A_REDRAW, "redraw", KM_ALL, { CTRL('l') }, "^L",
+	  "redraw the screen", 0 },
+	{ A_NONE, NULL, 0, { 0 }, NULL, NULL, 0 }
+};
+
+enum action
+keys_action(unsigned keymaps, int iskey, wint_t ch)
+{
+	const struct binding	*b;
+	size_t			 i;
+	int			 k;
+
+	for (b = bindings; b->name != NULL; b++) {
+		if ((b->keymaps & keymaps) == 0)
+			continue;
+		for (i = 0; i < 4 && (k = b->keys[i]) != 0; i++) {
+			/* Function keys and characters are told apart. */
+			if ((k >= KEY_MIN) != (iskey != 0))
+				continue;
+			if ((wint_t)k == ch)
+				return b->action;
+		}
+	}
+	return A_NONE;
+}
+
+const char *
+keys_name(enum action a)
+{
+	const struct binding	*b;
+
+	for (b = bindings; b->name != NULL; b++) {
+		if (b->action == a)
+			return b->name;
+	}
+	return a == A_RETRY ? "retry" : "none";
+}

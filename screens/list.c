@@ -1,0 +1,511 @@
+/*
+ * list: the widget under every list of records. It holds one page of a
+ * browse, moves the selection through it, pages through the cursor at
+ * its edges, and runs the incremental search; a screen only draws it
+ * where it wants and hands it the keys it does not use itself.
+ */
+#include "config.h"
+
+#include <curses.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clock.h"
+#include "error.h"
+#include "model.h"
+#include "session.h"
+#include "store.h"
+#include "tui.h"
+#include "user.h"
+#include "xmalloc.h"
+
+char *
+tui_record_name(int type, const struct record *r)
+{
+	const char	*a, *b;
+	char		*s;
+
+	switch (type) {
+	case MODEL_USER:
+		a = record_value(r, "name");
+		return xstrdup(*a != '\0' ? a : record_value(r, "login"));
+	case MODEL_CONTACT:
+		a = record_value(r, "first_name");
+		b = record_value(r, "last_name");
+		xasprintf(&s, "%s%s%s", a, *a != '\0' && *b != '\0' ? " " : "",
+		    b);
+		return s;
+	case MODEL_NOTE:
+	case MODEL_EVENT:
+	case MODEL_TASK:
+	case MODEL_ISSUE:
+		return xstrdup(record_value(r, "subject"));
+	case MODEL_DOCUMENT:
+		return xstrdup(record_value(r, "filename"));
+	case MODEL_TARGET:
+		return xstrdup("target");
+	default:
+		return xstrdup(record_value(r, "name"));
+	}
+}
+
+/* The type of the record an ID refers to, trying each when any will do. */
+static int
+tui_ref_type(struct store_txn *t, int want, const struct record_id *id,
+    struct record **out)
+{
+	int	type;
+
+	for (type = 0; type < MODEL_NTYPES; type++) {
+		if (want != MODEL_ANY && type != want)
+			continue;
+		if (store_get(t, (size_t)type, id, out) == 0) {
+			if (((*out)->flags & RECORD_DELETED) == 0)
+				return type;
+			record_free(*out);
+		}
+	}
+	error_clear();
+	return -1;
+}
+
+char *
+tui_field_text(struct store_txn *t, int type, const struct record *r,
+    const char *field)
+{
+	const struct model_field	*mf;
+	struct record			*ref;
+	struct record_id		 id;
+	const char			*v;
+	char				*s;
+	int				 rt;
+
+	if (strcmp(field, "@name") == 0)
+		return tui_record_name(type, r);
+	if (model_is_meta(field))
+		return model_value(r, field);
+	v = record_value(r, field);
+	if ((mf = model_field_find(type, field)) == NULL || *v == '\0')
+		return xstrdup(v);
+	if (mf->kind == MODEL_REF && t != NULL && record_id_parse(v, &id) == 0) {
+		if ((rt = tui_ref_type(t, mf->ref_type, &id, &ref)) >= 0) {
+			s = tui_record_name(rt, ref);
+			record_free(ref);
+			return s;
+		}
+		error_clear();
+		return xstrdup("(deleted)");
+	}
+	if (mf->kind == MODEL_DATE && strlen(v) > 10 && v[10] == 'T') {
+		s = xstrdup(v);
+		s[10] = ' ';
+		return s;
+	}
+	return xstrdup(v);
+}
+
+void
+list_init(struct list *l, int type, const char *columns)
+{
+	char	*copy, *p, *f;
+
+	memset(l, 0, sizeof *l);
+	l->type = type;
+	browse_init(&l->b, (size_t)type, BROWSE_NAME);
+	edit_init(&l->search, "");
+	copy = xstrdup(columns);
+	for (p = copy; (f = strsep(&p, ",")) != NULL && l->nfields < 8;) {
+		if (*f != '\0')
+			l->fields[l->nfields++] = f == copy ? xstrdup(f) :
+			    xstrdup(f);
+	}
+	free(copy);
+}
+
+static void
+list_rows_free(struct list *l)
+{
+	size_t	i, j;
+
+	for (i = 0; i < l->nrows; i++) {
+		for (j = 0; j < l->nfields; j++)
+			free(l->cells[i][j]);
+		free(l->cells[i]);
+	}
+	browse_rows_free(l->rows, l->nrows);
+	l->nrows = 0;
+}
+
+void
+list_free(struct list *l)
+{
+	size_t	i;
+
+	list_rows_free(l);
+	free(l->rows);
+	free(l->cells);
+	for (i = 0; i < l->nfields; i++)
+		free((char *)l->fields[i]);
+	browse_clear(&l->b);
+	edit_free(&l->search);
+	memset(l, 0, sizeof *l);
+}
+
+/* Read the page from the browse's first row, in one unit of work. */
+int
+list_load(struct list *l)
+{
+	struct store_txn	*t;
+	size_t			 i, j, n, got;
+	int			 ret;
+
+	n = l->height > 0 ? (size_t)l->height : 1;
+	if (n > l->cap) {
+		l->rows = xreallocarray(l->rows, n, sizeof *l->rows);
+		l->cells = xreallocarray(l->cells, n, sizeof *l->cells);
+		l->cap = n;
+	}
+	if ((ret = session_begin(&app.s, 0, &t)) != 0) {
+		l->failed = 1;
+		return tui_unit(ret);
+	}
+	list_rows_free(l);
+	ret = browse_page(&l->b, t, l->rows, n, &got);
+	if (ret == 0) {
+		l->nrows = got;
+		for (i = 0; i < got; i++) {
+			l->cells[i] = xcalloc(l->nfields, sizeof **l->cells);
+			for (j = 0; j < l->nfields; j++)
+				l->cells[i][j] = tui_field_text(t, l->type,
+				    l->rows[i].rec, l->fields[j]);
+		}
+	}
+	session_end(&app.s, t, 0);
+	tui_unit(0);
+	if (ret != 0) {
+		l->failed = 1;
+		tui_error();
+		return -1;
+	}
+	l->failed = 0;
+	l->loaded = 1;
+	if (l->sel >= l->nrows)
+		l->sel = l->nrows > 0 ? l->nrows - 1 : 0;
+	tui_redraw(REDRAW_BODY);
+	return 0;
+}
+
+/* Move the first row by delta in one unit, then read the page. */
+static void
+list_scroll(struct list *l, long delta, long *moved)
+{
+	struct store_txn	*t;
+	int			 ret;
+
+	*moved = 0;
+	if ((ret = session_begin(&app.s, 0, &t)) != 0) {
+		tui_unit(ret);
+		return;
+	}
+	if (delta == LONG_MAX)
+		ret = browse_end(&l->b, t, (size_t)l->height);
+	else
+		ret = browse_move(&l->b, t, delta, (size_t)l->height, moved);
+	session_end(&app.s, t, 0);
+	if (ret != 0) {
+		tui_error();
+		return;
+	}
+	list_load(l);
+}
+
+const struct record *
+list_selected(const struct list *l)
+{
+	if (l->nrows == 0 || l->sel >= l->nrows)
+		return NULL;
+	return l->rows[l->sel].rec;
+}
+
+void
+list_describe(const struct list *l, char *buf, size_t len)
+{
+	static const char *const orders[] = { "by name A-Z", "by name Z-A",
+	    "newest first", "oldest first" };
+	char	*q;
+
+	q = edit_text(&l->search);
+	snprintf(buf, len, "%s%s%s%s%s", l->b.mine[0] != '\0' ? "mine, " : "",
+	    l->b.has_ref ? (l->b.order == BROWSE_OLDEST ||
+	    l->b.order == BROWSE_NAME ? "oldest first" : "newest first") :
+	    orders[l->b.order], *q != '\0' ? ", names starting \"" : "", q,
+	    *q != '\0' ? "\"" : "");
+	free(q);
+}
+
+/* The search prompt has the keys: each one narrows the list at once. */
+static int
+list_search_key(struct list *l, int iskey, wint_t ch)
+{
+	char	*q;
+	int	 r;
+
+	if (!iskey && (ch == '\r' || ch == '\n')) {
+		l->searching = 0;
+		tui_redraw(REDRAW_BODY);
+		return 1;
+	}
+	if (!iskey && ch == 27) {
+		l->searching = 0;
+		edit_set(&l->search, "");
+		browse_set_prefix(&l->b, NULL);
+		l->sel = 0;
+		list_load(l);
+		return 1;
+	}
+	if (iskey && (ch == KEY_UP || ch == KEY_DOWN || ch == KEY_NPAGE ||
+	    ch == KEY_PPAGE)) {
+		l->searching = 0;
+		return 0;
+	}
+	r = edit_key(&l->search, iskey, ch);
+	if (r == EDIT_CHANGED) {
+		q = edit_text(&l->search);
+		if (l->b.order != BROWSE_NAME && !l->b.has_ref)
+			l->b.order = BROWSE_NAME;
+		browse_set_prefix(&l->b, q);
+		free(q);
+		l->sel = 0;
+		list_load(l);
+	} else
+		tui_redraw(REDRAW_BODY);
+	return 1;
+}
+
+int
+list_key(struct list *l, enum action a, int iskey, wint_t ch)
+{
+	long	moved;
+	size_t	h = l->height > 0 ? (size_t)l->height : 1;
+
+	if (l->searching && list_search_key(l, iskey, ch))
+		return 1;
+	switch (a) {
+	case A_RETRY:
+		list_load(l);
+		return 1;
+	case A_UP:
+		if (l->sel > 0)
+			l->sel--;
+		else
+			list_scroll(l, -1, &moved);
+		break;
+	case A_DOWN:
+		if (l->sel + 1 < l->nrows)
+			l->sel++;
+		else if (l->nrows == h)
+			list_scroll(l, 1, &moved);
+		break;
+	case A_PGUP:
+		list_scroll(l, -(long)h, &moved);
+		if (moved == 0)
+			l->sel = 0;
+		break;
+	case A_PGDN:
+		list_scroll(l, (long)h, &moved);
+		if (moved < (long)h && l->nrows > 0)
+			l->sel = l->nrows - 1;
+		break;
+	case A_HOME:
+		browse_home(&l->b);
+		l->sel = 0;
+		list_load(l);
+		break;
+	case A_END:
+		list_scroll(l, LONG_MAX, &moved);
+		l->sel = l->nrows > 0 ? l->nrows - 1 : 0;
+		break;
+	case A_SEARCH:
+		if (l->b.has_ref)
+			return 0;
+		l->searching = 1;
+		break;
+	default:
+		return 0;
+	}
+	tui_redraw(REDRAW_BODY);
+	return 1;
+}
+
+/* Columns: how wide each kind of field is shown. */
+static void
+list_widths(const struct list *l, int w, int *width, int *shown)
+{
+	const struct model_field	*mf;
+	int				 pref[8], min[8], used, i, n, extra, want;
+
+	for (i = 0; i < (int)l->nfields; i++) {
+		mf = model_field_find(l->type, l->fields[i]);
+		pref[i] = i == 0 ? 32 : 16;
+		min[i] = 10;
+		if (mf != NULL) {
+			switch (mf->kind) {
+			case MODEL_DATE:
+				pref[i] = min[i] = strcmp(mf->name, "start") == 0 ?
+				    16 : 10;
+				break;
+			case MODEL_USERID:
+				pref[i] = min[i] = 8;
+				break;
+			case MODEL_CHOICE:
+				pref[i] = min[i] = 11;
+				break;
+			case MODEL_BOOL:
+				pref[i] = min[i] = 9;
+				break;
+			case MODEL_NUMBER:
+			case MODEL_INTEGER:
+				pref[i] = min[i] = 11;
+				break;
+			case MODEL_EMAIL:
+				pref[i] = 26;
+				break;
+			case MODEL_REF:
+				pref[i] = 22;
+				break;
+			default:
+				break;
+			}
+			if (strcmp(mf->name, "phone") == 0)
+				pref[i] = min[i] = 15;
+			if (strcmp(mf->name, "country") == 0 ||
+			    strcmp(mf->name, "city") == 0)
+				pref[i] = 13;
+		}
+		if (i == 0 && min[i] < 12)
+			min[i] = 12;
+	}
+	/* As many columns as fit at their minimum, left to right. */
+	used = 0;
+	for (n = 0; n < (int)l->nfields; n++) {
+		if (used + min[n] + (n > 0) > w)
+			break;
+		used += min[n] + (n > 0);
+		width[n] = min[n];
+	}
+	if (n == 0) {
+		n = 1;
+		width[0] = w;
+		used = w;
+	}
+	/*
+	 * The rest is shared by what each column would like more, in
+	 * proportion; what is left after every wish goes to the first.
+	 */
+	extra = w - used;
+	want = 0;
+	for (i = 0; i < n; i++)
+		want += pref[i] > width[i] ? pref[i] - width[i] : 0;
+	for (i = 0; i < n && want > 0; i++) {
+		int	give = pref[i] > width[i] ? pref[i] - width[i] : 0;
+
+		if (extra < want)
+			give = give * extra / want;
+		width[i] += give;
+		used += give;
+	}
+	width[0] += w - used;
+	*shown = n;
+}
+
+/* A column's header: the field's label, shortened for narrow ones. */
+static const char *
+list_label(const char *field, const struct model_field *mf)
+{
+	static const char *const shorter[][2] = {
+		{ "account_manager", "Manager" },
+		{ "assigned_to", "Assigned" },
+		{ "close_date", "Closing" },
+		{ "probability", "Prob. %" },
+		{ "@name", "Name" },
+	};
+	size_t	i;
+
+	for (i = 0; i < sizeof shorter / sizeof shorter[0]; i++) {
+		if (strcmp(field, shorter[i][0]) == 0)
+			return shorter[i][1];
+	}
+	return mf != NULL ? mf->label : field;
+}
+
+void
+list_draw(struct list *l, int y, int x, int h, int w, int focus)
+{
+	const struct model_field	*mf;
+	int				 width[8], n, i, cx, row, attr;
+	char				*q, buf[256];
+
+	if (h < 2 || w < 4)
+		return;
+	list_widths(l, w, width, &n);
+	/* The header: labels of the columns. */
+	for (i = 0, cx = x; i < n; i++) {
+		mf = model_field_find(l->type, l->fields[i]);
+		tui_put(y, cx, width[i], list_label(l->fields[i], mf),
+		    tui_attr(C_HEADER));
+		if (i + 1 < n)
+			tui_put(y, cx + width[i], 1, "", tui_attr(C_HEADER));
+		cx += width[i] + 1;
+	}
+	for (row = 0; row < h - 1; row++) {
+		if ((size_t)row >= l->nrows) {
+			if (row == 0) {
+				q = edit_text(&l->search);
+				if (l->failed)
+					snprintf(buf, sizeof buf, "  (could not "
+					    "be read: see the message below)");
+				else if (*q != '\0')
+					snprintf(buf, sizeof buf, "  No name "
+					    "starts with \"%s\".", q);
+				else if (l->b.mine[0] != '\0')
+					snprintf(buf, sizeof buf, "  Nothing "
+					    "of yours here: m shows all.");
+				else
+					snprintf(buf, sizeof buf, "  Nothing "
+					    "here yet%s.", l->b.has_ref ? "" :
+					    ": n makes a new one");
+				free(q);
+				tui_put(y + 1, x, w, buf, tui_attr(C_NORMAL));
+			}
+			break;
+		}
+		attr = focus && (size_t)row == l->sel ? tui_attr(C_SELECTED) :
+		    tui_attr(C_NORMAL);
+		for (i = 0, cx = x; i < n; i++) {
+			tui_put(y + 1 + row, cx, width[i], l->cells[row][i],
+			    attr);
+			if (i + 1 < n)
+				tui_put(y + 1 + row, cx + width[i], 1, "", attr);
+			cx += width[i] + 1;
+		}
+	}
+}
+
+void
+list_draw_search(struct list *l, int y, int x, int w, const char *label)
+{
+	wchar_t	view[256];
+	int	col, lw;
+
+	lw = tui_width(label);
+	tui_put(y, x, w, label, tui_attr(C_KEY));
+	if (w - lw - 1 < 2)
+		return;
+	col = edit_view(&l->search, w - lw - 1, view, 256);
+	attrset(A_NORMAL);
+	mvaddwstr(y, x + lw, view);
+	app.cursor_y = y;
+	app.cursor_x = x + lw + col;
+}

@@ -1,0 +1,631 @@
+/*
+ * screen-form: a new record (n) or an edit (e), one line per field.
+ *
+ * Text fields use the line editor; a reference (a company, a contact) or
+ * a user is chosen from a list that opens as soon as a letter is typed
+ * (or F4); choices and yes/no turn with Space. The model validates, and
+ * its message is shown beside the field it is about. F2 saves, F3 saves
+ * and starts the next record of the same type, Esc asks before losing
+ * changes.
+ */
+#include "config.h"
+
+#include <curses.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "error.h"
+#include "model.h"
+#include "session.h"
+#include "tui.h"
+#include "xmalloc.h"
+
+struct form_field {
+	const struct model_field *mf;
+	struct edit	 e;		/* text kinds */
+	char		*value;		/* references, users, choices */
+	char		*shown;		/* a reference's or user's name */
+	char		*orig;		/* the value the form started with */
+	char		*error;		/* the model's message about it */
+};
+
+struct form_data {
+	int		 type;
+	int		 is_new;
+	struct record_id id;
+	struct record	*defaults;	/* for F3: the next record's start */
+	struct form_field *f;
+	size_t		 n;
+	size_t		 cur;
+	size_t		 top;		/* first field shown */
+	int		 saved;		/* records saved with F3 so far */
+};
+
+static int
+form_is_text(const struct model_field *mf)
+{
+	return mf->kind != MODEL_REF && mf->kind != MODEL_USERID &&
+	    mf->kind != MODEL_CHOICE && mf->kind != MODEL_BOOL;
+}
+
+static char *
+form_value(const struct form_field *ff)
+{
+	if (form_is_text(ff->mf))
+		return edit_text(&ff->e);
+	return xstrdup(ff->value != NULL ? ff->value : "");
+}
+
+static void
+form_fields_free(struct form_data *d)
+{
+	size_t	i;
+
+	for (i = 0; i < d->n; i++) {
+		edit_free(&d->f[i].e);
+		free(d->f[i].value);
+		free(d->f[i].shown);
+		free(d->f[i].orig);
+		free(d->f[i].error);
+	}
+	free(d->f);
+	d->f = NULL;
+	d->n = 0;
+}
+
+/* Fill the fields from a record (an edit, or a new one's defaults). */
+static int
+form_fill(struct form_data *d, const struct record *r)
+{
+	const struct model_type	*mt = model_type(d->type);
+	const struct model_field *mf;
+	struct store_txn	*t;
+	struct form_field	*ff;
+	const char		*v;
+	size_t			 i;
+	int			 ret;
+
+	form_fields_free(d);
+	d->f = xcalloc(mt->nfields, sizeof *d->f);
+	if ((ret = session_begin(&app.s, 0, &t)) != 0)
+		return tui_unit(ret);
+	for (i = 0; i < mt->nfields; i++) {
+		mf = &mt->fields[i];
+		if (mf->flags & (MODEL_SECRET | MODEL_SYSTEM))
+			continue;
+		ff = &d->f[d->n++];
+		ff->mf = mf;
+		v = r != NULL ? record_value(r, mf->name) : "";
+		if (*v == '\0' && d->is_new && mf->def != NULL)
+			v = mf->def;
+		if (*v == '\0' && d->is_new && mf->kind == MODEL_USERID &&
+		    strcmp(mf->name, "assigned_to") == 0)
+			v = app.s.user.uid;
+		ff->orig = xstrdup(d->is_new ? "" : v);
+		edit_init(&ff->e, form_is_text(mf) ? v : "");
+		ff->e.multiline = mf->kind == MODEL_LONGTEXT;
+		if (!form_is_text(mf)) {
+			ff->value = xstrdup(v);
+			if (*v != '\0' && (mf->kind == MODEL_REF ||
+			    mf->kind == MODEL_USERID)) {
+				if (mf->kind == MODEL_REF)
+					ff->shown = r != NULL ? tui_field_text(t,
+					    d->type, r, mf->name) : NULL;
+				else
+					ff->shown = xstrdup(v);
+			}
+		}
+	}
+	session_end(&app.s, t, 0);
+	tui_unit(0);
+	d->cur = 0;
+	d->top = 0;
+	return 0;
+}
+
+void
+screen_form_open(int type, const struct record_id *id,
+    const struct record *defaults)
+{
+	struct form_data	*d = xcalloc(1, sizeof *d);
+
+	d->type = type;
+	d->is_new = id == NULL;
+	if (id != NULL)
+		d->id = *id;
+	d->defaults = defaults != NULL ? record_dup(defaults) : NULL;
+	tui_push(&screen_form, d);
+}
+
+static int
+form_enter(struct screen *sc)
+{
+	struct form_data	*d = sc->data;
+	struct store_txn	*t;
+	struct record		*r;
+	int			 ret;
+
+	if (d->is_new)
+		return form_fill(d, d->defaults);
+	if ((ret = session_begin(&app.s, 0, &t)) != 0)
+		return tui_unit(ret);
+	ret = model_get(t, d->type, &d->id, &r);
+	session_end(&app.s, t, 0);
+	if (ret != 0) {
+		tui_error();
+		return -1;
+	}
+	ret = form_fill(d, r);
+	record_free(r);
+	return ret;
+}
+
+static void
+form_leave(struct screen *sc)
+{
+	struct form_data	*d = sc->data;
+
+	form_fields_free(d);
+	record_free(d->defaults);
+	free(d);
+}
+
+static int
+form_typing(struct screen *sc)
+{
+	(void)sc;
+	return 1;
+}
+
+static int
+form_changed(const struct form_data *d)
+{
+	char	*v;
+	size_t	 i;
+	int	 changed = 0;
+
+	for (i = 0; i < d->n && !changed; i++) {
+		v = form_value(&d->f[i]);
+		changed = strcmp(v, d->f[i].orig) != 0 &&
+		    !(d->is_new && d->f[i].mf->def != NULL &&
+		    strcmp(v, d->f[i].mf->def) == 0) &&
+		    !(d->is_new && d->f[i].mf->kind == MODEL_USERID &&
+		    strcmp(v, app.s.user.uid) == 0);
+		free(v);
+	}
+	return changed;
+}
+
+/* Save; 0 and *id on success, -1 with the message beside its field. */
+static int
+form_save(struct form_data *d, struct record_id *id)
+{
+	struct model_change	*ch;
+	struct store_txn	*t;
+	const char		*bad;
+	char			**vals;
+	size_t			 i, n = 0;
+	int			 ret;
+
+	ch = xcalloc(d->n + 1, sizeof *ch);
+	vals = xcalloc(d->n + 1, sizeof *vals);
+	for (i = 0; i < d->n; i++) {
+		free(d->f[i].error);
+		d->f[i].error = NULL;
+		vals[i] = form_value(&d->f[i]);
+		if (d->is_new ? *vals[i] == '\0' :
+		    strcmp(vals[i], d->f[i].orig) == 0)
+			continue;
+		ch[n].name = d->f[i].mf->name;
+		ch[n].value = vals[i];
+		n++;
+	}
+	ret = -1;
+	if (!d->is_new && n == 0) {
+		*id = d->id;
+		ret = 0;
+		goto out;
+	}
+	if ((ret = session_begin(&app.s, 0, &t)) != 0) {
+		ret = tui_unit(ret);
+		goto out;
+	}
+	if (d->is_new)
+		ret = model_add(t, &app.s.user, d->type, ch, n, id);
+	else {
+		ret = model_update(t, &app.s.user, d->type, &d->id, ch, n);
+		*id = d->id;
+	}
+	if (ret != 0) {
+		session_end(&app.s, t, 0);
+		/* The message goes beside the field it is about. */
+		bad = model_error_field();
+		for (i = 0; bad != NULL && i < d->n; i++) {
+			if (strcmp(d->f[i].mf->name, bad) == 0) {
+				d->f[i].error = xstrdup(error_get());
+				d->cur = i;
+				break;
+			}
+		}
+		tui_error();
+		goto out;
+	}
+	if ((ret = session_end(&app.s, t, 1)) != 0)
+		tui_error();
+out:
+	for (i = 0; i < d->n; i++)
+		free(vals[i]);
+	free(vals);
+	free(ch);
+	tui_redraw(REDRAW_BODY);
+	return ret;
+}
+
+/* A choice from the picker, for the field under the cursor. */
+static void
+form_picked(void *arg, const struct record *r)
+{
+	struct form_data	*d = arg;
+	struct form_field	*ff = &d->f[d->cur];
+	char			 idtext[RECORD_ID_TEXT + 1];
+
+	if (r == NULL)
+		return;
+	free(ff->value);
+	free(ff->shown);
+	if (ff->mf->kind == MODEL_USERID) {
+		ff->value = xstrdup(record_value(r, "uid"));
+		ff->shown = xstrdup(ff->value);
+	} else {
+		record_id_format(&r->id, idtext);
+		ff->value = xstrdup(idtext);
+		ff->shown = tui_record_name(ff->mf->ref_type, r);
+	}
+	free(ff->error);
+	ff->error = NULL;
+	if (d->cur + 1 < d->n)
+		d->cur++;
+}
+
+static void
+form_pick(struct form_data *d, const char *start)
+{
+	const struct model_field	*mf = d->f[d->cur].mf;
+
+	if (mf->kind == MODEL_USERID)
+		screen_pick_open(MODEL_USER, start, form_picked, d);
+	else if (mf->kind == MODEL_REF && mf->ref_type != MODEL_ANY)
+		screen_pick_open(mf->ref_type, start, form_picked, d);
+}
+
+/* Space, arrows and letters on a choice or a yes/no field. */
+static int
+form_choice_key(struct form_field *ff, int iskey, wint_t ch)
+{
+	static const char *const yesno[] = { "no", "yes", NULL };
+	const char *const	*c = ff->mf->kind == MODEL_BOOL ? yesno :
+				    ff->mf->choices;
+	size_t			 n, i, at = 0;
+
+	for (n = 0; c[n] != NULL; n++) {
+		if (ff->value != NULL && strcmp(c[n], ff->value) == 0)
+			at = n;
+	}
+	if (n == 0)
+		return 0;
+	if ((!iskey && ch == ' ') || (iskey && ch == KEY_RIGHT))
+		at = (at + 1) % n;
+	else if (iskey && ch == KEY_LEFT)
+		at = (at + n - 1) % n;
+	else if (!iskey && ch < 128 && ch > ' ') {
+		for (i = 1; i <= n; i++) {
+			if (c[(at + i) % n][0] == (char)ch)
+				break;
+		}
+		if (i > n)
+			return 1;
+		at = (at + i) % n;
+	} else if ((!iskey && (ch == 127 || ch == 8)) ||
+	    (iskey && (ch == KEY_BACKSPACE || ch == KEY_DC))) {
+		free(ff->value);
+		ff->value = xstrdup("");
+		return 1;
+	} else
+		return 0;
+	free(ff->value);
+	ff->value = xstrdup(c[at]);
+	return 1;
+}
+
+static void
+form_back(struct form_data *d)
+{
+	if (form_changed(d) && !tui_confirm("Discard your changes to this "
+	    "%s?", model_type(d->type)->name))
+		return;
+	tui_pop();
+}
+
+static void
+form_key(struct screen *sc, enum action a, int iskey, wint_t ch)
+{
+	struct form_data	*d = sc->data;
+	struct form_field	*ff;
+	struct record_id	 id;
+	char			 start[8];
+	int			 n;
+
+	if (d->n == 0) {
+		if (a == A_BACK)
+			tui_pop();
+		return;
+	}
+	ff = &d->f[d->cur];
+	switch (a) {
+	case A_BACK:
+		form_back(d);
+		return;
+	case A_NEXT_FIELD:
+		if (d->cur + 1 < d->n)
+			d->cur++;
+		break;
+	case A_PREV_FIELD:
+		if (d->cur > 0)
+			d->cur--;
+		break;
+	case A_SAVE:
+		if (form_save(d, &id) != 0)
+			return;
+		{
+			int	type = d->type, was_new = d->is_new;
+
+			tui_message(0, "saved %s", model_type(type)->name);
+			tui_pop();
+			if (was_new)
+				screen_record_open(type, &id);
+			tui_status_reload();
+		}
+		return;
+	case A_SAVE_NEW:
+		if (form_save(d, &id) != 0)
+			return;
+		d->saved++;
+		d->is_new = 1;
+		form_fill(d, d->defaults);
+		tui_message(0, "saved %s %d; here is the next one",
+		    model_type(d->type)->name, d->saved);
+		tui_status_reload();
+		break;
+	case A_PICK:
+		form_pick(d, "");
+		return;
+	default:
+		if (ff->mf->kind == MODEL_REF || ff->mf->kind == MODEL_USERID) {
+			if ((!iskey && (ch == 127 || ch == 8)) ||
+			    (iskey && (ch == KEY_BACKSPACE || ch == KEY_DC))) {
+				free(ff->value);
+				free(ff->shown);
+				ff->value = xstrdup("");
+				ff->shown = NULL;
+				break;
+			}
+			if (!iskey && ch >= ' ' && ch != 127) {
+				n = (int)wctomb(start, (wchar_t)ch);
+				start[n > 0 ? n : 0] = '\0';
+				form_pick(d, start);
+			}
+			return;
+		}
+		if (!form_is_text(ff->mf)) {
+			if (!form_choice_key(ff, iskey, ch))
+				return;
+			break;
+		}
+		if (edit_key(&ff->e, iskey, ch) == EDIT_UNHANDLED)
+			return;
+		if (ff->error != NULL) {
+			free(ff->error);
+			ff->error = NULL;
+		}
+		break;
+	}
+	tui_redraw(REDRAW_BODY);
+}
+
+static void
+form_draw(struct screen *sc, int rows, int cols)
+{
+	struct form_data	*d = sc->data;
+	struct form_field	*ff;
+	wchar_t			 view[512];
+	char			 buf[512], *v;
+	size_t			 i;
+	int			 y, lw = 18, w, col, need, attr;
+
+	if (d->saved > 0)
+		snprintf(buf, sizeof buf, " New %s (%d saved with F3)",
+		    model_type(d->type)->name, d->saved);
+	else
+		snprintf(buf, sizeof buf, " %s %s", d->is_new ? "New" : "Edit",
+		    model_type(d->type)->name);
+	tui_put(0, 0, cols, buf, tui_attr(C_TAB_ON));
+	w = cols - lw - 3;
+	if (w > 60)
+		w = 60;
+	/* Keep the field with the cursor in view (errors take a line). */
+	if (d->cur < d->top)
+		d->top = d->cur;
+	for (;;) {
+		need = 0;
+		for (i = d->top; i <= d->cur; i++)
+			need += 1 + (d->f[i].error != NULL);
+		if (need <= rows - 2 || d->top == d->cur)
+			break;
+		d->top++;
+	}
+	for (i = d->top, y = 2; i < d->n && y < rows; i++, y++) {
+		ff = &d->f[i];
+		snprintf(buf, sizeof buf, "%s%s", ff->mf->label,
+		    ff->mf->flags & MODEL_REQUIRED ? " *" : "");
+		tui_put(y, 1, lw, buf, tui_attr(ff->error != NULL ? C_ERROR :
+		    C_LABEL));
+		attr = tui_attr(i == d->cur ? C_FIELD_ON : C_FIELD);
+		if (form_is_text(ff->mf)) {
+			tui_put(y, 1 + lw, w, "", attr);
+			col = edit_view(&ff->e, w, view, 512);
+			attrset(attr);
+			mvaddwstr(y, 1 + lw, view);
+			attrset(A_NORMAL);
+		} else {
+			v = ff->shown != NULL ? ff->shown : ff->value;
+			if (ff->mf->kind == MODEL_CHOICE ||
+			    ff->mf->kind == MODEL_BOOL)
+				snprintf(buf, sizeof buf, "‹ %s ›", v);
+			else
+				snprintf(buf, sizeof buf, "%s", *v != '\0' ? v :
+				    i == d->cur ? "(type a name, or F4 to "
+				    "choose)" : "");
+			tui_put(y, 1 + lw, w, buf, attr);
+			col = 0;
+		}
+		if (i == d->cur) {
+			app.cursor_y = y;
+			app.cursor_x = 1 + lw + col;
+		}
+		if (ff->error != NULL && ++y < rows)
+			tui_put(y, 1 + lw, cols - lw - 2, ff->error,
+			    tui_attr(C_ERROR));
+	}
+}
+
+const struct screen_ops screen_form = {
+	.name = "form",
+	.keymaps = KM_FORM,
+	.enter = form_enter,
+	.draw = form_draw,
+	.key = form_key,
+	.leave = form_leave,
+	.typing = form_typing,
+	.help = "Editing a record",
+};
+
+/* The picker: a list searched as you type, Enter chooses. */
+struct pick_data {
+	struct list	 l;
+	void		(*done)(void *, const struct record *);
+	void		*arg;
+	char		*start;
+};
+
+void
+screen_pick_open(int type, const char *start,
+    void (*done)(void *, const struct record *), void *arg)
+{
+	struct pick_data	*d = xcalloc(1, sizeof *d);
+
+	list_init(&d->l, type, type == MODEL_USER ? "name,login,uid" :
+	    type == MODEL_CONTACT ? "last_name,first_name,company,email" :
+	    type == MODEL_COMPANY ? "name,city,country" : "@name");
+	d->done = done;
+	d->arg = arg;
+	d->start = xstrdup(start);
+	tui_push(&screen_pick, d);
+}
+
+static int
+pick_enter(struct screen *sc)
+{
+	struct pick_data	*d = sc->data;
+
+	d->l.height = LINES - 2 - 3 > 1 ? LINES - 2 - 3 : 1;
+	d->l.searching = 1;
+	edit_set(&d->l.search, d->start);
+	browse_set_prefix(&d->l.b, d->start);
+	list_load(&d->l);
+	return 0;
+}
+
+static void
+pick_reload(struct screen *sc)
+{
+	struct pick_data	*d = sc->data;
+
+	d->l.height = LINES - 2 - 3 > 1 ? LINES - 2 - 3 : 1;
+	list_load(&d->l);
+}
+
+static void
+pick_leave(struct screen *sc)
+{
+	struct pick_data	*d = sc->data;
+
+	list_free(&d->l);
+	free(d->start);
+	free(d);
+}
+
+static int
+pick_typing(struct screen *sc)
+{
+	(void)sc;
+	return 1;
+}
+
+static void
+pick_draw(struct screen *sc, int rows, int cols)
+{
+	struct pick_data	*d = sc->data;
+	char			 buf[256];
+
+	snprintf(buf, sizeof buf, " Choose a %s: type the start of the name, "
+	    "Enter chooses, Esc cancels", model_type(d->l.type)->name);
+	tui_put(0, 0, cols, buf, tui_attr(C_TAB_ON));
+	d->l.searching = 1;
+	list_draw_search(&d->l, 1, 0, cols, " Name: ");
+	list_draw(&d->l, 2, 0, rows - 2, cols, 1);
+}
+
+static void
+pick_key(struct screen *sc, enum action a, int iskey, wint_t ch)
+{
+	struct pick_data	*d = sc->data;
+	const struct record	*r;
+
+	if (a == A_BACK) {
+		tui_pop();
+		return;
+	}
+	if (!iskey && (ch == '\r' || ch == '\n')) {
+		if ((r = list_selected(&d->l)) == NULL) {
+			tui_message(1, "nothing to choose: change the name, "
+			    "or Esc");
+			return;
+		}
+		d->done(d->arg, r);
+		tui_pop();
+		return;
+	}
+	if (iskey && (ch == KEY_UP || ch == KEY_DOWN || ch == KEY_NPAGE ||
+	    ch == KEY_PPAGE)) {
+		a = ch == KEY_UP ? A_UP : ch == KEY_DOWN ? A_DOWN :
+		    ch == KEY_NPAGE ? A_PGDN : A_PGUP;
+		d->l.searching = 0;
+		list_key(&d->l, a, iskey, ch);
+		d->l.searching = 1;
+		return;
+	}
+	list_key(&d->l, A_NONE, iskey, ch);
+}
+
+const struct screen_ops screen_pick = {
+	.name = "pick",
+	.keymaps = KM_PICK,
+	.enter = pick_enter,
+	.draw = pick_draw,
+	.key = pick_key,
+	.reload = pick_reload,
+	.leave = pick_leave,
+	.typing = pick_typing,
+	.help = "Choosing a record for a field",
+};

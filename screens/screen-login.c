@@ -1,0 +1,615 @@
+/*
+ * screen-login: choose a database, then log in.
+ *
+ * The databases are those of the user's configuration (dblist), with the
+ * default one first; -d skips the choice, -u and $CRM_PASSWORD (or
+ * --password-file) skip what they answer. On a fresh account with no
+ * database at all, the embedded default database is created here with
+ * its administrator, so a new user is working within a minute.
+ */
+#include "config.h"
+
+#include <sys/stat.h>
+
+#include <curses.h>
+#include <errno.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cfg.h"
+#include "cli.h"
+#include "dblist.h"
+#include "error.h"
+#include "session.h"
+#include "tui.h"
+#include "user.h"
+#include "xmalloc.h"
+
+enum login_mode {
+	LOGIN_LIST,		/* choose a database */
+	LOGIN_ADD,		/* add one to the list */
+	LOGIN_CREDENTIALS,	/* login and password */
+	LOGIN_FIRST		/* create the default database */
+};
+
+#define LOGIN_MAXF	4
+
+struct login_data {
+	enum login_mode	 mode;
+	struct dblist	 dl;
+	/* The rows of the list: the default database, then dl's. */
+	char		*names[64];
+	char		*dirs[64];
+	size_t		 n;
+	size_t		 sel;
+	int		 from_list;	/* Esc in the login goes back to it */
+	/* The fields of the mode shown. */
+	const char	*labels[LOGIN_MAXF];
+	struct edit	 f[LOGIN_MAXF];
+	int		 secret[LOGIN_MAXF];
+	size_t		 nf;
+	size_t		 cur;
+	const char	*intro;
+};
+
+static void
+login_fields(struct login_data *d, enum login_mode mode)
+{
+	size_t	i;
+
+	for (i = 0; i < d->nf; i++)
+		edit_free(&d->f[i]);
+	memset(d->secret, 0, sizeof d->secret);
+	d->mode = mode;
+	d->nf = 0;
+	d->cur = 0;
+	app.msg[0] = '\0';
+	tui_redraw(REDRAW_BODY | REDRAW_STATUS);
+}
+
+static void
+login_field(struct login_data *d, const char *label, const char *value,
+    int secret)
+{
+	d->labels[d->nf] = label;
+	edit_init(&d->f[d->nf], value);
+	d->secret[d->nf] = secret;
+	d->nf++;
+}
+
+static char *
+login_text(struct login_data *d, size_t i)
+{
+	return edit_text(&d->f[i]);
+}
+
+/* The login to offer: -u, a local's own user, or the Unix login. */
+static const char *
+login_guess(void)
+{
+	const char	*v;
+	struct passwd	*pw;
+
+	if (app.opt.login != NULL)
+		return app.opt.login;
+	if (app.open && app.s.role == STORE_LOCAL &&
+	    *(v = cfg_string("db.user")) != '\0')
+		return v;
+	if ((v = getenv("USER")) != NULL && *v != '\0')
+		return v;
+	if ((pw = getpwuid(getuid())) != NULL)
+		return pw->pw_name;
+	return "";
+}
+
+/* A password given without asking: --password-file or $CRM_PASSWORD. */
+static char *
+login_given_password(void)
+{
+	const char	*env;
+
+	if (app.opt.password_file != NULL)
+		return cli_read_password_file(app.opt.password_file);
+	if ((env = getenv("CRM_PASSWORD")) != NULL)
+		return xstrdup(env);
+	return NULL;
+}
+
+static void
+login_credentials(struct login_data *d)
+{
+	login_fields(d, LOGIN_CREDENTIALS);
+	login_field(d, "Login", login_guess(), 0);
+	login_field(d, "Password", "", 1);
+	d->cur = *login_guess() != '\0' ? 1 : 0;
+}
+
+/* Log in; on success the main screen takes this one's place. */
+static int
+login_try(struct login_data *d, const char *login, const char *password)
+{
+	int	ret;
+
+	ret = session_login(&app.s, login, password);
+	if (ret == SESSION_BUSY) {
+		tui_unit(ret);
+		return -1;
+	}
+	if (ret != 0) {
+		tui_error();
+		if (d->mode == LOGIN_CREDENTIALS && d->nf == 2) {
+			edit_set(&d->f[1], "");
+			d->cur = 1;
+		}
+		return -1;
+	}
+	app.msg[0] = '\0';
+	tui_replace(&screen_main, NULL);
+	return 0;
+}
+
+/* Open a database and go on to the login (or log in straight away). */
+static int
+login_open(struct login_data *d, const char *dir)
+{
+	char	*pw;
+
+	if (app.open) {
+		session_close(&app.s);
+		app.open = 0;
+	}
+	if (session_open(&app.s, dir) != 0) {
+		tui_error();
+		return -1;
+	}
+	app.open = 1;
+	login_credentials(d);
+	if ((pw = login_given_password()) == NULL) {
+		error_clear();
+		return 0;
+	}
+	if (*login_guess() != '\0' && login_try(d, login_guess(), pw) == 0) {
+		explicit_bzero(pw, strlen(pw));
+		free(pw);
+		return 1;
+	}
+	explicit_bzero(pw, strlen(pw));
+	free(pw);
+	return 0;
+}
+
+static int
+login_exists(const char *dir)
+{
+	struct stat	sb;
+
+	return stat(dir, &sb) == 0;
+}
+
+static void
+login_list_free(struct login_data *d)
+{
+	size_t	i;
+
+	for (i = 0; i < d->n; i++) {
+		free(d->names[i]);
+		free(d->dirs[i]);
+	}
+	d->n = 0;
+	dblist_free(&d->dl);
+}
+
+/* The rows: the default database if it exists, then the user's list. */
+static int
+login_list_load(struct login_data *d)
+{
+	const char	*def = session_default_dir();
+	size_t		 i;
+
+	login_list_free(d);
+	if (dblist_load(&d->dl) != 0)
+		return -1;
+	if (login_exists(def)) {
+		d->names[d->n] = xstrdup("Default database");
+		d->dirs[d->n++] = xstrdup(def);
+	}
+	for (i = 0; i < d->dl.n && d->n < 64; i++) {
+		if (d->n == 1 && strcmp(d->dirs[0], d->dl.v[i].dir) == 0)
+			continue;
+		d->names[d->n] = xstrdup(d->dl.v[i].name);
+		d->dirs[d->n++] = xstrdup(d->dl.v[i].dir);
+	}
+	if (d->sel >= d->n)
+		d->sel = d->n > 0 ? d->n - 1 : 0;
+	return 0;
+}
+
+static void
+login_first(struct login_data *d)
+{
+	const char	*login = login_guess();
+	char		 uid[RECORD_UID_SIZE + 1];
+	size_t		 i, k = 0;
+
+	/* A user ID from the login: its letters and digits, upper case. */
+	for (i = 0; login[i] != '\0' && k < 4; i++) {
+		if ((login[i] >= 'a' && login[i] <= 'z') ||
+		    (login[i] >= 'A' && login[i] <= 'Z') ||
+		    (login[i] >= '0' && login[i] <= '9'))
+			uid[k++] = (char)(login[i] >= 'a' && login[i] <= 'z' ?
+			    login[i] - 'a' + 'A' : login[i]);
+	}
+	while (k < RECORD_UID_SIZE)
+		uid[k++] = '1';
+	uid[k] = '\0';
+	login_fields(d, LOGIN_FIRST);
+	login_field(d, "Your login", login, 0);
+	login_field(d, "Your user ID", uid, 0);
+	login_field(d, "Password", "", 1);
+	login_field(d, "Password again", "", 1);
+	d->cur = 2;
+}
+
+static int
+login_enter(struct screen *sc)
+{
+	struct login_data	*d = xcalloc(1, sizeof *d);
+	const char		*def;
+	int			 ret;
+
+	sc->data = d;
+	if (app.opt.dir != NULL) {
+		if ((ret = login_open(d, app.opt.dir)) == -1) {
+			snprintf(app.exit_message, sizeof app.exit_message,
+			    "%s", error_get());
+			return -1;
+		}
+		return 0;
+	}
+	if (login_list_load(d) != 0) {
+		snprintf(app.exit_message, sizeof app.exit_message, "%s",
+		    error_get());
+		return -1;
+	}
+	def = session_default_dir();
+	if (d->n == 0 && !login_exists(def)) {
+		login_first(d);
+		return 0;
+	}
+	if (d->dl.n == 0 && login_exists(def))
+		return login_open(d, def) == -1 ? (login_fields(d, LOGIN_LIST),
+		    0) : 0;
+	d->from_list = 1;
+	login_fields(d, LOGIN_LIST);
+	return 0;
+}
+
+static void
+login_leave(struct screen *sc)
+{
+	struct login_data	*d = sc->data;
+
+	login_fields(d, LOGIN_LIST);
+	login_list_free(d);
+	free(d);
+}
+
+static int
+login_typing(struct screen *sc)
+{
+	struct login_data	*d = sc->data;
+
+	return d->mode != LOGIN_LIST;
+}
+
+/* Make the parent directories of the default database. */
+static int
+login_mkdirs(const char *dir)
+{
+	char	*p, *s = xstrdup(dir);
+
+	for (p = s + 1; *p != '\0'; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(s, 0700) != 0 && errno != EEXIST) {
+			error_set("cannot make the directory %s: %s", s,
+			    strerror(errno));
+			free(s);
+			return -1;
+		}
+		*p = '/';
+	}
+	free(s);
+	return 0;
+}
+
+static void
+login_submit(struct login_data *d)
+{
+	char	*a, *b, *c, *e;
+
+	switch (d->mode) {
+	case LOGIN_CREDENTIALS:
+		a = login_text(d, 0);
+		b = login_text(d, 1);
+		login_try(d, a, b);
+		explicit_bzero(b, strlen(b));
+		free(a);
+		free(b);
+		return;
+	case LOGIN_ADD:
+		a = login_text(d, 0);
+		b = login_text(d, 1);
+		if (*b == '\0')
+			tui_message(1, "give the database's directory");
+		else if (dblist_add(&d->dl, *a != '\0' ? a : NULL, b) != 0) {
+			tui_error();
+			d->cur = 1;
+		} else {
+			login_list_load(d);
+			d->sel = d->n > 0 ? d->n - 1 : 0;
+			login_fields(d, LOGIN_LIST);
+			tui_message(0, "added %s", b);
+		}
+		free(a);
+		free(b);
+		return;
+	case LOGIN_FIRST:
+		a = login_text(d, 0);
+		b = login_text(d, 1);
+		c = login_text(d, 2);
+		e = login_text(d, 3);
+		if (*a == '\0')
+			tui_message(1, "give a login");
+		else if (!user_uid_valid(b))
+			tui_message(1, "a user ID is exactly 5 letters or "
+			    "digits, as ANNA1");
+		else if (strlen(c) < 4) {
+			tui_message(1, "choose a password of at least 4 "
+			    "characters");
+			d->cur = 2;
+		} else if (strcmp(c, e) != 0) {
+			tui_message(1, "the two passwords differ: type them "
+			    "again");
+			edit_set(&d->f[2], "");
+			edit_set(&d->f[3], "");
+			d->cur = 2;
+		} else if (login_mkdirs(session_default_dir()) != 0 ||
+		    session_create_master(session_default_dir(),
+		    "Default database", a, b, a, c) != 0)
+			tui_error();
+		else if (session_open(&app.s, session_default_dir()) != 0)
+			tui_error();
+		else {
+			app.open = 1;
+			d->mode = LOGIN_CREDENTIALS;
+			login_try(d, a, c);
+		}
+		explicit_bzero(c, strlen(c));
+		explicit_bzero(e, strlen(e));
+		free(a);
+		free(b);
+		free(c);
+		free(e);
+		return;
+	case LOGIN_LIST:
+		break;
+	}
+}
+
+static void
+login_key_fields(struct login_data *d, enum action a, int iskey, wint_t ch)
+{
+	switch (a) {
+	case A_BACK:
+		if (d->mode == LOGIN_FIRST || !d->from_list) {
+			app.quit = 1;
+			return;
+		}
+		if (app.open) {
+			session_close(&app.s);
+			app.open = 0;
+		}
+		login_list_load(d);
+		login_fields(d, LOGIN_LIST);
+		return;
+	case A_NEXT_FIELD:
+		if (!iskey && (ch == '\r' || ch == '\n') && d->cur + 1 == d->nf) {
+			login_submit(d);
+			return;
+		}
+		d->cur = (d->cur + 1) % d->nf;
+		break;
+	case A_PREV_FIELD:
+		d->cur = (d->cur + d->nf - 1) % d->nf;
+		break;
+	case A_SAVE:
+		login_submit(d);
+		return;
+	default:
+		if (edit_key(&d->f[d->cur], iskey, ch) == EDIT_UNHANDLED)
+			return;
+		break;
+	}
+	tui_redraw(REDRAW_BODY);
+}
+
+static void
+login_key(struct screen *sc, enum action a, int iskey, wint_t ch)
+{
+	struct login_data	*d = sc->data;
+
+	if (d->mode != LOGIN_LIST) {
+		login_key_fields(d, a, iskey, ch);
+		return;
+	}
+	switch (a) {
+	case A_QUIT:
+	case A_BACK:
+		app.quit = 1;
+		return;
+	case A_UP:
+		if (d->sel > 0)
+			d->sel--;
+		break;
+	case A_DOWN:
+		if (d->sel + 1 < d->n)
+			d->sel++;
+		break;
+	case A_HOME:
+		d->sel = 0;
+		break;
+	case A_END:
+		d->sel = d->n > 0 ? d->n - 1 : 0;
+		break;
+	case A_OPEN:
+		if (d->n > 0)
+			login_open(d, d->dirs[d->sel]);
+		return;
+	case A_ADD_DB:
+		login_fields(d, LOGIN_ADD);
+		login_field(d, "Name (optional)", "", 0);
+		login_field(d, "Directory", "", 0);
+		d->cur = 1;
+		return;
+	case A_REMOVE_DB:
+		if (d->n == 0)
+			return;
+		if (strcmp(d->dirs[d->sel], session_default_dir()) == 0 &&
+		    d->sel == 0 && login_exists(session_default_dir())) {
+			tui_message(1, "the default database is always listed; "
+			    "its files stay in %s", d->dirs[d->sel]);
+			return;
+		}
+		{
+			size_t	i;
+
+			for (i = 0; i < d->dl.n; i++) {
+				if (strcmp(d->dl.v[i].dir, d->dirs[d->sel]) == 0)
+					break;
+			}
+			if (i == d->dl.n || !tui_confirm("Remove \"%s\" from "
+			    "the list? Its files stay in %s", d->names[d->sel],
+			    d->dirs[d->sel]))
+				return;
+			if (dblist_remove(&d->dl, i) != 0)
+				tui_error();
+			else
+				tui_message(0, "removed %s from the list",
+				    d->dirs[d->sel]);
+			login_list_load(d);
+		}
+		break;
+	default:
+		return;
+	}
+	tui_redraw(REDRAW_BODY);
+}
+
+static void
+login_draw_fields(struct login_data *d, int y, int cols)
+{
+	wchar_t	 view[512];
+	char	*stars;
+	size_t	 i, n;
+	int	 lw = 18, w, col;
+
+	for (i = 0; i < d->nf; i++, y += 2) {
+		tui_put(y, 2, lw, d->labels[i], tui_attr(C_LABEL));
+		w = cols - lw - 4;
+		if (w > 40)
+			w = 40;
+		if (w < 4)
+			continue;
+		if (d->secret[i]) {
+			/* Never the password, not even its length exactly. */
+			n = d->f[i].len > 0 ? 8 : 0;
+			stars = xcalloc(n + 1, 1);
+			memset(stars, '*', n);
+			tui_put(y, 2 + lw, w, stars, tui_attr(i == d->cur ?
+			    C_FIELD_ON : C_FIELD));
+			free(stars);
+			col = (int)n;
+		} else {
+			tui_put(y, 2 + lw, w, "", tui_attr(i == d->cur ?
+			    C_FIELD_ON : C_FIELD));
+			col = edit_view(&d->f[i], w, view, 512);
+			attrset(tui_attr(i == d->cur ? C_FIELD_ON : C_FIELD));
+			mvaddwstr(y, 2 + lw, view);
+			attrset(A_NORMAL);
+		}
+		if (i == d->cur) {
+			app.cursor_y = y;
+			app.cursor_x = 2 + lw + col;
+		}
+	}
+}
+
+static void
+login_draw(struct screen *sc, int rows, int cols)
+{
+	struct login_data	*d = sc->data;
+	char			 buf[1024];
+	size_t			 i;
+	int			 y;
+
+	(void)rows;
+	tui_put(0, 0, cols, " crm: log in", tui_attr(C_TAB_ON));
+	switch (d->mode) {
+	case LOGIN_LIST:
+		tui_put(2, 2, cols - 4, "Choose a database (Enter), add one "
+		    "(a) or remove one from the list (r):", tui_attr(C_TITLE));
+		for (i = 0, y = 4; i < d->n && y < rows; i++, y++) {
+			snprintf(buf, sizeof buf, " %-24s %s", d->names[i],
+			    d->dirs[i]);
+			tui_put(y, 2, cols - 4, buf, tui_attr(i == d->sel ?
+			    C_SELECTED : C_NORMAL));
+		}
+		if (d->n == 0)
+			tui_put(4, 2, cols - 4, "No databases yet: a adds one.",
+			    tui_attr(C_NORMAL));
+		break;
+	case LOGIN_ADD:
+		tui_put(2, 2, cols - 4, "Add a database to the list: its "
+		    "directory must hold a crm database.", tui_attr(C_TITLE));
+		login_draw_fields(d, 4, cols);
+		tui_put(9, 2, cols - 4, "Enter on the last field adds it; Esc "
+		    "goes back.", tui_attr(C_NORMAL));
+		break;
+	case LOGIN_CREDENTIALS:
+		snprintf(buf, sizeof buf, "Database: %s (%s, %s)", app.s.name,
+		    app.s.dir, app.s.role == STORE_MASTER ? "MASTER" : "LOCAL");
+		tui_put(2, 2, cols - 4, buf, tui_attr(C_TITLE));
+		login_draw_fields(d, 4, cols);
+		tui_put(9, 2, cols - 4, d->from_list ? "Enter logs in; Esc "
+		    "goes back to the list of databases." : "Enter logs in; "
+		    "Esc quits.", tui_attr(C_NORMAL));
+		break;
+	case LOGIN_FIRST:
+		tui_put(2, 2, cols - 4, "Welcome to crm. A new database will "
+		    "be made for you in", tui_attr(C_TITLE));
+		tui_put(3, 4, cols - 6, session_default_dir(),
+		    tui_attr(C_NORMAL));
+		tui_put(4, 2, cols - 4, "with you as its administrator. "
+		    "Choose your password:", tui_attr(C_TITLE));
+		login_draw_fields(d, 6, cols);
+		tui_put(14, 2, cols - 4, "Enter on the last field creates it; "
+		    "Esc quits.", tui_attr(C_NORMAL));
+		break;
+	}
+}
+
+const struct screen_ops screen_login = {
+	.name = "login",
+	.keymaps = KM_LOGIN,
+	.enter = login_enter,
+	.draw = login_draw,
+	.key = login_key,
+	.leave = login_leave,
+	.typing = login_typing,
+	.help = "Logging in: choose a database, then give login and password",
+};

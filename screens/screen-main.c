@@ -1,0 +1,242 @@
+/*
+ * screen-main: one tab per record type, each a list of its records.
+ * Each tab keeps its own place, search and filter while another is shown.
+ */
+#include "config.h"
+
+#include <curses.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model.h"
+#include "tui.h"
+#include "xmalloc.h"
+
+static const struct main_tab {
+	int		 type;
+	const char	*label;
+	const char	*midlabel;
+	const char	*shortlabel;
+	const char	*columns;
+} main_tabs[] = {
+	{ MODEL_COMPANY, "Companies", "Companies", "Comp",
+	  "name,city,country,phone,email,account_manager" },
+	{ MODEL_CONTACT, "Contacts", "Contacts", "Cont",
+	  "last_name,first_name,company,phone,email,account_manager" },
+	{ MODEL_NOTE, "Notes", "Notes", "Note", "subject,date,company,contact" },
+	{ MODEL_EVENT, "Calendar", "Calendar", "Cal",
+	  "start,subject,company,location,assigned_to" },
+	{ MODEL_TASK, "Tasks", "Tasks", "Task",
+	  "due,subject,status,priority,company,assigned_to" },
+	{ MODEL_OPPORTUNITY, "Opportunities", "Opps", "Opp",
+	  "name,company,stage,amount,close_date,account_manager" },
+	{ MODEL_CAMPAIGN, "Campaigns", "Campaigns", "Camp", "name,start,end,status" },
+	{ MODEL_ISSUE, "Issues", "Issues", "Iss",
+	  "subject,status,priority,company,assigned_to" },
+};
+#define MAIN_NTABS (sizeof main_tabs / sizeof main_tabs[0])
+
+struct main_data {
+	size_t		 tab;
+	struct list	 lists[MAIN_NTABS];
+	int		 made[MAIN_NTABS];
+};
+
+/* Rows of the list: all but the tabs, the info line and the header. */
+static int
+main_list_height(void)
+{
+	int	h = LINES - 2 - 3;
+
+	return h > 1 ? h : 1;
+}
+
+static struct list *
+main_list(struct main_data *d)
+{
+	struct list	*l = &d->lists[d->tab];
+
+	if (!d->made[d->tab]) {
+		list_init(l, main_tabs[d->tab].type, main_tabs[d->tab].columns);
+		d->made[d->tab] = 1;
+	}
+	return l;
+}
+
+static void
+main_load(struct main_data *d)
+{
+	struct list	*l = main_list(d);
+
+	l->height = main_list_height();
+	list_load(l);
+}
+
+static int
+main_enter(struct screen *sc)
+{
+	struct main_data	*d = xcalloc(1, sizeof *d);
+
+	sc->data = d;
+	tui_status_reload();
+	main_load(d);
+	return 0;
+}
+
+static void
+main_reload(struct screen *sc)
+{
+	main_load(sc->data);
+	tui_status_reload();
+}
+
+static void
+main_leave(struct screen *sc)
+{
+	struct main_data	*d = sc->data;
+	size_t			 i;
+
+	for (i = 0; i < MAIN_NTABS; i++) {
+		if (d->made[i])
+			list_free(&d->lists[i]);
+	}
+	free(d);
+}
+
+static void
+main_draw(struct screen *sc, int rows, int cols)
+{
+	struct main_data	*d = sc->data;
+	struct list		*l = main_list(d);
+	char			 buf[256], desc[200];
+	size_t			 i;
+	int			 x, w, full = 0, mid = 0;
+
+	/* Full labels when they fit, shorter ones otherwise. */
+	for (i = 0; i < MAIN_NTABS; i++) {
+		full += tui_width(main_tabs[i].label) + 3;
+		mid += tui_width(main_tabs[i].midlabel) + 2;
+	}
+	for (i = 0, x = 0; i < MAIN_NTABS; i++) {
+		if (full <= cols)
+			snprintf(buf, sizeof buf, " %zu %s ", i + 1,
+			    main_tabs[i].label);
+		else if (mid <= cols)
+			snprintf(buf, sizeof buf, "%zu %s ", i + 1,
+			    main_tabs[i].midlabel);
+		else
+			snprintf(buf, sizeof buf, "%zu %s ", i + 1,
+			    main_tabs[i].shortlabel);
+		w = tui_width(buf);
+		tui_put(0, x, w, buf, tui_attr(i == d->tab ? C_TAB_ON : C_TAB));
+		x += w;
+	}
+	if (x < cols)
+		tui_put(0, x, cols - x, "", tui_attr(C_TAB));
+	if (l->searching)
+		list_draw_search(l, 1, 0, cols, " Search names: ");
+	else {
+		list_describe(l, desc, sizeof desc);
+		snprintf(buf, sizeof buf, " %s, %s", main_tabs[d->tab].label,
+		    desc);
+		tui_put(1, 0, cols, buf, tui_attr(C_TITLE));
+	}
+	list_draw(l, 2, 0, rows - 2, cols, 1);
+}
+
+static int
+main_typing(struct screen *sc)
+{
+	struct main_data	*d = sc->data;
+
+	return main_list(d)->searching;
+}
+
+static void
+main_switch(struct main_data *d, size_t tab)
+{
+	if (tab >= MAIN_NTABS)
+		return;
+	d->tab = tab;
+	main_load(d);
+	tui_redraw(REDRAW_BODY | REDRAW_STATUS);
+}
+
+static void
+main_key(struct screen *sc, enum action a, int iskey, wint_t ch)
+{
+	struct main_data	*d = sc->data;
+	struct list		*l = main_list(d);
+	const struct record	*r;
+	static const char *const owners[MODEL_NTYPES][2] = {
+		[MODEL_COMPANY] = { "account_manager" },
+		[MODEL_CONTACT] = { "account_manager" },
+		[MODEL_EVENT] = { "assigned_to" },
+		[MODEL_TASK] = { "assigned_to" },
+		[MODEL_OPPORTUNITY] = { "account_manager" },
+		[MODEL_ISSUE] = { "assigned_to" },
+		[MODEL_TARGET] = { "account_manager" },
+	};
+
+	if (l->searching && list_key(l, a, iskey, ch))
+		return;
+	r = list_selected(l);
+	switch (a) {
+	case A_QUIT:
+		app.quit = 1;
+		return;
+	case A_NEXT_TAB:
+		main_switch(d, (d->tab + 1) % MAIN_NTABS);
+		return;
+	case A_PREV_TAB:
+		main_switch(d, (d->tab + MAIN_NTABS - 1) % MAIN_NTABS);
+		return;
+	case A_TAB1: case A_TAB2: case A_TAB3: case A_TAB4:
+	case A_TAB5: case A_TAB6: case A_TAB7: case A_TAB8:
+		main_switch(d, (size_t)(a - A_TAB1));
+		return;
+	case A_OPEN:
+		if (r != NULL)
+			screen_record_open(l->type, &r->id);
+		return;
+	case A_NEW:
+		screen_form_open(l->type, NULL, NULL);
+		return;
+	case A_EDIT:
+		if (r != NULL)
+			screen_form_open(l->type, &r->id, NULL);
+		return;
+	case A_DELETE:
+		if (r != NULL && screen_delete(l->type, r) == 0)
+			main_reload(sc);
+		return;
+	case A_MINE:
+		browse_set_mine(&l->b, l->b.mine[0] != '\0' ? "" :
+		    app.s.user.uid, owners[l->type][0] != NULL ?
+		    owners[l->type] : NULL);
+		l->sel = 0;
+		list_load(l);
+		return;
+	case A_SORT:
+		browse_set_order(&l->b, (l->b.order + 1) % 4);
+		l->sel = 0;
+		list_load(l);
+		return;
+	default:
+		list_key(l, a, iskey, ch);
+		return;
+	}
+}
+
+const struct screen_ops screen_main = {
+	.name = "main",
+	.keymaps = KM_MAIN | KM_LIST,
+	.enter = main_enter,
+	.draw = main_draw,
+	.key = main_key,
+	.reload = main_reload,
+	.leave = main_leave,
+	.typing = main_typing,
+	.help = "The main screen: one tab per kind of record",
+};

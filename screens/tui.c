@@ -1,0 +1,641 @@
+/* tui: the screen stack, the loop, the status and key lines. */
+#include "config.h"
+
+#include <curses.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <wchar.h>
+
+#include "cfg.h"
+#include "clock.h"
+#include "error.h"
+#include "model.h"
+#include "session.h"
+#include "tui.h"
+#include "xmalloc.h"
+
+struct app	 app;
+
+static volatile sig_atomic_t	 tui_signal;
+/* CRM_KEYLOG: each key's handling time, for bench/screens. */
+static FILE			*tui_keylog;
+static struct timespec		 tui_t0;
+static enum action		 last_action;
+
+static double
+tui_ms_since(const struct timespec *t0)
+{
+	struct timespec	now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (now.tv_sec - t0->tv_sec) * 1e3 +
+	    (now.tv_nsec - t0->tv_nsec) / 1e6;
+}
+
+static void
+tui_on_signal(int sig)
+{
+	tui_signal = sig;
+}
+
+static void
+tui_end(void)
+{
+	if (!isendwin())
+		endwin();
+}
+
+/* Colour pairs by use: foreground, background (-1: the terminal's). */
+static const short tui_pairs[C_NCOLORS][2] = {
+	[C_NORMAL] = { -1, -1 },
+	[C_TITLE] = { COLOR_CYAN, -1 },
+	[C_SELECTED] = { COLOR_BLACK, COLOR_CYAN },
+	[C_STATUS] = { COLOR_WHITE, COLOR_BLUE },
+	[C_KEY] = { COLOR_CYAN, -1 },
+	[C_ERROR] = { COLOR_RED, -1 },
+	[C_LABEL] = { COLOR_YELLOW, -1 },
+	[C_HEADER] = { COLOR_YELLOW, -1 },
+	[C_TAB] = { -1, -1 },
+	[C_TAB_ON] = { COLOR_BLACK, COLOR_CYAN },
+	[C_FIELD] = { -1, -1 },
+	[C_FIELD_ON] = { COLOR_BLACK, COLOR_WHITE },
+};
+
+/* Without colour: attributes alone tell the same things apart. */
+static const int tui_plain[C_NCOLORS] = {
+	[C_NORMAL] = A_NORMAL,
+	[C_TITLE] = A_BOLD,
+	[C_SELECTED] = A_REVERSE,
+	[C_STATUS] = A_REVERSE,
+	[C_KEY] = A_BOLD,
+	[C_ERROR] = A_BOLD,
+	[C_LABEL] = A_NORMAL,
+	[C_HEADER] = A_BOLD | A_UNDERLINE,
+	[C_TAB] = A_NORMAL,
+	[C_TAB_ON] = A_REVERSE,
+	[C_FIELD] = A_UNDERLINE,
+	[C_FIELD_ON] = A_REVERSE,
+};
+
+static void
+tui_colors(void)
+{
+	const char	*nc = getenv("NO_COLOR");
+	int		 i;
+
+	app.color = has_colors() && (nc == NULL || *nc == '\0') &&
+	    cfg_bool("ui.color");
+	if (!app.color)
+		return;
+	start_color();
+	use_default_colors();
+	for (i = 1; i < C_NCOLORS; i++)
+		init_pair((short)i, tui_pairs[i][0], tui_pairs[i][1]);
+}
+
+int
+tui_attr(enum tui_color c)
+{
+	int	extra;
+
+	if (!app.color || c == C_NORMAL)
+		return tui_plain[c];
+	extra = 0;
+	if (c == C_TITLE || c == C_ERROR || c == C_HEADER || c == C_KEY)
+		extra = A_BOLD;
+	if (c == C_FIELD)
+		extra = A_UNDERLINE;
+	return (int)COLOR_PAIR(c) | extra;
+}
+
+/* UTF-8 to wide characters, invalid bytes as U+FFFD. Free it. */
+static wchar_t *
+tui_wide(const char *s, size_t *n)
+{
+	mbstate_t	 ps;
+	wchar_t		*w, wc;
+	size_t		 len = strlen(s), i = 0, k;
+
+	w = xcalloc(len + 1, sizeof *w);
+	memset(&ps, 0, sizeof ps);
+	*n = 0;
+	while (i < len) {
+		k = mbrtowc(&wc, s + i, len - i, &ps);
+		if (k == (size_t)-1 || k == (size_t)-2) {
+			memset(&ps, 0, sizeof ps);
+			wc = 0xfffd;
+			k = 1;
+		} else if (k == 0)
+			k = 1;
+		if (wc == L'\n' || wc == L'\t' || wc == L'\r')
+			wc = L' ';
+		else if (wc < 0x20 || wc == 0x7f)
+			wc = 0xfffd;
+		w[(*n)++] = wc;
+		i += k;
+	}
+	w[*n] = 0;
+	return w;
+}
+
+int
+tui_width(const char *s)
+{
+	wchar_t	*w;
+	size_t	 n, i;
+	int	 cols = 0, cw;
+
+	w = tui_wide(s, &n);
+	for (i = 0; i < n; i++) {
+		if ((cw = wcwidth(w[i])) > 0)
+			cols += cw;
+	}
+	free(w);
+	return cols;
+}
+
+void
+tui_put(int y, int x, int width, const char *s, int attr)
+{
+	wchar_t	*w, *out;
+	size_t	 n, i, o = 0;
+	int	 cols = 0, cw, total;
+
+	if (width <= 0 || y < 0 || y >= LINES || x >= COLS)
+		return;
+	if (x + width > COLS)
+		width = COLS - x;
+	w = tui_wide(s != NULL ? s : "", &n);
+	out = xcalloc(n + (size_t)width + 2, sizeof *out);
+	total = 0;
+	for (i = 0; i < n; i++)
+		total += (cw = wcwidth(w[i])) > 0 ? cw : 0;
+	for (i = 0; i < n; i++) {
+		cw = wcwidth(w[i]);
+		if (cw < 0)
+			cw = 1;
+		/* Keep a column for the ellipsis when the text is cut. */
+		if (cols + cw > width - (total > width ? 1 : 0))
+			break;
+		out[o++] = w[i];
+		cols += cw;
+	}
+	if (i < n && cols < width) {
+		out[o++] = L'…';
+		cols++;
+	}
+	while (cols < width) {
+		out[o++] = L' ';
+		cols++;
+	}
+	out[o] = 0;
+	attrset(attr);
+	mvaddnwstr(y, x, out, (int)o);
+	attrset(A_NORMAL);
+	free(out);
+	free(w);
+}
+
+char *
+tui_local_time(uint64_t ms)
+{
+	struct tm	tm;
+	time_t		t = (time_t)(ms / 1000);
+	char		buf[64];
+
+	localtime_r(&t, &tm);
+	strftime(buf, sizeof buf, "%Y-%m-%d %H:%M", &tm);
+	return xstrdup(buf);
+}
+
+struct screen *
+tui_top(void)
+{
+	return app.depth > 0 ? &app.stack[app.depth - 1] : NULL;
+}
+
+void
+tui_redraw(int flags)
+{
+	app.redraw |= flags;
+}
+
+void
+tui_push(const struct screen_ops *ops, void *data)
+{
+	struct screen	*sc;
+
+	if (app.depth == TUI_DEPTH) {
+		tui_message(1, "too many screens open: go back with q first");
+		if (ops->leave != NULL) {
+			struct screen	tmp = { ops, data };
+
+			ops->leave(&tmp);
+		}
+		return;
+	}
+	sc = &app.stack[app.depth++];
+	sc->ops = ops;
+	sc->data = data;
+	tui_redraw(REDRAW_BODY | REDRAW_STATUS);
+	if (ops->enter != NULL && ops->enter(sc) != 0)
+		tui_pop();
+}
+
+void
+tui_pop(void)
+{
+	struct screen	*sc;
+
+	if (app.depth == 0)
+		return;
+	sc = &app.stack[--app.depth];
+	if (sc->ops->leave != NULL)
+		sc->ops->leave(sc);
+	sc->ops = NULL;
+	sc->data = NULL;
+	if (app.depth == 0)
+		app.quit = 1;
+	else if ((sc = tui_top())->ops->reload != NULL)
+		sc->ops->reload(sc);
+	tui_redraw(REDRAW_BODY | REDRAW_STATUS);
+}
+
+void
+tui_replace(const struct screen_ops *ops, void *data)
+{
+	struct screen	*sc;
+
+	if (app.depth > 0) {
+		sc = &app.stack[--app.depth];
+		if (sc->ops->leave != NULL)
+			sc->ops->leave(sc);
+	}
+	tui_push(ops, data);
+}
+
+void
+tui_message(int error, const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	vsnprintf(app.msg, sizeof app.msg, fmt, ap);
+	va_end(ap);
+	app.msg_error = error;
+	tui_redraw(REDRAW_STATUS);
+}
+
+void
+tui_error(void)
+{
+	tui_message(1, "%s", error_get());
+}
+
+int
+tui_unit(int ret)
+{
+	if (ret == 0) {
+		if (app.busy) {
+			app.busy = 0;
+			app.msg[0] = '\0';
+			tui_redraw(REDRAW_STATUS);
+		}
+		return 0;
+	}
+	if (ret == SESSION_BUSY) {
+		app.busy = 1;
+		tui_message(1, "%s; trying again every second (q quits)",
+		    error_get());
+	} else
+		tui_error();
+	return -1;
+}
+
+void
+tui_status_reload(void)
+{
+	struct store_txn	*t;
+
+	if (!app.open || !app.s.logged_in)
+		return;
+	if (session_begin(&app.s, 0, &t) != 0) {
+		error_clear();
+		return;
+	}
+	if (session_pending(&app.s, t, 1000, &app.pending,
+	    &app.last_sync) != 0)
+		error_clear();
+	session_end(&app.s, t, 0);
+	tui_redraw(REDRAW_STATUS);
+}
+
+static void
+tui_draw_status(void)
+{
+	char	buf[512], *when;
+	size_t	len;
+
+	if (!app.open) {
+		snprintf(buf, sizeof buf, " crm %s", PACKAGE_VERSION);
+		tui_put(LINES - 2, 0, COLS, buf, tui_attr(C_STATUS));
+		return;
+	}
+	len = (size_t)snprintf(buf, sizeof buf, " %s │ %s", app.s.name,
+	    app.s.role == STORE_MASTER ? "MASTER" : "LOCAL");
+	if (app.s.logged_in)
+		len += (size_t)snprintf(buf + len, sizeof buf - len,
+		    " │ %s (%s)", app.s.user.login, app.s.user.uid);
+	if (app.s.logged_in && app.s.role == STORE_LOCAL) {
+		if (app.pending >= 1000)
+			len += (size_t)snprintf(buf + len, sizeof buf - len,
+			    " │ 1000+ changes to sync");
+		else
+			len += (size_t)snprintf(buf + len, sizeof buf - len,
+			    " │ %llu change%s to sync",
+			    (unsigned long long)app.pending,
+			    app.pending == 1 ? "" : "s");
+		if (app.last_sync == 0)
+			snprintf(buf + len, sizeof buf - len,
+			    " │ never synced");
+		else {
+			when = tui_local_time(app.last_sync);
+			snprintf(buf + len, sizeof buf - len,
+			    " │ last sync %s", when);
+			free(when);
+		}
+	}
+	tui_put(LINES - 2, 0, COLS, buf, tui_attr(C_STATUS));
+}
+
+/* The last line: the message, or the keys of the top screen. */
+static void
+tui_draw_keyline(void)
+{
+	const struct binding	*b;
+	struct screen		*sc = tui_top();
+	char			 buf[1024];
+	size_t			 len = 0;
+	enum action		 seen[64];
+	size_t			 nseen = 0, i;
+
+	if (app.msg[0] != '\0') {
+		tui_put(LINES - 1, 0, COLS, app.msg,
+		    app.msg_error ? tui_attr(C_ERROR) : tui_attr(C_NORMAL));
+		return;
+	}
+	buf[0] = '\0';
+	for (b = bindings; sc != NULL && b->name != NULL; b++) {
+		if (!b->keyline || (b->keymaps & tui_keymaps(sc)) == 0)
+			continue;
+		for (i = 0; i < nseen && seen[i] != b->action; i++)
+			/* nothing */;
+		if (i < nseen || nseen == 64)
+			continue;
+		seen[nseen++] = b->action;
+		len += (size_t)snprintf(buf + len, sizeof buf - len, "%s%s %s",
+		    len ? "  " : " ", b->keytext, b->name);
+		if (len >= sizeof buf)
+			break;
+	}
+	tui_put(LINES - 1, 0, COLS, buf, tui_attr(C_KEY));
+}
+
+/* Paint what is flagged, then send it to the terminal once. */
+static void
+tui_paint(void)
+{
+	struct screen	*sc = tui_top();
+	int		 y, rows = LINES - 2;
+
+	if (app.redraw & REDRAW_ALL) {
+		clearok(curscr, TRUE);
+		app.redraw |= REDRAW_BODY | REDRAW_STATUS;
+	}
+	curs_set(0);
+	if ((app.redraw & REDRAW_BODY) && sc != NULL) {
+		for (y = 0; y < rows; y++) {
+			move(y, 0);
+			clrtoeol();
+		}
+		app.cursor_y = -1;
+		sc->ops->draw(sc, rows, COLS);
+	}
+	if (app.redraw & (REDRAW_STATUS | REDRAW_BODY)) {
+		tui_draw_status();
+		tui_draw_keyline();
+	}
+	app.redraw = 0;
+	if (app.cursor_y >= 0) {
+		move(app.cursor_y, app.cursor_x);
+		curs_set(1);
+	}
+	wnoutrefresh(stdscr);
+	doupdate();
+}
+
+int
+tui_confirm(const char *fmt, ...)
+{
+	char	q[400];
+	va_list	ap;
+	wint_t	ch;
+	int	r, answer = -1;
+
+	va_start(ap, fmt);
+	vsnprintf(q, sizeof q, fmt, ap);
+	va_end(ap);
+	while (answer == -1) {
+		snprintf(app.msg, sizeof app.msg, "%s (y/n) ", q);
+		app.msg_error = 0;
+		tui_redraw(REDRAW_STATUS);
+		tui_paint();
+		r = get_wch(&ch);
+		if (r == ERR) {
+			if (tui_signal)
+				answer = 0;
+			continue;
+		}
+		if (r == KEY_CODE_YES) {
+			if (ch == KEY_RESIZE)
+				tui_redraw(REDRAW_ALL);
+			continue;
+		}
+		if (ch == 'y' || ch == 'Y')
+			answer = 1;
+		else if (ch == 'n' || ch == 'N' || ch == 27 || ch == 'q' ||
+		    ch == 3)
+			answer = 0;
+	}
+	app.msg[0] = '\0';
+	tui_redraw(REDRAW_STATUS);
+	return answer;
+}
+
+unsigned
+tui_keymaps(struct screen *sc)
+{
+	if (sc->ops->typing != NULL && sc->ops->typing(sc))
+		return KM_FORM;
+	return sc->ops->keymaps;
+}
+
+/* One key through the top screen, the master held while it is handled. */
+static void
+tui_dispatch(int iskey, wint_t ch)
+{
+	struct screen	*sc = tui_top();
+	enum action	 a;
+	int		 held = 0;
+
+	if (sc == NULL)
+		return;
+	if (iskey && ch == KEY_RESIZE) {
+		/* The layout follows LINES and COLS: read the pages again. */
+		if (sc->ops->reload != NULL)
+			sc->ops->reload(sc);
+		tui_redraw(REDRAW_ALL);
+		return;
+	}
+	a = iskey == -1 ? A_RETRY : keys_action(tui_keymaps(sc), iskey, ch);
+	last_action = a;
+	if (!iskey && ch == 3) {
+		app.quit = 1;
+		return;
+	}
+	if (a == A_REDRAW) {
+		tui_redraw(REDRAW_ALL);
+		return;
+	}
+	if (app.busy && a == A_QUIT) {
+		app.quit = 1;
+		return;
+	}
+	if (app.msg[0] != '\0' && iskey != -1) {
+		app.msg[0] = '\0';
+		tui_redraw(REDRAW_STATUS);
+	}
+	if (a == A_HELP) {
+		if (sc->ops == &screen_help)
+			tui_pop();
+		else
+			screen_help_open(sc);
+		return;
+	}
+	if (app.open && app.s.role == STORE_MASTER && session_hold(&app.s) == 0)
+		held = 1;
+	sc->ops->key(sc, a, iskey == 1, ch);
+	if (held)
+		session_release(&app.s);
+}
+
+static void
+tui_log_key(const char *what, int iskey, wint_t ch, const struct timespec *t0)
+{
+	if (tui_keylog == NULL)
+		return;
+	fprintf(tui_keylog, "%s\t%s\t%d\t%.3f\n", what,
+	    tui_top() != NULL ? tui_top()->ops->name : "-", iskey ?
+	    -(int)ch : (int)ch, tui_ms_since(t0));
+	fflush(tui_keylog);
+}
+
+static void
+tui_loop(void)
+{
+	struct timespec	t0;
+	wint_t		ch;
+	int		r, first = 1;
+
+	while (!app.quit && app.depth > 0) {
+		tui_paint();
+		if (first) {
+			tui_log_key("first-screen", 0, 0, &tui_t0);
+			first = 0;
+		}
+		timeout(app.busy ? 1000 : 5000);
+		r = get_wch(&ch);
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		if (tui_signal)
+			break;
+		if (r == ERR) {
+			if (app.busy)
+				tui_dispatch(-1, 0);
+			continue;
+		}
+		tui_dispatch(r == KEY_CODE_YES, ch);
+		if (!app.quit && app.depth > 0)
+			tui_paint();
+		tui_log_key(keys_name(last_action), r == KEY_CODE_YES, ch, &t0);
+	}
+}
+
+int
+tui_main(const struct tui_options *opt)
+{
+	struct sigaction	 sa;
+	const char		*log;
+	int			 ret = 0;
+
+	clock_gettime(CLOCK_MONOTONIC, &tui_t0);
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		fprintf(stderr, "crm: the full-screen application needs a "
+		    "terminal: run crm in one, or give a command (crm "
+		    "--help)\n");
+		return 2;
+	}
+	memset(&app, 0, sizeof app);
+	app.opt = *opt;
+	app.cursor_y = -1;
+	if ((log = getenv("CRM_KEYLOG")) != NULL && *log != '\0' &&
+	    (tui_keylog = fopen(log, "a")) == NULL) {
+		fprintf(stderr, "crm: cannot write the key log %s: %s\n", log,
+		    strerror(errno));
+		return 1;
+	}
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = tui_on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	if (newterm(NULL, stdout, stdin) == NULL) {
+		fprintf(stderr, "crm: cannot start the screens: the terminal "
+		    "type \"%s\" is unknown; set TERM, or use crm's commands "
+		    "(crm --help)\n", getenv("TERM") != NULL ? getenv("TERM") :
+		    "");
+		return 1;
+	}
+	fatal_cleanup = tui_end;
+	raw();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	set_escdelay(25);
+	tui_colors();
+	edit_word_keys(key_defined("kLFT5"), key_defined("kRIT5"));
+	tui_push(&screen_login, NULL);
+	tui_loop();
+	while (app.depth > 0)
+		tui_pop();
+	tui_end();
+	fatal_cleanup = NULL;
+	if (tui_signal)
+		ret = 1;
+	if (app.open)
+		session_close(&app.s);
+	if (tui_keylog != NULL)
+		fclose(tui_keylog);
+	/* Whatever went wrong last is said after the screen is gone. */
+	if (app.exit_message[0] != '\0') {
+		fprintf(stderr, "crm: %s\n", app.exit_message);
+		ret = 1;
+	}
+	return ret;
+}
