@@ -51,8 +51,10 @@ expect_status 2 "$CRM" -x list company
 expect_status 2 "$CRM" -d
 expect_status 2 "$CRM" -u
 expect_status 2 "$CRM" --password-file
-# No command: the full-screen application, which needs a terminal.
-expect_status 2 "$CRM"
+# No command: the full-screen application, which needs a terminal:
+# without one it says so and stops.
+expect_status 2 "$CRM" </dev/null
+expect_err_contains "needs a terminal"
 
 # --- -d ---------------------------------------------------------------------------------
 CRM_PASSWORD=secret expect_fail "$CRM" -d "$T/missing-dir" -u root list company
