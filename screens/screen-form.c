@@ -197,6 +197,20 @@ form_changed(const struct form_data *d)
 	return changed;
 }
 
+/*
+ * The model's message, without the hint meant for the command line
+ * ("...: give name=VALUE"): here the field is right there.
+ */
+static char *
+form_message(const char *msg)
+{
+	char	*s = xstrdup(msg), *hint;
+
+	if ((hint = strstr(s, ": give ")) != NULL)
+		*hint = '\0';
+	return s;
+}
+
 /* Save; 0 and *id on success, -1 with the message beside its field. */
 static int
 form_save(struct form_data *d, struct record_id *id)
@@ -243,12 +257,18 @@ form_save(struct form_data *d, struct record_id *id)
 		bad = model_error_field();
 		for (i = 0; bad != NULL && i < d->n; i++) {
 			if (strcmp(d->f[i].mf->name, bad) == 0) {
-				d->f[i].error = xstrdup(error_get());
+				d->f[i].error = form_message(error_get());
 				d->cur = i;
 				break;
 			}
 		}
-		tui_error();
+		if (bad != NULL) {
+			char	*m = form_message(error_get());
+
+			tui_message(1, "%s", m);
+			free(m);
+		} else
+			tui_error();
 		goto out;
 	}
 	if ((ret = session_end(&app.s, t, 1)) != 0)

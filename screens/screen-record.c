@@ -50,6 +50,7 @@ struct record_data {
 	int		 pane_type[RECORD_NPANES];
 	size_t		 npanes;
 	size_t		 focus;		/* 0: the fields; i: pane i - 1 */
+	size_t		 shown;		/* the pane shown while focus is 0 */
 	int		 gone;		/* deleted meanwhile */
 };
 
@@ -200,11 +201,21 @@ record_load_panes(struct record_data *d)
 	record_layout(d, LINES - 2, &fh, &ph);
 	for (i = 0; i < d->npanes; i++)
 		d->panes[i].height = ph - 1 > 1 ? ph - 1 : 1;
-	/* Only the pane shown is read; the others when they are shown. */
+	/*
+	 * Only the pane shown is read; the others when they are shown.
+	 * While the fields have the focus, the first pane that has records.
+	 */
 	if (d->focus > 0)
-		list_load(&d->panes[d->focus - 1]);
-	else if (d->npanes > 0)
-		list_load(&d->panes[0]);
+		d->shown = d->focus - 1;
+	else {
+		for (d->shown = 0; d->shown < d->npanes &&
+		    d->counts[d->shown] == 0; d->shown++)
+			/* nothing */;
+		if (d->shown == d->npanes)
+			d->shown = 0;
+	}
+	if (d->npanes > 0)
+		list_load(&d->panes[d->shown]);
 }
 
 void
@@ -294,11 +305,11 @@ record_draw(struct screen *sc, int rows, int cols)
 		    d->counts[i] >= 1000 ? "+" : "");
 		buf[1] = (char)(buf[1] - 'a' + 'A');
 		w = tui_width(buf);
-		tui_put(y, x, w, buf, tui_attr(d->focus == i + 1 ? C_TAB_ON : C_TAB));
+		tui_put(y, x, w, buf, tui_attr(d->focus == i + 1 ? C_TAB_ON :
+		    d->focus == 0 && d->shown == i ? C_HEADER : C_TAB));
 		x += w;
 	}
-	i = d->focus > 0 ? d->focus - 1 : 0;
-	list_draw(&d->panes[i], y + 1, 0, ph, cols, d->focus > 0);
+	list_draw(&d->panes[d->shown], y + 1, 0, ph, cols, d->focus > 0);
 }
 
 static void
@@ -325,8 +336,10 @@ record_key(struct screen *sc, enum action a, int iskey, wint_t ch)
 			return;
 		d->focus = (d->focus + (a == A_NEXT_PANE ? 1 : d->npanes)) %
 		    (d->npanes + 1);
-		if (d->focus > 0)
-			list_load(&d->panes[d->focus - 1]);
+		if (d->focus > 0) {
+			d->shown = d->focus - 1;
+			list_load(&d->panes[d->shown]);
+		}
 		tui_redraw(REDRAW_BODY);
 		return;
 	case A_OPEN:
