@@ -30,6 +30,7 @@ struct session {
 	int		 wait_seconds;	/* master.wait_seconds, for writes */
 	struct store	*st;		/* a local's; a master's while attached */
 	int		 attached;	/* units of work under way */
+	int		 holding;	/* session_hold: keep it between units */
 };
 
 /*
@@ -57,10 +58,11 @@ int	 session_begin(struct session *, int wait, struct store_txn **);
 /* Commit (or abort when commit is 0) and let a master go. */
 int	 session_end(struct session *, struct store_txn *, int commit);
 /*
- * Keep a master attached across several units (a burst of keys already
- * typed) until session_release. Returns like session_begin.
+ * Keep a master, once a unit has attached it, until session_release:
+ * the units of one key (a page read, the status line) share one attach,
+ * and a key that reads nothing attaches nothing.
  */
-int	 session_hold(struct session *);
+void	 session_hold(struct session *);
 void	 session_release(struct session *);
 
 /*

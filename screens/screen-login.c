@@ -438,11 +438,38 @@ login_key_fields(struct login_data *d, enum action a, int iskey, wint_t ch)
 	tui_redraw(REDRAW_BODY);
 }
 
+/* The master was busy: try again, logging in if the password is given. */
+static void
+login_retry(struct login_data *d)
+{
+	struct store_txn	*t;
+	char			*pw;
+	int			 ret;
+
+	if (!app.open)
+		return;
+	if (d->mode == LOGIN_CREDENTIALS && *login_guess() != '\0' &&
+	    (pw = login_given_password()) != NULL) {
+		login_try(d, login_guess(), pw);
+		explicit_bzero(pw, strlen(pw));
+		free(pw);
+		return;
+	}
+	error_clear();
+	if ((ret = session_begin(&app.s, 0, &t)) == 0)
+		session_end(&app.s, t, 0);
+	tui_unit(ret);
+}
+
 static void
 login_key(struct screen *sc, enum action a, int iskey, wint_t ch)
 {
 	struct login_data	*d = sc->data;
 
+	if (a == A_RETRY) {
+		login_retry(d);
+		return;
+	}
 	if (d->mode != LOGIN_LIST) {
 		login_key_fields(d, a, iskey, ch);
 		return;

@@ -311,7 +311,7 @@ tui_unit(int ret)
 	}
 	if (ret == SESSION_BUSY) {
 		app.busy = 1;
-		tui_message(1, "%s; trying again every second (q quits)",
+		tui_message(1, "%s; retrying (q quits)",
 		    error_get());
 	} else
 		tui_error();
@@ -451,6 +451,11 @@ tui_confirm(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(q, sizeof q, fmt, ap);
 	va_end(ap);
+	/* Never keep a master while a person thinks. */
+	if (app.open && app.s.role == STORE_MASTER) {
+		session_release(&app.s);
+		session_hold(&app.s);
+	}
 	while (answer == -1) {
 		snprintf(app.msg, sizeof app.msg, "%s (y/n) ", q);
 		app.msg_error = 0;
@@ -528,8 +533,10 @@ tui_dispatch(int iskey, wint_t ch)
 			screen_help_open(sc);
 		return;
 	}
-	if (app.open && app.s.role == STORE_MASTER && session_hold(&app.s) == 0)
+	if (app.open && app.s.role == STORE_MASTER) {
+		session_hold(&app.s);
 		held = 1;
+	}
 	sc->ops->key(sc, a, iskey == 1, ch);
 	if (held)
 		session_release(&app.s);

@@ -93,12 +93,15 @@ session_attach(struct session *s, int wait)
 
 	if (s->role == STORE_LOCAL)
 		return 0;
-	if (s->attached++ > 0)
+	if (s->st != NULL) {
+		s->attached++;
 		return 0;
+	}
 	s->st = model_open(s->dir, STORE_MASTER, 0, wait);
-	if (s->st != NULL)
+	if (s->st != NULL) {
+		s->attached++;
 		return 0;
-	s->attached = 0;
+	}
 	if ((holder = store_lock_holder(s->dir)) != NULL) {
 		error_set("the master is in use by %s", holder);
 		free(holder);
@@ -107,31 +110,38 @@ session_attach(struct session *s, int wait)
 	return -1;
 }
 
+/* One unit less; the master goes when none is left and none is held. */
 static int
 session_detach(struct session *s)
 {
-	int	ret = 0;
+	int	ret;
 
-	if (s->role == STORE_LOCAL || s->attached == 0)
+	if (s->role == STORE_LOCAL || s->st == NULL)
 		return 0;
-	if (--s->attached > 0)
+	if (s->attached > 0)
+		s->attached--;
+	if (s->attached > 0 || s->holding)
 		return 0;
 	ret = store_close(s->st);
 	s->st = NULL;
 	return ret;
 }
 
-int
+void
 session_hold(struct session *s)
 {
-	return session_attach(s, 0);
+	s->holding = 1;
 }
 
 void
 session_release(struct session *s)
 {
-	if (session_detach(s) != 0)
-		error_clear();
+	s->holding = 0;
+	if (s->role == STORE_MASTER && s->st != NULL && s->attached == 0) {
+		if (store_close(s->st) != 0)
+			error_clear();
+		s->st = NULL;
+	}
 }
 
 int
