@@ -515,6 +515,10 @@ tui_dispatch(int iskey, wint_t ch)
 		return;
 	}
 	if (a == A_REDRAW) {
+		/* Read again too: a sync may have run beside the screens. */
+		if (sc->ops->reload != NULL)
+			sc->ops->reload(sc);
+		tui_status_reload();
 		tui_redraw(REDRAW_ALL);
 		return;
 	}
@@ -574,6 +578,9 @@ tui_loop(void)
 		if (r == ERR) {
 			if (app.busy)
 				tui_dispatch(-1, 0);
+			else if (app.open && app.s.role == STORE_LOCAL)
+				/* A sync beside the screens changes these. */
+				tui_status_reload();
 			continue;
 		}
 		tui_dispatch(r == KEY_CODE_YES, ch);
