@@ -524,12 +524,13 @@ store_close_file(struct store_file *f)
 {
 	int	i;
 
+	/* store_close wrote everything out before, once for all handles. */
 	for (i = 0; i < STORE_NSUB; i++) {
 		if (f->sub[i] != NULL)
-			f->sub[i]->close(f->sub[i], 0);
+			f->sub[i]->close(f->sub[i], DB_NOSYNC);
 	}
 	if (f->primary != NULL)
-		f->primary->close(f->primary, 0);
+		f->primary->close(f->primary, DB_NOSYNC);
 	record_free(f->cache_rec);
 	free(f->cache_bytes);
 }
@@ -794,11 +795,12 @@ store_close(struct store *st)
 
 	if (st == NULL)
 		return 0;
-	for (i = 0; i < st->nfiles; i++)
-		store_close_file(&st->files[i]);
-	if (st->meta != NULL)
-		st->meta->close(st->meta, 0);
-	store_close_file(&st->conflicts);
+	/*
+	 * Written out before the handles close, and then closed without
+	 * syncing: closing a handle syncs its file, and a file has six
+	 * handles (its B-trees). Measured on an incremental sync: 120
+	 * fdatasyncs, 70 of them at close, for a dozen files written.
+	 */
 	if (st->env != NULL) {
 		/*
 		 * A checkpoint makes the next attach cheap: recovery starts
@@ -820,8 +822,14 @@ store_close(struct store *st)
 				st->env->log_archive(st->env, NULL,
 				    DB_ARCH_REMOVE);
 		}
-		st->env->close(st->env, 0);
 	}
+	for (i = 0; i < st->nfiles; i++)
+		store_close_file(&st->files[i]);
+	if (st->meta != NULL)
+		st->meta->close(st->meta, DB_NOSYNC);
+	store_close_file(&st->conflicts);
+	if (st->env != NULL)
+		st->env->close(st->env, 0);
 	store_unlock_dirty(st->lockfd, st->broken || rv != 0);
 	if (st->openfd != -1)
 		close(st->openfd);
