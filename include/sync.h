@@ -71,9 +71,9 @@ int	 sync_run(struct store *local, struct store *master,
  * The first sync of a local that holds nothing of its own (never synced,
  * nothing in its outbox or conflict log): every in-scope master record is
  * loaded in bulk, in key order, into a fresh database beside the local
- * (store_load_begin), which then replaces the local's files. Ten times
- * less writing than sync_run's logged transactions, and as safe (B5): a
- * load cut off is thrown away and made again by the next sync.
+ * (store_load_begin), which then replaces the local's files. No log
+ * (3-4 times the data written) and no locks, and as safe (B5): a load
+ * cut off is thrown away and made again by the next sync.
  *
  * Returns 0 with the report filled: close local and call
  * sync_load_switch. Returns SYNC_ORDINARY, having changed nothing, when
