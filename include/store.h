@@ -16,7 +16,8 @@
  * out of name, ref and owner.
  *
  * A LOCAL opens a shared transactional environment (registration and
- * recovery), which the screens and a sync on the same laptop share. A MASTER
+ * recovery), which the screens and a sync on the same laptop share; each
+ * holds a shared lock on DIR/open.lock meanwhile. A MASTER
  * is attached: an exclusive fcntl lock on DIR/lock, a private environment
  * with recovery, one unit of work, a checkpoint, close, unlock. Berkeley DB
  * regions can never be shared across hosts, and this is how a master on NFS
@@ -38,6 +39,7 @@
 
 #define STORE_NOTFOUND	1
 #define STORE_AMBIGUOUS	2
+#define STORE_BUSY	3
 
 enum store_role {
 	STORE_LOCAL,
@@ -104,6 +106,41 @@ int		 store_close(struct store *);
  * writers (a first sync) call it now and then so logs do not pile up.
  */
 int		 store_checkpoint(struct store *);
+/*
+ * Loading a local afresh, in bulk (a first sync; src/store-load.c).
+ *
+ * store_load_begin takes the open local for itself (its lock, exclusive)
+ * and makes DIR/load/, an empty database of the same files holding the
+ * local's meta.db values, open without log, locks or transactions: *load.
+ * Returns 0, STORE_BUSY when another process has the local open (nothing
+ * is done; the local is as it was), or -1.
+ *
+ * store_load_end writes the load out, syncs it and marks it complete;
+ * load is closed whatever happens. From then on the load replaces the
+ * local's files (and its environment) as soon as nobody has the local
+ * open: close the local and call store_load_switch, or let the next
+ * store_open of the local do it. A load never marked complete is thrown
+ * away by the next store_load_begin.
+ */
+int		 store_load_begin(struct store *local, struct store **load);
+int		 store_load_end(struct store *load);
+/*
+ * Switch a completed load into place, waiting up to wait_seconds for
+ * processes that have the local open. Done already is success.
+ */
+int		 store_load_switch(const char *dir, int wait_seconds);
+/* Whether DIR holds a completed load not yet switched into place. */
+int		 store_load_pending(const char *dir);
+/* Remove DIR/load/, whatever it holds. The local's lock must be held. */
+int		 store_load_clear(const char *dir);
+/*
+ * The local's lock: shared, waiting up to wait_seconds for a load to end
+ * and finishing a pending switch first. Returns the descriptor (close it
+ * to let go) or -1.
+ */
+int		 store_local_lock(const char *dir, int wait_seconds);
+/* For tests of crash safety: tick is called before every step of a switch. */
+void		 store_load_fault(void (*tick)(void));
 enum store_role	 store_role(const struct store *);
 const char	*store_dir(const struct store *);
 /* A path inside the database directory; free it. Cannot fail. */
@@ -111,6 +148,11 @@ char		*store_path(const struct store *, const char *name);
 
 /* Transactions: every write happens inside one. */
 int		 store_begin(struct store *, struct store_txn **);
+/*
+ * A transaction that reads only committed data: its cursors let go of
+ * each page as they leave it, so a walk of a whole file holds few locks.
+ */
+int		 store_begin_read(struct store *, struct store_txn **);
 int		 store_commit(struct store_txn *);
 void		 store_abort(struct store_txn *);
 

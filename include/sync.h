@@ -68,6 +68,25 @@ int	 sync_run(struct store *local, struct store *master,
 	    const struct sync_policy *, struct sync_report *);
 
 /*
+ * The first sync of a local that holds nothing of its own (never synced,
+ * nothing in its outbox or conflict log): every in-scope master record is
+ * loaded in bulk, in key order, into a fresh database beside the local
+ * (store_load_begin), which then replaces the local's files. No log
+ * (3-4 times the data written) and no locks, and as safe (B5): a load
+ * cut off is thrown away and made again by the next sync.
+ *
+ * Returns 0 with the report filled: close local and call
+ * sync_load_switch. Returns SYNC_ORDINARY, having changed nothing, when
+ * this is not such a first sync, for a dry run, or when another process
+ * has the local open: run sync_run instead. -1 with the error set.
+ */
+#define SYNC_ORDINARY	1
+int	 sync_load(struct store *local, struct store *master,
+	    const struct sync_policy *, struct sync_report *);
+/* Put the load in place once local is closed (store_load_switch). */
+int	 sync_load_switch(const char *dir, int wait_seconds);
+
+/*
  * Check that local belongs to master (S2): same master ID. -1 with a
  * message naming both otherwise.
  */

@@ -88,6 +88,7 @@ cli_sync(struct cli *cli, int argc, char **argv)
 	const char			*env;
 	long				 wait = -1, diffs;
 	int				 ch, dry = 0, verify = 0, ret;
+	int				 loaded = 0;
 
 	optind = 0;
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -177,7 +178,15 @@ cli_sync(struct cli *cli, int argc, char **argv)
 		free(mdir);
 		return diffs == 0 ? CLI_OK : CLI_FAIL;
 	}
-	ret = sync_run(cli->st, master, &pol, &rep);
+	/* A first sync loads in bulk; any other runs the comparison pass. */
+	if ((ret = sync_load(cli->st, master, &pol, &rep)) == SYNC_ORDINARY)
+		ret = sync_run(cli->st, master, &pol, &rep);
+	else if (ret == 0) {
+		/* The load replaces the local's files once it is closed. */
+		store_close(cli->st);
+		cli->st = NULL;
+		loaded = 1;
+	}
 	user_clear(&mu);
 	if (ret != 0)
 		goto fail;
@@ -186,6 +195,8 @@ cli_sync(struct cli *cli, int argc, char **argv)
 		goto fail;
 	}
 	master = NULL;
+	if (loaded && sync_load_switch(cli->dir, (int)wait) != 0)
+		goto fail;
 	cli_sync_table(&rep, dry);
 	free(mdir);
 	return CLI_OK;

@@ -56,19 +56,21 @@ struct sync {
 static unsigned long	sync_fault_at;
 static unsigned long	sync_writes;
 
-void
-sync_fault_set(unsigned long n)
-{
-	sync_fault_at = n;
-	sync_writes = 0;
-}
-
 /* Every write of a sync passes here, so a test can cut it off anywhere. */
 static void
 sync_fault_tick(void)
 {
 	if (sync_fault_at != 0 && ++sync_writes == sync_fault_at)
 		_exit(99);
+}
+
+void
+sync_fault_set(unsigned long n)
+{
+	sync_fault_at = n;
+	sync_writes = 0;
+	/* The switch to a first sync's load counts too. */
+	store_load_fault(n != 0 ? sync_fault_tick : NULL);
 }
 
 static int
@@ -941,14 +943,80 @@ sync_master_ms(struct store *master)
 	return ms;
 }
 
+/*
+ * Both sides observe each other's clock (B2), and the local (or the load
+ * that becomes it) records the sync state, the master's commit first.
+ */
+static int
+sync_end(struct sync *s, struct store *local)
+{
+	struct store_txn	*lt, *mt;
+	uint64_t		 lclock, mclock, end_seq;
+
+	if (sync_begin(s, s->master, &mt) != 0)
+		return -1;
+	if (sync_begin(s, local, &lt) != 0) {
+		sync_abort(s, mt);
+		return -1;
+	}
+	lclock = store_stamp(lt);
+	mclock = store_stamp(mt);
+	if (sync_untrusted(s, lclock)) {
+		/* A clock far ahead must not stamp every later edit (B2). */
+		lclock = clock_stamp_from_ms(s->master_ms);
+		store_clock_reset(lt, lclock);
+		s->rep->clock_reset = 1;
+	}
+	store_observe(lt, mclock);
+	store_observe(mt, lclock);
+	if (sync_meta_u64(mt, "seq", &end_seq) != 0 ||
+	    sync_meta_put_u64(lt, "sync_seq", end_seq) != 0 ||
+	    sync_meta_put_u64(lt, "sync_stamp", mclock > lclock ? mclock :
+	    lclock) != 0 ||
+	    sync_meta_put_u64(lt, "sync_time", s->master_ms) != 0) {
+		sync_abort(s, lt);
+		sync_abort(s, mt);
+		return -1;
+	}
+	sync_fault_tick();
+	if (sync_commit(s, mt) != 0) {
+		sync_abort(s, lt);
+		return -1;
+	}
+	return sync_commit(s, lt);
+}
+
+static void
+sync_totals(struct sync_report *rep)
+{
+	int	f;
+
+	for (f = 0; f < MODEL_NTYPES; f++) {
+		struct sync_counts	*a = &rep->file[f], *t = &rep->total;
+
+		t->uploaded += a->uploaded;
+		t->downloaded += a->downloaded;
+		t->merged += a->merged;
+		t->won += a->won;
+		t->lost += a->lost;
+		t->deleted += a->deleted;
+		t->refused_delete += a->refused_delete;
+		t->refused_scope += a->refused_scope;
+		t->removed += a->removed;
+		t->files += a->files;
+		t->files_missing += a->files_missing;
+		t->clamped += a->clamped;
+	}
+}
+
 int
 sync_run(struct store *local, struct store *master,
     const struct sync_policy *pol, struct sync_report *rep)
 {
 	struct sync		 s;
 	struct store_txn	*lt, *mt;
-	uint64_t		 last_time, upto, lclock, mclock, end_seq;
-	int			 type, f;
+	uint64_t		 last_time, upto;
+	int			 type;
 
 	memset(rep, 0, sizeof *rep);
 	memset(&s, 0, sizeof s);
@@ -994,65 +1062,162 @@ sync_run(struct store *local, struct store *master,
 		s.ndone = 0;
 	}
 
-	/* Both sides observe each other's clock (B2), with the sync state. */
-	if (sync_begin(&s, master, &mt) != 0)
-		goto out_fail;
-	if (sync_begin(&s, local, &lt) != 0) {
-		sync_abort(&s, mt);
-		goto out_fail;
-	}
-	lclock = store_stamp(lt);
-	mclock = store_stamp(mt);
-	if (sync_untrusted(&s, lclock)) {
-		/* A clock far ahead must not stamp every later edit (B2). */
-		lclock = clock_stamp_from_ms(s.master_ms);
-		store_clock_reset(lt, lclock);
-		rep->clock_reset = 1;
-	}
-	store_observe(lt, mclock);
-	store_observe(mt, lclock);
-	if (sync_meta_u64(mt, "seq", &end_seq) != 0 ||
-	    sync_meta_put_u64(lt, "sync_seq", end_seq) != 0 ||
-	    sync_meta_put_u64(lt, "sync_stamp", mclock > lclock ? mclock :
-	    lclock) != 0 ||
-	    sync_meta_put_u64(lt, "sync_time", s.master_ms) != 0) {
-		sync_abort(&s, lt);
-		sync_abort(&s, mt);
-		goto out_fail;
-	}
-	sync_fault_tick();
-	if (sync_commit(&s, mt) != 0) {
-		sync_abort(&s, lt);
-		goto out_fail;
-	}
-	if (sync_commit(&s, lt) != 0)
+	if (sync_end(&s, local) != 0)
 		goto out_fail;
 	/* A dry run ends here, changing nothing. */
 	store_abort(s.dry_lt);
 	store_abort(s.dry_mt);
-
-	for (f = 0; f < MODEL_NTYPES; f++) {
-		struct sync_counts	*a = &rep->file[f], *t = &rep->total;
-
-		t->uploaded += a->uploaded;
-		t->downloaded += a->downloaded;
-		t->merged += a->merged;
-		t->won += a->won;
-		t->lost += a->lost;
-		t->deleted += a->deleted;
-		t->refused_delete += a->refused_delete;
-		t->refused_scope += a->refused_scope;
-		t->removed += a->removed;
-		t->files += a->files;
-		t->files_missing += a->files_missing;
-		t->clamped += a->clamped;
-	}
+	sync_totals(rep);
 	return 0;
 
 out_fail:
 	store_abort(s.dry_lt);
 	store_abort(s.dry_mt);
 	return -1;
+}
+
+/*
+ * Whether a local may be loaded afresh: never synced, and nothing of its
+ * own waiting in an outbox or in the conflict log. 1 yes, 0 no, -1.
+ */
+static int
+sync_load_empty(struct store *local)
+{
+	struct store_txn	*lt;
+	struct store_cursor	*c;
+	struct record		*r;
+	uint64_t		 seq;
+	size_t			 file;
+	int			 type, ret;
+
+	if (store_begin(local, &lt) != 0)
+		return -1;
+	if (sync_meta_u64(lt, "sync_seq", &seq) != 0) {
+		store_abort(lt);
+		return -1;
+	}
+	ret = seq == 0 ? STORE_NOTFOUND : 0;
+	for (type = -1; type < MODEL_NTYPES && ret == STORE_NOTFOUND; type++) {
+		file = type == -1 ? STORE_CONFLICTS : (size_t)type;
+		if (store_cursor_open(lt, file, type == -1 ? STORE_BY_ID :
+		    STORE_BY_OUTBOX, STORE_CURSOR_DELETED, &c) != 0) {
+			store_abort(lt);
+			return -1;
+		}
+		if ((ret = store_cursor_next(c, &r)) == 0)
+			record_free(r);
+		store_cursor_close(c);
+	}
+	store_abort(lt);
+	if (ret == -1)
+		return -1;
+	return ret == STORE_NOTFOUND;
+}
+
+/* One file of a load: every live in-scope master record, in key order. */
+static int
+sync_load_file(struct sync *s, struct store *load, int type, uint64_t upto)
+{
+	struct sync_counts	*n = &s->rep->file[type];
+	struct store_txn	*lt = NULL, *mt = NULL;
+	struct store_cursor	*c = NULL;
+	struct record		*m, *d;
+	unsigned long		 seen = 0;
+	int			 ret, in;
+
+	/*
+	 * Read committed: the walk of a big file keeps no read locks behind
+	 * it, and the master is attached, so nothing changes under it.
+	 */
+	if (store_begin_read(s->master, &mt) != 0 ||
+	    store_begin(load, &lt) != 0 ||
+	    store_cursor_open(mt, (size_t)type, STORE_BY_ID, 0, &c) != 0)
+		goto fail;
+	while ((ret = store_cursor_next(c, &m)) == 0) {
+		in = m->seq > upto ? 0 : rights_in_scope(mt, s->pol->user,
+		    type, m);
+		if (in == 1) {
+			/* Only users lose fields on the way: no copy otherwise. */
+			d = type == MODEL_USER ? sync_for_local(s->pol->user,
+			    type, m) : m;
+			if ((ret = sync_put(lt, type, d, STORE_PUT_SYNCED)) == 0) {
+				n->downloaded++;
+				sync_file(s, type, d, s->master, s->local);
+			}
+			if (d != m)
+				record_free(d);
+		}
+		record_free(m);
+		if (in == -1 || ret != 0)
+			goto fail;
+		if (++seen % (SYNC_BATCH * 4) == 0 && s->pol->progress != NULL)
+			s->pol->progress(s->pol->arg, type, seen);
+	}
+	if (ret == -1)
+		goto fail;
+	store_cursor_close(c);
+	store_abort(mt);
+	return store_commit(lt);
+
+fail:
+	store_cursor_close(c);
+	store_abort(lt);
+	store_abort(mt);
+	return -1;
+}
+
+int
+sync_load(struct store *local, struct store *master,
+    const struct sync_policy *pol, struct sync_report *rep)
+{
+	struct sync		 s;
+	struct store		*load;
+	struct store_txn	*mt;
+	uint64_t		 upto;
+	int			 type, ret;
+
+	memset(rep, 0, sizeof *rep);
+	if (pol->dry_run)
+		return SYNC_ORDINARY;
+	memset(&s, 0, sizeof s);
+	s.local = local;
+	s.master = master;
+	s.pol = pol;
+	s.rep = rep;
+	if (sync_check_master(local, master) != 0)
+		return -1;
+	if ((ret = sync_load_empty(local)) != 1)
+		return ret == 0 ? SYNC_ORDINARY : -1;
+	if (store_begin(master, &mt) != 0)
+		return -1;
+	ret = sync_meta_u64(mt, "seq", &upto);
+	store_abort(mt);
+	if (ret != 0)
+		return -1;
+	s.master_ms = sync_master_ms(master);
+
+	/* Someone else has the local open: the ordinary sync works beside them. */
+	if ((ret = store_load_begin(local, &load)) != 0)
+		return ret == STORE_BUSY ? SYNC_ORDINARY : -1;
+	for (type = 0; type < MODEL_NTYPES; type++) {
+		if (sync_load_file(&s, load, type, upto) != 0)
+			goto fail;
+	}
+	if (sync_end(&s, load) != 0)
+		goto fail;
+	sync_totals(rep);
+	return store_load_end(load);
+
+fail:
+	/* What was loaded stays unfinished: the next sync starts again. */
+	store_close(load);
+	return -1;
+}
+
+int
+sync_load_switch(const char *dir, int wait_seconds)
+{
+	return store_load_switch(dir, wait_seconds);
 }
 
 long

@@ -511,4 +511,56 @@ as anna annapw "$K/l" set company "$ck" website=local-second ||
 	expect_out_contains website=local-second
 ) || bug
 
+# --- a first sync loads in bulk; beside another crm, the ordinary way ---------------
+# A local that holds nothing of its own is loaded into $L/load and switched
+# into place; if another crm has the local open, its files cannot be
+# replaced, and the first sync is the ordinary comparison pass instead.
+B=$T/bulk
+mkdir -p "$B"
+make_master "$B/m"
+add_user "$B/m" anna ANNA1 annapw
+for i in 1 2 3; do
+	root "$B/m" add company name="Bulk $i" city=Lyon >/dev/null ||
+	    fail "cannot add a company to $B/m"
+done
+CRM_PASSWORD=annapw "$CRM" -u anna init --local "$B/l1" --master "$B/m" \
+    >/dev/null || fail "cannot make the local $B/l1"
+cp -a "$B/l1" "$B/l2" || fail "cannot copy $B/l1"
+expect_ok as anna annapw "$B/l1" sync
+expect_table
+expect_cell companies download 3
+expect_cell users download 2
+[ ! -e "$B/l1/load" ] || fail "the first sync left $B/l1/load behind"
+expect_ok as anna annapw "$B/l1" sync --verify
+expect_out_contains "0 difference(s)"
+expect_ok as anna annapw "$B/l1" sync
+expect_cell total download 0
+# The load brought anna's own password hash (she logs in above) and no
+# one else's: root cannot log in to anna's local.
+expect_fail as root secret "$B/l1" list company
+expect_err_contains "login refused"
+# Another crm holds the local open (its shared lock): the ordinary pass.
+flock -s "$B/l2/open.lock" -c "touch '$B/held'; sleep 3" &
+holder=$!
+while [ ! -e "$B/held" ]; do sleep 0.1; done
+expect_ok as anna annapw "$B/l2" sync
+expect_cell companies download 3
+[ ! -e "$B/l2/load" ] || fail "the ordinary first sync made $B/l2/load"
+wait "$holder" || :
+expect_ok as anna annapw "$B/l2" sync --verify
+expect_out_contains "0 difference(s)"
+snapshot "$B/l1" anna annapw "$B/s1"
+snapshot "$B/l2" anna annapw "$B/s2"
+cmp -s "$B/s1" "$B/s2" ||
+    fail "a first sync in bulk and an ordinary one differ: $(diff "$B/s1" "$B/s2" | head -n 5)"
+# A crm that opens a local while a first sync loads it waits, and says so.
+rm -f "$B/held"
+flock -x "$B/l1/open.lock" -c "touch '$B/held'; sleep 2" &
+holder=$!
+while [ ! -e "$B/held" ]; do sleep 0.1; done
+expect_ok as anna annapw "$B/l1" list company
+expect_err_contains "busy with its first sync"
+expect_out_contains "Bulk 2"
+wait "$holder" || :
+
 finish

@@ -10,13 +10,15 @@ M=$T/master
 L=$T/local
 TM=$T/template-master
 TL=$T/template-local
+TM0=$T/first-master
+TL0=$T/first-local
 
 # The local's crm.conf holds the master's absolute path: every run works in
 # the same two paths, filled afresh from the template pair.
 reset_pair() {
 	rm -rf "$M" "$L"
-	cp -a "$TM" "$M" || fail "cannot copy the template master"
-	cp -a "$TL" "$L" || fail "cannot copy the template local"
+	cp -a "${1:-$TM}" "$M" || fail "cannot copy the template master"
+	cp -a "${2:-$TL}" "$L" || fail "cannot copy the template local"
 }
 
 anna() {
@@ -90,6 +92,8 @@ printf 'first version\n' >"$T/spec.txt"
 root "$M" attach company "$c2" "$T/spec.txt" --description "Spec" >/dev/null ||
     fail "cannot attach on the master"
 w1=$(root "$M" add template name=Welcome description="First letter")
+# The pair before its first sync, which loads the local in bulk.
+cp -a "$M" "$TM0" && cp -a "$L" "$TL0" || fail "cannot save the first pair"
 expect_ok anna sync
 
 # Changes on the local (S5, S6, S7, S12 allowed deletions, S13).
@@ -153,6 +157,57 @@ for side in master local; do
 done
 [ "$(grep -c 'the newer change' "$T/reference.log")" -eq 2 ] ||
     fail "the reference's conflict log does not hold the two conflicts"
+
+# --- the first sync, cut off at every write ---------------------------------------
+# A first sync loads the local in bulk, into a database beside it that
+# replaces its files once complete (B5): cut off while loading, the load is
+# made again; cut off while switching, the next open finishes the switch.
+reset_pair "$TM0" "$TL0"
+expect_ok anna sync
+[ ! -e "$L/load" ] || fail "the first sync left $L/load behind"
+expect_ok anna sync
+state "$T/first"
+n=1
+tested=0
+differ=
+while :; do
+	reset_pair "$TM0" "$TL0"
+	run env CRM_SYNC_FAULT=$n CRM_PASSWORD=annapw "$CRM" -d "$L" sync
+	if [ "$STATUS" -ne 99 ]; then
+		if [ "$n" -eq 1 ]; then
+			echo "sync-crash.sh: CRM_SYNC_FAULT=1 did not stop the sync" \
+			    "(status $STATUS): crm was built without" \
+			    "--enable-fault-injection; skipped" >&2
+			exit 77
+		fi
+		[ "$STATUS" -eq 0 ] || fail "CRM_SYNC_FAULT=$n: the first sync failed"
+		break
+	fi
+	tested=$((tested + 1))
+	# Any command opening the local finishes a switch cut off half-way.
+	expect_ok anna list company
+	run anna sync
+	[ "$STATUS" -eq 0 ] || fail "the sync after a first sync cut off at write $n failed"
+	run anna sync
+	[ "$STATUS" -eq 0 ] || fail "the second sync after a first sync cut off at write $n failed"
+	[ ! -e "$L/load" ] || fail "$L/load is left after a first sync cut off at write $n"
+	state "$T/after-$n"
+	if ! cmp -s "$T/first" "$T/after-$n" ||
+	    ! cmp -s "$T/first.log" "$T/after-$n.log"; then
+		echo "--- after a first sync cut off at write $n:" >&2
+		diff -u "$T/first" "$T/after-$n" | tail -n +3 >&2 || :
+		diff -u "$T/first.log" "$T/after-$n.log" | tail -n +3 >&2 || :
+		differ="$differ $n"
+	fi
+	rm -f "$T/after-$n" "$T/after-$n.log"
+	n=$((n + 1))
+	[ "$n" -le 500 ] || fail "CRM_SYNC_FAULT never let the first sync finish"
+done
+[ "$tested" -ge 20 ] || fail "only $tested cut-off points in the first sync"
+echo "sync-crash.sh: $tested cut-off points tested in the first sync"
+LAST=
+[ -z "$differ" ] ||
+    fail "a first sync cut off at write(s)$differ did not converge (diffs above)"
 
 # --- cut off at every write ------------------------------------------------------
 n=1
