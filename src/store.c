@@ -789,6 +789,32 @@ fail:
 	return -1;
 }
 
+/*
+ * Bytes of log written since the last checkpoint. Berkeley DB's own
+ * count starts again at each open of a private environment, so it is
+ * measured from the log sequence numbers; another log file counts as a
+ * lot.
+ */
+static uint64_t
+store_log_since_checkpoint(struct store *st)
+{
+	DB_TXN_STAT	*ts = NULL;
+	DB_LOG_STAT	*ls = NULL;
+	uint64_t	 n = 0;
+
+	if (st->env->txn_stat(st->env, &ts, 0) != 0 ||
+	    st->env->log_stat(st->env, &ls, 0) != 0)
+		goto out;
+	if (ls->st_cur_file != ts->st_last_ckp.file)
+		n = UINT64_MAX;
+	else if (ls->st_cur_offset > ts->st_last_ckp.offset)
+		n = ls->st_cur_offset - ts->st_last_ckp.offset;
+out:
+	free(ts);
+	free(ls);
+	return n;
+}
+
 int
 store_close(struct store *st)
 {
@@ -821,6 +847,19 @@ store_close(struct store *st)
 			if (ret != 0)
 				rv = store_dberr(st, "checkpoint", ret);
 			else
+				st->env->log_archive(st->env, NULL,
+				    DB_ARCH_REMOVE);
+		} else if (st->role == STORE_MASTER) {
+			/*
+			 * A unit that only read still logged the opening of
+			 * each file, and every attach scans the log back to
+			 * the last checkpoint: the screens, attaching once a
+			 * key, slowed from 10 to 28 ms a page in a thousand
+			 * keys (measured). Checkpoint once 64 KB have piled up.
+			 */
+			if (store_log_since_checkpoint(st) > 64 * 1024 &&
+			    st->env->txn_checkpoint(st->env, 0, 0,
+			    DB_FORCE) == 0)
 				st->env->log_archive(st->env, NULL,
 				    DB_ARCH_REMOVE);
 		}
