@@ -68,6 +68,8 @@ enum action {
 #define KM_PICK		0x20	/* choosing a record for a field */
 #define KM_LOGIN	0x40	/* the database list of the login screen */
 #define KM_HELP		0x80
+#define KM_SEARCH	0x100	/* typing a search into a list */
+#define KM_FIELDS	0x200	/* typing into the login's fields */
 
 struct binding {
 	enum action	 action;
@@ -111,6 +113,8 @@ struct screen_ops {
 	 * May be NULL.
 	 */
 	int		(*typing)(struct screen *);
+	/* The keymaps while typing (0: KM_FORM). */
+	unsigned	 typing_keymaps;
 	/* The title of the help screen for this screen. */
 	const char	*help;
 };

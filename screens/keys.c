@@ -16,13 +16,28 @@
 #define KM_NAV		(KM_LIST | KM_MAIN | KM_RECORD | KM_LOGIN | KM_HELP)
 /* Everywhere but where letters are typed into a field. */
 #define KM_LETTERS	(KM_NAV)
-#define KM_ALL		(KM_NAV | KM_FORM | KM_PICK)
+#define KM_TYPING	(KM_FORM | KM_PICK | KM_SEARCH | KM_FIELDS)
+#define KM_ALL		(KM_NAV | KM_TYPING)
 
 const struct binding bindings[] = {
 	{ A_HELP, "help", KM_LETTERS, { '?', KEY_F(1) }, "? F1",
 	  "show the keys of this screen", 1 },
-	{ A_HELP, "help", KM_FORM | KM_PICK, { KEY_F(1) }, "F1",
+	{ A_HELP, "help", KM_TYPING, { KEY_F(1) }, "F1",
 	  "show the keys of this screen", 1 },
+	{ A_OPEN, "keep", KM_SEARCH, { '\r', '\n', KEY_ENTER }, "Enter",
+	  "keep the search and go back to the list's keys", 1 },
+	{ A_BACK, "clear", KM_SEARCH, { 27 }, "Esc", "clear the search", 1 },
+	{ A_DOWN, "down", KM_SEARCH, { KEY_DOWN, KEY_NPAGE }, "↓ PgDn",
+	  "keep the search and move in the list", 0 },
+	{ A_UP, "up", KM_SEARCH, { KEY_UP, KEY_PPAGE }, "↑ PgUp",
+	  "keep the search and move in the list", 0 },
+	{ A_NEXT_FIELD, "next", KM_FIELDS, { '\t', KEY_DOWN, '\r',
+	  KEY_ENTER }, "Tab ↓ Enter", "next field; Enter on the last one goes "
+	  "on", 1 },
+	{ A_PREV_FIELD, "previous", KM_FIELDS, { KEY_BTAB, KEY_UP }, "S-Tab ↑",
+	  "previous field", 0 },
+	{ A_BACK, "back", KM_FIELDS, { 27 }, "Esc",
+	  "back to the list of databases, or quit", 1 },
 	{ A_TAB1, "tab-1", KM_MAIN, { '1' }, "1", "companies", 0 },
 	{ A_TAB2, "tab-2", KM_MAIN, { '2' }, "2", "contacts", 0 },
 	{ A_TAB3, "tab-3", KM_MAIN, { '3' }, "3", "notes", 0 },
@@ -37,8 +52,8 @@ const struct binding bindings[] = {
 	  "S-Tab ← h", "previous tab", 0 },
 	{ A_OPEN, "open", KM_LIST | KM_MAIN | KM_RECORD,
 	  { '\r', '\n', KEY_ENTER }, "Enter", "open the record", 1 },
-	{ A_OPEN, "select", KM_LOGIN | KM_PICK, { '\r', '\n', KEY_ENTER },
-	  "Enter", "select", 1 },
+	{ A_OPEN, "select", KM_LOGIN, { '\r', '\n', KEY_ENTER },
+	  "Enter", "open the selected database", 1 },
 	{ A_SEARCH, "search", KM_LIST | KM_MAIN, { '/' }, "/",
 	  "search by name as you type (Enter keeps it, Esc clears it)", 1 },
 	{ A_NEW, "new", KM_MAIN | KM_RECORD, { 'n' }, "n", "new record", 1 },
@@ -56,6 +71,8 @@ const struct binding bindings[] = {
 	{ A_UP, "up", KM_NAV, { KEY_UP, 'k', CTRL('p') }, "↑ k", "up", 0 },
 	{ A_DOWN, "down", KM_NAV, { KEY_DOWN, 'j', CTRL('n') }, "↓ j",
 	  "down", 0 },
+	{ A_OPEN, "choose", KM_PICK, { '\r', '\n', KEY_ENTER }, "Enter",
+	  "choose the selected record", 1 },
 	{ A_UP, "up", KM_PICK, { KEY_UP, CTRL('p') }, "↑", "up", 0 },
 	{ A_DOWN, "down", KM_PICK, { KEY_DOWN, CTRL('n') }, "↓", "down", 0 },
 	{ A_PGUP, "page-up", KM_NAV | KM_PICK, { KEY_PPAGE, CTRL('b') },

@@ -416,7 +416,14 @@ list_widths(const struct list *l, int w, int *width, int *shown)
 		width[i] += give;
 		used += give;
 	}
-	width[0] += w - used;
+	/* What is left goes to the first column holding free text. */
+	for (i = 0; i < n; i++) {
+		mf = model_field_find(l->type, l->fields[i]);
+		if (mf == NULL || mf->kind == MODEL_TEXT ||
+		    mf->kind == MODEL_LONGTEXT || mf->kind == MODEL_REF)
+			break;
+	}
+	width[i < n ? i : 0] += w - used;
 	*shown = n;
 }
 

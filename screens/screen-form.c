@@ -647,5 +647,6 @@ const struct screen_ops screen_pick = {
 	.reload = pick_reload,
 	.leave = pick_leave,
 	.typing = pick_typing,
+	.typing_keymaps = KM_PICK,
 	.help = "Choosing a record for a field",
 };

@@ -27,7 +27,8 @@ screen_help_open(const struct screen *under)
 	d->title = under->ops->help;
 	d->keymaps = under->ops->keymaps;
 	if (under->ops->typing != NULL)
-		d->keymaps |= KM_FORM;
+		d->keymaps |= under->ops->typing_keymaps != 0 ?
+		    under->ops->typing_keymaps : KM_FORM;
 	for (b = bindings; b->name != NULL && d->n < 64; b++) {
 		if ((b->keymaps & d->keymaps) == 0)
 			continue;

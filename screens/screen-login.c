@@ -144,6 +144,7 @@ login_try(struct login_data *d, const char *login, const char *password)
 			edit_set(&d->f[1], "");
 			d->cur = 1;
 		}
+		tui_redraw(REDRAW_BODY);
 		return -1;
 	}
 	app.msg[0] = '\0';
@@ -404,6 +405,11 @@ login_submit(struct login_data *d)
 static void
 login_key_fields(struct login_data *d, enum action a, int iskey, wint_t ch)
 {
+	/* Nothing can be typed in while the master is held elsewhere. */
+	if (app.busy && !iskey && (ch == 'q' || ch == 'Q')) {
+		app.quit = 1;
+		return;
+	}
 	switch (a) {
 	case A_BACK:
 		if (d->mode == LOGIN_FIRST || !d->from_list) {
@@ -638,5 +644,6 @@ const struct screen_ops screen_login = {
 	.key = login_key,
 	.leave = login_leave,
 	.typing = login_typing,
+	.typing_keymaps = KM_FIELDS,
 	.help = "Logging in: choose a database, then give login and password",
 };

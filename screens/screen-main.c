@@ -238,5 +238,6 @@ const struct screen_ops screen_main = {
 	.reload = main_reload,
 	.leave = main_leave,
 	.typing = main_typing,
+	.typing_keymaps = KM_SEARCH,
 	.help = "The main screen: one tab per kind of record",
 };

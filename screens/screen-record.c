@@ -300,7 +300,7 @@ record_draw(struct screen *sc, int rows, int cols)
 	/* The pane bar: every kind of linked record with its count. */
 	y = 1 + fh;
 	for (i = 0, x = 0; i < d->npanes && x < cols; i++) {
-		snprintf(buf, sizeof buf, " %s (%zu%s) ",
+		snprintf(buf, sizeof buf, " %s %zu%s ",
 		    model_type(d->pane_type[i])->plural, d->counts[i],
 		    d->counts[i] >= 1000 ? "+" : "");
 		buf[1] = (char)(buf[1] - 'a' + 'A');

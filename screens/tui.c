@@ -311,8 +311,9 @@ tui_unit(int ret)
 	}
 	if (ret == SESSION_BUSY) {
 		app.busy = 1;
-		tui_message(1, "%s; retrying (q quits)",
-		    error_get());
+		tui_message(1, "%s; retrying (%s quits)", error_get(),
+		    tui_top() != NULL && tui_top()->ops->typing != NULL &&
+		    tui_top()->ops->typing(tui_top()) ? "Esc" : "q");
 	} else
 		tui_error();
 	return -1;
@@ -374,6 +375,34 @@ tui_draw_status(void)
 	tui_put(LINES - 2, 0, COLS, buf, tui_attr(C_STATUS));
 }
 
+/* How many bytes of s fit in cols columns, ending at a space if one is near. */
+static size_t
+tui_cut(const char *s, int cols)
+{
+	size_t	i, space = 0;
+	int	w = 0, cw;
+	wchar_t	wc;
+	int	k;
+	mbstate_t ps;
+
+	memset(&ps, 0, sizeof ps);
+	for (i = 0; s[i] != '\0'; i += (size_t)k) {
+		k = (int)mbrtowc(&wc, s + i, strlen(s + i), &ps);
+		if (k <= 0) {
+			memset(&ps, 0, sizeof ps);
+			k = 1;
+			wc = L'?';
+		}
+		cw = wcwidth(wc) > 0 ? wcwidth(wc) : 0;
+		if (w + cw > cols)
+			break;
+		w += cw;
+		if (s[i] == ' ')
+			space = i;
+	}
+	return space > i / 2 ? space : i;
+}
+
 /* The last line: the message, or the keys of the top screen. */
 static void
 tui_draw_keyline(void)
@@ -383,11 +412,23 @@ tui_draw_keyline(void)
 	char			 buf[1024];
 	size_t			 len = 0;
 	enum action		 seen[64];
-	size_t			 nseen = 0, i;
+	size_t			 nseen = 0, i, cut;
+	char			*split;
+	int			 attr;
 
 	if (app.msg[0] != '\0') {
-		tui_put(LINES - 1, 0, COLS, app.msg,
-		    app.msg_error ? tui_attr(C_ERROR) : tui_attr(C_NORMAL));
+		attr = app.msg_error ? tui_attr(C_ERROR) : tui_attr(C_NORMAL);
+		if (tui_width(app.msg) <= COLS || LINES < 4) {
+			tui_put(LINES - 1, 0, COLS, app.msg, attr);
+			return;
+		}
+		/* A long message takes the status line too, cut at a space. */
+		cut = tui_cut(app.msg, COLS);
+		split = xstrndup(app.msg, cut);
+		tui_put(LINES - 2, 0, COLS, split, attr);
+		free(split);
+		tui_put(LINES - 1, 0, COLS, app.msg + cut +
+		    (app.msg[cut] == ' '), attr);
 		return;
 	}
 	buf[0] = '\0';
@@ -487,7 +528,8 @@ unsigned
 tui_keymaps(struct screen *sc)
 {
 	if (sc->ops->typing != NULL && sc->ops->typing(sc))
-		return KM_FORM;
+		return sc->ops->typing_keymaps != 0 ? sc->ops->typing_keymaps :
+		    KM_FORM;
 	return sc->ops->keymaps;
 }
 
