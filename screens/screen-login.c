@@ -280,10 +280,15 @@ login_enter(struct screen *sc)
 		login_first(d);
 		return 0;
 	}
-	if (d->dl.n == 0 && login_exists(def))
-		return login_open(d, def) == -1 ? (login_fields(d, LOGIN_LIST),
-		    0) : 0;
+	/* Esc from the login shows the list, where others can be added. */
 	d->from_list = 1;
+	if (d->dl.n == 0 && login_exists(def)) {
+		if (login_open(d, def) != -1)
+			return 0;
+		login_fields(d, LOGIN_LIST);
+		tui_error();
+		return 0;
+	}
 	login_fields(d, LOGIN_LIST);
 	return 0;
 }
@@ -372,6 +377,8 @@ login_submit(struct login_data *d)
 		else if (strlen(c) < 4) {
 			tui_message(1, "choose a password of at least 4 "
 			    "characters");
+			edit_set(&d->f[2], "");
+			edit_set(&d->f[3], "");
 			d->cur = 2;
 		} else if (strcmp(c, e) != 0) {
 			tui_message(1, "the two passwords differ: type them "

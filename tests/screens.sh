@@ -517,4 +517,76 @@ else
 	echo "screens.sh: no python3 with fcntl: a busy master is not tested"
 fi
 
+
+# --- the first run and the list of databases ----------------------------------
+# A fresh account, no database anywhere: the default one is made here, with
+# the user as its administrator; only a password is asked.
+F=$T/fresh
+mkdir -p "$F/config" "$F/data"
+tm_start first 80 24 XDG_CONFIG_HOME="$F/config" XDG_DATA_HOME="$F/data" \
+    USER=ulla --
+tm_wait first '^  Welcome to crm' "^    $F/data/crm/default\$" \
+    '^  Your login +ulla$' '^  Your user ID +ULLA1$'
+tm_type first abc
+tm_keys first Enter
+tm_type first abc
+tm_keys first Enter
+tm_wait first '^choose a password of at least 4 characters$'
+tm_type first pw-ulla
+tm_keys first Enter
+tm_type first pw-other
+tm_keys first Enter
+tm_wait first '^the two passwords differ: type them again$'
+tm_type first pw-ulla
+tm_keys first Enter
+tm_type first pw-ulla
+tm_keys first Enter
+tm_wait first '@-2=^ Default database │ MASTER │ ulla \(ULLA1\)$' \
+    '@1=^ Companies, by name A-Z$'
+tm_keys first q
+expect_eq "$(tm_exit first)" 0
+tm_kill first
+CRM_PASSWORD=pw-ulla expect_ok "$CRM" -d "$F/data/crm/default" -u ulla \
+    user list
+expect_out_contains ULLA1
+
+# The next run opens it; Esc shows the list, where a adds another (a
+# directory that is not a database is refused, naming it), Enter opens it
+# and r takes it off the list, its files left alone.
+tm_start dbs 100 30 XDG_CONFIG_HOME="$F/config" XDG_DATA_HOME="$F/data" \
+    USER=ulla --
+tm_wait dbs "Database: Default database \\($F/data/crm/default, MASTER\\)" \
+    '^  Login +ulla$'
+tm_keys dbs Escape
+tm_wait dbs '^  Choose a database' '^   Default database '
+tm_keys dbs a
+tm_wait dbs '^  Add a database to the list'
+tm_keys dbs BTab
+tm_type dbs 'Das Büro'
+tm_keys dbs Tab
+tm_type dbs "$T/no-such-db"
+tm_keys dbs Enter
+# The message (at column 0, unlike the field) names the directory.
+tm_wait dbs "@-1=^$T/no-such-db: no such directory"
+tm_keys dbs C-u
+tm_type dbs "$M"
+tm_keys dbs Enter
+tm_wait dbs "^added $M\$" '^   Default database ' "^   Das Büro +$M\$"
+grep -q 'Das Büro' "$F/config/crm/crm.conf" ||
+    fail "the new database is not in the user's crm.conf"
+tm_keys dbs j Enter
+tm_wait dbs "Database: Büro CRM \\($M, MASTER\\)" '^  Login +ulla$'
+tm_keys dbs Escape
+tm_wait dbs "^   Das Büro +$M\$"
+tm_keys dbs j r
+tm_wait dbs '^Remove "Das Büro" from the list\? Its files stay in '
+tm_keys dbs y
+tm_wait dbs "^removed $M from the list\$" "!^   Das Büro"
+grep -q 'Das Büro' "$F/config/crm/crm.conf" &&
+    fail "the removed database is still in the user's crm.conf"
+[ -f "$M/crm.conf" ] || fail "removing it from the list touched its files"
+tm_keys dbs q
+expect_eq "$(tm_exit dbs)" 0
+tm_kill dbs
+
 finish
