@@ -75,6 +75,7 @@ tm_quote() {
 tm_cleanup() {
 	tmux -S "$TM_SOCK" kill-server >/dev/null 2>&1 || :
 	[ -z "$TM_DIR" ] || rm -rf "$TM_DIR"
+	[ -z "${TM_EXTRA:-}" ] || rm -rf "$TM_EXTRA"
 	for _p in $TM_PIDS; do
 		kill "$_p" 2>/dev/null || :
 	done
