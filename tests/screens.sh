@@ -6,13 +6,10 @@
 . "$TESTS_SRCDIR/tmux.sh"
 
 # Paths show on the screens: keep them short enough for 100 columns
-# (make distcheck's scratch directory is deep). tm_cleanup removes it.
-S=$T
-if [ "${#T}" -gt 40 ]; then
-	S=$(mktemp -d "${TMPDIR:-/tmp}/crm-scr.XXXXXX") ||
-	    fail "cannot make a scratch directory under ${TMPDIR:-/tmp}"
-	TM_EXTRA=$S
-fi
+# whatever the build directory (make distcheck's is deep), under /tmp.
+# tm_cleanup removes it.
+S=$(mktemp -d /tmp/crm-scr.XXXXXX) || fail "cannot make a directory under /tmp"
+TM_EXTRA=$S
 
 # A master named with UTF-8, as the status line shows it.
 M=$S/master
