@@ -10,12 +10,13 @@
 #include <curses.h>	/* only for the KEY_* codes: nothing here draws */
 
 #include "edit.h"
+#include "utf8.h"
 #include "xmalloc.h"
 
 #define EDIT_CTRL(c)	((c) & 0x1f)
 #define EDIT_DEL	0x7f
 #define EDIT_NEWLINE	0x21b5	/* ↵: a newline as shown */
-#define EDIT_BAD	0xfffd	/* a control character as shown, and bad UTF-8 */
+#define EDIT_BAD	UTF8_BAD	/* a control character as shown */
 #define EDIT_CIRCLE	0x25cc	/* the base a lone combining character is shown on */
 
 /* Set once by the screens from what curses found; 0: no such key. */
@@ -23,97 +24,24 @@ static int	edit_word_left;
 static int	edit_word_right;
 
 /*
- * Decode one character of UTF-8 by hand, so that reading and writing the
- * text do not depend on the locale. A bad sequence gives U+FFFD for its
- * longest valid-looking start (the "maximal subpart" the Unicode standard
- * recommends), so "\xe2\x82" is one U+FFFD, not two. Returns the bytes used,
- * at least 1.
+ * Decode a whole string into a new array; *n gets its length. utf8_next
+ * reads it without the locale, so reading and writing the text never
+ * depend on it.
  */
-static size_t
-edit_decode(const unsigned char *s, size_t len, uint32_t *cp)
-{
-	uint32_t	c;
-	size_t		n, i;
-	unsigned char	lo = 0x80, hi = 0xbf;
-
-	c = s[0];
-	if (c < 0x80) {
-		*cp = c;
-		return 1;
-	}
-	if (c >= 0xc2 && c <= 0xdf) {
-		n = 2;
-		c &= 0x1f;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		n = 3;
-		c &= 0x0f;
-		if (c == 0x00)
-			lo = 0xa0;	/* overlong */
-		else if (c == 0x0d)
-			hi = 0x9f;	/* surrogates */
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		n = 4;
-		c &= 0x07;
-		if (c == 0)
-			lo = 0x90;	/* overlong */
-		else if (c == 4)
-			hi = 0x8f;	/* past U+10FFFF */
-	} else {
-		*cp = EDIT_BAD;
-		return 1;
-	}
-	for (i = 1; i < n; i++) {
-		if (i >= len || s[i] < lo || s[i] > hi) {
-			*cp = EDIT_BAD;
-			return i;
-		}
-		c = (c << 6) | (s[i] & 0x3f);
-		lo = 0x80;
-		hi = 0xbf;
-	}
-	*cp = c;
-	return n;
-}
-
-static size_t
-edit_encode(uint32_t c, char *out)
-{
-	if (c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-		c = EDIT_BAD;
-	if (c < 0x80) {
-		out[0] = (char)c;
-		return 1;
-	} else if (c < 0x800) {
-		out[0] = (char)(0xc0 | (c >> 6));
-		out[1] = (char)(0x80 | (c & 0x3f));
-		return 2;
-	} else if (c < 0x10000) {
-		out[0] = (char)(0xe0 | (c >> 12));
-		out[1] = (char)(0x80 | ((c >> 6) & 0x3f));
-		out[2] = (char)(0x80 | (c & 0x3f));
-		return 3;
-	}
-	out[0] = (char)(0xf0 | (c >> 18));
-	out[1] = (char)(0x80 | ((c >> 12) & 0x3f));
-	out[2] = (char)(0x80 | ((c >> 6) & 0x3f));
-	out[3] = (char)(0x80 | (c & 0x3f));
-	return 4;
-}
-
-/* Decode a whole string into a new array; *n gets its length. */
 static wchar_t *
 edit_decode_all(const char *utf8, size_t *n)
 {
-	const unsigned char	*s = (const unsigned char *)utf8;
-	size_t			 len, used;
-	uint32_t		 c;
-	wchar_t			*w;
+	const char	*s = utf8;
+	size_t		 len, used;
+	uint32_t	 c;
+	int		 valid;
+	wchar_t		*w;
 
 	*n = 0;
 	len = utf8 == NULL ? 0 : strlen(utf8);
 	w = xreallocarray(NULL, len + 1, sizeof *w);
 	while (len > 0) {
-		used = edit_decode(s, len, &c);
+		used = utf8_next(s, len, &c, &valid);
 		w[(*n)++] = (wchar_t)c;
 		s += used;
 		len -= used;
@@ -293,7 +221,7 @@ edit_text(const struct edit *e)
 
 	s = xreallocarray(NULL, e->len + 1, 4);
 	for (i = 0; i < e->len; i++)
-		o += edit_encode((uint32_t)e->buf[i], s + o);
+		o += utf8_put((uint32_t)e->buf[i], s + o);
 	s[o] = '\0';
 	return s;
 }

@@ -7,43 +7,60 @@
 #include "utf8.h"
 #include "xmalloc.h"
 
-/* Decode one character; returns its length, or 0 if the bytes are not UTF-8. */
-static size_t
-utf8_decode(const unsigned char *s, size_t len, uint32_t *cp)
+size_t
+utf8_next(const char *str, size_t len, uint32_t *cp, int *valid)
 {
-	size_t		n, i;
-	uint32_t	c, min;
+	const unsigned char	*s = (const unsigned char *)str;
+	uint32_t		 c;
+	size_t			 n, i;
+	unsigned char		 lo = 0x80, hi = 0xbf;
 
+	*valid = 0;
+	*cp = UTF8_BAD;
 	if (len == 0)
 		return 0;
 	c = s[0];
 	if (c < 0x80) {
 		*cp = c;
+		*valid = 1;
 		return 1;
-	} else if ((c & 0xe0) == 0xc0) {
-		n = 2; c &= 0x1f; min = 0x80;
-	} else if ((c & 0xf0) == 0xe0) {
-		n = 3; c &= 0x0f; min = 0x800;
-	} else if ((c & 0xf8) == 0xf0) {
-		n = 4; c &= 0x07; min = 0x10000;
-	} else
-		return 0;
-	if (len < n)
-		return 0;
-	for (i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		c = (c << 6) | (s[i] & 0x3f);
 	}
-	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-		return 0;
+	if (c >= 0xc2 && c <= 0xdf) {
+		n = 2;
+		c &= 0x1f;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		n = 3;
+		c &= 0x0f;
+		if (c == 0x00)
+			lo = 0xa0;	/* overlong */
+		else if (c == 0x0d)
+			hi = 0x9f;	/* surrogates */
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		n = 4;
+		c &= 0x07;
+		if (c == 0)
+			lo = 0x90;	/* overlong */
+		else if (c == 4)
+			hi = 0x8f;	/* past U+10FFFF */
+	} else
+		return 1;
+	for (i = 1; i < n; i++) {
+		if (i >= len || s[i] < lo || s[i] > hi)
+			return i;
+		c = (c << 6) | (s[i] & 0x3f);
+		lo = 0x80;
+		hi = 0xbf;
+	}
 	*cp = c;
+	*valid = 1;
 	return n;
 }
 
-static size_t
-utf8_encode(uint32_t c, char *out)
+size_t
+utf8_put(uint32_t c, char *out)
 {
+	if (c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+		c = UTF8_BAD;
 	if (c < 0x80) {
 		out[0] = (char)c;
 		return 1;
@@ -67,14 +84,15 @@ utf8_encode(uint32_t c, char *out)
 int
 utf8_valid(const char *s, size_t len)
 {
-	const unsigned char	*p = (const unsigned char *)s;
-	size_t			 n;
-	uint32_t		 c;
+	size_t		n;
+	uint32_t	c;
+	int		valid;
 
 	while (len > 0) {
-		if ((n = utf8_decode(p, len, &c)) == 0)
+		n = utf8_next(s, len, &c, &valid);
+		if (!valid)
 			return 0;
-		p += n;
+		s += n;
 		len -= n;
 	}
 	return 1;
@@ -112,22 +130,23 @@ utf8_lower(uint32_t c)
 char *
 utf8_fold(const char *s)
 {
-	const unsigned char	*p = (const unsigned char *)s;
-	size_t			 len, n, o = 0;
-	uint32_t		 c;
-	char			*out;
+	size_t		 len, n, o = 0;
+	uint32_t	 c;
+	int		 valid;
+	char		*out;
 
 	len = strlen(s);
 	out = xmalloc(len * 2 + 1);	/* folding never more than doubles */
 	while (len > 0) {
-		if ((n = utf8_decode(p, len, &c)) == 0) {
-			out[o++] = (char)*p;
-			p++;
-			len--;
-			continue;
+		n = utf8_next(s, len, &c, &valid);
+		if (valid)
+			o += utf8_put(utf8_lower(c), out + o);
+		else {
+			/* Not UTF-8: the bytes as they are. */
+			memcpy(out + o, s, n);
+			o += n;
 		}
-		o += utf8_encode(utf8_lower(c), out + o);
-		p += n;
+		s += n;
 		len -= n;
 	}
 	out[o] = '\0';
