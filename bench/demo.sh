@@ -17,6 +17,10 @@
 if [ -z "${BASH_VERSION:-}" ]; then exec bash "$0" "$@"; fi
 set -euo pipefail
 
+here=$(cd "$(dirname "$0")" && pwd)
+# kill_tree and the arithmetic shared by the benchmark scripts.
+. "$here/lib.sh"
+
 die() {
 	echo "bench/demo.sh: $*" >&2
 	exit 1
@@ -50,24 +54,6 @@ fi
 
 echo "bench: generating a demo of $records records in $dir ..."
 t0=$(date +%s.%N)
-# Stop a process and its descendants: GNU time, killed, leaves the program
-# it measures running. Children are found through /proc/PID/stat (its
-# fourth field, after the command name in parentheses, is the parent).
-kill_tree() {
-	local pid=$1 st s ppid
-	for st in /proc/[0-9]*/stat; do
-		s=$(cat "$st" 2>/dev/null) || continue
-		s=${s##*) }
-		ppid=${s#* }
-		ppid=${ppid%% *}
-		if [ "$ppid" = "$pid" ]; then
-			st=${st#/proc/}
-			kill_tree "${st%/stat}"
-		fi
-	done
-	kill "$pid" 2>/dev/null || true
-}
-
 # In the background and waited for, so that a signal stops crm too.
 "${timer[@]}" "$CRM" demo "$dir" --records "$records" >"$log" 2>&1 </dev/null &
 pid=$!

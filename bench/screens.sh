@@ -59,22 +59,9 @@ say() {
 	echo "bench/screens: $*"
 }
 
-# ---- arithmetic on decimal numbers, through awk (as in bench/run)
+# Arithmetic on decimal numbers, the median, kill_tree.
+. "$here/lib.sh"
 
-fsub() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a - b }'; }
-# 1 when a <op> b holds (op: < <= >=), else 0; 0 when a figure is missing
-fcmp() { awk -v a="$1" -v b="$3" -v op="$2" 'BEGIN {
-	if (a == "n/a" || b == "n/a" || a == "" || b == "") { print 0; exit }
-	r = (op == "<") ? a < b : (op == "<=") ? a <= b : (op == ">=") ? a >= b : 0
-	print r ? 1 : 0 }'; }
-human() { awk -v b="$1" 'BEGIN {
-	if (b >= 1073741824) printf "%.2f GiB", b / 1073741824
-	else if (b >= 1048576) printf "%.1f MiB", b / 1048576
-	else if (b >= 1024) printf "%.1f KiB", b / 1024
-	else printf "%d B", b }'; }
-count() { awk -v n="$1" 'BEGIN { s = sprintf("%.0f", n); o = "";
-	while (length(s) > 3) { o = "," substr(s, length(s) - 2) o; s = substr(s, 1, length(s) - 3) }
-	print s o }'; }
 # Seconds since the epoch; bash's own clock when it has one (no fork).
 now() {
 	if [ -n "${EPOCHREALTIME:-}" ]; then
@@ -84,7 +71,6 @@ now() {
 	fi
 }
 # Statistics of the numbers given as arguments ("n/a" when none).
-median() { printf '%s\n' "$@" | sort -g | awk 'NF { v[++n] = $1 } END { if (n) print v[int((n + 1) / 2)]; else print "n/a" }'; }
 fmax() { printf '%s\n' "$@" | awk 'NF && (n++ == 0 || $1 > m) { m = $1 } END { if (n) print m; else print "n/a" }'; }
 fmin() { printf '%s\n' "$@" | awk 'NF && (n++ == 0 || $1 < m) { m = $1 } END { if (n) print m; else print "n/a" }'; }
 # how many of the numbers after the first are at least the first
@@ -147,20 +133,6 @@ tm() { SHELL=/bin/sh LC_ALL=C.UTF-8 tmux -L "$sock" -f /dev/null "$@"; }
 tmux_up=0
 sockpath=
 
-kill_tree() {
-	local pid=$1 st s ppid
-	for st in /proc/[0-9]*/stat; do
-		s=$(cat "$st" 2>/dev/null) || continue
-		s=${s##*) }
-		ppid=${s#* }
-		ppid=${ppid%% *}
-		if [ "$ppid" = "$pid" ]; then
-			st=${st#/proc/}
-			kill_tree "${st%/stat}"
-		fi
-	done
-	kill "$pid" 2>/dev/null || true
-}
 
 child=
 cleanup() {
