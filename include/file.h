@@ -20,4 +20,12 @@ int	file_install(const char *src, const char *dst, char *hex);
 /* The SHA-256 of a file; -1 (error set) if it cannot be read. */
 int	file_hash(const char *path, char *hex, off_t *size);
 
+/*
+ * Make dir and any missing directory above it, 0700 (as the XDG spec
+ * asks of $XDG_CONFIG_HOME and $XDG_DATA_HOME); directories already there
+ * are left as they are. path, what they are made for, is named in the
+ * messages.
+ */
+int	file_mkdirs(const char *dir, const char *path);
+
 #endif

@@ -12,7 +12,6 @@
 #include <sys/stat.h>
 
 #include <curses.h>
-#include <errno.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +22,7 @@
 #include "cli.h"
 #include "dblist.h"
 #include "error.h"
+#include "file.h"
 #include "session.h"
 #include "tui.h"
 #include "user.h"
@@ -311,26 +311,17 @@ login_typing(struct screen *sc)
 	return d->mode != LOGIN_LIST;
 }
 
-/* Make the parent directories of the default database. */
+/* Make the directories above the default database ($XDG_DATA_HOME/crm). */
 static int
-login_mkdirs(const char *dir)
+login_parents(const char *dir)
 {
-	char	*p, *s = xstrdup(dir);
+	char	*parent;
+	int	 ret;
 
-	for (p = s + 1; *p != '\0'; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(s, 0700) != 0 && errno != EEXIST) {
-			error_set("cannot make the directory %s: %s", s,
-			    strerror(errno));
-			free(s);
-			return -1;
-		}
-		*p = '/';
-	}
-	free(s);
-	return 0;
+	parent = xstrndup(dir, (size_t)(strrchr(dir, '/') - dir));
+	ret = *parent == '\0' ? 0 : file_mkdirs(parent, dir);
+	free(parent);
+	return ret;
 }
 
 static void
@@ -386,7 +377,7 @@ login_submit(struct login_data *d)
 			edit_set(&d->f[2], "");
 			edit_set(&d->f[3], "");
 			d->cur = 2;
-		} else if (login_mkdirs(session_default_dir()) != 0 ||
+		} else if (login_parents(session_default_dir()) != 0 ||
 		    session_create_master(session_default_dir(),
 		    "Default database", a, b, a, c) != 0)
 			tui_error();

@@ -13,6 +13,7 @@
 #include "cfg.h"
 #include "dblist.h"
 #include "error.h"
+#include "file.h"
 #include "xmalloc.h"
 
 /* What the list looks like, for messages about a malformed one. */
@@ -211,46 +212,6 @@ dblist_included(const config_setting_t *s)
 	return 0;
 }
 
-/*
- * Make dir and any missing directory above it, 0700 as the XDG spec asks
- * (a first Add may come before $XDG_CONFIG_HOME/crm, or even ~/.config,
- * exists). Directories already there are left as they are.
- */
-static int
-dblist_mkdirs(const char *dir, const char *path)
-{
-	struct stat	 sb;
-	char		*copy, *p, c;
-	int		 retval = -1;
-
-	copy = xstrdup(dir);
-	for (p = copy + 1;; p++) {
-		if (*p != '/' && *p != '\0')
-			continue;
-		c = *p;
-		*p = '\0';
-		if (stat(copy, &sb) == 0) {
-			if (!S_ISDIR(sb.st_mode)) {
-				error_set("%s is not a directory, so %s cannot "
-				    "be written; move it away", copy, path);
-				goto out;
-			}
-		} else if (errno != ENOENT ||
-		    (mkdir(copy, 0700) != 0 && errno != EEXIST)) {
-			error_set("cannot make %s: %s; %s was not written",
-			    copy, strerror(errno), path);
-			goto out;
-		}
-		*p = c;
-		if (c == '\0')
-			break;
-	}
-	retval = 0;
-out:
-	free(copy);
-	return retval;
-}
-
 /* Put dl's entries, but for entry skip (none if skip >= n), into list. */
 static void
 dblist_fill(config_setting_t *list, const struct dblist *dl, size_t skip)
@@ -296,7 +257,8 @@ dblist_write(const struct dblist *dl, size_t skip)
 	xasprintf(&tmp, "%s.tmp", path);
 	cfg_init(&cf, path);
 
-	if (dblist_mkdirs(dir, path) != 0)
+	/* A first Add may come before $XDG_CONFIG_HOME/crm exists. */
+	if (file_mkdirs(dir, path) != 0)
 		goto out;
 	if (cfg_read(&cf, path, &msg) == -1) {
 		error_set("%s; %s was not changed: mend it first", msg, path);

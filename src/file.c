@@ -125,3 +125,38 @@ file_install(const char *src, const char *dst, char *hex)
 	free(tmp);
 	return ret;
 }
+
+int
+file_mkdirs(const char *dir, const char *path)
+{
+	struct stat	 sb;
+	char		*copy, *p, c;
+	int		 retval = -1;
+
+	copy = xstrdup(dir);
+	for (p = copy + 1;; p++) {
+		if (*p != '/' && *p != '\0')
+			continue;
+		c = *p;
+		*p = '\0';
+		if (stat(copy, &sb) == 0) {
+			if (!S_ISDIR(sb.st_mode)) {
+				error_set("%s is not a directory, so %s cannot "
+				    "be written; move it away", copy, path);
+				goto out;
+			}
+		} else if (errno != ENOENT ||
+		    (mkdir(copy, 0700) != 0 && errno != EEXIST)) {
+			error_set("cannot make %s: %s; %s was not written",
+			    copy, strerror(errno), path);
+			goto out;
+		}
+		*p = c;
+		if (c == '\0')
+			break;
+	}
+	retval = 0;
+out:
+	free(copy);
+	return retval;
+}
