@@ -18,6 +18,7 @@
 #include "model.h"
 #include "session.h"
 #include "tui.h"
+#include "utf8.h"
 #include "xmalloc.h"
 
 struct app	 app;
@@ -118,27 +119,23 @@ tui_attr(enum tui_color c)
 static wchar_t *
 tui_wide(const char *s, size_t *n)
 {
-	mbstate_t	 ps;
 	wchar_t		*w, wc;
-	size_t		 len = strlen(s), i = 0, k;
+	uint32_t	 c;
+	size_t		 len = strlen(s), k;
+	int		 valid;
 
 	w = xcalloc(len + 1, sizeof *w);
-	memset(&ps, 0, sizeof ps);
 	*n = 0;
-	while (i < len) {
-		k = mbrtowc(&wc, s + i, len - i, &ps);
-		if (k == (size_t)-1 || k == (size_t)-2) {
-			memset(&ps, 0, sizeof ps);
-			wc = 0xfffd;
-			k = 1;
-		} else if (k == 0)
-			k = 1;
+	while (len > 0) {
+		k = utf8_next(s, len, &c, &valid);
+		wc = (wchar_t)c;
 		if (wc == L'\n' || wc == L'\t' || wc == L'\r')
 			wc = L' ';
 		else if (wc < 0x20 || wc == 0x7f)
-			wc = 0xfffd;
+			wc = UTF8_BAD;
 		w[(*n)++] = wc;
-		i += k;
+		s += k;
+		len -= k;
 	}
 	w[*n] = 0;
 	return w;
@@ -379,21 +376,13 @@ tui_draw_status(void)
 static size_t
 tui_cut(const char *s, int cols)
 {
-	size_t	i, space = 0;
-	int	w = 0, cw;
-	wchar_t	wc;
-	int	k;
-	mbstate_t ps;
+	size_t		i, k, len = strlen(s), space = 0;
+	uint32_t	c;
+	int		w = 0, cw, valid;
 
-	memset(&ps, 0, sizeof ps);
-	for (i = 0; s[i] != '\0'; i += (size_t)k) {
-		k = (int)mbrtowc(&wc, s + i, strlen(s + i), &ps);
-		if (k <= 0) {
-			memset(&ps, 0, sizeof ps);
-			k = 1;
-			wc = L'?';
-		}
-		cw = wcwidth(wc) > 0 ? wcwidth(wc) : 0;
+	for (i = 0; i < len; i += k) {
+		k = utf8_next(s + i, len - i, &c, &valid);
+		cw = wcwidth((wchar_t)c) > 0 ? wcwidth((wchar_t)c) : 0;
 		if (w + cw > cols)
 			break;
 		w += cw;
@@ -604,14 +593,11 @@ tui_loop(void)
 {
 	struct timespec	t0;
 	wint_t		ch;
-	int		r, first = 1;
+	int		r, logged = 1;
 
+	tui_paint();
+	tui_log_key("first-screen", 0, 0, &tui_t0);
 	while (!app.quit && app.depth > 0) {
-		tui_paint();
-		if (first) {
-			tui_log_key("first-screen", 0, 0, &tui_t0);
-			first = 0;
-		}
 		timeout(app.busy ? 1000 : 5000);
 		r = get_wch(&ch);
 		clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -623,12 +609,17 @@ tui_loop(void)
 			else if (app.open && app.s.role == STORE_LOCAL)
 				/* A sync beside the screens changes these. */
 				tui_status_reload();
-			continue;
+			logged = 1;
+		} else {
+			tui_dispatch(r == KEY_CODE_YES, ch);
+			logged = 0;
 		}
-		tui_dispatch(r == KEY_CODE_YES, ch);
+		/* A key's time runs until what it changed is on the screen. */
 		if (!app.quit && app.depth > 0)
 			tui_paint();
-		tui_log_key(keys_name(last_action), r == KEY_CODE_YES, ch, &t0);
+		if (!logged)
+			tui_log_key(keys_name(last_action), r == KEY_CODE_YES,
+			    ch, &t0);
 	}
 }
 
