@@ -54,7 +54,7 @@ const struct binding bindings[] = {
 	  { '\r', '\n', KEY_ENTER }, "Enter", "open the record", 1 },
 	{ A_OPEN, "select", KM_LOGIN, { '\r', '\n', KEY_ENTER },
 	  "Enter", "open the selected database", 1 },
-	{ A_SEARCH, "search", KM_LIST | KM_MAIN, { '/' }, "/",
+	{ A_SEARCH, "search", KM_MAIN, { '/' }, "/",
 	  "search by name as you type (Enter keeps it, Esc clears it)", 1 },
 	{ A_NEW, "new", KM_MAIN | KM_RECORD, { 'n' }, "n", "new record", 1 },
 	{ A_EDIT, "edit", KM_MAIN | KM_RECORD, { 'e' }, "e", "edit", 1 },
