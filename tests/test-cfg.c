@@ -55,41 +55,6 @@ t_setup(void)
 	error_clear();
 }
 
-static void
-t_put(const char *path, const char *text)
-{
-	FILE	*f;
-
-	f = fopen(path, "w");
-	CU_ASSERT_FATAL(f != NULL);
-	fputs(text, f);
-	fclose(f);
-}
-
-/* The whole file, or NULL if it cannot be read; free it. */
-static char *
-t_slurp(const char *path)
-{
-	FILE	*f;
-	char	*buf;
-	long	 len;
-
-	if ((f = fopen(path, "r")) == NULL)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	len = ftell(f);
-	rewind(f);
-	buf = malloc(len + 1);
-	if (buf == NULL || fread(buf, 1, len, f) != (size_t)len) {
-		free(buf);
-		fclose(f);
-		return NULL;
-	}
-	buf[len] = '\0';
-	fclose(f);
-	return buf;
-}
-
 /* Whether the error contains "PATH:LINE:" and the text. */
 static int
 t_error_has(const char *path, int line, const char *text)
@@ -177,7 +142,7 @@ static void
 test_levels(void)
 {
 	t_setup();
-	t_put(t_sys,
+	unit_put(t_sys,
 	    "master = { wait_seconds = 5; };\n"
 	    "store = { cache_mb = 8; };\n"
 	    "ui = { color = false; };\n"
@@ -190,7 +155,7 @@ test_levels(void)
 	    "/srv/sys");
 
 	/* The user's file overrides the system's, key by key. */
-	t_put(t_user,
+	unit_put(t_user,
 	    "master = { wait_seconds = 10; };\n"
 	    "ui = { color = true; };\n");
 	CU_ASSERT_EQUAL_FATAL(cfg_load(NULL), 0);
@@ -201,7 +166,7 @@ test_levels(void)
 	    "/srv/sys");
 
 	/* The database's file overrides both, but only with a dbdir. */
-	t_put(t_conf,
+	unit_put(t_conf,
 	    "db = { role = \"master\"; name = \"Office\"; };\n"
 	    "master = { wait_seconds = 20; };\n"
 	    "sync = { update_window_days = 14; granularity = \"record\"; };\n");
@@ -232,7 +197,7 @@ test_home_fallback(void)
 	mkdir(unit_path("home/.config/crm"), 0700);
 	snprintf(path, sizeof path, "%s",
 	    unit_path("home/.config/crm/crm.conf"));
-	t_put(path, "store = { cache_mb = 64; };\n");
+	unit_put(path, "store = { cache_mb = 64; };\n");
 	CU_ASSERT_EQUAL_FATAL(cfg_load(NULL), 0);
 	CU_ASSERT_EQUAL(cfg_int("store.cache_mb"), 64);
 }
@@ -241,7 +206,7 @@ static void
 test_malformed(void)
 {
 	t_setup();
-	t_put(t_conf,
+	unit_put(t_conf,
 	    "# a comment\n"
 	    "sync = {\n"
 	    "  granularity \"record\";\n"
@@ -251,7 +216,7 @@ test_malformed(void)
 
 	/* A missing value, further down a system file. */
 	t_setup();
-	t_put(t_sys,
+	unit_put(t_sys,
 	    "ui = { color = true; };\n"
 	    "\n"
 	    "\n"
@@ -265,10 +230,10 @@ static void
 test_failed_load_keeps_values(void)
 {
 	t_setup();
-	t_put(t_user, "store = { cache_mb = 32; };\n");
+	unit_put(t_user, "store = { cache_mb = 32; };\n");
 	CU_ASSERT_EQUAL_FATAL(cfg_load(NULL), 0);
 	CU_ASSERT_EQUAL(cfg_int("store.cache_mb"), 32);
-	t_put(t_user, "store = { cache_mb = 64; };\nbogus = 1;\n");
+	unit_put(t_user, "store = { cache_mb = 64; };\nbogus = 1;\n");
 	CU_ASSERT_EQUAL(cfg_load(NULL), -1);
 	CU_ASSERT_EQUAL(cfg_int("store.cache_mb"), 32);
 }
@@ -277,7 +242,7 @@ static void
 test_unknown_key(void)
 {
 	t_setup();
-	t_put(t_conf,
+	unit_put(t_conf,
 	    "db = { role = \"local\"; };\n"
 	    "sync = {\n"
 	    "  granularity = \"field\";\n"
@@ -291,7 +256,7 @@ test_unknown_key(void)
 
 	/* A known group given as a value. */
 	t_setup();
-	t_put(t_user, "\nui = true;\n");
+	unit_put(t_user, "\nui = true;\n");
 	CU_ASSERT_EQUAL(cfg_load(NULL), -1);
 	CU_ASSERT_TRUE(t_error_has(t_user, 2, "ui must be a group"));
 }
@@ -300,7 +265,7 @@ static void
 test_wrong_type(void)
 {
 	t_setup();
-	t_put(t_conf,
+	unit_put(t_conf,
 	    "sync = {\n"
 	    "  update_window_days = \"7\";\n"
 	    "};\n");
@@ -310,18 +275,18 @@ test_wrong_type(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(error_get(), "not a string"));
 
 	t_setup();
-	t_put(t_user, "ui = { color = 1; };\n");
+	unit_put(t_user, "ui = { color = 1; };\n");
 	CU_ASSERT_EQUAL(cfg_load(NULL), -1);
 	CU_ASSERT_TRUE(t_error_has(t_user, 1,
 	    "ui.color must be true or false"));
 
 	t_setup();
-	t_put(t_user, "store = { cache_mb = 1.5; };\n");
+	unit_put(t_user, "store = { cache_mb = 1.5; };\n");
 	CU_ASSERT_EQUAL(cfg_load(NULL), -1);
 	CU_ASSERT_TRUE(t_error_has(t_user, 1, "store.cache_mb"));
 
 	t_setup();
-	t_put(t_user, "general = { default_database = [\"a\", \"b\"]; };\n");
+	unit_put(t_user, "general = { default_database = [\"a\", \"b\"]; };\n");
 	CU_ASSERT_EQUAL(cfg_load(NULL), -1);
 	CU_ASSERT_TRUE(t_error_has(t_user, 1, "general.default_database"));
 }
@@ -330,7 +295,7 @@ static void
 test_out_of_range(void)
 {
 	t_setup();
-	t_put(t_conf,
+	unit_put(t_conf,
 	    "sync = {\n"
 	    "  update_window_days = -1;\n"
 	    "  granularity = \"sometimes\";\n"
@@ -350,10 +315,10 @@ test_out_of_range(void)
 	CU_ASSERT_TRUE(t_error_has(t_conf, 7, "db.role"));
 
 	t_setup();
-	t_put(t_user, "store = { cache_mb = 4096; };\n");
+	unit_put(t_user, "store = { cache_mb = 4096; };\n");
 	CU_ASSERT_EQUAL(cfg_load(NULL), 0);
 	CU_ASSERT_EQUAL(cfg_int("store.cache_mb"), 4096);
-	t_put(t_user, "store = { cache_mb = 4097; };\n");
+	unit_put(t_user, "store = { cache_mb = 4097; };\n");
 	CU_ASSERT_EQUAL(cfg_load(NULL), -1);
 }
 
@@ -362,21 +327,21 @@ test_wrong_level(void)
 {
 	/* A user setting in a database's file. */
 	t_setup();
-	t_put(t_conf, "ui = { color = false; };\n");
+	unit_put(t_conf, "ui = { color = false; };\n");
 	CU_ASSERT_EQUAL(cfg_load(t_db), -1);
 	CU_ASSERT_TRUE(t_error_has(t_conf, 1, "ui.color"));
 
 	/* A database setting in the user's file. */
 	t_setup();
-	t_put(t_user, "sync = { granularity = \"record\"; };\n");
+	unit_put(t_user, "sync = { granularity = \"record\"; };\n");
 	CU_ASSERT_EQUAL(cfg_load(NULL), -1);
 	CU_ASSERT_TRUE(t_error_has(t_user, 1,
 	    "sync.granularity is a database setting"));
 
 	/* Settings of both levels are fine in either. */
 	t_setup();
-	t_put(t_user, "master = { wait_seconds = 1; };\n");
-	t_put(t_conf, "master = { wait_seconds = 2; };\n");
+	unit_put(t_user, "master = { wait_seconds = 1; };\n");
+	unit_put(t_conf, "master = { wait_seconds = 2; };\n");
 	CU_ASSERT_EQUAL(cfg_load(t_db), 0);
 	CU_ASSERT_EQUAL(cfg_int("master.wait_seconds"), 2);
 }
@@ -385,9 +350,9 @@ static void
 test_all_errors_together(void)
 {
 	t_setup();
-	t_put(t_sys, "bogus = 1;\n");
-	t_put(t_user, "\n\nstore = { cache_mb = \"big\"; };\n");
-	t_put(t_conf, "sync = {\n");
+	unit_put(t_sys, "bogus = 1;\n");
+	unit_put(t_user, "\n\nstore = { cache_mb = \"big\"; };\n");
+	unit_put(t_conf, "sync = {\n");
 	CU_ASSERT_EQUAL(cfg_load(t_db), -1);
 	CU_ASSERT_TRUE(t_error_has(t_sys, 1, "unknown setting bogus"));
 	CU_ASSERT_TRUE(t_error_has(t_user, 3, "store.cache_mb"));
@@ -402,12 +367,12 @@ test_include(void)
 	/* @include is relative to the including file; errors name it. */
 	t_setup();
 	t_path(&extra, "%s/crm/extra.conf", t_xdg);
-	t_put(extra, "store = { cache_mb = 48; };\n");
-	t_put(t_user, "# mine\n@include \"extra.conf\"\n");
+	unit_put(extra, "store = { cache_mb = 48; };\n");
+	unit_put(t_user, "# mine\n@include \"extra.conf\"\n");
 	CU_ASSERT_EQUAL(cfg_load(NULL), 0);
 	CU_ASSERT_EQUAL(cfg_int("store.cache_mb"), 48);
 
-	t_put(extra, "store = { cache_mb = 48; };\nui = { colour = 1; };\n");
+	unit_put(extra, "store = { cache_mb = 48; };\nui = { colour = 1; };\n");
 	CU_ASSERT_EQUAL(cfg_load(NULL), -1);
 	CU_ASSERT_TRUE(t_error_has(extra, 2, "unknown setting ui.colour"));
 	free(extra);
@@ -440,7 +405,7 @@ test_shipped_conf(void)
 	}
 
 	/* It names every user setting; crm.conf(5) names every setting. */
-	text = t_slurp(t_source("conf/crm.conf"));
+	text = unit_slurp(t_source("conf/crm.conf"));
 	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
 	for (def = cfg_table; def->key != NULL; def++) {
 		if (~def->where & CFG_USER)
@@ -453,7 +418,7 @@ test_shipped_conf(void)
 		free(key);
 	}
 	free(text);
-	text = t_slurp(t_source("doc/crm.conf.5"));
+	text = unit_slurp(t_source("doc/crm.conf.5"));
 	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
 	for (def = cfg_table; def->key != NULL; def++) {
 		if (strstr(text, def->key) == NULL)
@@ -515,7 +480,7 @@ test_set_preserves(void)
 	char		*text;
 
 	t_setup();
-	t_put(t_conf,
+	unit_put(t_conf,
 	    "db = {\n"
 	    "  role = \"local\";\n"
 	    "  name = \"Laptop\";\n"
@@ -525,7 +490,7 @@ test_set_preserves(void)
 	    "sync = { update_window_days = 3; };\n"
 	    "store = { cache_mb = 100; };\n");
 	chmod(t_conf, 0644);
-	t_put(t_tmp, "stale leftovers of a crash");
+	unit_put(t_tmp, "stale leftovers of a crash");
 	CU_ASSERT_EQUAL_FATAL(cfg_set(t_db, "sync.update_window_days", "30"),
 	    0);
 	CU_ASSERT_EQUAL_FATAL(cfg_set(t_db, "master.wait_seconds", "0"), 0);
@@ -553,7 +518,7 @@ test_set_replaces_wrong_type(void)
 {
 	/* A value of the wrong type in the file is replaced, not kept. */
 	t_setup();
-	t_put(t_conf, "sync = { update_window_days = \"x\"; };\n");
+	unit_put(t_conf, "sync = { update_window_days = \"x\"; };\n");
 	CU_ASSERT_EQUAL(cfg_load(t_db), -1);
 	CU_ASSERT_EQUAL_FATAL(cfg_set(t_db, "sync.update_window_days", "2"), 0);
 	CU_ASSERT_EQUAL_FATAL(cfg_load(t_db), 0);
@@ -566,8 +531,8 @@ test_set_refuses_keys(void)
 	char	*before, *after;
 
 	t_setup();
-	t_put(t_conf, "sync = { granularity = \"record\"; };\n");
-	before = t_slurp(t_conf);
+	unit_put(t_conf, "sync = { granularity = \"record\"; };\n");
+	before = unit_slurp(t_conf);
 
 	CU_ASSERT_EQUAL(cfg_set(t_db, "sync.foo", "1"), -1);
 	CU_ASSERT_STRING_EQUAL(error_get(),
@@ -578,7 +543,7 @@ test_set_refuses_keys(void)
 	CU_ASSERT_EQUAL(cfg_set(t_db, "sync", "1"), -1);
 	CU_ASSERT_EQUAL(cfg_set(t_db, "", "1"), -1);
 
-	after = t_slurp(t_conf);
+	after = unit_slurp(t_conf);
 	CU_ASSERT_STRING_EQUAL(before, after);
 	free(before);
 	free(after);
@@ -612,9 +577,9 @@ test_set_refuses_values(void)
 	size_t	 i;
 
 	t_setup();
-	t_put(t_conf,
+	unit_put(t_conf,
 	    "sync = { granularity = \"record\"; update_window_days = 5; };\n");
-	before = t_slurp(t_conf);
+	before = unit_slurp(t_conf);
 	CU_ASSERT_EQUAL_FATAL(cfg_load(t_db), 0);
 
 	for (i = 0; bad[i].key != NULL; i++) {
@@ -626,7 +591,7 @@ test_set_refuses_values(void)
 		CU_ASSERT_PTR_NOT_NULL(strstr(error_get(), want));
 		CU_ASSERT_PTR_NOT_NULL(strstr(error_get(), bad[i].allowed));
 	}
-	after = t_slurp(t_conf);
+	after = unit_slurp(t_conf);
 	CU_ASSERT_STRING_EQUAL(before, after);
 	free(before);
 	free(after);
@@ -648,15 +613,15 @@ test_set_malformed(void)
 	char	*before, *after;
 
 	t_setup();
-	t_put(t_conf,
+	unit_put(t_conf,
 	    "db = { role = \"master\"; };\n"
 	    "\n"
 	    "sync = { granularity = = \"record\"; };\n"
 	    "store = { cache_mb = 20; };\n");
-	before = t_slurp(t_conf);
+	before = unit_slurp(t_conf);
 	CU_ASSERT_EQUAL(cfg_set(t_db, "sync.update_window_days", "4"), -1);
 	CU_ASSERT_TRUE(t_error_has(t_conf, 3, NULL));
-	after = t_slurp(t_conf);
+	after = unit_slurp(t_conf);
 	CU_ASSERT_STRING_EQUAL(before, after);
 	free(before);
 	free(after);
@@ -665,11 +630,11 @@ test_set_malformed(void)
 
 	/* A group the key needs that is a value in the file. */
 	t_setup();
-	t_put(t_conf, "db = { role = \"master\"; };\nsync = 1;\n");
-	before = t_slurp(t_conf);
+	unit_put(t_conf, "db = { role = \"master\"; };\nsync = 1;\n");
+	before = unit_slurp(t_conf);
 	CU_ASSERT_EQUAL(cfg_set(t_db, "sync.granularity", "record"), -1);
 	CU_ASSERT_TRUE(t_error_has(t_conf, 2, "sync must be a group"));
-	after = t_slurp(t_conf);
+	after = unit_slurp(t_conf);
 	CU_ASSERT_STRING_EQUAL(before, after);
 	free(before);
 	free(after);
@@ -683,9 +648,9 @@ test_set_write_fails(void)
 
 	/* A file size limit fails the write as a full disk would. */
 	t_setup();
-	t_put(t_conf,
+	unit_put(t_conf,
 	    "db = { role = \"master\"; name = \"A name long enough\"; };\n");
-	before = t_slurp(t_conf);
+	before = unit_slurp(t_conf);
 	CU_ASSERT_EQUAL_FATAL(getrlimit(RLIMIT_FSIZE, &old), 0);
 	small = old;
 	small.rlim_cur = 16;
@@ -696,7 +661,7 @@ test_set_write_fails(void)
 	signal(SIGXFSZ, SIG_DFL);
 	CU_ASSERT_PTR_NOT_NULL(strstr(error_get(), t_tmp));
 	CU_ASSERT_PTR_NOT_NULL(strstr(error_get(), strerror(EFBIG)));
-	after = t_slurp(t_conf);
+	after = unit_slurp(t_conf);
 	CU_ASSERT_STRING_EQUAL(before, after);
 	free(after);
 	CU_ASSERT_NOT_EQUAL(access(t_tmp, F_OK), 0);
@@ -704,10 +669,10 @@ test_set_write_fails(void)
 
 	/* A temporary file that cannot be replaced. */
 	mkdir(t_tmp, 0700);
-	t_put(unit_path("db/crm.conf.tmp/x"), "x");
+	unit_put(unit_path("db/crm.conf.tmp/x"), "x");
 	CU_ASSERT_EQUAL(cfg_set(t_db, "sync.granularity", "record"), -1);
 	CU_ASSERT_PTR_NOT_NULL(strstr(error_get(), t_tmp));
-	after = t_slurp(t_conf);
+	after = unit_slurp(t_conf);
 	CU_ASSERT_STRING_EQUAL(before, after);
 	free(after);
 	free(before);

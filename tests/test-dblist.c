@@ -43,48 +43,13 @@ t_setup(void)
 	error_clear();
 }
 
-static void
-t_put(const char *path, const char *text)
-{
-	FILE	*f;
-
-	f = fopen(path, "w");
-	CU_ASSERT_FATAL(f != NULL);
-	fputs(text, f);
-	fclose(f);
-}
-
 /* Write the user's file, making its directory. */
 static void
 t_user_put(const char *text)
 {
 	mkdir(t_xdg, 0700);
 	mkdir(t_crmdir, 0700);
-	t_put(t_user, text);
-}
-
-/* The whole file, or NULL if it cannot be read; free it. */
-static char *
-t_slurp(const char *path)
-{
-	FILE	*f;
-	char	*buf;
-	long	 len;
-
-	if ((f = fopen(path, "r")) == NULL)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	len = ftell(f);
-	rewind(f);
-	buf = malloc(len + 1);
-	if (buf == NULL || fread(buf, 1, len, f) != (size_t)len) {
-		free(buf);
-		fclose(f);
-		return NULL;
-	}
-	buf[len] = '\0';
-	fclose(f);
-	return buf;
+	unit_put(t_user, text);
 }
 
 /*
@@ -105,7 +70,7 @@ t_db(const char *name, const char *role, const char *dbname)
 		    role, dbname);
 	} else
 		xasprintf(&text, "db = { role = \"%s\"; };\n", role);
-	t_put(conf, text);
+	unit_put(conf, text);
 	free(text);
 	free(conf);
 	return dir;
@@ -275,7 +240,7 @@ test_keeps_other_settings(void)
 	    "/srv/x");
 
 	/* The list kept its place, between ui and store. */
-	text = t_slurp(t_user);
+	text = unit_slurp(t_user);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(strstr(text, "\nui ="));
 	CU_ASSERT_PTR_NOT_NULL_FATAL(strstr(text, "\ndatabases ="));
@@ -381,7 +346,7 @@ test_not_a_database(void)
 	norole = xstrdup(unit_path("norole"));
 	CU_ASSERT_EQUAL_FATAL(mkdir(norole, 0700), 0);
 	xasprintf(&path, "%s/crm.conf", norole);
-	t_put(path, "sync = { granularity = \"record\"; };\n");
+	unit_put(path, "sync = { granularity = \"record\"; };\n");
 	free(path);
 	CU_ASSERT_EQUAL(dblist_check(norole), 0);
 	CU_ASSERT_TRUE(unit_error_has("norole/crm.conf does not set db.role"));
@@ -391,11 +356,11 @@ test_not_a_database(void)
 	bad = xstrdup(unit_path("bad"));
 	CU_ASSERT_EQUAL_FATAL(mkdir(bad, 0700), 0);
 	xasprintf(&path, "%s/crm.conf", bad);
-	t_put(path, "db = {\n  role = \"slave\";\n};\n");
+	unit_put(path, "db = {\n  role = \"slave\";\n};\n");
 	CU_ASSERT_EQUAL(dblist_check(bad), 0);
 	CU_ASSERT_TRUE(t_error_has(path, 2, "db.role must be"));
 	CU_ASSERT_TRUE(unit_error_has("bad is not a usable crm database"));
-	t_put(path, "db = { role = \"master\" };\n\nui = { color = true; };\n");
+	unit_put(path, "db = { role = \"master\" };\n\nui = { color = true; };\n");
 	CU_ASSERT_EQUAL(dblist_add(&dl, "X", bad), -1);
 	CU_ASSERT_TRUE(t_error_has(path, 3, "ui.color"));
 	free(path);
@@ -429,7 +394,7 @@ test_duplicate(void)
 	b = t_db("b", "master", "Office");
 	CU_ASSERT_EQUAL_FATAL(dblist_load(&dl), 0);
 	CU_ASSERT_EQUAL_FATAL(dblist_add(&dl, NULL, a), 0);
-	before = t_slurp(t_user);
+	before = unit_slurp(t_user);
 
 	/* The same directory, by another path, under another name. */
 	link = xstrdup(unit_path("alias"));
@@ -445,7 +410,7 @@ test_duplicate(void)
 	CU_ASSERT_TRUE(unit_error_has(b));
 
 	CU_ASSERT_EQUAL(dl.n, 1);
-	after = t_slurp(t_user);
+	after = unit_slurp(t_user);
 	CU_ASSERT_STRING_EQUAL(before, after);
 	free(after);
 
@@ -556,12 +521,12 @@ test_malformed_not_rewritten(void)
 	t_setup();
 	a = t_db("a", "master", "A");
 	t_user_put("ui = { color = ; };\n");
-	before = t_slurp(t_user);
+	before = unit_slurp(t_user);
 	dl.v = NULL;
 	dl.n = 0;
 	CU_ASSERT_EQUAL(dblist_add(&dl, NULL, a), -1);
 	CU_ASSERT_TRUE(t_error_has(t_user, 1, "was not changed"));
-	after = t_slurp(t_user);
+	after = unit_slurp(t_user);
 	CU_ASSERT_STRING_EQUAL(before, after);
 	free(after);
 	free(before);
@@ -569,15 +534,15 @@ test_malformed_not_rewritten(void)
 
 	/* An @include would be lost, and the included file forgotten. */
 	t_path(&extra, "%s/crm/colours.conf", t_xdg);
-	t_put(extra, "ui = { color = false; };\n");
+	unit_put(extra, "ui = { color = false; };\n");
 	t_user_put("@include \"colours.conf\"\ndatabases = ();\n");
-	before = t_slurp(t_user);
+	before = unit_slurp(t_user);
 	dblist_free(&dl);
 	CU_ASSERT_EQUAL_FATAL(dblist_load(&dl), 0);
 	CU_ASSERT_EQUAL(dblist_add(&dl, NULL, a), -1);
 	CU_ASSERT_TRUE(unit_error_has("@include"));
 	CU_ASSERT_TRUE(unit_error_has(t_user));
-	after = t_slurp(t_user);
+	after = unit_slurp(t_user);
 	CU_ASSERT_STRING_EQUAL(before, after);
 	CU_ASSERT_EQUAL(dl.n, 0);
 	dblist_free(&dl);
@@ -599,10 +564,10 @@ test_write_fails(void)
 	b = t_db("b", "master", "B");
 	CU_ASSERT_EQUAL_FATAL(dblist_load(&dl), 0);
 	CU_ASSERT_EQUAL_FATAL(dblist_add(&dl, NULL, a), 0);
-	before = t_slurp(t_user);
+	before = unit_slurp(t_user);
 	xasprintf(&tmp, "%s.tmp", t_user);
 	CU_ASSERT_EQUAL_FATAL(mkdir(tmp, 0700), 0);
-	t_put(unit_path("xdg/crm/crm.conf.tmp/x"), "x");
+	unit_put(unit_path("xdg/crm/crm.conf.tmp/x"), "x");
 
 	CU_ASSERT_EQUAL(dblist_add(&dl, NULL, b), -1);
 	CU_ASSERT_TRUE(unit_error_has("crm.conf.tmp"));
@@ -611,7 +576,7 @@ test_write_fails(void)
 	CU_ASSERT_EQUAL(dblist_remove(&dl, 0), -1);
 	CU_ASSERT_EQUAL_FATAL(dl.n, 1);
 	CU_ASSERT_STRING_EQUAL(dl.v[0].dir, a);
-	after = t_slurp(t_user);
+	after = unit_slurp(t_user);
 	CU_ASSERT_STRING_EQUAL(before, after);
 	free(after);
 
@@ -644,7 +609,7 @@ test_only_in_user_file(void)
 	/* A database's file may not. */
 	dir = t_db("db", "master", "Db");
 	xasprintf(&conf, "%s/crm.conf", dir);
-	t_put(conf, "db = { role = \"master\"; };\n"
+	unit_put(conf, "db = { role = \"master\"; };\n"
 	    "databases = ( { name = \"A\"; dir = \"/a\"; } );\n");
 	CU_ASSERT_EQUAL(cfg_load(dir), -1);
 	CU_ASSERT_TRUE(t_error_has(conf, 2, "unknown setting databases"));
@@ -652,7 +617,7 @@ test_only_in_user_file(void)
 	CU_ASSERT_TRUE(t_error_has(conf, 2, "unknown setting databases"));
 
 	/* Nor the system's, nor a group of the user's. */
-	t_put(t_sys, "\ndatabases = ();\n");
+	unit_put(t_sys, "\ndatabases = ();\n");
 	CU_ASSERT_EQUAL(cfg_load(NULL), -1);
 	CU_ASSERT_TRUE(t_error_has(t_sys, 2, "unknown setting databases"));
 	unlink(t_sys);
@@ -662,7 +627,7 @@ test_only_in_user_file(void)
 	    "unknown setting ui.databases"));
 
 	/* dblist reads only the user's file. */
-	t_put(t_sys, "databases = ( { name = \"S\"; dir = \"/s\"; } );\n");
+	unit_put(t_sys, "databases = ( { name = \"S\"; dir = \"/s\"; } );\n");
 	t_user_put("ui = { color = true; };\n");
 	CU_ASSERT_EQUAL_FATAL(dblist_load(&dl), 0);
 	CU_ASSERT_EQUAL(dl.n, 0);

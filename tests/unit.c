@@ -76,6 +76,40 @@ unit_write(const char *name, const char *text)
 	return path;
 }
 
+void
+unit_put(const char *path, const char *text)
+{
+	FILE	*f;
+
+	f = fopen(path, "w");
+	CU_ASSERT_FATAL(f != NULL);
+	fputs(text, f);
+	fclose(f);
+}
+
+char *
+unit_slurp(const char *path)
+{
+	FILE	*f;
+	char	*buf;
+	long	 len;
+
+	if ((f = fopen(path, "r")) == NULL)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	len = ftell(f);
+	rewind(f);
+	buf = malloc(len + 1);
+	if (buf == NULL || fread(buf, 1, len, f) != (size_t)len) {
+		free(buf);
+		fclose(f);
+		return NULL;
+	}
+	buf[len] = '\0';
+	fclose(f);
+	return buf;
+}
+
 static const struct unit_test	*unit_tests;
 
 static int

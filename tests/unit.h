@@ -21,6 +21,11 @@ const char	*unit_path(const char *name);
 /* Write text to a file in the scratch directory; returns its path. */
 const char	*unit_write(const char *name, const char *text);
 
+/* Write text to a file at any path (the test fails if it cannot). */
+void		 unit_put(const char *path, const char *text);
+/* The whole file, or NULL if it cannot be read; free it. */
+char		*unit_slurp(const char *path);
+
 struct user;
 
 
