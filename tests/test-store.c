@@ -1876,6 +1876,342 @@ test_store_damaged_record(void)
 	store_close(st);
 }
 
+/* ------------------------------------------------------------ bulk load */
+
+static void
+t_meta_set(struct store *st, const char *key, const char *value)
+{
+	struct store_txn	*t;
+
+	CU_ASSERT_FATAL(store_begin(st, &t) == 0);
+	CU_ASSERT(store_meta_put(t, key, value, strlen(value)) == 0);
+	CU_ASSERT(store_commit(t) == 0);
+}
+
+/* Load n people named prefix1..prefixN into a begun load. */
+static int
+t_load_people(struct store *load, const char *prefix, int n)
+{
+	struct store_txn	*t;
+	struct record		*r;
+	char			 name[64];
+	int			 i;
+
+	if (store_begin(load, &t) != 0)
+		return -1;
+	for (i = 1; i <= n; i++) {
+		snprintf(name, sizeof name, "%s%d", prefix, i);
+		r = t_person(name, "Load");
+		if (store_put(t, T_PEOPLE, r, STORE_PUT_SYNCED) != 0) {
+			record_free(r);
+			store_abort(t);
+			return -1;
+		}
+		record_free(r);
+	}
+	return store_commit(t);
+}
+
+static uint64_t
+t_count(struct store *st, size_t file)
+{
+	struct store_txn	*t;
+	uint64_t		 n = 0;
+
+	if (store_begin(st, &t) != 0)
+		return (uint64_t)-1;
+	if (store_count(t, file, &n) != 0)
+		n = (uint64_t)-1;
+	store_abort(t);
+	return n;
+}
+
+/*
+ * A load is made beside the local, carries the local's own meta values,
+ * and replaces the local's files once switched; the local then holds the
+ * load's records, indexed, and nothing waits in its outbox.
+ */
+static void
+test_store_load_switch(void)
+{
+	struct store	*st, *load;
+	char		 buf[64], *path;
+	struct stat	 sb;
+
+	CU_ASSERT_FATAL((st = t_new(STORE_LOCAL)) != NULL);
+	t_meta_set(st, "master", "m-0001");
+	CU_ASSERT_FATAL(store_load_begin(st, &load) == 0);
+	/* The load is a database of its own in DIR/load/, private to us. */
+	path = xstrdup(unit_path("db/load"));
+	CU_ASSERT(stat(path, &sb) == 0 && S_ISDIR(sb.st_mode) &&
+	    (sb.st_mode & 077) == 0);
+	t_meta_text(load, "master", buf, sizeof buf);
+	CU_ASSERT_STRING_EQUAL(buf, "6:6d2d30303031");
+	CU_ASSERT_FATAL(t_load_people(load, "Bulk", 250) == 0);
+	/* Nothing shows in the local before the switch. */
+	CU_ASSERT(t_count(st, T_PEOPLE) == 0);
+	CU_ASSERT(store_load_pending(t_dir()) == 0);
+	CU_ASSERT_FATAL(store_load_end(load) == 0);
+	CU_ASSERT(store_load_pending(t_dir()) == 1);
+	CU_ASSERT(t_count(st, T_PEOPLE) == 0);
+	CU_ASSERT(store_close(st) == 0);
+
+	CU_ASSERT(store_load_switch(t_dir(), 0) == 0);
+	CU_ASSERT(store_load_pending(t_dir()) == 0);
+	CU_ASSERT(stat(path, &sb) != 0 && errno == ENOENT);
+	/* Switching again, with nothing to switch, is success. */
+	CU_ASSERT(store_load_switch(t_dir(), 0) == 0);
+
+	CU_ASSERT_FATAL((st = t_open(STORE_LOCAL)) != NULL);
+	CU_ASSERT(t_count(st, T_PEOPLE) == 250);
+	t_meta_text(st, "master", buf, sizeof buf);
+	CU_ASSERT_STRING_EQUAL(buf, "6:6d2d30303031");
+	/* Indexed by name, and the outbox is empty (loaded as synced). */
+	{
+		char	*names = t_walk(st, T_PEOPLE, STORE_BY_NAME, 0, NULL, 0,
+		    0, "last");
+
+		CU_ASSERT(strncmp(names, "Bulk1,Bulk10,Bulk100,Bulk101,",
+		    29) == 0);
+		CU_ASSERT(strstr(names, ",Bulk250,Bulk26,") != NULL);
+		free(names);
+	}
+	{
+		char	*dirty = t_walk(st, T_PEOPLE, STORE_BY_OUTBOX, 0, NULL,
+		    0, 0, "last");
+
+		CU_ASSERT_STRING_EQUAL(dirty, "");
+		free(dirty);
+	}
+	/* The local works as before: a write goes to its outbox. */
+	{
+		struct record	*r = t_person("After", "Switch");
+		char		*dirty;
+
+		CU_ASSERT(t_put(st, T_PEOPLE, r, 0) == 0);
+		record_free(r);
+		dirty = t_walk(st, T_PEOPLE, STORE_BY_OUTBOX, 0, NULL, 0, 0,
+		    "last");
+		CU_ASSERT_STRING_EQUAL(dirty, "After");
+		free(dirty);
+	}
+	CU_ASSERT(store_close(st) == 0);
+	free(path);
+}
+
+/* A child that loads and dies before the load is marked complete. */
+static int
+t_child_load_cut(int fd)
+{
+	struct store	*st, *load;
+
+	(void)fd;
+	if ((st = t_open(STORE_LOCAL)) == NULL ||
+	    store_load_begin(st, &load) != 0 ||
+	    t_load_people(load, "Cut", 40) != 0)
+		return 2;
+	_exit(0);		/* no store_load_end, no close: a crash */
+}
+
+/*
+ * A load cut off before it was marked complete is never switched in: the
+ * local stays as it was, and the next load starts afresh.
+ */
+static void
+test_store_load_cut_off(void)
+{
+	struct store	*st, *load;
+	struct record	*r;
+	char		 out[256], *names;
+
+	CU_ASSERT_FATAL((st = t_new(STORE_LOCAL)) != NULL);
+	r = t_person("Own", "Record");
+	CU_ASSERT(t_put(st, T_PEOPLE, r, 0) == 0);
+	record_free(r);
+	CU_ASSERT(store_close(st) == 0);
+
+	CU_ASSERT(t_child(t_child_load_cut, out, sizeof out, NULL) == 0);
+	CU_ASSERT(store_load_pending(t_dir()) == 0);
+	/* Opening the local leaves the unfinished load alone... */
+	CU_ASSERT_FATAL((st = t_open(STORE_LOCAL)) != NULL);
+	names = t_walk(st, T_PEOPLE, STORE_BY_NAME, 0, NULL, 0, 0, "last");
+	CU_ASSERT_STRING_EQUAL(names, "Own");
+	free(names);
+	/* ... and the next load throws it away before it starts. */
+	CU_ASSERT_FATAL(store_load_begin(st, &load) == 0);
+	CU_ASSERT(t_count(load, T_PEOPLE) == 0);
+	CU_ASSERT_FATAL(t_load_people(load, "Again", 3) == 0);
+	CU_ASSERT_FATAL(store_load_end(load) == 0);
+	CU_ASSERT(store_close(st) == 0);
+	CU_ASSERT(store_load_switch(t_dir(), 0) == 0);
+	CU_ASSERT_FATAL((st = t_open(STORE_LOCAL)) != NULL);
+	names = t_walk(st, T_PEOPLE, STORE_BY_NAME, 0, NULL, 0, 0, "last");
+	CU_ASSERT_STRING_EQUAL(names, "Again1,Again2,Again3");
+	free(names);
+	CU_ASSERT(store_close(st) == 0);
+}
+
+/*
+ * Another process holds the local open until told to let go (its pid in
+ * *pid, and *release to write to); 0 once it has it open.
+ */
+static int
+t_hold_local(pid_t *pid, int *release)
+{
+	struct store	*st;
+	int		 ready[2], go[2];
+	char		 c;
+
+	if (pipe(ready) != 0 || pipe(go) != 0)
+		return -1;
+	fflush(stdout);
+	fflush(stderr);
+	if ((*pid = fork()) == -1)
+		return -1;
+	if (*pid == 0) {
+		close(ready[0]);
+		close(go[1]);
+		if ((st = t_open(STORE_LOCAL)) == NULL)
+			_exit(2);
+		if (write(ready[1], "k", 1) != 1)
+			_exit(2);
+		while (read(go[0], &c, 1) > 0)
+			;
+		_exit(store_close(st) == 0 ? 0 : 3);
+	}
+	close(ready[1]);
+	close(go[0]);
+	*release = go[1];
+	if (read(ready[0], &c, 1) != 1)
+		c = 0;
+	close(ready[0]);
+	return c == 'k' ? 0 : -1;
+}
+
+static int
+t_release_local(pid_t pid, int release)
+{
+	int	status;
+
+	close(release);
+	if (waitpid(pid, &status, 0) != pid)
+		return -1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/*
+ * While another process has the local open, a load is refused
+ * (STORE_BUSY, nothing done); once it lets go, the load goes through.
+ * While the local is open, a switch fails naming it; the next open of
+ * the local finishes the switch before anything else.
+ */
+static void
+test_store_load_busy(void)
+{
+	struct store	*st, *load = NULL;
+	char		*names;
+	pid_t		 pid = -1;
+	int		 release = -1;
+
+	CU_ASSERT_FATAL((st = t_new(STORE_LOCAL)) != NULL);
+	CU_ASSERT_FATAL(t_hold_local(&pid, &release) == 0);
+	CU_ASSERT(store_load_begin(st, &load) == STORE_BUSY);
+	CU_ASSERT(load == NULL);
+	CU_ASSERT(access(unit_path("db/load"), F_OK) != 0);
+	/* Refused, the local still works. */
+	{
+		struct record	*r = t_person("Still", "Open");
+
+		CU_ASSERT(t_put(st, T_PEOPLE, r, 0) == 0);
+		record_free(r);
+	}
+	CU_ASSERT(t_release_local(pid, release) == 0);
+
+	CU_ASSERT_FATAL(store_load_begin(st, &load) == 0);
+	CU_ASSERT_FATAL(t_load_people(load, "Loaded", 2) == 0);
+	CU_ASSERT_FATAL(store_load_end(load) == 0);
+	/* The local is still open here: the switch cannot happen yet. */
+	error_clear();
+	CU_ASSERT(store_load_switch(t_dir(), 0) == -1);
+	CU_ASSERT(strstr(error_get(), t_dir()) != NULL);
+	CU_ASSERT(store_load_pending(t_dir()) == 1);
+	CU_ASSERT(store_close(st) == 0);
+	/* Opening the local finishes the switch before anything else. */
+	CU_ASSERT_FATAL((st = t_open(STORE_LOCAL)) != NULL);
+	CU_ASSERT(store_load_pending(t_dir()) == 0);
+	names = t_walk(st, T_PEOPLE, STORE_BY_NAME, 0, NULL, 0, 0, "last");
+	CU_ASSERT_STRING_EQUAL(names, "Loaded1,Loaded2");
+	free(names);
+	CU_ASSERT(store_close(st) == 0);
+}
+
+/* Cut the switch at its Nth step. */
+static int	t_switch_cut_at, t_switch_steps;
+
+static void
+t_switch_tick(void)
+{
+	if (++t_switch_steps == t_switch_cut_at)
+		_exit(99);
+}
+
+static int
+t_child_switch_cut(int fd)
+{
+	(void)fd;
+	t_switch_steps = 0;
+	store_load_fault(t_switch_tick);
+	if (store_load_switch(t_dir(), 0) != 0)
+		return 2;
+	return 0;
+}
+
+/*
+ * A switch cut off at any of its steps is finished by the next process
+ * that opens the local: it holds either all of its old records or all of
+ * the load's, never a mixture, and never nothing.
+ */
+static void
+test_store_load_switch_cut(void)
+{
+	struct store	*st, *load;
+	struct record	*r;
+	char		 out[256], cmd[4200], *names;
+	int		 n, status, cuts = 0;
+
+	for (n = 1; n < 100; n++) {
+		/* A fresh database for each cut. */
+		snprintf(cmd, sizeof cmd, "rm -rf '%s'", t_dir());
+		CU_ASSERT_FATAL(system(cmd) == 0);
+		CU_ASSERT_FATAL((st = t_new(STORE_LOCAL)) != NULL);
+		r = t_person("Old", "One");
+		CU_ASSERT(t_put(st, T_PEOPLE, r, 0) == 0);
+		record_free(r);
+		CU_ASSERT_FATAL(store_load_begin(st, &load) == 0);
+		CU_ASSERT_FATAL(t_load_people(load, "New", 2) == 0);
+		CU_ASSERT_FATAL(store_load_end(load) == 0);
+		CU_ASSERT(store_close(st) == 0);
+
+		t_switch_cut_at = n;
+		status = t_child(t_child_switch_cut, out, sizeof out, NULL);
+		CU_ASSERT(status == 99 || status == 0);
+		CU_ASSERT_FATAL((st = t_open(STORE_LOCAL)) != NULL);
+		names = t_walk(st, T_PEOPLE, STORE_BY_NAME, 0, NULL, 0, 0,
+		    "last");
+		/* Marked complete, a load always wins in the end. */
+		CU_ASSERT_STRING_EQUAL(names, "New1,New2");
+		free(names);
+		CU_ASSERT(store_load_pending(t_dir()) == 0);
+		CU_ASSERT(store_close(st) == 0);
+		if (status == 0)
+			break;
+		cuts++;
+	}
+	/* The switch has several steps, and each was cut once. */
+	CU_ASSERT(cuts >= 3);
+	CU_ASSERT(n < 100);
+}
+
 static const struct unit_test tests[] = {
 	{ "create: modes 0600/0700", test_store_create_modes },
 	{ "create: refuses an existing database",
@@ -1908,6 +2244,10 @@ static const struct unit_test tests[] = {
 	    test_store_master_lock_holder_self },
 	{ "checkpoint on close", test_store_checkpoint_on_close },
 	{ "damaged record", test_store_damaged_record },
+	{ "load: switched into place", test_store_load_switch },
+	{ "load: cut off before complete", test_store_load_cut_off },
+	{ "load: another handle open", test_store_load_busy },
+	{ "load: switch cut at every step", test_store_load_switch_cut },
 	{ NULL, NULL }
 };
 
