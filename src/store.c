@@ -10,11 +10,13 @@
 
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include <db.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -141,6 +143,20 @@ struct store_cursor {
 static int	store_defer_flush(struct store *);
 
 /* One message for a Berkeley DB error, naming the thing and what to do. */
+/* Has a master's directory gone away under us (a lost network mount)? */
+static int
+store_unreachable(const struct store *st)
+{
+	struct stat	 sb;
+	char		*path;
+	int		 gone;
+
+	xasprintf(&path, "%s/meta.db", st->dir);
+	gone = stat(st->dir, &sb) != 0 || stat(path, &sb) != 0;
+	free(path);
+	return gone;
+}
+
 static int
 store_dberr(const struct store *st, const char *what, int ret)
 {
@@ -159,7 +175,13 @@ store_dberr(const struct store *st, const char *what, int ret)
 	case DB_RUNRECOVERY:
 		if (st != NULL)
 			((struct store *)st)->broken = 1;
-		if (st != NULL && st->role == STORE_MASTER)
+		if (st != NULL && st->role == STORE_MASTER &&
+		    store_unreachable(st))
+			error_set("%s could not be read or written (%s): the "
+			    "connection to it was lost; check the connection "
+			    "and run the command again, what was saved is "
+			    "safe", dir, what);
+		else if (st != NULL && st->role == STORE_MASTER)
 			error_set("%s needs recovery (%s): run the command "
 			    "again; attaching the master recovers it", dir,
 			    what);
@@ -545,58 +567,203 @@ store_errcall(const DB_ENV *env, const char *prefix, const char *msg)
 	(void)msg;
 }
 
+/* Make an environment handle with crm's settings. */
 static int
-store_open_env(struct store *st, int cache_mb)
+store_env_make(const struct store *st, int cache_mb, DB_ENV **envp)
 {
-	u_int32_t	flags;
-	int		ret;
+	DB_ENV	*env;
+	int	 ret;
 
-	if ((ret = db_env_create(&st->env, 0)) != 0)
-		return store_dberr(st, "creating its environment", ret);
+	if ((ret = db_env_create(envp, 0)) != 0)
+		return ret;
+	env = *envp;
 	/* Berkeley DB's own diagnostics are turned into one message here. */
-	st->env->set_errcall(st->env, store_errcall);
-	st->env->set_cachesize(st->env, (u_int32_t)(cache_mb / 1024),
+	env->set_errcall(env, store_errcall);
+	env->set_cachesize(env, (u_int32_t)(cache_mb / 1024),
 	    (u_int32_t)(cache_mb % 1024) * 1024 * 1024, 1);
-	st->env->set_lk_detect(st->env, DB_LOCK_DEFAULT);
+	env->set_lk_detect(env, DB_LOCK_DEFAULT);
 	/*
 	 * An import or a sync batch locks many pages in one transaction: up
 	 * to 50000. But most units of work lock a few dozen, and a region
 	 * laid out for 50000 costs 4 ms and 7 MB at every attach of a
 	 * master (measured): start small and let Berkeley DB grow it.
 	 */
-	st->env->set_lk_max_locks(st->env, 50000);
-	st->env->set_lk_max_objects(st->env, 50000);
-	st->env->set_memory_init(st->env, DB_MEM_LOCK, 2000);
-	st->env->set_memory_init(st->env, DB_MEM_LOCKOBJECT, 2000);
-	st->env->set_lk_tablesize(st->env, 4096);
-	st->env->set_lg_bsize(st->env, 1024 * 1024);
+	env->set_lk_max_locks(env, 50000);
+	env->set_lk_max_objects(env, 50000);
+	env->set_memory_init(env, DB_MEM_LOCK, 2000);
+	env->set_memory_init(env, DB_MEM_LOCKOBJECT, 2000);
+	env->set_lk_tablesize(env, 4096);
+	env->set_lg_bsize(env, 1024 * 1024);
 	/* Small log files: a checkpoint then frees all but the newest. */
-	st->env->set_lg_max(st->env, 2 * 1024 * 1024);
-	st->env->log_set_config(st->env, DB_LOG_AUTO_REMOVE, 1);
+	env->set_lg_max(env, 2 * 1024 * 1024);
+	env->log_set_config(env, DB_LOG_AUTO_REMOVE, 1);
+	if (st->role == STORE_MASTER) {
+		/*
+		 * A master may be on a network mount that goes away: read it,
+		 * never map it, or a lost link is a bus error.
+		 */
+		env->set_flags(env, DB_NOMMAP, 1);
+		env->set_mp_mmapsize(env, 0);
+	}
+	return 0;
+}
+
+/*
+ * A lost network mount under a master. Berkeley DB 5.3 may close a file
+ * handle twice when reading a file fails while it opens it (seen in
+ * __fop_file_setup, in recovery and in DB->open alike) and then crash.
+ * While a master is attached, a crash signal met when its directory can
+ * no longer be reached is that: crm says so and stops, as it would for
+ * the error itself. Nothing is lost by stopping there: the master keeps
+ * its holder line and is recovered by the next attach, and the local
+ * rolls back what was under way (DB_REGISTER). Any other crash is left
+ * to the default action, a core dump.
+ */
+static char		 store_lost_dir[4096];
+static char		 store_lost_msg[4096 + 256];
+static size_t		 store_lost_len;
+
+static void
+store_lost_signal(int sig)
+{
+	struct stat	sb;
+
+	if (store_lost_dir[0] != '\0' && stat(store_lost_dir, &sb) != 0) {
+		if (write(STDERR_FILENO, store_lost_msg, store_lost_len) < 0)
+			_exit(1);
+		_exit(1);
+	}
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void
+store_lost_watch(const char *dir)
+{
+	static int		 installed;
+	struct sigaction	 sa;
+	int			 n;
+
+	if (strlen(dir) >= sizeof store_lost_dir)
+		return;
+	n = snprintf(store_lost_msg, sizeof store_lost_msg, "crm: the "
+	    "connection to the master %s was lost while it was being read: "
+	    "check the connection and run the command again; what was saved "
+	    "is safe\n", dir);
+	store_lost_len = n > 0 ? (size_t)n : 0;
+	strcpy(store_lost_dir, dir);
+	if (installed)
+		return;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = store_lost_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGSEGV, &sa, NULL);
+	sigaction(SIGBUS, &sa, NULL);
+	installed = 1;
+}
+
+static void
+store_lost_unwatch(void)
+{
+	store_lost_dir[0] = '\0';
+}
+
+/*
+ * Recover a master in a process of its own. When the network mount under
+ * a master fails in the middle of recovery, Berkeley DB 5.3 may close one
+ * file handle twice and crash (seen in __fop_file_setup): in a child, that
+ * is a failed recovery reported by the parent, which holds the master's
+ * lock throughout, so the next attach recovers again. Recovery ends with a
+ * checkpoint, so the parent then opens the environment without it.
+ */
+static int
+store_recover_apart(struct store *st, int cache_mb, u_int32_t flags)
+{
+	DB_ENV	*env;
+	pid_t	 pid;
+	int	 p[2], status, ret = 0;
+	ssize_t	 n;
+
+	if (pipe(p) != 0) {
+		error_set("cannot recover %s: %s", st->dir, strerror(errno));
+		return -1;
+	}
+	fflush(NULL);
+	if ((pid = fork()) == -1) {
+		error_set("cannot recover %s: %s", st->dir, strerror(errno));
+		close(p[0]);
+		close(p[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		/* Here a crash is the parent's to report. */
+		signal(SIGSEGV, SIG_DFL);
+		signal(SIGBUS, SIG_DFL);
+		close(p[0]);
+		if ((ret = store_env_make(st, cache_mb, &env)) == 0) {
+			ret = env->open(env, st->dir, flags, 0600);
+			if (env->close(env, 0) != 0 && ret == 0)
+				ret = EIO;
+		}
+		n = write(p[1], &ret, sizeof ret);
+		_exit(n == (ssize_t)sizeof ret ? 0 : 1);
+	}
+	close(p[1]);
+	n = read(p[0], &ret, sizeof ret);
+	close(p[0]);
+	while (waitpid(pid, &status, 0) == -1) {
+		if (errno != EINTR) {
+			status = 0;
+			break;
+		}
+	}
+	if (WIFSIGNALED(status) || n != (ssize_t)sizeof ret) {
+		st->broken = 1;
+		error_set("%s could not be recovered (Berkeley DB stopped%s%s): "
+		    "if it is on the network, check the connection and run "
+		    "the command again; what was saved is safe", st->dir,
+		    WIFSIGNALED(status) ? " on signal " : "",
+		    WIFSIGNALED(status) ? strsignal(WTERMSIG(status)) : "");
+		return -1;
+	}
+	if (ret != 0)
+		return store_dberr(st, "recovering it", ret);
+	return 0;
+}
+
+static int
+store_open_env(struct store *st, int cache_mb)
+{
+	u_int32_t	flags;
+	int		ret;
+
+	flags = DB_CREATE | DB_INIT_LOCK | DB_INIT_LOG | DB_INIT_MPOOL |
+	    DB_INIT_TXN | DB_RECOVER;
+	/* A master recovers only when the last holder did not let go cleanly. */
+	if (st->role == STORE_MASTER && store_lock_was_clean() &&
+	    (st->flags & STORE_CREATE) == 0)
+		flags &= ~(u_int32_t)DB_RECOVER;
 	/*
 	 * A bulk load into a new database runs as db_load does: a private
 	 * cache and nothing else, no locks, no log, no transactions. If it is
 	 * cut off, the database is made again; closing writes it all out.
 	 */
-	flags = DB_CREATE | DB_INIT_LOCK | DB_INIT_LOG | DB_INIT_MPOOL |
-	    DB_INIT_TXN | DB_RECOVER;
-	if (st->role == STORE_MASTER) {
-		/*
-		 * A master may be on a network mount that goes away: read it,
-		 * never map it, or a lost link is a bus error. Recovery runs
-		 * only when the last holder did not let go cleanly.
-		 */
-		st->env->set_flags(st->env, DB_NOMMAP, 1);
-		st->env->set_mp_mmapsize(st->env, 0);
-		if (store_lock_was_clean() && (st->flags & STORE_CREATE) == 0)
-			flags &= ~(u_int32_t)DB_RECOVER;
-	}
 	if (st->flags & STORE_BULK)
 		flags = DB_CREATE | DB_INIT_MPOOL | DB_PRIVATE;
 	else if (st->role == STORE_MASTER)
 		flags |= DB_PRIVATE;
 	else
 		flags |= DB_REGISTER | DB_THREAD;
+	if (st->role == STORE_MASTER && (flags & DB_RECOVER) &&
+	    (st->flags & STORE_CREATE) == 0) {
+		if (store_recover_apart(st, cache_mb, flags) != 0)
+			return -1;
+		flags &= ~(u_int32_t)DB_RECOVER;
+	}
+	if ((ret = store_env_make(st, cache_mb, &st->env)) != 0) {
+		st->env = NULL;
+		return store_dberr(st, "creating its environment", ret);
+	}
 	if ((ret = st->env->open(st->env, st->dir, flags, 0600)) != 0) {
 		st->env->close(st->env, 0);
 		st->env = NULL;
@@ -645,6 +812,8 @@ store_open(const char *dir, enum store_role role,
 	if (role == STORE_MASTER &&
 	    (st->lockfd = store_lock(dir, wait_seconds)) == -1)
 		goto fail;
+	if (role == STORE_MASTER)
+		store_lost_watch(dir);
 	if (role == STORE_LOCAL && (flags & STORE_LOADING) == 0 &&
 	    (st->openfd = store_local_lock(dir, wait_seconds)) == -1)
 		goto fail;
@@ -872,6 +1041,8 @@ store_close(struct store *st)
 	if (st->env != NULL)
 		st->env->close(st->env, 0);
 	store_unlock_dirty(st->lockfd, st->broken || rv != 0);
+	if (st->role == STORE_MASTER)
+		store_lost_unwatch();
 	if (st->openfd != -1)
 		close(st->openfd);
 	free(st->defer.buf);

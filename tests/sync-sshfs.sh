@@ -332,10 +332,13 @@ wchar() {
 	awk '$1 == "wchar:" { print $2 }' "/proc/$1/io" 2>/dev/null || true
 }
 
-# mntfds PID: how many files PID has open on the share.
+# mntfds PID: how many files PID and its children have open on the share
+# (crm recovers a master in a child process of its own).
 mntfds() {
-	# shellcheck disable=SC2010 # one process for the whole count: quick
-	ls -l "/proc/$1/fd" 2>/dev/null | grep -c " $MNT/" || true
+	_kids=$(cat "/proc/$1/task/$1/children" 2>/dev/null || true)
+	# shellcheck disable=SC2010,SC2086 # one process for the whole count
+	(cd /proc && ls -l "$1/fd" $(for _k in $_kids; do echo "$_k/fd"; done) \
+	    2>/dev/null) | grep -c " $MNT/" || true
 }
 
 # cut_sync WHEN WHAT: start crm sync in the background and kill sshd (the
