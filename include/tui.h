@@ -332,7 +332,10 @@ int	 fieldset_changed(const struct fieldset *);
 void	 fieldset_first(struct fieldset *);
 /* A key while editing; 1 if it was the fieldset's. */
 int	 fieldset_key(struct fieldset *, enum action, int iskey, wint_t ch);
-/* Draw from row y, labels lw wide; returns the row after the last. */
+/*
+ * Draw from row y, labels lw wide, each note on the line under its row;
+ * returns the row after the last.
+ */
 int	 fieldset_draw(struct fieldset *, int y, int x, int lw, int rows,
 	    int cols);
 /* A password field: a fixed row of stars, never its length. */

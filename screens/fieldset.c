@@ -188,7 +188,7 @@ fieldset_draw(struct fieldset *fs, int y, int x, int lw, int rows, int cols)
 	wchar_t			 view[512];
 	char			 buf[512];
 	size_t			 i;
-	int			 w, col, attr, on, fx = x + lw + 1, nx;
+	int			 w, col, attr, on, fx = x + lw + 1;
 
 	w = cols - fx - 1;
 	if (w > 40)
@@ -200,7 +200,6 @@ fieldset_draw(struct fieldset *fs, int y, int x, int lw, int rows, int cols)
 		if (w < 4)
 			continue;
 		col = 0;
-		nx = fx + w + 1;
 		if (!fs->editing || r->kind == FS_INFO) {
 			/* Shown, not edited: as plain text, as long as it is. */
 			if (r->kind == FS_SECRET)
@@ -211,7 +210,6 @@ fieldset_draw(struct fieldset *fs, int y, int x, int lw, int rows, int cols)
 
 				tui_put(y, fx, cols - fx - 1, v,
 				    tui_attr(C_NORMAL));
-				nx = fx + tui_width(v) + 2;
 				free(v);
 			}
 		} else {
@@ -229,13 +227,14 @@ fieldset_draw(struct fieldset *fs, int y, int x, int lw, int rows, int cols)
 				attrset(A_NORMAL);
 			}
 		}
-		if (r->note != NULL && nx < cols - 2)
-			tui_put(y, nx, cols - nx - 1, r->note,
-			    tui_attr(C_NORMAL));
 		if (on) {
 			app.cursor_y = y;
 			app.cursor_x = fx + col;
 		}
+		/* What the row means goes under it, where it has room. */
+		if (r->note != NULL && y + 1 < rows)
+			tui_put(++y, fx, cols - fx - 1, r->note,
+			    tui_attr(C_NORMAL));
 	}
 	return y;
 }

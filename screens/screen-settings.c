@@ -76,13 +76,13 @@ settings_load(struct settings_data *d)
 	if (app.s.role == STORE_MASTER) {
 		v = settings_value(app.s.dir, "sync.update_window_days");
 		d->window = fieldset_add(fs, "Update window", FS_TEXT, v,
-		    "days a local may go unsynced before the master's "
-		    "version wins (0: no limit)");
+		    "days: a local not synced for longer loses to the "
+		    "master where both changed (0: no limit)");
 		free(v);
 		v = settings_value(app.s.dir, "sync.granularity");
 		d->granularity = fieldset_add(fs, "Sync granularity",
-		    FS_CHOICE, v, "field: changes to different fields are "
-		    "both kept; record: the newer record wins whole");
+		    FS_CHOICE, v, "field: both sides' changes to different fields "
+		    "are kept; record: the newer record wins whole");
 		fs->rows[d->granularity].choices = settings_granularities;
 		free(v);
 		fieldset_first(fs);
@@ -291,6 +291,8 @@ settings_draw(struct screen *sc, int rows, int cols)
 	if (d->fs.editing)
 		hint = "F2 saves, Esc cancels; Tab moves, Space or ←/→ turns "
 		    "a choice.";
+	else if (app.s.role == STORE_LOCAL)
+		hint = "e changes the master's location, q goes back.";
 	else if (d->may)
 		hint = "e changes the settings, u manages the users, q goes "
 		    "back.";

@@ -127,7 +127,7 @@ user_form_fill(struct user_form_data *d, const struct user *u)
 		    "exactly 5 letters or digits, as ANNA1" : NULL);
 		fieldset_add(fs, "Full name", FS_TEXT, u->name, NULL);
 		i = fieldset_add(fs, "Type", FS_CHOICE,
-		    user_type_name(u->type), "admin, user or remote");
+		    user_type_name(u->type), NULL);
 		fs->rows[i].choices = user_form_types;
 		i = fieldset_add(fs, "Restricted", FS_CHOICE, u->restricted ?
 		    "yes" : "no", "remote users only: sees only their own "
