@@ -364,6 +364,17 @@ user_form_key(struct screen *sc, enum action a, int iskey, wint_t ch)
 	char			*login;
 
 	switch (a) {
+	case A_RETRY: {
+		struct store_txn	*t;
+		int			 ret;
+
+		/* The master was busy at a save: see whether it is free. */
+		if ((ret = session_begin(&app.s, 0, &t)) == 0)
+			session_end(&app.s, t, 0);
+		if (tui_unit(ret) == 0)
+			tui_message(0, "the master is free again: F2 saves");
+		return;
+	}
 	case A_BACK:
 		if (fieldset_changed(&d->fs) && !tui_confirm("Discard what "
 		    "you typed?"))
