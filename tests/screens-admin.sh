@@ -343,14 +343,24 @@ tm_keys usr q
 expect_eq "$(tm_exit usr)" 0
 tm_kill usr
 
-# At 80x24 the new user's form fits, every row and the keys.
-start small 80 24 root secret "$M"
+# At 80x24 the new user's form fits, every row and the keys; without
+# colour; and the settings follow a resize.
+tm_start small 80 24 CRM_PASSWORD=secret NO_COLOR=1 -- -d "$M" -u root
+tm_wait small '@1=^ Companies, by name A-Z$'
 tm_keys small U n
 tm_wait small '@0=^ New user' '^ Password again' 'F2 saves, Esc cancels' \
     '@-1=F2 save'
 tm_keys small Escape
 tm_wait small '@0=^ Users of Büro CRM'
-tm_keys small q q
+tm_keys small q O
+tm_wait small '@0=^ Settings *$' '^  Update window +30$'
+tm resize-window -t small -x 100 -y 30 2>/dev/null ||
+    tm resize-pane -t small -x 100 -y 30
+tm_wait small '@0=^ Settings *$' '^  Sync granularity +record$' \
+    '@-2=^ Büro CRM │ MASTER │ root \(ROOT1\) *$'
+tm_keys small '?'
+tm_wait small '@0=^ Keys: Settings of this database' '^  e Enter +change the settings'
+tm_keys small q q q
 expect_eq "$(tm_exit small)" 0
 tm_kill small
 
