@@ -17,6 +17,12 @@ struct user;
 int	rights_may_login(const struct user *, enum store_role);
 /* Users, database settings and other administration. */
 int	rights_may_administer(const struct user *);
+/* May u change the settings of a database of this role? */
+int	rights_may_configure(const struct user *, enum store_role);
+/* May u add and change users here? Administrators, on a master only. */
+int	rights_may_manage_users(const struct user *, enum store_role);
+/* May u set login's password? Administrators, and everyone their own. */
+int	rights_may_set_password(const struct user *, const char *login);
 /*
  * May u delete this record (RULES.md S12)? Administrators always; others:
  * tasks, issues and events assigned to them; companies, contacts, notes and

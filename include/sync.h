@@ -93,6 +93,15 @@ int	 sync_load_switch(const char *dir, int wait_seconds);
 int	 sync_check_master(struct store *local, struct store *master);
 
 /*
+ * Attach the master at mdir for local (S2): it must be reachable, a
+ * master by its crm.conf, and the one local was made from. Returns it
+ * attached (store_close lets it go), or NULL with a message naming mdir
+ * and what to do. wait: seconds to wait for another holder.
+ */
+struct store *sync_master_open(struct store *local, const char *mdir,
+	    int wait);
+
+/*
  * Compare every in-scope record of local and master (crm sync --verify).
  * Returns the number of differences (each printed through report), or -1.
  */

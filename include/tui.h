@@ -56,6 +56,10 @@ enum action {
 	A_CLEAR,
 	A_ADD_DB,
 	A_REMOVE_DB,
+	/* Settings and users screens (issue 5). */
+	A_SETTINGS,
+	A_USERS,
+	A_PASSWORD,
 	A_RETRY			/* not a key: the loop's timer while busy */
 };
 
@@ -70,6 +74,9 @@ enum action {
 #define KM_HELP		0x80
 #define KM_SEARCH	0x100	/* typing a search into a list */
 #define KM_FIELDS	0x200	/* typing into the login's fields */
+/* Settings and users screens (issue 5). */
+#define KM_SETTINGS	0x1000	/* the settings screen, not editing */
+#define KM_USERS	0x2000	/* the list of users */
 
 struct binding {
 	enum action	 action;
@@ -270,5 +277,77 @@ void	 screen_pick_open(int type, const char *start,
 void	 screen_help_open(const struct screen *);
 /* Delete a record after the rights check and a confirmation. */
 int	 screen_delete(int type, const struct record *);
+
+/* Settings and users screens (issue 5). */
+/*
+ * Turn a choice (NULL-terminated choices) with Space, arrows or its first
+ * letter, as a form's choice fields turn; Backspace empties it. 1 if the
+ * key was the choice's.
+ */
+int	 form_choice_turn(const char *const *choices, char **value,
+	    int iskey, wint_t ch);
+
+/*
+ * fieldset (screens/fieldset.c): the rows of a small form that is not a
+ * record's, such as the settings and a user's account: text, passwords
+ * (shown as a fixed row of stars), choices, and facts shown read-only.
+ */
+enum fieldset_kind {
+	FS_TEXT,
+	FS_SECRET,
+	FS_CHOICE,
+	FS_INFO
+};
+
+struct fieldset_row {
+	const char	*label;
+	enum fieldset_kind kind;
+	struct edit	 e;		/* FS_TEXT, FS_SECRET */
+	const char *const *choices;	/* FS_CHOICE, NULL-terminated */
+	char		*value;		/* FS_CHOICE, FS_INFO */
+	char		*orig;		/* the value it started with */
+	char		*note;		/* shown after it: a unit, a reason */
+};
+
+#define FIELDSET_MAX	16
+
+struct fieldset {
+	struct fieldset_row rows[FIELDSET_MAX];
+	size_t		 n;
+	size_t		 cur;		/* the row with the cursor */
+	int		 editing;	/* the cursor shows; keys edit */
+};
+
+void	 fieldset_clear(struct fieldset *);
+/* Add a row (value NULL: empty); returns its index. */
+size_t	 fieldset_add(struct fieldset *, const char *label,
+	    enum fieldset_kind, const char *value, const char *note);
+/* The text of row i; free it (a secret: bzero it first). */
+char	*fieldset_text(const struct fieldset *, size_t i);
+/* Set row i's text (a secret: "" empties it). */
+void	 fieldset_set(struct fieldset *, size_t i, const char *);
+/* Has any row changed since it was added? */
+int	 fieldset_changed(const struct fieldset *);
+/* Put the cursor on the first row that can be edited. */
+void	 fieldset_first(struct fieldset *);
+/* A key while editing; 1 if it was the fieldset's. */
+int	 fieldset_key(struct fieldset *, enum action, int iskey, wint_t ch);
+/*
+ * Draw from row y, labels lw wide, each note on the line under its row;
+ * returns the row after the last.
+ */
+int	 fieldset_draw(struct fieldset *, int y, int x, int lw, int rows,
+	    int cols);
+/* A password field: a fixed row of stars, never its length. */
+int	 fieldset_put_secret(int y, int x, int w, const struct edit *,
+	    int attr);
+
+extern const struct screen_ops screen_settings;
+extern const struct screen_ops screen_users;
+extern const struct screen_ops screen_user_form;
+/* The settings screen (main screen O). */
+void	 screen_settings_open(void);
+/* The list of users (U): refused with the reason for non-administrators. */
+void	 screen_users_open(void);
 
 #endif

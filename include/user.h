@@ -57,6 +57,20 @@ int		 user_add(struct store_txn *, const struct user *actor,
 		    const struct user *u, const char *password,
 		    struct record_id *out);
 
+/*
+ * Change a user's name, type and rights (found by u->login) as actor, an
+ * administrator. The last administrator cannot stop being one.
+ */
+int		 user_update(struct store_txn *, const struct user *actor,
+		    const struct user *u);
+/* Give login a new password (rights_may_set_password says who may). */
+int		 user_set_password(struct store_txn *, const struct user *actor,
+		    const char *login, const char *password);
+/* -1 (error set) if the rights do not go together (restricted: remote). */
+int		 user_rights_valid(const struct user *);
+/* -1 (error set) if password is too weak a password for login. */
+int		 user_password_valid(const char *login, const char *password);
+
 const char	*user_type_name(enum user_type);
 /* -1 (error set) for an unknown type name. */
 int		 user_type_parse(const char *);

@@ -102,6 +102,26 @@ const struct binding bindings[] = {
 	{ A_QUIT, "quit", KM_MAIN | KM_LOGIN, { 'q' }, "q", "quit", 1 },
 	{ A_REDRAW, "redraw", KM_ALL, { CTRL('l') }, "^L",
 	  "redraw the screen", 0 },
+	/* Settings and users screens (issue 5). */
+	{ A_SETTINGS, "settings", KM_MAIN, { 'O' }, "O",
+	  "settings of this database (and its users)", 0 },
+	{ A_USERS, "users", KM_MAIN, { 'U' }, "U",
+	  "the users of this database (administrators)", 0 },
+	{ A_HELP, "help", KM_SETTINGS, { '?', KEY_F(1) }, "? F1",
+	  "show the keys of this screen", 1 },
+	{ A_EDIT, "edit", KM_SETTINGS, { 'e', '\r', '\n', KEY_ENTER },
+	  "e Enter", "change the settings (F2 saves, Esc cancels)", 1 },
+	{ A_USERS, "users", KM_SETTINGS, { 'u', 'U' }, "u",
+	  "manage the users (administrators, on the master)", 1 },
+	{ A_NEW, "new", KM_USERS, { 'n' }, "n", "add a user", 1 },
+	{ A_EDIT, "edit", KM_USERS, { 'e' }, "e",
+	  "change the user's name, type and rights", 1 },
+	{ A_PASSWORD, "password", KM_USERS, { 'p' }, "p",
+	  "set the user's password", 1 },
+	{ A_BACK, "back", KM_SETTINGS | KM_USERS, { 'q', ESC }, "q Esc",
+	  "back", 1 },
+	{ A_REDRAW, "redraw", KM_SETTINGS, { CTRL('l') }, "^L",
+	  "redraw the screen", 0 },
 	{ A_NONE, NULL, 0, { 0 }, NULL, NULL, 0 }
 };
 

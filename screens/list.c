@@ -437,6 +437,9 @@ list_label(const char *field, const struct model_field *mf)
 		{ "close_date", "Closing" },
 		{ "probability", "Prob. %" },
 		{ "@name", "Name" },
+		/* Settings and users screens (issue 5). */
+		{ "restricted", "Restrict." },
+		{ "may_change_manager", "Sets mgr" },
 	};
 	size_t	i;
 

@@ -324,12 +324,18 @@ static int
 form_choice_key(struct form_field *ff, int iskey, wint_t ch)
 {
 	static const char *const yesno[] = { "no", "yes", NULL };
-	const char *const	*c = ff->mf->kind == MODEL_BOOL ? yesno :
-				    ff->mf->choices;
-	size_t			 n, i, at = 0;
+
+	return form_choice_turn(ff->mf->kind == MODEL_BOOL ? yesno :
+	    ff->mf->choices, &ff->value, iskey, ch);
+}
+
+int
+form_choice_turn(const char *const *c, char **value, int iskey, wint_t ch)
+{
+	size_t	n, i, at = 0;
 
 	for (n = 0; c[n] != NULL; n++) {
-		if (ff->value != NULL && strcmp(c[n], ff->value) == 0)
+		if (*value != NULL && strcmp(c[n], *value) == 0)
 			at = n;
 	}
 	if (n == 0)
@@ -348,13 +354,13 @@ form_choice_key(struct form_field *ff, int iskey, wint_t ch)
 		at = (at + i) % n;
 	} else if ((!iskey && (ch == 127 || ch == 8)) ||
 	    (iskey && (ch == KEY_BACKSPACE || ch == KEY_DC))) {
-		free(ff->value);
-		ff->value = xstrdup("");
+		free(*value);
+		*value = xstrdup("");
 		return 1;
 	} else
 		return 0;
-	free(ff->value);
-	ff->value = xstrdup(c[at]);
+	free(*value);
+	*value = xstrdup(c[at]);
 	return 1;
 }
 

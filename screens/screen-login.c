@@ -545,8 +545,7 @@ static void
 login_draw_fields(struct login_data *d, int y, int cols)
 {
 	wchar_t	 view[512];
-	char	*stars;
-	size_t	 i, n;
+	size_t	 i;
 	int	 lw = 18, w, col;
 
 	for (i = 0; i < d->nf; i++, y += 2) {
@@ -556,16 +555,10 @@ login_draw_fields(struct login_data *d, int y, int cols)
 			w = 40;
 		if (w < 4)
 			continue;
-		if (d->secret[i]) {
-			/* Never the password, not even its length exactly. */
-			n = d->f[i].len > 0 ? 8 : 0;
-			stars = xcalloc(n + 1, 1);
-			memset(stars, '*', n);
-			tui_put(y, 2 + lw, w, stars, tui_attr(i == d->cur ?
-			    C_FIELD_ON : C_FIELD));
-			free(stars);
-			col = (int)n;
-		} else {
+		if (d->secret[i])
+			col = fieldset_put_secret(y, 2 + lw, w, &d->f[i],
+			    tui_attr(i == d->cur ? C_FIELD_ON : C_FIELD));
+		else {
 			tui_put(y, 2 + lw, w, "", tui_attr(i == d->cur ?
 			    C_FIELD_ON : C_FIELD));
 			col = edit_view(&d->f[i], w, view, 512);

@@ -223,6 +223,13 @@ main_key(struct screen *sc, enum action a, int iskey, wint_t ch)
 		l->sel = 0;
 		list_load(l);
 		return;
+	/* Settings and users screens (issue 5). */
+	case A_SETTINGS:
+		screen_settings_open();
+		return;
+	case A_USERS:
+		screen_users_open();
+		return;
 	default:
 		list_key(l, a, iskey, ch);
 		return;

@@ -8,7 +8,7 @@
 #include "cfg.h"
 #include "cli.h"
 #include "error.h"
-#include "rights.h"
+#include "settings.h"
 #include "xmalloc.h"
 
 int
@@ -37,18 +37,12 @@ cli_config(struct cli *cli, int argc, char **argv)
 		return cli_usage(cmd, "unknown subcommand \"%s\"", argv[1]);
 	if (argc != 4)
 		return cli_usage(cmd, "config set takes KEY and VALUE");
-	if (strncmp(argv[2], "db.", 3) == 0) {
-		error_set("%s describes the database itself and is set by crm "
-		    "init", argv[2]);
-		return cli_fail();
-	}
-	/* Settings of a master are an administrator's; a local is its user's. */
+	/* The settings screen sets them the same way, through settings_set. */
 	if (cli_open(cli) != 0)
 		return cli_fail();
-	if (cli->role == STORE_MASTER && !rights_may_administer(&cli->user))
+	if (settings_set(cli->dir, cli->st, cli->role, &cli->user, argv[2],
+	    argv[3], (int)cfg_int("master.wait_seconds")) != 0)
 		return cli_fail();
 	cli_close(cli);
-	if (cfg_set(cli->dir, argv[2], argv[3]) != 0)
-		return cli_fail();
 	return CLI_OK;
 }

@@ -14,6 +14,31 @@
 #include "user.h"
 #include "xmalloc.h"
 
+/*
+ * The password to give login: --password-file FILE after the subcommand,
+ * else $CRM_NEW_PASSWORD, else asked twice on the terminal. NULL (error
+ * set) if there is none.
+ */
+static char *
+cli_user_password(const char *pwfile, const char *sub, const char *login)
+{
+	const char	*env;
+	char		*pw, *prompt;
+
+	if (pwfile != NULL)
+		return cli_read_password_file(pwfile);
+	if ((env = getenv("CRM_NEW_PASSWORD")) != NULL)
+		return xstrdup(env);
+	xasprintf(&prompt, "New password for %s: ", login);
+	pw = cli_ask(prompt, 1);
+	free(prompt);
+	if (pw == NULL)
+		error_set("no password for %s: give --password-file FILE after "
+		    "\"%s\", set CRM_NEW_PASSWORD, or run on a terminal to be "
+		    "asked", login, sub);
+	return pw;
+}
+
 static int
 cli_user_add(struct cli *cli, int argc, char **argv)
 {
@@ -29,7 +54,7 @@ cli_user_add(struct cli *cli, int argc, char **argv)
 	const struct cli_cmd		*cmd = cli_find("user");
 	struct user			 u;
 	struct store_txn		*t;
-	const char			*pwfile = NULL, *env;
+	const char			*pwfile = NULL;
 	char				*pw = NULL;
 	int				 ch, type;
 
@@ -62,23 +87,14 @@ cli_user_add(struct cli *cli, int argc, char **argv)
 	u.login = argv[optind];
 	if (*u.uid == '\0')
 		return cli_usage(cmd, "give the user's ID with --id UID");
-	if (u.restricted && u.type != USER_REMOTE)
-		return cli_usage(cmd, "--restricted is for remote users: add "
-		    "--type remote");
+	if (user_rights_valid(&u) != 0)
+		return cli_usage(cmd, "%s", error_get());
 
 	if (cli_open(cli) != 0)
 		return cli_fail();
-	if (!rights_may_administer(&cli->user))
+	if (!rights_may_manage_users(&cli->user, cli->role))
 		return cli_fail();
-	if (pwfile != NULL)
-		pw = cli_read_password_file(pwfile);
-	else if ((env = getenv("CRM_NEW_PASSWORD")) != NULL)
-		pw = xstrdup(env);
-	else if ((pw = cli_ask("Password for the new user: ", 1)) == NULL)
-		error_set("no password for %s: give --password-file FILE after "
-		    "\"add\", set CRM_NEW_PASSWORD, or run on a terminal to be "
-		    "asked", u.login);
-	if (pw == NULL)
+	if ((pw = cli_user_password(pwfile, "add", u.login)) == NULL)
 		return cli_fail();
 	if (store_begin(cli->st, &t) != 0 ||
 	    user_add(t, &cli->user, &u, pw, NULL) != 0) {
@@ -131,16 +147,136 @@ cli_user_list(struct cli *cli, int argc, char **argv)
 	return ret == -1 ? cli_fail() : CLI_OK;
 }
 
+/* Change a user's name, type and rights; what is not given stays. */
+static int
+cli_user_set(struct cli *cli, int argc, char **argv)
+{
+	static const struct option	 opts[] = {
+		{ "name", required_argument, NULL, 'n' },
+		{ "type", required_argument, NULL, 't' },
+		{ "restricted", no_argument, NULL, 'r' },
+		{ "unrestricted", no_argument, NULL, 'R' },
+		{ "may-change-manager", no_argument, NULL, 'm' },
+		{ "may-not-change-manager", no_argument, NULL, 'M' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const struct cli_cmd		*cmd = cli_find("user");
+	struct store_txn		*t;
+	struct user			 u;
+	const char			*name = NULL;
+	int				 ch, type = -1, restricted = -1;
+	int				 manager = -1, ret;
+
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'n': name = optarg; break;
+		case 't':
+			if ((type = user_type_parse(optarg)) == -1)
+				return cli_usage(cmd, "%s", error_get());
+			break;
+		case 'r': restricted = 1; break;
+		case 'R': restricted = 0; break;
+		case 'm': manager = 1; break;
+		case 'M': manager = 0; break;
+		default:
+			return cli_usage(cmd, "unknown option");
+		}
+	}
+	if (optind + 1 != argc)
+		return cli_usage(cmd, "give one LOGIN");
+	if (cli_open(cli) != 0)
+		return cli_fail();
+	if (!rights_may_manage_users(&cli->user, cli->role) ||
+	    store_begin(cli->st, &t) != 0)
+		return cli_fail();
+	if ((ret = user_find_login(t, argv[optind], &u)) != 0) {
+		if (ret == STORE_NOTFOUND)
+			error_set("there is no user %s: see crm user list",
+			    argv[optind]);
+		store_abort(t);
+		return cli_fail();
+	}
+	if (name != NULL) {
+		free(u.name);
+		u.name = xstrdup(name);
+	}
+	if (type != -1)
+		u.type = (enum user_type)type;
+	if (restricted != -1)
+		u.restricted = restricted;
+	if (manager != -1)
+		u.may_change_manager = manager;
+	ret = user_update(t, &cli->user, &u);
+	user_clear(&u);
+	if (ret != 0) {
+		store_abort(t);
+		return cli_fail();
+	}
+	return store_commit(t) != 0 ? cli_fail() : CLI_OK;
+}
+
+/* A new password for a user (an administrator's, or one's own). */
+static int
+cli_user_passwd(struct cli *cli, int argc, char **argv)
+{
+	static const struct option	 opts[] = {
+		{ "password-file", required_argument, NULL, 'p' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const struct cli_cmd		*cmd = cli_find("user");
+	struct store_txn		*t;
+	const char			*pwfile = NULL;
+	char				*pw;
+	int				 ch, ret;
+
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (ch != 'p')
+			return cli_usage(cmd, "unknown option");
+		pwfile = optarg;
+	}
+	if (optind + 1 != argc)
+		return cli_usage(cmd, "give one LOGIN");
+	if (cli_open(cli) != 0)
+		return cli_fail();
+	/* A local's passwords come from the master, like its users. */
+	if (cli->role == STORE_LOCAL &&
+	    !rights_may_manage_users(&cli->user, cli->role))
+		return cli_fail();
+	if (!rights_may_set_password(&cli->user, argv[optind]))
+		return cli_fail();
+	if ((pw = cli_user_password(pwfile, "passwd", argv[optind])) == NULL)
+		return cli_fail();
+	if (store_begin(cli->st, &t) != 0) {
+		explicit_bzero(pw, strlen(pw));
+		free(pw);
+		return cli_fail();
+	}
+	ret = user_set_password(t, &cli->user, argv[optind], pw);
+	explicit_bzero(pw, strlen(pw));
+	free(pw);
+	if (ret != 0) {
+		store_abort(t);
+		return cli_fail();
+	}
+	return store_commit(t) != 0 ? cli_fail() : CLI_OK;
+}
+
 int
 cli_user(struct cli *cli, int argc, char **argv)
 {
 	const struct cli_cmd	*cmd = cli_find("user");
 
 	if (argc < 2)
-		return cli_usage(cmd, "give add or list");
+		return cli_usage(cmd, "give add, set, passwd or list");
 	if (strcmp(argv[1], "add") == 0)
 		return cli_user_add(cli, argc - 1, argv + 1);
 	if (strcmp(argv[1], "list") == 0)
 		return cli_user_list(cli, argc - 1, argv + 1);
+	if (strcmp(argv[1], "set") == 0)
+		return cli_user_set(cli, argc - 1, argv + 1);
+	if (strcmp(argv[1], "passwd") == 0)
+		return cli_user_passwd(cli, argc - 1, argv + 1);
 	return cli_usage(cmd, "unknown subcommand \"%s\"", argv[1]);
 }

@@ -42,10 +42,16 @@ static const struct cli_cmd cli_cmds[] = {
 	  "user add LOGIN --id UID [--name NAME] [--type admin|user|remote]\n"
 	  "                [--restricted] [--may-change-manager] "
 	  "[--password-file FILE]\n"
+	  "       crm user set LOGIN [--name NAME] [--type admin|user|remote]\n"
+	  "                [--restricted|--unrestricted]\n"
+	  "                [--may-change-manager|--may-not-change-manager]\n"
+	  "       crm user passwd LOGIN [--password-file FILE]\n"
 	  "       crm user list",
-	  "Add a user (administrators only) or list the users. The new "
-	  "user's password\ncomes from the --password-file given after "
-	  "\"add\", else $CRM_NEW_PASSWORD,\nelse a prompt on the terminal." },
+	  "Add a user, change one's name, type and rights, or set a password "
+	  "\n(administrators only, on the master; anyone may set their own "
+	  "password) or\nlist the users. A new password comes from the "
+	  "--password-file given after\nthe subcommand, else "
+	  "$CRM_NEW_PASSWORD, else a prompt on the terminal." },
 	{ "add", cli_add, "add TYPE FIELD=VALUE...",
 	  "Create a record and print its ID." },
 	{ "set", cli_set, "set TYPE ID FIELD=VALUE...",

@@ -32,6 +32,39 @@ rights_may_administer(const struct user *u)
 }
 
 int
+rights_may_configure(const struct user *u, enum store_role role)
+{
+	/* A local is its own user's; a master's settings bind everyone. */
+	if (role == STORE_LOCAL || u->type == USER_ADMIN)
+		return 1;
+	error_set("only an administrator may change the master's settings; "
+	    "%s is a %s", u->login, user_type_name(u->type));
+	return 0;
+}
+
+int
+rights_may_manage_users(const struct user *u, enum store_role role)
+{
+	if (role == STORE_LOCAL) {
+		error_set("users are managed on the master, not in a local: "
+		    "an administrator changes them there and the next sync "
+		    "brings the change");
+		return 0;
+	}
+	return rights_may_administer(u);
+}
+
+int
+rights_may_set_password(const struct user *u, const char *login)
+{
+	if (u->type == USER_ADMIN || strcmp(u->login, login) == 0)
+		return 1;
+	error_set("only an administrator may set another user's password; "
+	    "%s is a %s", u->login, user_type_name(u->type));
+	return 0;
+}
+
+int
 rights_may_delete(const struct user *u, int type, const struct record *r)
 {
 	const char	*tn = model_type(type)->name;

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cfg.h"
 #include "clock.h"
 #include "conflict.h"
 #include "error.h"
@@ -133,6 +134,42 @@ sync_check_master(struct store *local, struct store *master)
 		return -1;
 	}
 	return 0;
+}
+
+/* Settings and users screens (issue 5): a local's master, checked. */
+struct store *
+sync_master_open(struct store *local, const char *mdir, int wait)
+{
+	struct store	*master;
+	char		*role;
+	int		 ret;
+
+	if (access(mdir, F_OK) != 0) {
+		error_set("cannot reach the master %s: check that it is mounted "
+		    "(or that you are on the office network) and that the path "
+		    "is right; nothing was changed", mdir);
+		return NULL;
+	}
+	/* Its own crm.conf alone, leaving the loaded settings as they are. */
+	if ((ret = cfg_peek(mdir, "db.role", &role)) == -1) {
+		error_prefix("the master's settings: ");
+		return NULL;
+	}
+	if (ret == 0 || strcmp(role, "master") != 0) {
+		error_set("%s is not a master database (%s): give the directory "
+		    "of the master %s was made from; nothing was changed", mdir,
+		    ret == 0 ? "it has no crm.conf" : role, store_dir(local));
+		free(role);
+		return NULL;
+	}
+	free(role);
+	if ((master = model_open(mdir, STORE_MASTER, 0, wait)) == NULL)
+		return NULL;
+	if (sync_check_master(local, master) != 0) {
+		store_close(master);
+		return NULL;
+	}
+	return master;
 }
 
 static int

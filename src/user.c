@@ -213,6 +213,28 @@ user_login(struct store_txn *t, const char *login, const char *password,
 }
 
 int
+user_rights_valid(const struct user *u)
+{
+	if (u->restricted && u->type != USER_REMOTE) {
+		error_set("only a remote user can be restricted: make %s's "
+		    "type remote, or leave restricted off", u->login);
+		return -1;
+	}
+	return 0;
+}
+
+int
+user_password_valid(const char *login, const char *password)
+{
+	if (strlen(password) < 4) {
+		error_set("the password for %s is too short: use at least 4 "
+		    "characters", login);
+		return -1;
+	}
+	return 0;
+}
+
+int
 user_add(struct store_txn *t, const struct user *actor, const struct user *u,
     const char *password, struct record_id *out)
 {
@@ -234,11 +256,9 @@ user_add(struct store_txn *t, const struct user *actor, const struct user *u,
 		    "letters or digits", u->uid);
 		return -1;
 	}
-	if (strlen(password) < 4) {
-		error_set("the password for %s is too short: use at least 4 "
-		    "characters", u->login);
+	if (user_rights_valid(u) != 0 ||
+	    user_password_valid(u->login, password) != 0)
 		return -1;
-	}
 	if ((ret = user_find_login(t, u->login, &other)) != STORE_NOTFOUND) {
 		if (ret == 0) {
 			error_set("the login %s is taken (user ID %s)",
@@ -282,4 +302,132 @@ user_add(struct store_txn *t, const struct user *actor, const struct user *u,
 		*out = r->id;
 	record_free(r);
 	return ret;
+}
+
+/* How many live administrators users.db holds, up to 2. */
+static int
+user_count_admins(struct store_txn *t, int *n)
+{
+	struct store_cursor	*c;
+	struct record		*r;
+	int			 ret;
+
+	*n = 0;
+	if (store_cursor_open(t, MODEL_USER, STORE_BY_ID, 0, &c) != 0)
+		return -1;
+	while (*n < 2 && (ret = store_cursor_next(c, &r)) == 0) {
+		if ((r->flags & RECORD_DELETED) == 0 &&
+		    strcmp(record_value(r, "type"), "admin") == 0)
+			(*n)++;
+		record_free(r);
+	}
+	store_cursor_close(c);
+	return ret == -1 ? -1 : 0;
+}
+
+/*
+ * Write the changed record of a user as actor: a new stamp on the fields
+ * that changed, the modifier, validation. Takes r.
+ */
+static int
+user_put(struct store_txn *t, const struct user *actor, struct record *r)
+{
+	int	ret;
+
+	r->modified = store_stamp(t);
+	snprintf(r->modified_by, sizeof r->modified_by, "%s", actor->uid);
+	if ((ret = model_validate(t, MODEL_USER, r)) == 0)
+		ret = store_put(t, MODEL_USER, r, 0);
+	record_free(r);
+	return ret;
+}
+
+int
+user_update(struct store_txn *t, const struct user *actor,
+    const struct user *u)
+{
+	struct user	 old;
+	struct record	*r;
+	uint64_t	 stamp;
+	int		 ret, admins, changed;
+
+	if (!rights_may_administer(actor))
+		return -1;
+	if ((ret = user_find_login(t, u->login, &old)) != 0) {
+		if (ret == STORE_NOTFOUND)
+			error_set("there is no user %s: see the list of users",
+			    u->login);
+		return -1;
+	}
+	if (user_rights_valid(u) != 0)
+		goto fail;
+	/* The last administrator stays one, or no one could manage users. */
+	if (old.type == USER_ADMIN && u->type != USER_ADMIN) {
+		if (user_count_admins(t, &admins) != 0)
+			goto fail;
+		if (admins < 2) {
+			error_set("%s is the only administrator: make another "
+			    "user an administrator first", u->login);
+			goto fail;
+		}
+	}
+	if ((ret = store_get(t, MODEL_USER, &old.id, &r)) != 0) {
+		if (ret == STORE_NOTFOUND)
+			error_set("the user %s was removed meanwhile", u->login);
+		goto fail;
+	}
+	stamp = store_stamp(t);
+	changed = record_set(r, "name", u->name != NULL ? u->name : "", stamp);
+	changed += record_set(r, "type", user_type_name(u->type), stamp);
+	changed += record_set(r, "restricted", u->restricted ? "yes" : "no",
+	    stamp);
+	changed += record_set(r, "may_change_manager", u->may_change_manager ?
+	    "yes" : "no", stamp);
+	user_clear(&old);
+	/* Nothing changed: nothing to sync either. */
+	if (changed == 0) {
+		record_free(r);
+		return 0;
+	}
+	return user_put(t, actor, r);
+
+fail:
+	user_clear(&old);
+	return -1;
+}
+
+int
+user_set_password(struct store_txn *t, const struct user *actor,
+    const char *login, const char *password)
+{
+	struct user	 u;
+	struct record	*r;
+	char		*hash;
+	int		 ret;
+
+	if (!rights_may_set_password(actor, login))
+		return -1;
+	if (user_password_valid(login, password) != 0)
+		return -1;
+	if ((ret = user_find_login(t, login, &u)) != 0) {
+		if (ret == STORE_NOTFOUND)
+			error_set("there is no user %s: see the list of users",
+			    login);
+		return -1;
+	}
+	ret = store_get(t, MODEL_USER, &u.id, &r);
+	user_clear(&u);
+	if (ret != 0) {
+		if (ret == STORE_NOTFOUND)
+			error_set("the user %s was removed meanwhile", login);
+		return -1;
+	}
+	if ((hash = user_hash(password)) == NULL) {
+		record_free(r);
+		return -1;
+	}
+	record_set(r, "password_hash", hash, store_stamp(t));
+	explicit_bzero(hash, strlen(hash));
+	free(hash);
+	return user_put(t, actor, r);
 }

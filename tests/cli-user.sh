@@ -130,4 +130,50 @@ done
 n=$(grep -ao '\$y\$' "$M/users.db" | wc -l)
 [ "$n" -ge 7 ] || fail "users.db holds $n yescrypt hashes, expected 7"
 
+
+# --- user set and user passwd (issue 5; the users screen uses the same) -------------
+expect_ok root "$M" user set carl --name "Carl Berg" --type remote --restricted \
+    --may-not-change-manager
+expect_ok root "$M" user list
+expect_out_contains "$(printf 'carl\tCARL1\tCarl Berg\tremote\tyes\tno')"
+# What is not given stays.
+expect_ok root "$M" user set carl --unrestricted
+expect_ok root "$M" user list
+expect_out_contains "$(printf 'carl\tCARL1\tCarl Berg\tremote\tno\tno')"
+expect_fail root "$M" user set carl --type user --restricted
+expect_err_contains "only a remote user can be restricted"
+expect_fail as anna Anna-Pass-77 "$M" user set carl --type admin
+expect_err_contains administrator
+expect_fail root "$M" user set nobody --type user
+expect_err_contains nobody
+# The last administrator stays one.
+expect_ok root "$M" user set boss --type user
+expect_ok root "$M" user set dora --type user
+expect_fail root "$M" user set root --type user
+expect_err_contains "root is the only administrator"
+expect_status 2 root "$M" user set carl --type superuser
+expect_status 2 root "$M" user set
+# A new password: the old one is refused after.
+CRM_NEW_PASSWORD=Carl-New-77 expect_ok root "$M" user passwd carl
+expect_fail as carl Carl-Pass-77 "$M" list company
+expect_ok as carl Carl-New-77 "$M" list company
+# One's own, with a password file; another's only as an administrator.
+printf 'Anna-New-77\n' >"$T/annapw"
+expect_ok as anna Anna-Pass-77 "$M" user passwd anna --password-file "$T/annapw"
+expect_ok as anna Anna-New-77 "$M" list company
+CRM_NEW_PASSWORD=Some-Pass-77 expect_fail as anna Anna-New-77 "$M" user passwd carl
+expect_err_contains "only an administrator"
+CRM_NEW_PASSWORD=abc expect_fail root "$M" user passwd carl
+expect_err_contains "too short"
+expect_fail root "$M" user passwd carl
+expect_err_contains CRM_NEW_PASSWORD
+# Users are managed on the master, not in a local.
+L=$T/local
+CRM_PASSWORD=Anna-New-77 expect_ok "$CRM" -u anna init --local "$L" --master "$M"
+CRM_NEW_PASSWORD=Some-Pass-77 expect_fail as anna Anna-New-77 "$L" user add \
+    eve --id EVE01
+expect_err_contains "users are managed on the master"
+expect_fail as anna Anna-New-77 "$L" user set anna --name Anna
+expect_err_contains "users are managed on the master"
+
 finish

@@ -399,6 +399,47 @@ test_rights_S15_unrestricted_may_assign_others(void)
 	CU_ASSERT_EQUAL(rights_may_assign(&q, "ANNA1"), 1);
 }
 
+/* --- settings and users (issue 5) --- */
+
+static void
+test_rights_configure(void)
+{
+	struct user	a = admin(), u = anna(), r = ben();
+
+	CU_ASSERT_EQUAL(rights_may_configure(&a, STORE_MASTER), 1);
+	CU_ASSERT_EQUAL(rights_may_configure(&u, STORE_MASTER), 0);
+	CU_ASSERT(unit_error_has("only an administrator may change the "
+	    "master's settings; anna is a user"));
+	/* A local is its own user's. */
+	CU_ASSERT_EQUAL(rights_may_configure(&u, STORE_LOCAL), 1);
+	CU_ASSERT_EQUAL(rights_may_configure(&r, STORE_LOCAL), 1);
+}
+
+static void
+test_rights_manage_users(void)
+{
+	struct user	a = admin(), u = anna();
+
+	CU_ASSERT_EQUAL(rights_may_manage_users(&a, STORE_MASTER), 1);
+	CU_ASSERT_EQUAL(rights_may_manage_users(&u, STORE_MASTER), 0);
+	CU_ASSERT(unit_error_has("only an administrator"));
+	/* Users are the master's, even for an administrator. */
+	CU_ASSERT_EQUAL(rights_may_manage_users(&a, STORE_LOCAL), 0);
+	CU_ASSERT(unit_error_has("users are managed on the master"));
+}
+
+static void
+test_rights_set_password(void)
+{
+	struct user	a = admin(), u = anna();
+
+	CU_ASSERT_EQUAL(rights_may_set_password(&a, "anna"), 1);
+	CU_ASSERT_EQUAL(rights_may_set_password(&u, "anna"), 1);
+	CU_ASSERT_EQUAL(rights_may_set_password(&u, "root"), 0);
+	CU_ASSERT(unit_error_has("only an administrator may set another "
+	    "user's password"));
+}
+
 static const struct unit_test tests[] = {
 	{ "S15 restricted user cannot log in to a master",
 	    test_rights_S15_restricted_cannot_login_master },
@@ -443,6 +484,12 @@ static const struct unit_test tests[] = {
 	    test_rights_S15_restricted_cannot_assign_others },
 	{ "S15 unrestricted user may assign to others",
 	    test_rights_S15_unrestricted_may_assign_others },
+	/* Settings and users (issue 5). */
+	{ "settings: administrators on a master, anyone on a local",
+	    test_rights_configure },
+	{ "users: administrators, on a master only", test_rights_manage_users },
+	{ "passwords: administrators, and one's own",
+	    test_rights_set_password },
 	{ NULL, NULL }
 };
 
