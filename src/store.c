@@ -191,6 +191,7 @@ store_dberr(const struct store *st, const char *what, int ret)
 			    what);
 		break;
 	case EIO:
+	case EREMOTEIO:
 	case EBADF:
 	case ESTALE:
 	case ENOTCONN:
@@ -567,6 +568,83 @@ store_errcall(const DB_ENV *env, const char *prefix, const char *msg)
 	(void)msg;
 }
 
+/*
+ * Berkeley DB retries a read, write or fsync that fails with EIO up to a
+ * hundred times. On a master whose network mount has gone, every retry
+ * is another failed round trip (sshfs starts ssh again for each, a soft
+ * NFS mount waits its timeout): a sync cut off took 45 s to stop. An EIO
+ * on a file of the attached master is passed on as EREMOTEIO, which is
+ * not retried; on the laptop's own disk, EIO keeps Berkeley DB's retries.
+ */
+/* The attached master (see store_lost_watch below). */
+static char		 store_lost_dir[4096];
+static char		 store_lost_msg[4096 + 256];
+static size_t		 store_lost_len;
+static dev_t		 store_lost_dev;
+static int		 store_lost_has_dev;
+
+static int
+store_io_failed(int fd)
+{
+	struct stat	sb;
+	int		saved = errno;
+
+	if (saved == EIO && store_lost_dir[0] != '\0' &&
+	    (fstat(fd, &sb) != 0 || (store_lost_has_dev &&
+	    sb.st_dev == store_lost_dev)))
+		saved = EREMOTEIO;
+	errno = saved;
+	return -1;
+}
+
+static ssize_t
+store_io_pread(int fd, void *buf, size_t len, off_t off)
+{
+	ssize_t	n = pread(fd, buf, len, off);
+
+	return n < 0 ? store_io_failed(fd) : n;
+}
+
+static ssize_t
+store_io_pwrite(int fd, const void *buf, size_t len, off_t off)
+{
+	ssize_t	n = pwrite(fd, buf, len, off);
+
+	return n < 0 ? store_io_failed(fd) : n;
+}
+
+static ssize_t
+store_io_write(int fd, const void *buf, size_t len)
+{
+	ssize_t	n = write(fd, buf, len);
+
+	return n < 0 ? store_io_failed(fd) : n;
+}
+
+static int
+store_io_fsync(int fd)
+{
+	return fdatasync(fd) != 0 ? store_io_failed(fd) : 0;
+}
+
+static void
+store_io_init(void)
+{
+	static int	done;
+
+	/*
+	 * Not read: Berkeley DB 5.3 opens no environment once read is
+	 * replaced. Pages are read with pread, so a master's are covered.
+	 */
+	if (done)
+		return;
+	db_env_set_func_pread(store_io_pread);
+	db_env_set_func_pwrite(store_io_pwrite);
+	db_env_set_func_write(store_io_write);
+	db_env_set_func_fsync(store_io_fsync);
+	done = 1;
+}
+
 /* Make an environment handle with crm's settings. */
 static int
 store_env_make(const struct store *st, int cache_mb, DB_ENV **envp)
@@ -574,6 +652,7 @@ store_env_make(const struct store *st, int cache_mb, DB_ENV **envp)
 	DB_ENV	*env;
 	int	 ret;
 
+	store_io_init();
 	if ((ret = db_env_create(envp, 0)) != 0)
 		return ret;
 	env = *envp;
@@ -619,9 +698,6 @@ store_env_make(const struct store *st, int cache_mb, DB_ENV **envp)
  * rolls back what was under way (DB_REGISTER). Any other crash is left
  * to the default action, a core dump.
  */
-static char		 store_lost_dir[4096];
-static char		 store_lost_msg[4096 + 256];
-static size_t		 store_lost_len;
 
 static void
 store_lost_signal(int sig)
@@ -652,6 +728,13 @@ store_lost_watch(const char *dir)
 	    "is safe\n", dir);
 	store_lost_len = n > 0 ? (size_t)n : 0;
 	strcpy(store_lost_dir, dir);
+	{
+		struct stat	sb;
+
+		store_lost_has_dev = stat(dir, &sb) == 0;
+		if (store_lost_has_dev)
+			store_lost_dev = sb.st_dev;
+	}
 	if (installed)
 		return;
 	memset(&sa, 0, sizeof sa);
