@@ -46,5 +46,10 @@ int	rights_in_scope(struct store_txn *t, const struct user *, int type,
  */
 int	rights_may_see(struct store_txn *t, const struct user *, int type,
 	    const struct record *);
+/*
+ * Is u's view cut to their own accounts (S15), so that a screen's counts
+ * must say they count only u's records? Cannot fail.
+ */
+int	rights_limited(const struct user *);
 
 #endif

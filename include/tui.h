@@ -56,6 +56,14 @@ enum action {
 	A_CLEAR,
 	A_ADD_DB,
 	A_REMOVE_DB,
+	/* Campaign screen (issue 5). */
+	A_CAMP_ADD_COMPANY,	/* targets from a search of companies */
+	A_CAMP_ADD_CONTACT,	/* ... of contacts */
+	A_CAMP_RESPONDED,	/* responded today, or not (asks) */
+	A_CAMP_FILTER,		/* all, respondents, not yet responded */
+	A_CAMP_KIND,		/* the picker: companies or contacts */
+	A_CAMP_OPEN,		/* a record screen: the target's campaign */
+	A_CAMP_INFO,		/* the campaign's record: who made it (S4) */
 	A_RETRY			/* not a key: the loop's timer while busy */
 };
 
@@ -70,6 +78,9 @@ enum action {
 #define KM_HELP		0x80
 #define KM_SEARCH	0x100	/* typing a search into a list */
 #define KM_FIELDS	0x200	/* typing into the login's fields */
+/* Campaign screen (issue 5). */
+#define KM_CAMPAIGN	0x40000	/* a campaign and its targets */
+#define KM_CAMP_PICK	0x80000	/* adding targets: typing a name */
 
 struct binding {
 	enum action	 action;
@@ -270,5 +281,21 @@ void	 screen_pick_open(int type, const char *start,
 void	 screen_help_open(const struct screen *);
 /* Delete a record after the rights check and a confirmation. */
 int	 screen_delete(int type, const struct record *);
+
+/* Campaign screen (issue 5). */
+extern const struct screen_ops screen_campaign;
+extern const struct screen_ops screen_campaign_pick;
+/* A campaign: its fields, counts and targets (screen_record_open too). */
+void	 screen_campaign_open(const struct record_id *);
+/*
+ * c on a record screen: the campaign of the target selected in a pane
+ * (pane NULL: none), else of the record shown if it is a target.
+ */
+void	 screen_campaign_of(int type, const struct record *shown,
+	    int pane_type, const struct record *pane);
+/* "Bea Keller (Acme GmbH)": a target as a person names it. Free it. */
+char	*screen_campaign_target_name(const struct record *);
+/* The record screen itself, whatever the type (campaigns included). */
+void	 screen_record_open_fields(int type, const struct record_id *);
 
 #endif

@@ -437,6 +437,7 @@ list_label(const char *field, const struct model_field *mf)
 		{ "close_date", "Closing" },
 		{ "probability", "Prob. %" },
 		{ "@name", "Name" },
+		{ "response_date", "Resp. date" },	/* campaigns (issue 5) */
 	};
 	size_t	i;
 

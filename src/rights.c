@@ -126,7 +126,7 @@ rights_in_scope(struct store_txn *t, const struct user *u, int type,
 	const char	*owner;
 	int		 ret;
 
-	if (!u->restricted || u->type == USER_ADMIN)
+	if (!rights_limited(u))
 		return 1;
 	switch (type) {
 	case MODEL_USER:
@@ -178,4 +178,10 @@ rights_may_see(struct store_txn *t, const struct user *u, int type,
 		    "accounts' records; this %s is outside them", u->login,
 		    model_type(type)->name);
 	return 0;
+}
+
+int
+rights_limited(const struct user *u)
+{
+	return u->restricted && u->type != USER_ADMIN;
 }
