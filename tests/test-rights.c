@@ -453,6 +453,16 @@ test_rights_S15_unrestricted_see_all_targets(void)
 	CU_ASSERT_EQUAL(rights_may_see(NULL, &r, MODEL_TARGET, other), 1);
 	CU_ASSERT_EQUAL(rights_may_see(NULL, &q, MODEL_TARGET, other), 1);
 	CU_ASSERT_EQUAL(rights_may_see(NULL, &ra, MODEL_TARGET, other), 1);
+	/* Only the restricted one's counts are cut to their own. */
+	CU_ASSERT_EQUAL(rights_limited(&a), 0);
+	CU_ASSERT_EQUAL(rights_limited(&r), 0);
+	CU_ASSERT_EQUAL(rights_limited(&q), 0);
+	CU_ASSERT_EQUAL(rights_limited(&ra), 0);
+	{
+		struct user	b = ben();
+
+		CU_ASSERT_EQUAL(rights_limited(&b), 1);
+	}
 	record_free(other);
 }
 
