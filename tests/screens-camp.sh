@@ -110,6 +110,20 @@ tm_wait c '@0=^ Campaign: Spring' \
     '@10=^Acme GmbH +Bea Keller +ANNA1 +no *$'
 expect_ok root "$M" list target --where campaign="$CA" --fields company
 expect_eq "$(rows)" 6
+# ? lists the campaign's keys; a resize lays it out again.
+tm_keys c ?
+tm_wait c '@0=^ Keys: A campaign and its targets' \
+    '^ +a +add companies as targets: search them by name' \
+    '^ +r +mark the target responded today, or not responded \(asks\)' \
+    '^ +f +show all targets, the respondents, those not yet responded'
+tm_keys c q
+tm_wait c '@0=^ Campaign: Spring'
+tm resize-window -t c -x 80 -y 24
+tm_wait c '@3=^ 6 targets, 1 responded \(17%\) │ showing all *$' \
+    '@4=^Company +Contact +Manager +Responded +Resp\. date *$' \
+    '@10=^Acme GmbH +Bea Keller +ANNA1 +no *$' '@22=│ MASTER │'
+tm resize-window -t c -x 100 -y 30
+tm_wait c '@28=│ MASTER │' '@10=^Acme GmbH +Bea Keller +ANNA1 +no *$'
 
 tm_keys c q
 tm_wait c '@1=^ Campaigns, '
