@@ -289,7 +289,7 @@ extern const struct screen_ops screen_campaign_pick;
 void	 screen_campaign_open(const struct record_id *);
 /*
  * c on a record screen: the campaign of the target selected in a pane
- * (pane NULL: none), else of the record shown if it is a target.
+ * (pane NULL: none), else of the record shown if that is a target.
  */
 void	 screen_campaign_of(int type, const struct record *shown,
 	    int pane_type, const struct record *pane);

@@ -169,7 +169,7 @@ screen_campaign_of(int type, const struct record *shown, int pane_type,
 
 	if (pane != NULL && pane_type == MODEL_TARGET)
 		r = pane;
-	else if (pane == NULL && type == MODEL_TARGET)
+	else if (type == MODEL_TARGET)
 		r = shown;
 	if (r == NULL) {
 		tui_message(1, "c opens a target's campaign: choose a target "
