@@ -42,6 +42,14 @@ struct browse {
 	char		 mine[RECORD_UID_SIZE + 1];
 	/* The owner fields of file, for mine; NULL-terminated. */
 	const char *const *owners;
+	/*
+	 * Only records filter says 1 to (0: left out, -1: an error, set),
+	 * or every record when NULL: a screen's own condition, such as
+	 * what rights_may_see lets a restricted user see.
+	 */
+	int		(*filter)(void *arg, struct store_txn *,
+			    const struct record *);
+	void		*filter_arg;
 
 	/* The first row shown: none means the start of the order. */
 	int		 have_top;
@@ -58,6 +66,8 @@ void	 browse_set_ref(struct browse *, const struct record_id *);
 void	 browse_set_mine(struct browse *, const char *uid,
 	    const char *const *owner_fields);
 void	 browse_set_order(struct browse *, enum browse_order);
+void	 browse_set_filter(struct browse *, int (*)(void *,
+	    struct store_txn *, const struct record *), void *arg);
 /* The first row back at the start of the order. */
 void	 browse_home(struct browse *);
 

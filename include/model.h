@@ -131,6 +131,16 @@ int		 model_delete(struct store_txn *, const struct user *actor,
  */
 int		 model_lookup(struct store_txn *, int type, const char *text,
 		    struct record_id *);
+/*
+ * The live targets of a campaign and how many of them responded, counting
+ * only those viewer may see (rights_may_see; NULL: all). Its cost is the
+ * campaign's number of targets. A target is unique in its campaign: one
+ * per contact, and one per company without a contact; model_add and
+ * model_update refuse a second with a message naming it.
+ */
+int		 model_campaign_count(struct store_txn *,
+		    const struct user *viewer, const struct record_id *,
+		    size_t *targets, size_t *responded);
 /* Fetch a live record; a tombstone counts as not found (error set). */
 int		 model_get(struct store_txn *, int type,
 		    const struct record_id *, struct record **);

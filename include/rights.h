@@ -43,5 +43,19 @@ int	rights_may_assign(const struct user *, const char *uid);
  */
 int	rights_in_scope(struct store_txn *t, const struct user *, int type,
 	    const struct record *);
+/*
+ * May u see this record on a screen (S15)? What a restricted user's local
+ * would hold after a sync: on a master or on another user's local a
+ * restricted user's lists are cut to that, so that a campaign shows them
+ * only their own targets wherever they work. Returns 1; 0 with the error
+ * set to the reason; -1 on a store error.
+ */
+int	rights_may_see(struct store_txn *t, const struct user *, int type,
+	    const struct record *);
+/*
+ * Is u's view cut to their own accounts (S15), so that a screen's counts
+ * must say they count only u's records? Cannot fail.
+ */
+int	rights_limited(const struct user *);
 
 #endif

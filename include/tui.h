@@ -60,6 +60,14 @@ enum action {
 	A_SETTINGS,
 	A_USERS,
 	A_PASSWORD,
+	/* Campaign screen (issue 5). */
+	A_CAMP_ADD_COMPANY,	/* targets from a search of companies */
+	A_CAMP_ADD_CONTACT,	/* ... of contacts */
+	A_CAMP_RESPONDED,	/* responded today, or not (asks) */
+	A_CAMP_FILTER,		/* all, respondents, not yet responded */
+	A_CAMP_KIND,		/* the picker: companies or contacts */
+	A_CAMP_OPEN,		/* a record screen: the target's campaign */
+	A_CAMP_INFO,		/* the campaign's record: who made it (S4) */
 	A_RETRY			/* not a key: the loop's timer while busy */
 };
 
@@ -77,6 +85,9 @@ enum action {
 /* Settings and users screens (issue 5). */
 #define KM_SETTINGS	0x1000	/* the settings screen, not editing */
 #define KM_USERS	0x2000	/* the list of users */
+/* Campaign screen (issue 5). */
+#define KM_CAMPAIGN	0x40000	/* a campaign and its targets */
+#define KM_CAMP_PICK	0x80000	/* adding targets: typing a name */
 
 struct binding {
 	enum action	 action;
@@ -349,5 +360,20 @@ extern const struct screen_ops screen_user_form;
 void	 screen_settings_open(void);
 /* The list of users (U): refused with the reason for non-administrators. */
 void	 screen_users_open(void);
+/* Campaign screen (issue 5). */
+extern const struct screen_ops screen_campaign;
+extern const struct screen_ops screen_campaign_pick;
+/* A campaign: its fields, counts and targets (screen_record_open too). */
+void	 screen_campaign_open(const struct record_id *);
+/*
+ * c on a record screen: the campaign of the target selected in a pane
+ * (pane NULL: none), else of the record shown if that is a target.
+ */
+void	 screen_campaign_of(int type, const struct record *shown,
+	    int pane_type, const struct record *pane);
+/* "Bea Keller (Acme GmbH)": a target as a person names it. Free it. */
+char	*screen_campaign_target_name(const struct record *);
+/* The record screen itself, whatever the type (campaigns included). */
+void	 screen_record_open_fields(int type, const struct record_id *);
 
 #endif

@@ -122,6 +122,25 @@ const struct binding bindings[] = {
 	  "back", 1 },
 	{ A_REDRAW, "redraw", KM_SETTINGS, { CTRL('l') }, "^L",
 	  "redraw the screen", 0 },
+	/* Campaign screen (issue 5). */
+	{ A_CAMP_ADD_COMPANY, "add-company", KM_CAMPAIGN, { 'a' }, "a",
+	  "add companies as targets: search them by name", 1 },
+	{ A_CAMP_ADD_CONTACT, "add-contact", KM_CAMPAIGN, { 'A' }, "A",
+	  "add contacts as targets: search them by last name", 1 },
+	{ A_CAMP_RESPONDED, "responded", KM_CAMPAIGN, { 'r' }, "r",
+	  "mark the target responded today, or not responded (asks)", 1 },
+	{ A_CAMP_FILTER, "filter", KM_CAMPAIGN, { 'f' }, "f",
+	  "show all targets, the respondents, those not yet responded", 1 },
+	{ A_EDIT, "edit", KM_CAMPAIGN, { 'e' }, "e", "edit the campaign", 1 },
+	{ A_DELETE, "remove", KM_CAMPAIGN, { 'd', KEY_DC }, "d",
+	  "remove the target from the campaign (asks first)", 1 },
+	{ A_CAMP_INFO, "info", KM_CAMPAIGN, { 'i' }, "i",
+	  "the campaign's record: who made and changed it", 0 },
+	{ A_BACK, "back", KM_CAMPAIGN, { 'q', ESC }, "q Esc", "back", 1 },
+	{ A_CAMP_KIND, "companies-or-contacts", KM_CAMP_PICK,
+	  { '\t', KEY_BTAB }, "Tab", "search companies or contacts", 1 },
+	{ A_CAMP_OPEN, "campaign", KM_RECORD, { 'c' }, "c",
+	  "open the campaign of this target, or of the target selected", 0 },
 	{ A_NONE, NULL, 0, { 0 }, NULL, NULL, 0 }
 };
 

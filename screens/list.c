@@ -440,6 +440,7 @@ list_label(const char *field, const struct model_field *mf)
 		/* Settings and users screens (issue 5). */
 		{ "restricted", "Restrict." },
 		{ "may_change_manager", "Sets mgr" },
+		{ "response_date", "Resp. date" },	/* campaigns (issue 5) */
 	};
 	size_t	i;
 

@@ -221,6 +221,16 @@ record_load_panes(struct record_data *d)
 void
 screen_record_open(int type, const struct record_id *id)
 {
+	/* A campaign opens with its targets (issue 5). */
+	if (type == MODEL_CAMPAIGN)
+		screen_campaign_open(id);
+	else
+		screen_record_open_fields(type, id);
+}
+
+void
+screen_record_open_fields(int type, const struct record_id *id)
+{
 	struct record_data	*d = xcalloc(1, sizeof *d);
 	size_t			 i;
 
@@ -378,6 +388,10 @@ record_key(struct screen *sc, enum action a, int iskey, wint_t ch)
 		screen_form_open(l->type, NULL, defaults);
 		record_free(defaults);
 		return;
+	case A_CAMP_OPEN:
+		screen_campaign_of(d->type, d->rec, l != NULL ? l->type : -1,
+		    l != NULL ? list_selected(l) : NULL);
+		return;
 	case A_DELETE:
 		if (l != NULL) {
 			if ((r = list_selected(l)) != NULL &&
@@ -431,7 +445,8 @@ screen_delete(int type, const struct record *r)
 		tui_error();
 		return -1;
 	}
-	name = tui_record_name(type, r);
+	name = type == MODEL_TARGET ? screen_campaign_target_name(r) :
+	    tui_record_name(type, r);
 	ret = tui_confirm("Delete %s \"%s\"?", model_type(type)->name, name);
 	if (!ret) {
 		free(name);

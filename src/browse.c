@@ -19,6 +19,7 @@
  */
 struct walk {
 	struct browse		*b;
+	struct store_txn	*t;
 	struct store_cursor	*c;
 	int			 down;		/* the cursor moves to higher keys */
 	int			 first;		/* nothing returned yet */
@@ -103,6 +104,15 @@ browse_set_order(struct browse *b, enum browse_order order)
 	browse_home(b);
 }
 
+void
+browse_set_filter(struct browse *b, int (*filter)(void *, struct store_txn *,
+    const struct record *), void *arg)
+{
+	b->filter = filter;
+	b->filter_arg = arg;
+	browse_home(b);
+}
+
 /* Is the key the cursor stands on inside the browse's range? */
 static int
 walk_in_range(struct walk *w)
@@ -121,21 +131,29 @@ walk_in_range(struct walk *w)
 	return 1;
 }
 
-/* Does the record pass the "mine" filter? */
+/* Does the record pass the "mine" filter and the screen's own? -1: error. */
 static int
 walk_wanted(const struct walk *w, const struct record *r)
 {
 	const char *const	*f;
 
-	if (w->b->mine[0] == '\0')
-		return 1;
-	if (w->b->owners == NULL || w->b->owners[0] == NULL)
-		return strcmp(r->created_by, w->b->mine) == 0;
-	for (f = w->b->owners; *f != NULL; f++) {
-		if (strcmp(record_value(r, *f), w->b->mine) == 0)
-			return 1;
+	if (w->b->mine[0] != '\0') {
+		if (w->b->owners == NULL || w->b->owners[0] == NULL) {
+			if (strcmp(r->created_by, w->b->mine) != 0)
+				return 0;
+		} else {
+			for (f = w->b->owners; *f != NULL; f++) {
+				if (strcmp(record_value(r, *f),
+				    w->b->mine) == 0)
+					break;
+			}
+			if (*f == NULL)
+				return 0;
+		}
 	}
-	return 0;
+	if (w->b->filter != NULL)
+		return w->b->filter(w->b->filter_arg, w->t, r);
+	return 1;
 }
 
 static int
@@ -144,6 +162,7 @@ walk_open(struct walk *w, struct browse *b, struct store_txn *t,
 {
 	memset(w, 0, sizeof *w);
 	w->b = b;
+	w->t = t;
 	w->down = browse_ascending(b) == forward;
 	w->first = 1;
 	w->from_top = from_top && b->have_top;
@@ -254,8 +273,12 @@ walk_next(struct walk *w, struct record **r)
 			record_free(*r);
 			return STORE_NOTFOUND;
 		}
-		if (walk_wanted(w, *r))
-			return 0;
+		if ((ret = walk_wanted(w, *r)) != 0) {
+			if (ret == 1)
+				return 0;
+			record_free(*r);
+			return -1;
+		}
 		record_free(*r);
 	}
 }

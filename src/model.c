@@ -663,6 +663,26 @@ model_ref_manager(struct store_txn *t, int type, const char *ref)
 	return m;
 }
 
+/* The company of a referenced contact, or "" (a new string). */
+static char *
+model_ref_company(struct store_txn *t, const char *ref)
+{
+	struct record_id	 id;
+	struct record		*r;
+	char			*m;
+
+	if (*ref == '\0' || record_id_parse(ref, &id) != 0)
+		return xstrdup("");
+	if (store_get(t, MODEL_CONTACT, &id, &r) != 0) {
+		error_clear();
+		return xstrdup("");
+	}
+	m = xstrdup((r->flags & RECORD_DELETED) ? "" :
+	    record_value(r, "company"));
+	record_free(r);
+	return m;
+}
+
 /* Apply changes, checking names and normalising values. */
 static int
 model_apply(int type, struct record *r, const struct model_change *ch,
@@ -704,6 +724,90 @@ model_apply(int type, struct record *r, const struct model_change *ch,
 		record_set(r, ch[i].name, v, stamp);
 	}
 	return 0;
+}
+
+/* A company's or a contact's name as a person reads it (a new string). */
+static char *
+model_ref_name(struct store_txn *t, int type, const char *ref)
+{
+	struct record_id	 id;
+	struct record		*r;
+	const char		*a, *b;
+	char			*s;
+
+	if (record_id_parse(ref, &id) != 0 ||
+	    store_get(t, (size_t)type, &id, &r) != 0) {
+		error_clear();
+		return xstrdup(ref);
+	}
+	if (type == MODEL_CONTACT) {
+		a = record_value(r, "first_name");
+		b = record_value(r, "last_name");
+		xasprintf(&s, "%s%s%s", a, *a != '\0' && *b != '\0' ? " " : "",
+		    b);
+	} else
+		s = xstrdup(record_value(r, "name"));
+	record_free(r);
+	return s;
+}
+
+static int
+model_same_ref(const char *a, const char *b)
+{
+	struct record_id	ia, ib;
+
+	if (*a == '\0' || *b == '\0')
+		return *a == *b;
+	if (record_id_parse(a, &ia) != 0 || record_id_parse(b, &ib) != 0)
+		return strcmp(a, b) == 0;
+	return record_id_cmp(&ia, &ib) == 0;
+}
+
+/*
+ * Refuse a second target for the same contact, or for the same company
+ * without a contact, in one campaign. The ref index of the contact (or
+ * company) holds its targets, so this costs what that one record has,
+ * not what the campaign has.
+ */
+static int
+model_target_unique(struct store_txn *t, const struct record *r)
+{
+	struct store_cursor	*c;
+	struct record		*o;
+	struct record_id	 id;
+	const char		*campaign, *company, *contact, *key;
+	char			*who, *what;
+	int			 ret, dup = 0, kind;
+
+	campaign = record_value(r, "campaign");
+	company = record_value(r, "company");
+	contact = record_value(r, "contact");
+	key = *contact != '\0' ? contact : company;
+	kind = *contact != '\0' ? MODEL_CONTACT : MODEL_COMPANY;
+	if (*key == '\0' || record_id_parse(key, &id) != 0)
+		return 0;
+	if (store_cursor_open(t, MODEL_TARGET, STORE_BY_REF, 0, &c) != 0)
+		return -1;
+	store_cursor_seek(c, id.b, RECORD_ID_SIZE, 1);
+	while (!dup && (ret = store_cursor_next(c, &o)) == 0) {
+		dup = record_id_cmp(&o->id, &r->id) != 0 &&
+		    model_same_ref(record_value(o, "campaign"), campaign) &&
+		    model_same_ref(record_value(o, "contact"), contact) &&
+		    (*contact != '\0' ||
+		    model_same_ref(record_value(o, "company"), company));
+		record_free(o);
+	}
+	store_cursor_close(c);
+	if (!dup)
+		return ret == -1 ? -1 : 0;
+	who = model_ref_name(t, kind, key);
+	what = model_ref_name(t, MODEL_CAMPAIGN, campaign);
+	error_set("%s \"%s\" is already a target of the campaign \"%s\"",
+	    model_type(kind)->name, who, what);
+	free(who);
+	free(what);
+	model_bad = kind == MODEL_CONTACT ? "contact" : "company";
+	return -1;
 }
 
 static int
@@ -748,6 +852,14 @@ model_add(struct store_txn *t, const struct user *actor, int type,
 	}
 	if (model_apply(type, r, ch, n, stamp) != 0)
 		goto out;
+	/* A contact's target names its company too, for lists by company. */
+	if (type == MODEL_TARGET && *record_value(r, "company") == '\0' &&
+	    *record_value(r, "contact") != '\0') {
+		m = model_ref_company(t, record_value(r, "contact"));
+		if (*m != '\0')
+			record_set(r, "company", m, stamp);
+		free(m);
+	}
 
 	if (model_has_owner(type)) {
 		given = record_value(r, "account_manager");
@@ -784,6 +896,8 @@ model_add(struct store_txn *t, const struct user *actor, int type,
 			goto out;
 	}
 	if (model_validate(t, type, r) != 0)
+		goto out;
+	if (type == MODEL_TARGET && model_target_unique(t, r) != 0)
 		goto out;
 	if (store_put(t, (size_t)type, r, 0) != 0)
 		goto out;
@@ -844,6 +958,8 @@ model_update(struct store_txn *t, const struct user *actor, int type,
 	    !rights_may_assign(actor, v))
 		goto out;
 	if (model_validate(t, type, r) != 0)
+		goto out;
+	if (type == MODEL_TARGET && model_target_unique(t, r) != 0)
 		goto out;
 	r->modified = stamp;
 	snprintf(r->modified_by, sizeof r->modified_by, "%s", actor->uid);
@@ -956,4 +1072,55 @@ model_lookup(struct store_txn *t, int type, const char *text,
 		error_set("\"%s\" is the start of several %s IDs: give more "
 		    "of the ID", text, model_type(type)->name);
 	return ret == 0 ? 0 : -1;
+}
+
+/* Is a target one viewer may see (S15)? Unrestricted viewers see all. */
+static int
+model_target_seen(struct store_txn *t, const struct user *viewer,
+    const struct record *r)
+{
+	int	ret;
+
+	if (viewer == NULL)
+		return 1;
+	ret = rights_may_see(t, viewer, MODEL_TARGET, r);
+	if (ret == 0)
+		error_clear();
+	return ret;
+}
+
+int
+model_campaign_count(struct store_txn *t, const struct user *viewer,
+    const struct record_id *campaign, size_t *targets, size_t *responded)
+{
+	struct store_cursor	*c;
+	struct record		*r;
+	struct record_id	 id;
+	int			 ret, seen;
+
+	*targets = *responded = 0;
+	if (store_cursor_open(t, MODEL_TARGET, STORE_BY_REF, 0, &c) != 0)
+		return -1;
+	store_cursor_seek(c, campaign->b, RECORD_ID_SIZE, 1);
+	while ((ret = store_cursor_next(c, &r)) == 0) {
+		/* Only a target naming the campaign, whatever the index. */
+		if (record_id_parse(record_value(r, "campaign"), &id) != 0 ||
+		    record_id_cmp(&id, campaign) != 0) {
+			record_free(r);
+			continue;
+		}
+		if ((seen = model_target_seen(t, viewer, r)) == -1) {
+			record_free(r);
+			ret = -1;
+			break;
+		}
+		if (seen) {
+			(*targets)++;
+			if (strcmp(record_value(r, "responded"), "yes") == 0)
+				(*responded)++;
+		}
+		record_free(r);
+	}
+	store_cursor_close(c);
+	return ret == -1 ? -1 : 0;
 }

@@ -159,7 +159,7 @@ rights_in_scope(struct store_txn *t, const struct user *u, int type,
 	const char	*owner;
 	int		 ret;
 
-	if (!u->restricted || u->type == USER_ADMIN)
+	if (!rights_limited(u))
 		return 1;
 	switch (type) {
 	case MODEL_USER:
@@ -190,4 +190,31 @@ rights_in_scope(struct store_txn *t, const struct user *u, int type,
 	if (owner == NULL)
 		owner = record_value(r, "account_manager");
 	return strcmp(owner, u->uid) == 0 || strcmp(r->created_by, u->uid) == 0;
+}
+
+int
+rights_may_see(struct store_txn *t, const struct user *u, int type,
+    const struct record *r)
+{
+	const char	*owner;
+	int		 ret;
+
+	if ((ret = rights_in_scope(t, u, type, r)) != 0)
+		return ret;
+	owner = record_value(r, "account_manager");
+	if (*owner != '\0')
+		error_set("%s is a restricted user and sees only the %s they "
+		    "manage; this one is managed by %s", u->login,
+		    model_type(type)->plural, owner);
+	else
+		error_set("%s is a restricted user and sees only their own "
+		    "accounts' records; this %s is outside them", u->login,
+		    model_type(type)->name);
+	return 0;
+}
+
+int
+rights_limited(const struct user *u)
+{
+	return u->restricted && u->type != USER_ADMIN;
 }

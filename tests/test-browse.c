@@ -263,6 +263,63 @@ test_browse_deleted_rows_left_out(void)
 	done();
 }
 
+/* A screen's filter: names ending in an odd digit; "Company 13" fails. */
+static int
+odd_only(void *arg, struct store_txn *tx, const struct record *r)
+{
+	const char	*n = record_value(r, "name");
+	size_t		 len = strlen(n);
+
+	(*(int *)arg)++;
+	CU_ASSERT(tx == t);
+	if (strcmp(n, "Company 13") == 0) {
+		error_set("cannot judge %s", n);
+		return -1;
+	}
+	return len > 0 && (n[len - 1] - '0') % 2 == 1;
+}
+
+static void
+test_browse_filter(void)
+{
+	struct browse	b;
+	size_t		count;
+	long		moved;
+	int		calls = 0;
+
+	fill();
+	browse_init(&b, MODEL_COMPANY, BROWSE_NAME);
+	browse_set_filter(&b, odd_only, &calls);
+	ASSERT_PAGE(&b, 4, "name", "Company 01,Company 03,Company 05,"
+	    "Company 07");
+	CU_ASSERT(calls > 0);
+	CU_ASSERT(browse_move(&b, t, 2, 2, &moved) == 0);
+	CU_ASSERT(moved == 2);
+	ASSERT_PAGE(&b, 2, "name", "Company 05,Company 07");
+	/* Counts pass through it too. */
+	browse_home(&b);
+	CU_ASSERT(browse_count(&b, t, 6, &count) == 0);
+	CU_ASSERT(count == 6);
+	/* Its error is the page's error. */
+	error_clear();
+	CU_ASSERT(browse_count(&b, t, 100, &count) == -1);
+	CU_ASSERT(unit_error_has("Company 13"));
+	/* With the mine filter both must hold: anna has the even ones. */
+	{
+		static const char *const owners[] = { "account_manager",
+		    NULL };
+
+		browse_set_mine(&b, "ANNA1", owners);
+		ASSERT_PAGE(&b, 3, "name", "");
+		browse_set_mine(&b, "ROOT1", owners);
+		ASSERT_PAGE(&b, 3, "name", "Company 01,Company 03,Company 05");
+	}
+	browse_set_filter(&b, NULL, NULL);
+	ASSERT_PAGE(&b, 2, "name", "Company 01,Company 03");
+	browse_clear(&b);
+	done();
+}
+
 static const struct unit_test tests[] = {
 	{ "pages in name order", test_browse_pages_in_name_order },
 	{ "equal names keep their place",
@@ -272,6 +329,7 @@ static const struct unit_test tests[] = {
 	{ "newest first, and mine", test_browse_newest_first_and_mine },
 	{ "linked records", test_browse_linked_records },
 	{ "deleted rows left out", test_browse_deleted_rows_left_out },
+	{ "a screen's own filter", test_browse_filter },
 	{ NULL, NULL }
 };
 

@@ -617,6 +617,8 @@ test_model_bool(void)
 	    NULL) == -1);
 	CU_ASSERT(unit_error_has("responded"));
 	CU_ASSERT_STRING_EQUAL(val(MODEL_TARGET, &tg, "responded"), "yes");
+	/* Another company: the same one twice is refused (one target each). */
+	CU_ASSERT(add(&root, MODEL_COMPANY, &co, "name", "Beta", NULL) == 0);
 	CU_ASSERT(add(&root, MODEL_TARGET, &tg, "campaign", idt(&ca),
 	    "company", idt(&co), "responded", "true", NULL) == 0);
 	CU_ASSERT_STRING_EQUAL(val(MODEL_TARGET, &tg, "responded"), "yes");
@@ -1364,6 +1366,106 @@ test_user_add_needs_admin(void)
 	close_master();
 }
 
+/* --- campaigns and their targets --- */
+
+static void
+test_model_target_unique_in_campaign(void)
+{
+	struct record_id	co, co2, ct, ca, ca2, t1, t2, t3, t4, t5;
+
+	open_master(WITH_ALL);
+	company(&co, "Acme");
+	company(&co2, "Zeta");
+	CU_ASSERT_FATAL(add(&root, MODEL_CONTACT, &ct, "company", idt(&co),
+	    "first_name", "Bea", "last_name", "Keller", NULL) == 0);
+	CU_ASSERT_FATAL(add(&root, MODEL_CAMPAIGN, &ca, "name", "Spring",
+	    NULL) == 0);
+	CU_ASSERT_FATAL(add(&root, MODEL_CAMPAIGN, &ca2, "name", "Autumn",
+	    NULL) == 0);
+	CU_ASSERT(add(&root, MODEL_TARGET, &t1, "campaign", idt(&ca),
+	    "company", idt(&co), NULL) == 0);
+	/* The same company again: refused, naming it and the campaign. */
+	CU_ASSERT(add(&root, MODEL_TARGET, NULL, "campaign", idt(&ca),
+	    "company", idt(&co), NULL) == -1);
+	CU_ASSERT(unit_error_has("company \"Acme\" is already a target of "
+	    "the campaign \"Spring\""));
+	CU_ASSERT_STRING_EQUAL(model_error_field(), "company");
+	/* A contact of that company is a target of its own. */
+	CU_ASSERT(add(&root, MODEL_TARGET, &t2, "campaign", idt(&ca),
+	    "contact", idt(&ct), NULL) == 0);
+	/* It names the contact's company too, and takes its manager. */
+	CU_ASSERT_STRING_EQUAL(val(MODEL_TARGET, &t2, "company"), idt(&co));
+	CU_ASSERT_STRING_EQUAL(val(MODEL_TARGET, &t2, "account_manager"),
+	    "ANNA1");
+	CU_ASSERT(add(&root, MODEL_TARGET, NULL, "campaign", idt(&ca),
+	    "contact", idt(&ct), "company", idt(&co), NULL) == -1);
+	CU_ASSERT(unit_error_has("contact \"Bea Keller\" is already a "
+	    "target"));
+	CU_ASSERT_STRING_EQUAL(model_error_field(), "contact");
+	/* Another campaign may have them both. */
+	CU_ASSERT(add(&root, MODEL_TARGET, &t3, "campaign", idt(&ca2),
+	    "company", idt(&co), NULL) == 0);
+	CU_ASSERT(add(&root, MODEL_TARGET, &t4, "campaign", idt(&ca2),
+	    "contact", idt(&ct), NULL) == 0);
+	/* Moving one onto another is refused too; nothing changes. */
+	CU_ASSERT(add(&root, MODEL_TARGET, &t5, "campaign", idt(&ca),
+	    "company", idt(&co2), NULL) == 0);
+	CU_ASSERT(upd(&root, MODEL_TARGET, &t5, "company", idt(&co),
+	    NULL) == -1);
+	CU_ASSERT(unit_error_has("already a target"));
+	CU_ASSERT_STRING_EQUAL(val(MODEL_TARGET, &t5, "company"), idt(&co2));
+	/* Changing other fields of a target is no duplicate of itself. */
+	CU_ASSERT(upd(&root, MODEL_TARGET, &t1, "responded", "yes",
+	    "response_date", "2026-03-02", NULL) == 0);
+	/* Deleted, it may be added again. */
+	CU_ASSERT(del(&root, MODEL_TARGET, &t1) == 0);
+	CU_ASSERT(add(&root, MODEL_TARGET, &t1, "campaign", idt(&ca),
+	    "company", idt(&co), NULL) == 0);
+	close_master();
+}
+
+static void
+test_model_S15_campaign_count(void)
+{
+	struct record_id	ca, ca2, co, cb, ct, id;
+	size_t			n, r;
+
+	open_master(WITH_ALL);
+	company(&co, "Acme");
+	CU_ASSERT_FATAL(add(&root, MODEL_COMPANY, &cb, "name", "BenCo",
+	    "account_manager", "BEN01", NULL) == 0);
+	CU_ASSERT_FATAL(add(&root, MODEL_CONTACT, &ct, "company", idt(&cb),
+	    "last_name", "Bond", NULL) == 0);
+	CU_ASSERT_FATAL(add(&root, MODEL_CAMPAIGN, &ca, "name", "Spring",
+	    NULL) == 0);
+	CU_ASSERT_FATAL(add(&root, MODEL_CAMPAIGN, &ca2, "name", "Other",
+	    NULL) == 0);
+	CU_ASSERT(model_campaign_count(t, NULL, &ca, &n, &r) == 0);
+	CU_ASSERT(n == 0 && r == 0);
+	CU_ASSERT(add(&root, MODEL_TARGET, &id, "campaign", idt(&ca),
+	    "company", idt(&co), "responded", "yes", NULL) == 0);
+	CU_ASSERT(add(&root, MODEL_TARGET, NULL, "campaign", idt(&ca),
+	    "company", idt(&cb), NULL) == 0);
+	CU_ASSERT(add(&root, MODEL_TARGET, NULL, "campaign", idt(&ca),
+	    "contact", idt(&ct), "responded", "yes", NULL) == 0);
+	CU_ASSERT(add(&root, MODEL_TARGET, NULL, "campaign", idt(&ca2),
+	    "contact", idt(&ct), "responded", "yes", NULL) == 0);
+	CU_ASSERT(model_campaign_count(t, NULL, &ca, &n, &r) == 0);
+	CU_ASSERT(n == 3 && r == 2);
+	CU_ASSERT(model_campaign_count(t, &root, &ca, &n, &r) == 0);
+	CU_ASSERT(n == 3 && r == 2);
+	CU_ASSERT(model_campaign_count(t, &anna, &ca, &n, &r) == 0);
+	CU_ASSERT(n == 3 && r == 2);
+	/* ben is restricted: only the two targets he manages. */
+	CU_ASSERT(model_campaign_count(t, &ben, &ca, &n, &r) == 0);
+	CU_ASSERT(n == 2 && r == 1);
+	/* Deleted targets do not count. */
+	CU_ASSERT(del(&root, MODEL_TARGET, &id) == 0);
+	CU_ASSERT(model_campaign_count(t, NULL, &ca, &n, &r) == 0);
+	CU_ASSERT(n == 2 && r == 1);
+	close_master();
+}
+
 static const struct unit_test tests[] = {
 	{ "types and CLI.md fields", test_model_types_and_fields },
 	{ "every type can be created", test_model_create_every_type },
@@ -1402,6 +1504,9 @@ static const struct unit_test tests[] = {
 	{ "user bad uid, login, password", test_user_bad_uid_login_password },
 	{ "user password hash", test_user_password_hash },
 	{ "user add needs an administrator", test_user_add_needs_admin },
+	{ "a target is unique in its campaign",
+	    test_model_target_unique_in_campaign },
+	{ "S15 campaign counts", test_model_S15_campaign_count },
 	{ NULL, NULL }
 };
 

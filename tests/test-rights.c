@@ -440,6 +440,73 @@ test_rights_set_password(void)
 	    "user's password"));
 }
 
+/* --- what a restricted user sees on a screen (S15) --- */
+
+/* A target of some campaign managed by manager. */
+static struct record *
+mktarget(const char *manager, const char *responded)
+{
+	struct record	*r = mkrecord("ROOT1", NULL);
+
+	record_set(r, "account_manager", manager, 1);
+	record_set(r, "responded", responded, 1);
+	return r;
+}
+
+static void
+test_rights_S15_restricted_sees_own_targets_only(void)
+{
+	struct user	 b = ben();
+	struct record	*mine = mktarget("BEN01", "no");
+	struct record	*other = mktarget("ANNA1", "yes");
+	struct record	*none = mktarget("", "no");
+
+	CU_ASSERT_EQUAL(rights_may_see(NULL, &b, MODEL_TARGET, mine), 1);
+	error_clear();
+	CU_ASSERT_EQUAL(rights_may_see(NULL, &b, MODEL_TARGET, other), 0);
+	CU_ASSERT(unit_error_has("ben"));
+	CU_ASSERT(unit_error_has("restricted"));
+	CU_ASSERT(unit_error_has("targets"));
+	CU_ASSERT(unit_error_has("ANNA1"));
+	error_clear();
+	CU_ASSERT_EQUAL(rights_may_see(NULL, &b, MODEL_TARGET, none), 0);
+	CU_ASSERT(unit_error_has("target"));
+	/* Companies and contacts alike; campaigns always. */
+	CU_ASSERT_EQUAL(rights_may_see(NULL, &b, MODEL_COMPANY, mine), 1);
+	CU_ASSERT_EQUAL(rights_may_see(NULL, &b, MODEL_CONTACT, other), 0);
+	CU_ASSERT(unit_error_has("contacts"));
+	CU_ASSERT_EQUAL(rights_may_see(NULL, &b, MODEL_CAMPAIGN, other), 1);
+	record_free(mine);
+	record_free(other);
+	record_free(none);
+}
+
+static void
+test_rights_S15_unrestricted_see_all_targets(void)
+{
+	struct user	 a = anna(), r = admin();
+	struct user	 q = mkuser("quinn", "QUIN1", USER_REMOTE, 0, 0);
+	/* An administrator flagged restricted is still an administrator. */
+	struct user	 ra = mkuser("boss", "BOSS1", USER_ADMIN, 1, 0);
+	struct record	*other = mktarget("BEN01", "no");
+
+	CU_ASSERT_EQUAL(rights_may_see(NULL, &a, MODEL_TARGET, other), 1);
+	CU_ASSERT_EQUAL(rights_may_see(NULL, &r, MODEL_TARGET, other), 1);
+	CU_ASSERT_EQUAL(rights_may_see(NULL, &q, MODEL_TARGET, other), 1);
+	CU_ASSERT_EQUAL(rights_may_see(NULL, &ra, MODEL_TARGET, other), 1);
+	/* Only the restricted one's counts are cut to their own. */
+	CU_ASSERT_EQUAL(rights_limited(&a), 0);
+	CU_ASSERT_EQUAL(rights_limited(&r), 0);
+	CU_ASSERT_EQUAL(rights_limited(&q), 0);
+	CU_ASSERT_EQUAL(rights_limited(&ra), 0);
+	{
+		struct user	b = ben();
+
+		CU_ASSERT_EQUAL(rights_limited(&b), 1);
+	}
+	record_free(other);
+}
+
 static const struct unit_test tests[] = {
 	{ "S15 restricted user cannot log in to a master",
 	    test_rights_S15_restricted_cannot_login_master },
@@ -490,6 +557,10 @@ static const struct unit_test tests[] = {
 	{ "users: administrators, on a master only", test_rights_manage_users },
 	{ "passwords: administrators, and one's own",
 	    test_rights_set_password },
+	{ "S15 restricted user sees only their own targets",
+	    test_rights_S15_restricted_sees_own_targets_only },
+	{ "S15 unrestricted users see every target",
+	    test_rights_S15_unrestricted_see_all_targets },
 	{ NULL, NULL }
 };
 
