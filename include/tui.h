@@ -56,6 +56,14 @@ enum action {
 	A_CLEAR,
 	A_ADD_DB,
 	A_REMOVE_DB,
+	/* Documents and letters (issue 5). */
+	A_ATTACH,
+	A_VIEW_FILE,
+	A_SAVE_COPY,
+	A_LETTER,
+	A_TEMPLATES,
+	A_EDIT_TEXT,
+	A_COMPLETE,
 	A_RETRY			/* not a key: the loop's timer while busy */
 };
 
@@ -70,6 +78,9 @@ enum action {
 #define KM_HELP		0x80
 #define KM_SEARCH	0x100	/* typing a search into a list */
 #define KM_FIELDS	0x200	/* typing into the login's fields */
+/* Documents and letters (issue 5). */
+#define KM_PROMPT	0x4000	/* a one-line prompt (a path, a description) */
+#define KM_TEMPLATES	0x8000	/* the list of letter templates */
 
 struct binding {
 	enum action	 action;
@@ -270,5 +281,30 @@ void	 screen_pick_open(int type, const char *start,
 void	 screen_help_open(const struct screen *);
 /* Delete a record after the rights check and a confirmation. */
 int	 screen_delete(int type, const struct record *);
+
+/* Documents and letters (issue 5). */
+extern const struct screen_ops screen_prompt;
+extern const struct screen_ops screen_templates;
+/*
+ * Ask for one line of text under the screen below: title says what for,
+ * label names the text. With paths set, Tab completes file names (and
+ * shows the candidates when several fit). done gets the text, or NULL if
+ * Esc cancelled; it is called after the prompt is gone, so it may open
+ * another screen.
+ */
+void	 screen_prompt_open(const char *title, const char *label,
+	    const char *initial, int paths,
+	    void (*done)(void *arg, const char *text), void *arg);
+/*
+ * The record screen's document and letter keys: a attaches a file to the
+ * record, o opens a document, w saves a copy of it, e edits its
+ * description, L writes a letter to a contact. type and r are the
+ * record shown; pane_type the type of the pane with the focus (-1: the
+ * fields) and sel its selected record. 1 if the key was handled.
+ */
+int	 screen_docs_record_key(int type, const struct record *r,
+	    int pane_type, const struct record *sel, enum action);
+/* The list of letter templates (T on the main screen). */
+void	 screen_templates_open(void);
 
 #endif

@@ -223,6 +223,10 @@ main_key(struct screen *sc, enum action a, int iskey, wint_t ch)
 		l->sel = 0;
 		list_load(l);
 		return;
+	/* Documents and letters (issue 5). */
+	case A_TEMPLATES:
+		screen_templates_open();
+		return;
 	default:
 		list_key(l, a, iskey, ch);
 		return;
