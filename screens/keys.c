@@ -107,7 +107,7 @@ const struct binding bindings[] = {
 	  "attach a file to this record (Tab completes the path)", 1 },
 	{ A_VIEW_FILE, "open-file", KM_RECORD | KM_TEMPLATES, { 'o' }, "o",
 	  "open the document: text in $PAGER, other kinds with run-mailcap",
-	  1 },
+	  0 },
 	{ A_SAVE_COPY, "save-copy", KM_RECORD | KM_TEMPLATES, { 'w' }, "w",
 	  "save a copy of the document (or template) elsewhere", 0 },
 	{ A_LETTER, "letter", KM_RECORD, { 'L' }, "L",

@@ -427,6 +427,14 @@ list_widths(const struct list *l, int w, int *width, int *shown)
 		    mf->kind == MODEL_LONGTEXT || mf->kind == MODEL_REF)
 			break;
 	}
+	/*
+	 * Documents and letters (issue 5): a description is the longest
+	 * text of a row (a document's, a template's): it takes the rest.
+	 */
+	for (extra = 0; extra < n; extra++) {
+		if (strcmp(l->fields[extra], "description") == 0)
+			i = extra;
+	}
 	width[i < n ? i : 0] += w - used;
 	*shown = n;
 }

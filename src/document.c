@@ -175,9 +175,9 @@ document_check(const char *dir, int type, const struct record *r)
 
 	path = document_path(dir, type, &r->id);
 	if (access(path, F_OK) != 0 && errno == ENOENT) {
-		error_set("the file of \"%s\" is missing (%s): a sync with "
-		    "the master may bring it back", record_value(r, "filename"),
-		    path);
+		error_set("the file of \"%s\" is missing (%s): a sync may "
+		    "bring it back, else restore it from a backup",
+		    record_value(r, "filename"), path);
 		ret = DOCUMENT_MISSING;
 	} else if (file_hash(path, hex, NULL) != 0)
 		ret = -1;
