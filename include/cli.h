@@ -77,5 +77,8 @@ int	 cli_config(struct cli *, int, char **);
 int	 cli_demo(struct cli *, int, char **);
 int	 cli_sync(struct cli *, int, char **);
 int	 cli_conflicts(struct cli *, int, char **);
+/* Documents and letters (issue 5). */
+int	 cli_template(struct cli *, int, char **);
+int	 cli_letter(struct cli *, int, char **);
 
 #endif

@@ -4,6 +4,8 @@
 
 #include <sys/types.h>
 
+#include <stddef.h>
+
 #define FILE_HASH_TEXT	64	/* hex characters of a SHA-256 */
 
 /*
@@ -27,5 +29,10 @@ int	file_hash(const char *path, char *hex, off_t *size);
  * messages.
  */
 int	file_mkdirs(const char *dir, const char *path);
+/*
+ * Write len bytes to path (0600) under a temporary name, then rename:
+ * path appears only complete and replaces what was there.
+ */
+int	file_write(const char *path, const char *data, size_t len);
 
 #endif

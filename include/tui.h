@@ -68,6 +68,14 @@ enum action {
 	A_CAMP_KIND,		/* the picker: companies or contacts */
 	A_CAMP_OPEN,		/* a record screen: the target's campaign */
 	A_CAMP_INFO,		/* the campaign's record: who made it (S4) */
+	/* Documents and letters (issue 5). */
+	A_ATTACH,
+	A_VIEW_FILE,
+	A_SAVE_COPY,
+	A_LETTER,
+	A_TEMPLATES,
+	A_EDIT_TEXT,
+	A_COMPLETE,
 	A_RETRY			/* not a key: the loop's timer while busy */
 };
 
@@ -88,6 +96,9 @@ enum action {
 /* Campaign screen (issue 5). */
 #define KM_CAMPAIGN	0x40000	/* a campaign and its targets */
 #define KM_CAMP_PICK	0x80000	/* adding targets: typing a name */
+/* Documents and letters (issue 5). */
+#define KM_PROMPT	0x4000	/* a one-line prompt (a path, a description) */
+#define KM_TEMPLATES	0x8000	/* the list of letter templates */
 
 struct binding {
 	enum action	 action;
@@ -375,5 +386,29 @@ void	 screen_campaign_of(int type, const struct record *shown,
 char	*screen_campaign_target_name(const struct record *);
 /* The record screen itself, whatever the type (campaigns included). */
 void	 screen_record_open_fields(int type, const struct record_id *);
+/* Documents and letters (issue 5). */
+extern const struct screen_ops screen_prompt;
+extern const struct screen_ops screen_templates;
+/*
+ * Ask for one line of text under the screen below: title says what for,
+ * label names the text. With paths set, Tab completes file names (and
+ * shows the candidates when several fit). done gets the text, or NULL if
+ * Esc cancelled; it is called after the prompt is gone, so it may open
+ * another screen.
+ */
+void	 screen_prompt_open(const char *title, const char *label,
+	    const char *initial, int paths,
+	    void (*done)(void *arg, const char *text), void *arg);
+/*
+ * The record screen's document and letter keys: a attaches a file to the
+ * record, o opens a document, w saves a copy of it, e edits its
+ * description, L writes a letter to a contact. type and r are the
+ * record shown; pane_type the type of the pane with the focus (-1: the
+ * fields) and sel its selected record. 1 if the key was handled.
+ */
+int	 screen_docs_record_key(int type, const struct record *r,
+	    int pane_type, const struct record *sel, enum action);
+/* The list of letter templates (T on the main screen). */
+void	 screen_templates_open(void);
 
 #endif

@@ -14,6 +14,7 @@
 
 #include "clock.h"
 #include "error.h"
+#include "document.h"
 #include "model.h"
 #include "session.h"
 #include "store.h"
@@ -89,6 +90,9 @@ tui_field_text(struct store_txn *t, int type, const struct record *r,
 	v = record_value(r, field);
 	if ((mf = model_field_find(type, field)) == NULL || *v == '\0')
 		return xstrdup(v);
+	/* Documents and letters (issue 5): a size as a person reads it. */
+	if (type == MODEL_DOCUMENT && strcmp(field, "size") == 0)
+		return document_size_text(v);
 	if (mf->kind == MODEL_REF && t != NULL && record_id_parse(v, &id) == 0) {
 		if ((rt = tui_ref_type(t, mf->ref_type, &id, &ref)) >= 0) {
 			s = tui_record_name(rt, ref);
@@ -422,6 +426,14 @@ list_widths(const struct list *l, int w, int *width, int *shown)
 		if (mf == NULL || mf->kind == MODEL_TEXT ||
 		    mf->kind == MODEL_LONGTEXT || mf->kind == MODEL_REF)
 			break;
+	}
+	/*
+	 * Documents and letters (issue 5): a description is the longest
+	 * text of a row (a document's, a template's): it takes the rest.
+	 */
+	for (extra = 0; extra < n; extra++) {
+		if (strcmp(l->fields[extra], "description") == 0)
+			i = extra;
 	}
 	width[i < n ? i : 0] += w - used;
 	*shown = n;

@@ -230,6 +230,10 @@ main_key(struct screen *sc, enum action a, int iskey, wint_t ch)
 	case A_USERS:
 		screen_users_open();
 		return;
+	/* Documents and letters (issue 5). */
+	case A_TEMPLATES:
+		screen_templates_open();
+		return;
 	default:
 		list_key(l, a, iskey, ch);
 		return;

@@ -172,7 +172,13 @@ record_load(struct record_data *d)
 		mf = &mt->fields[i];
 		if (mf->flags & MODEL_SECRET)
 			continue;
-		if (mf->kind == MODEL_USERID)
+		/* A SHA-256 in two halves: whole at 80 columns too. */
+		if (strcmp(mf->name, "hash") == 0 &&
+		    strlen(record_value(r, "hash")) == 64) {
+			record_line(d, mf->label, xstrndup(record_value(r,
+			    "hash"), 32));
+			record_line(d, "", xstrdup(record_value(r, "hash") + 32));
+		} else if (mf->kind == MODEL_USERID)
 			record_line(d, mf->label, record_user(t,
 			    record_value(r, mf->name)));
 		else
@@ -333,6 +339,10 @@ record_key(struct screen *sc, enum action a, int iskey, wint_t ch)
 	char			 idtext[RECORD_ID_TEXT + 1];
 	int			 fh, ph;
 
+	/* Documents and letters (issue 5). */
+	if (screen_docs_record_key(d->type, d->rec, l != NULL ? l->type : -1,
+	    l != NULL ? list_selected(l) : NULL, a))
+		return;
 	switch (a) {
 	case A_BACK:
 		tui_pop();
@@ -372,12 +382,6 @@ record_key(struct screen *sc, enum action a, int iskey, wint_t ch)
 		/* A linked record starts out linked to this one. */
 		defaults = record_new();
 		record_id_format(&d->id, idtext);
-		if (l->type == MODEL_DOCUMENT) {
-			tui_message(1, "documents are attached with crm attach "
-			    "TYPE ID FILE");
-			record_free(defaults);
-			return;
-		}
 		if (d->type == MODEL_CONTACT) {
 			record_set(defaults, "contact", idtext, 0);
 			record_set(defaults, "company",

@@ -6,7 +6,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +13,7 @@
 
 #include "cli.h"
 #include "csvio.h"
+#include "document.h"
 #include "error.h"
 #include "file.h"
 #include "model.h"
@@ -209,31 +209,6 @@ out:
 	return ret;
 }
 
-/* A MIME type from a file name's extension, for the screens to show. */
-static const char *
-cli_io_mime(const char *name)
-{
-	static const char *const map[] = {
-		".pdf", "application/pdf", ".txt", "text/plain",
-		".odt", "application/vnd.oasis.opendocument.text",
-		".doc", "application/msword", ".docx", "application/vnd."
-		"openxmlformats-officedocument.wordprocessingml.document",
-		".xls", "application/vnd.ms-excel", ".csv", "text/csv",
-		".png", "image/png", ".jpg", "image/jpeg", ".jpeg",
-		"image/jpeg", NULL
-	};
-	const char	*dot;
-	int		 i;
-
-	if ((dot = strrchr(name, '.')) == NULL)
-		return "application/octet-stream";
-	for (i = 0; map[i] != NULL; i += 2) {
-		if (strcasecmp(dot, map[i]) == 0)
-			return map[i + 1];
-	}
-	return "application/octet-stream";
-}
-
 int
 cli_attach(struct cli *cli, int argc, char **argv)
 {
@@ -242,17 +217,10 @@ cli_attach(struct cli *cli, int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	const struct cli_cmd		*cmd = cli_find("attach");
-	struct model_change		 ch[6];
 	struct store_txn		*t = NULL;
 	struct record_id		 parent, docid;
-	struct stat			 sb;
 	const char			*desc = NULL;
-	char				 ptext[RECORD_ID_TEXT + 1];
 	char				 dtext[RECORD_ID_TEXT + 1];
-	char				 hex[FILE_HASH_TEXT + 1];
-	char				 sizetext[32], *tmp = NULL, *dst = NULL;
-	char				*copy, *base;
-	off_t				 size;
 	int				 type, opt;
 
 	optind = 0;
@@ -274,60 +242,25 @@ cli_attach(struct cli *cli, int argc, char **argv)
 		return cli_usage(cmd, "give --description TEXT");
 	if ((type = model_type_find(argv[1])) == -1)
 		return cli_usage(cmd, "%s", error_get());
-	if (stat(argv[3], &sb) != 0 || !S_ISREG(sb.st_mode)) {
-		error_set("cannot attach %s: %s", argv[3], stat(argv[3], &sb)
-		    != 0 ? strerror(errno) : "it is not a regular file");
+	/* A missing file is said before a password is asked for. */
+	if (access(argv[3], R_OK) != 0) {
+		error_set("cannot attach %s: %s", argv[3], errno == ENOENT ?
+		    "there is no such file; check the path" : strerror(errno));
 		return cli_fail();
 	}
 	if (cli_open(cli) != 0 || store_begin(cli->st, &t) != 0)
 		return cli_fail();
-	if (model_lookup(t, type, argv[2], &parent) != 0)
-		goto fail;
-	xasprintf(&tmp, "%s/documents/.attach-%ld", store_dir(cli->st),
-	    (long)getpid());
-	unlink(tmp);
-	if (file_copy(argv[3], tmp, hex, &size) != 0) {
-		free(tmp);
-		tmp = NULL;
-		goto fail;
-	}
-	record_id_format(&parent, ptext);
-	copy = xstrdup(argv[3]);
-	base = basename(copy);
-	snprintf(sizetext, sizeof sizetext, "%lld", (long long)size);
-	ch[0].name = "parent"; ch[0].value = ptext;
-	ch[1].name = "description"; ch[1].value = desc;
-	ch[2].name = "filename"; ch[2].value = base;
-	ch[3].name = "size"; ch[3].value = sizetext;
-	ch[4].name = "hash"; ch[4].value = hex;
-	ch[5].name = "mime"; ch[5].value = cli_io_mime(base);
-	if (model_add(t, &cli->user, MODEL_DOCUMENT, ch, 6, &docid) != 0) {
-		free(copy);
-		goto fail;
-	}
-	free(copy);
-	record_id_format(&docid, dtext);
-	xasprintf(&dst, "%s/documents/%s", store_dir(cli->st), dtext);
-	/* The file takes its final name only when complete (S13). */
-	if (rename(tmp, dst) != 0) {
-		error_set("cannot store %s: %s", dst, strerror(errno));
-		goto fail;
+	if (model_lookup(t, type, argv[2], &parent) != 0 ||
+	    document_attach(t, store_dir(cli->st), &cli->user, &parent,
+	    argv[3], desc, &docid) != 0) {
+		store_abort(t);
+		return cli_fail();
 	}
 	if (store_commit(t) != 0) {
-		t = NULL;
-		unlink(dst);
-		goto fail;
+		document_discard(store_dir(cli->st), MODEL_DOCUMENT, &docid);
+		return cli_fail();
 	}
-	free(tmp);
-	free(dst);
+	record_id_format(&docid, dtext);
 	printf("%s\n", dtext);
 	return CLI_OK;
-
-fail:
-	store_abort(t);
-	if (tmp != NULL)
-		unlink(tmp);
-	free(tmp);
-	free(dst);
-	return cli_fail();
 }

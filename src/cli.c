@@ -84,6 +84,24 @@ static const struct cli_cmd cli_cmds[] = {
 	{ "demo", cli_demo, "demo DIR [--records N]",
 	  "Create a master filled with N realistic sample records (login "
 	  "demo,\npassword demo)." },
+	/* Documents and letters (issue 5). */
+	{ "template", cli_template,
+	  "template add NAME FILE [--description TEXT]\n"
+	  "       crm template replace NAME|ID FILE\n"
+	  "       crm template show NAME|ID",
+	  "Add a letter template from a text FILE (copied into the "
+	  "database's\ntemplates/; prints its ID), give a template new text, "
+	  "or print its text.\nTemplates are plain text with fields such as "
+	  "{{contact.first_name}},\n{{company.name}}, {{user.name}} and "
+	  "{{date}}; see crm(1), Letters." },
+	{ "letter", cli_letter, "letter TEMPLATE CONTACT [-o FILE]",
+	  "Write a letter to CONTACT (an ID prefix) from TEMPLATE (a name or "
+	  "an ID\nprefix): print it on stdout, or with -o write it to FILE "
+	  "(0600) and print\nnothing there. Either way the letter is recorded "
+	  "as a note \"Letter: NAME\" of\nthe contact and its company, with "
+	  "the letter attached as a document, and\nstderr says \"recorded "
+	  "note ID with the letter as document ID\". A field\nthe template "
+	  "does not know is an error naming it and its line." },
 	{ NULL, NULL, NULL, NULL }
 };
 

@@ -160,3 +160,46 @@ out:
 	free(copy);
 	return retval;
 }
+
+int
+file_write(const char *path, const char *data, size_t len)
+{
+	char	*tmp;
+	size_t	 done = 0;
+	ssize_t	 n;
+	int	 fd;
+
+	xasprintf(&tmp, "%s.tmp-%ld", path, (long)getpid());
+	unlink(tmp);
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+	    0600)) == -1) {
+		error_set("cannot create %s: %s", tmp, strerror(errno));
+		free(tmp);
+		return -1;
+	}
+	while (done < len && (n = write(fd, data + done, len - done)) > 0)
+		done += (size_t)n;
+	if (done != len || fsync(fd) != 0) {
+		error_set("cannot write %s: %s", path, errno == ENOSPC ?
+		    "the disk is full; free some space and try again" :
+		    strerror(errno));
+		close(fd);
+		goto fail;
+	}
+	if (close(fd) != 0) {
+		error_set("cannot write %s: %s", path, strerror(errno));
+		goto fail;
+	}
+	if (rename(tmp, path) != 0) {
+		error_set("cannot rename %s to %s: %s", tmp, path,
+		    strerror(errno));
+		goto fail;
+	}
+	free(tmp);
+	return 0;
+
+fail:
+	unlink(tmp);
+	free(tmp);
+	return -1;
+}
