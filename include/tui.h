@@ -56,6 +56,15 @@ enum action {
 	A_CLEAR,
 	A_ADD_DB,
 	A_REMOVE_DB,
+	/* Calendar agenda, tasks and pipeline (issue 5). */
+	A_VIEW,			/* the Calendar's agenda, the pipeline */
+	A_DONE,			/* a task done, or open again */
+	A_WEEK,			/* the agenda: a day or a week */
+	A_DAY_NEXT,		/* the next day (week) */
+	A_DAY_PREV,
+	A_TODAY,
+	A_STAGE_NEXT,		/* an opportunity to the next stage */
+	A_STAGE_PREV,
 	A_RETRY			/* not a key: the loop's timer while busy */
 };
 
@@ -70,6 +79,9 @@ enum action {
 #define KM_HELP		0x80
 #define KM_SEARCH	0x100	/* typing a search into a list */
 #define KM_FIELDS	0x200	/* typing into the login's fields */
+/* Calendar agenda, tasks and pipeline (issue 5). */
+#define KM_AGENDA	0x10000	/* the day and week agenda */
+#define KM_PIPELINE	0x20000	/* opportunities by stage */
 
 struct binding {
 	enum action	 action;
@@ -270,5 +282,18 @@ void	 screen_pick_open(int type, const char *start,
 void	 screen_help_open(const struct screen *);
 /* Delete a record after the rights check and a confirmation. */
 int	 screen_delete(int type, const struct record *);
+
+/* Calendar agenda, tasks and pipeline (issue 5). */
+extern const struct screen_ops screen_agenda;
+extern const struct screen_ops screen_pipeline;
+/* The agenda of today; mine: only events assigned to this user ("": all). */
+void	 screen_agenda_open(const char *mine);
+/* Opportunities by stage; mine: only those this user manages. */
+void	 screen_pipeline_open(const char *mine);
+/*
+ * x on a task: done, or open again if it was done (model_update, so sync
+ * carries it). 0 when changed (message set), -1 with the error shown.
+ */
+int	 tasks_toggle_done(const struct record *task);
 
 #endif

@@ -223,6 +223,24 @@ main_key(struct screen *sc, enum action a, int iskey, wint_t ch)
 		l->sel = 0;
 		list_load(l);
 		return;
+	/* Calendar agenda, tasks and pipeline (issue 5). */
+	case A_VIEW:
+		if (l->type == MODEL_EVENT)
+			screen_agenda_open(l->b.mine);
+		else if (l->type == MODEL_OPPORTUNITY)
+			screen_pipeline_open(l->b.mine);
+		else
+			tui_message(1, "v shows the day and week agenda on the "
+			    "Calendar tab (4) and the pipeline on the "
+			    "Opportunities tab (6)");
+		return;
+	case A_DONE:
+		if (l->type != MODEL_TASK)
+			tui_message(1, "x marks a task done: it works on the "
+			    "Tasks tab (5)");
+		else if (r != NULL && tasks_toggle_done(r) == 0)
+			list_load(l);
+		return;
 	default:
 		list_key(l, a, iskey, ch);
 		return;
