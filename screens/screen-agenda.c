@@ -206,12 +206,13 @@ agenda_who(struct agenda_data *d, struct store_txn *t)
 		r = d->a.ev[i].rec;
 		company = tui_field_text(t, MODEL_EVENT, r, "company");
 		loc = record_value(r, "location");
+		/* Whose it is, when it is someone else's. */
 		who = record_value(r, "assigned_to");
+		if (strcmp(who, app.s.user.uid) == 0)
+			who = "";
 		xasprintf(&d->who[i], "%s%s%s%s%s%s", company,
 		    *company != '\0' && *loc != '\0' ? " · " : "", loc,
-		    d->mine[0] == '\0' && *who != '\0' ? " (" : "",
-		    d->mine[0] == '\0' ? who : "",
-		    d->mine[0] == '\0' && *who != '\0' ? ")" : "");
+		    *who != '\0' ? " (" : "", who, *who != '\0' ? ")" : "");
 		free(company);
 	}
 }
@@ -372,7 +373,8 @@ agenda_draw_event(struct agenda_data *d, const struct agenda_line *l, int y,
 	w -= 13;
 	if (w <= 0)
 		return;
-	sw = w * 11 / 20;
+	/* The subject takes the line when there is nothing else to say. */
+	sw = *d->who[l->ev] != '\0' ? w * 11 / 20 : w;
 	if (sw < 12)
 		sw = w;
 	tui_put(y, x, sw, subject, attr);
@@ -407,7 +409,8 @@ agenda_busy(struct agenda_data *d, const struct agenda_line *l, char *buf,
 	buf[0] = '\0';
 	for (i = 0; i < d->a.n; i++) {
 		e = &d->a.ev[i];
-		if (!agenda_event_on(e, l->day))
+		/* All-day events are not a busy hour: no time was given. */
+		if (!agenda_event_on(e, l->day) || e->min0 < 0)
 			continue;
 		s = e->day0 < l->day ? 0 : e->min0;
 		f = e->day1 > l->day ? 24 * 60 : e->min1;
@@ -495,7 +498,7 @@ agenda_draw(struct screen *sc, int rows, int cols)
 		case AL_ALLDAY:
 		case AL_EVENT:
 			x = d->week ? 4 : 9;
-			tui_put(y, 0, x, d->week ? "" : "      │", attr);
+			tui_put(y, 0, x, d->week ? "" : "       │", attr);
 			agenda_draw_event(d, l, y, x, cols - x, attr);
 			break;
 		case AL_SLOT:

@@ -230,9 +230,8 @@ main_key(struct screen *sc, enum action a, int iskey, wint_t ch)
 		else if (l->type == MODEL_OPPORTUNITY)
 			screen_pipeline_open(l->b.mine);
 		else
-			tui_message(1, "v shows the day and week agenda on the "
-			    "Calendar tab (4) and the pipeline on the "
-			    "Opportunities tab (6)");
+			tui_message(1, "v works on the Calendar tab (agenda) "
+			    "and the Opportunities tab (pipeline)");
 		return;
 	case A_DONE:
 		if (l->type != MODEL_TASK)

@@ -23,7 +23,7 @@
 #include "tui.h"
 #include "xmalloc.h"
 
-#define PIPE_TABLE	9	/* rows above the list: titles and the table */
+#define PIPE_TABLE	12	/* rows above the list: titles and the table */
 
 struct pipe_data {
 	struct pipeline	 p;
@@ -80,7 +80,7 @@ pipe_find(const struct pipeline_stage *s, const char *key)
 static size_t
 pipe_height(void)
 {
-	int	h = LINES - 2 - PIPE_TABLE - 1;
+	int	h = LINES - 2 - PIPE_TABLE;
 
 	return h > 1 ? (size_t)h : 1;
 }
@@ -219,9 +219,9 @@ pipe_draw(struct screen *sc, int rows, int cols)
 	    d->p.open_count, amount);
 	tui_put(3 + PIPELINE_NSTAGES, 0, cols, buf, tui_attr(C_TITLE));
 
-	/* The stage's opportunities. */
+	/* The stage's opportunities: where the cursor is, then the list. */
 	s = &d->p.stage[d->stage];
-	y = PIPE_TABLE;
+	y = PIPE_TABLE - 1;
 	if (y + 1 >= rows)
 		return;
 	pipe_label(s->name, label, sizeof label);
@@ -231,6 +231,7 @@ pipe_draw(struct screen *sc, int rows, int cols)
 		snprintf(buf, sizeof buf, " %s: %lu of %lu", label,
 		    s->before + (s->nrows > 0 ? d->sel[d->stage] + 1 : 0),
 		    s->count);
+	tui_put(y - 1, 0, cols, buf, tui_attr(C_TITLE));
 	if (cols < 90)
 		cw = 16, mw = 0;
 	nw = cols - cw - aw - dw - mw - (mw > 0 ? 4 : 3);
@@ -248,11 +249,6 @@ pipe_draw(struct screen *sc, int rows, int cols)
 		tui_put(y, nw + 4 + cw + aw + dw, mw, "Manager",
 		    tui_attr(C_HEADER));
 	}
-	/* The stage's position on the right of the table's last line. */
-	k = (size_t)tui_width(buf);
-	if ((int)k < cols - 48)
-		tui_put(3 + PIPELINE_NSTAGES, cols - (int)k - 1, (int)k, buf,
-		    tui_attr(C_TITLE));
 	y++;
 	h = (size_t)(rows - y);
 	if (h < 1)
