@@ -7,8 +7,9 @@
  * holds only the counters and, per stage, the window of rows asked for
  * (PIPELINE_WINDOW at most), so memory stays bounded whatever the size of
  * the file. Measured with crm demo --records 1000000 (89,988
- * opportunities): about 0.3 s warm. Paging a stage beyond its window is
- * another pass.
+ * opportunities, warm cache, CRM_KEYLOG): the screen opens in 0.53 s (the
+ * pass and the company names of 1200 rows); another window of a stage
+ * takes 0.2-0.33 s and a move with > 0.42 s, each being a pass again.
  *
  * Within a stage, opportunities come by expected close date (soonest
  * first, none last), then by name.
