@@ -76,6 +76,15 @@ enum action {
 	A_TEMPLATES,
 	A_EDIT_TEXT,
 	A_COMPLETE,
+	/* Calendar agenda, tasks and pipeline (issue 5). */
+	A_VIEW,			/* the Calendar's agenda, the pipeline */
+	A_DONE,			/* a task done, or open again */
+	A_WEEK,			/* the agenda: a day or a week */
+	A_DAY_NEXT,		/* the next day (week) */
+	A_DAY_PREV,
+	A_TODAY,
+	A_STAGE_NEXT,		/* an opportunity to the next stage */
+	A_STAGE_PREV,
 	A_RETRY			/* not a key: the loop's timer while busy */
 };
 
@@ -99,6 +108,9 @@ enum action {
 /* Documents and letters (issue 5). */
 #define KM_PROMPT	0x4000	/* a one-line prompt (a path, a description) */
 #define KM_TEMPLATES	0x8000	/* the list of letter templates */
+/* Calendar agenda, tasks and pipeline (issue 5). */
+#define KM_AGENDA	0x10000	/* the day and week agenda */
+#define KM_PIPELINE	0x20000	/* opportunities by stage */
 
 struct binding {
 	enum action	 action;
@@ -410,5 +422,17 @@ int	 screen_docs_record_key(int type, const struct record *r,
 	    int pane_type, const struct record *sel, enum action);
 /* The list of letter templates (T on the main screen). */
 void	 screen_templates_open(void);
+/* Calendar agenda, tasks and pipeline (issue 5). */
+extern const struct screen_ops screen_agenda;
+extern const struct screen_ops screen_pipeline;
+/* The agenda of today; mine: only events assigned to this user ("": all). */
+void	 screen_agenda_open(const char *mine);
+/* Opportunities by stage; mine: only those this user manages. */
+void	 screen_pipeline_open(const char *mine);
+/*
+ * x on a task: done, or open again if it was done (model_update, so sync
+ * carries it). 0 when changed (message set), -1 with the error shown.
+ */
+int	 tasks_toggle_done(const struct record *task);
 
 #endif

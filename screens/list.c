@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "agenda.h"
 #include "clock.h"
 #include "error.h"
 #include "document.h"
@@ -238,13 +239,20 @@ list_describe(const struct list *l, char *buf, size_t len)
 {
 	static const char *const orders[] = { "by name A-Z", "by name Z-A",
 	    "newest first", "oldest first" };
+	/* Tasks and events: their name index begins with the date. */
+	static const char *const by_due[] = { "by due date", "latest due "
+	    "first", "newest first", "oldest first" };
+	static const char *const by_start[] = { "by start", "latest start "
+	    "first", "newest first", "oldest first" };
+	const char *const *o = l->type == MODEL_TASK ? by_due :
+	    l->type == MODEL_EVENT ? by_start : orders;
 	char	*q;
 
 	q = edit_text(&l->search);
 	snprintf(buf, len, "%s%s%s%s%s", l->b.mine[0] != '\0' ? "mine, " : "",
 	    l->b.has_ref ? (l->b.order == BROWSE_OLDEST ||
 	    l->b.order == BROWSE_NAME ? "oldest first" : "newest first") :
-	    orders[l->b.order], *q != '\0' ? ", names starting \"" : "", q,
+	    o[l->b.order], *q != '\0' ? ", names starting \"" : "", q,
 	    *q != '\0' ? "\"" : "");
 	free(q);
 }
@@ -467,8 +475,9 @@ void
 list_draw(struct list *l, int y, int x, int h, int w, int focus)
 {
 	const struct model_field	*mf;
-	int				 width[8], n, i, cx, row, attr;
+	int				 width[8], n, i, cx, row, attr, overdue;
 	char				*q, buf[256];
+	long				 today = agenda_today(NULL);
 
 	if (h < 2 || w < 4)
 		return;
@@ -506,9 +515,19 @@ list_draw(struct list *l, int y, int x, int h, int w, int focus)
 		}
 		attr = focus && (size_t)row == l->sel ? tui_attr(C_SELECTED) :
 		    tui_attr(C_NORMAL);
+		/* Overdue tasks: "!" before the subject, and bold or red. */
+		overdue = l->type == MODEL_TASK &&
+		    agenda_task_overdue(l->rows[row].rec, today);
+		if (overdue && !(focus && (size_t)row == l->sel))
+			attr = tui_attr(C_ERROR);
 		for (i = 0, cx = x; i < n; i++) {
-			tui_put(y + 1 + row, cx, width[i], l->cells[row][i],
-			    attr);
+			if (overdue && strcmp(l->fields[i], "subject") == 0) {
+				snprintf(buf, sizeof buf, "! %s",
+				    l->cells[row][i]);
+				tui_put(y + 1 + row, cx, width[i], buf, attr);
+			} else
+				tui_put(y + 1 + row, cx, width[i],
+				    l->cells[row][i], attr);
 			if (i + 1 < n)
 				tui_put(y + 1 + row, cx + width[i], 1, "", attr);
 			cx += width[i] + 1;

@@ -234,6 +234,23 @@ main_key(struct screen *sc, enum action a, int iskey, wint_t ch)
 	case A_TEMPLATES:
 		screen_templates_open();
 		return;
+	/* Calendar agenda, tasks and pipeline (issue 5). */
+	case A_VIEW:
+		if (l->type == MODEL_EVENT)
+			screen_agenda_open(l->b.mine);
+		else if (l->type == MODEL_OPPORTUNITY)
+			screen_pipeline_open(l->b.mine);
+		else
+			tui_message(1, "v works on the Calendar tab (agenda) "
+			    "and the Opportunities tab (pipeline)");
+		return;
+	case A_DONE:
+		if (l->type != MODEL_TASK)
+			tui_message(1, "x marks a task done: it works on the "
+			    "Tasks tab (5)");
+		else if (r != NULL && tasks_toggle_done(r) == 0)
+			list_load(l);
+		return;
 	default:
 		list_key(l, a, iskey, ch);
 		return;

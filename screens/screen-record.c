@@ -404,6 +404,14 @@ record_key(struct screen *sc, enum action a, int iskey, wint_t ch)
 		} else if (screen_delete(d->type, d->rec) == 0)
 			tui_pop();
 		return;
+	case A_DONE:
+		/* Calendar agenda, tasks and pipeline (issue 5). */
+		r = l != NULL ? list_selected(l) : d->rec;
+		if ((l != NULL ? l->type : d->type) != MODEL_TASK || r == NULL)
+			tui_message(1, "x marks a task done: this is not a task");
+		else if (tasks_toggle_done(r) == 0)
+			record_reload(sc);
+		return;
 	default:
 		break;
 	}

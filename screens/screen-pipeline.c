@@ -1,0 +1,482 @@
+/*
+ * screen-pipeline: opportunities by stage. A table of the six stages with
+ * the count and amount total of each (and of the open ones together),
+ * and below it the opportunities of the stage chosen, by expected close
+ * date. ← → choose the stage, ↑ ↓ the opportunity; > and < move it to
+ * the next or previous stage; Enter opens it.
+ *
+ * Counts and totals take one pass over the opportunities (there is no
+ * index by stage): see include/pipeline.h for its cost. After > or <
+ * the pass runs again, so the figures are always the file's.
+ */
+#include "config.h"
+
+#include <curses.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "error.h"
+#include "model.h"
+#include "pipeline.h"
+#include "session.h"
+#include "tui.h"
+#include "xmalloc.h"
+
+#define PIPE_TABLE	12	/* rows above the list: titles and the table */
+
+struct pipe_data {
+	struct pipeline	 p;
+	char		 mine[RECORD_UID_SIZE + 1];
+	int		 stage;			/* the stage shown below */
+	size_t		 sel[PIPELINE_NSTAGES];
+	size_t		 top[PIPELINE_NSTAGES];
+	/* Company names of each stage's rows, read with them. */
+	char		**company[PIPELINE_NSTAGES];
+	size_t		 ncompany[PIPELINE_NSTAGES];
+	int		 failed;
+};
+
+static void
+pipe_names_free(struct pipe_data *d, int i)
+{
+	size_t	k;
+
+	for (k = 0; k < d->ncompany[i]; k++)
+		free(d->company[i][k]);
+	free(d->company[i]);
+	d->company[i] = NULL;
+	d->ncompany[i] = 0;
+}
+
+static void
+pipe_names(struct pipe_data *d, struct store_txn *t, int i)
+{
+	struct pipeline_stage	*s = &d->p.stage[i];
+	size_t			 k;
+
+	pipe_names_free(d, i);
+	d->company[i] = xcalloc(s->nrows + 1, sizeof *d->company[i]);
+	for (k = 0; k < s->nrows; k++)
+		d->company[i][k] = tui_field_text(t, MODEL_OPPORTUNITY,
+		    s->rows[k].rec, "company");
+	d->ncompany[i] = s->nrows;
+}
+
+/* The row of a stage whose key is key, or the first after it. */
+static size_t
+pipe_find(const struct pipeline_stage *s, const char *key)
+{
+	size_t	k;
+
+	for (k = 0; k < s->nrows; k++) {
+		if (strcmp(s->rows[k].key, key) >= 0)
+			break;
+	}
+	return k;
+}
+
+/* Rows of the list at the screen's size now. */
+static size_t
+pipe_height(void)
+{
+	int	h = LINES - 2 - PIPE_TABLE;
+
+	return h > 1 ? (size_t)h : 1;
+}
+
+/*
+ * The pass: every stage's figures and window. The cursor of each stage
+ * stays on the opportunity it was on (by its place in the order).
+ */
+static int
+pipe_load(struct pipe_data *d)
+{
+	struct pipeline_stage	*s;
+	struct store_txn	*t;
+	char			*keep[PIPELINE_NSTAGES];
+	int			 i, ret;
+
+	for (i = 0; i < PIPELINE_NSTAGES; i++) {
+		s = &d->p.stage[i];
+		keep[i] = d->sel[i] < s->nrows ?
+		    xstrdup(s->rows[d->sel[i]].key) : NULL;
+	}
+	if ((ret = session_begin(&app.s, 0, &t)) != 0) {
+		ret = tui_unit(ret);
+		goto out;
+	}
+	if ((ret = pipeline_read(t, &d->p, d->mine)) == 0) {
+		for (i = 0; i < PIPELINE_NSTAGES; i++)
+			pipe_names(d, t, i);
+	}
+	session_end(&app.s, t, 0);
+	tui_unit(0);
+	if (ret != 0) {
+		d->failed = 1;
+		tui_error();
+		goto out;
+	}
+	d->failed = 0;
+	for (i = 0; i < PIPELINE_NSTAGES; i++) {
+		s = &d->p.stage[i];
+		if (keep[i] != NULL)
+			d->sel[i] = pipe_find(s, keep[i]);
+		if (d->sel[i] >= s->nrows)
+			d->sel[i] = s->nrows > 0 ? s->nrows - 1 : 0;
+	}
+out:
+	for (i = 0; i < PIPELINE_NSTAGES; i++)
+		free(keep[i]);
+	tui_redraw(REDRAW_BODY);
+	return ret;
+}
+
+void
+screen_pipeline_open(const char *mine)
+{
+	struct pipe_data	*d = xcalloc(1, sizeof *d);
+
+	pipeline_init(&d->p, PIPELINE_WINDOW);
+	snprintf(d->mine, sizeof d->mine, "%s", mine != NULL ? mine : "");
+	tui_push(&screen_pipeline, d);
+}
+
+static int
+pipe_enter(struct screen *sc)
+{
+	/* A failed read stays on screen, said, until a key reads again. */
+	pipe_load(sc->data);
+	return 0;
+}
+
+static void
+pipe_reload(struct screen *sc)
+{
+	pipe_load(sc->data);
+	tui_status_reload();
+}
+
+static void
+pipe_leave(struct screen *sc)
+{
+	struct pipe_data	*d = sc->data;
+	int			 i;
+
+	for (i = 0; i < PIPELINE_NSTAGES; i++)
+		pipe_names_free(d, i);
+	pipeline_free(&d->p);
+	free(d);
+}
+
+/* "Negotiation" from "negotiation". */
+static void
+pipe_label(const char *stage, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s", stage);
+	if (buf[0] >= 'a' && buf[0] <= 'z')
+		buf[0] = (char)(buf[0] - 'a' + 'A');
+}
+
+static void
+pipe_draw(struct screen *sc, int rows, int cols)
+{
+	struct pipe_data	*d = sc->data;
+	struct pipeline_stage	*s;
+	const struct record	*r;
+	char			 buf[512], amount[64], label[32];
+	size_t			 k, h;
+	int			 i, y, attr, nw, cw = 22, aw = 16, dw = 10, mw = 8;
+
+	pipeline_amount_format(d->p.open_total, amount, sizeof amount);
+	snprintf(buf, sizeof buf, " Pipeline: %lu opportunit%s, %lu open "
+	    "worth %s", d->p.count, d->p.count == 1 ? "y" : "ies",
+	    d->p.open_count, amount);
+	tui_put(0, 0, cols, buf, tui_attr(C_TAB_ON));
+	snprintf(buf, sizeof buf, " %s, by stage; each stage by expected "
+	    "close date", d->mine[0] != '\0' ? "My opportunities" :
+	    "Everyone's opportunities");
+	tui_put(1, 0, cols, buf, tui_attr(C_TITLE));
+	if (d->failed) {
+		tui_put(3, 0, cols, "  (could not be read: see the message "
+		    "below)", tui_attr(C_NORMAL));
+		return;
+	}
+	tui_put(2, 0, cols, "   Stage              Count             Total",
+	    tui_attr(C_HEADER));
+	for (i = 0; i < PIPELINE_NSTAGES && 3 + i < rows; i++) {
+		s = &d->p.stage[i];
+		pipe_label(s->name, label, sizeof label);
+		pipeline_amount_format(s->total, amount, sizeof amount);
+		snprintf(buf, sizeof buf, " %s %-13s %10lu  %16s%s",
+		    i == d->stage ? ">" : " ", label, s->count, amount,
+		    s->open ? "" : "  (closed)");
+		tui_put(3 + i, 0, cols, buf, tui_attr(i == d->stage ?
+		    C_TAB_ON : C_NORMAL));
+	}
+	pipeline_amount_format(d->p.open_total, amount, sizeof amount);
+	snprintf(buf, sizeof buf, "   %-13s %10lu  %16s", "Open stages",
+	    d->p.open_count, amount);
+	tui_put(3 + PIPELINE_NSTAGES, 0, cols, buf, tui_attr(C_TITLE));
+
+	/* The stage's opportunities: where the cursor is, then the list. */
+	s = &d->p.stage[d->stage];
+	y = PIPE_TABLE - 1;
+	if (y + 1 >= rows)
+		return;
+	pipe_label(s->name, label, sizeof label);
+	if (s->count == 0)
+		snprintf(buf, sizeof buf, " %s: none", label);
+	else
+		snprintf(buf, sizeof buf, " %s: %lu of %lu", label,
+		    s->before + (s->nrows > 0 ? d->sel[d->stage] + 1 : 0),
+		    s->count);
+	tui_put(y - 1, 0, cols, buf, tui_attr(C_TITLE));
+	if (cols < 90)
+		cw = 16, mw = 0;
+	nw = cols - cw - aw - dw - mw - (mw > 0 ? 4 : 3);
+	if (nw < 10)
+		nw = 10;
+	tui_put(y, 0, nw, "Name", tui_attr(C_HEADER));
+	tui_put(y, nw, 1, "", tui_attr(C_HEADER));
+	tui_put(y, nw + 1, cw, "Company", tui_attr(C_HEADER));
+	tui_put(y, nw + 1 + cw, 1, "", tui_attr(C_HEADER));
+	tui_put(y, nw + 2 + cw, aw, "          Amount", tui_attr(C_HEADER));
+	tui_put(y, nw + 2 + cw + aw, 1, "", tui_attr(C_HEADER));
+	tui_put(y, nw + 3 + cw + aw, dw, "Closing", tui_attr(C_HEADER));
+	if (mw > 0) {
+		tui_put(y, nw + 3 + cw + aw + dw, 1, "", tui_attr(C_HEADER));
+		tui_put(y, nw + 4 + cw + aw + dw, mw, "Manager",
+		    tui_attr(C_HEADER));
+	}
+	y++;
+	h = (size_t)(rows - y);
+	if (h < 1)
+		return;
+	if (s->nrows == 0) {
+		tui_put(y, 0, cols, s->count == 0 ? "  No opportunity is at "
+		    "this stage." : "  (none here: Home goes to the first)",
+		    tui_attr(C_NORMAL));
+		return;
+	}
+	if (d->sel[d->stage] < d->top[d->stage])
+		d->top[d->stage] = d->sel[d->stage];
+	if (d->sel[d->stage] >= d->top[d->stage] + h)
+		d->top[d->stage] = d->sel[d->stage] - h + 1;
+	for (k = d->top[d->stage]; k < s->nrows && y < rows; k++, y++) {
+		r = s->rows[k].rec;
+		attr = tui_attr(k == d->sel[d->stage] ? C_SELECTED : C_NORMAL);
+		tui_put(y, 0, cols, "", attr);
+		tui_put(y, 0, nw, record_value(r, "name"), attr);
+		tui_put(y, nw + 1, cw, k < d->ncompany[d->stage] ?
+		    d->company[d->stage][k] : "", attr);
+		snprintf(amount, sizeof amount, "%16s", "");
+		if (*record_value(r, "amount") != '\0') {
+			char	num[48];
+
+			pipeline_amount_format(strtold(record_value(r,
+			    "amount"), NULL), num, sizeof num);
+			snprintf(amount, sizeof amount, "%16s", num);
+		}
+		tui_put(y, nw + 2 + cw, aw, amount, attr);
+		tui_put(y, nw + 3 + cw + aw, dw, record_value(r, "close_date"),
+		    attr);
+		if (mw > 0)
+			tui_put(y, nw + 4 + cw + aw + dw, mw,
+			    record_value(r, "account_manager"), attr);
+	}
+}
+
+/* Read another window of the stage shown, then find key in it. */
+static void
+pipe_window(struct pipe_data *d, const char *anchor, int dir,
+    const char *key, int after)
+{
+	struct pipeline_stage	*s = &d->p.stage[d->stage];
+	char			*k = key != NULL ? xstrdup(key) : NULL;
+
+	pipeline_anchor(&d->p, d->stage, anchor, dir);
+	d->sel[d->stage] = s->nrows;	/* pipe_load keeps no place */
+	if (pipe_load(d) != 0) {
+		free(k);
+		return;
+	}
+	s = &d->p.stage[d->stage];
+	d->top[d->stage] = 0;
+	if (k == NULL)
+		d->sel[d->stage] = dir < 0 && s->nrows > 0 ? s->nrows - 1 : 0;
+	else {
+		d->sel[d->stage] = pipe_find(s, k) + (size_t)after;
+		if (d->sel[d->stage] >= s->nrows)
+			d->sel[d->stage] = s->nrows > 0 ? s->nrows - 1 : 0;
+	}
+	free(k);
+}
+
+/* Up and down through a stage: its window moves when the end is near. */
+static void
+pipe_move(struct pipe_data *d, long delta)
+{
+	struct pipeline_stage	*s = &d->p.stage[d->stage];
+	size_t			*sel = &d->sel[d->stage];
+	size_t			 n = s->nrows, to;
+
+	if (n == 0)
+		return;
+	if (delta > 0) {
+		if (*sel + (size_t)delta < n) {
+			*sel += (size_t)delta;
+			return;
+		}
+		if (s->before + n >= s->count) {
+			*sel = n - 1;		/* the last of the stage */
+			return;
+		}
+		/* The window goes on from the row at the top of the list. */
+		to = d->top[d->stage] < n ? d->top[d->stage] : *sel;
+		pipe_window(d, s->rows[to].key, 0, s->rows[*sel].key,
+		    (int)delta);
+		return;
+	}
+	if (*sel >= (size_t)-delta) {
+		*sel -= (size_t)-delta;
+		return;
+	}
+	if (s->before == 0) {
+		*sel = 0;
+		return;
+	}
+	/* The window before this one ends just above its first row. */
+	pipe_window(d, s->rows[0].key, -1, NULL, 0);
+}
+
+/* > or <: the opportunity to the next or previous stage. */
+static void
+pipe_stage(struct pipe_data *d, int delta)
+{
+	struct pipeline_stage	*s = &d->p.stage[d->stage];
+	struct model_change	 ch;
+	struct store_txn	*t;
+	const struct record	*r;
+	char			 from[32], to[32];
+	int			 ret;
+
+	if (s->nrows == 0 || d->sel[d->stage] >= s->nrows) {
+		tui_message(1, "no opportunity is selected: this stage is "
+		    "empty");
+		return;
+	}
+	r = s->rows[d->sel[d->stage]].rec;
+	if ((ch.value = pipeline_stage_next(r, delta)) == NULL) {
+		tui_message(1, "\"%s\" is at the %s stage already",
+		    record_value(r, "name"), delta > 0 ? "last" : "first");
+		return;
+	}
+	ch.name = "stage";
+	pipe_label(s->name, from, sizeof from);
+	pipe_label(ch.value, to, sizeof to);
+	if ((ret = session_begin(&app.s, 0, &t)) != 0) {
+		tui_unit(ret);
+		return;
+	}
+	if (model_update(t, &app.s.user, MODEL_OPPORTUNITY, &r->id, &ch,
+	    1) != 0) {
+		session_end(&app.s, t, 0);
+		tui_error();
+		return;
+	}
+	if (session_end(&app.s, t, 1) != 0) {
+		tui_error();
+		return;
+	}
+	tui_unit(0);
+	tui_message(0, "\"%s\" moved from %s to %s", record_value(r, "name"),
+	    from, to);
+	/* The row leaves this stage: the cursor stays at its place. */
+	pipe_load(d);
+	tui_status_reload();
+}
+
+static void
+pipe_key(struct screen *sc, enum action a, int iskey, wint_t ch)
+{
+	struct pipe_data	*d = sc->data;
+	struct pipeline_stage	*s = &d->p.stage[d->stage];
+	const struct record	*r = d->sel[d->stage] < s->nrows ?
+				    s->rows[d->sel[d->stage]].rec : NULL;
+	long			 page = (long)pipe_height();
+	int			 i;
+
+	(void)iskey;
+	(void)ch;
+	switch (a) {
+	case A_BACK:
+		tui_pop();
+		return;
+	case A_RETRY:
+		pipe_reload(sc);
+		return;
+	case A_NEXT_PANE:
+		d->stage = (d->stage + 1) % PIPELINE_NSTAGES;
+		break;
+	case A_PREV_PANE:
+		d->stage = (d->stage + PIPELINE_NSTAGES - 1) % PIPELINE_NSTAGES;
+		break;
+	case A_OPEN:
+		if (r != NULL)
+			screen_record_open(MODEL_OPPORTUNITY, &r->id);
+		return;
+	case A_STAGE_NEXT:
+	case A_STAGE_PREV:
+		pipe_stage(d, a == A_STAGE_NEXT ? 1 : -1);
+		return;
+	case A_MINE:
+		if (d->mine[0] != '\0')
+			d->mine[0] = '\0';
+		else
+			snprintf(d->mine, sizeof d->mine, "%s", app.s.user.uid);
+		memset(d->sel, 0, sizeof d->sel);
+		memset(d->top, 0, sizeof d->top);
+		for (i = 0; i < PIPELINE_NSTAGES; i++)
+			pipeline_anchor(&d->p, i, NULL, 0);
+		pipe_load(d);
+		return;
+	case A_UP:
+		pipe_move(d, -1);
+		break;
+	case A_DOWN:
+		pipe_move(d, 1);
+		break;
+	case A_PGUP:
+		pipe_move(d, -page);
+		break;
+	case A_PGDN:
+		pipe_move(d, page);
+		break;
+	case A_HOME:
+		if (s->before > 0)
+			pipe_window(d, NULL, 0, NULL, 0);
+		d->sel[d->stage] = d->top[d->stage] = 0;
+		break;
+	case A_END:
+		if (s->before + s->nrows < s->count)
+			pipe_window(d, "\377", -1, NULL, 0);
+		s = &d->p.stage[d->stage];
+		d->sel[d->stage] = s->nrows > 0 ? s->nrows - 1 : 0;
+		break;
+	default:
+		return;
+	}
+	tui_redraw(REDRAW_BODY);
+}
+
+const struct screen_ops screen_pipeline = {
+	.name = "pipeline",
+	.keymaps = KM_PIPELINE | KM_LIST,
+	.enter = pipe_enter,
+	.draw = pipe_draw,
+	.key = pipe_key,
+	.reload = pipe_reload,
+	.leave = pipe_leave,
+	.help = "Opportunities by stage: the pipeline",
+};
