@@ -56,6 +56,13 @@ enum action {
 	A_CLEAR,
 	A_ADD_DB,
 	A_REMOVE_DB,
+	/* Sync and conflicts screens (issue 5). */
+	A_SYNC,			/* main: the sync screen */
+	A_CONFLICTS,		/* main, sync: the conflict log */
+	A_SYNC_GO,		/* sync: synchronize now */
+	A_SYNC_PREVIEW,		/* sync: a dry run first */
+	A_SYNC_AGAIN,		/* sync: try to reach the master again */
+	A_RESTORE,		/* conflicts: put the lost value back */
 	A_RETRY			/* not a key: the loop's timer while busy */
 };
 
@@ -70,6 +77,9 @@ enum action {
 #define KM_HELP		0x80
 #define KM_SEARCH	0x100	/* typing a search into a list */
 #define KM_FIELDS	0x200	/* typing into the login's fields */
+/* Sync and conflicts screens (issue 5). */
+#define KM_SYNC		0x400	/* the sync screen */
+#define KM_CONFLICTS	0x800	/* the conflict log */
 
 struct binding {
 	enum action	 action;
@@ -270,5 +280,18 @@ void	 screen_pick_open(int type, const char *start,
 void	 screen_help_open(const struct screen *);
 /* Delete a record after the rights check and a confirmation. */
 int	 screen_delete(int type, const struct record *);
+
+/* Sync and conflicts screens (issue 5). */
+extern const struct screen_ops screen_sync;
+extern const struct screen_ops screen_conflicts;
+/* The sync screen; on a master, a message why not (RULES S1). */
+void	 screen_sync_open(void);
+/* The conflict log, newest first. */
+void	 screen_conflicts_open(void);
+/*
+ * Why an action cannot run in this database (the help shows it beside
+ * the key), or NULL when it can.
+ */
+const char *screen_sync_unavailable(enum action);
 
 #endif
