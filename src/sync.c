@@ -1210,27 +1210,43 @@ sync_load_empty(struct store *local)
 	return ret == STORE_NOTFOUND;
 }
 
-/* The time an ID was made: its first 48 bits (record_id_new). */
-static uint64_t
-sync_id_ms(const struct record_id *id)
+/*
+ * Where an ID lies between a file's first and last IDs, in thousandths:
+ * eight bytes from the first one where those two differ, so that IDs
+ * made in the same millisecond (an import, the demo) still spread out.
+ */
+static unsigned long
+sync_id_place(const struct record_id *id, const struct record_id *lo,
+    const struct record_id *hi)
 {
-	uint64_t	ms = 0;
-	int		i;
+	uint64_t	v = 0, l = 0, h = 0;
+	int		k, i;
 
-	for (i = 0; i < 6; i++)
-		ms = ms << 8 | id->b[i];
-	return ms;
+	if (record_id_cmp(id, lo) <= 0 || record_id_cmp(lo, hi) >= 0)
+		return 0;
+	if (record_id_cmp(id, hi) >= 0)
+		return 1000;
+	for (k = 0; k < RECORD_ID_SIZE && lo->b[k] == hi->b[k]; k++)
+		/* nothing */;
+	for (i = k; i < k + 8; i++) {
+		v = v << 8 | (i < RECORD_ID_SIZE ? id->b[i] : 0);
+		l = l << 8 | (i < RECORD_ID_SIZE ? lo->b[i] : 0);
+		h = h << 8 | (i < RECORD_ID_SIZE ? hi->b[i] : 0);
+	}
+	return (unsigned long)((long double)(v - l) * 1000 / (h - l));
 }
 
-/* The times of a file's first and last IDs: two cursor steps. */
+/* A file's first and last IDs: two cursor steps. */
 static int
-sync_id_range(struct store_txn *t, int type, uint64_t *lo, uint64_t *hi)
+sync_id_range(struct store_txn *t, int type, struct record_id *lo,
+    struct record_id *hi)
 {
 	struct store_cursor	*c;
 	struct record		*r;
 	int			 i, ret;
 
-	*lo = *hi = 0;
+	memset(lo, 0, sizeof *lo);
+	memset(hi, 0, sizeof *hi);
 	for (i = 0; i < 2; i++) {
 		if (store_cursor_open(t, (size_t)type, STORE_BY_ID,
 		    STORE_CURSOR_DELETED, &c) != 0)
@@ -1240,7 +1256,7 @@ sync_id_range(struct store_txn *t, int type, uint64_t *lo, uint64_t *hi)
 		if (ret == -1)
 			return -1;
 		if (ret == 0) {
-			*(i == 0 ? lo : hi) = sync_id_ms(&r->id);
+			*(i == 0 ? lo : hi) = r->id;
 			record_free(r);
 		}
 	}
@@ -1249,22 +1265,14 @@ sync_id_range(struct store_txn *t, int type, uint64_t *lo, uint64_t *hi)
 
 /* A load's progress: how far into the file's ID range the walk is. */
 static void
-sync_tell_load(struct sync *s, int type, uint64_t lo, uint64_t hi,
-    const struct record *m, unsigned long seen)
+sync_tell_load(struct sync *s, int type, const struct record_id *lo,
+    const struct record_id *hi, const struct record *m, unsigned long seen)
 {
 	struct sync_progress	*p = &s->prog;
-	uint64_t		 ms;
 
 	p->type = type;
 	p->total = 1000;
-	if (m == NULL)
-		p->done = 1000;
-	else {
-		ms = sync_id_ms(&m->id);
-		ms = ms < lo ? lo : ms > hi ? hi : ms;
-		p->done = hi > lo ? (unsigned long)((ms - lo) * 1000 /
-		    (hi - lo)) : 0;
-	}
+	p->done = m == NULL ? 1000 : sync_id_place(&m->id, lo, hi);
 	p->records = seen;
 	p->all_done = p->all_total = 0;
 	p->rep = s->rep;
@@ -1280,7 +1288,7 @@ sync_load_file(struct sync *s, struct store *load, int type, uint64_t upto)
 	struct store_cursor	*c = NULL;
 	struct record		*m, *d;
 	unsigned long		 seen = 0;
-	uint64_t		 lo = 0, hi = 0;
+	struct record_id	 lo, hi;
 	int			 ret, in;
 
 	/*
@@ -1289,8 +1297,7 @@ sync_load_file(struct sync *s, struct store *load, int type, uint64_t upto)
 	 */
 	if (store_begin_read(s->master, &mt) != 0 ||
 	    store_begin(load, &lt) != 0 ||
-	    (s->pol->progress != NULL && sync_id_range(mt, type, &lo,
-	    &hi) != 0) ||
+	    sync_id_range(mt, type, &lo, &hi) != 0 ||
 	    store_cursor_open(mt, (size_t)type, STORE_BY_ID, 0, &c) != 0)
 		goto fail;
 	s->prog.records = 0;
@@ -1309,7 +1316,7 @@ sync_load_file(struct sync *s, struct store *load, int type, uint64_t upto)
 				record_free(d);
 		}
 		if (s->pol->progress != NULL && in != -1 && ret == 0)
-			sync_tell_load(s, type, lo, hi, m, ++seen);
+			sync_tell_load(s, type, &lo, &hi, m, ++seen);
 		record_free(m);
 		if (in == -1 || ret != 0)
 			goto fail;
@@ -1365,7 +1372,8 @@ sync_load(struct store *local, struct store *master,
 			goto fail;
 		if (pol->progress != NULL) {
 			s.prog.files_done = type + 1;
-			sync_tell_load(&s, type, 0, 0, NULL, s.prog.records);
+			sync_tell_load(&s, type, NULL, NULL, NULL,
+			    s.prog.records);
 		}
 	}
 	if (sync_end(&s, load) != 0)
