@@ -24,6 +24,27 @@
 #include "store.h"
 
 struct user;
+struct sync_report;
+
+/*
+ * How far a sync is, for a progress bar. In an ordinary sync the unit is
+ * a changed record to look at: a file's total is its outbox here plus the
+ * master's changes since the last sync, counted through those two indexes
+ * before the file starts (B4). A first sync's load walks a whole master
+ * file, which is not counted first: there done and total are thousandths
+ * of the file's ID range (IDs are time-ordered), and records says how many
+ * were read.
+ */
+struct sync_progress {
+	int			 type;		/* the file under way */
+	int			 files_done;	/* of MODEL_NTYPES */
+	unsigned long		 done;		/* of this file */
+	unsigned long		 total;		/* 0: nothing to do in it */
+	unsigned long		 all_done;	/* over every file; */
+	unsigned long		 all_total;	/* 0 when not counted (a load) */
+	unsigned long		 records;	/* looked at in this file */
+	const struct sync_report *rep;		/* the figures so far */
+};
 
 struct sync_policy {
 	const struct user *user;	/* the local's user: rights and scope */
@@ -31,8 +52,12 @@ struct sync_policy {
 	int		 record_level;	/* B1 off: sync.granularity "record" */
 	uint64_t	 tolerance_ms;	/* B2: how far ahead a stamp may be */
 	int		 dry_run;	/* B6: decide and count, change nothing */
-	/* Told the file and how many records were looked at; may be NULL. */
-	void		(*progress)(void *, int type, unsigned long done);
+	/*
+	 * Told how far the sync is, often (every record): it should
+	 * look at a clock before it paints. May be NULL, and then nothing
+	 * is counted beforehand.
+	 */
+	void		(*progress)(void *, const struct sync_progress *);
 	void		*arg;
 };
 
@@ -109,6 +134,56 @@ long	 sync_verify(struct store *local, struct store *master,
 	    const struct sync_policy *,
 	    void (*report)(void *, int type, const struct record_id *,
 	    const char *what), void *arg);
+
+/*
+ * A whole sync as `crm sync` and the sync screen run it
+ * (src/sync-job.c): reach the master named in the local's configuration,
+ * load its settings, attach it, check that it is this local's (S2),
+ * fetch the user's rights and scope from it, then load in bulk (a first
+ * sync) or run the comparison pass, and let the master go.
+ *
+ * Fill the first part, then sync_job_open, sync_job_run (or, with
+ * job->master attached, sync_verify) and always sync_job_close.
+ */
+struct sync_job {
+	/* Given. */
+	const char	*dir;		/* the local's directory */
+	struct store	*local;		/* open; NULL after a load (closed) */
+	const char	*login;		/* whose local */
+	int		 wait_seconds;	/* for the master's lock */
+	int		 dry_run;
+	void		(*progress)(void *, const struct sync_progress *);
+	void		*arg;
+
+	/* Filled. */
+	char		*master_dir;	/* db.master: for messages */
+	char		*holder;	/* SYNC_JOB_BUSY: who has the master */
+	struct store	*master;	/* attached by sync_job_open */
+	struct sync_policy pol;
+	struct sync_report rep;
+	int		 loaded;	/* a load replaced the local's files */
+};
+
+/* sync_job_open's failures a screen treats apart (error set too). */
+#define SYNC_JOB_UNREACHABLE	2	/* the master's directory is not there */
+#define SYNC_JOB_BUSY		3	/* another process holds the master */
+
+/*
+ * Reach and attach the master, waiting up to wait_seconds for its lock.
+ * Returns 0, SYNC_JOB_UNREACHABLE, SYNC_JOB_BUSY or -1, with the error
+ * set. The master's settings are loaded meanwhile: sync_job_close loads
+ * the local's again.
+ */
+int	 sync_job_open(struct sync_job *);
+/*
+ * Run the sync; the report is job->rep. After a first sync's load the
+ * local was closed and its new files are in place: job->local is NULL
+ * and job->loaded set, whatever the result, and the caller opens it
+ * again. Returns 0 or -1 with the error set.
+ */
+int	 sync_job_run(struct sync_job *);
+/* Let the master go (if still attached), free what the job holds. */
+void	 sync_job_close(struct sync_job *);
 
 /* For tests of crash safety: stop (exit 99) at the Nth write, if set. */
 void	 sync_fault_set(unsigned long n);

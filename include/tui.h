@@ -85,6 +85,13 @@ enum action {
 	A_TODAY,
 	A_STAGE_NEXT,		/* an opportunity to the next stage */
 	A_STAGE_PREV,
+	/* Sync and conflicts screens (issue 5). */
+	A_SYNC,			/* main: the sync screen */
+	A_CONFLICTS,		/* main, sync: the conflict log */
+	A_SYNC_GO,		/* sync: synchronize now */
+	A_SYNC_PREVIEW,		/* sync: a dry run first */
+	A_SYNC_AGAIN,		/* sync: try to reach the master again */
+	A_RESTORE,		/* conflicts: put the lost value back */
 	A_RETRY			/* not a key: the loop's timer while busy */
 };
 
@@ -111,6 +118,9 @@ enum action {
 /* Calendar agenda, tasks and pipeline (issue 5). */
 #define KM_AGENDA	0x10000	/* the day and week agenda */
 #define KM_PIPELINE	0x20000	/* opportunities by stage */
+/* Sync and conflicts screens (issue 5). */
+#define KM_SYNC		0x400	/* the sync screen */
+#define KM_CONFLICTS	0x800	/* the conflict log */
 
 struct binding {
 	enum action	 action;
@@ -434,5 +444,17 @@ void	 screen_pipeline_open(const char *mine);
  * carries it). 0 when changed (message set), -1 with the error shown.
  */
 int	 tasks_toggle_done(const struct record *task);
+/* Sync and conflicts screens (issue 5). */
+extern const struct screen_ops screen_sync;
+extern const struct screen_ops screen_conflicts;
+/* The sync screen; on a master, a message why not (RULES S1). */
+void	 screen_sync_open(void);
+/* The conflict log, newest first. */
+void	 screen_conflicts_open(void);
+/*
+ * Why an action cannot run in this database (the help shows it beside
+ * the key), or NULL when it can.
+ */
+const char *screen_sync_unavailable(enum action);
 
 #endif

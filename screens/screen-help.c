@@ -45,6 +45,7 @@ static void
 help_draw(struct screen *sc, int rows, int cols)
 {
 	struct help_data	*d = sc->data;
+	const char		*why;
 	char			 buf[256];
 	size_t			 i;
 	int			 y;
@@ -53,6 +54,14 @@ help_draw(struct screen *sc, int rows, int cols)
 	tui_put(0, 0, cols, buf, tui_attr(C_TAB_ON));
 	for (i = d->top, y = 2; i < d->n && y < rows; i++, y++) {
 		tui_put(y, 2, 14, d->rows[i]->keytext, tui_attr(C_KEY));
+		/* Sync and conflicts screens (issue 5): shown disabled. */
+		if ((why = screen_sync_unavailable(d->rows[i]->action)) !=
+		    NULL) {
+			snprintf(buf, sizeof buf, "%s: %s",
+			    d->rows[i]->label, why);
+			tui_put(y, 17, cols - 18, buf, A_DIM);
+			continue;
+		}
 		tui_put(y, 17, cols - 18, d->rows[i]->label,
 		    tui_attr(C_NORMAL));
 	}

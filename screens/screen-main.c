@@ -251,6 +251,13 @@ main_key(struct screen *sc, enum action a, int iskey, wint_t ch)
 		else if (r != NULL && tasks_toggle_done(r) == 0)
 			list_load(l);
 		return;
+	/* Sync and conflicts screens (issue 5). */
+	case A_SYNC:
+		screen_sync_open();
+		return;
+	case A_CONFLICTS:
+		screen_conflicts_open();
+		return;
 	default:
 		list_key(l, a, iskey, ch);
 		return;

@@ -14,7 +14,6 @@
 #include "model.h"
 #include "store.h"
 #include "sync.h"
-#include "user.h"
 #include "xmalloc.h"
 
 static void
@@ -79,16 +78,11 @@ cli_sync(struct cli *cli, int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	const struct cli_cmd		*cmd = cli_find("sync");
-	struct sync_policy		 pol;
-	struct sync_report		 rep;
-	struct store			*master = NULL;
-	struct store_txn		*t;
-	struct user			 mu;
-	char				*mdir = NULL, *end;
+	struct sync_job			 job;
+	char				*end, *saved;
 	const char			*env;
 	long				 wait = -1, diffs;
-	int				 ch, dry = 0, verify = 0, ret;
-	int				 loaded = 0;
+	int				 ch, dry = 0, verify = 0;
 
 	optind = 0;
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -115,47 +109,16 @@ cli_sync(struct cli *cli, int argc, char **argv)
 		    "master (RULES S1)", cli->dir);
 		return cli_fail();
 	}
-	mdir = xstrdup(cfg_string("db.master"));
 	if (wait < 0)
 		wait = cfg_int("master.wait_seconds");
-	/* The master's own settings decide the policy. */
-	if (access(mdir, F_OK) != 0) {
-		error_set("cannot reach the master %s: check that it is mounted "
-		    "(or that you are on the office network); nothing was "
-		    "changed", mdir);
+	memset(&job, 0, sizeof job);
+	job.dir = cli->dir;
+	job.local = cli->st;
+	job.login = cli->user.login;
+	job.wait_seconds = (int)wait;
+	job.dry_run = dry;
+	if (sync_job_open(&job) != 0)
 		goto fail;
-	}
-	if (cfg_load(mdir) != 0) {
-		error_prefix("the master's settings: ");
-		goto fail;
-	}
-	if (strcmp(cfg_string("db.role"), "master") != 0) {
-		error_set("%s is not a master database: nothing was changed",
-		    mdir);
-		goto fail;
-	}
-	if ((master = model_open(mdir, STORE_MASTER, 0, (int)wait)) == NULL)
-		goto fail;
-	if (sync_check_master(cli->st, master) != 0)
-		goto fail;
-	/* Rights and scope come from the master's record of the user. */
-	if (store_begin(master, &t) != 0)
-		goto fail;
-	ret = user_find_login(t, cli->user.login, &mu);
-	store_abort(t);
-	if (ret != 0) {
-		if (ret == STORE_NOTFOUND)
-			error_set("the master has no user %s any more: ask an "
-			    "administrator", cli->user.login);
-		goto fail;
-	}
-	memset(&pol, 0, sizeof pol);
-	pol.user = &mu;
-	pol.window_days = (int)cfg_int("sync.update_window_days");
-	pol.record_level = strcmp(cfg_string("sync.granularity"),
-	    "record") == 0;
-	pol.tolerance_ms = 5 * 60 * 1000;
-	pol.dry_run = dry;
 #ifdef CRM_FAULT_INJECTION
 	if ((env = getenv("CRM_SYNC_FAULT")) != NULL)
 		sync_fault_set(strtoul(env, NULL, 10));
@@ -163,53 +126,31 @@ cli_sync(struct cli *cli, int argc, char **argv)
 	(void)env;
 #endif
 	if (verify) {
-		if (sync_check_master(cli->st, master) != 0) {
-			user_clear(&mu);
+		if (sync_check_master(cli->st, job.master) != 0)
 			goto fail;
-		}
-		diffs = sync_verify(cli->st, master, &pol,
+		diffs = sync_verify(cli->st, job.master, &job.pol,
 		    cli_sync_verify_report, NULL);
-		user_clear(&mu);
 		if (diffs < 0)
 			goto fail;
 		printf("%ld difference(s) between %s and %s\n", diffs,
-		    cli->dir, mdir);
-		store_close(master);
-		free(mdir);
+		    cli->dir, job.master_dir);
+		sync_job_close(&job);
 		return diffs == 0 ? CLI_OK : CLI_FAIL;
 	}
-	/* A first sync loads in bulk; any other runs the comparison pass. */
-	if ((ret = sync_load(cli->st, master, &pol, &rep)) == SYNC_ORDINARY)
-		ret = sync_run(cli->st, master, &pol, &rep);
-	else if (ret == 0) {
-		/* The load replaces the local's files once it is closed. */
-		store_close(cli->st);
-		cli->st = NULL;
-		loaded = 1;
-	}
-	user_clear(&mu);
-	if (ret != 0)
-		goto fail;
-	if (store_close(master) != 0) {
-		master = NULL;
+	if (sync_job_run(&job) != 0) {
+		cli->st = job.local;
 		goto fail;
 	}
-	master = NULL;
-	if (loaded && sync_load_switch(cli->dir, (int)wait) != 0)
-		goto fail;
-	cli_sync_table(&rep, dry);
-	free(mdir);
+	cli->st = job.local;
+	sync_job_close(&job);
+	cli_sync_table(&job.rep, dry);
 	return CLI_OK;
 
 fail:
-	{
-		char	*saved = xstrdup(error_get());
-
-		store_close(master);
-		error_set("sync: %s", saved);
-		free(saved);
-	}
-	free(mdir);
+	sync_job_close(&job);
+	saved = xstrdup(error_get());
+	error_set("sync: %s", saved);
+	free(saved);
 	return cli_fail();
 }
 

@@ -52,6 +52,10 @@ struct sync {
 
 	struct record_id	*done;		/* phase A's records, sorted */
 	size_t			 ndone;
+
+	/* For pol->progress: each file's changes, counted first. */
+	unsigned long		 totals[MODEL_NTYPES];
+	struct sync_progress	 prog;
 };
 
 static unsigned long	sync_fault_at;
@@ -219,6 +223,96 @@ sync_put(struct store_txn *t, int type, struct record *r, int flags)
 {
 	sync_fault_tick();
 	return store_put(t, (size_t)type, r, flags);
+}
+
+/* Tell pol->progress how far the sync is (done: of the file under way). */
+static void
+sync_tell(struct sync *s, int type, unsigned long done)
+{
+	struct sync_progress	*p = &s->prog;
+
+	if (s->pol->progress == NULL)
+		return;
+	if (type != p->type) {
+		p->type = type;
+		p->records = 0;
+		p->total = s->totals[type];
+	}
+	p->done = done;
+	p->records = done;
+	p->rep = s->rep;
+	s->pol->progress(s->pol->arg, p);
+}
+
+/* A file finished: the overall bar moves on by its total. */
+static void
+sync_tell_file(struct sync *s, int type)
+{
+	struct sync_progress	*p = &s->prog;
+
+	if (s->pol->progress == NULL)
+		return;
+	p->files_done = type + 1;
+	p->all_done += s->totals[type];
+	sync_tell(s, type, s->totals[type]);
+}
+
+/*
+ * Count each file's changes for the progress bars: its outbox here and
+ * the master's sequence from the last sync to upto. Index range scans
+ * of what changed, like the sync itself (B4); only when someone watches.
+ */
+static int
+sync_count(struct sync *s, uint64_t upto)
+{
+	struct store_txn	*lt = NULL, *mt = NULL;
+	struct store_cursor	*c;
+	struct record		*r;
+	uint8_t			 from[8];
+	int			 type, ret = 0;
+
+	if (sync_begin(s, s->local, &lt) != 0 ||
+	    sync_begin(s, s->master, &mt) != 0)
+		goto fail;
+	for (type = 0; type < MODEL_NTYPES; type++) {
+		s->totals[type] = 0;
+		if (store_cursor_open(lt, (size_t)type, STORE_BY_OUTBOX, 0,
+		    &c) != 0)
+			goto fail;
+		while ((ret = store_cursor_next(c, &r)) == 0) {
+			s->totals[type]++;
+			record_free(r);
+		}
+		store_cursor_close(c);
+		if (ret == -1 || store_cursor_open(mt, (size_t)type,
+		    STORE_BY_SEQ, 0, &c) != 0)
+			goto fail;
+		store_be64(from, s->last_seq + 1);
+		store_cursor_seek(c, from, 8, 0);
+		while ((ret = store_cursor_next(c, &r)) == 0) {
+			if (r->seq > upto) {
+				record_free(r);
+				break;
+			}
+			s->totals[type]++;
+			record_free(r);
+		}
+		store_cursor_close(c);
+		if (ret == -1)
+			goto fail;
+		s->prog.all_total += s->totals[type];
+	}
+	sync_abort(s, lt);
+	sync_abort(s, mt);
+	s->prog.type = -1;
+	return 0;
+
+fail:
+	if (lt != NULL)
+		sync_abort(s, lt);
+	if (mt != NULL)
+		sync_abort(s, mt);
+	return -1;
 }
 
 /* A stamp from a clock too far ahead of the master's (B2). */
@@ -703,6 +797,7 @@ sync_phase_local(struct sync *s, int type)
 			goto fail;
 		nups = 0;
 		for (j = i; j < s->ndone && j < i + SYNC_BATCH; j++) {
+			sync_tell(s, type, j);
 			ret = store_get(lt, (size_t)type, &s->done[j], &l);
 			if (ret == STORE_NOTFOUND)
 				continue;
@@ -792,8 +887,7 @@ sync_phase_local(struct sync *s, int type)
 			record_free(ups[k]);
 			ups[k] = NULL;
 		}
-		if (s->pol->progress != NULL)
-			s->pol->progress(s->pol->arg, type, j);
+		sync_tell(s, type, j);
 	}
 	free(ups);
 	free(seen);
@@ -878,6 +972,7 @@ sync_phase_master(struct sync *s, int type, uint64_t upto)
 			break;
 		}
 		seen++;
+		sync_tell(s, type, s->ndone + seen);
 		if (sync_done(s, &m->id)) {
 			record_free(m);
 			continue;
@@ -940,8 +1035,6 @@ sync_phase_master(struct sync *s, int type, uint64_t upto)
 				goto fail;
 			if (sync_begin(s, s->local, &lt) != 0)
 				goto fail;
-			if (s->pol->progress != NULL)
-				s->pol->progress(s->pol->arg, type, seen);
 		}
 	}
 	if (ret == -1)
@@ -1087,6 +1180,8 @@ sync_run(struct store *local, struct store *master,
 	    s.master_ms > last_time &&
 	    s.master_ms - last_time > (uint64_t)pol->window_days * 86400000;
 	rep->stale = s.stale;
+	if (pol->progress != NULL && sync_count(&s, upto) != 0)
+		goto out_fail;
 
 	for (type = 0; type < MODEL_NTYPES; type++) {
 		if (sync_phase_local(&s, type) != 0 ||
@@ -1097,6 +1192,7 @@ sync_run(struct store *local, struct store *master,
 		free(s.done);
 		s.done = NULL;
 		s.ndone = 0;
+		sync_tell_file(&s, type);
 	}
 
 	if (sync_end(&s, local) != 0)
@@ -1151,6 +1247,75 @@ sync_load_empty(struct store *local)
 	return ret == STORE_NOTFOUND;
 }
 
+/*
+ * Where an ID lies between a file's first and last IDs, in thousandths:
+ * eight bytes from the first one where those two differ, so that IDs
+ * made in the same millisecond (an import, the demo) still spread out.
+ */
+static unsigned long
+sync_id_place(const struct record_id *id, const struct record_id *lo,
+    const struct record_id *hi)
+{
+	uint64_t	v = 0, l = 0, h = 0;
+	int		k, i;
+
+	if (record_id_cmp(id, lo) <= 0 || record_id_cmp(lo, hi) >= 0)
+		return 0;
+	if (record_id_cmp(id, hi) >= 0)
+		return 1000;
+	for (k = 0; k < RECORD_ID_SIZE && lo->b[k] == hi->b[k]; k++)
+		/* nothing */;
+	for (i = k; i < k + 8; i++) {
+		v = v << 8 | (i < RECORD_ID_SIZE ? id->b[i] : 0);
+		l = l << 8 | (i < RECORD_ID_SIZE ? lo->b[i] : 0);
+		h = h << 8 | (i < RECORD_ID_SIZE ? hi->b[i] : 0);
+	}
+	return (unsigned long)((long double)(v - l) * 1000 / (h - l));
+}
+
+/* A file's first and last IDs: two cursor steps. */
+static int
+sync_id_range(struct store_txn *t, int type, struct record_id *lo,
+    struct record_id *hi)
+{
+	struct store_cursor	*c;
+	struct record		*r;
+	int			 i, ret;
+
+	memset(lo, 0, sizeof *lo);
+	memset(hi, 0, sizeof *hi);
+	for (i = 0; i < 2; i++) {
+		if (store_cursor_open(t, (size_t)type, STORE_BY_ID,
+		    STORE_CURSOR_DELETED, &c) != 0)
+			return -1;
+		ret = i == 0 ? store_cursor_next(c, &r) : store_cursor_prev(c, &r);
+		store_cursor_close(c);
+		if (ret == -1)
+			return -1;
+		if (ret == 0) {
+			*(i == 0 ? lo : hi) = r->id;
+			record_free(r);
+		}
+	}
+	return 0;
+}
+
+/* A load's progress: how far into the file's ID range the walk is. */
+static void
+sync_tell_load(struct sync *s, int type, const struct record_id *lo,
+    const struct record_id *hi, const struct record *m, unsigned long seen)
+{
+	struct sync_progress	*p = &s->prog;
+
+	p->type = type;
+	p->total = 1000;
+	p->done = m == NULL ? 1000 : sync_id_place(&m->id, lo, hi);
+	p->records = seen;
+	p->all_done = p->all_total = 0;
+	p->rep = s->rep;
+	s->pol->progress(s->pol->arg, p);
+}
+
 /* One file of a load: every live in-scope master record, in key order. */
 static int
 sync_load_file(struct sync *s, struct store *load, int type, uint64_t upto)
@@ -1160,6 +1325,7 @@ sync_load_file(struct sync *s, struct store *load, int type, uint64_t upto)
 	struct store_cursor	*c = NULL;
 	struct record		*m, *d;
 	unsigned long		 seen = 0;
+	struct record_id	 lo, hi;
 	int			 ret, in;
 
 	/*
@@ -1168,8 +1334,10 @@ sync_load_file(struct sync *s, struct store *load, int type, uint64_t upto)
 	 */
 	if (store_begin_read(s->master, &mt) != 0 ||
 	    store_begin(load, &lt) != 0 ||
+	    sync_id_range(mt, type, &lo, &hi) != 0 ||
 	    store_cursor_open(mt, (size_t)type, STORE_BY_ID, 0, &c) != 0)
 		goto fail;
+	s->prog.records = 0;
 	while ((ret = store_cursor_next(c, &m)) == 0) {
 		in = m->seq > upto ? 0 : rights_in_scope(mt, s->pol->user,
 		    type, m);
@@ -1184,11 +1352,11 @@ sync_load_file(struct sync *s, struct store *load, int type, uint64_t upto)
 			if (d != m)
 				record_free(d);
 		}
+		if (s->pol->progress != NULL && in != -1 && ret == 0)
+			sync_tell_load(s, type, &lo, &hi, m, ++seen);
 		record_free(m);
 		if (in == -1 || ret != 0)
 			goto fail;
-		if (++seen % (SYNC_BATCH * 4) == 0 && s->pol->progress != NULL)
-			s->pol->progress(s->pol->arg, type, seen);
 	}
 	if (ret == -1)
 		goto fail;
@@ -1239,6 +1407,11 @@ sync_load(struct store *local, struct store *master,
 	for (type = 0; type < MODEL_NTYPES; type++) {
 		if (sync_load_file(&s, load, type, upto) != 0)
 			goto fail;
+		if (pol->progress != NULL) {
+			s.prog.files_done = type + 1;
+			sync_tell_load(&s, type, NULL, NULL, NULL,
+			    s.prog.records);
+		}
 	}
 	if (sync_end(&s, load) != 0)
 		goto fail;

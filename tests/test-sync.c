@@ -1489,6 +1489,79 @@ test_sync_S3_second_sync_moves_nothing(void)
 	finish();
 }
 
+/*
+ * The progress the sync screen draws: each file's total is its outbox
+ * plus the master's changes since the last sync, done never passes it,
+ * and the last call has every file done (B4: counted through indexes).
+ */
+static struct {
+	unsigned long	 calls, total[MODEL_NTYPES], over;
+	int		 last_type, backwards;
+	struct sync_progress last;
+} prog;
+
+static void
+prog_told(void *arg, const struct sync_progress *p)
+{
+	(void)arg;
+	prog.calls++;
+	if (p->type >= 0 && p->type < MODEL_NTYPES)
+		prog.total[p->type] = p->total;
+	if (p->done > p->total || p->all_done > p->all_total)
+		prog.over++;
+	if (p->type < prog.last_type)
+		prog.backwards++;
+	prog.last_type = p->type;
+	prog.last = *p;
+}
+
+static void
+test_sync_B4_progress_counts_changes(void)
+{
+	struct store_txn	*t;
+	struct sync_policy	 p;
+	struct user		 u;
+
+	world("anna");
+	SYNC_OK();
+	unit_now_ms += MIN_MS;
+	add(L, &anna, MODEL_COMPANY, "name", "Local One", "account_manager",
+	    "ANNA1");
+	add(L, &anna, MODEL_COMPANY, "name", "Local Two", "account_manager",
+	    "ANNA1");
+	add(L, &anna, MODEL_COMPANY, "name", "Local Three", "account_manager",
+	    "ANNA1");
+	add(M, &root, MODEL_COMPANY, "name", "Master One", "account_manager",
+	    "ANNA1");
+	add(M, &root, MODEL_COMPANY, "name", "Master Two", "account_manager",
+	    "ANNA1");
+
+	memset(&prog, 0, sizeof prog);
+	master_time(mdir, unit_now_ms);
+	CU_ASSERT_FATAL(store_begin(M, &t) == 0);
+	CU_ASSERT_FATAL(user_find_login(t, "anna", &u) == 0);
+	store_abort(t);
+	memset(&p, 0, sizeof p);
+	p.user = &u;
+	p.tolerance_ms = TOLERANCE_MS;
+	p.progress = prog_told;
+	CU_ASSERT(sync_run(L, M, &p, &rep) == 0);
+	user_clear(&u);
+
+	CU_ASSERT(prog.calls > 0);
+	CU_ASSERT(prog.over == 0);
+	CU_ASSERT(prog.backwards == 0);
+	cnt_is(__LINE__, "companies to look at", prog.total[MODEL_COMPANY], 5);
+	cnt_is(__LINE__, "contacts to look at", prog.total[MODEL_CONTACT], 0);
+	cnt_is(__LINE__, "files done", (unsigned long)prog.last.files_done,
+	    MODEL_NTYPES);
+	cnt_is(__LINE__, "all changes", prog.last.all_total, 5);
+	cnt_is(__LINE__, "all done", prog.last.all_done, 5);
+	cnt_is(__LINE__, "uploaded", rep.total.uploaded, 3);
+	cnt_is(__LINE__, "downloaded", rep.total.downloaded, 2);
+	finish();
+}
+
 static void
 test_sync_S4_metadata_travels(void)
 {
@@ -3074,6 +3147,8 @@ static const struct unit_test tests[] = {
 	    test_sync_B4_incremental_reads_changes_only },
 	{ "B5 crash, then resume", test_sync_B5_crash_then_resume },
 	{ "B6 dry run changes nothing", test_sync_B6_dry_run_changes_nothing },
+	{ "B4 progress counts the changes",
+	    test_sync_B4_progress_counts_changes },
 	{ "B6 dry run counts, restricted",
 	    test_sync_B6_dry_run_counts_restricted },
 	{ NULL, NULL }

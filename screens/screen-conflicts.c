@@ -1,0 +1,559 @@
+/*
+ * screen-conflicts: the conflict log (RULES.md B3), newest first. Each
+ * entry says which record and field, the value kept and the value lost,
+ * who made the lost change and when, why it lost, and whether it was
+ * restored; Enter shows one in full, r puts the lost value back. The
+ * log can be long: it is read a page at a time through a cursor.
+ */
+#include "config.h"
+
+#include <curses.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <wchar.h>
+
+#include "browse.h"
+#include "conflict.h"
+#include "error.h"
+#include "model.h"
+#include "session.h"
+#include "store.h"
+#include "tui.h"
+#include "utf8.h"
+#include "xmalloc.h"
+
+#define CONFLICTS_DETAIL	5	/* rows under the list for the entry */
+
+struct conflicts_data {
+	struct browse		 b;
+	struct browse_row	*rows;
+	char			**names;	/* "Company Acme GmbH" per row */
+	size_t			 nrows;
+	size_t			 cap;
+	size_t			 sel;
+	int			 height;
+	int			 failed;
+
+	int			 full;		/* the selected entry in full */
+	int			 top;		/* its first line shown */
+	char			**lines;	/* its text, wrapped */
+	size_t			 nlines;
+};
+
+void
+screen_conflicts_open(void)
+{
+	struct conflicts_data	*d = xcalloc(1, sizeof *d);
+
+	browse_init(&d->b, STORE_CONFLICTS, BROWSE_NEWEST);
+	tui_push(&screen_conflicts, d);
+}
+
+static int
+conflicts_height(void)
+{
+	int	h = LINES - 2 - 2 - CONFLICTS_DETAIL;
+
+	return h > 1 ? h : 1;
+}
+
+static void
+conflicts_rows_free(struct conflicts_data *d)
+{
+	size_t	i;
+
+	for (i = 0; i < d->nrows; i++)
+		free(d->names[i]);
+	browse_rows_free(d->rows, d->nrows);
+	d->nrows = 0;
+}
+
+/* What an entry is about, as a person reads it: "Company Acme GmbH". */
+static char *
+conflicts_name(struct store_txn *t, const struct record *c)
+{
+	struct record_id	 id;
+	struct record		*r;
+	char			*name, *s;
+	int			 type;
+
+	type = model_type_find(record_value(c, "type"));
+	error_clear();
+	if (type < 0 || record_id_parse(record_value(c, "record"), &id) != 0) {
+		xasprintf(&s, "%s %.8s", record_value(c, "type"),
+		    record_value(c, "record"));
+		return s;
+	}
+	if (store_get(t, (size_t)type, &id, &r) != 0) {
+		error_clear();
+		/* Removed here (left the user's scope, or deleted for good). */
+		xasprintf(&s, "%s %.8s (not here)", model_type(type)->label,
+		    record_value(c, "record"));
+		return s;
+	}
+	name = tui_record_name(type, r);
+	xasprintf(&s, "%s %s%s", model_type(type)->label, name,
+	    (r->flags & RECORD_DELETED) ? " (deleted)" : "");
+	free(name);
+	record_free(r);
+	return s;
+}
+
+/* Read the page from the browse's first row, in one unit of work. */
+static int
+conflicts_load(struct conflicts_data *d)
+{
+	struct store_txn	*t;
+	size_t			 i, n, got;
+	int			 ret;
+
+	d->height = conflicts_height();
+	n = (size_t)d->height;
+	if (n > d->cap) {
+		d->rows = xreallocarray(d->rows, n, sizeof *d->rows);
+		d->names = xreallocarray(d->names, n, sizeof *d->names);
+		d->cap = n;
+	}
+	if ((ret = session_begin(&app.s, 0, &t)) != 0) {
+		d->failed = 1;
+		return tui_unit(ret);
+	}
+	conflicts_rows_free(d);
+	ret = browse_page(&d->b, t, d->rows, n, &got);
+	if (ret == 0) {
+		d->nrows = got;
+		for (i = 0; i < got; i++)
+			d->names[i] = conflicts_name(t, d->rows[i].rec);
+	}
+	session_end(&app.s, t, 0);
+	tui_unit(0);
+	tui_redraw(REDRAW_BODY);
+	if (ret != 0) {
+		d->failed = 1;
+		tui_error();
+		return -1;
+	}
+	d->failed = 0;
+	if (d->sel >= d->nrows)
+		d->sel = d->nrows > 0 ? d->nrows - 1 : 0;
+	return 0;
+}
+
+/* Move the first row by delta (LONG_MAX: to the last page), then read. */
+static void
+conflicts_scroll(struct conflicts_data *d, long delta, long *moved)
+{
+	struct store_txn	*t;
+	int			 ret;
+
+	*moved = 0;
+	if ((ret = session_begin(&app.s, 0, &t)) != 0) {
+		tui_unit(ret);
+		return;
+	}
+	if (delta == LONG_MAX)
+		ret = browse_end(&d->b, t, (size_t)d->height);
+	else
+		ret = browse_move(&d->b, t, delta, (size_t)d->height, moved);
+	session_end(&app.s, t, 0);
+	if (ret != 0) {
+		tui_error();
+		return;
+	}
+	conflicts_load(d);
+}
+
+static const struct record *
+conflicts_selected(const struct conflicts_data *d)
+{
+	return d->sel < d->nrows ? d->rows[d->sel].rec : NULL;
+}
+
+/* An ISO time of the log ("2026-11-25T14:03:07Z") in local time. */
+static char *
+conflicts_time(const char *iso)
+{
+	struct tm	tm;
+	char		*end;
+
+	memset(&tm, 0, sizeof tm);
+	end = strptime(iso, "%Y-%m-%dT%H:%M:%S", &tm);
+	if (end == NULL)
+		return xstrdup(iso);
+	return tui_local_time((uint64_t)timegm(&tm) * 1000);
+}
+
+static void
+conflicts_lines_free(struct conflicts_data *d)
+{
+	size_t	i;
+
+	for (i = 0; i < d->nlines; i++)
+		free(d->lines[i]);
+	free(d->lines);
+	d->lines = NULL;
+	d->nlines = 0;
+}
+
+static void
+conflicts_add_line(struct conflicts_data *d, const char *s, size_t len)
+{
+	d->lines = xreallocarray(d->lines, d->nlines + 1, sizeof *d->lines);
+	d->lines[d->nlines++] = xstrndup(s, len);
+}
+
+/*
+ * Wrap text into lines of at most width columns after a label, breaking
+ * at spaces where there is one and at newlines always; each line after
+ * the first is indented as far as the label.
+ */
+static void
+conflicts_wrap(struct conflicts_data *d, const char *label, const char *text,
+    int width)
+{
+	char		*line;
+	const char	*s = text, *start, *space;
+	size_t		 len, k, indent = strlen(label);
+	uint32_t	 c;
+	int		 w, cw, valid, avail = width - (int)indent;
+
+	if (avail < 10)
+		avail = 10;
+	if (*s == '\0') {
+		conflicts_add_line(d, label, indent);
+		return;
+	}
+	while (*s != '\0') {
+		start = s;
+		space = NULL;
+		w = 0;
+		len = strlen(s);
+		while (len > 0 && *s != '\n') {
+			k = utf8_next(s, len, &c, &valid);
+			cw = wcwidth((wchar_t)c);
+			if (cw < 0)
+				cw = 1;
+			if (w + cw > avail)
+				break;
+			if (*s == ' ')
+				space = s;
+			w += cw;
+			s += k;
+			len -= k;
+		}
+		if (len > 0 && *s != '\n' && space != NULL && space > start)
+			s = space + 1;
+		xasprintf(&line, "%-*s%.*s", (int)indent, start == text ? label :
+		    "", (int)(s - start - (s > start && s[-1] == ' ' &&
+		    *s != '\0' ? 1 : 0)), start);
+		conflicts_add_line(d, line, strlen(line));
+		free(line);
+		if (*s == '\n')
+			s++;
+	}
+}
+
+/* The selected entry, in full, wrapped to the width of the screen. */
+static void
+conflicts_fill(struct conflicts_data *d, int cols)
+{
+	const struct record	*r = conflicts_selected(d);
+	char			*when, *logged, *iso, buf[128];
+
+	conflicts_lines_free(d);
+	if (r == NULL)
+		return;
+	when = conflicts_time(record_value(r, "changed_at"));
+	iso = model_value(r, "created_at");
+	logged = conflicts_time(iso);
+	free(iso);
+	conflicts_wrap(d, " Record:    ", d->names[d->sel], cols);
+	conflicts_wrap(d, " ID:        ", record_value(r, "record"), cols);
+	conflicts_wrap(d, " Field:     ", strcmp(record_value(r, "field"),
+	    "*") == 0 ? "the whole record" : record_value(r, "field"), cols);
+	conflicts_add_line(d, "", 0);
+	conflicts_wrap(d, " Kept:      ", record_value(r, "kept"), cols);
+	conflicts_add_line(d, "", 0);
+	conflicts_wrap(d, " Lost:      ", record_value(r, "lost"), cols);
+	conflicts_add_line(d, "", 0);
+	snprintf(buf, sizeof buf, "%s, at %s", record_value(r, "who"), when);
+	conflicts_wrap(d, " Lost by:   ", buf, cols);
+	conflicts_wrap(d, " Why:       ", record_value(r, "why"), cols);
+	conflicts_wrap(d, " Logged:    ", logged, cols);
+	conflicts_wrap(d, " Restored:  ", strcmp(record_value(r, "restored"),
+	    "yes") == 0 ? "yes: the lost value was put back" :
+	    "no: r puts the lost value back", cols);
+	free(when);
+	free(logged);
+}
+
+static int
+conflicts_enter(struct screen *sc)
+{
+	struct conflicts_data	*d = sc->data;
+
+	conflicts_load(d);
+	return 0;
+}
+
+static void
+conflicts_reload(struct screen *sc)
+{
+	struct conflicts_data	*d = sc->data;
+
+	conflicts_load(d);
+	if (d->full)
+		conflicts_fill(d, COLS);
+}
+
+static void
+conflicts_leave(struct screen *sc)
+{
+	struct conflicts_data	*d = sc->data;
+
+	conflicts_rows_free(d);
+	conflicts_lines_free(d);
+	free(d->rows);
+	free(d->names);
+	browse_clear(&d->b);
+	free(d);
+}
+
+static void
+conflicts_draw_full(struct conflicts_data *d, int rows, int cols)
+{
+	size_t	i;
+	int	y;
+
+	tui_put(0, 0, cols, " Conflict log: one entry", tui_attr(C_TAB_ON));
+	for (i = (size_t)d->top, y = 2; i < d->nlines && y < rows; i++, y++)
+		tui_put(y, 0, cols, d->lines[i], tui_attr(C_NORMAL));
+}
+
+static void
+conflicts_draw(struct screen *sc, int rows, int cols)
+{
+	static const char *const heads[] = { "When", "Record", "Field",
+	    "Kept", "Lost", "Who", "Restored" };
+	struct conflicts_data	*d = sc->data;
+	const struct record	*r;
+	char			*cells[7], *when, buf[512];
+	int			 width[7], avail, i, x, row, attr, y;
+
+	if (d->full) {
+		conflicts_draw_full(d, rows, cols);
+		return;
+	}
+	tui_put(0, 0, cols, " Conflict log: values a sync overwrote or "
+	    "refused, newest first", tui_attr(C_TAB_ON));
+	width[0] = 16;
+	width[5] = 5;
+	width[6] = 8;
+	avail = cols - width[0] - width[5] - width[6] - 6;
+	if (avail < 20)
+		avail = 20;
+	width[1] = avail * 3 / 10;
+	width[2] = avail * 2 / 10;
+	width[3] = (avail - width[1] - width[2]) / 2;
+	width[4] = avail - width[1] - width[2] - width[3];
+	for (i = 0, x = 0; i < 7; i++) {
+		tui_put(1, x, width[i] + (i < 6), heads[i], tui_attr(C_HEADER));
+		x += width[i] + 1;
+	}
+	if (d->nrows == 0) {
+		tui_put(2, 0, cols, d->failed ? "  (could not be read: see "
+		    "the message below)" : "  No conflicts: no sync has "
+		    "overwritten or refused a value here.", tui_attr(C_NORMAL));
+		return;
+	}
+	for (row = 0; row < (int)d->nrows && 2 + row < rows; row++) {
+		r = d->rows[row].rec;
+		attr = (size_t)row == d->sel ? tui_attr(C_SELECTED) :
+		    tui_attr(C_NORMAL);
+		cells[0] = conflicts_time(record_value(r, "changed_at"));
+		cells[1] = xstrdup(d->names[row]);
+		cells[2] = xstrdup(record_value(r, "field"));
+		cells[3] = xstrdup(record_value(r, "kept"));
+		cells[4] = xstrdup(record_value(r, "lost"));
+		cells[5] = xstrdup(record_value(r, "who"));
+		cells[6] = xstrdup(strcmp(record_value(r, "restored"), "yes") ==
+		    0 ? "restored" : "");
+		for (i = 0, x = 0; i < 7; i++) {
+			tui_put(2 + row, x, width[i] + (i < 6), cells[i], attr);
+			x += width[i] + 1;
+			free(cells[i]);
+		}
+	}
+	/* Under the list: the selected entry, its values uncut if they fit. */
+	if ((r = conflicts_selected(d)) == NULL || rows - CONFLICTS_DETAIL < 3)
+		return;
+	y = rows - CONFLICTS_DETAIL;
+	when = conflicts_time(record_value(r, "changed_at"));
+	snprintf(buf, sizeof buf, " %s, %s: %s", d->names[d->sel],
+	    strcmp(record_value(r, "field"), "*") == 0 ? "the whole record" :
+	    record_value(r, "field"), record_value(r, "why"));
+	tui_put(y++, 0, cols, buf, tui_attr(C_LABEL));
+	snprintf(buf, sizeof buf, " Kept: %s", record_value(r, "kept"));
+	tui_put(y++, 0, cols, buf, tui_attr(C_NORMAL));
+	snprintf(buf, sizeof buf, " Lost: %s", record_value(r, "lost"));
+	tui_put(y++, 0, cols, buf, tui_attr(C_NORMAL));
+	snprintf(buf, sizeof buf, " Lost change by %s at %s; %s",
+	    record_value(r, "who"), when, strcmp(record_value(r, "restored"),
+	    "yes") == 0 ? "restored since." : "not restored: r puts it back, "
+	    "Enter shows it all.");
+	tui_put(y++, 0, cols, buf, tui_attr(C_NORMAL));
+	free(when);
+}
+
+/* r: the lost value back into its record, as an ordinary change. */
+static void
+conflicts_restore(struct conflicts_data *d)
+{
+	const struct record	*r = conflicts_selected(d);
+	struct store_txn	*t;
+	char			*name, *field, *lost;
+	int			 ret;
+
+	if (r == NULL) {
+		tui_message(1, "No entry is selected: the log is empty.");
+		return;
+	}
+	name = xstrdup(d->names[d->sel]);
+	field = xstrdup(record_value(r, "field"));
+	lost = xstrdup(record_value(r, "lost"));
+	if (strcmp(record_value(r, "restored"), "yes") == 0) {
+		tui_message(0, "Already restored: %s of %s was put back to "
+		    "\"%s\".", field, name, lost);
+		goto out;
+	}
+	if ((ret = session_begin(&app.s, app.s.wait_seconds, &t)) != 0) {
+		tui_unit(ret);
+		goto out;
+	}
+	if (conflict_restore(t, &app.s.user, &r->id) != 0) {
+		session_end(&app.s, t, 0);
+		tui_error();
+		goto out;
+	}
+	if (session_end(&app.s, t, 1) != 0) {
+		tui_error();
+		goto out;
+	}
+	tui_unit(0);
+	conflicts_load(d);
+	if (d->full)
+		conflicts_fill(d, COLS);
+	tui_status_reload();
+	tui_message(0, "Restored %s of %s to \"%s\"%s.", field, name, lost,
+	    app.s.role == STORE_LOCAL ? ": the next sync carries it" : "");
+out:
+	free(name);
+	free(field);
+	free(lost);
+}
+
+static void
+conflicts_key(struct screen *sc, enum action a, int iskey, wint_t ch)
+{
+	struct conflicts_data	*d = sc->data;
+	size_t			 h = (size_t)d->height;
+	int			 page = LINES - 4 > 1 ? LINES - 4 : 1;
+	long			 moved;
+
+	(void)iskey;
+	(void)ch;
+	if (a == A_RESTORE) {
+		conflicts_restore(d);
+		return;
+	}
+	if (a == A_RETRY) {
+		conflicts_load(d);
+		return;
+	}
+	if (d->full) {
+		switch (a) {
+		case A_BACK:
+			d->full = 0;
+			conflicts_lines_free(d);
+			break;
+		case A_DOWN:
+		case A_PGDN:
+			if (d->top + page < (int)d->nlines)
+				d->top += a == A_DOWN ? 1 : page;
+			break;
+		case A_UP:
+		case A_PGUP:
+			d->top -= a == A_UP ? 1 : page;
+			if (d->top < 0)
+				d->top = 0;
+			break;
+		case A_HOME:
+			d->top = 0;
+			break;
+		default:
+			return;
+		}
+		tui_redraw(REDRAW_BODY);
+		return;
+	}
+	switch (a) {
+	case A_BACK:
+		tui_pop();
+		return;
+	case A_OPEN:
+		if (conflicts_selected(d) == NULL)
+			return;
+		d->full = 1;
+		d->top = 0;
+		conflicts_fill(d, COLS);
+		break;
+	case A_UP:
+		if (d->sel > 0)
+			d->sel--;
+		else
+			conflicts_scroll(d, -1, &moved);
+		break;
+	case A_DOWN:
+		if (d->sel + 1 < d->nrows)
+			d->sel++;
+		else if (d->nrows == h)
+			conflicts_scroll(d, 1, &moved);
+		break;
+	case A_PGUP:
+		conflicts_scroll(d, -(long)h, &moved);
+		if (moved == 0)
+			d->sel = 0;
+		break;
+	case A_PGDN:
+		conflicts_scroll(d, (long)h, &moved);
+		if (moved < (long)h && d->nrows > 0)
+			d->sel = d->nrows - 1;
+		break;
+	case A_HOME:
+		browse_home(&d->b);
+		d->sel = 0;
+		conflicts_load(d);
+		break;
+	case A_END:
+		conflicts_scroll(d, LONG_MAX, &moved);
+		d->sel = d->nrows > 0 ? d->nrows - 1 : 0;
+		break;
+	default:
+		return;
+	}
+	tui_redraw(REDRAW_BODY);
+}
+
+const struct screen_ops screen_conflicts = {
+	.name = "conflicts",
+	.keymaps = KM_CONFLICTS,
+	.enter = conflicts_enter,
+	.draw = conflicts_draw,
+	.key = conflicts_key,
+	.reload = conflicts_reload,
+	.leave = conflicts_leave,
+	.help = "The conflict log: values a sync overwrote or refused",
+};

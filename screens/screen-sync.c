@@ -1,0 +1,700 @@
+/*
+ * screen-sync: synchronize this local with its master (RULES.md), as
+ * `crm sync` does, with a bar for the file under way and one overall,
+ * the figures as they grow, and the summary crm sync prints at the end.
+ * A preview (a dry run, B6) may come first. A master that cannot be
+ * reached or is held by another process gets a screen of its own; a
+ * held one is tried again every second, as the other screens do.
+ */
+#include "config.h"
+
+#include <curses.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cfg.h"
+#include "error.h"
+#include "model.h"
+#include "session.h"
+#include "store.h"
+#include "sync.h"
+#include "tui.h"
+#include "xmalloc.h"
+
+/* Paint progress at most this often: a sync over ssh is not slowed. */
+#define SYNC_PAINT_MS	100
+
+enum sync_state {
+	SYNC_ASK,		/* what will happen; Enter syncs, p previews */
+	SYNC_RUNNING,
+	SYNC_DONE,		/* the summary (of a preview when dry) */
+	SYNC_UNREACHABLE,	/* the master's directory is not there */
+	SYNC_BUSY,		/* another process holds the master */
+	SYNC_FAILED
+};
+
+struct sync_data {
+	enum sync_state		 state;
+	int			 dry;		/* the run under way or shown */
+	char			*master_dir;
+	char			*holder;	/* SYNC_BUSY */
+	char			 error[512];	/* SYNC_FAILED, UNREACHABLE */
+	struct sync_report	 rep;		/* live, then final */
+	struct sync_progress	 prog;
+	int			 have_prog;
+	int			 loaded;	/* a first sync loaded in bulk */
+	struct timespec		 started;
+	struct timespec		 painted;
+	double			 seconds;
+	unsigned		 tries;		/* SYNC_BUSY: for the screen */
+};
+
+/* The columns of `crm sync`'s table: long labels, and short for 80. */
+static const struct sync_col {
+	const char	*label;
+	const char	*brief;
+	size_t		 off;
+} sync_cols[] = {
+	{ "Uploaded", "Up", offsetof(struct sync_counts, uploaded) },
+	{ "Downloaded", "Down", offsetof(struct sync_counts, downloaded) },
+	{ "Merged", "Merged", offsetof(struct sync_counts, merged) },
+	{ "Won", "Won", offsetof(struct sync_counts, won) },
+	{ "Lost", "Lost", offsetof(struct sync_counts, lost) },
+	{ "Deleted", "Del", offsetof(struct sync_counts, deleted) },
+	{ "Ref.del", "RefDel", offsetof(struct sync_counts, refused_delete) },
+	{ "Ref.scope", "RefScp", offsetof(struct sync_counts, refused_scope) },
+	{ "Removed", "Removed", offsetof(struct sync_counts, removed) },
+	{ "Files", "Files", offsetof(struct sync_counts, files) },
+};
+#define SYNC_NCOLS	(sizeof sync_cols / sizeof sync_cols[0])
+#define SYNC_NAMEW	14
+
+static unsigned long
+sync_cell(const struct sync_counts *c, size_t col)
+{
+	return *(const unsigned long *)(const void *)((const char *)c +
+	    sync_cols[col].off);
+}
+
+static double
+sync_ms_since(const struct timespec *t0)
+{
+	struct timespec	now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (now.tv_sec - t0->tv_sec) * 1e3 +
+	    (now.tv_nsec - t0->tv_nsec) / 1e6;
+}
+
+const char *
+screen_sync_unavailable(enum action a)
+{
+	if (a == A_SYNC && app.open && app.s.role == STORE_MASTER)
+		return "not on a master (RULES S1)";
+	return NULL;
+}
+
+void
+screen_sync_open(void)
+{
+	struct sync_data	*d;
+
+	if (screen_sync_unavailable(A_SYNC) != NULL) {
+		tui_message(1, "%s is the master: sync runs on a local, against "
+		    "its master, not here (RULES S1)", app.s.name);
+		return;
+	}
+	d = xcalloc(1, sizeof *d);
+	d->master_dir = xstrdup(cfg_string("db.master"));
+	tui_push(&screen_sync, d);
+}
+
+static int
+sync_enter(struct screen *sc)
+{
+	(void)sc;
+	tui_status_reload();
+	return 0;
+}
+
+static void
+sync_leave(struct screen *sc)
+{
+	struct sync_data	*d = sc->data;
+
+	/* Nobody waits for the master once this screen is gone. */
+	if (d->state == SYNC_BUSY)
+		app.busy = 0;
+	free(d->master_dir);
+	free(d->holder);
+	free(d);
+}
+
+/* The totals of the files so far (the engine sums them at the end). */
+static void
+sync_sum(const struct sync_report *rep, struct sync_counts *t)
+{
+	size_t	f, c;
+
+	memset(t, 0, sizeof *t);
+	for (f = 0; f < MODEL_NTYPES; f++) {
+		for (c = 0; c < SYNC_NCOLS; c++)
+			*(unsigned long *)(void *)((char *)t +
+			    sync_cols[c].off) += sync_cell(&rep->file[f], c);
+		t->files_missing += rep->file[f].files_missing;
+		t->clamped += rep->file[f].clamped;
+	}
+}
+
+/* A bar of width columns, done of total, with the percentage after it. */
+static void
+sync_bar(int y, int x, int w, unsigned long done, unsigned long total)
+{
+	char	buf[1024], pct[16];
+	int	i, len = 0, full, bw;
+
+	if (done > total)
+		done = total;
+	bw = w - 6;
+	if (bw < 4)
+		return;
+	if (bw > 200)
+		bw = 200;
+	full = total > 0 ? (int)((double)done / total * bw) : bw;
+	for (i = 0; i < bw; i++)
+		len += snprintf(buf + len, sizeof buf - len, "%s",
+		    i < full ? "█" : "░");
+	tui_put(y, x, bw, buf, tui_attr(C_TITLE));
+	snprintf(pct, sizeof pct, " %3d%%", total > 0 ?
+	    (int)((double)done * 100 / total) : 100);
+	tui_put(y, x + bw, 6, pct, tui_attr(C_NORMAL));
+}
+
+/* The figures so far, labelled, over as many lines as the width needs. */
+static int
+sync_draw_counts(int y, int rows, int cols, const struct sync_counts *t)
+{
+	static const char *const names[SYNC_NCOLS] = { "uploaded",
+	    "downloaded", "merged", "won", "lost", "deleted",
+	    "refused deletions", "refused out of scope", "removed", "files" };
+	char	line[512], item[64];
+	size_t	c, len = 0;
+	int	w;
+
+	line[0] = '\0';
+	for (c = 0; c < SYNC_NCOLS && y < rows; c++) {
+		w = snprintf(item, sizeof item, "%s%lu %s", len ? "   " : "  ",
+		    sync_cell(t, c), names[c]);
+		if ((int)len + w > cols && len > 0) {
+			tui_put(y++, 0, cols, line, tui_attr(C_NORMAL));
+			len = 0;
+			w = snprintf(item, sizeof item, "  %lu %s",
+			    sync_cell(t, c), names[c]);
+		}
+		len += (size_t)snprintf(line + len, sizeof line - len, "%s",
+		    item);
+	}
+	if (len > 0 && y < rows)
+		tui_put(y++, 0, cols, line, tui_attr(C_NORMAL));
+	return y;
+}
+
+static void
+sync_draw_running(struct sync_data *d, int rows, int cols)
+{
+	const struct sync_progress	*p = &d->prog;
+	struct sync_counts		 t;
+	char				 buf[512];
+	unsigned long			 done, total;
+	int				 y = 2;
+
+	snprintf(buf, sizeof buf, " Master: %s", d->master_dir);
+	tui_put(y, 0, cols, buf, tui_attr(C_NORMAL));
+	y += 2;
+	if (!d->have_prog) {
+		tui_put(y, 0, cols, " Reaching the master and counting what "
+		    "changed...", tui_attr(C_NORMAL));
+		return;
+	}
+	if (p->type >= 0 && p->type < MODEL_NTYPES) {
+		if (p->all_total > 0 || p->total != 1000)
+			snprintf(buf, sizeof buf, " %s (file %d of %d): %lu of "
+			    "%lu change%s looked at",
+			    model_type(p->type)->label, p->files_done <
+			    p->type + 1 ? p->type + 1 : p->files_done,
+			    MODEL_NTYPES, p->done > p->total ? p->total :
+			    p->done, p->total, p->total == 1 ? "" : "s");
+		else
+			snprintf(buf, sizeof buf, " %s (file %d of %d): %lu "
+			    "record%s loaded", model_type(p->type)->label,
+			    p->type + 1, MODEL_NTYPES, p->records,
+			    p->records == 1 ? "" : "s");
+		tui_put(y++, 0, cols, buf, tui_attr(C_LABEL));
+		sync_bar(y++, 1, cols - 2, p->done, p->total);
+	}
+	y++;
+	if (p->all_total > 0) {
+		done = p->all_done + (p->files_done < MODEL_NTYPES &&
+		    p->type >= p->files_done ? (p->done > p->total ? p->total :
+		    p->done) : 0);
+		total = p->all_total;
+		snprintf(buf, sizeof buf, " Overall: %lu of %lu changes, "
+		    "%d of %d files done", done > total ? total : done, total,
+		    p->files_done, MODEL_NTYPES);
+	} else {
+		/* Not counted: files done, and the file under way in part. */
+		total = MODEL_NTYPES * 1000UL;
+		done = p->files_done * 1000UL + (p->type >= p->files_done &&
+		    p->total > 0 ? p->done * 1000 / p->total : 0);
+		snprintf(buf, sizeof buf, " Overall: %d of %d files done",
+		    p->files_done, MODEL_NTYPES);
+	}
+	tui_put(y++, 0, cols, buf, tui_attr(C_LABEL));
+	sync_bar(y++, 1, cols - 2, done, total);
+	y++;
+	sync_sum(&d->rep, &t);
+	tui_put(y++, 0, cols, " So far:", tui_attr(C_LABEL));
+	sync_draw_counts(y, rows, cols, &t);
+}
+
+/* The notes crm sync prints under its table, as the screen says them. */
+static size_t
+sync_notes(const struct sync_data *d, char notes[][256], size_t max)
+{
+	const struct sync_counts	*t = &d->rep.total;
+	size_t				 n = 0;
+
+	if (d->rep.stale && n < max)
+		snprintf(notes[n++], 256, "The update window had passed: the "
+		    "master won every conflict.");
+	if (t->lost + t->won + t->refused_delete + t->refused_scope > 0 &&
+	    n < max)
+		snprintf(notes[n++], 256, "Overwritten and refused values are "
+		    "in the conflict log: c shows it (or crm conflicts).");
+	if (t->refused_delete > 0 && n < max)
+		snprintf(notes[n++], 256, "%lu deletion(s) were refused (RULES "
+		    "S12): the records are back.", t->refused_delete);
+	if (t->clamped > 0 && n < max)
+		snprintf(notes[n++], 256, "%lu record(s) carried times too far "
+		    "ahead of the master's clock: check this computer's clock.",
+		    t->clamped);
+	if (t->files_missing > 0 && n < max)
+		snprintf(notes[n++], 256, "%lu attached file(s) were missing "
+		    "and not copied.", t->files_missing);
+	if (d->loaded && n < max)
+		snprintf(notes[n++], 256, "A first sync: the master's records "
+		    "were loaded in bulk.");
+	if (d->dry && n < max)
+		snprintf(notes[n++], 256, "Preview: nothing was changed. Enter "
+		    "or y synchronizes now.");
+	return n;
+}
+
+static int
+sync_row_empty(const struct sync_counts *c)
+{
+	size_t	i;
+
+	for (i = 0; i < SYNC_NCOLS; i++) {
+		if (sync_cell(c, i) != 0)
+			return 0;
+	}
+	return 1;
+}
+
+static void
+sync_draw_row(int y, int cols, const char *name, const struct sync_counts *c,
+    const int *width, int attr)
+{
+	char	buf[32];
+	size_t	i;
+	int	x;
+
+	tui_put(y, 0, SYNC_NAMEW, name, attr);
+	for (i = 0, x = SYNC_NAMEW; i < SYNC_NCOLS && x < cols; i++) {
+		snprintf(buf, sizeof buf, "%*lu", width[i], sync_cell(c, i));
+		tui_put(y, x, width[i] + 1, buf, attr);
+		x += width[i] + 1;
+	}
+}
+
+static void
+sync_draw_done(struct sync_data *d, int rows, int cols)
+{
+	char		 notes[8][256], buf[512];
+	int		 width[SYNC_NCOLS], sum, brief, y, x, f, shown, need;
+	size_t		 i, nnotes;
+	const char	*label;
+
+	nnotes = sync_notes(d, notes, 8);
+	/* Long labels when they fit, else the short ones and a legend. */
+	for (brief = 0; brief < 2; brief++) {
+		for (i = 0, sum = SYNC_NAMEW; i < SYNC_NCOLS; i++) {
+			label = brief ? sync_cols[i].brief : sync_cols[i].label;
+			width[i] = (int)strlen(label) > 5 ? (int)strlen(label) :
+			    5;
+			sum += width[i] + 1;
+		}
+		if (sum <= cols)
+			break;
+	}
+	if (brief == 2)
+		brief = 1;
+	/* Short of rows: only the files something happened to. */
+	need = 3 + MODEL_NTYPES + 1 + brief + 1 + (int)nnotes;
+	shown = need > rows ? -1 : MODEL_NTYPES;
+	y = 2;
+	snprintf(buf, sizeof buf, " Master: %s   (%.1f s)", d->master_dir,
+	    d->seconds);
+	tui_put(1, 0, cols, buf, tui_attr(C_NORMAL));
+	tui_put(y, 0, SYNC_NAMEW, "File", tui_attr(C_HEADER));
+	for (i = 0, x = SYNC_NAMEW; i < SYNC_NCOLS; i++) {
+		label = brief ? sync_cols[i].brief : sync_cols[i].label;
+		snprintf(buf, sizeof buf, "%*s", width[i], label);
+		tui_put(y, x, width[i] + 1, buf, tui_attr(C_HEADER));
+		x += width[i] + 1;
+	}
+	if (x < cols)
+		tui_put(y, x, cols - x, "", tui_attr(C_HEADER));
+	y++;
+	for (f = 0; f < MODEL_NTYPES && y < rows; f++) {
+		if (shown == -1 && sync_row_empty(&d->rep.file[f]))
+			continue;
+		sync_draw_row(y++, cols, model_type(f)->plural,
+		    &d->rep.file[f], width, tui_attr(C_NORMAL));
+	}
+	if (y < rows)
+		sync_draw_row(y++, cols, "total", &d->rep.total, width,
+		    tui_attr(C_TITLE));
+	if (brief && y < rows)
+		tui_put(y++, 0, cols, "RefDel: deletions refused (S12); "
+		    "RefScp: refused, out of your scope (S15)",
+		    tui_attr(C_NORMAL));
+	y++;
+	for (i = 0; i < nnotes && y < rows; i++)
+		tui_put(y++, 0, cols, notes[i], tui_attr(C_LABEL));
+}
+
+static void
+sync_draw_ask(struct sync_data *d, int rows, int cols)
+{
+	char	buf[512], *when;
+	int	y = 2;
+
+	snprintf(buf, sizeof buf, " This local:  %s (%s)", app.s.name,
+	    app.s.dir);
+	tui_put(y++, 0, cols, buf, tui_attr(C_NORMAL));
+	snprintf(buf, sizeof buf, " Its master:  %s", d->master_dir);
+	tui_put(y++, 0, cols, buf, tui_attr(C_NORMAL));
+	y++;
+	if (app.pending >= 1000)
+		snprintf(buf, sizeof buf, " 1000+ changes here wait to go "
+		    "up.");
+	else
+		snprintf(buf, sizeof buf, " %llu change%s here wait%s to go "
+		    "up.", (unsigned long long)app.pending, app.pending == 1 ?
+		    "" : "s", app.pending == 1 ? "s" : "");
+	tui_put(y++, 0, cols, buf, tui_attr(C_NORMAL));
+	if (app.last_sync == 0)
+		snprintf(buf, sizeof buf, " Never synchronized: the first sync "
+		    "brings down every record you may see.");
+	else {
+		when = tui_local_time(app.last_sync);
+		snprintf(buf, sizeof buf, " Last synchronized %s.", when);
+		free(when);
+	}
+	tui_put(y++, 0, cols, buf, tui_attr(C_NORMAL));
+	y++;
+	if (y < rows)
+		tui_put(y++, 0, cols, " Synchronize now? Enter or y "
+		    "synchronizes; p previews what it would do, changing "
+		    "nothing; q goes back.", tui_attr(C_KEY));
+}
+
+/* Text over as many lines as it needs from y, cut at spaces; the next y. */
+static int
+sync_put_wrapped(int y, int rows, int cols, const char *text, int attr)
+{
+	char	*copy, *word, *p, line[1024];
+	size_t	 len = 0;
+	int	 w = 0, ww;
+
+	copy = xstrdup(text);
+	line[0] = '\0';
+	for (p = copy; (word = strsep(&p, " ")) != NULL && y < rows;) {
+		ww = tui_width(word);
+		if (len > 0 && w + 1 + ww > cols - 2) {
+			tui_put(y++, 1, cols - 1, line, attr);
+			len = 0;
+			w = 0;
+		}
+		if (len + strlen(word) + 2 >= sizeof line)
+			continue;
+		len += (size_t)snprintf(line + len, sizeof line - len, "%s%s",
+		    len > 0 ? " " : "", word);
+		w += ww + (w > 0);
+	}
+	if (len > 0 && y < rows)
+		tui_put(y++, 1, cols - 1, line, attr);
+	free(copy);
+	return y;
+}
+
+static void
+sync_draw(struct screen *sc, int rows, int cols)
+{
+	struct sync_data	*d = sc->data;
+	const char		*title;
+	char			 buf[512];
+	int			 y = 2;
+
+	switch (d->state) {
+	case SYNC_ASK:
+		title = " Synchronize with the master";
+		break;
+	case SYNC_RUNNING:
+		title = d->dry ? " Previewing the sync (nothing is changed)" :
+		    " Synchronizing with the master";
+		break;
+	case SYNC_DONE:
+		title = d->dry ? " Preview: what a sync would do" :
+		    " Synchronized with the master";
+		break;
+	case SYNC_UNREACHABLE:
+		title = " The master cannot be reached";
+		break;
+	case SYNC_BUSY:
+		title = " The master is in use";
+		break;
+	default:
+		title = " The sync failed";
+		break;
+	}
+	tui_put(0, 0, cols, title, tui_attr(C_TAB_ON));
+	switch (d->state) {
+	case SYNC_ASK:
+		sync_draw_ask(d, rows, cols);
+		break;
+	case SYNC_RUNNING:
+		sync_draw_running(d, rows, cols);
+		break;
+	case SYNC_DONE:
+		sync_draw_done(d, rows, cols);
+		break;
+	case SYNC_UNREACHABLE:
+		snprintf(buf, sizeof buf, " Master: %s", d->master_dir);
+		tui_put(y++, 0, cols, buf, tui_attr(C_NORMAL));
+		y++;
+		tui_put(y++, 0, cols, " It is not there: check that it is "
+		    "mounted (or that you are on the office network).",
+		    tui_attr(C_ERROR));
+		tui_put(y++, 0, cols, " Nothing was changed.",
+		    tui_attr(C_NORMAL));
+		y++;
+		tui_put(y++, 0, cols, " r tries again; q goes back.",
+		    tui_attr(C_KEY));
+		break;
+	case SYNC_BUSY:
+		snprintf(buf, sizeof buf, " Master: %s", d->master_dir);
+		tui_put(y++, 0, cols, buf, tui_attr(C_NORMAL));
+		y++;
+		snprintf(buf, sizeof buf, " In use by %s.", d->holder);
+		tui_put(y++, 0, cols, buf, tui_attr(C_ERROR));
+		snprintf(buf, sizeof buf, " Trying again every second (%u "
+		    "tr%s so far); the sync starts as soon as it is free.",
+		    d->tries, d->tries == 1 ? "y" : "ies");
+		tui_put(y++, 0, cols, buf, tui_attr(C_NORMAL));
+		y++;
+		tui_put(y++, 0, cols, " r tries now; q goes back (nothing "
+		    "was changed).", tui_attr(C_KEY));
+		break;
+	default:
+		tui_put(y++, 0, cols, " Nothing more was changed; what was "
+		    "committed before is consistent (RULES B5):",
+		    tui_attr(C_NORMAL));
+		y++;
+		y = sync_put_wrapped(y, rows, cols, d->error,
+		    tui_attr(C_ERROR)) + 1;
+		tui_put(y++, 0, cols, " r tries again; q goes back.",
+		    tui_attr(C_KEY));
+		break;
+	}
+}
+
+/*
+ * Paint the screen now, in the middle of the sync: the loop paints only
+ * between keys, and a sync is one key.
+ */
+static void
+sync_paint(struct sync_data *d)
+{
+	struct screen	sc = { &screen_sync, d };
+	int		y, rows = LINES - 2;
+
+	curs_set(0);
+	for (y = 0; y < rows; y++) {
+		move(y, 0);
+		clrtoeol();
+	}
+	sync_draw(&sc, rows, COLS);
+	tui_put(LINES - 1, 0, COLS, d->dry ? " Previewing: nothing is "
+	    "changed..." : " Synchronizing: please wait...",
+	    tui_attr(C_NORMAL));
+	wnoutrefresh(stdscr);
+	doupdate();
+	clock_gettime(CLOCK_MONOTONIC, &d->painted);
+}
+
+static void
+sync_told(void *arg, const struct sync_progress *p)
+{
+	struct sync_data	*d = arg;
+
+	d->prog = *p;
+	d->have_prog = 1;
+	if (sync_ms_since(&d->painted) < SYNC_PAINT_MS)
+		return;
+	d->rep = *p->rep;
+	sync_paint(d);
+}
+
+/* Reach the master and run the sync (or its preview). */
+static void
+sync_go(struct sync_data *d, int dry)
+{
+	struct sync_job	job;
+	int		ret;
+
+	memset(&job, 0, sizeof job);
+	job.dir = app.s.dir;
+	job.local = app.s.st;
+	job.login = app.s.user.login;
+	/* Never block the screen: a held master is tried again each second. */
+	job.wait_seconds = 0;
+	job.dry_run = dry;
+	job.progress = sync_told;
+	job.arg = d;
+	d->dry = dry;
+	d->have_prog = 0;
+	d->loaded = 0;
+	memset(&d->rep, 0, sizeof d->rep);
+	clock_gettime(CLOCK_MONOTONIC, &d->started);
+	/* Tried again each second while busy: that screen stays meanwhile. */
+	if (d->state != SYNC_BUSY) {
+		d->state = SYNC_RUNNING;
+		sync_paint(d);
+	}
+
+	ret = sync_job_open(&job);
+	if (ret == 0) {
+		d->state = SYNC_RUNNING;
+		sync_paint(d);
+		ret = sync_job_run(&job);
+		app.s.st = job.local;
+	}
+	d->loaded = job.loaded;
+	if (ret == SYNC_JOB_BUSY) {
+		free(d->holder);
+		d->holder = xstrdup(job.holder);
+	}
+	snprintf(d->error, sizeof d->error, "%s", error_get());
+	sync_job_close(&job);
+	if (app.s.st == NULL) {
+		/* A load put new files in place: the session opens them. */
+		app.s.st = model_open(app.s.dir, STORE_LOCAL, 0,
+		    app.s.wait_seconds);
+		if (app.s.st == NULL) {
+			snprintf(app.exit_message, sizeof app.exit_message,
+			    "after the first sync, %s cannot be opened again: "
+			    "%s; start crm again", app.s.dir, error_get());
+			app.quit = 1;
+			return;
+		}
+	}
+	d->seconds = sync_ms_since(&d->started) / 1000;
+	switch (ret) {
+	case 0:
+		d->rep = job.rep;
+		d->state = SYNC_DONE;
+		app.busy = 0;
+		tui_message(0, d->dry ? "Preview done: nothing was changed." :
+		    "Synchronized in %.1f s.", d->seconds);
+		break;
+	case SYNC_JOB_BUSY:
+		d->state = SYNC_BUSY;
+		d->tries++;
+		app.busy = 1;
+		break;
+	case SYNC_JOB_UNREACHABLE:
+		d->state = SYNC_UNREACHABLE;
+		app.busy = 0;
+		break;
+	default:
+		d->state = SYNC_FAILED;
+		app.busy = 0;
+		break;
+	}
+	tui_status_reload();
+	tui_redraw(REDRAW_BODY | REDRAW_STATUS);
+}
+
+static void
+sync_key(struct screen *sc, enum action a, int iskey, wint_t ch)
+{
+	struct sync_data	*d = sc->data;
+
+	(void)iskey;
+	(void)ch;
+	switch (a) {
+	case A_BACK:
+		tui_pop();
+		return;
+	case A_SYNC_GO:
+		if (d->state == SYNC_ASK || (d->state == SYNC_DONE && d->dry))
+			sync_go(d, 0);
+		else if (d->state == SYNC_DONE)
+			tui_message(0, "Synchronized already: q goes back, or "
+			    "r synchronizes again.");
+		return;
+	case A_SYNC_PREVIEW:
+		if (d->state == SYNC_ASK || d->state == SYNC_DONE)
+			sync_go(d, 1);
+		return;
+	case A_SYNC_AGAIN:
+		/* A preview's retry previews; anything else syncs again. */
+		if (d->state != SYNC_ASK)
+			sync_go(d, d->state != SYNC_DONE && d->dry);
+		return;
+	case A_RETRY:
+		if (d->state == SYNC_BUSY)
+			sync_go(d, d->dry);
+		else
+			app.busy = 0;
+		return;
+	case A_CONFLICTS:
+		screen_conflicts_open();
+		return;
+	default:
+		return;
+	}
+}
+
+static void
+sync_reload(struct screen *sc)
+{
+	(void)sc;
+	tui_status_reload();
+}
+
+const struct screen_ops screen_sync = {
+	.name = "sync",
+	.keymaps = KM_SYNC,
+	.enter = sync_enter,
+	.draw = sync_draw,
+	.key = sync_key,
+	.reload = sync_reload,
+	.leave = sync_leave,
+	.help = "Synchronizing this local with its master",
+};
