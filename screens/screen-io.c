@@ -1,0 +1,3 @@
+/* screen-io: export and import screens (issue 5). */
+#include "config.h"
+int screen_io_unused;
