@@ -56,6 +56,12 @@ enum action {
 	A_CLEAR,
 	A_ADD_DB,
 	A_REMOVE_DB,
+	/* Import and export (issue 5). */
+	A_EXPORT,
+	A_IMPORT,
+	A_IO_GO,
+	A_IO_FORMAT,
+	A_IO_PREV_FORMAT,
 	A_RETRY			/* not a key: the loop's timer while busy */
 };
 
@@ -70,6 +76,9 @@ enum action {
 #define KM_HELP		0x80
 #define KM_SEARCH	0x100	/* typing a search into a list */
 #define KM_FIELDS	0x200	/* typing into the login's fields */
+/* Import and export (issue 5). */
+#define KM_IO_PROMPT	0x100000	/* typing a file name to export or import */
+#define KM_IO_VIEW	0x200000	/* the import's preview and report */
 
 struct binding {
 	enum action	 action;
@@ -270,5 +279,13 @@ void	 screen_pick_open(int type, const char *start,
 void	 screen_help_open(const struct screen *);
 /* Delete a record after the rights check and a confirmation. */
 int	 screen_delete(int type, const struct record *);
+
+/* Import and export (issue 5; screens/screen-io.c). */
+extern const struct screen_ops screen_export;
+extern const struct screen_ops screen_import;
+/* Export a list as it is shown (tab: its label, for the screen). */
+void	 screen_export_open(const struct list *, const char *tab);
+/* Import contacts: a file, a preview, a report. Other types: a message. */
+void	 screen_import_open(int type);
 
 #endif

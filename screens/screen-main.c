@@ -223,6 +223,13 @@ main_key(struct screen *sc, enum action a, int iskey, wint_t ch)
 		l->sel = 0;
 		list_load(l);
 		return;
+	/* Import and export (issue 5). */
+	case A_EXPORT:
+		screen_export_open(l, main_tabs[d->tab].label);
+		return;
+	case A_IMPORT:
+		screen_import_open(l->type);
+		return;
 	default:
 		list_key(l, a, iskey, ch);
 		return;
