@@ -120,11 +120,17 @@ cli_import_cards(struct cli *cli, const char *path, int format)
 	char			 id[RECORD_ID_TEXT + 1];
 	char			 cid[RECORD_ID_TEXT + 1], *name;
 	const char		*what;
+	char			*report = NULL;
+	size_t			 reportlen = 0;
+	FILE			*out = NULL;
 	int			 ret;
 
 	if ((rd = exchange_reader_open(path, format)) == NULL)
 		return cli_fail();
 	what = exchange_reader_format(rd) == EXCHANGE_VCARD ? "card" : "row";
+	/* The report is said once the import is committed, not before. */
+	if ((out = open_memstream(&report, &reportlen)) == NULL)
+		fatal("open_memstream: %s", strerror(errno));
 	if (cli_open(cli) != 0 || store_begin(cli->st, &t) != 0)
 		goto fail;
 	while ((ret = exchange_next(rd, &row)) == 0) {
@@ -138,21 +144,21 @@ cli_import_cards(struct cli *cli, const char *path, int format)
 		if (res.created) {
 			created++;
 			record_id_format(&res.id, id);
-			fprintf(stderr, "%s %lu (line %lu): created contact %s "
+			fprintf(out, "%s %lu (line %lu): created contact %s "
 			    "%s", what, row->number, row->line, id, name);
 			if (res.company_created || res.company_matched) {
 				record_id_format(&res.company, cid);
-				fprintf(stderr, ", company \"%s\" %s %s",
+				fprintf(out, ", company \"%s\" %s %s",
 				    row->company, res.company_created ?
 				    "created as" : "found:", cid);
 				companies += res.company_created;
 			}
 			if (row->remark != NULL)
-				fprintf(stderr, " (%s)", row->remark);
-			fputc('\n', stderr);
+				fprintf(out, " (%s)", row->remark);
+			fputc('\n', out);
 		} else {
 			refused++;
-			fprintf(stderr, "%s %lu (line %lu): refused%s%s: %s\n",
+			fprintf(out, "%s %lu (line %lu): refused%s%s: %s\n",
 			    what, row->number, row->line, *name != '\0' ?
 			    " " : "", name, res.reason);
 		}
@@ -167,6 +173,9 @@ cli_import_cards(struct cli *cli, const char *path, int format)
 		goto fail;
 	}
 	exchange_reader_close(rd);
+	fclose(out);
+	fputs(report, stderr);
+	free(report);
 	printf("imported %lu %s from %s", created, created == 1 ? "contact" :
 	    "contacts", path);
 	if (companies > 0)
@@ -187,6 +196,10 @@ cli_import_cards(struct cli *cli, const char *path, int format)
 fail:
 	store_abort(t);
 	exchange_reader_close(rd);
+	if (out != NULL) {
+		fclose(out);
+		free(report);
+	}
 	error_prefix("nothing was imported: ");
 	return cli_fail();
 }

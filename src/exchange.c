@@ -826,6 +826,60 @@ exchange_refuse(struct exchange_result *res, const char *fmt, ...)
 }
 
 /*
+ * A live contact with the row's name and email (or, with no email on
+ * either, the same company), found through the name index: importing a
+ * file twice must not make everyone twice. 0 none, 1 (*id) one, -1.
+ */
+static int
+exchange_duplicate(struct store_txn *t, const struct exchange_row *row,
+    const struct record_id *company, struct record_id *id)
+{
+	struct store_cursor	*c;
+	struct record		*r;
+	const char		*first = exchange_row_value(row, "first_name");
+	const char		*last = exchange_row_value(row, "last_name");
+	const char		*mail = exchange_row_value(row, "email");
+	char			*joined, *key, ctext[RECORD_ID_TEXT + 1];
+	int			 ret, found = 0;
+
+	if (*first == '\0' && *last == '\0')
+		return 0;
+	ctext[0] = '\0';
+	if (company != NULL)
+		record_id_format(company, ctext);
+	/* The name index joins last and first name (model_schema). */
+	xasprintf(&joined, "%s%s%s", last, *last != '\0' && *first != '\0' ?
+	    " " : "", first);
+	key = store_name_key(joined);
+	free(joined);
+	if (store_cursor_open(t, MODEL_CONTACT, STORE_BY_NAME, 0, &c) != 0) {
+		free(key);
+		return -1;
+	}
+	store_cursor_seek(c, key, strlen(key), 1);
+	while (!found && (ret = store_cursor_next(c, &r)) == 0) {
+		if (strcmp(record_value(r, "first_name"), first) == 0 &&
+		    strcmp(record_value(r, "last_name"), last) == 0) {
+			if (*mail != '\0')
+				found = strcasecmp(record_value(r, "email"),
+				    mail) == 0;
+			else
+				found = *record_value(r, "email") == '\0' &&
+				    strcmp(record_value(r, "company"),
+				    ctext) == 0;
+			if (found)
+				*id = r->id;
+		}
+		record_free(r);
+	}
+	store_cursor_close(c);
+	free(key);
+	if (!found && ret == -1)
+		return -1;
+	return found;
+}
+
+/*
  * Check a contact row as model_add will, before anything is written, so
  * a row refused leaves no company behind it.
  */
@@ -918,6 +972,19 @@ exchange_import(struct store_txn *t, const struct user *actor,
 			return exchange_refuse(res, "%s", error_get());
 		else
 			need_company = 1;
+	}
+	if (!need_company) {
+		ret = exchange_duplicate(t, row, have_company ? &cid : NULL,
+		    &id);
+		if (ret == -1)
+			return -1;
+		if (ret == 1) {
+			record_id_format(&id, idtext);
+			return exchange_refuse(res, "already here: contact %s "
+			    "has this name and %s", idtext,
+			    *exchange_row_value(row, "email") != '\0' ?
+			    "email" : "company");
+		}
 	}
 	if (exchange_check(t, actor, row, need_company) != 0)
 		return exchange_refuse(res, "%s", error_get());
