@@ -555,6 +555,15 @@ import_rows(void)
 	return h > 1 ? h : 1;
 }
 
+/* A cell of w columns and the space after it. */
+static void
+io_cell(int y, int *x, int w, const char *text, int attr)
+{
+	tui_put(y, *x, w, text, attr);
+	tui_put(y, *x + w, 1, "", attr);
+	*x += w + 1;
+}
+
 static void
 import_draw_rows(struct import_data *d, int rows, int cols)
 {
@@ -592,21 +601,61 @@ import_draw_rows(struct import_data *d, int rows, int cols)
 		    tui_attr(C_ERROR) : tui_attr(C_NORMAL);
 		x = 0;
 		snprintf(buf, sizeof buf, "%*lu", wn - 1, it->row->number);
-		tui_put(y, x, wn + 1, buf, attr);
-		x += wn + 1;
+		io_cell(y, &x, wn, buf, attr);
 		name = exchange_row_name(it->row);
-		tui_put(y, x, wname + 1, name, attr);
+		io_cell(y, &x, wname, name, attr);
 		free(name);
-		x += wname + 1;
-		tui_put(y, x, wco + 1, it->row->company, attr);
-		x += wco + 1;
-		if (wmail > 0) {
-			tui_put(y, x, wmail + 1, exchange_row_value(it->row,
+		io_cell(y, &x, wco, it->row->company, attr);
+		if (wmail > 0)
+			io_cell(y, &x, wmail, exchange_row_value(it->row,
 			    "email"), attr);
-			x += wmail + 1;
-		}
 		import_outcome(d, it, buf, sizeof buf);
 		tui_put(y, x, cols - x, buf, attr);
+	}
+}
+
+/* Bytes of s that fit in w columns, whole characters only. */
+static size_t
+io_fit(const char *s, int w)
+{
+	char	tmp[800];
+	size_t	n = 0, k;
+
+	while (s[n] != '\0') {
+		for (k = 1; (s[n + k] & 0xc0) == 0x80; k++)
+			/* nothing */;
+		snprintf(tmp, sizeof tmp, "%.*s", (int)(n + k), s);
+		if (tui_width(tmp) > w)
+			break;
+		n += k;
+	}
+	return n;
+}
+
+/* The selected row's whole outcome, on the last two rows, wrapped. */
+static void
+import_draw_detail(struct import_data *d, int rows, int cols)
+{
+	struct import_item	*it;
+	char			 buf[800], out[600], line[800];
+	const char		*p;
+	size_t			 n;
+	int			 y, w = cols - 2;
+
+	if (d->n == 0 || rows < 8 || w < 10)
+		return;
+	it = &d->items[d->sel];
+	import_outcome(d, it, out, sizeof out);
+	snprintf(buf, sizeof buf, "%s %lu, line %lu: %s",
+	    d->format == EXCHANGE_VCARD ? "Card" : "Row", it->row->number,
+	    it->row->line, out);
+	for (p = buf, y = rows - 2; y < rows && *p != '\0'; y++) {
+		if ((n = io_fit(p, w)) == 0)
+			break;
+		snprintf(line, sizeof line, "%.*s", (int)n, p);
+		tui_put(y, 1, w, line, tui_attr(it->res.created ? C_NORMAL :
+		    C_ERROR));
+		p += n;
 	}
 }
 
@@ -639,13 +688,14 @@ import_draw(struct screen *sc, int rows, int cols)
 		co[0] = '\0';
 	if (d->stage == IMPORT_PREVIEW)
 		snprintf(buf, sizeof buf, " %zu to create%s, %zu refused, of "
-		    "%zu. Enter imports; Esc cancels, writing nothing.",
-		    d->ncreate, co, d->nrefuse, d->n);
+		    "%zu. Enter imports; Esc cancels.", d->ncreate, co,
+		    d->nrefuse, d->n);
 	else
 		snprintf(buf, sizeof buf, " %zu created%s, %zu refused, of "
 		    "%zu. q goes back.", d->ncreate, co, d->nrefuse, d->n);
 	tui_put(1, 0, cols, buf, tui_attr(C_TITLE));
-	import_draw_rows(d, rows, cols);
+	import_draw_rows(d, rows - 3, cols);
+	import_draw_detail(d, rows, cols);
 }
 
 static void
