@@ -80,6 +80,8 @@ struct exchange_reader;
  * vCard, else CSV. NULL (error set, naming the file) on failure.
  */
 struct exchange_reader *exchange_reader_open(const char *path, int format);
+/* Whether the first line of a file that is not blank is BEGIN:VCARD. */
+int		 exchange_is_vcard(const char *path);
 enum exchange_format exchange_reader_format(const struct exchange_reader *);
 /*
  * The next row: 0 and *out (free it), 1 at the end, -1 (error set:

@@ -236,23 +236,10 @@ cli_import(struct cli *cli, int argc, char **argv)
 		return cli_usage(cmd, "--format %s: import reads csv (any "
 		    "type) and vcard (contacts only)",
 		    exchange_format_name((enum exchange_format)format));
-	if (type == MODEL_CONTACT && format != EXCHANGE_CSV) {
-		if (format == EXCHANGE_VCARD || access(argv[2], R_OK) != 0)
-			return cli_import_cards(cli, argv[2], format);
-		/* No --format: a file that starts BEGIN:VCARD is vCard. */
-		{
-			struct exchange_reader	*rd;
-			int			 vc;
-
-			if ((rd = exchange_reader_open(argv[2], -1)) == NULL)
-				return cli_fail();
-			vc = exchange_reader_format(rd) == EXCHANGE_VCARD;
-			exchange_reader_close(rd);
-			if (vc)
-				return cli_import_cards(cli, argv[2],
-				    EXCHANGE_VCARD);
-		}
-	}
+	/* Contacts: vCard by --format, or by a file that starts BEGIN:VCARD. */
+	if (type == MODEL_CONTACT && (format == EXCHANGE_VCARD ||
+	    (format == -1 && exchange_is_vcard(argv[2]))))
+		return cli_import_cards(cli, argv[2], EXCHANGE_VCARD);
 	return cli_import_csv(cli, type, argv[2]);
 }
 

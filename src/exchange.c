@@ -341,8 +341,7 @@ struct exchange_reader {
 	unsigned long		 number;
 };
 
-/* Whether the first line that is not blank is BEGIN:VCARD. */
-static int
+int
 exchange_is_vcard(const char *path)
 {
 	FILE	*f;
