@@ -5,6 +5,7 @@
 #ifndef CRM_CLI_H
 #define CRM_CLI_H
 
+#include <stddef.h>
 #include <stdio.h>
 
 #include "model.h"
@@ -63,6 +64,29 @@ int	 cli_usage(const struct cli_cmd *, const char *, ...)
 int	 cli_want_help(const struct cli_cmd *, int argc, char **argv);
 const struct cli_cmd *cli_find(const char *name);
 
+/*
+ * --where FIELD=VALUE conditions (list, export): checked against a type,
+ * answered through the ref or owner index when one applies.
+ */
+struct cli_where {
+	char	*field;
+	char	*value;
+};
+struct cli_filter {
+	struct cli_where	*where;
+	size_t			 n;
+};
+void	 cli_filter_add(struct cli_filter *, char *field, char *value);
+/* "FIELD=VALUE" (arg is split in place); -1 (error set) without '='. */
+int	 cli_filter_arg(struct cli_filter *, char *arg);
+/* -1 (error set) if a condition names a field the type lacks. */
+int	 cli_filter_check(struct cli_filter *, int type);
+/* A cursor over the records the conditions may match, in list order. */
+int	 cli_filter_open(struct cli_filter *, struct store_txn *, int type,
+	    struct store_cursor **);
+int	 cli_filter_match(const struct cli_filter *, const struct record *);
+void	 cli_filter_free(struct cli_filter *);
+
 int	 cli_init(struct cli *, int, char **);
 int	 cli_user(struct cli *, int, char **);
 int	 cli_add(struct cli *, int, char **);
@@ -80,5 +104,6 @@ int	 cli_conflicts(struct cli *, int, char **);
 /* Documents and letters (issue 5). */
 int	 cli_template(struct cli *, int, char **);
 int	 cli_letter(struct cli *, int, char **);
+int	 cli_query(struct cli *, int, char **);
 
 #endif

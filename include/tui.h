@@ -92,6 +92,12 @@ enum action {
 	A_SYNC_PREVIEW,		/* sync: a dry run first */
 	A_SYNC_AGAIN,		/* sync: try to reach the master again */
 	A_RESTORE,		/* conflicts: put the lost value back */
+	/* Import and export (issue 5). */
+	A_EXPORT,
+	A_IMPORT,
+	A_IO_GO,
+	A_IO_FORMAT,
+	A_IO_PREV_FORMAT,
 	A_RETRY			/* not a key: the loop's timer while busy */
 };
 
@@ -121,6 +127,9 @@ enum action {
 /* Sync and conflicts screens (issue 5). */
 #define KM_SYNC		0x400	/* the sync screen */
 #define KM_CONFLICTS	0x800	/* the conflict log */
+/* Import and export (issue 5). */
+#define KM_IO_PROMPT	0x100000	/* typing a file name to export or import */
+#define KM_IO_VIEW	0x200000	/* the import's preview and report */
 
 struct binding {
 	enum action	 action;
@@ -456,5 +465,12 @@ void	 screen_conflicts_open(void);
  * the key), or NULL when it can.
  */
 const char *screen_sync_unavailable(enum action);
+/* Import and export (issue 5; screens/screen-io.c). */
+extern const struct screen_ops screen_export;
+extern const struct screen_ops screen_import;
+/* Export a list as it is shown (tab: its label, for the screen). */
+void	 screen_export_open(const struct list *, const char *tab);
+/* Import contacts: a file, a preview, a report. Other types: a message. */
+void	 screen_import_open(int type);
 
 #endif

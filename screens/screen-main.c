@@ -258,6 +258,13 @@ main_key(struct screen *sc, enum action a, int iskey, wint_t ch)
 	case A_CONFLICTS:
 		screen_conflicts_open();
 		return;
+	/* Import and export (issue 5). */
+	case A_EXPORT:
+		screen_export_open(l, main_tabs[d->tab].label);
+		return;
+	case A_IMPORT:
+		screen_import_open(l->type);
+		return;
 	default:
 		list_key(l, a, iskey, ch);
 		return;

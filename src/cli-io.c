@@ -1,4 +1,4 @@
-/* cli-io: CSV import and export, and attaching files. */
+/* cli-io: import and export (CSV, vCard, iCalendar), query, attaching files. */
 #include "config.h"
 
 #include <sys/stat.h>
@@ -9,22 +9,25 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "csvio.h"
 #include "document.h"
+#include "exchange.h"
 #include "error.h"
 #include "file.h"
 #include "model.h"
 #include "store.h"
+#include "tui.h"
+#include "utf8.h"
 #include "xmalloc.h"
 
 /* Metadata columns of an export (id, created_at...) are skipped on import. */
-int
-cli_import(struct cli *cli, int argc, char **argv)
+static int
+cli_import_csv(struct cli *cli, int type, const char *path)
 {
-	const struct cli_cmd	*cmd = cli_find("import");
 	struct csvio_reader	*rd;
 	struct store_txn	*t = NULL;
 	struct model_change	*ch = NULL;
@@ -32,22 +35,14 @@ cli_import(struct cli *cli, int argc, char **argv)
 	char			**row, **header = NULL;
 	size_t			 n, ncols = 0, i, k;
 	unsigned long		 count = 0;
-	int			 type, ret;
+	int			 ret;
 
-	if (argc != 3)
-		return cli_usage(cmd, "give TYPE and FILE");
-	if ((type = model_type_find(argv[1])) == -1)
-		return cli_usage(cmd, "%s", error_get());
-	if (type == MODEL_USER) {
-		error_set("users are added with crm user add, not imported");
-		return cli_fail();
-	}
-	if ((rd = csvio_open(argv[2])) == NULL)
+	if ((rd = csvio_open(path)) == NULL)
 		return cli_fail();
 	if ((ret = csvio_next(rd, &row, &n)) != 0) {
 		if (ret == 1)
 			error_set("%s is empty: its first row must name the "
-			    "fields", argv[2]);
+			    "fields", path);
 		goto fail;
 	}
 	header = xcalloc(n, sizeof *header);
@@ -58,7 +53,7 @@ cli_import(struct cli *cli, int argc, char **argv)
 			char	*all = model_field_list(type);
 
 			error_set("%s line 1: %s has no field \"%s\"; its "
-			    "fields are %s", argv[2], model_type(type)->name,
+			    "fields are %s", path, model_type(type)->name,
 			    row[i], all);
 			free(all);
 			goto fail;
@@ -71,7 +66,7 @@ cli_import(struct cli *cli, int argc, char **argv)
 	while ((ret = csvio_next(rd, &row, &n)) == 0) {
 		if (n != ncols) {
 			error_set("%s line %lu: %zu fields where the header "
-			    "has %zu", argv[2], csvio_line(rd), n, ncols);
+			    "has %zu", path, csvio_line(rd), n, ncols);
 			goto fail;
 		}
 		for (i = k = 0; i < n; i++) {
@@ -81,7 +76,7 @@ cli_import(struct cli *cli, int argc, char **argv)
 			ch[k++].value = row[i];
 		}
 		if (model_add(t, &cli->user, type, ch, k, &id) != 0) {
-			error_prefix("%s line %lu: ", argv[2], csvio_line(rd));
+			error_prefix("%s line %lu: ", path, csvio_line(rd));
 			goto fail;
 		}
 		count++;
@@ -93,7 +88,7 @@ cli_import(struct cli *cli, int argc, char **argv)
 		goto fail;
 	}
 	printf("imported %lu %s from %s\n", count, count == 1 ?
-	    model_type(type)->name : model_type(type)->plural, argv[2]);
+	    model_type(type)->name : model_type(type)->plural, path);
 	ret = CLI_OK;
 	goto out;
 
@@ -110,104 +105,431 @@ out:
 	return ret;
 }
 
+/*
+ * Contacts from vCard, card by card: each is created or refused with its
+ * reason on stderr, and a broken file imports nothing.
+ */
+static int
+cli_import_cards(struct cli *cli, const char *path, int format)
+{
+	struct exchange_reader	*rd;
+	struct exchange_row	*row;
+	struct exchange_result	 res;
+	struct store_txn	*t = NULL;
+	unsigned long		 created = 0, refused = 0, companies = 0;
+	char			 id[RECORD_ID_TEXT + 1];
+	char			 cid[RECORD_ID_TEXT + 1], *name;
+	const char		*what;
+	char			*report = NULL;
+	size_t			 reportlen = 0;
+	FILE			*out = NULL;
+	int			 ret;
+
+	if ((rd = exchange_reader_open(path, format)) == NULL)
+		return cli_fail();
+	what = exchange_reader_format(rd) == EXCHANGE_VCARD ? "card" : "row";
+	/* The report is said once the import is committed, not before. */
+	if ((out = open_memstream(&report, &reportlen)) == NULL)
+		fatal("open_memstream: %s", strerror(errno));
+	if (cli_open(cli) != 0 || store_begin(cli->st, &t) != 0)
+		goto fail;
+	while ((ret = exchange_next(rd, &row)) == 0) {
+		if (exchange_import(t, &cli->user, row, &res) != 0) {
+			error_prefix("%s %s %lu (line %lu): ", path, what,
+			    row->number, row->line);
+			exchange_row_free(row);
+			goto fail;
+		}
+		name = exchange_row_name(row);
+		if (res.created) {
+			created++;
+			record_id_format(&res.id, id);
+			fprintf(out, "%s %lu (line %lu): created contact %s "
+			    "%s", what, row->number, row->line, id, name);
+			if (res.company_created || res.company_matched) {
+				record_id_format(&res.company, cid);
+				fprintf(out, ", company \"%s\" %s %s",
+				    row->company, res.company_created ?
+				    "created as" : "found:", cid);
+				companies += res.company_created;
+			}
+			if (row->remark != NULL)
+				fprintf(out, " (%s)", row->remark);
+			fputc('\n', out);
+		} else {
+			refused++;
+			fprintf(out, "%s %lu (line %lu): refused%s%s: %s\n",
+			    what, row->number, row->line, *name != '\0' ?
+			    " " : "", name, res.reason);
+		}
+		free(name);
+		exchange_result_clear(&res);
+		exchange_row_free(row);
+	}
+	if (ret == -1)
+		goto fail;
+	if (store_commit(t) != 0) {
+		t = NULL;
+		goto fail;
+	}
+	exchange_reader_close(rd);
+	fclose(out);
+	fputs(report, stderr);
+	free(report);
+	printf("imported %lu %s from %s", created, created == 1 ? "contact" :
+	    "contacts", path);
+	if (companies > 0)
+		printf(", with %lu new %s", companies, companies == 1 ?
+		    "company" : "companies");
+	if (refused > 0)
+		printf("; %lu %s refused", refused, refused == 1 ? what :
+		    (*what == 'c' ? "cards" : "rows"));
+	printf("\n");
+	if (refused > 0) {
+		fprintf(stderr, "crm: %lu of %lu %ss of %s were refused: see "
+		    "the reasons above\n", refused, created + refused, what,
+		    path);
+		return CLI_FAIL;
+	}
+	return CLI_OK;
+
+fail:
+	store_abort(t);
+	exchange_reader_close(rd);
+	if (out != NULL) {
+		fclose(out);
+		free(report);
+	}
+	error_prefix("nothing was imported: ");
+	return cli_fail();
+}
+
+int
+cli_import(struct cli *cli, int argc, char **argv)
+{
+	static const struct option	 opts[] = {
+		{ "format", required_argument, NULL, 'F' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const struct cli_cmd	*cmd = cli_find("import");
+	int			 type, opt, format = -1;
+
+	optind = 0;
+	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (opt != 'F')
+			return cli_usage(cmd, "unknown option");
+		if ((format = exchange_format_find(optarg)) == -1)
+			return cli_usage(cmd, "%s", error_get());
+	}
+	argc -= optind - 1;
+	argv += optind - 1;
+	if (argc != 3)
+		return cli_usage(cmd, "give TYPE and FILE");
+	if ((type = model_type_find(argv[1])) == -1)
+		return cli_usage(cmd, "%s", error_get());
+	if (type == MODEL_USER) {
+		error_set("users are added with crm user add, not imported");
+		return cli_fail();
+	}
+	if (format == EXCHANGE_ICAL || (format == EXCHANGE_VCARD &&
+	    type != MODEL_CONTACT))
+		return cli_usage(cmd, "--format %s: import reads csv (any "
+		    "type) and vcard (contacts only)",
+		    exchange_format_name((enum exchange_format)format));
+	/* Contacts: vCard by --format, or by a file that starts BEGIN:VCARD. */
+	if (type == MODEL_CONTACT && (format == EXCHANGE_VCARD ||
+	    (format == -1 && exchange_is_vcard(argv[2]))))
+		return cli_import_cards(cli, argv[2], EXCHANGE_VCARD);
+	return cli_import_csv(cli, type, argv[2]);
+}
+
+/* The format a file name's ending suggests, or -1. */
+static int
+cli_io_format_of(const char *path)
+{
+	const char	*dot = strrchr(path, '.');
+
+	if (dot == NULL)
+		return -1;
+	if (strcasecmp(dot, ".vcf") == 0 || strcasecmp(dot, ".vcard") == 0)
+		return EXCHANGE_VCARD;
+	if (strcasecmp(dot, ".ics") == 0)
+		return EXCHANGE_ICAL;
+	return -1;
+}
+
 int
 cli_export(struct cli *cli, int argc, char **argv)
 {
+	static const struct option	 opts[] = {
+		{ "format", required_argument, NULL, 'F' },
+		{ "where", required_argument, NULL, 'w' },
+		{ NULL, 0, NULL, 0 }
+	};
 	const struct cli_cmd		*cmd = cli_find("export");
-	const struct model_type		*mt;
+	struct cli_filter		 fl = { NULL, 0 };
+	struct exchange_file		 xf;
+	struct exchange_writer		*w = NULL;
 	struct store_txn		*t = NULL;
 	struct store_cursor		*c = NULL;
 	struct record			*r;
-	const char			**names = NULL;
-	char				**vals = NULL, *tmp = NULL;
 	FILE				*f = stdout;
-	size_t				 n = 0, i;
-	int				 type, ret, fd;
+	int				 type, ret, opt, format = -1;
 
-	if (argc != 2 && argc != 3)
-		return cli_usage(cmd, "give TYPE and perhaps FILE");
-	if ((type = model_type_find(argv[1])) == -1)
-		return cli_usage(cmd, "%s", error_get());
-	mt = model_type(type);
-	names = xcalloc(mt->nfields + 6, sizeof *names);
-	for (i = 0; model_meta_fields[i] != NULL; i++)
-		names[n++] = model_meta_fields[i];
-	for (i = 0; i < mt->nfields; i++) {
-		if ((mt->fields[i].flags & MODEL_SECRET) == 0)
-			names[n++] = mt->fields[i].name;
-	}
-	vals = xcalloc(n, sizeof *vals);
-
-	if (cli_open(cli) != 0 || store_begin(cli->st, &t) != 0 ||
-	    store_cursor_open(t, (size_t)type, model_schema[type].name_fields[0]
-	    != NULL ? STORE_BY_NAME : STORE_BY_ID, 0, &c) != 0)
-		goto fail;
-	if (argc == 3) {
-		/* Written whole under a temporary name, then renamed. */
-		xasprintf(&tmp, "%s.tmp", argv[2]);
-		unlink(tmp);
-		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-		if (fd == -1 || (f = fdopen(fd, "w")) == NULL) {
-			error_set("cannot create %s: %s", tmp,
-			    strerror(errno));
-			if (fd != -1)
-				close(fd);
-			free(tmp);
-			tmp = NULL;
-			f = stdout;
-			goto fail;
+	memset(&xf, 0, sizeof xf);
+	optind = 0;
+	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'F':
+			if ((format = exchange_format_find(optarg)) == -1) {
+				cli_filter_free(&fl);
+				return cli_usage(cmd, "%s", error_get());
+			}
+			break;
+		case 'w':
+			if (cli_filter_arg(&fl, optarg) != 0) {
+				cli_filter_free(&fl);
+				return cli_usage(cmd, "%s", error_get());
+			}
+			break;
+		default:
+			cli_filter_free(&fl);
+			return cli_usage(cmd, "unknown option");
 		}
 	}
-	if (csvio_write_row(f, names, n) != 0)
+	argc -= optind - 1;
+	argv += optind - 1;
+	if (argc != 2 && argc != 3) {
+		cli_filter_free(&fl);
+		return cli_usage(cmd, "give TYPE and perhaps FILE");
+	}
+	if ((type = model_type_find(argv[1])) == -1 ||
+	    cli_filter_check(&fl, type) != 0) {
+		cli_filter_free(&fl);
+		return cli_usage(cmd, "%s", error_get());
+	}
+	if (format == -1 && argc == 3)
+		format = cli_io_format_of(argv[2]);
+	if (format == -1)
+		format = EXCHANGE_CSV;
+	if (!exchange_format_allowed(type, (enum exchange_format)format)) {
+		cli_filter_free(&fl);
+		return cli_usage(cmd, "%s", error_get());
+	}
+
+	if (cli_open(cli) != 0 || store_begin_read(cli->st, &t) != 0 ||
+	    cli_filter_open(&fl, t, type, &c) != 0)
+		goto fail;
+	if (argc == 3) {
+		if (exchange_file_open(&xf, argv[2]) != 0)
+			goto fail;
+		f = xf.f;
+	}
+	if ((w = exchange_writer_open(f, argc == 3 ? argv[2] : "the export",
+	    type, (enum exchange_format)format)) == NULL)
 		goto fail;
 	while ((ret = store_cursor_next(c, &r)) == 0) {
-		for (i = 0; i < n; i++)
-			vals[i] = model_value(r, names[i]);
-		ret = csvio_write_row(f, (const char *const *)vals, n);
-		for (i = 0; i < n; i++)
-			free(vals[i]);
+		if (cli_filter_match(&fl, r))
+			ret = exchange_put(w, t, r);
 		record_free(r);
 		if (ret != 0)
 			goto fail;
 	}
 	if (ret == -1)
 		goto fail;
-	if (fflush(f) != 0 || (f != stdout && fsync(fileno(f)) != 0)) {
-		error_set("cannot write %s: %s", argc == 3 ? argv[2] :
-		    "the export", strerror(errno));
+	ret = exchange_writer_close(w);
+	w = NULL;
+	if (ret != 0)
+		goto fail;
+	if (f == stdout && fflush(stdout) != 0) {
+		error_set("cannot write the export: %s", strerror(errno));
 		goto fail;
 	}
-	if (f != stdout) {
-		if (fclose(f) != 0) {
-			f = stdout;
-			error_set("cannot write %s: %s", argv[2],
-			    strerror(errno));
-			goto fail;
-		}
-		f = stdout;
-		if (rename(tmp, argv[2]) != 0) {
-			error_set("cannot rename %s to %s: %s", tmp, argv[2],
-			    strerror(errno));
-			goto fail;
-		}
-	}
+	if (f != stdout && exchange_file_close(&xf, 1) != 0)
+		goto fail;
 	ret = CLI_OK;
 	goto out;
 
 fail:
 	ret = cli_fail();
+	exchange_writer_close(w);
 	if (f != stdout)
-		fclose(f);
-	if (tmp != NULL)
-		unlink(tmp);
+		exchange_file_close(&xf, 0);
 out:
 	store_cursor_close(c);
 	store_abort(t);
-	free(tmp);
-	free(names);
-	free(vals);
+	cli_filter_free(&fl);
 	return ret;
 }
+
+/* crm query: contacts for mutt's query_command. */
+
+/* Companies whose folded name holds the query: a sorted set of IDs. */
+struct cli_query_set {
+	struct record_id	*ids;
+	size_t			 n, cap;
+};
+
+static int
+cli_query_idcmp(const void *a, const void *b)
+{
+	return record_id_cmp(a, b);
+}
+
+static int
+cli_query_companies(struct store_txn *t, const char *q,
+    struct cli_query_set *set)
+{
+	struct store_cursor	*c;
+	struct record		*r;
+	char			*name;
+	int			 ret;
+
+	if (store_cursor_open(t, MODEL_COMPANY, STORE_BY_ID, 0, &c) != 0)
+		return -1;
+	while ((ret = store_cursor_next(c, &r)) == 0) {
+		name = utf8_fold(record_value(r, "name"));
+		if (strstr(name, q) != NULL) {
+			if (set->n == set->cap) {
+				set->cap = set->cap ? set->cap * 2 : 64;
+				set->ids = xreallocarray(set->ids, set->cap,
+				    sizeof *set->ids);
+			}
+			set->ids[set->n++] = r->id;
+		}
+		free(name);
+		record_free(r);
+	}
+	store_cursor_close(c);
+	/* Walked by ID, so already in order; sort anyway for bsearch. */
+	qsort(set->ids, set->n, sizeof *set->ids, cli_query_idcmp);
+	return ret == -1 ? -1 : 0;
+}
+
+/* A field of a query line: a tab or newline would break the line. */
+static char *
+cli_query_field(const char *s)
+{
+	char	*d = xstrdup(s), *p;
+
+	for (p = d; *p != '\0'; p++) {
+		if (*p == '\t' || *p == '\n' || *p == '\r')
+			*p = ' ';
+	}
+	return d;
+}
+
+int
+cli_query(struct cli *cli, int argc, char **argv)
+{
+	const struct cli_cmd	*cmd = cli_find("query");
+	struct cli_query_set	 set = { NULL, 0, 0 };
+	struct store_txn	*t = NULL;
+	struct store_cursor	*c = NULL;
+	struct record		*r, *co;
+	struct record_id	 cid, last;
+	char			*q, *name, *folded, *mail, **lines = NULL;
+	char			*line, *cname = NULL, *f[3];
+	size_t			 nlines = 0, cap = 0, i;
+	int			 ret, match, in_set, have_last = 0;
+
+	if (argc != 2)
+		return cli_usage(cmd, "give one STRING to look for");
+	if (*argv[1] == '\0')
+		return cli_usage(cmd, "STRING is empty: give part of a name, "
+		    "email address or company");
+	q = utf8_fold(argv[1]);
+	if (cli_open(cli) != 0 || store_begin_read(cli->st, &t) != 0)
+		goto fail;
+	if (cli_query_companies(t, q, &set) != 0 ||
+	    store_cursor_open(t, MODEL_CONTACT, STORE_BY_ID, 0, &c) != 0)
+		goto fail;
+	memset(&last, 0, sizeof last);
+	while ((ret = store_cursor_next(c, &r)) == 0) {
+		if (*record_value(r, "email") == '\0') {
+			record_free(r);
+			continue;
+		}
+		name = tui_record_name(MODEL_CONTACT, r);
+		folded = utf8_fold(name);
+		mail = utf8_fold(record_value(r, "email"));
+		match = strstr(folded, q) != NULL || strstr(mail, q) != NULL;
+		in_set = record_id_parse(record_value(r, "company"), &cid) ==
+		    0;
+		if (!match && in_set && set.n > 0)
+			match = bsearch(&cid, set.ids, set.n, sizeof cid,
+			    cli_query_idcmp) != NULL;
+		if (match) {
+			if (in_set && (!have_last ||
+			    record_id_cmp(&cid, &last) != 0)) {
+				free(cname);
+				cname = NULL;
+				if (store_get(t, MODEL_COMPANY, &cid, &co) ==
+				    0) {
+					cname = xstrdup(record_value(co,
+					    "name"));
+					record_free(co);
+				}
+				error_clear();
+				last = cid;
+				have_last = 1;
+			}
+			if (nlines == cap) {
+				cap = cap ? cap * 2 : 64;
+				lines = xreallocarray(lines, cap,
+				    sizeof *lines);
+			}
+			f[0] = cli_query_field(record_value(r, "email"));
+			f[1] = cli_query_field(name);
+			f[2] = cli_query_field(in_set && cname != NULL ?
+			    cname : "");
+			xasprintf(&line, "%s\t%s\t%s", f[0], f[1], f[2]);
+			free(f[0]);
+			free(f[1]);
+			free(f[2]);
+			lines[nlines++] = line;
+		}
+		free(mail);
+		free(folded);
+		free(name);
+		record_free(r);
+	}
+	if (ret == -1)
+		goto fail;
+	store_cursor_close(c);
+	store_abort(t);
+	c = NULL;
+	t = NULL;
+	/* mutt shows the first line and reads the rest. */
+	if (nlines == 0)
+		printf("crm: no contact matches \"%s\"\n", argv[1]);
+	else
+		printf("crm: %zu %s for \"%s\"\n", nlines, nlines == 1 ?
+		    "match" : "matches", argv[1]);
+	for (i = 0; i < nlines; i++) {
+		printf("%s\n", lines[i]);
+		free(lines[i]);
+	}
+	free(lines);
+	free(set.ids);
+	free(cname);
+	free(q);
+	if (fflush(stdout) != 0)
+		return CLI_FAIL;
+	return nlines == 0 ? CLI_FAIL : CLI_OK;
+
+fail:
+	store_cursor_close(c);
+	store_abort(t);
+	for (i = 0; i < nlines; i++)
+		free(lines[i]);
+	free(lines);
+	free(set.ids);
+	free(cname);
+	free(q);
+	return cli_fail();
+}
+
 
 int
 cli_attach(struct cli *cli, int argc, char **argv)

@@ -205,11 +205,6 @@ cli_get(struct cli *cli, int argc, char **argv)
 	return CLI_OK;
 }
 
-struct cli_where {
-	char	*field;
-	char	*value;
-};
-
 /* Split "a,b,c" into checked field names. */
 static char **
 cli_fields(int type, const char *spec, size_t *n)
@@ -254,6 +249,107 @@ cli_list_field_in(const char *const *list, int n, const char *name)
 	return 0;
 }
 
+/* --where: conditions on fields, and the index that answers them. */
+void
+cli_filter_add(struct cli_filter *fl, char *field, char *value)
+{
+	fl->where = xreallocarray(fl->where, fl->n + 1, sizeof *fl->where);
+	fl->where[fl->n].field = field;
+	fl->where[fl->n++].value = value;
+}
+
+int
+cli_filter_arg(struct cli_filter *fl, char *arg)
+{
+	char	*eq;
+
+	if ((eq = strchr(arg, '=')) == NULL) {
+		error_set("--where wants FIELD=VALUE, not \"%s\"", arg);
+		return -1;
+	}
+	*eq = '\0';
+	cli_filter_add(fl, arg, eq + 1);
+	return 0;
+}
+
+int
+cli_filter_check(struct cli_filter *fl, int type)
+{
+	size_t	i;
+
+	for (i = 0; i < fl->n; i++) {
+		if (!model_is_field(type, fl->where[i].field)) {
+			error_set("%s has no field \"%s\"",
+			    model_type(type)->name, fl->where[i].field);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int
+cli_filter_open(struct cli_filter *fl, struct store_txn *t, int type,
+    struct store_cursor **c)
+{
+	const struct store_schema	*sc = &model_schema[type];
+	enum store_index		 idx = STORE_BY_ID;
+	struct record_id		 rid;
+	const char			*key = NULL;
+	size_t				 i;
+
+	/* Use an index when a condition allows: cost follows the answer. */
+	if (sc->name_fields[0] != NULL)
+		idx = STORE_BY_NAME;
+	for (i = 0; i < fl->n; i++) {
+		if (cli_list_field_in(sc->ref_fields, 5, fl->where[i].field) &&
+		    record_id_parse(fl->where[i].value, &rid) == 0) {
+			idx = STORE_BY_REF;
+			break;
+		}
+		if (cli_list_field_in(sc->owner_fields, 3,
+		    fl->where[i].field)) {
+			idx = STORE_BY_OWNER;
+			key = fl->where[i].value;
+			break;
+		}
+	}
+	error_clear();
+	if (store_cursor_open(t, (size_t)type, idx, 0, c) != 0)
+		return -1;
+	if (idx == STORE_BY_REF)
+		store_cursor_seek(*c, rid.b, RECORD_ID_SIZE, 1);
+	else if (idx == STORE_BY_OWNER)
+		store_cursor_seek(*c, key, strlen(key), 1);
+	return 0;
+}
+
+int
+cli_filter_match(const struct cli_filter *fl, const struct record *r)
+{
+	size_t	 i;
+	char	*v;
+	int	 ok = 1;
+
+	for (i = 0; ok && i < fl->n; i++) {
+		if (strcmp(fl->where[i].field, "id") == 0) {
+			ok = record_id_has_prefix(&r->id, fl->where[i].value);
+			continue;
+		}
+		v = model_value(r, fl->where[i].field);
+		ok = strcmp(v, fl->where[i].value) == 0;
+		free(v);
+	}
+	return ok;
+}
+
+void
+cli_filter_free(struct cli_filter *fl)
+{
+	free(fl->where);
+	fl->where = NULL;
+	fl->n = 0;
+}
+
 int
 cli_list(struct cli *cli, int argc, char **argv)
 {
@@ -263,107 +359,63 @@ cli_list(struct cli *cli, int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	const struct cli_cmd		*cmd = cli_find("list");
-	const struct store_schema	*sc;
-	struct cli_where		*where = NULL;
+	struct cli_filter		 fl = { NULL, 0 };
 	struct store_txn		*t = NULL;
 	struct store_cursor		*c = NULL;
 	struct record			*r;
-	struct record_id		 rid;
-	enum store_index		 idx = STORE_BY_ID;
-	const char			*fields_spec = NULL, *key = NULL;
-	char				**fields = NULL, *eq, *v;
-	size_t				 nwhere = 0, nfields = 0, i, keylen = 0;
-	int				 type, ch, ret = CLI_FAIL, ok, rv;
+	const char			*fields_spec = NULL;
+	char				**fields = NULL;
+	size_t				 nfields = 0, i;
+	int				 type, ch, ret = CLI_FAIL, rv;
 
 	optind = 0;
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'w':
-			if ((eq = strchr(optarg, '=')) == NULL) {
-				free(where);
-				return cli_usage(cmd, "--where wants FIELD=VALUE"
-				    ", not \"%s\"", optarg);
+			if (cli_filter_arg(&fl, optarg) != 0) {
+				cli_filter_free(&fl);
+				return cli_usage(cmd, "%s", error_get());
 			}
-			where = xreallocarray(where, nwhere + 1, sizeof *where);
-			*eq = '\0';
-			where[nwhere].field = optarg;
-			where[nwhere++].value = eq + 1;
 			break;
 		case 'f':
 			fields_spec = optarg;
 			break;
 		default:
-			free(where);
+			cli_filter_free(&fl);
 			return cli_usage(cmd, "unknown option");
 		}
 	}
 	argc -= optind - 1;
 	argv += optind - 1;
 	if (cli_type_arg(cmd, argc, argv, 0, &type) != 0) {
-		free(where);
+		cli_filter_free(&fl);
 		return CLI_USAGE;
 	}
 	if (argc > 2) {
-		free(where);
+		cli_filter_free(&fl);
 		return cli_usage(cmd, "unexpected argument \"%s\"", argv[2]);
 	}
-	for (i = 0; i < nwhere; i++) {
-		if (!model_is_field(type, where[i].field)) {
-			ch = cli_usage(cmd, "%s has no field \"%s\"",
-			    model_type(type)->name, where[i].field);
-			free(where);
-			return ch;
-		}
+	if (cli_filter_check(&fl, type) != 0) {
+		cli_filter_free(&fl);
+		return cli_usage(cmd, "%s", error_get());
 	}
 	if (fields_spec == NULL)
 		fields_spec = model_type(type)->columns;
 	if ((fields = cli_fields(type, fields_spec, &nfields)) == NULL) {
-		free(where);
+		cli_filter_free(&fl);
 		return cli_usage(cmd, "%s", error_get());
 	}
 
-	/* Use an index when a condition allows: cost follows the answer. */
-	sc = &model_schema[type];
-	if (sc->name_fields[0] != NULL)
-		idx = STORE_BY_NAME;
-	for (i = 0; i < nwhere; i++) {
-		if (cli_list_field_in(sc->ref_fields, 5, where[i].field) &&
-		    record_id_parse(where[i].value, &rid) == 0) {
-			idx = STORE_BY_REF;
-			break;
-		}
-		if (cli_list_field_in(sc->owner_fields, 3, where[i].field)) {
-			idx = STORE_BY_OWNER;
-			key = where[i].value;
-			keylen = strlen(key);
-			break;
-		}
-	}
 	if (cli_open(cli) != 0 || store_begin(cli->st, &t) != 0 ||
-	    store_cursor_open(t, (size_t)type, idx, 0, &c) != 0) {
+	    cli_filter_open(&fl, t, type, &c) != 0) {
 		ret = cli_fail();
 		goto out;
 	}
-	if (idx == STORE_BY_REF)
-		store_cursor_seek(c, rid.b, RECORD_ID_SIZE, 1);
-	else if (idx == STORE_BY_OWNER)
-		store_cursor_seek(c, key, keylen, 1);
-
 	for (i = 0; i < nfields; i++)
 		printf("%s%s", i ? "\t" : "", fields[i]);
 	putchar('\n');
 	while ((rv = store_cursor_next(c, &r)) == 0) {
-		ok = 1;
-		for (i = 0; ok && i < nwhere; i++) {
-			v = model_value(r, where[i].field);
-			if (strcmp(where[i].field, "id") == 0)
-				ok = record_id_has_prefix(&r->id,
-				    where[i].value);
-			else
-				ok = strcmp(v, where[i].value) == 0;
-			free(v);
-		}
-		if (ok)
+		if (cli_filter_match(&fl, r))
 			cli_put_row(stdout, r, (const char *const *)fields,
 			    nfields);
 		record_free(r);
@@ -384,7 +436,7 @@ out:
 	for (i = 0; i < nfields; i++)
 		free(fields[i]);
 	free(fields);
-	free(where);
+	cli_filter_free(&fl);
 	return ret;
 }
 

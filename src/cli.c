@@ -69,13 +69,26 @@ static const struct cli_cmd cli_cmds[] = {
 	{ "delete", cli_delete, "delete TYPE ID",
 	  "Delete a record (a tombstone remains for sync). Non-administrators "
 	  "may delete\nonly what RULES S12 allows." },
-	{ "import", cli_import, "import TYPE FILE",
+	{ "import", cli_import, "import TYPE FILE [--format csv|vcard]",
 	  "Create records from a CSV file (RFC 4180) whose header row names "
 	  "fields.\nAll rows or none: a bad row stops the import with its "
-	  "line and reason." },
-	{ "export", cli_export, "export TYPE [FILE]",
-	  "Write every record of TYPE as CSV, with a header row, to FILE or "
-	  "stdout." },
+	  "line and reason.\nContacts may come from vCard (2.1, 3.0, 4.0; "
+	  "a file starting BEGIN:VCARD is\none): card by card, each "
+	  "created or refused with its reason on stderr; the\ncompany "
+	  "(ORG) is matched by name, or created. Exit status 1 if any card "
+	  "was\nrefused." },
+	{ "export", cli_export,
+	  "export TYPE [FILE] [--format csv|vcard|ical] [--where FIELD=VALUE]...",
+	  "Write the records of TYPE (those --where picks, as for list) to "
+	  "FILE or stdout:\nCSV with a header row, vCard 4.0 (contacts) or "
+	  "iCalendar (events and\ntasks). FILE ending .vcf or .ics chooses "
+	  "the format when --format is not\ngiven. FILE is written whole "
+	  "(0600) and then renamed into place." },
+	{ "query", cli_query, "query STRING",
+	  "For mutt's query_command: a first line mutt skips, then "
+	  "email<TAB>name<TAB>company\nfor each contact with an email whose "
+	  "name, email or company holds STRING\n(any case). Exit status 1 "
+	  "when nothing matches." },
 	{ "attach", cli_attach, "attach TYPE ID FILE --description TEXT",
 	  "Copy FILE into the database's documents/ and attach it to a "
 	  "record;\nprints the document's ID." },

@@ -1,0 +1,815 @@
+/*
+ * screen-io: export the main screen's list as shown (E), and import
+ * contacts from a CSV or vCard file (I on the Contacts tab) through a
+ * preview and a report.
+ *
+ * The preview runs the import in a transaction and aborts it, so what it
+ * shows (rows to create, rows refused and why, companies to be made) is
+ * what the import will do; nothing is written until Enter there.
+ */
+#include "config.h"
+
+#include <sys/stat.h>
+
+#include <curses.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "error.h"
+#include "exchange.h"
+#include "model.h"
+#include "session.h"
+#include "tui.h"
+#include "xmalloc.h"
+
+/* "~/x" as a path. Returns a new string. */
+static char *
+io_expand(const char *path)
+{
+	const char	*home = getenv("HOME");
+	char		*s;
+
+	if (path[0] == '~' && (path[1] == '/' || path[1] == '\0') &&
+	    home != NULL && *home != '\0') {
+		xasprintf(&s, "%s%s", home, path + 1);
+		return s;
+	}
+	return xstrdup(path);
+}
+
+/* The one-line prompt both screens start with: a path and perhaps a format. */
+struct io_prompt {
+	struct edit		 path;
+	enum exchange_format	 formats[3];
+	size_t			 nformats;
+	size_t			 format;	/* index into formats */
+};
+
+static const char *
+io_format_label(enum exchange_format f)
+{
+	switch (f) {
+	case EXCHANGE_VCARD:
+		return "vCard";
+	case EXCHANGE_ICAL:
+		return "iCalendar";
+	default:
+		return "CSV";
+	}
+}
+
+/* Draw "Label: [path]" at y and put the cursor in it. */
+static void
+io_draw_path(struct io_prompt *p, int y, int cols, const char *label)
+{
+	wchar_t	view[512];
+	int	col, lw = 12, w = cols - lw - 3;
+
+	tui_put(y, 2, lw - 2, label, tui_attr(C_LABEL));
+	if (w < 4)
+		return;
+	col = edit_view(&p->path, w, view, 512);
+	tui_put(y, lw, w, "", tui_attr(C_FIELD_ON));
+	attrset(tui_attr(C_FIELD_ON));
+	mvaddwstr(y, lw, view);
+	attrset(A_NORMAL);
+	app.cursor_y = y;
+	app.cursor_x = lw + col;
+}
+
+/* The master was busy: see whether it is free now (Enter tries again). */
+static void
+io_retry(void)
+{
+	struct store_txn	*t;
+	int			 ret;
+
+	if ((ret = session_begin(&app.s, 0, &t)) == 0)
+		session_end(&app.s, t, 0);
+	if (tui_unit(ret) == 0)
+		tui_message(0, "the database is free again: Enter tries again");
+}
+
+/* Export. */
+
+struct export_data {
+	struct io_prompt	 p;
+	int			 type;
+	struct browse		 b;		/* a copy of the list's filters */
+	char			 desc[256];	/* what the list shows */
+};
+
+void
+screen_export_open(const struct list *l, const char *tab)
+{
+	struct export_data	*d = xcalloc(1, sizeof *d);
+	const struct model_type	*mt = model_type(l->type);
+	char			 desc[200], *path;
+
+	d->type = l->type;
+	browse_init(&d->b, l->b.file, l->b.order);
+	if (l->b.prefix != NULL)
+		d->b.prefix = xstrdup(l->b.prefix);
+	if (l->b.has_ref)
+		browse_set_ref(&d->b, &l->b.ref);
+	browse_set_mine(&d->b, l->b.mine, l->b.owners);
+	list_describe(l, desc, sizeof desc);
+	snprintf(d->desc, sizeof d->desc, "%s, %s", tab, desc);
+	d->p.formats[d->p.nformats++] = EXCHANGE_CSV;
+	if (l->type == MODEL_CONTACT)
+		d->p.formats[d->p.nformats++] = EXCHANGE_VCARD;
+	if (l->type == MODEL_EVENT || l->type == MODEL_TASK)
+		d->p.formats[d->p.nformats++] = EXCHANGE_ICAL;
+	xasprintf(&path, "~/crm-%s.csv", mt->plural);
+	edit_init(&d->p.path, path);
+	free(path);
+	tui_push(&screen_export, d);
+}
+
+static void
+export_draw(struct screen *sc, int rows, int cols)
+{
+	struct export_data	*d = sc->data;
+	char			 buf[300];
+	size_t			 i;
+	int			 x;
+
+	(void)rows;
+	snprintf(buf, sizeof buf, " Export %s",
+	    model_type(d->type)->plural);
+	tui_put(0, 0, cols, buf, tui_attr(C_TAB_ON));
+	snprintf(buf, sizeof buf, "The list as shown: %s", d->desc);
+	tui_put(2, 2, cols - 4, buf, tui_attr(C_NORMAL));
+	tui_put(5, 2, 10, "Format", tui_attr(C_LABEL));
+	for (i = 0, x = 12; i < d->p.nformats; i++) {
+		snprintf(buf, sizeof buf, "%s %s", i == d->p.format ? "(*)" :
+		    "( )", io_format_label(d->p.formats[i]));
+		if (x + tui_width(buf) + 2 > cols)
+			break;
+		tui_put(5, x, tui_width(buf), buf, tui_attr(i == d->p.format ?
+		    C_FIELD_ON : C_NORMAL));
+		x += tui_width(buf) + 3;
+	}
+	tui_put(7, 2, cols - 4, d->p.nformats > 1 ? "Tab changes the "
+	    "format. Enter writes the file; Esc goes back." : "Enter writes "
+	    "the file; Esc goes back.", tui_attr(C_NORMAL));
+	/* Last: the path puts the cursor where typing goes. */
+	io_draw_path(&d->p, 4, cols, "File");
+}
+
+/* The file name follows the format when it still has the old ending. */
+static void
+export_format(struct export_data *d, size_t to)
+{
+	const char	*old = exchange_format_ext(d->p.formats[d->p.format]);
+	const char	*new = exchange_format_ext(d->p.formats[to]);
+	char		*path = edit_text(&d->p.path), *np;
+	size_t		 n = strlen(path), k = strlen(old);
+
+	d->p.format = to;
+	if (n >= k && strcmp(path + n - k, old) == 0) {
+		path[n - k] = '\0';
+		xasprintf(&np, "%s%s", path, new);
+		edit_set(&d->p.path, np);
+		free(np);
+	}
+	free(path);
+}
+
+/* Write the whole list, page by page, in one unit of work. */
+static int
+export_write(struct export_data *d, const char *path, unsigned long *count)
+{
+	struct exchange_file	 xf;
+	struct exchange_writer	*w = NULL;
+	struct store_txn	*t;
+	struct browse		 b;
+	struct browse_row	 rows[256];
+	size_t			 got, i, first = 0;
+	int			 ret;
+
+	*count = 0;
+	if (exchange_file_open(&xf, path) != 0)
+		return -1;
+	if ((ret = session_begin(&app.s, app.s.wait_seconds, &t)) != 0) {
+		exchange_file_close(&xf, 0);
+		tui_unit(ret);
+		return -2;
+	}
+	/* The list's filters and order, from its first row. */
+	b = d->b;
+	b.prefix = d->b.prefix != NULL ? xstrdup(d->b.prefix) : NULL;
+	b.topkey = NULL;
+	browse_home(&b);
+	if ((w = exchange_writer_open(xf.f, path, d->type,
+	    d->p.formats[d->p.format])) == NULL)
+		goto fail;
+	for (;;) {
+		if (browse_page(&b, t, rows, 256, &got) != 0)
+			goto fail;
+		for (i = first; i < got; i++) {
+			if (exchange_put(w, t, rows[i].rec) != 0) {
+				browse_rows_free(rows, got);
+				goto fail;
+			}
+			(*count)++;
+		}
+		/* The last row starts the next page: it is not written twice. */
+		if (got > 0)
+			browse_set_top(&b, &rows[got - 1]);
+		browse_rows_free(rows, got);
+		if (got < 256)
+			break;
+		first = 1;
+	}
+	ret = exchange_writer_close(w);
+	w = NULL;
+	if (ret != 0)
+		goto fail;
+	session_end(&app.s, t, 0);
+	tui_unit(0);
+	browse_clear(&b);
+	return exchange_file_close(&xf, 1);
+
+fail:
+	exchange_writer_close(w);
+	session_end(&app.s, t, 0);
+	tui_unit(0);
+	browse_clear(&b);
+	{
+		char	*msg = xstrdup(error_get());
+
+		exchange_file_close(&xf, 0);
+		error_set("%s", msg);
+		free(msg);
+	}
+	return -1;
+}
+
+static void
+export_go(struct export_data *d)
+{
+	struct stat	 sb;
+	unsigned long	 count;
+	char		*text = edit_text(&d->p.path), *path;
+	int		 ret;
+
+	if (*text == '\0') {
+		free(text);
+		tui_message(1, "give a file name to write");
+		return;
+	}
+	path = io_expand(text);
+	free(text);
+	if (stat(path, &sb) == 0) {
+		if (S_ISDIR(sb.st_mode)) {
+			tui_message(1, "%s is a directory: give a file name "
+			    "in it", path);
+			free(path);
+			return;
+		}
+		if (!tui_confirm("%s exists. Replace it?", path)) {
+			tui_message(0, "nothing written: %s is as it was",
+			    path);
+			free(path);
+			return;
+		}
+	}
+	ret = export_write(d, path, &count);
+	if (ret == -2) {
+		free(path);
+		return;		/* busy: tui_unit said so */
+	}
+	if (ret != 0) {
+		tui_message(1, "%s", error_get());
+		free(path);
+		tui_redraw(REDRAW_BODY);
+		return;
+	}
+	tui_message(0, "wrote %lu %s to %s (%s)", count, count == 1 ?
+	    model_type(d->type)->name : model_type(d->type)->plural, path,
+	    io_format_label(d->p.formats[d->p.format]));
+	free(path);
+	tui_pop();
+}
+
+static void
+export_key(struct screen *sc, enum action a, int iskey, wint_t ch)
+{
+	struct export_data	*d = sc->data;
+
+	switch (a) {
+	case A_RETRY:
+		io_retry();
+		return;
+	case A_BACK:
+		tui_pop();
+		return;
+	case A_IO_FORMAT:
+		export_format(d, (d->p.format + 1) % d->p.nformats);
+		break;
+	case A_IO_PREV_FORMAT:
+		export_format(d, (d->p.format + d->p.nformats - 1) %
+		    d->p.nformats);
+		break;
+	case A_IO_GO:
+		export_go(d);
+		return;
+	default:
+		if (edit_key(&d->p.path, iskey, ch) == EDIT_UNHANDLED)
+			return;
+		break;
+	}
+	tui_redraw(REDRAW_BODY);
+}
+
+static void
+export_leave(struct screen *sc)
+{
+	struct export_data	*d = sc->data;
+
+	edit_free(&d->p.path);
+	browse_clear(&d->b);
+	free(d);
+}
+
+static int
+io_typing(struct screen *sc)
+{
+	(void)sc;
+	return 1;
+}
+
+const struct screen_ops screen_export = {
+	.name = "export",
+	.keymaps = KM_IO_PROMPT,
+	.draw = export_draw,
+	.key = export_key,
+	.leave = export_leave,
+	.typing = io_typing,
+	.typing_keymaps = KM_IO_PROMPT,
+	.help = "Export the list as shown to a file",
+};
+
+/* Import: the path, then the preview, then the report. */
+
+struct import_item {
+	struct exchange_row	*row;
+	struct exchange_result	 res;
+};
+
+struct import_data {
+	int			 stage;		/* IMPORT_* */
+	struct io_prompt	 p;
+	char			*path;
+	enum exchange_format	 format;
+	struct import_item	*items;
+	size_t			 n;
+	size_t			 ncreate, nrefuse, ncompanies;
+	size_t			 top, sel;
+};
+#define IMPORT_PATH	0
+#define IMPORT_PREVIEW	1
+#define IMPORT_REPORT	2
+
+static void
+import_items_clear(struct import_data *d)
+{
+	size_t	i;
+
+	for (i = 0; i < d->n; i++) {
+		exchange_row_free(d->items[i].row);
+		exchange_result_clear(&d->items[i].res);
+	}
+	free(d->items);
+	d->items = NULL;
+	d->n = d->ncreate = d->nrefuse = d->ncompanies = 0;
+	d->top = d->sel = 0;
+}
+
+void
+screen_import_open(int type)
+{
+	struct import_data	*d;
+
+	if (type != MODEL_CONTACT) {
+		tui_message(1, "I imports contacts: go to the Contacts tab "
+		    "(2) first");
+		return;
+	}
+	d = xcalloc(1, sizeof *d);
+	edit_init(&d->p.path, "~/");
+	tui_push(&screen_import, d);
+}
+
+/*
+ * Run every row of the file through the import in one transaction:
+ * committed (commit 1) or thrown away for the preview. 0, -1 (error set,
+ * the file or the database), or -2 (busy, said).
+ */
+static int
+import_run(struct import_data *d, int commit)
+{
+	struct exchange_reader	*rd;
+	struct exchange_row	*row;
+	struct store_txn	*t;
+	struct import_item	*it;
+	size_t			 cap = 0, i;
+	int			 ret;
+
+	if ((rd = exchange_reader_open(d->path, commit ? (int)d->format :
+	    -1)) == NULL)
+		return -1;
+	d->format = exchange_reader_format(rd);
+	if ((ret = session_begin(&app.s, app.s.wait_seconds, &t)) != 0) {
+		exchange_reader_close(rd);
+		tui_unit(ret);
+		return -2;
+	}
+	import_items_clear(d);
+	while ((ret = exchange_next(rd, &row)) == 0) {
+		if (d->n == cap) {
+			cap = cap ? cap * 2 : 64;
+			d->items = xreallocarray(d->items, cap,
+			    sizeof *d->items);
+		}
+		it = &d->items[d->n++];
+		it->row = row;
+		if (exchange_import(t, &app.s.user, row, &it->res) != 0) {
+			error_prefix("%s %s %lu (line %lu): ", d->path,
+			    d->format == EXCHANGE_VCARD ? "card" : "row",
+			    row->number, row->line);
+			ret = -1;
+			break;
+		}
+		if (it->res.created) {
+			d->ncreate++;
+			d->ncompanies += it->res.company_created;
+		} else
+			d->nrefuse++;
+	}
+	exchange_reader_close(rd);
+	if (ret == -1) {
+		session_end(&app.s, t, 0);
+		tui_unit(0);
+		return -1;
+	}
+	if (!commit || d->ncreate == 0) {
+		session_end(&app.s, t, 0);
+		tui_unit(0);
+		return 0;
+	}
+	ret = session_end(&app.s, t, 1);
+	tui_unit(0);
+	if (ret != 0) {
+		/* Nothing was written: the report must not say otherwise. */
+		for (i = 0; i < d->n; i++)
+			d->items[i].res.created = 0;
+		return -1;
+	}
+	tui_status_reload();
+	return 0;
+}
+
+static void
+import_preview(struct import_data *d)
+{
+	char	*text = edit_text(&d->p.path);
+	int	 ret;
+
+	free(d->path);
+	d->path = io_expand(text);
+	free(text);
+	if ((ret = import_run(d, 0)) != 0) {
+		if (ret == -1)
+			tui_message(1, "%s", error_get());
+		import_items_clear(d);
+		return;
+	}
+	if (d->n == 0) {
+		tui_message(1, "%s holds no %s: nothing to import", d->path,
+		    d->format == EXCHANGE_VCARD ? "cards" : "rows");
+		return;
+	}
+	d->stage = IMPORT_PREVIEW;
+}
+
+static void
+import_do(struct import_data *d)
+{
+	int	ret;
+
+	if (d->ncreate == 0) {
+		tui_message(1, "every %s is refused: nothing to import",
+		    d->format == EXCHANGE_VCARD ? "card" : "row");
+		return;
+	}
+	if ((ret = import_run(d, 1)) != 0) {
+		if (ret == -1) {
+			tui_message(1, "nothing was imported: %s",
+			    error_get());
+			import_items_clear(d);
+			d->stage = IMPORT_PATH;
+		}
+		return;
+	}
+	d->stage = IMPORT_REPORT;
+	d->top = d->sel = 0;
+	tui_message(0, "imported %zu %s from %s%s", d->ncreate,
+	    d->ncreate == 1 ? "contact" : "contacts", d->path,
+	    d->nrefuse > 0 ? "; the refused rows are marked" : "");
+}
+
+/* What became of an item, as its last column says. */
+static void
+import_outcome(struct import_data *d, struct import_item *it, char *buf,
+    size_t len)
+{
+	char	id[RECORD_ID_TEXT + 1];
+
+	if (!it->res.created) {
+		snprintf(buf, len, "REFUSED: %s", it->res.reason);
+		return;
+	}
+	if (d->stage == IMPORT_REPORT) {
+		record_id_format(&it->res.id, id);
+		snprintf(buf, len, "created %s%s%s", id,
+		    it->res.company_created ? ", new company" : "",
+		    it->row->remark != NULL ? "; " : "");
+	} else
+		snprintf(buf, len, "new%s%s", it->res.company_created ?
+		    ", new company" : (it->res.company_matched ?
+		    ", company found" : ""), it->row->remark != NULL ?
+		    "; " : "");
+	if (it->row->remark != NULL)
+		strncat(buf, it->row->remark, len - strlen(buf) - 1);
+}
+
+static int
+import_rows(void)
+{
+	int	h = LINES - 2 - 5;
+
+	return h > 1 ? h : 1;
+}
+
+/* A cell of w columns and the space after it. */
+static void
+io_cell(int y, int *x, int w, const char *text, int attr)
+{
+	tui_put(y, *x, w, text, attr);
+	tui_put(y, *x + w, 1, "", attr);
+	*x += w + 1;
+}
+
+static void
+import_draw_rows(struct import_data *d, int rows, int cols)
+{
+	struct import_item	*it;
+	char			 buf[600], *name;
+	size_t			 i;
+	int			 y, wn, wname, wco, wmail, wout, attr, x;
+
+	/* #, name, company, email, outcome: the outcome gets what is left. */
+	wn = 5;
+	wname = cols >= 100 ? 22 : 18;
+	wco = cols >= 100 ? 18 : 14;
+	wmail = cols >= 100 ? 22 : 0;
+	wout = cols - wn - wname - wco - wmail - 4;
+	if (wout < 10)
+		wout = 10;
+	y = 3;
+	x = 0;
+	tui_put(y, x, wn, d->format == EXCHANGE_VCARD ? " Card" : " Row",
+	    tui_attr(C_HEADER));
+	x += wn + 1;
+	tui_put(y, x, wname, "Name", tui_attr(C_HEADER));
+	x += wname + 1;
+	tui_put(y, x, wco, "Company", tui_attr(C_HEADER));
+	x += wco + 1;
+	if (wmail > 0) {
+		tui_put(y, x, wmail, "Email", tui_attr(C_HEADER));
+		x += wmail + 1;
+	}
+	tui_put(y, x, cols - x, d->stage == IMPORT_REPORT ? "Result" :
+	    "Will be", tui_attr(C_HEADER));
+	for (i = d->top, y = 4; i < d->n && y < rows; i++, y++) {
+		it = &d->items[i];
+		attr = i == d->sel ? tui_attr(C_SELECTED) : !it->res.created ?
+		    tui_attr(C_ERROR) : tui_attr(C_NORMAL);
+		x = 0;
+		snprintf(buf, sizeof buf, "%*lu", wn - 1, it->row->number);
+		io_cell(y, &x, wn, buf, attr);
+		name = exchange_row_name(it->row);
+		io_cell(y, &x, wname, name, attr);
+		free(name);
+		io_cell(y, &x, wco, it->row->company, attr);
+		if (wmail > 0)
+			io_cell(y, &x, wmail, exchange_row_value(it->row,
+			    "email"), attr);
+		import_outcome(d, it, buf, sizeof buf);
+		tui_put(y, x, cols - x, buf, attr);
+	}
+}
+
+/* Bytes of s that fit in w columns, whole characters only. */
+static size_t
+io_fit(const char *s, int w)
+{
+	char	tmp[800];
+	size_t	n = 0, k;
+
+	while (s[n] != '\0') {
+		for (k = 1; (s[n + k] & 0xc0) == 0x80; k++)
+			/* nothing */;
+		snprintf(tmp, sizeof tmp, "%.*s", (int)(n + k), s);
+		if (tui_width(tmp) > w)
+			break;
+		n += k;
+	}
+	return n;
+}
+
+/* The selected row's whole outcome, on the last two rows, wrapped. */
+static void
+import_draw_detail(struct import_data *d, int rows, int cols)
+{
+	struct import_item	*it;
+	char			 buf[800], out[600], line[800];
+	const char		*p;
+	size_t			 n;
+	int			 y, w = cols - 2;
+
+	if (d->n == 0 || rows < 8 || w < 10)
+		return;
+	it = &d->items[d->sel];
+	import_outcome(d, it, out, sizeof out);
+	snprintf(buf, sizeof buf, "%s %lu, line %lu: %s",
+	    d->format == EXCHANGE_VCARD ? "Card" : "Row", it->row->number,
+	    it->row->line, out);
+	for (p = buf, y = rows - 2; y < rows && *p != '\0'; y++) {
+		if ((n = io_fit(p, w)) == 0)
+			break;
+		snprintf(line, sizeof line, "%.*s", (int)n, p);
+		tui_put(y, 1, w, line, tui_attr(it->res.created ? C_NORMAL :
+		    C_ERROR));
+		p += n;
+	}
+}
+
+static void
+import_draw(struct screen *sc, int rows, int cols)
+{
+	struct import_data	*d = sc->data;
+	char			 buf[600], co[64];
+
+	if (d->stage == IMPORT_PATH) {
+		tui_put(0, 0, cols, " Import contacts", tui_attr(C_TAB_ON));
+		tui_put(2, 2, cols - 4, "A CSV file whose first row names "
+		    "contact fields, or a vCard file", tui_attr(C_NORMAL));
+		tui_put(3, 2, cols - 4, "(2.1, 3.0 or 4.0). Companies are "
+		    "matched by name, or created.", tui_attr(C_NORMAL));
+		tui_put(7, 2, cols - 4, "Enter shows what would be imported; "
+		    "nothing is written yet. Esc goes back.",
+		    tui_attr(C_NORMAL));
+		io_draw_path(&d->p, 5, cols, "File");
+		return;
+	}
+	snprintf(buf, sizeof buf, " %s contacts from %s (%s)",
+	    d->stage == IMPORT_REPORT ? "Imported" : "Import",
+	    d->path, io_format_label(d->format));
+	tui_put(0, 0, cols, buf, tui_attr(C_TAB_ON));
+	if (d->ncompanies > 0)
+		snprintf(co, sizeof co, " (%zu new %s)", d->ncompanies,
+		    d->ncompanies == 1 ? "company" : "companies");
+	else
+		co[0] = '\0';
+	if (d->stage == IMPORT_PREVIEW)
+		snprintf(buf, sizeof buf, " %zu to create%s, %zu refused, of "
+		    "%zu. Enter imports; Esc cancels.", d->ncreate, co,
+		    d->nrefuse, d->n);
+	else
+		snprintf(buf, sizeof buf, " %zu created%s, %zu refused, of "
+		    "%zu. q goes back.", d->ncreate, co, d->nrefuse, d->n);
+	tui_put(1, 0, cols, buf, tui_attr(C_TITLE));
+	import_draw_rows(d, rows - 3, cols);
+	import_draw_detail(d, rows, cols);
+}
+
+static void
+import_move(struct import_data *d, long delta)
+{
+	long	sel = (long)d->sel + delta;
+	size_t	page = (size_t)import_rows();
+
+	if (d->n == 0)
+		return;
+	if (sel < 0)
+		sel = 0;
+	if (sel >= (long)d->n)
+		sel = (long)d->n - 1;
+	d->sel = (size_t)sel;
+	if (d->sel < d->top)
+		d->top = d->sel;
+	if (d->sel >= d->top + page)
+		d->top = d->sel - page + 1;
+}
+
+static void
+import_key(struct screen *sc, enum action a, int iskey, wint_t ch)
+{
+	struct import_data	*d = sc->data;
+	long			 page = import_rows();
+
+	if (a == A_RETRY) {
+		io_retry();
+		return;
+	}
+	if (d->stage == IMPORT_PATH) {
+		switch (a) {
+		case A_BACK:
+			tui_pop();
+			return;
+		case A_IO_GO:
+			import_preview(d);
+			break;
+		case A_IO_FORMAT:
+		case A_IO_PREV_FORMAT:
+			break;
+		default:
+			if (edit_key(&d->p.path, iskey, ch) == EDIT_UNHANDLED)
+				return;
+			break;
+		}
+		tui_redraw(REDRAW_BODY);
+		return;
+	}
+	switch (a) {
+	case A_BACK:
+	case A_QUIT:
+		if (d->stage == IMPORT_PREVIEW)
+			tui_message(0, "nothing was imported from %s",
+			    d->path);
+		tui_pop();
+		return;
+	case A_IO_GO:
+		if (d->stage == IMPORT_PREVIEW)
+			import_do(d);
+		else
+			tui_pop();
+		break;
+	case A_UP:
+		import_move(d, -1);
+		break;
+	case A_DOWN:
+		import_move(d, 1);
+		break;
+	case A_PGUP:
+		import_move(d, -page);
+		break;
+	case A_PGDN:
+		import_move(d, page);
+		break;
+	case A_HOME:
+		import_move(d, -(long)d->n);
+		break;
+	case A_END:
+		import_move(d, (long)d->n);
+		break;
+	default:
+		return;
+	}
+	tui_redraw(REDRAW_BODY);
+}
+
+static int
+import_typing(struct screen *sc)
+{
+	struct import_data	*d = sc->data;
+
+	return d->stage == IMPORT_PATH;
+}
+
+static void
+import_leave(struct screen *sc)
+{
+	struct import_data	*d = sc->data;
+
+	import_items_clear(d);
+	edit_free(&d->p.path);
+	free(d->path);
+	free(d);
+}
+
+const struct screen_ops screen_import = {
+	.name = "import",
+	.keymaps = KM_IO_VIEW,
+	.draw = import_draw,
+	.key = import_key,
+	.leave = import_leave,
+	.typing = import_typing,
+	.typing_keymaps = KM_IO_PROMPT,
+	.help = "Import contacts from a CSV or vCard file",
+};

@@ -1,0 +1,213 @@
+#!/bin/sh
+# Export (E) and import (I) on the main screen, driven through tmux:
+# the list as shown written as CSV, vCard or iCalendar and read back; a
+# CSV with a bad row previewed, cancelled, imported and reported.
+. "${TESTS_SRCDIR:-$(dirname "$0")}/lib.sh"
+. "$TESTS_SRCDIR/tmux.sh"
+
+# Paths show on the screens: keep them short, under /tmp.
+S=$(mktemp -d /tmp/crm-io.XXXXXX) || fail "cannot make a directory under /tmp"
+TM_EXTRA=$S
+H=$T/home
+
+M=$S/m
+CRM_PASSWORD=secret "$CRM" init --master "$M" --admin root --admin-id ROOT1 \
+    >/dev/null || fail "cannot create the master"
+add() {
+	root "$M" add "$@" || fail "cannot add $*"
+}
+ACME=$(add company name="Acme GmbH" city=Hamburg)
+ZUR=$(add company name="Zürich Ärzte AG")
+add contact first_name=Bea last_name=Keller company="$ACME" \
+    email=bea@acme.example phone="+49 40 1" >/dev/null
+add contact first_name=Jörg last_name=Öztürk company="$ZUR" \
+    email=joerg@aerzte.example >/dev/null
+add contact first_name=Anna last_name=Berg job_title="Chief; Buyer" \
+    description="$(printf 'two\nlines')" >/dev/null
+add event subject="Kick-off" start=2026-12-01T10:00 end=2026-12-01T11:00 >/dev/null
+add task subject="Call Bea" due=2026-12-02 priority=high >/dev/null
+
+start_root() {
+	tm_start "$1" "${2:-100}" "${3:-30}" CRM_PASSWORD=secret -- \
+	    -d "$M" -u root
+	tm_wait "$1" '@1=^ Companies, by name A-Z$' '^Acme GmbH'
+}
+
+# --- export contacts as vCard, read them back into another database ----------
+start_root x
+tm_keys x 2
+tm_wait x '@1=^ Contacts, by name A-Z$' '^Berg +Anna'
+tm_keys x E
+tm_wait x '@0=^ Export contacts' \
+    '^  The list as shown: Contacts, by name A-Z$' \
+    '^  File +~/crm-contacts\.csv' '^  Format +\(\*\) CSV +\( \) vCard' \
+    '@-1=Enter'
+tm_keys x Tab
+tm_wait x '^  File +~/crm-contacts\.vcf' '\( \) CSV +\(\*\) vCard'
+tm_keys x Enter
+tm_wait x "@-1=^ ?wrote 3 contacts to $H/crm-contacts\\.vcf \\(vCard\\)" \
+    '@1=^ Contacts, by name A-Z$'
+expect_eq "$(mode "$H/crm-contacts.vcf")" 600
+[ ! -e "$H/crm-contacts.vcf.tmp" ] || fail "a temporary file was left"
+grep -q "^VERSION:4.0$(printf '\r')\$" "$H/crm-contacts.vcf" ||
+    fail "the export is not vCard 4.0"
+
+O=$S/o
+CRM_PASSWORD=secret "$CRM" init --master "$O" --admin root --admin-id ROOT1 \
+    >/dev/null || fail "cannot create the second database"
+expect_ok root "$O" import contact "$H/crm-contacts.vcf"
+expect_out_contains "imported 3 contacts"
+expect_ok root "$O" list contact --fields first_name,last_name,job_title,phone,email,description
+want=$OUT
+expect_ok root "$M" list contact --fields first_name,last_name,job_title,phone,email,description
+expect_eq "$want" "$OUT"
+expect_ok root "$O" list company --fields name
+expect_eq "$OUT" "$(printf 'name\nAcme GmbH\nZürich Ärzte AG')"
+
+# The file is there: replacing it is asked first; no keeps it.
+tm_keys x E
+tm_wait x '@0=^ Export contacts'
+tm_keys x Tab Enter
+tm_wait x "@-1=crm-contacts\\.vcf exists\\. Replace it\\? \\(y/n\\)"
+tm_keys x n
+tm_wait x "@-1=nothing written: $H/crm-contacts\\.vcf is as it was" \
+    '@0=^ Export contacts'
+tm_keys x Escape
+tm_wait x '@1=^ Contacts, by name A-Z$'
+
+# The list as filtered: a search, then CSV to a name typed over the default.
+tm_keys x /
+tm_type x ke
+tm_keys x Enter
+tm_wait x '@1=^ Contacts, by name A-Z, names starting "ke"$' '^Keller +Bea'
+tm_keys x E
+tm_wait x '^  The list as shown: Contacts, by name A-Z, names starting "ke"$'
+tm_keys x C-u
+tm_type x "$S/ke.csv"
+tm_keys x Enter
+tm_wait x "@-1=wrote 1 contact to $S/ke\\.csv \\(CSV\\)"
+expect_eq "$(wc -l <"$S/ke.csv" | tr -d ' ')" 2
+grep -q ',Bea,Keller,' "$S/ke.csv" || fail "ke.csv lacks Bea Keller"
+# A directory that is not there: said, nothing written, the screen stays.
+tm_keys x E
+tm_keys x C-u
+tm_type x "$S/nowhere/x.csv"
+tm_keys x Enter
+tm_wait x "@-1=cannot create $S/nowhere/x\\.csv\\.tmp: No such file" \
+    '@0=^ Export contacts'
+tm_keys x Escape
+
+# Events offer iCalendar; companies only CSV.
+tm_keys x 4
+tm_wait x '@1=^ Calendar, '
+tm_keys x E
+tm_wait x '@0=^ Export events' '\(\*\) CSV +\( \) iCalendar'
+tm_keys x Tab
+tm_wait x '^  File +~/crm-events\.ics'
+tm_keys x Enter
+tm_wait x "@-1=wrote 1 event to $H/crm-events\\.ics \\(iCalendar\\)"
+grep -q '^SUMMARY:Kick-off' "$H/crm-events.ics" || fail "no VEVENT written"
+tm_keys x 1
+tm_wait x '@1=^ Companies, '
+tm_keys x E
+tm_wait x '@0=^ Export companies' '^  Format +\(\*\) CSV *$' \
+    '!vCard|iCalendar'
+tm_keys x Escape
+tm_wait x '@1=^ Companies, '
+# I elsewhere than on Contacts says where to go.
+tm_keys x I
+tm_wait x '@-1=I imports contacts: go to the Contacts tab \(2\) first'
+tm_keys x q
+expect_eq "$(tm_exit x)" 0
+tm_kill x
+
+# --- import a CSV with one bad row: preview, cancel, import, report ----------
+printf 'first_name,last_name,company,email\r\nIda,Import,Acme GmbH,ida@imp.example\r\nBad,Row,,not-an-email\r\nNele,Neu,Neue Firma KG,nele@neu.example\r\n' >"$S/in.csv"
+expect_ok root "$M" list contact --fields id
+before=$OUT
+
+start_root i 80 24
+tm_keys i 2
+tm_wait i '@1=^ Contacts, '
+tm_keys i I
+tm_wait i '@0=^ Import contacts' '^  File +~/'
+tm_keys i C-u
+tm_type i "$S/in.csv"
+tm_keys i Enter
+tm_wait i "@0=^ Import contacts from $S/in\\.csv \\(CSV\\)" \
+    '@1=^ 2 to create \(1 new company\), 1 refused, of 3\. Enter imports; Esc cancels\.$' \
+    '@-4=^ Row 1, line 2: new, company found' \
+    '^ +1 +Ida Import +Acme GmbH +new, company found' \
+    '^ +2 +Bad Row +REFUSED: contact email "not-an-email" i' \
+    '^ +3 +Nele Neu +Neue Firma KG +new, new company'
+# The selected row's reason is shown whole below the list.
+tm_keys i Down
+tm_wait i '@-4=^ Row 2, line 3: REFUSED: contact email "not-an-email" is not an email address$'
+# Esc cancels: nothing is written.
+tm_keys i Escape
+tm_wait i "@-1=nothing was imported from $S/in\\.csv" '@1=^ Contacts, '
+expect_ok root "$M" list contact --fields id
+expect_eq "$OUT" "$before"
+expect_ok root "$M" list company --where name="Neue Firma KG" --fields id
+expect_eq "$(rows)" 0
+
+# Again, and Enter imports; the report shows each row's fate.
+tm_keys i I
+tm_keys i C-u
+tm_type i "$S/in.csv"
+tm_keys i Enter
+tm_wait i '@1=^ 2 to create'
+tm_keys i Enter
+tm_wait i "@0=^ Imported contacts from $S/in\\.csv \\(CSV\\)" \
+    '@1=^ 2 created \(1 new company\), 1 refused, of 3\. q goes back' \
+    '^ +1 +Ida Import +Acme GmbH +created [0-9a-z]{26}' \
+    '^ +2 +Bad Row +REFUSED: contact email' \
+    '^ +3 +Nele Neu +Neue Firma KG +created [0-9a-z]{26}, new' \
+    "@-1=imported 2 contacts from $S/in\\.csv; the refused rows are marked"
+tm_keys i End
+tm_wait i '@-4=^ Row 3, line 4: created [0-9a-z]{26}, new company$'
+tm_keys i q
+tm_wait i '@1=^ Contacts, ' '^Import +Ida +Acme GmbH' '^Neu +Nele +Neue Firma'
+expect_ok root "$M" list contact --where last_name=Import --fields first_name,company,email
+expect_eq "$OUT" "$(printf 'first_name\tcompany\temail\nIda\t%s\tida@imp.example' "$ACME")"
+expect_ok root "$M" list contact --where last_name=Row --fields id
+expect_eq "$(rows)" 0
+expect_ok root "$M" list company --where name="Neue Firma KG" --fields name
+expect_eq "$(rows)" 1
+
+# The vCard exported above, into this database again: all already here.
+cp "$H/crm-contacts.vcf" "$S/c.vcf"
+tm_keys i I
+tm_keys i C-u
+tm_type i "$S/c.vcf"
+tm_keys i Enter
+tm_wait i "@0=^ Import contacts from $S/c\\.vcf \\(vCard\\)" \
+    '@1=^ 0 to create, 3 refused, of 3' \
+    '^ +3 +Jörg Öztürk +Zürich Ärzte … REFUSED: already here' \
+    '@-4=^ Card 1, line 1: REFUSED: already here: contact [0-9a-z]{26} has$' \
+    '@-3=^ its ID$'
+tm_keys i Enter
+tm_wait i '@-1=every card is refused: nothing to import'
+tm_keys i Escape
+tm_wait i '@1=^ Contacts, '
+
+# A malformed file: one message naming the file and the line.
+printf 'BEGIN:VCARD\nVERSION:3.0\nFN:Cut short\n' >"$S/cut.vcf"
+tm_keys i I
+tm_keys i C-u
+tm_type i "$S/cut.vcf"
+tm_keys i Enter
+tm_wait i "@-2=^$S/cut\\.vcf line 3: the card begun on line 1 has no" \
+    '@0=^ Import contacts'
+# A file that is not there.
+tm_keys i C-u
+tm_type i "$S/none.csv"
+tm_keys i Enter
+tm_wait i "@-1=cannot read $S/none\\.csv: No such file"
+tm_keys i Escape
+tm_wait i '@1=^ Contacts, '
+tm_keys i q
+expect_eq "$(tm_exit i)" 0
+tm_kill i
+
+finish
