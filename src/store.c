@@ -162,6 +162,20 @@ store_dberr(const struct store *st, const char *what, int ret)
 {
 	const char	*dir = st != NULL ? st->dir : "the database";
 
+	/*
+	 * Whatever Berkeley DB makes of it (an I/O error, a page not found,
+	 * a need for recovery), a master whose directory has gone out of
+	 * reach lost its connection; it is not damaged.
+	 */
+	if (st != NULL && st->role == STORE_MASTER && ret != ENOSPC &&
+	    ret != DB_LOCK_DEADLOCK && ret != DB_LOCK_NOTGRANTED &&
+	    store_unreachable(st)) {
+		((struct store *)st)->broken = 1;
+		error_set("%s could not be read or written (%s): the "
+		    "connection to it was lost; check the connection and run "
+		    "the command again, what was saved is safe", dir, what);
+		return -1;
+	}
 	switch (ret) {
 	case ENOSPC:
 		error_set("the disk holding %s is full (%s): free some space "
@@ -175,13 +189,7 @@ store_dberr(const struct store *st, const char *what, int ret)
 	case DB_RUNRECOVERY:
 		if (st != NULL)
 			((struct store *)st)->broken = 1;
-		if (st != NULL && st->role == STORE_MASTER &&
-		    store_unreachable(st))
-			error_set("%s could not be read or written (%s): the "
-			    "connection to it was lost; check the connection "
-			    "and run the command again, what was saved is "
-			    "safe", dir, what);
-		else if (st != NULL && st->role == STORE_MASTER)
+		if (st != NULL && st->role == STORE_MASTER)
 			error_set("%s needs recovery (%s): run the command "
 			    "again; attaching the master recovers it", dir,
 			    what);
