@@ -25,6 +25,7 @@ struct cli {
 	enum store_role	 role;
 	struct user	 user;		/* who acts, once logged in */
 	int		 logged_in;
+	struct user_check *check;	/* between cli_open_start and _finish */
 };
 
 struct cli_cmd {
@@ -41,6 +42,14 @@ int	 cli_main(int argc, char **argv);
  * password as CLI.md says. Prints nothing; -1 with the error set.
  */
 int	 cli_open(struct cli *);
+/*
+ * cli_open in two halves: the database is open and the password check
+ * under way after the first, the user logged in (or refused, and the
+ * database closed) after the second. Between them nothing may be shown
+ * or written on the user's behalf.
+ */
+int	 cli_open_start(struct cli *);
+int	 cli_open_finish(struct cli *);
 void	 cli_close(struct cli *);
 /* The password: --password-file, $CRM_PASSWORD, or the terminal. */
 char	*cli_password(struct cli *, const char *prompt, int confirm);

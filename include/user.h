@@ -50,6 +50,18 @@ int		 user_verify(const struct user *, const char *password);
 int		 user_login(struct store_txn *, const char *login,
 		    const char *password, enum store_role, struct user *out);
 /*
+ * The same in two halves, so that other work can go on while the password
+ * is checked: user_login_start finds the login and starts the check on a
+ * thread of its own (NULL, error set, if the login could not be looked
+ * up); user_login_finish waits for it and answers as user_login does,
+ * freeing the check. Nothing the caller does in between may depend on
+ * who is logged in, and every started check must be finished.
+ */
+struct user_check;
+struct user_check *user_login_start(struct store_txn *, const char *login,
+		    const char *password, enum store_role);
+int		 user_login_finish(struct user_check *, struct user *out);
+/*
  * Add a user as actor (NULL only when creating a database's first
  * administrator). Checks the login and ID are well-formed and unused.
  */

@@ -276,10 +276,9 @@ cli_ask(const char *prompt, int confirm)
 }
 
 int
-cli_open(struct cli *cli)
+cli_open_start(struct cli *cli)
 {
 	char			*pw;
-	int			 ret;
 	struct store_txn	*t;
 
 	if (session_role(cli->dir, &cli->role) != 0)
@@ -302,13 +301,12 @@ cli_open(struct cli *cli)
 		free(pw);
 		goto fail;
 	}
-	ret = user_login(t, cli->login, pw, cli->role, &cli->user);
+	cli->check = user_login_start(t, cli->login, pw, cli->role);
 	store_abort(t);
 	explicit_bzero(pw, strlen(pw));
 	free(pw);
-	if (ret != 0)
+	if (cli->check == NULL)
 		goto fail;
-	cli->logged_in = 1;
 	return 0;
 
 fail:
@@ -316,9 +314,43 @@ fail:
 	return -1;
 }
 
+int
+cli_open_finish(struct cli *cli)
+{
+	struct user_check	*c = cli->check;
+
+	cli->check = NULL;
+	if (c == NULL || user_login_finish(c, &cli->user) != 0) {
+		cli_close(cli);
+		return -1;
+	}
+	cli->logged_in = 1;
+	return 0;
+}
+
+int
+cli_open(struct cli *cli)
+{
+	if (cli_open_start(cli) != 0)
+		return -1;
+	return cli_open_finish(cli);
+}
+
 void
 cli_close(struct cli *cli)
 {
+	struct user	 u;
+	char		*saved;
+
+	/* A check still under way is waited for, and its answer dropped. */
+	if (cli->check != NULL) {
+		saved = xstrdup(error_get());
+		if (user_login_finish(cli->check, &u) == 0)
+			user_clear(&u);
+		cli->check = NULL;
+		error_set("%s", saved);
+		free(saved);
+	}
 	if (cli->st != NULL && store_close(cli->st) != 0)
 		fprintf(stderr, "crm: %s\n", error_get());
 	cli->st = NULL;

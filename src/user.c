@@ -4,6 +4,7 @@
 #include <crypt.h>
 #include <ctype.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -181,35 +182,95 @@ user_verify(const struct user *u, const char *password)
 	return ok;
 }
 
+/*
+ * A login whose password check runs beside other work. yescrypt spends
+ * about 25 ms of one core on purpose; a sync spends as long attaching its
+ * master, on the other core meanwhile.
+ */
+struct user_check {
+	pthread_t	 thread;
+	int		 threaded;
+	struct user	 u;
+	int		 found;
+	char		*login;
+	char		*password;
+	enum store_role	 role;
+	int		 ok;
+};
+
+static void *
+user_check_run(void *arg)
+{
+	struct user_check	*c = arg;
+
+	c->ok = c->found && user_verify(&c->u, c->password);
+	return NULL;
+}
+
+struct user_check *
+user_login_start(struct store_txn *t, const char *login, const char *password,
+    enum store_role role)
+{
+	struct user_check	*c;
+	int			 ret;
+
+	if (login == NULL || *login == '\0') {
+		error_set("give a login");
+		return NULL;
+	}
+	c = xcalloc(1, sizeof *c);
+	if ((ret = user_find_login(t, login, &c->u)) == -1) {
+		free(c);
+		return NULL;
+	}
+	c->found = ret == 0;
+	c->login = xstrdup(login);
+	c->password = xstrdup(password);
+	c->role = role;
+	/* Without a thread, the check is made here and now. */
+	if (pthread_create(&c->thread, NULL, user_check_run, c) == 0)
+		c->threaded = 1;
+	else
+		user_check_run(c);
+	return c;
+}
+
+int
+user_login_finish(struct user_check *c, struct user *out)
+{
+	int	ok;
+
+	memset(out, 0, sizeof *out);
+	if (c->threaded)
+		pthread_join(c->thread, NULL);
+	ok = c->ok;
+	/* The same answer for an unknown login and a wrong password. */
+	if (!ok)
+		error_set("login refused for %s: wrong login or password",
+		    c->login);
+	else if (!rights_may_login(&c->u, c->role))
+		ok = 0;
+	if (ok)
+		*out = c->u;
+	else
+		user_clear(&c->u);
+	explicit_bzero(c->password, strlen(c->password));
+	free(c->password);
+	free(c->login);
+	free(c);
+	return ok ? 0 : -1;
+}
+
 int
 user_login(struct store_txn *t, const char *login, const char *password,
     enum store_role role, struct user *out)
 {
-	struct user	u;
-	int		ret, ok;
+	struct user_check	*c;
 
 	memset(out, 0, sizeof *out);
-	memset(&u, 0, sizeof u);
-	if (login == NULL || *login == '\0') {
-		error_set("give a login");
+	if ((c = user_login_start(t, login, password, role)) == NULL)
 		return -1;
-	}
-	if ((ret = user_find_login(t, login, &u)) == -1)
-		return -1;
-	/* The same answer for an unknown login and a wrong password. */
-	ok = ret == 0 && user_verify(&u, password);
-	if (!ok) {
-		user_clear(&u);
-		error_set("login refused for %s: wrong login or password",
-		    login);
-		return -1;
-	}
-	if (!rights_may_login(&u, role)) {
-		user_clear(&u);
-		return -1;
-	}
-	*out = u;
-	return 0;
+	return user_login_finish(c, out);
 }
 
 int
