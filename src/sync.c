@@ -1011,8 +1011,16 @@ sync_phase_master(struct sync *s, int type, uint64_t upto)
 			if (ret == 0) {
 				n->downloaded++;
 				sync_file(s, type, d, s->master, s->local);
-				/* Newly in scope: bring what hangs from it. */
+				/*
+				 * Newly in scope: bring what hangs from it.
+				 * Not for a record made since the last sync:
+				 * the master's clock had seen every record
+				 * it held then (B2), so this one reached it
+				 * later, and whatever refers to it later
+				 * still; that comes down with its own file.
+				 */
 				if (fresh && s->last_seq != 0 &&
+				    m->created <= s->last_stamp &&
 				    (type == MODEL_COMPANY ||
 				    type == MODEL_CONTACT))
 					ret = sync_pull_tree(s, lt, mt, d, 0);

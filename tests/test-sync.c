@@ -2561,6 +2561,51 @@ test_sync_S16_reassignment_to_user_brings_dependants(void)
 	finish();
 }
 
+/*
+ * A company made for the user since the last sync comes down with what
+ * hangs from it, each record with its own file: none of them can have
+ * reached the master before the last sync (B4: no walk of references
+ * for it).
+ */
+static void
+test_sync_S15_new_company_comes_with_dependants(void)
+{
+	struct record_id	bc, bk, bn, be, bd, other;
+
+	world("ben");
+	other = add(M, &root, MODEL_COMPANY, "name", "AnnaCo",
+	    "account_manager", "ANNA1");
+	SYNC_OK();
+	unit_now_ms += MIN_MS;
+	bc = add(M, &root, MODEL_COMPANY, "name", "BenCo", "account_manager",
+	    "BEN01");
+	bk = add(M, &root, MODEL_CONTACT, "company", idt(&bc), "last_name",
+	    "Benson");
+	bn = add(M, &root, MODEL_NOTE, "company", idt(&bc), "subject",
+	    "First call");
+	be = add(M, &root, MODEL_EVENT, "contact", idt(&bk), "subject",
+	    "Visit", "start", "2026-12-09");
+	bd = add_document(M, &root, &bc, "new contract\n");
+	unit_now_ms += MIN_MS;
+	SYNC_OK();
+	SAME_RECORD(MODEL_COMPANY, &bc);
+	SAME_RECORD(MODEL_CONTACT, &bk);
+	SAME_RECORD(MODEL_NOTE, &bn);
+	SAME_RECORD(MODEL_EVENT, &be);
+	SAME_RECORD(MODEL_DOCUMENT, &bd);
+	SAME_FILE(M, L, MODEL_DOCUMENT, &bd, "new contract\n");
+	GONE(L, MODEL_COMPANY, &other);
+	/* Each came down once. */
+	CNT(rep.file[MODEL_COMPANY].downloaded, 1);
+	CNT(rep.file[MODEL_CONTACT].downloaded, 1);
+	CNT(rep.file[MODEL_NOTE].downloaded, 1);
+	CNT(rep.file[MODEL_EVENT].downloaded, 1);
+	CNT(rep.file[MODEL_DOCUMENT].downloaded, 1);
+	SYNC_OK();
+	REP_ZERO(&rep);
+	finish();
+}
+
 /* =====================================================================
  * B1-B6.
  */
@@ -3138,6 +3183,8 @@ static const struct unit_test tests[] = {
 	{ "S16 reassignment removes", test_sync_S16_reassignment_removes },
 	{ "S16 reassignment to the user brings dependants",
 	    test_sync_S16_reassignment_to_user_brings_dependants },
+	{ "S15 a new company comes with its dependants",
+	    test_sync_S15_new_company_comes_with_dependants },
 	{ "B1 field merge", test_sync_B1_field_merge },
 	{ "B1 record granularity", test_sync_B1_record_granularity },
 	{ "B2 clock a week ahead", test_sync_B2_clock_week_ahead },
