@@ -365,6 +365,12 @@ expect_fail ben sync
 expect_err_contains "cannot reach the master"
 expect_err_contains "$M"
 [ ! -e "$M" ] || fail "sync made the missing master directory"
+# A wrong password is the answer, whatever the master's state (the check
+# runs while the master is attached, and must still come first).
+run env CRM_PASSWORD=wrong "$CRM" -d "$LB" -u ben sync
+[ "$STATUS" -eq 1 ] || fail "sync with a wrong password exited $STATUS"
+expect_err_contains "login refused for ben"
+case $ERR in *"cannot reach"*) fail "a wrong password was told of the master: $ERR" ;; esac
 expect_fail ben sync --verify
 mkdir "$M"
 expect_fail ben sync
@@ -376,6 +382,10 @@ make_master "$M"
 # "not the master" (its identity is checked before the user is looked up).
 expect_fail ben sync
 expect_err_contains "not the master"
+run env CRM_PASSWORD=wrong "$CRM" -d "$LB" -u ben sync
+[ "$STATUS" -eq 1 ] || fail "sync with a wrong password exited $STATUS"
+expect_err_contains "login refused for ben"
+case $ERR in *"not the master"*) fail "a wrong password was told of the master: $ERR" ;; esac
 add_user "$M" ben BEN01 benpw1 --type remote --restricted
 expect_fail ben sync
 expect_err_contains "not the master"
