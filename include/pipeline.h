@@ -25,6 +25,7 @@
 #include "store.h"
 
 #define PIPELINE_NSTAGES	6	/* prospect ... lost, as the model has them */
+#define PIPELINE_CLOSED		4	/* won, then lost: the stages that close */
 #define PIPELINE_WINDOW		200	/* rows kept per stage */
 
 struct pipeline_row {
@@ -71,7 +72,13 @@ int	 pipeline_read(struct store_txn *, struct pipeline *, const char *mine);
 void	 pipeline_anchor(struct pipeline *, int stage, const char *key, int dir);
 /* The stage index of an opportunity (no stage: the first), or -1. */
 int	 pipeline_stage_of(const struct record *);
-/* The stage next to the opportunity's (delta +1 or -1), or NULL. */
+/* 1 if the stage (an index) closes a deal: won or lost. */
+int	 pipeline_stage_closed(int stage);
+/*
+ * The stage next to the opportunity's (delta +1 or -1), or NULL: none
+ * before the first, none after a closed one (won is not followed by
+ * lost); a closed one goes back to the last open stage.
+ */
 const char *pipeline_stage_next(const struct record *, int delta);
 /* "1,234,567.50" into buf. */
 void	 pipeline_amount_format(long double, char *buf, size_t len);

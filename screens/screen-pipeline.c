@@ -368,8 +368,14 @@ pipe_stage(struct pipe_data *d, int delta)
 	}
 	r = s->rows[d->sel[d->stage]].rec;
 	if ((ch.value = pipeline_stage_next(r, delta)) == NULL) {
-		tui_message(1, "\"%s\" is at the %s stage already",
-		    record_value(r, "name"), delta > 0 ? "last" : "first");
+		pipe_label(s->name, from, sizeof from);
+		if (delta > 0 && pipeline_stage_closed(pipeline_stage_of(r)))
+			tui_message(1, "\"%s\" is closed (%s): < opens it "
+			    "again", record_value(r, "name"), from);
+		else
+			tui_message(1, "\"%s\" is at the %s stage already",
+			    record_value(r, "name"), delta > 0 ? "last" :
+			    "first");
 		return;
 	}
 	ch.name = "stage";

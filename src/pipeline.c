@@ -94,12 +94,27 @@ pipeline_stage_of(const struct record *r)
 	return -1;
 }
 
+int
+pipeline_stage_closed(int stage)
+{
+	return stage >= PIPELINE_CLOSED;
+}
+
 const char *
 pipeline_stage_next(const struct record *r, int delta)
 {
 	int	i = pipeline_stage_of(r);
 
-	if (i < 0 || i + delta < 0 || i + delta >= PIPELINE_NSTAGES)
+	if (i < 0)
+		return NULL;
+	/*
+	 * Won and lost both close a deal: neither is the next step of the
+	 * other. A closed deal goes back to the last open stage.
+	 */
+	if (pipeline_stage_closed(i))
+		return delta < 0 ? pipeline_choices()[PIPELINE_CLOSED - 1] :
+		    NULL;
+	if (i + delta < 0 || i + delta >= PIPELINE_NSTAGES)
 		return NULL;
 	return pipeline_choices()[i + delta];
 }

@@ -264,6 +264,10 @@ tm_keys p Enter
 tm_wait p '@0=^ Opportunity: Delta deal *$' '^ Stage +won$'
 tm_keys p q
 tm_wait p '@0=^ Pipeline: '
+# Won is closed: > does not make it lost.
+tm_keys p '>'
+tm_wait p '@-1=^"Delta deal" is closed \(Won\): < opens it again$' \
+    '@7=^ > Won +1 +7,000.00  \(closed\) *$' '@8=^   Lost +1 +300.00 '
 tm_keys p '<'
 tm_wait p '@-1=^"Delta deal" moved from Won to Negotiation$' \
     '@0=^ Pipeline: 5 opportunities, 4 open worth 60,000.50' \

@@ -295,6 +295,19 @@ test_pipeline_counts_totals_and_windows(void)
 	CU_ASSERT_STRING_EQUAL(pipeline_stage_next(p.stage[0].rows[0].rec, 1),
 	    "qualified");
 	CU_ASSERT_PTR_NULL(pipeline_stage_next(p.stage[0].rows[0].rec, -1));
+	/* Won is not followed by lost; a closed deal opens again. */
+	CU_ASSERT_FATAL(pipeline_read(t, &p, NULL) == 0);
+	CU_ASSERT_FATAL(p.stage[4].nrows > 0 && p.stage[5].nrows > 0);
+	for (i = 4; i < PIPELINE_NSTAGES; i++) {
+		if (p.stage[i].nrows == 0)
+			continue;
+		CU_ASSERT(pipeline_stage_closed(i));
+		CU_ASSERT_PTR_NULL(pipeline_stage_next(p.stage[i].rows[0].rec,
+		    1));
+		CU_ASSERT_STRING_EQUAL(pipeline_stage_next(
+		    p.stage[i].rows[0].rec, -1), "negotiation");
+	}
+	CU_ASSERT(!pipeline_stage_closed(3));
 	pipeline_free(&p);
 	pipeline_amount_format(-1234.5L, buf, sizeof buf);
 	CU_ASSERT_STRING_EQUAL(buf, "-1,234.50");
