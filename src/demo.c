@@ -410,6 +410,9 @@ demo_files(struct demo *d, unsigned long ndocs)
 	static const char *const templates[] = {
 		"Welcome letter", "Offer", "Reminder"
 	};
+	static const char *const demo_file_name[] = {
+		"welcome-letter", "offer", "reminder"
+	};
 	struct record	*r;
 	unsigned long	 i;
 	char		 idtext[RECORD_ID_TEXT + 1], *path, text[512];
@@ -432,14 +435,18 @@ demo_files(struct demo *d, unsigned long ndocs)
 			demo_setf(r, "filename", "offer-%lu.txt", i + 1);
 			demo_set(r, "mime", "text/plain");
 		} else {
-			snprintf(text, sizeof text, "Dear {first_name} "
-			    "{last_name},\n\n%s text.\n", templates[i - ndocs]);
+			/* The fields a letter fills in (letter.h). */
+			snprintf(text, sizeof text, "{{company.name}}\n"
+			    "{{date}}\n\nDear {{contact.first_name}} "
+			    "{{contact.last_name}},\n\n%s text.\n\nKind "
+			    "regards,\n{{user.name}}\n", templates[i - ndocs]);
 			xasprintf(&path, "%s/templates/%s", store_dir(d->st),
 			    idtext);
 			demo_set(r, "name", templates[i - ndocs]);
 			demo_setf(r, "description", "Letter: %s",
 			    templates[i - ndocs]);
-			demo_setf(r, "filename", "%s.txt", idtext);
+			demo_setf(r, "filename", "%s.txt",
+			    demo_file_name[i - ndocs]);
 		}
 		len = strlen(text);
 		if ((f = fopen(path, "wx")) == NULL ||

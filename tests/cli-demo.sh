@@ -52,6 +52,20 @@ DOC1=$d
 # Templates have names.
 expect_ok demo list template --fields name
 [ -n "$(printf '%s\n' "$OUT" | sed -n 2p)" ] || fail "a demo template has no name"
+# ... and fields a letter fills in: a letter to a contact has no {{...}} left.
+expect_ok demo list contact --fields id,first_name,company
+ct=$(printf '%s\n' "$OUT" | awk -F'\t' 'NR > 1 && $3 != "" { print $1; exit }')
+first=$(printf '%s\n' "$OUT" | awk -F'\t' 'NR > 1 && $3 != "" { print $2; exit }')
+[ -n "$ct" ] || fail "no demo contact has a company"
+for tp in Offer Reminder "Welcome letter"; do
+	expect_ok demo letter "$tp" "$ct" -o "$T/letter.txt"
+	grep -q "Dear $first " "$T/letter.txt" || fail "the demo's $tp letter does not greet $first: $(head -c 300 "$T/letter.txt")"
+	! grep -q '[{}]' "$T/letter.txt" || fail "the demo's $tp letter has fields left unfilled: $(head -c 300 "$T/letter.txt")"
+	grep -q "Demo Administrator" "$T/letter.txt" || fail "the demo's $tp letter is not signed by its writer"
+	rm -f "$T/letter.txt"
+done
+expect_ok demo list template --fields filename
+expect_out_contains offer.txt
 
 # Users.
 expect_ok demo user list
