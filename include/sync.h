@@ -166,6 +166,12 @@ struct sync_job {
 
 /* sync_job_open's failures a screen treats apart (error set too). */
 #define SYNC_JOB_UNREACHABLE	2	/* the master's directory is not there */
+
+/*
+ * 0 if the master's directory is there to be opened; -1 (error set) if it
+ * is missing or empty, as the mount point of a share that is not mounted.
+ */
+int	 sync_master_reach(const char *mdir);
 #define SYNC_JOB_BUSY		3	/* another process holds the master */
 
 /*

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cfg.h"
 #include "error.h"
@@ -487,8 +488,11 @@ sync_draw(struct screen *sc, int rows, int cols)
 		snprintf(buf, sizeof buf, " Master: %s", d->master_dir);
 		tui_put(y++, 0, cols, buf, tui_attr(C_NORMAL));
 		y++;
-		tui_put(y++, 0, cols, " It is not there: check that it is "
-		    "mounted (or that you are on the office network).",
+		y = sync_put_wrapped(y, rows, cols, access(d->master_dir,
+		    F_OK) != 0 ? "It is not there: check that it is mounted "
+		    "(or that you are on the office network)." : "The "
+		    "directory is empty, as a share that is not mounted is: "
+		    "mount it (or connect to the office network).",
 		    tui_attr(C_ERROR));
 		tui_put(y++, 0, cols, " Nothing was changed.",
 		    tui_attr(C_NORMAL));

@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -17,6 +18,37 @@
 #include "xmalloc.h"
 
 int
+sync_master_reach(const char *mdir)
+{
+	DIR		*d;
+	struct dirent	*e;
+	int		 empty = 1;
+
+	if (access(mdir, F_OK) != 0) {
+		error_set("cannot reach the master %s: check that it is mounted "
+		    "(or that you are on the office network) and that the path "
+		    "is right; nothing was changed", mdir);
+		return -1;
+	}
+	/* A share that is not mounted leaves its mount point, empty. */
+	if ((d = opendir(mdir)) == NULL)
+		return 0;	/* what is wrong is said when it is opened */
+	while (empty && (e = readdir(d)) != NULL) {
+		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+			empty = 0;
+	}
+	closedir(d);
+	if (empty) {
+		error_set("cannot reach the master %s: the directory is empty, "
+		    "as a share that is not mounted is; mount it (or connect "
+		    "to the office network) and try again; nothing was "
+		    "changed", mdir);
+		return -1;
+	}
+	return 0;
+}
+
+int
 sync_job_open(struct sync_job *j)
 {
 	struct store_txn	*t;
@@ -25,12 +57,8 @@ sync_job_open(struct sync_job *j)
 
 	j->master_dir = xstrdup(cfg_string("db.master"));
 	/* The master's own settings decide the policy. */
-	if (access(j->master_dir, F_OK) != 0) {
-		error_set("cannot reach the master %s: check that it is mounted "
-		    "(or that you are on the office network); nothing was "
-		    "changed", j->master_dir);
+	if (sync_master_reach(j->master_dir) != 0)
 		return SYNC_JOB_UNREACHABLE;
-	}
 	if (cfg_load(j->master_dir) != 0) {
 		error_prefix("the master's settings: ");
 		return -1;

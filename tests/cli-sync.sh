@@ -375,7 +375,14 @@ expect_fail ben sync --verify
 mkdir "$M"
 expect_fail ben sync
 expect_err_contains "$M"
+# An empty directory is a share's mount point with nothing mounted on it.
+expect_err_contains "cannot reach the master"
+expect_err_contains "is empty"
 [ ! -e "$M/crm.conf" ] || fail "sync made a database in an empty master directory"
+echo stray >"$M/notes.txt"
+expect_fail ben sync
+expect_err_contains "not a master database"
+rm "$M/notes.txt"
 rmdir "$M"
 make_master "$M"
 # S2: a different master at the master's path, even one without ben, is

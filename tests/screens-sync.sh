@@ -136,6 +136,12 @@ tm_keys s S Enter
 tm_wait s '@0=^ The master cannot be reached' "^ Master: $M\$" \
     'check that it is[[:space:]]+mounted' ' r tries again; q goes back\.'
 [ -e "$M" ] && fail "the screen made a master where there was none"
+# An empty mount point, the share not mounted: the same screen.
+mkdir "$M" || fail "cannot make an empty master directory"
+tm_keys s r
+tm_wait s '@0=^ The master cannot be reached' "^ Master: $M\$" \
+    'directory is[[:space:]]+empty' ' r tries again; q goes back\.'
+rmdir "$M" || fail "the screen wrote into the empty master directory"
 mv "$M.away" "$M" || fail "cannot move the master back"
 tm_keys s r
 tm_wait s '@0=^ Synchronized with the master' '^companies +1 +0 ' \
