@@ -43,12 +43,21 @@
 #     here, then 0.18 s more to put it on disk). The first figure is
 #     printed too.
 #
+#  5. The same over a network filesystem, on the largest master (unless
+#     BENCH_SYNC_NET=0, or sshd, sshfs or FUSE is missing: then it says
+#     why): the master served by a throw-away sshd on 127.0.0.1 and
+#     mounted with sshfs (tests/sshfs.sh), the local bound to the mount as
+#     a laptop is to the office's share. Another 1,000 changes as in 2,
+#     then the incremental sync through the mount, a sync with nothing to
+#     do, and cp -r of the master through the mount, synced to disk.
+#
 # Goals (RULES B4: a sync costs what changed, not the size of the master):
 #  - initial sync rate at least 1/3 of db5.3_load's rate, at each size;
 #  - incremental sync on the largest master at most 1.5 times its time on
 #    the smallest;
 #  - on the largest master, incremental sync under 10% of sync --verify and
-#    under 5% of cp -r (the copy on disk, see 4);
+#    under 5% of cp -r (the copy on disk, see 4), and over the network
+#    filesystem under 5% of cp -r through the mount (see 5);
 #  - peak memory of the initial and of the incremental sync under 64 MiB.
 # Every timing includes starting crm, attaching the master (lock and
 # recovery), and checking the password (yescrypt, slow on purpose).
@@ -124,6 +133,10 @@ echo $$ >"$work/pid"
 
 child=
 cleanup() {
+	if [ -n "${SSHD_PID:-}${SSHFS_PID:-}" ]; then
+		unmount
+		stop_sshd
+	fi
 	if [ -n "$child" ]; then
 		kill_tree "$child"
 		wait "$child" 2>/dev/null || true
@@ -220,6 +233,40 @@ value_b() { case $1 in company) echo "+33 4 00 00 00 00" ;; contact) echo "Bench
 
 declare -A F
 
+# changes DIR LOCAL MASTER LPREFIX MPREFIX: 1,000 changes, 500 on each side
+# (see 2 above); names start with LPREFIX on the local, MPREFIX on the
+# master. DIR holds the CSV files.
+changes() {
+	local dir=$1 l=$2 m=$3 k t a b v id
+	csv "$dir/lc.csv" company "$4" 240
+	csv "$dir/lp.csv" contact "$4" 240
+	csv "$dir/mc.csv" company "$5" 240
+	csv "$dir/mp.csv" contact "$5" 240
+	"$CRM" -d "$l" import company "$dir/lc.csv" >/dev/null || die "import into the local failed"
+	"$CRM" -d "$l" import contact "$dir/lp.csv" >/dev/null || die "import into the local failed"
+	"$CRM" -d "$m" -u demo import company "$dir/mc.csv" >/dev/null || die "import into the master failed"
+	"$CRM" -d "$m" -u demo import contact "$dir/mp.csv" >/dev/null || die "import into the master failed"
+	k=0
+	for t in company contact note task opportunity; do
+		a=$(field_a "$t")
+		for id in $(ids "$t" 4 "$l"); do
+			"$CRM" -d "$l" set "$t" "$id" "$a=$4 $k" >/dev/null 2>"$dir/set.err" ||
+				die "crm set $t $id on the local failed: $(cat "$dir/set.err")"
+			if [ $((k % 2)) = 0 ]; then
+				b=$a
+				v="$5 $k"
+			else
+				b=$(field_b "$t")
+				v=$(value_b "$t")
+			fi
+			"$CRM" -d "$m" -u demo set "$t" "$id" "$b=$v" >/dev/null 2>"$dir/set.err" ||
+				die "crm set $t $id on the master failed: $(cat "$dir/set.err")"
+			k=$((k + 1))
+		done
+	done
+	[ "$k" = 20 ] || die "found only $k records to change on both sides"
+}
+
 bench_size() {
 	local n=$1 m l dir made=0 dump load_n t0 t1 t id k a b v
 	dir=$work/n$n
@@ -280,34 +327,7 @@ bench_size() {
 
 	# 1,000 changes, 500 on each side.
 	say "[$(count "$n")] making 1,000 changes, 500 on each side ..."
-	csv "$dir/lc.csv" company Laptop 240
-	csv "$dir/lp.csv" contact Laptop 240
-	csv "$dir/mc.csv" company Office 240
-	csv "$dir/mp.csv" contact Office 240
-	"$CRM" -d "$l" import company "$dir/lc.csv" >/dev/null || die "import into the local failed"
-	"$CRM" -d "$l" import contact "$dir/lp.csv" >/dev/null || die "import into the local failed"
-	"$CRM" -d "$m" -u demo import company "$dir/mc.csv" >/dev/null || die "import into the master failed"
-	"$CRM" -d "$m" -u demo import contact "$dir/mp.csv" >/dev/null || die "import into the master failed"
-	k=0
-	for t in company contact note task opportunity; do
-		a=$(field_a "$t")
-		for id in $(ids "$t" 4 "$l"); do
-			"$CRM" -d "$l" set "$t" "$id" "$a=Laptop $k" >/dev/null 2>"$dir/set.err" ||
-				die "crm set $t $id on the local failed: $(cat "$dir/set.err")"
-			if [ $((k % 2)) = 0 ]; then
-				b=$a
-				v="Office $k"
-			else
-				b=$(field_b "$t")
-				v=$(value_b "$t")
-			fi
-			"$CRM" -d "$m" -u demo set "$t" "$id" "$b=$v" >/dev/null 2>"$dir/set.err" ||
-				die "crm set $t $id on the master failed: $(cat "$dir/set.err")"
-			k=$((k + 1))
-		done
-	done
-	[ "$k" = 20 ] || die "found only $k records to change on both sides"
-
+	changes "$dir" "$l" "$m" Laptop Office
 	say "[$(count "$n")] timing the incremental sync ..."
 	measure "$dir/sync2.out" "$dir/sync2.err" "$CRM" -d "$l" sync ||
 		die "the incremental sync failed: $(tail -n 5 "$dir/sync2.err")"
@@ -324,10 +344,80 @@ bench_size() {
 	F[$n,verify_s]=$m_seconds
 	F[$n,verify_diffs]=$(awk '/difference\(s\) between/ { print $1 }' "$dir/verify.out")
 
+	if [ "$n" = "$large" ]; then
+		bench_net "$n" "$dir" "$l" "$m"
+	fi
+
 	# Make room for the next size.
 	if [ "$made" = 1 ] && [ "${BENCH_KEEP:-0}" != 1 ]; then
 		rm -rf "$m" "$l"
 	fi
+}
+
+# ---- over a network filesystem (5 above)
+
+net_reason=
+if [ "${BENCH_SYNC_NET:-1}" = 0 ]; then
+	net_reason="BENCH_SYNC_NET=0"
+else
+	# tests/sshfs.sh stops at what is missing through skip: tried in a
+	# subshell first, so that the benchmark goes on and says why.
+	skip() {
+		echo "$*" >"$work/net.skip"
+		exit 77
+	}
+	S=$work/ssh
+	MNT=$work/mnt
+	M=
+	. "$here/../tests/sshfs.sh"
+	if (sshfs_need && sshfs_keys); then
+		sshfs_need
+	else
+		net_reason=$(cat "$work/net.skip" 2>/dev/null || echo "sshd or sshfs cannot run here")
+	fi
+fi
+
+# bench_net N DIR LOCAL MASTER: the local bound to the master through
+# sshfs, another 1,000 changes, the syncs and cp -r through the mount.
+bench_net() {
+	local n=$1 dir=$2 l=$3 m=$4
+	[ -z "$net_reason" ] || return 0
+	M=$m
+	if ! start_sshd; then
+		net_reason="sshd does not start: $(tail -n 2 "$S/sshd.log" | tr '\n' ' ')"
+		return 0
+	fi
+	if ! mount_master; then
+		net_reason="sshfs cannot mount $m: $(tail -n 2 "$S/sshfs.log" | tr '\n' ' ')"
+		stop_sshd
+		return 0
+	fi
+	say "[$(count "$n")] over sshfs: $m is mounted on $MNT"
+	"$CRM" -d "$l" config set db.master "$MNT" >/dev/null 2>"$dir/net.err" ||
+		die "cannot bind the local to the mount: $(cat "$dir/net.err")"
+	say "[$(count "$n")] over sshfs: making 1,000 changes, 500 on each side ..."
+	changes "$dir" "$l" "$m" Roaming Share
+	say "[$(count "$n")] over sshfs: timing the incremental sync ..."
+	measure "$dir/net1.out" "$dir/net1.err" "$CRM" -d "$l" sync ||
+		die "the incremental sync over sshfs failed: $(tail -n 5 "$dir/net1.err")"
+	F[$n,net_inc_s]=$m_seconds
+	F[$n,net_inc_rss]=$m_rss_kb
+	F[$n,net_inc_n]=$(($(column uploaded "$dir/net1.out") + $(column download "$dir/net1.out")))
+	say "[$(count "$n")] over sshfs: timing a sync with nothing to do ..."
+	measure "$dir/net2.out" "$dir/net2.err" "$CRM" -d "$l" sync ||
+		die "the empty sync over sshfs failed: $(tail -n 5 "$dir/net2.err")"
+	F[$n,net_empty_s]=$m_seconds
+	say "[$(count "$n")] over sshfs: timing cp -r through the mount ..."
+	sync -f "$dir" 2>/dev/null || sync
+	t0=$(now)
+	cp -r "$MNT" "$dir/copy" || die "cp -r $MNT failed"
+	find "$dir/copy" -depth -exec sync -- {} + || die "sync of the copy of $MNT failed"
+	t1=$(now)
+	F[$n,net_cp]=$(fsub "$t1" "$t0")
+	rm -rf "$dir/copy"
+	"$CRM" -d "$l" config set db.master "$m" >/dev/null 2>&1 || true
+	unmount
+	stop_sshd
 }
 
 echo "crm sync benchmark"
@@ -387,6 +477,13 @@ row "sync --verify (full comparison)" verify_s secs
 row "  differences" verify_diffs
 row "cp -r of the master (page cache)" cp_cache secs
 row "cp -r of the master, synced to disk" cp secs
+if [ -z "$net_reason" ]; then
+	row "over sshfs: incremental, 1,000 changes" net_inc_s secs
+	row "  uploaded + downloaded" net_inc_n count
+	row "  peak memory" net_inc_rss mib
+	row "over sshfs: a sync with nothing to do" net_empty_s secs
+	row "over sshfs: cp -r, synced to disk" net_cp secs
+fi
 line
 
 # Goals.
@@ -412,6 +509,10 @@ goal "incremental / sync --verify, $(count "$large")" "$(pct "${F[$large,inc_s]}
 	"$(fcmp "${F[$large,inc_s]}" "<" "$(awk -v v="${F[$large,verify_s]}" 'BEGIN { print v / 10 }')")"
 goal "incremental / cp -r synced, $(count "$large")" "$(pct "${F[$large,inc_s]}" "${F[$large,cp]}")" "< 5%" \
 	"$(fcmp "${F[$large,inc_s]}" "<" "$(awk -v v="${F[$large,cp]}" 'BEGIN { print v / 20 }')")"
+if [ -z "$net_reason" ]; then
+	goal "over sshfs: incremental / cp -r, $(count "$large")" "$(pct "${F[$large,net_inc_s]}" "${F[$large,net_cp]}")" "< 5%" \
+		"$(fcmp "${F[$large,net_inc_s]}" "<" "$(awk -v v="${F[$large,net_cp]}" 'BEGIN { print v / 20 }')")"
+fi
 for n in "${sizes[@]}"; do
 	goal "initial sync peak memory, $(count "$n")" "$(mib "${F[$n,init_rss]}")" "< 64 MiB" "$(fcmp "${F[$n,init_rss]}" "<" 65536)"
 	goal "incremental sync peak memory, $(count "$n")" "$(mib "${F[$n,inc_rss]}")" "< 64 MiB" "$(fcmp "${F[$n,inc_rss]}" "<" 65536)"
@@ -421,6 +522,12 @@ echo "Every timing includes starting crm, attaching the master and checking the"
 echo "password. The master is on this machine's disk (no network): cp -r and"
 echo "the syncs read from the page cache when it holds the files. The goal's"
 echo "cp -r is the copy written to disk, as a sync's own writes are."
+if [ -n "$net_reason" ]; then
+	echo "Not measured over a network filesystem: $net_reason."
+else
+	echo "Over sshfs the master is served on 127.0.0.1: a real network adds its"
+	echo "latency to every file operation of the sync, and its bandwidth to cp -r."
+fi
 if [ "$have_gnu_time" != 1 ]; then
 	echo "Peak memory was sampled from /proc/PID/status (VmHWM) and may read a little low."
 fi
