@@ -9,35 +9,100 @@
 #include "tui.h"
 #include "xmalloc.h"
 
+#define HELP_ROWS	128
+
+/*
+ * A screen that is typed into (a search, a field) has other keys then:
+ * Enter keeps a search rather than opening the record. They come after
+ * the screen's own keys, under a heading of their own, so that neither
+ * set hides the other.
+ */
+static const struct {
+	unsigned	 keymaps;
+	const char	*heading;
+} help_typing[] = {
+	{ KM_SEARCH, "While searching (after /)" },
+	{ KM_FIELDS, "While typing the login or password" },
+	{ KM_FORM, "While editing" },
+	{ KM_IO_PROMPT, "While typing a file name" },
+};
+
+/* A binding, or a heading if b is NULL (a blank line if that is too). */
+struct help_row {
+	const struct binding	*b;
+	const char		*heading;
+};
+
 struct help_data {
 	const char	*title;
-	unsigned	 keymaps;
-	const struct binding *rows[64];
+	struct help_row	 rows[HELP_ROWS];
 	size_t		 n;
 	size_t		 top;
+	size_t		 shown;		/* rows the last draw had room for */
 };
+
+static int
+help_listed(struct help_data *d, const struct binding *b, size_t from)
+{
+	size_t	i;
+
+	for (i = 0; i < d->n; i++) {
+		if (d->rows[i].b == NULL)
+			continue;
+		/* A key that works in both modes is said once. */
+		if (d->rows[i].b == b)
+			return 1;
+		/* One line per action in a section: the first that applies. */
+		if (i >= from && d->rows[i].b->action == b->action)
+			return 1;
+	}
+	return 0;
+}
+
+static void
+help_add(struct help_data *d, unsigned keymaps)
+{
+	const struct binding	*b;
+	size_t			 from = d->n;
+
+	for (b = bindings; b->name != NULL && d->n < HELP_ROWS; b++) {
+		if ((b->keymaps & keymaps) != 0 && !help_listed(d, b, from))
+			d->rows[d->n++].b = b;
+	}
+}
 
 void
 screen_help_open(const struct screen *under)
 {
 	struct help_data	*d = xcalloc(1, sizeof *d);
-	const struct binding	*b;
-	size_t			 i;
+	const char		*heading = "While typing";
+	unsigned		 typing;
+	size_t			 i, n;
 
 	d->title = under->ops->help;
-	d->keymaps = under->ops->keymaps;
-	if (under->ops->typing != NULL)
-		d->keymaps |= under->ops->typing_keymaps != 0 ?
-		    under->ops->typing_keymaps : KM_FORM;
-	for (b = bindings; b->name != NULL && d->n < 64; b++) {
-		if ((b->keymaps & d->keymaps) == 0)
-			continue;
-		/* One line per action: the first binding that applies. */
-		for (i = 0; i < d->n && d->rows[i]->action != b->action; i++)
-			/* nothing */;
-		if (i == d->n)
-			d->rows[d->n++] = b;
+	help_add(d, under->ops->keymaps);
+	if (under->ops->typing == NULL)
+		goto out;
+	typing = under->ops->typing_keymaps != 0 ?
+	    under->ops->typing_keymaps : KM_FORM;
+	if ((typing & ~under->ops->keymaps) == 0)
+		goto out;
+	for (i = 0; i < sizeof help_typing / sizeof help_typing[0]; i++) {
+		if (typing & help_typing[i].keymaps) {
+			heading = help_typing[i].heading;
+			break;
+		}
 	}
+	/* A blank line, the heading; neither if no key would follow. */
+	if (d->n + 2 >= HELP_ROWS)
+		goto out;
+	n = d->n;
+	d->n += 2;
+	d->rows[n + 1].heading = heading;
+	help_add(d, typing);
+	if (d->n == n + 2)
+		d->n = n;
+out:
 	tui_push(&screen_help, d);
 }
 
@@ -45,6 +110,7 @@ static void
 help_draw(struct screen *sc, int rows, int cols)
 {
 	struct help_data	*d = sc->data;
+	const struct binding	*b;
 	const char		*why;
 	char			 buf[256];
 	size_t			 i;
@@ -52,18 +118,22 @@ help_draw(struct screen *sc, int rows, int cols)
 
 	snprintf(buf, sizeof buf, " Keys: %s", d->title);
 	tui_put(0, 0, cols, buf, tui_attr(C_TAB_ON));
+	d->shown = rows > 2 ? (size_t)rows - 2 : 1;
 	for (i = d->top, y = 2; i < d->n && y < rows; i++, y++) {
-		tui_put(y, 2, 14, d->rows[i]->keytext, tui_attr(C_KEY));
+		if ((b = d->rows[i].b) == NULL) {
+			if (d->rows[i].heading != NULL)
+				tui_put(y, 1, cols - 2, d->rows[i].heading,
+				    tui_attr(C_TITLE));
+			continue;
+		}
+		tui_put(y, 2, 14, b->keytext, tui_attr(C_KEY));
 		/* Sync and conflicts screens (issue 5): shown disabled. */
-		if ((why = screen_sync_unavailable(d->rows[i]->action)) !=
-		    NULL) {
-			snprintf(buf, sizeof buf, "%s: %s",
-			    d->rows[i]->label, why);
+		if ((why = screen_sync_unavailable(b->action)) != NULL) {
+			snprintf(buf, sizeof buf, "%s: %s", b->label, why);
 			tui_put(y, 17, cols - 18, buf, A_DIM);
 			continue;
 		}
-		tui_put(y, 17, cols - 18, d->rows[i]->label,
-		    tui_attr(C_NORMAL));
+		tui_put(y, 17, cols - 18, b->label, tui_attr(C_NORMAL));
 	}
 }
 
@@ -93,6 +163,12 @@ help_key(struct screen *sc, enum action a, int iskey, wint_t ch)
 	case A_PGUP:
 	case A_HOME:
 		d->top = 0;
+		break;
+	case A_END:
+		/* The last page full, its last key on the last row. */
+		if (d->shown == 0)
+			d->shown = page;
+		d->top = d->n > d->shown ? d->n - d->shown : 0;
 		break;
 	default:
 		return;

@@ -318,11 +318,26 @@ tm_wait m '@0=^ Keys: The main screen' \
     '^  d +delete \(asks first\)$' '^  Tab → l +next tab$' \
     '^  m +only mine' '^  s +sort' '@-2=^ Büro CRM │ MASTER │ root' \
     '@-1=^ \? F1 help  q Esc back$'
+# The list's own keys, not the search's that share their actions.
+tm_wait m '^  Enter +open the record$' '^  ↑ k +up$' '^  ↓ j +down$' \
+    '!keep the search'
 # The rest on the next page.
 tm_keys m NPage
 tm_wait m '@0=^ Keys: The main screen' '^  q +quit$' '!^  n +new record$'
 # The main screen's help lists no form keys (next field, F2, F3, F4).
 tm_wait m '!^  F2 +save$' '!next field' '!^  F4 '
+# End (G) shows the last keys, the search's under a heading of their own,
+# the last on the last row; Home (g) the first again.
+tm_keys m End
+tm_wait m '@0=^ Keys: The main screen' '^ While searching' \
+    '^  Enter +keep the search and go back' '^  Esc +clear the search$' \
+    '@-3=^  ↑ PgUp +keep the search and move in the list$'
+tm_keys m g
+tm_wait m '@2=^  \? F1 +show the keys of this screen$' '!While searching'
+tm_keys m G
+tm_wait m '@-3=^  ↑ PgUp +keep the search'
+tm_keys m Home
+tm_wait m '@2=^  \? F1 +show the keys of this screen$'
 tm_keys m ?
 companies m '@3=^Acme GmbH ' '!Keys:'
 tm_keys m F1
