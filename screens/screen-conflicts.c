@@ -26,6 +26,11 @@
 #include "xmalloc.h"
 
 #define CONFLICTS_DETAIL	5	/* rows under the list for the entry */
+/*
+ * Blank columns between two columns, never written by a cell: a cut
+ * name ends in its ellipsis and the next column stays apart from it.
+ */
+#define CONFLICTS_GAP		2
 
 struct conflicts_data {
 	struct browse		 b;
@@ -352,7 +357,7 @@ conflicts_draw(struct screen *sc, int rows, int cols)
 	width[0] = 16;
 	width[5] = 5;
 	width[6] = 8;
-	avail = cols - width[0] - width[5] - width[6] - 6;
+	avail = cols - width[0] - width[5] - width[6] - 6 * CONFLICTS_GAP;
 	if (avail < 20)
 		avail = 20;
 	width[1] = avail * 3 / 10;
@@ -360,8 +365,9 @@ conflicts_draw(struct screen *sc, int rows, int cols)
 	width[3] = (avail - width[1] - width[2]) / 2;
 	width[4] = avail - width[1] - width[2] - width[3];
 	for (i = 0, x = 0; i < 7; i++) {
-		tui_put(1, x, width[i] + (i < 6), heads[i], tui_attr(C_HEADER));
-		x += width[i] + 1;
+		tui_put(1, x, width[i] + (i < 6 ? CONFLICTS_GAP : 0), heads[i],
+		    tui_attr(C_HEADER));
+		x += width[i] + CONFLICTS_GAP;
 	}
 	if (d->nrows == 0) {
 		tui_put(2, 0, cols, d->failed ? "  (could not be read: see "
@@ -382,8 +388,12 @@ conflicts_draw(struct screen *sc, int rows, int cols)
 		cells[6] = xstrdup(strcmp(record_value(r, "restored"), "yes") ==
 		    0 ? "restored" : "");
 		for (i = 0, x = 0; i < 7; i++) {
-			tui_put(2 + row, x, width[i] + (i < 6), cells[i], attr);
-			x += width[i] + 1;
+			tui_put(2 + row, x, width[i], cells[i], attr);
+			/* The gap in the row's colour: the bar is unbroken. */
+			if (i < 6)
+				tui_put(2 + row, x + width[i], CONFLICTS_GAP,
+				    "", attr);
+			x += width[i] + CONFLICTS_GAP;
 			free(cells[i]);
 		}
 	}

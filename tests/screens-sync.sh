@@ -192,6 +192,29 @@ else
 	echo "screens-sync.sh: no python3 with fcntl: a busy master is not tested"
 fi
 
+# --- a long name cut in the conflict log stays apart from the field ----------------
+ALPINE=$(root "$M" add company name="Alpine Medical Supplies Hamburg" \
+    phone=300 account_manager=ANNA1) || fail "cannot add a company"
+tm_keys s S Enter
+tm_wait s '@0=^ Synchronized with the master' '^companies +0 +1 ' \
+    '@-2= │ 0 changes to sync │'
+anna set company "$ALPINE" phone=301 >/dev/null || fail "cannot set on the local"
+root "$M" set company "$ALPINE" phone=302 >/dev/null ||
+    fail "cannot set on the master"
+tm_keys s q S Enter
+tm_wait s '@0=^ Synchronized with the master' '^companies +0 +0 +0 +0 +1 '
+tm_keys s q C
+tm_wait s '@0=^ Conflict log: values' \
+    '@2=^[0-9 :-]{16} +Company Alpine [^ ]*…  +phone  +302  +301  +ANNA1 *$' \
+    '^ Company Alpine Medical Supplies Hamburg, phone: '
+tm resize-window -t s -x 80 -y 24
+tm_wait s '@1=^When +Record +Field +Kept +Lost +Who +Restored *$' \
+    '@2=^[0-9 :-]{16} +Company [^ ]*…  +phone  +302  +301  +ANNA1 *$'
+tm resize-window -t s -x 100 -y 30
+tm_wait s '@2=Company Alpine [^ ]*…  +phone  '
+tm_keys s q
+tm_wait s '@0=^ 1 Companies'
+
 # --- at 80x24 the summary still shows every figure ---------------------------------
 tm_keys s q
 expect_eq "$(tm_exit s)" 0
