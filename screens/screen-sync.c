@@ -378,6 +378,35 @@ sync_draw_done(struct sync_data *d, int rows, int cols)
 		tui_put(y++, 0, cols, notes[i], tui_attr(C_LABEL));
 }
 
+/* Text over as many lines as it needs from y, cut at spaces; the next y. */
+static int
+sync_put_wrapped(int y, int rows, int cols, const char *text, int attr)
+{
+	char	*copy, *word, *p, line[1024];
+	size_t	 len = 0;
+	int	 w = 0, ww;
+
+	copy = xstrdup(text);
+	line[0] = '\0';
+	for (p = copy; (word = strsep(&p, " ")) != NULL && y < rows;) {
+		ww = tui_width(word);
+		if (len > 0 && w + 1 + ww > cols - 2) {
+			tui_put(y++, 1, cols - 1, line, attr);
+			len = 0;
+			w = 0;
+		}
+		if (len + strlen(word) + 2 >= sizeof line)
+			continue;
+		len += (size_t)snprintf(line + len, sizeof line - len, "%s%s",
+		    len > 0 ? " " : "", word);
+		w += ww + (w > 0);
+	}
+	if (len > 0 && y < rows)
+		tui_put(y++, 1, cols - 1, line, attr);
+	free(copy);
+	return y;
+}
+
 static void
 sync_draw_ask(struct sync_data *d, int rows, int cols)
 {
@@ -408,39 +437,10 @@ sync_draw_ask(struct sync_data *d, int rows, int cols)
 	}
 	tui_put(y++, 0, cols, buf, tui_attr(C_NORMAL));
 	y++;
-	if (y < rows)
-		tui_put(y++, 0, cols, " Synchronize now? Enter or y "
-		    "synchronizes; p previews what it would do, changing "
-		    "nothing; q goes back.", tui_attr(C_KEY));
-}
-
-/* Text over as many lines as it needs from y, cut at spaces; the next y. */
-static int
-sync_put_wrapped(int y, int rows, int cols, const char *text, int attr)
-{
-	char	*copy, *word, *p, line[1024];
-	size_t	 len = 0;
-	int	 w = 0, ww;
-
-	copy = xstrdup(text);
-	line[0] = '\0';
-	for (p = copy; (word = strsep(&p, " ")) != NULL && y < rows;) {
-		ww = tui_width(word);
-		if (len > 0 && w + 1 + ww > cols - 2) {
-			tui_put(y++, 1, cols - 1, line, attr);
-			len = 0;
-			w = 0;
-		}
-		if (len + strlen(word) + 2 >= sizeof line)
-			continue;
-		len += (size_t)snprintf(line + len, sizeof line - len, "%s%s",
-		    len > 0 ? " " : "", word);
-		w += ww + (w > 0);
-	}
-	if (len > 0 && y < rows)
-		tui_put(y++, 1, cols - 1, line, attr);
-	free(copy);
-	return y;
+	/* Wrapped: what q does is at the end, and 80 columns cut it. */
+	sync_put_wrapped(y, rows, cols, "Synchronize now? Enter or y "
+	    "synchronizes; p previews what it would do, changing nothing; "
+	    "q goes back.", tui_attr(C_KEY));
 }
 
 static void

@@ -41,6 +41,8 @@ tm_wait s '@0=^ Synchronize with the master' "Its master: +$M\$" \
     '0 changes here wait to go up\.' 'Never synchronized: the first sync' \
     'Enter or y synchronizes; p previews' \
     '@-1=Enter y sync  p preview  r retry  c conflicts  q Esc back'
+# The question is wrapped, not cut: what q does is at its end.
+tm_wait s 'changing nothing; q goes$' '^ back\.$' '!…'
 tm_keys s Enter
 tm_wait s '@0=^ Synchronized with the master' '^File +Uploaded +Downloaded' \
     '^companies +0 +1 +0 ' '^contacts +0 +1 ' '^total +0 +[0-9]+ ' \
@@ -222,7 +224,9 @@ tm_kill s
 anna set company "$ACME" city=Bremen >/dev/null || fail "cannot set on the local"
 start_local small 80 24
 tm_keys small S
-tm_wait small '@0=^ Synchronize with the master' '1 change here waits to go up\.'
+tm_wait small '@0=^ Synchronize with the master' '1 change here waits to go up\.' \
+    '^ Synchronize now\? Enter or y synchronizes; p previews' \
+    '^ changing nothing; q goes back\.$' '!…'
 tm_keys small y
 tm_wait small '@0=^ Synchronized with the master' \
     '^File +Up +Down +Merged +Won +Lost +Del +RefDel +RefScp +Removed +Files$' \
