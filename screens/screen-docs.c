@@ -71,9 +71,14 @@ docs_reload(void)
 	tui_redraw(REDRAW_BODY);
 }
 
+/* docs_run: the shell could not find the command (no message set). */
+#define DOCS_NOT_FOUND	(-2)
+
 /*
  * Run command with file as its argument ("$1" of sh -c, so $PAGER and
- * $EDITOR may hold options). The exit status, or -1 (message set).
+ * $EDITOR may hold options). The exit status, DOCS_NOT_FOUND, or -1
+ * (message set). Not found is the caller's to say: only it knows which
+ * variable names the command and what becomes of the file.
  */
 static int
 docs_run(const char *command, const char *file)
@@ -121,12 +126,8 @@ docs_run(const char *command, const char *file)
 		return -1;
 	}
 	if (WIFEXITED(status)) {
-		if (WEXITSTATUS(status) == 127) {
-			tui_message(1, "cannot run \"%s\": it was not found; "
-			    "set PAGER or EDITOR to a program you have",
-			    command);
-			return -1;
-		}
+		if (WEXITSTATUS(status) == 127)
+			return DOCS_NOT_FOUND;
 		return WEXITSTATUS(status);
 	}
 	return 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
@@ -193,7 +194,11 @@ docs_open(int type, const struct record *r)
 	if (type == MODEL_TEMPLATE || *mime == '\0' ||
 	    strncmp(mime, "text/", 5) == 0) {
 		status = docs_run(pager, path);
-		if (status > 0)
+		if (status == DOCS_NOT_FOUND)
+			tui_message(1, "cannot run the pager \"%s\": it was "
+			    "not found; set PAGER to a program you have",
+			    pager);
+		else if (status > 0)
 			tui_message(1, "%s ended with status %d", pager,
 			    status);
 		free(path);
@@ -212,10 +217,10 @@ docs_open(int type, const struct record *r)
 	xasprintf(&cmd, "%s%s", viewer, strstr(viewer, "run-mailcap") !=
 	    NULL ? " --action=view" : "");
 	status = docs_run(cmd, arg);
-	if (status > 0)
+	if (status > 0 || status == DOCS_NOT_FOUND)
 		tui_message(1, "no viewer could show \"%s\" (%s, status %d): "
 		    "save a copy with w and open it elsewhere", record_value(r,
-		    "filename"), mime, status);
+		    "filename"), mime, status > 0 ? status : 127);
 	free(cmd);
 	free(arg);
 	free(viewer);
@@ -459,18 +464,33 @@ docs_temp(const char *data, size_t len, const char *ext)
 	return path;
 }
 
-/* Run $EDITOR on path; 0 if it ended well (else message shown). */
+/*
+ * Run $EDITOR on path; 0 if it ended well. Else the message says where
+ * the text is: path is kept, as it holds what the person wrote (or the
+ * letter made for them), whatever went wrong.
+ */
 static int
 docs_edit(const char *path)
 {
 	const char	*editor = docs_env("EDITOR", "vi");
+	char		 why[sizeof app.msg];
 	int		 status;
 
 	if ((status = docs_run(editor, path)) == 0)
 		return 0;
-	if (status > 0)
+	if (status == DOCS_NOT_FOUND)
+		tui_message(1, "cannot run the editor \"%s\": it was not "
+		    "found; set EDITOR to one you have. Nothing was recorded: "
+		    "the text is kept in %s", editor, path);
+	else if (status > 0)
 		tui_message(1, "%s ended with status %d: nothing was "
 		    "recorded; the text is kept in %s", editor, status, path);
+	else {
+		/* docs_run said why; app.msg is written over. */
+		snprintf(why, sizeof why, "%s", app.msg);
+		tui_message(1, "%s; nothing was recorded: the text is kept in "
+		    "%s", why, path);
+	}
 	return -1;
 }
 

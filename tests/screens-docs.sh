@@ -205,6 +205,31 @@ tm_wait d '@0=^ 1 Companies'
 tm_keys d q
 expect_eq "$(tm_exit d)" 0
 
+# --- an editor that is not there: said, and the letter kept where it says ------------
+mkdir "$S/tmp"
+tm_start e 100 30 CRM_PASSWORD=secret EDITOR=nosuchedit TMPDIR="$S/tmp" \
+    -- -d "$M" -u root
+tm_wait e '@0=^ 1 Companies' '^Acme GmbH'
+tm_keys e 2
+tm_wait e '@3=^Keller +Bea'
+tm_keys e Enter
+tm_wait e '@0=^ Contact: Bea Keller'
+tm_keys e L
+tm_wait e '@0=^ Choose a template' '^Offer'
+tm_keys e Enter
+# The message is long: it takes the status line too, cut at a space.
+tm_wait e '@-2=^cannot run the editor "nosuchedit": it was not found; set EDITOR to one you have\. Nothing was$' \
+    "@-1=^recorded: the text is kept in $S/tmp/crm-[A-Za-z0-9]{6}\\.txt\$" \
+    '@0=^ Contact: Bea Keller'
+KEPT=$(ls "$S/tmp")
+expect_eq "$(printf '%s\n' "$KEPT" | wc -l)" 1
+tm_wait e "kept in $S/tmp/$KEPT\$"
+expect_eq "$(cat "$S/tmp/$KEPT")" "$(printf 'Dear Bea Keller,\nabout Acme GmbH.')"
+expect_ok root "$M" list note --where contact="$BEA"
+expect_eq "$(rows)" 1
+tm_keys e q q
+expect_eq "$(tm_exit e)" 0
+
 # --- 80x24: the prompt and the hash fit ------------------------------------------------
 DOC2=$(root "$M" attach contact "$BEA" "$S/files/report.txt" \
     --description small) || fail "cannot attach"
