@@ -102,7 +102,8 @@ form_fill(struct form_data *d, const struct record *r)
 		if (*v == '\0' && d->is_new && mf->kind == MODEL_USERID &&
 		    strcmp(mf->name, "assigned_to") == 0)
 			v = app.s.user.uid;
-		ff->orig = xstrdup(d->is_new ? "" : v);
+		/* What the form was opened with, prefilled or not. */
+		ff->orig = xstrdup(v);
 		edit_init(&ff->e, form_is_text(mf) ? v : "");
 		ff->e.multiline = mf->kind == MODEL_LONGTEXT;
 		if (!form_is_text(mf)) {
@@ -187,11 +188,7 @@ form_changed(const struct form_data *d)
 
 	for (i = 0; i < d->n && !changed; i++) {
 		v = form_value(&d->f[i]);
-		changed = strcmp(v, d->f[i].orig) != 0 &&
-		    !(d->is_new && d->f[i].mf->def != NULL &&
-		    strcmp(v, d->f[i].mf->def) == 0) &&
-		    !(d->is_new && d->f[i].mf->kind == MODEL_USERID &&
-		    strcmp(v, app.s.user.uid) == 0);
+		changed = strcmp(v, d->f[i].orig) != 0;
 		free(v);
 	}
 	return changed;

@@ -127,6 +127,14 @@ expect_eq "$OUT" "$(printf 'start\tend\n2026-11-25T10:00\t2026-11-25T11:00')"
 # n on an all-day line makes an all-day event (a date, no time).
 tm_keys d g n
 tm_wait d '@0=^ New event *$' '^ Start \* +2026-11-25 *$' '^ End *$'
+# Untouched, the prefilled form goes without a question...
+tm_keys d Escape
+tm_wait d '@0=^ Calendar: Wednesday 25 November 2026' '!Discard'
+# ... and once typed in, Esc asks first.
+tm_keys d g n
+tm_wait d '@0=^ New event *$' '^ Start \* +2026-11-25 *$'
+tm_keys d Tab Tab
+tm_type d "Fair"
 tm_keys d Escape
 tm_wait d '@-1=^Discard your changes to this event\? \(y/n\)'
 tm_keys d y
