@@ -98,7 +98,10 @@ int	 sync_run(struct store *local, struct store *master,
  * loaded in bulk, in key order, into a fresh database beside the local
  * (store_load_begin), which then replaces the local's files. No log
  * (3-4 times the data written) and no locks, and as safe (B5): a load
- * cut off is thrown away and made again by the next sync.
+ * cut off is thrown away and made again by the next sync. The report
+ * counts what changes on the local, as the comparison pass (and so a
+ * dry run, B6) counts it: what the local already holds as the master
+ * does, such as its user's own record, is not downloaded.
  *
  * Returns 0 with the report filled: close local and call
  * sync_load_switch. Returns SYNC_ORDINARY, having changed nothing, when

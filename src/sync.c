@@ -1324,6 +1324,71 @@ sync_tell_load(struct sync *s, int type, const struct record_id *lo,
 	s->pol->progress(s->pol->arg, p);
 }
 
+/*
+ * What the local already holds of a file, counted as the comparison pass
+ * counts it, since a dry run of a first sync is that pass (B6). A local
+ * is loaded only when nothing of its own waits (sync_load_empty), but it
+ * is not always bare: crm init --local wrote its user's own record, and
+ * a first sync cut off before its end left what it had brought. A record
+ * here as it is on the master is no change: its ID goes to s->done, for
+ * the load to write it again without counting it. One the master has
+ * deleted counts as deleted, one out of scope as removed; the load
+ * leaves both out. Any other comes down, and the load counts it.
+ */
+static int
+sync_load_here(struct sync *s, struct store_txn *mt, int type, uint64_t upto)
+{
+	struct sync_counts	*n = &s->rep->file[type];
+	struct store_txn	*ot;
+	struct store_cursor	*c;
+	struct record		*l, *m;
+	size_t			 cap = 0;
+	int			 ret, in;
+
+	free(s->done);
+	s->done = NULL;
+	s->ndone = 0;
+	if (store_begin_read(s->local, &ot) != 0)
+		return -1;
+	if (store_cursor_open(ot, (size_t)type, STORE_BY_ID,
+	    STORE_CURSOR_DELETED, &c) != 0) {
+		store_abort(ot);
+		return -1;
+	}
+	while ((ret = store_cursor_next(c, &l)) == 0) {
+		m = NULL;
+		in = 0;
+		if ((ret = store_get(mt, (size_t)type, &l->id, &m)) == -1)
+			in = -1;
+		else if (ret == 0 && m->seq <= upto &&
+		    (in = rights_in_scope(mt, s->pol->user, type, m)) == 0)
+			n->removed++;
+		else if (in == 1 && l->modified == m->modified &&
+		    (l->flags & RECORD_DELETED) == (m->flags & RECORD_DELETED)) {
+			if (s->ndone == cap) {
+				cap = cap == 0 ? 16 : cap * 2;
+				s->done = xreallocarray(s->done, cap,
+				    sizeof *s->done);
+			}
+			s->done[s->ndone++] = l->id;
+		} else if (in == 1 && (m->flags & RECORD_DELETED))
+			n->deleted++;
+		record_free(m);
+		record_free(l);
+		if (in == -1) {
+			store_cursor_close(c);
+			store_abort(ot);
+			return -1;
+		}
+	}
+	store_cursor_close(c);
+	store_abort(ot);
+	if (ret == -1)
+		return -1;
+	qsort(s->done, s->ndone, sizeof *s->done, sync_id_cmp);
+	return 0;
+}
+
 /* One file of a load: every live in-scope master record, in key order. */
 static int
 sync_load_file(struct sync *s, struct store *load, int type, uint64_t upto)
@@ -1342,6 +1407,7 @@ sync_load_file(struct sync *s, struct store *load, int type, uint64_t upto)
 	 */
 	if (store_begin_read(s->master, &mt) != 0 ||
 	    store_begin(load, &lt) != 0 ||
+	    sync_load_here(s, mt, type, upto) != 0 ||
 	    sync_id_range(mt, type, &lo, &hi) != 0 ||
 	    store_cursor_open(mt, (size_t)type, STORE_BY_ID, 0, &c) != 0)
 		goto fail;
@@ -1353,7 +1419,9 @@ sync_load_file(struct sync *s, struct store *load, int type, uint64_t upto)
 			/* Only users lose fields on the way: no copy otherwise. */
 			d = type == MODEL_USER ? sync_for_local(s->pol->user,
 			    type, m) : m;
-			if ((ret = sync_put(lt, type, d, STORE_PUT_SYNCED)) == 0) {
+			ret = sync_put(lt, type, d, STORE_PUT_SYNCED);
+			/* Here already, file and all: the pass leaves it. */
+			if (ret == 0 && !sync_done(s, &m->id)) {
 				n->downloaded++;
 				sync_file(s, type, d, s->master, s->local);
 			}
@@ -1370,12 +1438,14 @@ sync_load_file(struct sync *s, struct store *load, int type, uint64_t upto)
 		goto fail;
 	store_cursor_close(c);
 	store_abort(mt);
+	s->ndone = 0;
 	return store_commit(lt);
 
 fail:
 	store_cursor_close(c);
 	store_abort(lt);
 	store_abort(mt);
+	s->ndone = 0;
 	return -1;
 }
 
@@ -1421,6 +1491,8 @@ sync_load(struct store *local, struct store *master,
 			    s.prog.records);
 		}
 	}
+	free(s.done);
+	s.done = NULL;
 	if (sync_end(&s, load) != 0)
 		goto fail;
 	sync_totals(rep);
@@ -1428,6 +1500,7 @@ sync_load(struct store *local, struct store *master,
 
 fail:
 	/* What was loaded stays unfinished: the next sync starts again. */
+	free(s.done);
 	store_close(load);
 	return -1;
 }

@@ -60,6 +60,8 @@ static struct store	*M, *L;			/* this test's master, local */
 static char		 mdir[PATH_MAX], ldir[PATH_MAX];
 static const char	*who;			/* login of the local's user */
 static int		 pol_window, pol_record, pol_dry;
+static int		 pol_job;		/* sync as sync_job_run does */
+static int		 loaded;		/* syncs that were loads */
 static uint64_t		 master_ms_at;		/* if set, the master's time */
 static struct sync_report rep;			/* of the last sync_now() */
 
@@ -433,7 +435,8 @@ finish(void)
 	if (M != NULL)
 		CU_ASSERT(store_close(M) == 0);
 	L = M = NULL;
-	pol_window = pol_record = pol_dry = 0;
+	pol_window = pol_record = pol_dry = pol_job = 0;
+	loaded = 0;
 	master_ms_at = 0;
 }
 
@@ -494,7 +497,10 @@ master_time(const char *dir, uint64_t ms)
 	free(path);
 }
 
-/* Synchronize l with m as login, as crm sync does; the policy globals. */
+/*
+ * Synchronize l with m as login, as crm sync does; the policy globals.
+ * With pol_job, L's first sync loads in bulk as sync_job_run does.
+ */
 static int
 sync_with(struct store *l, struct store *m, const char *mpath,
     const char *login, struct sync_report *r)
@@ -518,7 +524,21 @@ sync_with(struct store *l, struct store *m, const char *mpath,
 	p.tolerance_ms = TOLERANCE_MS;
 	p.dry_run = pol_dry;
 	error_clear();
-	ret = sync_run(l, m, &p, r);
+	ret = SYNC_ORDINARY;
+	if (pol_job && l == L) {
+		/* A first sync loads in bulk, and the load replaces L. */
+		if ((ret = sync_load(l, m, &p, r)) == 0) {
+			loaded++;
+			if (store_close(L) != 0 ||
+			    sync_load_switch(ldir, 5) != 0)
+				ret = -1;
+			L = model_open(ldir, STORE_LOCAL, 0, 0);
+			if (L == NULL)
+				ret = -1;
+		}
+	}
+	if (ret == SYNC_ORDINARY)
+		ret = sync_run(l, m, &p, r);
 	user_clear(&u);
 	return ret;
 }
@@ -3086,8 +3106,9 @@ same_reports(int line, const struct sync_report *want,
 	}
 }
 
+/* A dry run, then the real sync: real (if not NULL) gets its report. */
 static void
-dry_then_real(void)
+dry_then_real(struct sync_report *real)
 {
 	struct sync_report	 dry;
 	char			*mb, *lb, *ma, *la;
@@ -3114,6 +3135,8 @@ dry_then_real(void)
 	/* The real sync does what the dry run said. */
 	SYNC_OK();
 	same_reports(__LINE__, &rep, &dry);
+	if (real != NULL)
+		*real = rep;
 	/* After a complete sync, the next moves nothing. */
 	SYNC_OK();
 	REP_ZERO(&rep);
@@ -3124,7 +3147,7 @@ test_sync_B6_dry_run_changes_nothing(void)
 {
 	world("anna");
 	scenario();
-	dry_then_real();
+	dry_then_real(NULL);
 	scenario_check();
 	finish();
 }
@@ -3139,8 +3162,213 @@ test_sync_B6_dry_run_counts_restricted(void)
 	 * what earlier ones would have removed: the preview's counts equal
 	 * the real sync's.
 	 */
-	dry_then_real();
+	dry_then_real(NULL);
 	GONE(L, MODEL_COMPANY, &s16_bc);
+	finish();
+}
+
+/*
+ * The master a first sync brings down: some of everything, a record in
+ * and one out of a restricted user's scope, a master deletion, a document
+ * with its file.
+ */
+static void
+first_sync_master(void)
+{
+	struct record_id	c, b, gone;
+
+	unit_now_ms = T0;
+	c = add(M, &root, MODEL_COMPANY, "name", "Acme", "account_manager",
+	    "ANNA1");
+	b = add(M, &root, MODEL_COMPANY, "name", "BenCo", "account_manager",
+	    "BEN01");
+	add(M, &root, MODEL_CONTACT, "company", idt(&c), "last_name", "Lind");
+	add(M, &root, MODEL_NOTE, "company", idt(&b), "subject", "Met");
+	add(M, &root, MODEL_TASK, "company", idt(&b), "subject", "Call",
+	    "assigned_to", "BEN01");
+	add(M, &root, MODEL_CAMPAIGN, "name", "Winter");
+	add_document(M, &root, &b, "contract text\n");
+	add_template(M, &root, "Welcome", "Dear {first_name}\n");
+	gone = add(M, &root, MODEL_COMPANY, "name", "Gone");
+	del(M, &root, MODEL_COMPANY, &gone);
+	unit_now_ms = T0 + MIN_MS;
+}
+
+/*
+ * A first sync's preview is the ordinary pass (sync_load leaves dry runs
+ * to it), the real one a load: the two must count the same. The local's
+ * own user record, which crm init --local wrote, is already there as the
+ * master has it: neither may count it as downloaded.
+ */
+static void
+test_sync_B6_dry_run_first_sync_counts_as_load(void)
+{
+	static const char *const logins[][3] = {
+		{ "anna", "m-anna", "l-anna" }, { "ben", "m-ben", "l-ben" }
+	};
+	struct sync_report	 real;
+	char			 m[PATH_MAX];
+	size_t			 i;
+
+	for (i = 0; i < 2; i++) {
+		snprintf(m, sizeof m, "%s", unit_path(logins[i][1]));
+		world_at(m, unit_path(logins[i][2]), logins[i][0]);
+		first_sync_master();
+		pol_job = 1;
+		dry_then_real(&real);
+		cnt_is(__LINE__, "loads", (unsigned long)loaded, 1);
+		/* The two other users: the local's own was there already. */
+		CNT(real.file[MODEL_USER].downloaded, 2);
+		CNT(real.total.files, 2);
+		finish();
+	}
+}
+
+/* Put a master record on the local as the pass brings it down (phase B). */
+static void
+down_raw(int type, const struct record_id *id)
+{
+	struct store_txn	*t;
+	struct record		*r = get(M, type, id);
+
+	CU_ASSERT_FATAL(r != NULL);
+	CU_ASSERT_FATAL(store_begin(L, &t) == 0);
+	CU_ASSERT(store_put(t, (size_t)type, r, STORE_PUT_SYNCED) == 0);
+	CU_ASSERT(store_commit(t) == 0);
+	record_free(r);
+}
+
+/*
+ * A first sync cut off leaves what it had brought, and nothing of the
+ * local's own: the next is a load again. What the master changed since
+ * then counts as the pass counts it (downloaded, deleted, removed from a
+ * restricted user's local), what it did not change not at all.
+ */
+static void
+test_sync_B6_dry_run_first_sync_after_a_cut(void)
+{
+	struct sync_report	 real;
+	struct record_id	 same, chg, gone, moved, dep, fresh;
+
+	world("ben");
+	unit_now_ms = T0;
+	same = add(M, &root, MODEL_COMPANY, "name", "Same", "account_manager",
+	    "BEN01");
+	chg = add(M, &root, MODEL_COMPANY, "name", "Changed",
+	    "account_manager", "BEN01");
+	gone = add(M, &root, MODEL_COMPANY, "name", "Deleted",
+	    "account_manager", "BEN01");
+	moved = add(M, &root, MODEL_COMPANY, "name", "Moved",
+	    "account_manager", "BEN01");
+	dep = add(M, &root, MODEL_NOTE, "company", idt(&moved), "subject",
+	    "Goes with it");
+	fresh = add(M, &root, MODEL_COMPANY, "name", "Not yet down",
+	    "account_manager", "BEN01");
+	/* The cut-off sync had brought these when it stopped. */
+	down_raw(MODEL_COMPANY, &same);
+	down_raw(MODEL_COMPANY, &chg);
+	down_raw(MODEL_COMPANY, &gone);
+	down_raw(MODEL_COMPANY, &moved);
+	down_raw(MODEL_NOTE, &dep);
+	unit_now_ms = T0 + MIN_MS;
+	upd(M, &root, MODEL_COMPANY, &chg, "city", "changed-city");
+	del(M, &root, MODEL_COMPANY, &gone);
+	upd(M, &root, MODEL_COMPANY, &moved, "account_manager", "ANNA1");
+	unit_now_ms = T0 + 2 * MIN_MS;
+
+	pol_job = 1;
+	dry_then_real(&real);
+	cnt_is(__LINE__, "loads", (unsigned long)loaded, 1);
+	CNT(real.file[MODEL_COMPANY].downloaded, 2);
+	CNT(real.file[MODEL_COMPANY].deleted, 1);
+	CNT(real.file[MODEL_COMPANY].removed, 1);
+	CNT(real.file[MODEL_NOTE].removed, 1);
+	CNT(real.file[MODEL_USER].downloaded, 2);
+	SAME_RECORD(MODEL_COMPANY, &same);
+	VAL(L, MODEL_COMPANY, &chg, "city", "changed-city");
+	LIVE(L, MODEL_COMPANY, &fresh);
+	GONE(L, MODEL_COMPANY, &gone);
+	GONE(L, MODEL_COMPANY, &moved);
+	GONE(L, MODEL_NOTE, &dep);
+	finish();
+}
+
+/*
+ * An incremental sync of a restricted user with some of everything: an
+ * upload, downloads, a field-level merge (B1), a conflict beside a merged
+ * field, a refused deletion (S12), a refused upload (S15), a master
+ * deletion, a file. The preview counts each as the sync then does: a
+ * record whose fields merged without a conflict is merged, one with a
+ * conflict counts its field as won or lost.
+ */
+static void
+test_sync_B6_dry_run_counts_incremental(void)
+{
+	struct sync_report	real;
+	struct record_id	mg, cf, rd, up, dn, md, ac, nn, dc;
+
+	world("ben");
+	unit_now_ms = T0;
+	mg = add(M, &root, MODEL_COMPANY, "name", "Merge", "account_manager",
+	    "BEN01", "phone", "p0", "city", "c0");
+	cf = add(M, &root, MODEL_COMPANY, "name", "Conflict",
+	    "account_manager", "BEN01", "phone", "p0", "city", "c0");
+	rd = add(M, &root, MODEL_COMPANY, "name", "Root's", "account_manager",
+	    "BEN01");
+	up = add(M, &root, MODEL_COMPANY, "name", "Upload", "account_manager",
+	    "BEN01");
+	dn = add(M, &root, MODEL_COMPANY, "name", "Download",
+	    "account_manager", "BEN01");
+	md = add(M, &root, MODEL_NOTE, "company", idt(&dn), "subject",
+	    "Deleted on the master");
+	ac = add(M, &root, MODEL_COMPANY, "name", "Anna's", "account_manager",
+	    "ANNA1");
+	unit_now_ms = T0 + MIN_MS;
+	/* As crm sync does it: a load, then the comparison pass. */
+	pol_job = 1;
+	SYNC_OK();
+	cnt_is(__LINE__, "loads", (unsigned long)loaded, 1);
+
+	unit_now_ms = T0 + 2 * MIN_MS;
+	upd(L, &ben, MODEL_COMPANY, &mg, "city", "local-city");
+	upd(L, &ben, MODEL_COMPANY, &cf, "city", "local-city", "phone",
+	    "local-phone");
+	upd(L, &ben, MODEL_COMPANY, &up, "phone", "uploaded");
+	nn = add(L, &ben, MODEL_NOTE, "company", idt(&up), "subject", "New");
+	raw_delete(L, MODEL_COMPANY, &rd, "BEN01");
+	raw_new(L, MODEL_NOTE, "BEN01", "company", idt(&ac), "subject",
+	    "sneaky note", (const char *)NULL);
+	unit_now_ms = T0 + 3 * MIN_MS;
+	upd(M, &root, MODEL_COMPANY, &mg, "phone", "master-phone");
+	upd(M, &root, MODEL_COMPANY, &cf, "phone", "master-phone");
+	upd(M, &root, MODEL_COMPANY, &dn, "city", "downloaded");
+	add(M, &root, MODEL_COMPANY, "name", "New", "account_manager",
+	    "BEN01");
+	dc = add_document(M, &root, &dn, "for ben\n");
+	del(M, &root, MODEL_NOTE, &md);
+	unit_now_ms = T0 + 4 * MIN_MS;
+
+	dry_then_real(&real);
+	CNT(real.file[MODEL_COMPANY].merged, 1);
+	CNT(real.file[MODEL_COMPANY].lost, 1);
+	CNT(real.file[MODEL_COMPANY].refused_delete, 1);
+	CNT(real.file[MODEL_NOTE].refused_scope, 1);
+	CNT(real.file[MODEL_NOTE].deleted, 1);
+	CNT(real.total.uploaded, 2);
+	CNT(real.total.downloaded, 3);
+	CNT(real.total.files, 1);
+	/* What it did (the first real sync of dry_then_real). */
+	VAL(M, MODEL_COMPANY, &mg, "city", "local-city");
+	VAL(L, MODEL_COMPANY, &mg, "phone", "master-phone");
+	VAL(L, MODEL_COMPANY, &cf, "phone", "master-phone");
+	VAL(M, MODEL_COMPANY, &cf, "city", "local-city");
+	VAL(M, MODEL_COMPANY, &up, "phone", "uploaded");
+	LIVE(M, MODEL_NOTE, &nn);
+	LIVE(L, MODEL_COMPANY, &rd);
+	LIVE(M, MODEL_COMPANY, &rd);
+	VAL(L, MODEL_COMPANY, &dn, "city", "downloaded");
+	GONE(L, MODEL_NOTE, &md);
+	SAME_FILE(M, L, MODEL_DOCUMENT, &dc, "for ben\n");
 	finish();
 }
 
@@ -3198,6 +3426,12 @@ static const struct unit_test tests[] = {
 	    test_sync_B4_progress_counts_changes },
 	{ "B6 dry run counts, restricted",
 	    test_sync_B6_dry_run_counts_restricted },
+	{ "B6 dry run of a first sync counts as its load",
+	    test_sync_B6_dry_run_first_sync_counts_as_load },
+	{ "B6 dry run of a first sync after a cut",
+	    test_sync_B6_dry_run_first_sync_after_a_cut },
+	{ "B6 dry run counts an incremental sync",
+	    test_sync_B6_dry_run_counts_incremental },
 	{ NULL, NULL }
 };
 
