@@ -148,12 +148,8 @@ sync_master_open(struct store *local, const char *mdir, int wait)
 	char		*role;
 	int		 ret;
 
-	if (access(mdir, F_OK) != 0) {
-		error_set("cannot reach the master %s: check that it is mounted "
-		    "(or that you are on the office network) and that the path "
-		    "is right; nothing was changed", mdir);
+	if (sync_master_reach(mdir) != 0)
 		return NULL;
-	}
 	/* Its own crm.conf alone, leaving the loaded settings as they are. */
 	if ((ret = cfg_peek(mdir, "db.role", &role)) == -1) {
 		error_prefix("the master's settings: ");

@@ -125,6 +125,7 @@ CRM_PASSWORD=secret "$CRM" init --master "$O" --admin root --admin-id ROOT1 \
     >/dev/null || fail "cannot create the other master"
 ln -s "$M" "$S/mnt"
 mkdir "$S/empty"
+echo "not a database" >"$S/empty/notes.txt"
 cp "$L/crm.conf" "$T/local.conf"
 
 tm_start loc 100 30 CRM_PASSWORD=Anna-Pass-77 -- -d "$L"

@@ -160,7 +160,12 @@ test_settings_S2_master_open(void)
 	CU_ASSERT(store_close(mst) == 0);
 	CU_ASSERT(sync_master_open(l, unit_path("nowhere"), 0) == NULL);
 	CU_ASSERT(unit_error_has("cannot reach the master"));
+	/* An empty directory: a share's mount point, nothing mounted. */
 	CU_ASSERT(mkdir(unit_path("empty"), 0700) == 0);
+	CU_ASSERT(sync_master_open(l, unit_path("empty"), 0) == NULL);
+	CU_ASSERT(unit_error_has("cannot reach the master"));
+	CU_ASSERT(unit_error_has("the directory is empty"));
+	unit_put(unit_path("empty/notes.txt"), "not a database\n");
 	CU_ASSERT(sync_master_open(l, unit_path("empty"), 0) == NULL);
 	CU_ASSERT(unit_error_has("is not a master database (it has no "
 	    "crm.conf)"));
