@@ -212,8 +212,15 @@ store_local_take(const char *dir, int exclusive, int wait_seconds)
 		pending = store_load_pending(dir);
 		if (flock(fd, (pending || exclusive ? LOCK_EX : LOCK_SH) |
 		    LOCK_NB) == 0) {
-			if (!pending)
+			/*
+			 * A loader may have marked its load complete and let
+			 * go between the look and the lock: look again, now
+			 * that no load can start or end.
+			 */
+			if (!pending && !store_load_pending(dir))
 				return fd;
+			if (!pending)
+				continue;	/* and take it exclusively */
 			if (store_load_finish(dir) != 0)
 				break;
 			continue;	/* and take the lock asked for */

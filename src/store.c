@@ -929,6 +929,11 @@ store_open(const char *dir, enum store_role role,
 		goto fail;
 	st->conflicts.st = st;
 	st->conflicts.schema = &store_conflict_schema;
+	/*
+	 * One past the record files, not 0 (files[0]): a load's deferred
+	 * index entries name their file by this number.
+	 */
+	st->conflicts.index = nschema;
 	if (store_open_file(st, txn, &st->conflicts) != 0)
 		goto fail;
 	st->nfiles = nschema;
@@ -1508,7 +1513,7 @@ store_defer_flush(struct store *st)
 	struct store_file	*f;
 	const uint8_t		*e;
 	DBT			 key, data;
-	size_t			 i, klen;
+	size_t			 i, j, klen;
 	int			 ret = 0;
 
 	store_defer_sorting = d->buf;
@@ -1518,7 +1523,8 @@ store_defer_flush(struct store *st)
 	memset(&data, 0, sizeof data);
 	for (i = 0; i < d->n && ret == 0; i++) {
 		e = d->buf + d->sort[i].off;
-		f = &st->files[(size_t)e[0] << 8 | e[1]];
+		j = (size_t)e[0] << 8 | e[1];
+		f = j == st->nfiles ? &st->conflicts : &st->files[j];
 		klen = (size_t)e[3] << 8 | e[4];
 		key.data = (void *)(e + 5);
 		key.size = (u_int32_t)klen;
@@ -1543,8 +1549,14 @@ store_defer_add(struct store *st, struct store_file *f, int sub,
 	size_t			 i, need = 5 + k->size + RECORD_ID_SIZE;
 
 	if (d->len + need > d->cap) {
-		/* Room for a full batch and the entry that ends it. */
+		/*
+		 * Room for a full batch and the entry that ends it. A batch
+		 * ends only after a whole record's entries, so it may run
+		 * past the mark by several: the buffer must never shrink.
+		 */
 		d->cap = STORE_LOAD_DEFER_MB * 1024 * 1024 + need;
+		if (d->cap < d->len + need)
+			d->cap = d->len + need;
 		d->buf = xreallocarray(d->buf, d->cap, 1);
 	}
 	if (d->n == d->nsort) {
@@ -1577,9 +1589,9 @@ static int
 store_defer_record(struct store *st, struct store_file *f, const DBT *key,
     const DBT *data)
 {
-	DBT	 result, *keys;
+	DBT	 result, *keys, pkey;
 	u_int32_t n, j;
-	int	 i, ret;
+	int	 i, ret, err = 0;
 
 	for (i = 0; i < STORE_NSUB; i++) {
 		if (!store_sub_deferred(i))
@@ -1598,12 +1610,27 @@ store_defer_record(struct store *st, struct store_file *f, const DBT *key,
 			n = 1;
 		}
 		for (j = 0; j < n; j++) {
-			store_defer_add(st, f, i, &keys[j], key->data);
+			/*
+			 * An entry holds its key's length in two bytes: a
+			 * longer key (an owner can be any text) goes into its
+			 * index at once.
+			 */
+			if (keys[j].size <= 0xffff)
+				store_defer_add(st, f, i, &keys[j], key->data);
+			else if (err == 0) {
+				pkey = *key;
+				err = f->sub[i]->put(f->sub[i], NULL, &keys[j],
+				    &pkey, 0);
+				if (err != 0)
+					store_dberr(st, f->schema->file, err);
+			}
 			if (keys[j].flags & DB_DBT_APPMALLOC)
 				free(keys[j].data);
 		}
 		if (keys != &result && (result.flags & DB_DBT_APPMALLOC))
 			free(keys);
+		if (err != 0)
+			return -1;
 	}
 	if (st->defer.len >= STORE_LOAD_DEFER_MB * 1024 * 1024)
 		return store_defer_flush(st);
