@@ -635,6 +635,108 @@ store_io_fsync(int fd)
 	return fdatasync(fd) != 0 ? store_io_failed(fd) : 0;
 }
 
+/*
+ * The calls Berkeley DB makes by path (stat, unlink, rename) and fstat
+ * retry EIO a hundred times too; on a master that has gone, each retry
+ * is another round trip to a server that is no longer there (sshfs with
+ * "reconnect" starts ssh again for each: a sync cut while it closed the
+ * master took over a minute to stop). Replaced, they try again on
+ * EINTR, EAGAIN and EBUSY as Berkeley DB does, and on EIO only on the
+ * laptop's own disk. Each returns 0 or an error number, as Berkeley DB
+ * expects of them.
+ */
+#define STORE_IO_RETRIES	100	/* Berkeley DB's DB_RETRY */
+
+/* Is path a file of the attached master? */
+static int
+store_io_remote_path(const char *path)
+{
+	size_t	n = strlen(store_lost_dir);
+
+	return n != 0 && strncmp(path, store_lost_dir, n) == 0 &&
+	    (path[n] == '/' || path[n] == '\0');
+}
+
+/* The error number for err, and whether to try again (*again). */
+static int
+store_io_error(int err, int remote, int *tries, int *again)
+{
+	*again = 0;
+	if (err == EIO && remote)
+		return EREMOTEIO;
+	if ((err == EINTR || err == EAGAIN || err == EBUSY || err == EIO) &&
+	    ++*tries < STORE_IO_RETRIES)
+		*again = 1;
+	return err;
+}
+
+static int
+store_io_exists(const char *path, int *isdirp)
+{
+	struct stat	sb;
+	int		tries = 0, again, err;
+
+	while (stat(path, &sb) != 0) {
+		err = store_io_error(errno, store_io_remote_path(path),
+		    &tries, &again);
+		if (!again)
+			return err;
+	}
+	if (isdirp != NULL)
+		*isdirp = S_ISDIR(sb.st_mode);
+	return 0;
+}
+
+static int
+store_io_ioinfo(const char *path, int fd, u_int32_t *mbytesp,
+    u_int32_t *bytesp, u_int32_t *iosizep)
+{
+	struct stat	sb;
+	int		tries = 0, again, err;
+
+	while (fstat(fd, &sb) != 0) {
+		err = store_io_error(errno, store_io_remote_path(path),
+		    &tries, &again);
+		if (!again)
+			return err;
+	}
+	if (mbytesp != NULL)
+		*mbytesp = (u_int32_t)(sb.st_size / (1024 * 1024));
+	if (bytesp != NULL)
+		*bytesp = (u_int32_t)(sb.st_size % (1024 * 1024));
+	if (iosizep != NULL)
+		*iosizep = sb.st_blksize > 0 ? (u_int32_t)sb.st_blksize : 8192;
+	return 0;
+}
+
+static int
+store_io_unlink(const char *path)
+{
+	int	tries = 0, again, err;
+
+	while (unlink(path) != 0) {
+		err = store_io_error(errno, store_io_remote_path(path),
+		    &tries, &again);
+		if (!again)
+			return err;
+	}
+	return 0;
+}
+
+static int
+store_io_rename(const char *from, const char *to)
+{
+	int	tries = 0, again, err;
+
+	while (rename(from, to) != 0) {
+		err = store_io_error(errno, store_io_remote_path(from),
+		    &tries, &again);
+		if (!again)
+			return err;
+	}
+	return 0;
+}
+
 static void
 store_io_init(void)
 {
@@ -650,6 +752,10 @@ store_io_init(void)
 	db_env_set_func_pwrite(store_io_pwrite);
 	db_env_set_func_write(store_io_write);
 	db_env_set_func_fsync(store_io_fsync);
+	db_env_set_func_exists(store_io_exists);
+	db_env_set_func_ioinfo(store_io_ioinfo);
+	db_env_set_func_unlink(store_io_unlink);
+	db_env_set_func_rename(store_io_rename);
 	done = 1;
 }
 
