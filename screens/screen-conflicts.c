@@ -261,6 +261,22 @@ conflicts_wrap(struct conflicts_data *d, const char *label, const char *text,
 	}
 }
 
+/* What r did to an entry, or will do. */
+static const char *
+conflicts_restored_text(const struct record *r)
+{
+	int	done = strcmp(record_value(r, "restored"), "yes") == 0;
+
+	if (strcmp(record_value(r, "field"), "*") != 0)
+		return done ? "yes: the lost value was put back" :
+		    "no: r puts the lost value back";
+	if (strcmp(record_value(r, "kept"), "deleted") == 0)
+		return done ? "yes: the record was made again, as a new one" :
+		    "no: r makes the record again, as a new one";
+	return done ? "yes: it was deleted again" :
+	    "no: r deletes it again, if you may";
+}
+
 /* The selected entry, in full, wrapped to the width of the screen. */
 static void
 conflicts_fill(struct conflicts_data *d, int cols)
@@ -288,9 +304,7 @@ conflicts_fill(struct conflicts_data *d, int cols)
 	conflicts_wrap(d, " Lost by:   ", buf, cols);
 	conflicts_wrap(d, " Why:       ", record_value(r, "why"), cols);
 	conflicts_wrap(d, " Logged:    ", logged, cols);
-	conflicts_wrap(d, " Restored:  ", strcmp(record_value(r, "restored"),
-	    "yes") == 0 ? "yes: the lost value was put back" :
-	    "no: r puts the lost value back", cols);
+	conflicts_wrap(d, " Restored:  ", conflicts_restored_text(r), cols);
 	free(when);
 	free(logged);
 }
@@ -381,7 +395,8 @@ conflicts_draw(struct screen *sc, int rows, int cols)
 		    tui_attr(C_NORMAL);
 		cells[0] = conflicts_time(record_value(r, "changed_at"));
 		cells[1] = xstrdup(d->names[row]);
-		cells[2] = xstrdup(record_value(r, "field"));
+		cells[2] = xstrdup(strcmp(record_value(r, "field"), "*") ==
+		    0 ? "whole record" : record_value(r, "field"));
 		cells[3] = xstrdup(record_value(r, "kept"));
 		cells[4] = xstrdup(record_value(r, "lost"));
 		cells[5] = xstrdup(record_value(r, "who"));
@@ -424,8 +439,10 @@ conflicts_restore(struct conflicts_data *d)
 {
 	const struct record	*r = conflicts_selected(d);
 	struct store_txn	*t;
+	struct record_id	 made;
 	char			*name, *field, *lost;
-	int			 ret;
+	char			 idtext[RECORD_ID_TEXT + 1];
+	int			 ret, done;
 
 	if (r == NULL) {
 		tui_message(1, "No entry is selected: the log is empty.");
@@ -443,7 +460,7 @@ conflicts_restore(struct conflicts_data *d)
 		tui_unit(ret);
 		goto out;
 	}
-	if (conflict_restore(t, &app.s.user, &r->id) != 0) {
+	if ((done = conflict_restore(t, &app.s.user, &r->id, &made)) == -1) {
 		session_end(&app.s, t, 0);
 		tui_error();
 		goto out;
@@ -457,8 +474,19 @@ conflicts_restore(struct conflicts_data *d)
 	if (d->full)
 		conflicts_fill(d, COLS);
 	tui_status_reload();
-	tui_message(0, "Restored %s of %s to \"%s\"%s.", field, name, lost,
-	    app.s.role == STORE_LOCAL ? ": the next sync carries it" : "");
+	if (done == CONFLICT_MADE_AGAIN) {
+		record_id_format(&made, idtext);
+		tui_message(0, "Made %s again as a new record (%.8s…)%s.",
+		    name, idtext, app.s.role == STORE_LOCAL ?
+		    ": the next sync carries it" : "");
+	} else if (done == CONFLICT_DELETED)
+		tui_message(0, "Deleted %s again%s.", name,
+		    app.s.role == STORE_LOCAL ? ": the next sync carries it" :
+		    "");
+	else
+		tui_message(0, "Restored %s of %s to \"%s\"%s.", field, name,
+		    lost, app.s.role == STORE_LOCAL ?
+		    ": the next sync carries it" : "");
 out:
 	free(name);
 	free(field);

@@ -184,8 +184,8 @@ cli_conflicts(struct cli *cli, int argc, char **argv)
 	struct store_txn	*t;
 	struct store_cursor	*c;
 	struct record		*r;
-	struct record_id	 id;
-	char			*v;
+	struct record_id	 id, made;
+	char			*v, text[RECORD_ID_TEXT + 1];
 	int			 i, ret;
 
 	if (argc > 3 || (argc >= 2 && strcmp(argv[1], "show") != 0 &&
@@ -239,11 +239,16 @@ cli_conflicts(struct cli *cli, int argc, char **argv)
 		record_free(r);
 		return CLI_OK;
 	}
-	if (conflict_restore(t, &cli->user, &id) != 0) {
+	if ((ret = conflict_restore(t, &cli->user, &id, &made)) == -1) {
 		store_abort(t);
 		return cli_fail();
 	}
 	if (store_commit(t) != 0)
 		return cli_fail();
+	/* A record made again: its new ID alone, as crm add prints it. */
+	if (ret == CONFLICT_MADE_AGAIN) {
+		record_id_format(&made, text);
+		printf("%s\n", text);
+	}
 	return CLI_OK;
 }

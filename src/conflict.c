@@ -66,14 +66,133 @@ conflict_log(struct store_txn *t, int type, const struct record *about,
 	return ret;
 }
 
+/* Append text to a growing buffer, "\\" and "\n" escaped when esc. */
+static void
+conflict_put(char **buf, size_t *len, size_t *cap, const char *text,
+    int esc)
+{
+	const char	*p;
+
+	for (p = text; *p != '\0'; p++) {
+		if (*len + 3 > *cap) {
+			*cap = *cap ? *cap * 2 : 256;
+			*buf = xreallocarray(*buf, *cap, 1);
+		}
+		if (esc && (*p == '\\' || *p == '\n')) {
+			(*buf)[(*len)++] = '\\';
+			(*buf)[(*len)++] = *p == '\n' ? 'n' : '\\';
+		} else
+			(*buf)[(*len)++] = *p;
+	}
+	(*buf)[*len] = '\0';
+}
+
+int
+conflict_log_record(struct store_txn *t, int type, const struct record *r,
+    const char *why)
+{
+	char	*text = NULL;
+	size_t	 i, len = 0, cap = 0;
+	int	 ret;
+
+	if (type == MODEL_USER || type == MODEL_DOCUMENT ||
+	    type == MODEL_TEMPLATE || (r->flags & RECORD_DELETED))
+		return 0;
+	for (i = 0; i < r->nfields; i++) {
+		if (*r->fields[i].value == '\0' ||
+		    !model_is_field(type, r->fields[i].name))
+			continue;
+		if (len > 0)
+			conflict_put(&text, &len, &cap, "\n", 0);
+		conflict_put(&text, &len, &cap, r->fields[i].name, 0);
+		conflict_put(&text, &len, &cap, "=", 0);
+		conflict_put(&text, &len, &cap, r->fields[i].value, 1);
+	}
+	if (text == NULL)
+		return 0;
+	ret = conflict_log(t, type, r, "*", "deleted", text, r->modified_by,
+	    r->modified, why);
+	free(text);
+	return ret;
+}
+
+/*
+ * Make a record again from a whole-record entry's text, as a new record
+ * of actor's: references to records no longer there are left out.
+ */
+static int
+conflict_make_again(struct store_txn *t, const struct user *actor, int type,
+    const char *text, struct record_id *made)
+{
+	const struct model_field *mf;
+	struct model_change	*ch = NULL;
+	struct record_id	 ref;
+	struct record		*target;
+	char			*copy, *line, *next, *eq, *r, *w;
+	size_t			 n = 0, cap = 0;
+	int			 ret;
+
+	copy = xstrdup(text);
+	for (line = copy; line != NULL; line = next) {
+		if ((next = strchr(line, '\n')) != NULL)
+			*next++ = '\0';
+		if ((eq = strchr(line, '=')) == NULL)
+			continue;
+		*eq = '\0';
+		for (r = w = eq + 1; *r != '\0'; r++) {
+			if (*r == '\\' && r[1] != '\0') {
+				r++;
+				*w++ = *r == 'n' ? '\n' : *r;
+			} else
+				*w++ = *r;
+		}
+		*w = '\0';
+		if ((mf = model_field_find(type, line)) == NULL ||
+		    (mf->flags & MODEL_SYSTEM))
+			continue;
+		if (mf->kind == MODEL_REF) {
+			if (record_id_parse(eq + 1, &ref) != 0)
+				continue;
+			target = NULL;
+			ret = -1;
+			if (mf->ref_type != MODEL_ANY &&
+			    (ret = model_get(t, mf->ref_type, &ref,
+			    &target)) == -1) {
+				free(ch);
+				free(copy);
+				return -1;
+			}
+			record_free(target);
+			if (ret != 0)
+				continue;	/* gone since, or of any type */
+		}
+		if (n == cap) {
+			cap = cap ? cap * 2 : 16;
+			ch = xreallocarray(ch, cap, sizeof *ch);
+		}
+		ch[n].name = line;
+		ch[n].value = eq + 1;
+		n++;
+	}
+	error_clear();
+	ret = model_add(t, actor, type, ch, n, made);
+	if (ret != 0)
+		error_prefix("cannot make the %s again: ",
+		    model_type(type)->name);
+	free(ch);
+	free(copy);
+	return ret;
+}
+
 int
 conflict_restore(struct store_txn *t, const struct user *actor,
-    const struct record_id *entry)
+    const struct record_id *entry, struct record_id *made)
 {
-	struct record		*c;
+	struct record		*c, *live = NULL;
 	struct record_id	 id;
 	struct model_change	 ch;
-	int			 type, ret;
+	const char		*name;
+	int			 type, ret, done;
 
 	if ((ret = store_get(t, STORE_CONFLICTS, entry, &c)) != 0) {
 		if (ret == STORE_NOTFOUND)
@@ -86,22 +205,50 @@ conflict_restore(struct store_txn *t, const struct user *actor,
 		error_set("the conflict log holds a damaged entry");
 		return -1;
 	}
-	if (strcmp(record_value(c, "field"), "*") == 0) {
-		error_set("this entry is about the whole %s, which is no longer "
-		    "in this database: ask whoever now manages it",
-		    model_type(type)->name);
-		record_free(c);
-		return -1;
-	}
-	ch.name = record_value(c, "field");
-	ch.value = record_value(c, "lost");
-	if (model_update(t, actor, type, &id, &ch, 1) != 0) {
-		error_prefix("cannot restore: ");
-		record_free(c);
-		return -1;
+	name = model_type(type)->name;
+	if (strcmp(record_value(c, "field"), "*") == 0 &&
+	    strcmp(record_value(c, "kept"), "deleted") == 0) {
+		/* A whole record lost to a deletion: made again. */
+		if (conflict_make_again(t, actor, type,
+		    record_value(c, "lost"), made) != 0)
+			goto fail;
+		done = CONFLICT_MADE_AGAIN;
+	} else if ((ret = model_get(t, type, &id, &live)) == -1) {
+		goto fail;
+	} else if (ret != 0) {
+		error_set("the %s is no longer in this database (deleted, or "
+		    "out of your scope): %s", name, strcmp(record_value(c,
+		    "field"), "*") == 0 ? "ask whoever now manages it" :
+		    "where the log also has an entry for the whole record, "
+		    "restoring that one makes it again");
+		goto fail;
+	} else if (strcmp(record_value(c, "field"), "*") == 0) {
+		/* A deletion that was refused or lost: done again. */
+		record_free(live);
+		if (strcmp(record_value(c, "lost"), "deleted") != 0) {
+			error_set("the conflict log holds a damaged entry");
+			goto fail;
+		}
+		if (model_delete(t, actor, type, &id) != 0) {
+			error_prefix("cannot delete the %s again: ", name);
+			goto fail;
+		}
+		done = CONFLICT_DELETED;
+	} else {
+		record_free(live);
+		ch.name = record_value(c, "field");
+		ch.value = record_value(c, "lost");
+		if (model_update(t, actor, type, &id, &ch, 1) != 0) {
+			error_prefix("cannot restore: ");
+			goto fail;
+		}
+		done = CONFLICT_PUT_BACK;
 	}
 	record_set(c, "restored", "yes", store_stamp(t));
 	ret = store_put(t, STORE_CONFLICTS, c, STORE_PUT_SYNCED);
 	record_free(c);
-	return ret;
+	return ret == 0 ? done : -1;
+fail:
+	record_free(c);
+	return -1;
 }

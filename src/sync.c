@@ -673,9 +673,17 @@ sync_local_change(struct sync *s, struct store_txn *lt, struct store_txn *mt,
 	}
 	if (m->flags & RECORD_DELETED) {
 		/* Deletions made on the master always propagate. */
-		if ((l->flags & RECORD_DELETED) == 0)
+		if ((l->flags & RECORD_DELETED) == 0) {
 			ret = sync_log_local(s, lt, type, l, NULL,
 			    "deleted on the master");
+			/*
+			 * Edited here since the last sync: the whole record
+			 * as it was here, so that restoring makes it again.
+			 */
+			if (ret == 0 && l->modified > s->last_stamp)
+				ret = conflict_log_record(lt, type, l,
+				    "deleted on the master");
+		}
 		*down = m;
 		m = NULL;
 		n->deleted++;

@@ -257,6 +257,39 @@ expect_fail ben conflicts show 0000000000
 expect_err_contains 0000000000
 expect_fail ben conflicts restore 0000000000
 
+# --- B3, S12: edited here, deleted on the master: the whole record is kept ---
+expect_ok ben list issue --where subject="Ben issue" --fields id
+iss=$(printf '%s\n' "$OUT" | tail -n 1)
+ben set issue "$iss" subject="Ben issue, edited" || fail "set on the local"
+root "$M" delete issue "$iss" || fail "delete on the master"
+expect_ok ben sync
+expect_cell issues deleted 1
+expect_fail ben get issue "$iss"
+expect_ok ben conflicts
+whole=$(printf '%s\n' "$OUT" | awk -F '\t' -v r="$iss" '$4 == r && $5 == "*" { print $1 }')
+field=$(printf '%s\n' "$OUT" | awk -F '\t' -v r="$iss" '$4 == r && $5 == "subject" { print $1 }')
+[ -n "$whole" ] || fail "no whole-record entry for the issue deleted on the master"
+[ -n "$field" ] || fail "no entry for the edited subject of the deleted issue"
+expect_ok ben conflicts show "$whole"
+expect_out_contains kept=deleted
+expect_out_contains 'subject=Ben issue, edited'
+expect_out_contains "why=deleted on the master"
+# Its field alone has no record to go back to: the message says what will do.
+expect_fail ben conflicts restore "$field"
+expect_err_contains "entry for the whole record"
+# The whole entry makes the issue again, as a new one, which goes up.
+expect_ok ben conflicts restore "$whole"
+new=$OUT
+[ -n "$new" ] && [ "$new" != "$iss" ] || fail "restore printed no new ID: '$new'"
+expect_ok ben get issue "$new"
+expect_out_contains 'subject=Ben issue, edited'
+expect_out_contains assigned_to=BEN01
+expect_out_contains "company=$cb"
+expect_ok ben sync
+expect_cell issues uploaded 1
+expect_ok root "$M" get issue "$new"
+expect_out_contains 'subject=Ben issue, edited'
+
 # --- B6: --dry-run reports and changes nothing ------------------------------------------
 ben set company "$cb" phone=dry-local || fail "set on the local"
 ben add company name=DryNew account_manager=BEN01 >/dev/null || fail "add on the local"

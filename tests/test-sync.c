@@ -2827,7 +2827,7 @@ test_sync_B2_clock_week_behind(void)
 static void
 test_sync_B3_nothing_lost(void)
 {
-	struct record_id	 c1, c2, c3, tk, entry, star;
+	struct record_id	 c1, c2, c3, tk, entry, star, whole, field, made;
 	struct store_txn	*t;
 	struct record		*e;
 
@@ -2854,7 +2854,10 @@ test_sync_B3_nothing_lost(void)
 	CONFLICT(L, &c3, "*", NULL, "deleted", "ANNA1", NULL);
 	CONFLICT(L, &tk, "description", NULL, "my notes on it", "ANNA1",
 	    "deleted on the master");
-	CU_ASSERT(nconflicts(L) == 4);
+	/* The task edited here and deleted there: kept whole, too. */
+	CU_ASSERT(conflicts_match(L, &tk, "*", "deleted", NULL, "ANNA1",
+	    "deleted on the master", &whole) == 1);
+	CU_ASSERT(nconflicts(L) == 5);
 	/* ...with when the lost value was made, and a type to restore by. */
 	CU_ASSERT_FATAL(conflicts_match(L, &c2, "phone", NULL, "L2", NULL,
 	    NULL, &entry) == 1);
@@ -2868,7 +2871,8 @@ test_sync_B3_nothing_lost(void)
 	/* Restore the lost value: an ordinary change, which the sync takes. */
 	unit_now_ms = T0 + 4 * MIN_MS;
 	CU_ASSERT_FATAL(store_begin(L, &t) == 0);
-	CU_ASSERT(conflict_restore(t, &anna, &entry) == 0);
+	CU_ASSERT(conflict_restore(t, &anna, &entry, &made) ==
+	    CONFLICT_PUT_BACK);
 	CU_ASSERT_FATAL(store_commit(t) == 0);
 	VAL(L, MODEL_COMPANY, &c2, "phone", "L2");
 	e = get(L, (int)STORE_CONFLICTS, &entry);
@@ -2880,13 +2884,41 @@ test_sync_B3_nothing_lost(void)
 	    &star) == 1);
 	CU_ASSERT_FATAL(store_begin(L, &t) == 0);
 	error_clear();
-	CU_ASSERT(conflict_restore(t, &anna, &star) == -1);
-	CU_ASSERT(*error_get() != '\0');
+	/* A refused deletion done again is refused again (S12), saying so. */
+	CU_ASSERT(conflict_restore(t, &anna, &star, &made) == -1);
+	CU_ASSERT(strstr(error_get(), "cannot delete the company again") !=
+	    NULL);
 	store_abort(t);
+	/*
+	 * A field of the deleted task cannot be put back into it, and the
+	 * message points at the whole-record entry...
+	 */
+	CU_ASSERT_FATAL(conflicts_match(L, &tk, "description", NULL, NULL,
+	    NULL, NULL, &field) == 1);
+	CU_ASSERT_FATAL(store_begin(L, &t) == 0);
+	error_clear();
+	CU_ASSERT(conflict_restore(t, &anna, &field, &made) == -1);
+	CU_ASSERT(strstr(error_get(), "entry for the whole record") != NULL);
+	store_abort(t);
+	/* ...which makes it again, a new task with every field it had. */
+	CU_ASSERT_FATAL(store_begin(L, &t) == 0);
+	CU_ASSERT(conflict_restore(t, &anna, &whole, &made) ==
+	    CONFLICT_MADE_AGAIN);
+	CU_ASSERT_FATAL(store_commit(t) == 0);
+	CU_ASSERT(memcmp(&made, &tk, sizeof made) != 0);
+	VAL(L, MODEL_TASK, &made, "subject", "Do");
+	VAL(L, MODEL_TASK, &made, "description", "my notes on it");
+	VAL(L, MODEL_TASK, &made, "company", idt(&c3));
+	e = get(L, (int)STORE_CONFLICTS, &whole);
+	CU_ASSERT(e != NULL && strcmp(record_value(e, "restored"),
+	    "yes") == 0);
+	record_free(e);
 
 	unit_now_ms = T0 + 5 * MIN_MS;
 	SYNC_OK();
 	CNT(rep.file[MODEL_COMPANY].uploaded, 1);
+	CNT(rep.file[MODEL_TASK].uploaded, 1);
+	VAL(M, MODEL_TASK, &made, "description", "my notes on it");
 	VAL(M, MODEL_COMPANY, &c2, "phone", "L2");
 	VAL(L, MODEL_COMPANY, &c2, "phone", "L2");
 	finish();
