@@ -568,6 +568,9 @@ camp_pick_key(struct screen *sc, enum action a, int iskey, wint_t ch)
 	struct camp_pick	*p = sc->data;
 	char			*text;
 
+	/* Space pages down in lists, but here it is part of a name. */
+	if (!iskey && ch == ' ')
+		a = A_NONE;
 	switch (a) {
 	case A_BACK:
 		tui_pop();

@@ -74,6 +74,11 @@ tm_wait c '@0=^ Campaign: Spring *$' \
 tm_keys c a
 tm_wait c '@0=^ Add companies to "Spring": Enter adds, Tab searches contacts, Esc ends' \
     '@1=^ Company name: *$' '@3=^Acme GmbH '
+# A space is part of the name typed, not a page down.
+tm_type c 'zeta b'
+tm_wait c '@1=^ Company name: zeta b$' '@3=^Zeta Bank +Zug +ROOT1' \
+    '@4=^ *$'
+tm_keys c C-u
 tm_type c ze
 tm_wait c '@1=^ Company name: ze$' '@3=^Zeta AG +Zug +ANNA1' \
     '@4=^Zeta Bank +Zug +ROOT1' '@5=^ *$'
