@@ -93,7 +93,7 @@ const char *
 screen_sync_unavailable(enum action a)
 {
 	if (a == A_SYNC && app.open && app.s.role == STORE_MASTER)
-		return "not on a master (RULES S1)";
+		return "not on a master: a master is synchronized with";
 	return NULL;
 }
 
@@ -104,7 +104,7 @@ screen_sync_open(void)
 
 	if (screen_sync_unavailable(A_SYNC) != NULL) {
 		tui_message(1, "%s is the master: sync runs on a local, against "
-		    "its master, not here (RULES S1)", app.s.name);
+		    "its master, never on the master itself", app.s.name);
 		return;
 	}
 	d = xcalloc(1, sizeof *d);
@@ -370,8 +370,8 @@ sync_draw_done(struct sync_data *d, int rows, int cols)
 		sync_draw_row(y++, cols, "total", &d->rep.total, width,
 		    tui_attr(C_TITLE));
 	if (brief && y < rows)
-		tui_put(y++, 0, cols, "RefDel: deletions refused (S12); "
-		    "RefScp: refused, out of your scope (S15)",
+		tui_put(y++, 0, cols, "RefDel: deletions not yours to make, undone; "
+		    "RefScp: outside your records",
 		    tui_attr(C_NORMAL));
 	y++;
 	for (i = 0; i < nnotes && y < rows; i++)

@@ -44,8 +44,8 @@ cli_sync_table(const struct sync_report *rep, int dry)
 		printf("Overwritten and refused values are in the conflict "
 		    "log: crm conflicts.\n");
 	if (rep->total.refused_delete > 0)
-		printf("%lu deletion(s) were refused (RULES S12): the records "
-		    "are back.\n", rep->total.refused_delete);
+		printf("%lu deletion(s) were refused (you may not delete "
+		    "them): the records are back.\n", rep->total.refused_delete);
 	if (rep->total.clamped > 0)
 		printf("%lu record(s) carried times too far ahead of the "
 		    "master's clock: check this computer's clock.\n",
@@ -114,7 +114,7 @@ cli_sync(struct cli *cli, int argc, char **argv)
 		if (cli_open_finish(cli) != 0)
 			return cli_fail();
 		error_set("%s is a master: sync runs on a local, against its "
-		    "master (RULES S1)", cli->dir);
+		    "master, never on the master itself", cli->dir);
 		return cli_fail();
 	}
 	if (wait < 0)

@@ -68,7 +68,9 @@ static const struct cli_cmd cli_cmds[] = {
 	  "\\\\." },
 	{ "delete", cli_delete, "delete TYPE ID",
 	  "Delete a record (a tombstone remains for sync). Non-administrators "
-	  "may delete\nonly what RULES S12 allows." },
+	  "may delete\ncampaigns and targets, the tasks, issues and events "
+	  "assigned to them, and the\ncompanies, contacts, notes and "
+	  "opportunities they created." },
 	{ "import", cli_import, "import TYPE FILE [--format csv|vcard]",
 	  "Create records from a CSV file (RFC 4180) whose header row names "
 	  "fields.\nAll rows or none: a bad row stops the import with its "

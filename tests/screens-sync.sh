@@ -231,7 +231,7 @@ tm_keys small y
 tm_wait small '@0=^ Synchronized with the master' \
     '^File +Up +Down +Merged +Won +Lost +Del +RefDel +RefScp +Removed +Files$' \
     '^companies +1 +0 +0 +0 +0 +0 +0 +0 +0 +0$' '^total +1 +0 ' \
-    '^RefDel: deletions refused'
+    '^RefDel: deletions not yours to make, undone'
 tm_keys small q q
 expect_eq "$(tm_exit small)" 0
 tm_kill small
@@ -240,13 +240,13 @@ tm_kill small
 tm_start master 100 30 CRM_PASSWORD=secret -- -d "$M" -u root
 tm_wait master '@0=^ 1 Companies' '@-2=^ Büro CRM │ MASTER │ root'
 tm_keys master S
-tm_wait master '@-1=^Büro CRM is the master: sync runs on a local, against its master, not here \(RULES S1\)$' \
+tm_wait master '@-1=^Büro CRM is the master: sync runs on a local, against its master, never on the master itself$' \
     '@0=^ 1 Companies'
 tm_keys master '?'
 tm_wait master '@0=^ Keys: The main screen'
 tm_keys master NPage
 tm_wait master '@0=^ Keys: The main screen' \
-    '^  S +synchronize with the master: not on a master \(RULES S1\)$'
+    '^  S +synchronize with the master: not on a master: a master is synchronized with$'
 tm_keys master q q
 expect_eq "$(tm_exit master)" 0
 tm_kill master
