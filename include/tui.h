@@ -130,6 +130,8 @@ enum action {
 /* Import and export (issue 5). */
 #define KM_IO_PROMPT	0x100000	/* typing a file name to export or import */
 #define KM_IO_VIEW	0x200000	/* the import's preview and report */
+#define KM_PROMPT_PATH	0x400000	/* a prompt for a path: Tab completes */
+#define KM_IO_IMPORT	0x800000	/* typing the name of a file to import */
 
 struct binding {
 	enum action	 action;
@@ -177,6 +179,11 @@ struct screen_ops {
 	unsigned	 typing_keymaps;
 	/* The title of the help screen for this screen. */
 	const char	*help;
+	/*
+	 * Does this binding apply here now (L only on a contact, the week's
+	 * keys only in the week)? The key line and the help ask. NULL: all.
+	 */
+	int		(*offers)(const struct screen *, const struct binding *);
 };
 
 struct screen {
@@ -419,6 +426,7 @@ char	*screen_campaign_target_name(const struct record *);
 void	 screen_record_open_fields(int type, const struct record_id *);
 /* Documents and letters (issue 5). */
 extern const struct screen_ops screen_prompt;
+extern const struct screen_ops screen_prompt_path;
 extern const struct screen_ops screen_templates;
 /*
  * Ask for one line of text under the screen below: title says what for,

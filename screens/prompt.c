@@ -37,7 +37,7 @@ screen_prompt_open(const char *title, const char *label, const char *initial,
 	d->paths = paths;
 	d->done = done;
 	d->arg = arg;
-	tui_push(&screen_prompt, d);
+	tui_push(paths ? &screen_prompt_path : &screen_prompt, d);
 }
 
 static void
@@ -208,5 +208,19 @@ const struct screen_ops screen_prompt = {
 	.leave = prompt_leave,
 	.typing = prompt_typing,
 	.typing_keymaps = KM_PROMPT,
-	.help = "Typing a file name or a line of text",
+	.help = "Typing a line of text",
+};
+
+/* The same, for a file name: Tab completes it. */
+const struct screen_ops screen_prompt_path = {
+	.name = "prompt-path",
+	.keymaps = KM_PROMPT | KM_PROMPT_PATH,
+	.enter = NULL,
+	.draw = prompt_draw,
+	.key = prompt_key,
+	.reload = prompt_reload,
+	.leave = prompt_leave,
+	.typing = prompt_typing,
+	.typing_keymaps = KM_PROMPT | KM_PROMPT_PATH,
+	.help = "Typing a file name",
 };

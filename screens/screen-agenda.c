@@ -664,6 +664,17 @@ agenda_key(struct screen *sc, enum action a, int iskey, wint_t ch)
 	tui_redraw(REDRAW_BODY);
 }
 
+/* The key line's "[ ]" says day or week, as the keys move. */
+static int
+agenda_offers(const struct screen *sc, const struct binding *b)
+{
+	const struct agenda_data	*d = sc->data;
+
+	if (b->action != A_DAY_NEXT || b->keys[0] != 0)
+		return 1;
+	return strcmp(b->name, d->week ? "week" : "day") == 0;
+}
+
 const struct screen_ops screen_agenda = {
 	.name = "agenda",
 	.keymaps = KM_AGENDA | KM_LIST,
@@ -673,4 +684,5 @@ const struct screen_ops screen_agenda = {
 	.reload = agenda_reload,
 	.leave = agenda_leave,
 	.help = "The calendar: a day's hours, or a week",
+	.offers = agenda_offers,
 };

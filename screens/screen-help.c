@@ -60,13 +60,14 @@ help_listed(struct help_data *d, const struct binding *b, size_t from)
 }
 
 static void
-help_add(struct help_data *d, unsigned keymaps)
+help_add(struct help_data *d, const struct screen *under, unsigned keymaps)
 {
 	const struct binding	*b;
 	size_t			 from = d->n;
 
 	for (b = bindings; b->name != NULL && d->n < HELP_ROWS; b++) {
-		if ((b->keymaps & keymaps) != 0 && !help_listed(d, b, from))
+		if ((b->keymaps & keymaps) != 0 && !help_listed(d, b, from) &&
+		    (under->ops->offers == NULL || under->ops->offers(under, b)))
 			d->rows[d->n++].b = b;
 	}
 }
@@ -80,7 +81,7 @@ screen_help_open(const struct screen *under)
 	size_t			 i, n;
 
 	d->title = under->ops->help;
-	help_add(d, under->ops->keymaps);
+	help_add(d, under, under->ops->keymaps);
 	if (under->ops->typing == NULL)
 		goto out;
 	typing = under->ops->typing_keymaps != 0 ?
@@ -99,7 +100,7 @@ screen_help_open(const struct screen *under)
 	n = d->n;
 	d->n += 2;
 	d->rows[n + 1].heading = heading;
-	help_add(d, typing);
+	help_add(d, under, typing);
 	if (d->n == n + 2)
 		d->n = n;
 out:

@@ -21,6 +21,7 @@
 #include "exchange.h"
 #include "model.h"
 #include "session.h"
+#include "path.h"
 #include "tui.h"
 #include "xmalloc.h"
 
@@ -717,6 +718,30 @@ import_move(struct import_data *d, long delta)
 		d->top = d->sel - page + 1;
 }
 
+/* Tab: the file name completed as far as it goes, as in attach. */
+static void
+import_complete(struct import_data *d)
+{
+	struct path_completion	 pc;
+	char			*text = edit_text(&d->p.path);
+	size_t			 i, len = 0;
+	char			 names[256];
+
+	path_complete(text, &pc);
+	if (pc.n == 0)
+		tui_message(1, "no file or directory starts with \"%s\"", text);
+	else if (pc.n > 1) {
+		names[0] = '\0';
+		for (i = 0; i < pc.n && len < sizeof names; i++)
+			len += (size_t)snprintf(names + len, sizeof names - len,
+			    "%s%s", i ? "  " : "", pc.names[i]);
+		tui_message(0, "%zu fit: %s", pc.n, names);
+	}
+	edit_set(&d->p.path, pc.text);
+	path_completion_free(&pc);
+	free(text);
+}
+
 static void
 import_key(struct screen *sc, enum action a, int iskey, wint_t ch)
 {
@@ -735,8 +760,8 @@ import_key(struct screen *sc, enum action a, int iskey, wint_t ch)
 		case A_IO_GO:
 			import_preview(d);
 			break;
-		case A_IO_FORMAT:
-		case A_IO_PREV_FORMAT:
+		case A_COMPLETE:
+			import_complete(d);
 			break;
 		default:
 			if (edit_key(&d->p.path, iskey, ch) == EDIT_UNHANDLED)
@@ -810,6 +835,6 @@ const struct screen_ops screen_import = {
 	.key = import_key,
 	.leave = import_leave,
 	.typing = import_typing,
-	.typing_keymaps = KM_IO_PROMPT,
+	.typing_keymaps = KM_IO_IMPORT | KM_PROMPT_PATH,
 	.help = "Import contacts from a CSV or vCard file",
 };

@@ -486,6 +486,15 @@ screen_delete(int type, const struct record *r)
 	return 0;
 }
 
+/* Letters are written to contacts: L is offered on a contact only. */
+static int
+record_offers(const struct screen *sc, const struct binding *b)
+{
+	const struct record_data	*d = sc->data;
+
+	return b->action != A_LETTER || d->type == MODEL_CONTACT;
+}
+
 const struct screen_ops screen_record = {
 	.name = "record",
 	.keymaps = KM_RECORD | KM_LIST,
@@ -495,4 +504,5 @@ const struct screen_ops screen_record = {
 	.reload = record_reload,
 	.leave = record_leave,
 	.help = "A record and the records linked to it",
+	.offers = record_offers,
 };

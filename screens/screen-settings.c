@@ -302,6 +302,14 @@ settings_draw(struct screen *sc, int rows, int cols)
 		tui_put(y, 2, cols - 4, hint, tui_attr(C_NORMAL));
 }
 
+/* F3 saves here, as F2 does: there is no next one to start. */
+static int
+settings_offers(const struct screen *sc, const struct binding *b)
+{
+	(void)sc;
+	return b->action != A_SAVE_NEW;
+}
+
 const struct screen_ops screen_settings = {
 	.name = "settings",
 	.keymaps = KM_SETTINGS,
@@ -313,4 +321,5 @@ const struct screen_ops screen_settings = {
 	.typing = settings_typing,
 	.typing_keymaps = KM_FORM,
 	.help = "Settings of this database",
+	.offers = settings_offers,
 };

@@ -422,7 +422,8 @@ tui_draw_keyline(void)
 	}
 	buf[0] = '\0';
 	for (b = bindings; sc != NULL && b->name != NULL; b++) {
-		if (!b->keyline || (b->keymaps & tui_keymaps(sc)) == 0)
+		if (!b->keyline || (b->keymaps & tui_keymaps(sc)) == 0 ||
+		    (sc->ops->offers != NULL && !sc->ops->offers(sc, b)))
 			continue;
 		for (i = 0; i < nseen && seen[i] != b->action; i++)
 			/* nothing */;

@@ -142,6 +142,7 @@ tm_wait d '@0=^ Calendar: Wednesday 25 November 2026'
 
 # --- the week: Monday first, each day with its events ------------------------------------
 tm_keys d w
+tm_wait d '@-1=\[ \] week' '@-1!\[ \] day'
 tm_wait d '@0=^ Calendar: week 48, Monday 23 November – Sunday 29 November 2026 \(this week\) *$' \
     '@1=^ Week, everyone.s events: 8 events' \
     '@2=^Monday 23 November 2026 *$' '@3=^    08:00 +Monday meeting *$' \

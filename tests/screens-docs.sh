@@ -64,7 +64,8 @@ tm_type d o
 tm_keys d Tab
 tm_wait d "@-3=^ File: $S/files/report\\.txt *\$" '!rep-2\.txt'
 tm_keys d Enter
-tm_wait d "@-4=^ Describe $S/files/report\\.txt" '@-3=^ Description: *$'
+tm_wait d "@-4=^ Describe $S/files/report\\.txt" '@-3=^ Description: *$' \
+    '@-1!Tab complete'
 tm_type d "Quarterly figures"
 tm_keys d Enter
 tm_wait d "@-1=^attached $S/files/report\\.txt \\(35 bytes\\) to Bea Keller" \

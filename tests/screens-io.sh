@@ -130,7 +130,13 @@ start_root i 80 24
 tm_keys i 2
 tm_wait i '@1=^ Contacts, '
 tm_keys i I
-tm_wait i '@0=^ Import contacts' '^  File +~/'
+# Typing the file's name: Enter previews, Tab completes; no format to pick.
+tm_wait i '@0=^ Import contacts' '^  File +~/' '@-1=Enter preview' \
+    '@-1=Tab complete' '@-1!format'
+tm_keys i C-u
+tm_type i "$S/in.cs"
+tm_keys i Tab
+tm_wait i "^  File +$S/in\\.csv"
 tm_keys i C-u
 tm_type i "$S/in.csv"
 tm_keys i Enter

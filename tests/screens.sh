@@ -156,6 +156,8 @@ companies m '@3=^Acme GmbH ' '@8=^Ωmega '
 
 # --- a record and its linked records --------------------------------------------------
 tm_keys m Enter
+# Letters go to contacts: a company's key line does not offer L.
+tm_wait m '@0=^ Company: Acme GmbH *$' '@-1!L letter'
 tm_wait m '@0=^ Company: Acme GmbH *$' '@1=^ Name +Acme GmbH$' \
     '^ City +Hamburg$' '^ Country +Germany$' \
     '^ Account manager +root \(ROOT1\)$' \
