@@ -110,9 +110,20 @@ fail:
 int
 file_install(const char *src, const char *dst, char *hex)
 {
-	char	*tmp;
-	int	 ret;
+	struct stat	 sb;
+	char		*tmp, *dir, *slash;
+	int		 ret;
 
+	/* Said of dst, not of the temporary file beside it. */
+	dir = xstrdup(dst);
+	if ((slash = strrchr(dir, '/')) != NULL)
+		slash[slash == dir ? 1 : 0] = '\0';
+	if (slash != NULL && (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode))) {
+		error_set("cannot write %s: %s is not a directory", dst, dir);
+		free(dir);
+		return -1;
+	}
+	free(dir);
 	xasprintf(&tmp, "%s.tmp-%ld", dst, (long)getpid());
 	unlink(tmp);
 	if ((ret = file_copy(src, tmp, hex, NULL)) == 0 &&

@@ -107,6 +107,13 @@ tm_wait d "exists: replace it\\? \\(y/n\\)"
 tm_keys d n
 tm_wait d "@-1=^no copy was saved; $S/out/report\\.txt is as it was"
 expect_eq "$(cat "$S/out/report.txt")" mine
+# A directory typed after the offered name: the message names what was
+# typed, not a temporary file.
+tm_keys d w
+tm_type d "$S/out/"
+tm_keys d Enter
+tm_wait d "cannot write report\\.txt$S/out/: report\\.txt$S/out is not a" \
+    '!\.tmp-'
 
 # --- a missing path is refused, and the prompt stays to correct it ------------------
 tm_keys d a
