@@ -294,6 +294,20 @@ demo_contacts(struct demo *d, unsigned long n)
 	return 0;
 }
 
+/* The greatest common divisor of a and b. */
+static unsigned long
+demo_gcd(unsigned long a, unsigned long b)
+{
+	unsigned long	t;
+
+	while (b != 0) {
+		t = a % b;
+		a = b;
+		b = t;
+	}
+	return a;
+}
+
 /* Notes, events, tasks, opportunities and issues: about a contact. */
 static int
 demo_activities(struct demo *d, int type, unsigned long n)
@@ -369,7 +383,7 @@ demo_campaigns(struct demo *d, unsigned long ncampaigns, unsigned long n)
 	static const char *const status[] = { "planned", "active",
 		"completed" };
 	struct record	*r;
-	unsigned long	 i, ct, co;
+	unsigned long	 i, ct, co, c, k, step;
 	char		 date[32];
 
 	d->campaigns = xcalloc(ncampaigns, sizeof *d->campaigns);
@@ -388,15 +402,36 @@ demo_campaigns(struct demo *d, unsigned long ncampaigns, unsigned long n)
 			return -1;
 	}
 	d->ncampaigns = ncampaigns;
+	/*
+	 * A contact is a target of a campaign once (as model_add insists):
+	 * the k-th target of a campaign is the contact k steps of a stride
+	 * prime to the number of contacts from the campaign's own start, so
+	 * no two targets of a campaign meet while it has fewer targets than
+	 * there are contacts. The rest would repeat one: they are not made.
+	 */
+	step = d->ncontacts / 2 + 1;
+	while (demo_gcd(step, d->ncontacts) != 1)
+		step++;
 	for (i = 0; i < n; i++) {
+		k = i / ncampaigns;
+		if (k >= d->ncontacts)
+			break;
+		c = i % ncampaigns;
 		r = demo_record(d);
-		ct = demo_rand(d) % d->ncontacts;
+		ct = (c * 7919 + k * step) % d->ncontacts;
 		co = d->contact_company[ct];
-		demo_ref(r, "campaign", &d->campaigns[i % ncampaigns]);
+		demo_ref(r, "campaign", &d->campaigns[c]);
 		demo_ref(r, "company", &d->companies[co]);
 		demo_ref(r, "contact", &d->contacts[ct]);
 		demo_set(r, "account_manager", d->company_manager[co]);
-		demo_set(r, "responded", demo_rand(d) % 4 == 0 ? "yes" : "no");
+		if (demo_rand(d) % 4 == 0) {
+			/* A response within the campaign's weeks. */
+			demo_set(r, "responded", "yes");
+			snprintf(date, sizeof date, "2026-%02lu-%02lu",
+			    2 + c % 11, 1 + (unsigned long)demo_rand(d) % 28);
+			demo_set(r, "response_date", date);
+		} else
+			demo_set(r, "responded", "no");
 		if (demo_put(d, MODEL_TARGET, r) != 0)
 			return -1;
 	}

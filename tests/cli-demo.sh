@@ -17,6 +17,15 @@ demo() {
 
 expect_ok demo list company
 [ "$(rows)" -ge 200 ] || fail "only $(rows) companies"
+# The demo keeps the model's rules: a contact is a campaign's target once,
+# and a target that responded has the date it did.
+expect_ok demo list target --fields campaign,contact
+dup=$(printf '%s\n' "$OUT" | tail -n +2 | sort | uniq -d | head -n 1)
+[ -z "$dup" ] || fail "a contact is twice a target of one campaign: $dup"
+expect_ok demo list target --where responded=yes --fields response_date
+[ "$(rows)" -ge 1 ] || fail "no target of the demo responded"
+printf '%s\n' "$OUT" | tail -n +2 | grep -q '^$' &&
+    fail "a target responded with no response date"
 total=$(rows)
 for t in contact note event task opportunity issue campaign target document \
     template; do
