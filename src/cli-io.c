@@ -24,6 +24,33 @@
 #include "utf8.h"
 #include "xmalloc.h"
 
+/*
+ * A company reference given by name (not an ID): the ID of the company
+ * so named, written into buf, or -1 with a message when none or several
+ * are.
+ */
+static int
+cli_import_company(struct store_txn *t, int type, struct model_change *ch,
+    char *buf)
+{
+	const struct model_field *mf = model_field_find(type, ch->name);
+	struct record_id	  id;
+	int			  ret;
+
+	if (mf == NULL || mf->kind != MODEL_REF ||
+	    mf->ref_type != MODEL_COMPANY || *ch->value == '\0' ||
+	    record_id_parse(ch->value, &id) == 0)
+		return 0;
+	if ((ret = exchange_company_find(t, ch->value, &id)) == STORE_NOTFOUND)
+		error_set("no company is named \"%s\": add it first, or give "
+		    "its ID", ch->value);
+	if (ret != 0)
+		return -1;
+	record_id_format(&id, buf);
+	ch->value = buf;
+	return 0;
+}
+
 /* Metadata columns of an export (id, created_at...) are skipped on import. */
 static int
 cli_import_csv(struct cli *cli, int type, const char *path)
@@ -33,6 +60,7 @@ cli_import_csv(struct cli *cli, int type, const char *path)
 	struct model_change	*ch = NULL;
 	struct record_id	 id;
 	char			**row, **header = NULL;
+	char			(*idtext)[RECORD_ID_TEXT + 1] = NULL;
 	size_t			 n, ncols = 0, i, k;
 	unsigned long		 count = 0;
 	int			 ret;
@@ -62,6 +90,7 @@ cli_import_csv(struct cli *cli, int type, const char *path)
 	if (cli_open(cli) != 0 || store_begin(cli->st, &t) != 0)
 		goto fail;
 	ch = xcalloc(ncols, sizeof *ch);
+	idtext = xcalloc(ncols, sizeof *idtext);
 	/* One transaction: every row is imported, or none. */
 	while ((ret = csvio_next(rd, &row, &n)) == 0) {
 		if (n != ncols) {
@@ -73,7 +102,15 @@ cli_import_csv(struct cli *cli, int type, const char *path)
 			if (model_is_meta(header[i]))
 				continue;
 			ch[k].name = header[i];
-			ch[k++].value = row[i];
+			ch[k].value = row[i];
+			/* A company may be named, as the screens' import allows. */
+			if (cli_import_company(t, type, &ch[k], idtext[k]) !=
+			    0) {
+				error_prefix("%s line %lu: ", path,
+				    csvio_line(rd));
+				goto fail;
+			}
+			k++;
 		}
 		if (model_add(t, &cli->user, type, ch, k, &id) != 0) {
 			error_prefix("%s line %lu: ", path, csvio_line(rd));
@@ -102,6 +139,7 @@ out:
 		free(header[i]);
 	free(header);
 	free(ch);
+	free(idtext);
 	return ret;
 }
 

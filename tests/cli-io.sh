@@ -29,6 +29,21 @@ expect_out_contains "$(printf 'José\tGarcía, Jr.\t+34 91 123 45 67\tjose.garci
 expect_out_contains "$(printf 'Grace\tHopper "Amazing Grace"\t+1 555 0142')"
 expect_out_contains "$(printf 'Zoë\tÅngström\t')"
 expect_out_contains "$(printf 'Ada\tLovelace\t')"
+# A company may be given by name, as the screens' import allows (a name
+# differing only in case will do); one that does not exist refuses the
+# whole file, naming the line.
+acme=$(root "$M" list company --where name="Acme Corporation" --fields id | tail -n 1)
+printf 'first_name,last_name,company\nNamed,Byname,Acme Corporation\nCase,Byname,ACME CORPORATION\n' >"$T/named.csv"
+expect_ok root "$M" import contact "$T/named.csv"
+expect_ok root "$M" list contact --where last_name=Byname --fields company
+expect_eq "$(rows)" 2
+expect_eq "$(printf '%s\n' "$OUT" | tail -n +2 | sort -u)" "$acme"
+printf 'first_name,last_name,company\nFine,Nocorp,Acme Corporation\nLost,Nocorp,No Such GmbH\n' >"$T/unnamed.csv"
+expect_fail root "$M" import contact "$T/unnamed.csv"
+expect_err_contains "unnamed.csv line 3"
+expect_err_contains 'no company is named "No Such GmbH"'
+expect_ok root "$M" list contact --where last_name=Nocorp --fields id
+expect_eq "$(rows)" 0
 
 # --- import: bad files import nothing ----------------------------------------------------
 expect_ok root "$M" list company --fields id,name
