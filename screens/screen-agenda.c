@@ -397,14 +397,17 @@ agenda_draw_hour(struct agenda_data *d, const struct agenda_line *l, int y,
 	tui_put(y, 1, 5, buf, now ? tui_attr(C_TITLE) : attr);
 }
 
-/* An empty slot says which events are still running through it. */
+/*
+ * Which events begun before a slot's hour still run through it: an empty
+ * slot says "busy", one with events of its own "also".
+ */
 static void
-agenda_busy(struct agenda_data *d, const struct agenda_line *l, char *buf,
-    size_t len)
+agenda_busy(struct agenda_data *d, const struct agenda_line *l,
+    const char *word, char *buf, size_t len)
 {
 	const struct agenda_event	*e, *first = NULL;
 	size_t				 i, n = 0;
-	int				 a = l->hour * 60, b = a + 60, s, f;
+	int				 a = l->hour * 60, s, f;
 
 	buf[0] = '\0';
 	for (i = 0; i < d->a.n; i++) {
@@ -414,8 +417,8 @@ agenda_busy(struct agenda_data *d, const struct agenda_line *l, char *buf,
 			continue;
 		s = e->day0 < l->day ? 0 : e->min0;
 		f = e->day1 > l->day ? 24 * 60 : e->min1;
-		if (s < 0 || f < 0 || s >= b || f <= a)
-			continue;
+		if (s < 0 || f < 0 || s >= a || f <= a)
+			continue;	/* not on, or listed in the slot itself */
 		if (first == NULL)
 			first = e;
 		n++;
@@ -423,10 +426,10 @@ agenda_busy(struct agenda_data *d, const struct agenda_line *l, char *buf,
 	if (first == NULL)
 		return;
 	if (n == 1)
-		snprintf(buf, len, "(busy: %s)", record_value(first->rec,
+		snprintf(buf, len, "(%s: %s)", word, record_value(first->rec,
 		    "subject"));
 	else
-		snprintf(buf, len, "(busy: %s and %zu more)",
+		snprintf(buf, len, "(%s: %s and %zu more)", word,
 		    record_value(first->rec, "subject"), n - 1);
 }
 
@@ -439,7 +442,7 @@ agenda_draw(struct screen *sc, int rows, int cols)
 	const char			*what;
 	long				 start;
 	size_t				 i;
-	int				 y, h, y0 = 2, attr, sel, x, y1, m1, d1;
+	int				 y, h, y0 = 2, attr, sel, x, y1, m1, d1, bw;
 
 	if (d->week) {
 		start = agenda_week_start(d->day);
@@ -505,13 +508,21 @@ agenda_draw(struct screen *sc, int rows, int cols)
 			tui_put(y, 0, cols, "", attr);
 			agenda_draw_hour(d, l, y, attr);
 			tui_put(y, 6, 3, " │", attr);
-			if (l->ev >= 0)
-				agenda_draw_event(d, l, y, 9, cols - 9, attr);
-			else {
-				agenda_busy(d, l, busy, sizeof busy);
+			if (l->ev < 0) {
+				agenda_busy(d, l, "busy", busy, sizeof busy);
 				tui_put(y, 9, cols - 9, busy, sel ? attr :
 				    tui_attr(C_LABEL));
+				break;
 			}
+			/* An event begun earlier runs on: said at the right. */
+			agenda_busy(d, l, "also", busy, sizeof busy);
+			bw = busy[0] != '\0' ? tui_width(busy) + 1 : 0;
+			if (bw > (cols - 9) / 2)
+				bw = (cols - 9) / 2;
+			agenda_draw_event(d, l, y, 9, cols - 9 - bw, attr);
+			if (bw > 1)
+				tui_put(y, cols - bw + 1, bw - 1, busy, sel ?
+				    attr : tui_attr(C_LABEL));
 			break;
 		}
 	}

@@ -121,7 +121,7 @@ tm_wait d '@0=^ Event: Lunch with Bea *$' '^ Start +2026-11-25 10:00$' \
 tm_keys d q
 tm_wait d '@0=^ Calendar: Wednesday 25 November 2026' \
     '@1=^ Day, everyone.s events: 6 events' \
-    '@8=^>10:00 │ 10:00–11:00 +Lunch with Bea *$'
+    '@8=^>10:00 │ 10:00–11:00 +Lunch with Bea +\(also: Demo day\)$'
 OUT=$(root "$M" list event --where "subject=Lunch with Bea" --fields start,end)
 expect_eq "$OUT" "$(printf 'start\tend\n2026-11-25T10:00\t2026-11-25T11:00')"
 # n on an all-day line makes an all-day event (a date, no time).
