@@ -90,7 +90,8 @@ exchange_file_open(struct exchange_file *xf, const char *path)
 	unlink(xf->tmp);
 	fd = open(xf->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd == -1 || (xf->f = fdopen(fd, "w")) == NULL) {
-		error_set("cannot create %s: %s", xf->tmp, strerror(errno));
+		/* Said of the file asked for, not of the one beside it. */
+		error_set("cannot create %s: %s", path, strerror(errno));
 		if (fd != -1)
 			close(fd);
 		free(xf->tmp);

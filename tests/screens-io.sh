@@ -93,7 +93,7 @@ tm_keys x E
 tm_keys x C-u
 tm_type x "$S/nowhere/x.csv"
 tm_keys x Enter
-tm_wait x "@-1=cannot create $S/nowhere/x\\.csv\\.tmp: No such file" \
+tm_wait x "@-1=cannot create $S/nowhere/x\\.csv: No such file" \
     '@0=^ Export contacts'
 tm_keys x Escape
 
