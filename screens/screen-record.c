@@ -297,9 +297,9 @@ record_draw(struct screen *sc, int rows, int cols)
 {
 	struct record_data	*d = sc->data;
 	const struct model_type	*mt = model_type(d->type);
-	char			 buf[512], *name;
+	char			 buf[512], num[32], *name;
 	size_t			 i;
-	int			 fh, ph, y, x, w, lw = 18;
+	int			 fh, ph, y, x, w, lw = 18, share, namew;
 
 	name = tui_record_name(d->type, d->rec);
 	snprintf(buf, sizeof buf, " %s: %s", mt->label, name);
@@ -311,14 +311,36 @@ record_draw(struct screen *sc, int rows, int cols)
 		tui_put(y, 1 + lw, cols - lw - 2, d->values[i],
 		    tui_attr(C_NORMAL));
 	}
+	/* Fields above or below the ones shown: said, with the key. */
+	if (d->ftop > 0 && cols > 30)
+		tui_put(1, cols - 12, 11, "   ↑ more k", tui_attr(C_KEY));
+	if (d->ftop + (size_t)fh < d->nlines && cols > 30) {
+		snprintf(buf, sizeof buf, "   ↓ %zu more j",
+		    d->nlines - d->ftop - (size_t)fh);
+		w = tui_width(buf);
+		tui_put(fh, cols - w - 1, w, buf, tui_attr(C_KEY));
+	}
 	if (d->npanes == 0)
 		return;
-	/* The pane bar: every kind of linked record with its count. */
+	/*
+	 * The pane bar: every kind of linked record with its count; when
+	 * the names do not all fit, each is cut to its share of the width,
+	 * never its count.
+	 */
 	y = 1 + fh;
+	for (i = 0, w = 0; i < d->npanes; i++)
+		w += (int)strlen(model_type(d->pane_type[i])->plural) + 4 +
+		    (d->counts[i] >= 10) + (d->counts[i] >= 100) +
+		    (d->counts[i] >= 1000);
+	share = w > cols ? cols / (int)d->npanes : 0;
 	for (i = 0, x = 0; i < d->npanes && x < cols; i++) {
-		snprintf(buf, sizeof buf, " %s %zu%s ",
-		    model_type(d->pane_type[i])->plural, d->counts[i],
+		snprintf(num, sizeof num, "%zu%s", d->counts[i],
 		    d->counts[i] >= 1000 ? "+" : "");
+		namew = share > 0 ? share - 3 - (int)strlen(num) : 64;
+		if (namew < 1)
+			namew = 1;
+		snprintf(buf, sizeof buf, " %.*s %s ", namew,
+		    model_type(d->pane_type[i])->plural, num);
 		buf[1] = (char)(buf[1] - 'a' + 'A');
 		w = tui_width(buf);
 		tui_put(y, x, w, buf, tui_attr(d->focus == i + 1 ? C_TAB_ON :

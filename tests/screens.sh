@@ -162,7 +162,7 @@ tm_wait m '@0=^ Company: Acme GmbH *$' '@1=^ Name +Acme GmbH$' \
     '^ City +Hamburg$' '^ Country +Germany$' \
     '^ Account manager +root \(ROOT1\)$' \
     '^ Created +[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2} by root \(ROOT1\)$' \
-    '^ Modified +[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2} by root \(ROOT1\)$' \
+    '^ Modified +[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2} by root \(ROOT1\) +↓ 1 more j$' \
     '^ Contacts 1  Notes 1  Events 0  Tasks 0 ' \
     '^Bea Keller +Buyer +bea@acme\.example'
 # Tab moves to the contacts pane; Enter opens the contact.
