@@ -334,41 +334,54 @@ tui_status_reload(void)
 	tui_redraw(REDRAW_STATUS);
 }
 
+/* The status line, in words, or short (compact) for a narrow screen. */
+static void
+tui_status_text(char *buf, size_t size, int compact)
+{
+	char	*when;
+	size_t	 len;
+
+	len = (size_t)snprintf(buf, size, " %s │ %s", app.s.name,
+	    app.s.role == STORE_MASTER ? "MASTER" : "LOCAL");
+	if (app.s.logged_in && compact)
+		len += (size_t)snprintf(buf + len, size - len, " │ %s",
+		    app.s.user.login);
+	else if (app.s.logged_in)
+		len += (size_t)snprintf(buf + len, size - len,
+		    " │ %s (%s)", app.s.user.login, app.s.user.uid);
+	if (!app.s.logged_in || app.s.role != STORE_LOCAL)
+		return;
+	if (app.pending >= 1000)
+		len += (size_t)snprintf(buf + len, size - len, " │ 1000+ %s",
+		    compact ? "to sync" : "changes to sync");
+	else
+		len += (size_t)snprintf(buf + len, size - len, " │ %llu %s%s",
+		    (unsigned long long)app.pending, compact ? "to sync" :
+		    "change", compact ? "" : app.pending == 1 ? " to sync" :
+		    "s to sync");
+	if (app.last_sync == 0) {
+		snprintf(buf + len, size - len, " │ never synced");
+		return;
+	}
+	when = tui_local_time(app.last_sync);
+	snprintf(buf + len, size - len, " │ %s %s", compact ? "synced" :
+	    "last sync", when);
+	free(when);
+}
+
 static void
 tui_draw_status(void)
 {
-	char	buf[512], *when;
-	size_t	len;
+	char	buf[512];
 
 	if (!app.open) {
 		snprintf(buf, sizeof buf, " crm %s", PACKAGE_VERSION);
 		tui_put(LINES - 2, 0, COLS, buf, tui_attr(C_STATUS));
 		return;
 	}
-	len = (size_t)snprintf(buf, sizeof buf, " %s │ %s", app.s.name,
-	    app.s.role == STORE_MASTER ? "MASTER" : "LOCAL");
-	if (app.s.logged_in)
-		len += (size_t)snprintf(buf + len, sizeof buf - len,
-		    " │ %s (%s)", app.s.user.login, app.s.user.uid);
-	if (app.s.logged_in && app.s.role == STORE_LOCAL) {
-		if (app.pending >= 1000)
-			len += (size_t)snprintf(buf + len, sizeof buf - len,
-			    " │ 1000+ changes to sync");
-		else
-			len += (size_t)snprintf(buf + len, sizeof buf - len,
-			    " │ %llu change%s to sync",
-			    (unsigned long long)app.pending,
-			    app.pending == 1 ? "" : "s");
-		if (app.last_sync == 0)
-			snprintf(buf + len, sizeof buf - len,
-			    " │ never synced");
-		else {
-			when = tui_local_time(app.last_sync);
-			snprintf(buf + len, sizeof buf - len,
-			    " │ last sync %s", when);
-			free(when);
-		}
-	}
+	tui_status_text(buf, sizeof buf, 0);
+	if (tui_width(buf) > COLS)
+		tui_status_text(buf, sizeof buf, 1);
 	tui_put(LINES - 2, 0, COLS, buf, tui_attr(C_STATUS));
 }
 
