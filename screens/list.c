@@ -392,6 +392,11 @@ list_widths(const struct list *l, int w, int *width, int *shown)
 			}
 			if (strcmp(mf->name, "phone") == 0)
 				pref[i] = min[i] = 15;
+			/* A login is short; the user's name takes the room. */
+			if (strcmp(mf->name, "login") == 0)
+				pref[i] = min[i] = 12;
+			if (strcmp(mf->name, "uid") == 0)
+				pref[i] = min[i] = 8;
 			if (strcmp(mf->name, "country") == 0 ||
 			    strcmp(mf->name, "city") == 0)
 				pref[i] = 13;
@@ -431,8 +436,10 @@ list_widths(const struct list *l, int w, int *width, int *shown)
 	/* What is left goes to the first column holding free text. */
 	for (i = 0; i < n; i++) {
 		mf = model_field_find(l->type, l->fields[i]);
-		if (mf == NULL || mf->kind == MODEL_TEXT ||
-		    mf->kind == MODEL_LONGTEXT || mf->kind == MODEL_REF)
+		if (mf == NULL || ((mf->kind == MODEL_TEXT ||
+		    mf->kind == MODEL_LONGTEXT || mf->kind == MODEL_REF) &&
+		    strcmp(mf->name, "login") != 0 &&
+		    strcmp(mf->name, "uid") != 0))
 			break;
 	}
 	/*

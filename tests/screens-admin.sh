@@ -213,8 +213,8 @@ tm_keys usr O
 tm_wait usr '@0=^ Settings *$'
 tm_keys usr u
 tm_wait usr '@0=^ Users of Büro CRM' \
-    '@2=^Login +User ID +Full name +Type +Restrict\. +Sets mgr$' \
-    '@3=^anna +ANNA1 +Anna Berg +user +no +no$' \
+    '@2=^Login +User ID  Full name +Type +Restrict\. +Sets mgr$' \
+    '@3=^anna {9}ANNA1 {4}Anna Berg +user +no +no$' \
     '@4=^root +ROOT1 +root +admin +no +yes$' '@5=^$' \
     '@-1=n new  e edit  p password  q Esc back'
 # A new user; the two passwords must agree.
