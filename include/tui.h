@@ -272,6 +272,12 @@ int	 tui_attr(enum tui_color);
  * character boundary (with "…" when cut) or padded with spaces.
  */
 void	 tui_put(int y, int x, int width, const char *utf8, int attr);
+/*
+ * Text from (y, x) over as many lines as it needs (up to row rows - 1),
+ * each at most width columns, cut at spaces. Returns the next free row.
+ */
+int	 tui_put_wrapped(int y, int x, int rows, int width, const char *text,
+	    int attr);
 /* Display columns of UTF-8 text. */
 int	 tui_width(const char *utf8);
 /* A record's name as a person reads it ("Anna Berg", "Acme"). Free it. */

@@ -233,8 +233,8 @@ fieldset_draw(struct fieldset *fs, int y, int x, int lw, int rows, int cols)
 		}
 		/* What the row means goes under it, where it has room. */
 		if (r->note != NULL && y + 1 < rows)
-			tui_put(++y, fx, cols - fx - 1, r->note,
-			    tui_attr(C_NORMAL));
+			y = tui_put_wrapped(y + 1, fx, rows, cols - fx - 2,
+			    r->note, tui_attr(C_NORMAL)) - 1;
 	}
 	return y;
 }

@@ -663,12 +663,19 @@ screen_templates_open(void)
 	tui_push(&screen_templates, d);
 }
 
+/* Rows of the list: the header line may take two rows when narrow. */
+static int
+templates_height(void)
+{
+	return LINES - 2 - 4 > 1 ? LINES - 2 - 4 : 1;
+}
+
 static int
 templates_enter(struct screen *sc)
 {
 	struct templates_data	*d = sc->data;
 
-	d->l.height = LINES - 2 - 3 > 1 ? LINES - 2 - 3 : 1;
+	d->l.height = templates_height();
 	list_load(&d->l);
 	return 0;
 }
@@ -678,7 +685,7 @@ templates_reload(struct screen *sc)
 {
 	struct templates_data	*d = sc->data;
 
-	d->l.height = LINES - 2 - 3 > 1 ? LINES - 2 - 3 : 1;
+	d->l.height = templates_height();
 	list_load(&d->l);
 }
 
@@ -695,12 +702,16 @@ static void
 templates_draw(struct screen *sc, int rows, int cols)
 {
 	struct templates_data	*d = sc->data;
+	int			 y;
 
 	tui_put(0, 0, cols, " Letter templates", tui_attr(C_TAB_ON));
-	tui_put(1, 0, cols, " Fields: {{contact.first_name}} {{company.name}} "
-	    "{{user.name}} {{date}}; L on a contact writes a letter",
-	    tui_attr(C_TITLE));
-	list_draw(&d->l, 2, 0, rows - 2, cols, 1);
+	/* Said whole, on a second line when the screen is narrow. */
+	tui_put(1, 0, cols, "", tui_attr(C_TITLE));
+	tui_put(2, 0, cols, "", tui_attr(C_TITLE));
+	y = tui_put_wrapped(1, 1, 3, cols - 2, "Fields: "
+	    "{{contact.first_name}} {{company.name}} {{user.name}} {{date}}; "
+	    "L on a contact writes a letter", tui_attr(C_TITLE));
+	list_draw(&d->l, y, 0, rows - y, cols, 1);
 }
 
 /* A new template: the file, its name, its description. */

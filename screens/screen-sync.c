@@ -382,29 +382,7 @@ sync_draw_done(struct sync_data *d, int rows, int cols)
 static int
 sync_put_wrapped(int y, int rows, int cols, const char *text, int attr)
 {
-	char	*copy, *word, *p, line[1024];
-	size_t	 len = 0;
-	int	 w = 0, ww;
-
-	copy = xstrdup(text);
-	line[0] = '\0';
-	for (p = copy; (word = strsep(&p, " ")) != NULL && y < rows;) {
-		ww = tui_width(word);
-		if (len > 0 && w + 1 + ww > cols - 2) {
-			tui_put(y++, 1, cols - 1, line, attr);
-			len = 0;
-			w = 0;
-		}
-		if (len + strlen(word) + 2 >= sizeof line)
-			continue;
-		len += (size_t)snprintf(line + len, sizeof line - len, "%s%s",
-		    len > 0 ? " " : "", word);
-		w += ww + (w > 0);
-	}
-	if (len > 0 && y < rows)
-		tui_put(y++, 1, cols - 1, line, attr);
-	free(copy);
-	return y;
+	return tui_put_wrapped(y, 1, rows, cols - 2, text, attr);
 }
 
 static void
@@ -506,10 +484,10 @@ sync_draw(struct screen *sc, int rows, int cols)
 		y++;
 		snprintf(buf, sizeof buf, " In use by %s.", d->holder);
 		tui_put(y++, 0, cols, buf, tui_attr(C_ERROR));
-		snprintf(buf, sizeof buf, " Trying again every second (%u "
+		snprintf(buf, sizeof buf, "Trying again every second (%u "
 		    "tr%s so far); the sync starts as soon as it is free.",
 		    d->tries, d->tries == 1 ? "y" : "ies");
-		tui_put(y++, 0, cols, buf, tui_attr(C_NORMAL));
+		y = sync_put_wrapped(y, rows, cols, buf, tui_attr(C_NORMAL));
 		y++;
 		tui_put(y++, 0, cols, " r tries now; q goes back (nothing "
 		    "was changed).", tui_attr(C_KEY));

@@ -199,6 +199,35 @@ tui_put(int y, int x, int width, const char *s, int attr)
 	free(w);
 }
 
+int
+tui_put_wrapped(int y, int x, int rows, int width, const char *text,
+    int attr)
+{
+	char	*copy, *word, *p, line[1024];
+	size_t	 len = 0;
+	int	 w = 0, ww;
+
+	copy = xstrdup(text);
+	line[0] = '\0';
+	for (p = copy; (word = strsep(&p, " ")) != NULL && y < rows;) {
+		ww = tui_width(word);
+		if (len > 0 && w + 1 + ww > width) {
+			tui_put(y++, x, width + 1, line, attr);
+			len = 0;
+			w = 0;
+		}
+		if (len + strlen(word) + 2 >= sizeof line)
+			continue;
+		len += (size_t)snprintf(line + len, sizeof line - len, "%s%s",
+		    len > 0 ? " " : "", word);
+		w += ww + (w > 0);
+	}
+	if (len > 0 && y < rows)
+		tui_put(y++, x, width + 1, line, attr);
+	free(copy);
+	return y;
+}
+
 char *
 tui_local_time(uint64_t ms)
 {
