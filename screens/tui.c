@@ -363,19 +363,20 @@ tui_status_reload(void)
 	tui_redraw(REDRAW_STATUS);
 }
 
-/* The status line, in words, or short (compact) for a narrow screen. */
+/*
+ * The status line, in words, or shorter for a narrow screen: compact 1
+ * says it in fewer words, 2 gives the last sync's time alone if it was
+ * today, else its day alone.
+ */
 static void
 tui_status_text(char *buf, size_t size, int compact)
 {
-	char	*when;
+	char	*when, *now, shown[32];
 	size_t	 len;
 
 	len = (size_t)snprintf(buf, size, " %s │ %s", app.s.name,
 	    app.s.role == STORE_MASTER ? "MASTER" : "LOCAL");
-	if (app.s.logged_in && compact)
-		len += (size_t)snprintf(buf + len, size - len, " │ %s",
-		    app.s.user.login);
-	else if (app.s.logged_in)
+	if (app.s.logged_in)
 		len += (size_t)snprintf(buf + len, size - len,
 		    " │ %s (%s)", app.s.user.login, app.s.user.uid);
 	if (!app.s.logged_in || app.s.role != STORE_LOCAL)
@@ -393,9 +394,19 @@ tui_status_text(char *buf, size_t size, int compact)
 		return;
 	}
 	when = tui_local_time(app.last_sync);
+	now = tui_local_time((uint64_t)time(NULL) * 1000);
+	/* Shortest: the time alone if it was today, else the day alone. */
+	if (compact > 1)
+		snprintf(shown, sizeof shown, "%s", strncmp(when, now, 10) ==
+		    0 ? when + 11 : when);
+	else
+		snprintf(shown, sizeof shown, "%s", when);
+	if (compact > 1 && strncmp(when, now, 10) != 0)
+		shown[10] = '\0';
 	snprintf(buf + len, size - len, " │ %s %s", compact ? "synced" :
-	    "last sync", when);
+	    "last sync", shown);
 	free(when);
+	free(now);
 }
 
 static void
@@ -411,6 +422,8 @@ tui_draw_status(void)
 	tui_status_text(buf, sizeof buf, 0);
 	if (tui_width(buf) > COLS)
 		tui_status_text(buf, sizeof buf, 1);
+	if (tui_width(buf) > COLS)
+		tui_status_text(buf, sizeof buf, 2);
 	tui_put(LINES - 2, 0, COLS, buf, tui_attr(C_STATUS));
 }
 

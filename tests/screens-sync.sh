@@ -213,7 +213,7 @@ tm resize-window -t s -x 80 -y 24
 tm_wait s '@1=^When +Record +Field +Kept +Lost +Who +Restored *$' \
     '@2=^[0-9 :-]{16} +Company [^ ]*…  +phone  +302  +301  +ANNA1 *$'
 # At 80 columns the status line says it short rather than cut the time.
-tm_wait s '@-2= │ anna │ 0 to sync │ synced [0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2} *$'
+tm_wait s '@-2= │ anna \(ANNA1\) │ 0 to sync │ synced [0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2} *$'
 tm resize-window -t s -x 100 -y 30
 tm_wait s '@2=Company Alpine [^ ]*…  +phone  '
 tm_keys s q
