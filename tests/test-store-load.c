@@ -25,33 +25,16 @@
 #include "error.h"
 #include "record.h"
 #include "store.h"
+#include "store-fixture.h"
 #include "unit.h"
 #include "xmalloc.h"
 
-/* A tiny schema of our own, with every kind of index. */
-enum { T_PEOPLE, T_ORGS };
-static const struct store_schema t_schema[] = {
-	{ "people.db", { "last", "first", NULL },
-	    { "org", "manager", NULL }, { "owner", "assistant", NULL } },
-	{ "orgs.db", { "name", NULL }, { NULL }, { NULL } },
-};
-#define T_NSCHEMA (sizeof t_schema / sizeof t_schema[0])
 
 /* The files a fingerprint covers: the conflict log has indexes too. */
 static const size_t t_files[] = { T_PEOPLE, T_ORGS, STORE_CONFLICTS };
 #define T_NFILES (sizeof t_files / sizeof t_files[0])
 
 /* ------------------------------------------------------------- helpers */
-
-/* The database directory of the current test. */
-static const char *
-t_dir(void)
-{
-	static char	dir[4096];
-
-	snprintf(dir, sizeof dir, "%s/db", unit_dir());
-	return dir;
-}
 
 /* A path inside the database directory; valid until the next call. */
 static const char *
@@ -231,22 +214,6 @@ t_count(struct store *st, size_t file)
 		n = (uint64_t)-1;
 	store_abort(t);
 	return n;
-}
-
-/* store_get in its own transaction. */
-static int
-t_get(struct store *st, size_t file, const struct record_id *id,
-    struct record **out)
-{
-	struct store_txn	*t;
-	int			 ret;
-
-	*out = NULL;
-	if (store_begin(st, &t) != 0)
-		return -1;
-	ret = store_get(t, file, id, out);
-	store_abort(t);
-	return ret;
 }
 
 /*

@@ -19,29 +19,12 @@
 #include "error.h"
 #include "record.h"
 #include "store.h"
+#include "store-fixture.h"
 #include "unit.h"
 #include "xmalloc.h"
 
-/* A tiny schema of our own: the store knows nothing of companies. */
-enum { T_PEOPLE, T_ORGS };
-static const struct store_schema t_schema[] = {
-	{ "people.db", { "last", "first", NULL },
-	    { "org", "manager", NULL }, { "owner", "assistant", NULL } },
-	{ "orgs.db", { "name", NULL }, { NULL }, { NULL } },
-};
-#define T_NSCHEMA (sizeof t_schema / sizeof t_schema[0])
 
 static uint64_t	t_ms_step;
-
-/* The database directory of the current test. */
-static const char *
-t_dir(void)
-{
-	static char	dir[4096];
-
-	snprintf(dir, sizeof dir, "%s/db", unit_dir());
-	return dir;
-}
 
 static struct store *
 t_open(enum store_role role)
@@ -99,22 +82,6 @@ t_put(struct store *st, size_t file, struct record *r, int flags)
 		return -1;
 	}
 	return store_commit(t);
-}
-
-/* Fetch in its own transaction; returns store_get's result. */
-static int
-t_get(struct store *st, size_t file, const struct record_id *id,
-    struct record **out)
-{
-	struct store_txn	*t;
-	int			 ret;
-
-	*out = NULL;
-	if (store_begin(st, &t) != 0)
-		return -1;
-	ret = store_get(t, file, id, out);
-	store_abort(t);
-	return ret;
 }
 
 /*

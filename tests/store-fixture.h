@@ -1,0 +1,25 @@
+/*
+ * store-fixture: what the store's suites share (test-store and
+ * test-store-load): a tiny schema of their own, with every kind of index,
+ * since the store knows nothing of companies; where a test's database
+ * is; a read in a transaction of its own.
+ */
+#ifndef CRM_TESTS_STORE_FIXTURE_H
+#define CRM_TESTS_STORE_FIXTURE_H
+
+#include <stddef.h>
+
+#include "record.h"
+#include "store.h"
+
+enum { T_PEOPLE, T_ORGS };
+extern const struct store_schema t_schema[];
+#define T_NSCHEMA	2
+
+/* The database directory of the current test (unit_dir()/db). */
+const char	*t_dir(void);
+/* store_get in a transaction of its own; its result. */
+int		 t_get(struct store *, size_t file, const struct record_id *,
+		    struct record **);
+
+#endif
