@@ -84,7 +84,7 @@ trap tm_cleanup EXIT
 trap 'exit 1' INT TERM HUP
 
 # tm_start NAME COLS ROWS [ENV=VALUE...] -- CRM-ARGS...: crm in a new
-# session NAME of COLS x ROWS. When it ends the pane shows
+# session NAME of COLS x ROWS, with HOME at $TM_HOME (default $T/home). When it ends the pane shows
 # "crm ended: STATUS", and tm_exit NAME reads the status.
 tm_start() {
 	_n=$1 _c=$2 _r=$3
@@ -92,7 +92,7 @@ tm_start() {
 	_s=$T/run-$_n.sh
 	{
 		echo "cd $(tm_quote "$T") || exit 1"
-		echo "export HOME=$(tm_quote "$T/home")"
+		echo "export HOME=$(tm_quote "${TM_HOME:-$T/home}")"
 		echo "export XDG_CONFIG_HOME=$(tm_quote "$XDG_CONFIG_HOME")"
 		echo "export XDG_DATA_HOME=$(tm_quote "$XDG_DATA_HOME")"
 		echo "export CRM_SYSCONF=$(tm_quote "$CRM_SYSCONF")"
@@ -115,7 +115,7 @@ tm_start() {
 		# The shell stays, so that the pane keeps what it shows.
 		echo "exec sleep 600"
 	} >"$_s"
-	mkdir -p "$T/home"
+	mkdir -p "${TM_HOME:-$T/home}"
 	rm -f "$T/exit-$_n"
 	tm new-session -d -s "$_n" -x "$_c" -y "$_r" "sh $(tm_quote "$_s")" ||
 	    fail "tmux cannot start a session"
