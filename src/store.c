@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include <sys/file.h>
+#include <sys/syscall.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 
@@ -737,14 +738,34 @@ store_io_rename(const char *from, const char *to)
 	return 0;
 }
 
+/*
+ * Berkeley DB reads a master's log (an abort, a recovery) and each file's
+ * first page (opening it) with read, retrying EIO a hundred times, and a
+ * read cannot be handed to it as the calls above are. So crm has a read
+ * of its own, which every library in the program calls in place of the C
+ * library's: the same system call, with an EIO under the attached master
+ * turned into EREMOTEIO as above. The C library's own reads (stdio) do
+ * not come here.
+ */
+ssize_t
+read(int fd, void *buf, size_t len)
+{
+	ssize_t	n = syscall(SYS_read, fd, buf, len);
+
+	if (n < 0 && errno == EIO)
+		return store_io_failed(fd);
+	return n;
+}
+
 static void
 store_io_init(void)
 {
 	static int	done;
 
 	/*
-	 * Not read: Berkeley DB 5.3 opens no environment once read is
-	 * replaced. Pages are read with pread, so a master's are covered.
+	 * Not read: a replaced read must return all it was asked for, and
+	 * Berkeley DB reads short at the end of a file. read is crm's own
+	 * instead (below).
 	 */
 	if (done)
 		return;
