@@ -995,6 +995,25 @@ t_child_load_crash(void)
 }
 
 /*
+ * A begun load starts from nothing: n people named prefix1..prefixN go
+ * in, it ends, st closes and the load is switched in; the local then
+ * holds just those (names, in order).
+ */
+static void
+t_load_fresh_switched(struct store *st, struct store *load,
+    const char *prefix, int n, const char *names)
+{
+	CU_ASSERT(t_count(load, T_PEOPLE) == 0);
+	CU_ASSERT_FATAL(t_load_people(load, prefix, n) == 0);
+	CU_ASSERT_FATAL(store_load_end(load) == 0);
+	CU_ASSERT(store_close(st) == 0);
+	CU_ASSERT(store_load_switch(t_dir(), 0) == 0);
+	CU_ASSERT_FATAL((st = t_open()) != NULL);
+	CU_ASSERT(t_names_are(st, T_PEOPLE, "last", names));
+	CU_ASSERT(store_close(st) == 0);
+}
+
+/*
  * A load whose process died before store_load_end is thrown away: the
  * next open of the local sees its old contents, and the next begin
  * removes everything the dead load left (a stray file too) and starts
@@ -1023,14 +1042,7 @@ test_load_unfinished_crash(void)
 
 	CU_ASSERT_FATAL(store_load_begin(st, &load) == 0);
 	CU_ASSERT(!t_exists(t_at("load/stray")));
-	CU_ASSERT(t_count(load, T_PEOPLE) == 0);
-	CU_ASSERT_FATAL(t_load_people(load, "Again", 3) == 0);
-	CU_ASSERT_FATAL(store_load_end(load) == 0);
-	CU_ASSERT(store_close(st) == 0);
-	CU_ASSERT(store_load_switch(t_dir(), 0) == 0);
-	CU_ASSERT_FATAL((st = t_open()) != NULL);
-	CU_ASSERT(t_names_are(st, T_PEOPLE, "last", "Again1,Again2,Again3"));
-	CU_ASSERT(store_close(st) == 0);
+	t_load_fresh_switched(st, load, "Again", 3, "Again1,Again2,Again3");
 }
 
 /*
@@ -1050,14 +1062,7 @@ test_load_completed_then_begun_again(void)
 
 	CU_ASSERT_FATAL(store_load_begin(st, &load) == 0);
 	CU_ASSERT(store_load_pending(t_dir()) == 0);
-	CU_ASSERT(t_count(load, T_PEOPLE) == 0);
-	CU_ASSERT_FATAL(t_load_people(load, "Second", 2) == 0);
-	CU_ASSERT_FATAL(store_load_end(load) == 0);
-	CU_ASSERT(store_close(st) == 0);
-	CU_ASSERT(store_load_switch(t_dir(), 0) == 0);
-	CU_ASSERT_FATAL((st = t_open()) != NULL);
-	CU_ASSERT(t_names_are(st, T_PEOPLE, "last", "Second1,Second2"));
-	CU_ASSERT(store_close(st) == 0);
+	t_load_fresh_switched(st, load, "Second", 2, "Second1,Second2");
 }
 
 /*
