@@ -21,5 +21,12 @@ const char	*t_dir(void);
 /* store_get in a transaction of its own; its result. */
 int		 t_get(struct store *, size_t file, const struct record_id *,
 		    struct record **);
+/*
+ * A CRM holds personal data: dir is 0700, and so is every directory in
+ * it, every other file 0600 (but Berkeley DB's __db.register, which
+ * holds process IDs only and makes itself 0660); each exception is said
+ * on stderr.
+ */
+int		 t_private(const char *dir);
 
 #endif

@@ -1759,50 +1759,6 @@ test_load_begin_fails(void)
 /* ---------------------------------------------------------------- modes */
 
 /*
- * Every regular file in dir is 0600, every directory 0700, but the
- * DB_REGISTER file Berkeley DB makes 0660 itself (it holds process IDs,
- * and the directory keeps it private).
- */
-static int
-t_private(const char *dir)
-{
-	DIR		*d;
-	struct dirent	*de;
-	struct stat	 sb;
-	char		*path;
-	mode_t		 want;
-	int		 ok = 1;
-
-	if ((d = opendir(dir)) == NULL || stat(dir, &sb) != 0)
-		return 0;
-	if ((sb.st_mode & 07777) != 0700) {
-		fprintf(stderr, "\n  %s: mode %o\n", dir,
-		    (unsigned)(sb.st_mode & 07777));
-		ok = 0;
-	}
-	while ((de = readdir(d)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 ||
-		    strcmp(de->d_name, "..") == 0 ||
-		    strcmp(de->d_name, "__db.register") == 0)
-			continue;
-		xasprintf(&path, "%s/%s", dir, de->d_name);
-		if (lstat(path, &sb) != 0)
-			ok = 0;
-		else {
-			want = S_ISDIR(sb.st_mode) ? 0700 : 0600;
-			if ((sb.st_mode & 07777) != want) {
-				fprintf(stderr, "\n  %s: mode %o\n", path,
-				    (unsigned)(sb.st_mode & 07777));
-				ok = 0;
-			}
-		}
-		free(path);
-	}
-	closedir(d);
-	return ok;
-}
-
-/*
  * A CRM holds personal data: even under umask 0 the load's directory is
  * 0700 and its files (the mark too) 0600, and so is everything in the
  * local after the switch, and after the local is used again.

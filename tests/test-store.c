@@ -199,47 +199,6 @@ t_tombstone(struct record *r)
 
 /* ------------------------------------------------------------ creation */
 
-/* Every regular file in dir is 0600; every directory 0700. */
-static int
-t_modes_private(const char *dir)
-{
-	DIR		*d;
-	struct dirent	*e;
-	struct stat	 sb;
-	char		*path;
-	int		 ok = 1;
-
-	if ((d = opendir(dir)) == NULL)
-		return 0;
-	while ((e = readdir(d)) != NULL) {
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-			continue;
-		/*
-		 * Berkeley DB makes its DB_REGISTER file with a fixed 0660
-		 * (umask applied); it holds process IDs only, and the 0700
-		 * directory keeps it private anyway.
-		 */
-		if (strcmp(e->d_name, "__db.register") == 0)
-			continue;
-		xasprintf(&path, "%s/%s", dir, e->d_name);
-		if (lstat(path, &sb) != 0)
-			ok = 0;
-		else if (S_ISDIR(sb.st_mode) && (sb.st_mode & 07777) != 0700) {
-			fprintf(stderr, "%s: mode %o\n", path,
-			    (unsigned)(sb.st_mode & 07777));
-			ok = 0;
-		} else if (S_ISREG(sb.st_mode) &&
-		    (sb.st_mode & 07777) != 0600) {
-			fprintf(stderr, "%s: mode %o\n", path,
-			    (unsigned)(sb.st_mode & 07777));
-			ok = 0;
-		}
-		free(path);
-	}
-	closedir(d);
-	return ok;
-}
-
 static int
 t_mode(const char *path)
 {
@@ -280,7 +239,7 @@ test_store_create_modes(void)
 		CU_ASSERT(t_mode(path) == 0600);
 		free(path);
 		xasprintf(&path, "%s/db%d", unit_dir(), i);
-		CU_ASSERT(t_modes_private(path));
+		CU_ASSERT(t_private(path));
 
 		/* Opening and writing makes no public file either. */
 		st = store_open(path, roles[i], t_schema, T_NSCHEMA, 0, 0);
@@ -301,9 +260,9 @@ test_store_create_modes(void)
 			CU_ASSERT(t_put(st, T_PEOPLE, r, 0) == 0);
 			record_free(r);
 		}
-		CU_ASSERT(t_modes_private(path));
+		CU_ASSERT(t_private(path));
 		CU_ASSERT(store_close(st) == 0);
-		CU_ASSERT(t_modes_private(path));
+		CU_ASSERT(t_private(path));
 		free(path);
 	}
 
