@@ -3092,6 +3092,102 @@ test_sync_B4_incremental_reads_changes_only(void)
 	finish();
 }
 
+/* n companies changed on both sides, a field each, in two transactions. */
+static void
+change_both(struct record_id *ids, int n, const char *tag)
+{
+	struct store_txn	*t;
+	struct model_change	 ch;
+	char			 v[32];
+	int			 i, side;
+
+	for (side = 0; side < 2; side++) {
+		CU_ASSERT_FATAL(store_begin(side ? L : M, &t) == 0);
+		for (i = side; i < n; i += 2) {
+			snprintf(v, sizeof v, "%s-%d", tag, i);
+			ch.name = "phone";
+			ch.value = v;
+			CU_ASSERT_FATAL(model_update(t, side ? &anna : &root,
+			    MODEL_COMPANY, &ids[i], &ch, 1) == 0);
+		}
+		CU_ASSERT_FATAL(store_commit(t) == 0);
+	}
+}
+
+/*
+ * T8, B4: a sync costs a fixed number of round trips, whatever it moves:
+ * the local sends everything without waiting for an answer (HELLO, every
+ * record, the end of each file), then once more to commit. One change or
+ * a thousand, two round trips; an empty sync, the same. Only an outbox
+ * over SYNC_ROUND records takes one round trip more per round, to keep
+ * the master's transaction bounded.
+ */
+static void
+test_sync_T8_round_trips_do_not_grow(void)
+{
+	enum { N = 1000, BIG = SYNC_ROUND + 10 };
+	struct record_id	*ids;
+	struct store_txn	*t;
+	struct model_change	 ch;
+	char			 name[32];
+	unsigned long		 frames_small;
+	int			 i;
+
+	world("anna");
+	ids = xcalloc(BIG, sizeof *ids);
+	CU_ASSERT_FATAL(store_begin(M, &t) == 0);
+	for (i = 0; i < BIG; i++) {
+		snprintf(name, sizeof name, "Turns %05d", i);
+		ch.name = "name";
+		ch.value = name;
+		CU_ASSERT_FATAL(model_add(t, &root, MODEL_COMPANY, &ch, 1,
+		    &ids[i]) == 0);
+	}
+	CU_ASSERT_FATAL(store_commit(t) == 0);
+	SYNC_OK();
+
+	/* Nothing to do. */
+	SYNC_OK();
+	CNT(last_stats.turns, 2);
+	/* One change. */
+	unit_now_ms += MIN_MS;
+	upd(L, &anna, MODEL_COMPANY, &ids[0], "phone", "one");
+	SYNC_OK();
+	CNT(rep.total.uploaded, 1);
+	CNT(last_stats.turns, 2);
+	frames_small = last_stats.frames_up + last_stats.frames_down;
+	/* A thousand, half on each side. */
+	unit_now_ms += MIN_MS;
+	change_both(ids, N, "k");
+	unit_now_ms += MIN_MS;
+	SYNC_OK();
+	CNT(rep.total.uploaded, N / 2);
+	CNT(rep.total.downloaded, N / 2);
+	CNT(last_stats.turns, 2);
+	/* The frames do grow, with what moved. */
+	CU_ASSERT(last_stats.frames_up + last_stats.frames_down >
+	    frames_small + N);
+	/* More than a round's worth sent up: one more round trip. */
+	unit_now_ms += MIN_MS;
+	CU_ASSERT_FATAL(store_begin(L, &t) == 0);
+	for (i = 0; i < BIG; i++) {
+		ch.name = "city";
+		ch.value = "Round";
+		CU_ASSERT_FATAL(model_update(t, &anna, MODEL_COMPANY, &ids[i],
+		    &ch, 1) == 0);
+	}
+	CU_ASSERT_FATAL(store_commit(t) == 0);
+	unit_now_ms += MIN_MS;
+	SYNC_OK();
+	CNT(rep.total.uploaded, BIG);
+	CNT(last_stats.turns, 4);
+	VAL(M, MODEL_COMPANY, &ids[BIG - 1], "city", "Round");
+	SYNC_OK();
+	REP_ZERO(&rep);
+	free(ids);
+	finish();
+}
+
 /*
  * Run one sync in a child that stops at its nth write; its exit status,
  * 99 when either half stopped there (over the service, the master's half
@@ -3571,6 +3667,8 @@ static const struct unit_test tests[] = {
 	{ "B4 incremental sync reads changes only",
 	    test_sync_B4_incremental_reads_changes_only },
 	{ "B5 crash, then resume", test_sync_B5_crash_then_resume },
+	{ "T8 round trips do not grow with the changes",
+	    test_sync_T8_round_trips_do_not_grow },
 	{ "B6 dry run changes nothing", test_sync_B6_dry_run_changes_nothing },
 	{ "B4 progress counts the changes",
 	    test_sync_B4_progress_counts_changes },
