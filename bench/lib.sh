@@ -138,3 +138,13 @@ link_diff() {
 	done
 	echo "${out# }"
 }
+
+# bench_ssh PORT ARG...: ssh to the throw-away sshd of tests/sshfs.sh (its
+# S and ME) on 127.0.0.1:PORT, with no user configuration or known hosts.
+bench_ssh() {
+	local port=$1
+	shift
+	ssh -F /dev/null -p "$port" -i "$S/user_key" -o StrictHostKeyChecking=no \
+		-o UserKnownHostsFile=/dev/null -o BatchMode=yes -o LogLevel=ERROR \
+		"$ME@127.0.0.1" "$@"
+}

@@ -78,15 +78,6 @@ start_sshd || die "sshd does not start: $(tail -n 3 "$S/sshd.log" | tr '\n' ' ')
 link_start "$work" "$PORT"
 say "sshd on 127.0.0.1:$PORT, bench/linkproxy on 127.0.0.1:$LINK_PORT (${LINK_DELAY} ms each way, ${LINK_RATE} Mbit/s)"
 
-# hssh PORT COMMAND...: ssh to the throw-away sshd, no user configuration.
-hssh() {
-	local port=$1
-	shift
-	ssh -F /dev/null -p "$port" -i "$S/user_key" -o StrictHostKeyChecking=no \
-		-o UserKnownHostsFile=/dev/null -o BatchMode=yes -o LogLevel=ERROR \
-		"$ME@127.0.0.1" "$@"
-}
-
 ms() { awk -v s="$1" 'BEGIN { printf "%.1f", s * 1000 }'; }
 # b - a in seconds, to the microsecond (fsub keeps milliseconds)
 span() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.6f", b - a }'; }
@@ -98,7 +89,7 @@ ssh_true() {
 	local i t0 t=()
 	for ((i = 0; i < 5; i++)); do
 		t0=$EPOCHREALTIME
-		hssh "$1" true || die "ssh to 127.0.0.1:$1 failed"
+		bench_ssh "$1" true || die "ssh to 127.0.0.1:$1 failed"
 		t+=("$(span "$t0" "$EPOCHREALTIME")")
 	done
 	median "${t[@]}"
@@ -116,7 +107,7 @@ true_trips=$(fdiv "$true_extra" "$rtt_set" 1)
 # pp_median and pp_min (seconds).
 pingpong() {
 	local i c t0 t=()
-	coproc PP { hssh "$1" cat; }
+	coproc PP { bench_ssh "$1" cat; }
 	# The first byte waits for ssh to set up: not counted. Nothing in the
 	# loop forks: a fork costs milliseconds on a busy machine.
 	printf x >&"${PP[1]}"
@@ -141,7 +132,7 @@ pp_link=$pp_median
 pp_link_min=$pp_min
 
 say "ping-pong again while another connection downloads in bulk ..."
-hssh "$LINK_PORT" "head -c $((mb * 1048576)) /dev/zero" >/dev/null &
+bench_ssh "$LINK_PORT" "head -c $((mb * 1048576)) /dev/zero" >/dev/null &
 BG_PID=$!
 sleep 2
 pingpong "$LINK_PORT"
@@ -177,13 +168,13 @@ transfer() {
 	x_secs=$(span "$t0" "$t1")
 }
 bytes=$((mb * 1048576))
-down() { hssh "$LINK_PORT" "head -c $bytes /dev/zero" | bash -c "$window" /dev/null; }
+down() { bench_ssh "$LINK_PORT" "head -c $bytes /dev/zero" | bash -c "$window" /dev/null; }
 # Up, the window is taken on the server's side, and nothing is sent
 # before the shell that takes it has started and said so: ssh would
 # otherwise carry a channel's window of data (2 MiB) before it opens.
 up() {
 	local ready w
-	coproc UP { hssh "$LINK_PORT" "bash -c 'echo ready; $window' /dev/null"; }
+	coproc UP { bench_ssh "$LINK_PORT" "bash -c 'echo ready; $window' /dev/null"; }
 	read -r ready <&"${UP[0]}" && [ "$ready" = ready ] || return 1
 	head -c "$bytes" /dev/zero >&"${UP[1]}"
 	exec {UP[1]}>&-
@@ -199,7 +190,7 @@ up_rate=$x_rate up_bytes=$x_bytes up_secs=$(fsub "$x_secs" 0)
 # Both ways at once, and what comes back is what went.
 dmb=$(((mb + 1) / 2))
 head -c $((dmb * 1048576)) /dev/urandom >"$work/random"
-both() { hssh "$LINK_PORT" cat <"$work/random" | bash -c "$window" "$work/echoed"; }
+both() { bench_ssh "$LINK_PORT" cat <"$work/random" | bash -c "$window" "$work/echoed"; }
 transfer "$dmb MiB both ways at once (ssh HOST cat)" down_bytes both
 duplex_rate=$x_rate duplex_secs=$(fsub "$x_secs" 0)
 cmp -s "$work/random" "$work/echoed" || die "what came back through ssh HOST cat is not what was sent"
