@@ -547,6 +547,11 @@ link_measure() {
 	return "$rc"
 }
 
+# run_said N T WHAT: one run's figures, so that the spread can be seen.
+run_said() {
+	say "[$(count "$1")] $2:   $3: $m_seconds s, up $(count "$(link_get up_bytes "$l_diff")") B, down $(count "$(link_get down_bytes "$l_diff")") B, $(link_get turns "$l_diff") turns"
+}
+
 # keep KEY FIGURE...: the median of the figures as F[KEY].
 keep() {
 	local key=$1
@@ -564,6 +569,7 @@ bench_link() {
 		bench_ssh "$NET_PORT" true || die "ssh through the link failed"
 		times+=("$(fsub "$(now)" "$t0")")
 	done
+	say "[$(count "$n")]   ${times[*]} (s)"
 	keep "$n,ssh_true" "${times[@]}"
 	for t in "${transports[@]}"; do
 		transport_rows "$n" "$dir" "$l" "$m" "$t"
@@ -589,6 +595,7 @@ transport_rows() {
 		say "[$(count "$n")] $t: timing the initial sync over the link ..."
 		link_measure "$dir/$t-init.out" "$dir/$t-init.err" "$CRM" -d "$l" sync ||
 			die "the initial sync over $t failed: $(tail -n 5 "$dir/$t-init.err")"
+		run_said "$n" "$t" "initial sync"
 		F[$n,$t,init_s]=$m_seconds
 		F[$n,$t,init_n]=$(column download "$dir/$t-init.out")
 		for k in up_bytes down_bytes turns; do
@@ -606,6 +613,7 @@ transport_rows() {
 	for ((r = 1; r <= runs; r++)); do
 		link_measure "$dir/$t-empty.out" "$dir/$t-empty.err" "$CRM" -d "$l" sync ||
 			die "the empty sync over $t failed: $(tail -n 5 "$dir/$t-empty.err")"
+		run_said "$n" "$t" "run $r"
 		s+=("$m_seconds")
 		up+=("$(link_get up_bytes "$l_diff")")
 		down+=("$(link_get down_bytes "$l_diff")")
@@ -622,6 +630,7 @@ transport_rows() {
 		changes "$dir" "$l" "$m" "Laptop$r$t" "Office$r$t"
 		link_measure "$dir/$t-inc.out" "$dir/$t-inc.err" "$CRM" -d "$l" sync ||
 			die "the sync of 1,000 changes over $t failed: $(tail -n 5 "$dir/$t-inc.err")"
+		run_said "$n" "$t" "run $r"
 		s+=("$m_seconds")
 		up+=("$(link_get up_bytes "$l_diff")")
 		down+=("$(link_get down_bytes "$l_diff")")
@@ -651,6 +660,8 @@ transport_rows() {
 		t1=$(now)
 		l_diff=$(link_diff "$before" "$(link_counters)")
 		s+=("$(fsub "$t1" "$t0")")
+		m_seconds=${s[-1]}
+		run_said "$n" "$t" "run $r"
 		down+=("$(link_get down_bytes "$l_diff")")
 	done
 	rm -rf "$dest"
