@@ -14,7 +14,11 @@
 # A throw-away sshd on 127.0.0.1 (tests/sshfs.sh) and the relay in front
 # of it. Measured, through the relay and directly:
 #  1. "ssh HOST true", the median of 5: the link adds one round trip for
-#     the TCP handshake and one for each exchange ssh waits for;
+#     the TCP handshake and one for each exchange ssh waits for; and an
+#     ssh connection alone, with no remote shell (the sftp subsystem,
+#     which sshd runs in itself, given no input): the remote shell's start
+#     (here root's ~/.bashrc) varies with the machine's load and would
+#     hide what the link adds;
 #  2. ping-pong: 20 round trips of 1 byte through "ssh HOST cat" on one
 #     connection (the median and the least): the link's round trip, with
 #     ssh's own cost beside it in the direct figure; then again while
@@ -84,22 +88,28 @@ span() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.6f", b - a }'; }
 
 # ---- 1. ssh HOST true
 
-# ssh_true PORT: the median of 5, in seconds.
-ssh_true() {
-	local i t0 t=()
+# ssh_time PORT ARG...: the median of 5 "ssh ARG...", in seconds.
+ssh_time() {
+	local i t0 port=$1 t=()
+	shift
 	for ((i = 0; i < 5; i++)); do
 		t0=$EPOCHREALTIME
-		bench_ssh "$1" true || die "ssh to 127.0.0.1:$1 failed"
+		bench_ssh "$port" "$@" </dev/null || die "ssh to 127.0.0.1:$port failed"
 		t+=("$(span "$t0" "$EPOCHREALTIME")")
 	done
 	median "${t[@]}"
 }
-say "timing ssh HOST true, directly and through the link ..."
-true_direct=$(ssh_true "$PORT")
-true_link=$(ssh_true "$LINK_PORT")
 rtt_set=$(awk -v d="$LINK_DELAY" 'BEGIN { printf "%.3f", 2 * d / 1000 }')
-true_extra=$(fsub "$true_link" "$true_direct")
-true_trips=$(fdiv "$true_extra" "$rtt_set" 1)
+say "timing ssh HOST true, directly and through the link ..."
+true_direct=$(ssh_time "$PORT" true)
+true_link=$(ssh_time "$LINK_PORT" true)
+say "timing an ssh connection alone (-s sftp), directly and through the link ..."
+conn_direct=$(ssh_time "$PORT" -s sftp)
+before=$(link_counters)
+conn_link=$(ssh_time "$LINK_PORT" -s sftp)
+conn_turns=$(($(link_get turns "$(link_diff "$before" "$(link_counters)")") / 5))
+conn_extra=$(fsub "$conn_link" "$conn_direct")
+conn_trips=$(fdiv "$conn_extra" "$rtt_set" 1)
 
 # ---- 2. ping-pong
 
@@ -266,7 +276,10 @@ row "  while another connection downloads" "$(ms "$pp_load") ms" "$(ms "$rtt_set
 	"$(check "$(awk -v m="$pp_load" -v s="$rtt_set" 'BEGIN { print (m >= s && m <= s * 1.2 + 0.002) ? 1 : 0 }')")"
 row "ssh HOST true, through the link" "$(ms "$true_link") ms" "" ""
 row "ssh HOST true, directly" "$(ms "$true_direct") ms" "" ""
-row "  added by the link" "$(ms "$true_extra") ms" "" "$true_trips round trips"
+row "ssh connection alone, through the link" "$(ms "$conn_link") ms" "" ""
+row "ssh connection alone, directly" "$(ms "$conn_direct") ms" "" ""
+row "  added by the link" "$(ms "$conn_extra") ms" "" "$conn_trips round trips"
+row "  turns on the link, a connection" "$conn_turns" "" ""
 row "down: $mb MiB, $(human "$down_bytes") on the link" "$down_rate Mbit/s" "$set_rate Mbit/s" \
 	"$(check "$(within "$down_rate" "$set_rate" 0.1)") $(pct_off "$down_rate" "$set_rate")"
 row "  in, ssh's start included" "$down_secs s" "" ""
@@ -281,7 +294,8 @@ row "half-close (shutdown passed on, answer kept)" "$half" "ok" \
 line
 echo "Rates are the bytes the relay carried (ssh's framing included) over the"
 echo "time from the first byte received to the last. ssh HOST true includes the"
-echo "remote login shell's start, the same through the link and directly."
+echo "remote login shell's start, the same through the link and directly; an ssh"
+echo "connection alone (-s sftp, run in sshd itself) does not."
 echo "This machine's timers wake some 0.1-0.3 ms late: each direction's delay"
 echo "is that much longer than set."
 if [ "$failed" -gt 0 ]; then

@@ -571,6 +571,16 @@ bench_link() {
 	done
 	say "[$(count "$n")]   ${times[*]} (s)"
 	keep "$n,ssh_true" "${times[@]}"
+	# The remote shell's start is most of ssh HOST true here, and varies
+	# with the machine's load: ssh's own part, without it, beside it.
+	times=()
+	for ((r = 0; r < runs; r++)); do
+		t0=$(now)
+		bench_ssh "$NET_PORT" -s sftp </dev/null || die "ssh -s sftp through the link failed"
+		times+=("$(fsub "$(now)" "$t0")")
+	done
+	say "[$(count "$n")]   ssh -s sftp: ${times[*]} (s)"
+	keep "$n,ssh_conn" "${times[@]}"
 	for t in "${transports[@]}"; do
 		transport_rows "$n" "$dir" "$l" "$m" "$t"
 	done
@@ -714,6 +724,7 @@ link_tables() {
 	echo "$line"
 	row "master size on disk (du -sb)" master_bytes human
 	row "ssh HOST true through the link (median of $runs)" ssh_true secs
+	row "  ssh connection alone (-s sftp, no shell)" ssh_conn secs
 	for t in "${transports[@]}"; do
 		echo "${TLABEL[$t]:-$t}"
 		if [ "${BENCH_SYNC_LINK_INITIAL:-1}" != 0 ]; then
@@ -774,6 +785,8 @@ link_tables() {
 	done
 	echo "$line"
 	echo "Timings include starting crm, attaching the master and checking the password."
+	echo "ssh HOST true includes the remote login shell's start; an ssh connection alone"
+	echo "(the sftp subsystem, run in sshd itself, given no input) does not."
 	echo "Bytes are what bench/linkproxy carried each way (ssh's framing included);"
 	echo "turns count data from the laptop after data from the master: with one request"
 	echo "at a time, one round trip each (${rtt} ms on this link)."
@@ -784,10 +797,10 @@ link_tables() {
 	for t in "${transports[@]}"; do
 		echo "${TLABEL[$t]:-$t}, over the link (${rtt} ms round trip, ${LINK_RATE} Mbit/s):"
 		echo
-		echo "| master | \`ssh HOST true\` | empty sync | sync of 1,000 changes | copy of the master | initial sync |"
+		echo "| master | \`ssh HOST true\` (connection alone) | empty sync | sync of 1,000 changes | copy of the master | initial sync |"
 		echo "|---|---|---|---|---|---|"
 		for n in "${sizes[@]}"; do
-			echo "| $(count "$n") records ($(human "${F[$n,master_bytes]}")) | ${F[$n,ssh_true]} s | ${F[$n,$t,empty_s]} s | ${F[$n,$t,inc_s]} s | ${F[$n,$t,copy_s]} s$([ "${F[$n,$t,copy_runs]}" = 1 ] && echo " (1 run)") | ${F[$n,$t,init_s]:-n/a}${F[$n,$t,init_s]:+ s} |"
+			echo "| $(count "$n") records ($(human "${F[$n,master_bytes]}")) | ${F[$n,ssh_true]} s (${F[$n,ssh_conn]} s) | ${F[$n,$t,empty_s]} s | ${F[$n,$t,inc_s]} s | ${F[$n,$t,copy_s]} s$([ "${F[$n,$t,copy_runs]}" = 1 ] && echo " (1 run)") | ${F[$n,$t,init_s]:-n/a}${F[$n,$t,init_s]:+ s} |"
 		done
 		echo
 		echo "| master | empty sync: bytes up / down, turns | 1,000 changes: bytes up / down, turns | copy: bytes down |"
