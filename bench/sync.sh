@@ -448,9 +448,10 @@ NET_PORT=
 #               when it returns: what the sync is measured against
 #   down        undo up
 # transport_rows measures the same rows for each. The service (issue 10)
-# is another such function beside this one: up records
-# ssh://$ME@127.0.0.1:$NET_PORT/$MASTER (T_GOALS=1), bind sets db.master
-# and the ssh command (bench_ssh's options: the key in $S), copy runs
+# is another such function beside this one: T_GOALS=1; bind sets the
+# local's db.master to ssh://$ME@127.0.0.1:$NET_PORT$MASTER, its
+# sync.ssh_command to bench_ssh's ssh and options (the key in $S, no user
+# configuration) and sync.remote_crm to $CRM; copy runs
 # "bench_ssh $NET_PORT tar -C MASTER -cf - . | tar -C DEST -xf -".
 
 # transport_sshfs: the attach of today, the master mounted with sshfs
