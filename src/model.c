@@ -9,6 +9,7 @@
 #include "clock.h"
 #include "error.h"
 #include "model.h"
+#include "path.h"
 #include "rights.h"
 #include "store.h"
 #include "user.h"
@@ -622,6 +623,24 @@ model_validate(struct store_txn *t, int type, const struct record *r)
 			    mt->name, b, a);
 			model_bad = "end";
 			return -1;
+		}
+		break;
+	case MODEL_DOCUMENT:
+	case MODEL_TEMPLATE:
+		/* T7: a file's name is a plain name, never a path. */
+		a = record_value(r, "filename");
+		if (*a != '\0') {
+			char	*safe = path_base_safe(a);
+			int	 same = strcmp(safe, a) == 0;
+
+			free(safe);
+			if (!same) {
+				error_set("%s filename \"%s\" is not a plain file "
+				    "name: no directories, control characters "
+				    "or leading dots", mt->name, a);
+				model_bad = "filename";
+				return -1;
+			}
 		}
 		break;
 	case MODEL_TARGET:
