@@ -63,7 +63,6 @@ sync_job_open(struct sync_job *j)
 		return -1;
 	if (j->where.dir != NULL && sync_master_reach(j->where.dir) != 0)
 		return SYNC_JOB_UNREACHABLE;
-	j->where.batch = j->batch;
 	return 0;
 }
 
