@@ -682,6 +682,30 @@ model_ref_manager(struct store_txn *t, int type, const char *ref)
 	return m;
 }
 
+char *
+model_default_manager(struct store_txn *t, const struct user *actor, int type,
+    const struct record *r)
+{
+	char	*m = xstrdup("");
+
+	/* A contact takes its company's account manager. */
+	if (type != MODEL_COMPANY) {
+		free(m);
+		m = model_ref_manager(t, MODEL_CONTACT,
+		    record_value(r, "contact"));
+		if (*m == '\0') {
+			free(m);
+			m = model_ref_manager(t, MODEL_COMPANY,
+			    record_value(r, "company"));
+		}
+	}
+	if (*m == '\0') {
+		free(m);
+		m = xstrdup(actor->uid);
+	}
+	return m;
+}
+
 /* The company of a referenced contact, or "" (a new string). */
 static char *
 model_ref_company(struct store_txn *t, const char *ref)
@@ -887,22 +911,7 @@ model_add(struct store_txn *t, const struct user *actor, int type,
 			    !rights_may_change_manager(actor))
 				goto out;
 		} else {
-			/* A contact takes its company's account manager. */
-			m = xstrdup("");
-			if (type != MODEL_COMPANY) {
-				free(m);
-				m = model_ref_manager(t, MODEL_CONTACT,
-				    record_value(r, "contact"));
-				if (*m == '\0') {
-					free(m);
-					m = model_ref_manager(t, MODEL_COMPANY,
-					    record_value(r, "company"));
-				}
-			}
-			if (*m == '\0') {
-				free(m);
-				m = xstrdup(actor->uid);
-			}
+			m = model_default_manager(t, actor, type, r);
 			record_set(r, "account_manager", m, stamp);
 			free(m);
 		}
