@@ -636,8 +636,15 @@ sm_refuse(struct sync_master *sm, int type, const struct record *l,
 		d = sm_for_local(sm, type, m);
 		sm_verdict(sm, type, &l->id, SYNC_V_BACK, d, note);
 		record_free(d);
-	} else
+	} else {
+		/*
+		 * A new record refused goes from the local: whole in the
+		 * log, so that it can be made again once put right.
+		 */
+		if (m == NULL)
+			sm_log_whole(sm, type, l, why);
 		sm_verdict(sm, type, &l->id, SYNC_V_GONE, NULL, note);
+	}
 	free(note);
 }
 
