@@ -221,6 +221,13 @@ int		 store_meta_get(struct store_txn *, const char *key,
 		    void *buf, size_t *len);
 int		 store_meta_put(struct store_txn *, const char *key,
 		    const void *buf, size_t len);
+/*
+ * A number in meta.db (8 bytes, big-endian): 0 when there is none; -1
+ * (error set, naming the database as damaged) when the value is not one.
+ */
+int		 store_meta_get_u64(struct store_txn *, const char *key,
+		    uint64_t *);
+int		 store_meta_put_u64(struct store_txn *, const char *key, uint64_t);
 
 /*
  * Cursors walk one index in key order, returning records (tombstones are

@@ -146,6 +146,14 @@ struct sync_report {
 /* Add each file's counts into the total. */
 void	 sync_report_total(struct sync_report *);
 
+/*
+ * What verify compares a record by: the first SYNC_DIGEST bytes of the
+ * SHA-256 of its encoding as a local holds it (no sequence, not dirty;
+ * r is changed so). Cannot fail.
+ */
+#define SYNC_DIGEST	16
+void	 sync_digest(struct record *r, uint8_t *digest);
+
 /* The conversation as it went, for --stats and the round-trip tests. */
 struct sync_stats {
 	unsigned long	 turns;		/* times the local waited on the master */

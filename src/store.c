@@ -1564,8 +1564,8 @@ store_path(const struct store *st, const char *name)
 	return path;
 }
 
-static int
-store_meta_u64(struct store_txn *t, const char *key, uint64_t *v)
+int
+store_meta_get_u64(struct store_txn *t, const char *key, uint64_t *v)
 {
 	uint8_t	buf[8];
 	size_t	len = sizeof buf;
@@ -1596,8 +1596,8 @@ store_begin_flags(struct store *st, u_int32_t flags, struct store_txn **tp)
 		free(t);
 		return store_dberr(st, "starting a transaction", ret);
 	}
-	if (store_meta_u64(t, "clock", &t->clock) != 0 ||
-	    (st->role == STORE_MASTER && store_meta_u64(t, "seq",
+	if (store_meta_get_u64(t, "clock", &t->clock) != 0 ||
+	    (st->role == STORE_MASTER && store_meta_get_u64(t, "seq",
 	    &t->seq) != 0)) {
 		store_abort(t);
 		return -1;
@@ -2141,6 +2141,15 @@ store_meta_put(struct store_txn *t, const char *k, const void *buf,
 		return store_dberr(t->st, "meta.db", ret);
 	t->wrote = 1;
 	return 0;
+}
+
+int
+store_meta_put_u64(struct store_txn *t, const char *key, uint64_t v)
+{
+	uint8_t	buf[8];
+
+	store_be64(buf, v);
+	return store_meta_put(t, key, buf, 8);
 }
 
 int

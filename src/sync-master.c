@@ -718,7 +718,6 @@ sm_content(struct sync_master *sm, int type, struct record *up)
 	uint8_t		 digest[SHA256_DIGEST_SIZE];
 	const char	*want = record_value(up, "hash");
 	char		 size[32];
-	int		 i;
 
 	if (!sm_has_file(type) || (up->flags & RECORD_DELETED))
 		return 1;
@@ -729,8 +728,7 @@ sm_content(struct sync_master *sm, int type, struct record *up)
 		return 1;
 	}
 	sha256_digest(&sm->pend_sha, SHA256_DIGEST_SIZE, digest);
-	for (i = 0; i < SHA256_DIGEST_SIZE; i++)
-		snprintf(hex + 2 * i, 3, "%02x", digest[i]);
+	file_digest_hex(digest, hex);
 	snprintf(size, sizeof size, "%llu", (unsigned long long)sm->pend_size);
 	if (*want == '\0') {
 		/* A record with no hash yet: the master says what it is. */
@@ -1143,23 +1141,6 @@ sm_feed_step(struct sync_master *sm)
 	return ret == -1 ? -1 : 1;
 }
 
-/* A record's digest for verify: its encoding, as the local should hold it. */
-static void
-sm_digest(struct record *r, uint8_t *digest)
-{
-	struct sha256_ctx	 sha;
-	uint8_t			*buf;
-	size_t			 len;
-
-	r->seq = 0;
-	r->flags &= ~RECORD_DIRTY;
-	record_encode(r, &buf, &len);
-	sha256_init(&sha);
-	sha256_update(&sha, len, buf);
-	sha256_digest(&sha, 16, digest);
-	free(buf);
-}
-
 /* A file's first and last IDs, for a load's progress. */
 static int
 sm_range(struct sync_master *sm)
@@ -1198,7 +1179,7 @@ sm_walk_step(struct sync_master *sm)
 {
 	struct record	*m, *d;
 	struct wire_out	 o = { 0 };
-	uint8_t		 digest[16];
+	uint8_t		 digest[SYNC_DIGEST];
 	int		 ret, in;
 
 	if (sm->c == NULL) {
@@ -1219,7 +1200,7 @@ sm_walk_step(struct sync_master *sm)
 		if (sm->mode == SYNC_MODE_LOAD)
 			sm_feed(sm, sm->cur, d);
 		else {
-			sm_digest(d, digest);
+			sync_digest(d, digest);
 			wire_uint(&o, (uint64_t)sm->cur);
 			wire_id(&o, &d->id);
 			wire_bytes(&o, digest, sizeof digest);
@@ -1268,23 +1249,6 @@ sm_master_ms(struct sync_master *sm)
 		ms = clock_now_ms();
 	free(path);
 	return ms;
-}
-
-static int
-sm_meta_u64(struct store_txn *t, const char *key, uint64_t *v)
-{
-	uint8_t	buf[8];
-	size_t	len = sizeof buf;
-	int	ret;
-
-	*v = 0;
-	if ((ret = store_meta_get(t, key, buf, &len)) == STORE_NOTFOUND)
-		return 0;
-	if (ret != 0)
-		return -1;
-	if (len == 8)
-		*v = store_get_be64(buf);
-	return 0;
 }
 
 /* A setting of the master's own crm.conf, as an integer or text. */
@@ -1416,9 +1380,9 @@ sm_hello(struct sync_master *sm, const struct wire_frame *f)
 		goto fail;
 	ret = store_meta_get(t, "id", id, &len);
 	if (ret == 0)
-		ret = sm_meta_u64(t, "seq", &sm->upto);
+		ret = store_meta_get_u64(t, "seq", &sm->upto);
 	if (ret == 0)
-		ret = sm_meta_u64(t, "journal_from", &sm->journal_from);
+		ret = store_meta_get_u64(t, "journal_from", &sm->journal_from);
 	if (ret == 0 && (ret = user_find_login(t, sm->login,
 	    &sm->user)) == 0) {
 		sm->have_user = 1;
