@@ -179,6 +179,8 @@ struct sync_local_conf {
 			    const char *what);
 	/* The master is held by another; the sync waits (holder as text). */
 	void		(*busy)(void *, const char *holder);
+	/* Once, before anything is applied here: -1 (error set) stops. */
+	int		(*gate)(void *);
 	void		*arg;
 	int		 no_load;	/* tests: the pass even for a first sync */
 };
@@ -319,6 +321,12 @@ struct sync_job {
 			    const char *what);
 	/* The master is held by another process: the sync waits for it. */
 	void		(*busy)(void *, const char *holder);
+	/*
+	 * Called once before the sync writes anything to the local, with
+	 * arg: -1 (error set) stops it there. The command line checks the
+	 * local's password meanwhile and answers here.
+	 */
+	int		(*gate)(void *);
 	void		*arg;
 
 	/* Filled. */

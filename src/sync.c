@@ -1613,6 +1613,14 @@ sync_local_put(struct sync_local *sl, const struct wire_frame *f)
 
 	if (sl->state == SL_DONE)
 		return sl_bad(sl, f, "after the end of the sync");
+	/* Nothing is applied here before the caller says it may be. */
+	if (sl->conf.gate != NULL) {
+		int	(*gate)(void *) = sl->conf.gate;
+
+		sl->conf.gate = NULL;
+		if (gate(sl->conf.arg) != 0)
+			return sl_fail(sl);
+	}
 	if (!wire_from_master(f->type))
 		return sl_bad(sl, f, "that only a local sends");
 	if (f->type == WIRE_M_ERROR)
