@@ -289,6 +289,16 @@ sm_sweep(struct sync_master *sm)
 	}
 }
 
+/* The content staged for the record just sent is not wanted after all. */
+static void
+sm_pend_clear_file(struct sync_master *sm)
+{
+	if (sm->pend_tmp != NULL)
+		unlink(sm->pend_tmp);
+	free(sm->pend_tmp);
+	sm->pend_tmp = NULL;
+}
+
 static void
 sm_pend_clear(struct sync_master *sm)
 {
@@ -589,16 +599,17 @@ sm_check(struct sync_master *sm, int type, const struct record *l,
 	/* T7: a file's name is a plain name, wherever it came from. */
 	if (sm_has_file(type) && *record_value(up, "filename") != '\0') {
 		safe = path_base_safe(record_value(up, "filename"));
-		if (strcmp(safe, record_value(up, "filename")) != 0)
-			record_field(up, "filename")->value =
-			    (free(record_field(up, "filename")->value), safe);
-		else
-			free(safe);
+		record_set(up, "filename", safe,
+		    record_field(up, "filename")->stamp);
+		free(safe);
 	}
-	if ((ret = model_validate(sm->t, type, up)) != 0) {
+	/*
+	 * Refused as a local write would be. (A store error reads as a
+	 * refusal too: the local's values are logged, and it goes up again.)
+	 */
+	if (model_validate(sm->t, type, up) != 0) {
 		error_prefix("the master refused it: ");
-		return ret == -1 && strncmp(error_get(), "the master", 10) != 0
-		    ? -1 : 0;
+		return 0;
 	}
 	if ((ret = rights_may_write(sm->t, &sm->user, type, up)) != 1) {
 		*scope = 1;
@@ -708,47 +719,52 @@ sm_tombstone(struct sync_master *sm, int type, const struct record *m,
 
 /*
  * Whether the file of an accepted document or template is in hand: the
- * content sent with it (checked against the hash, T7), or the master's
- * own. 1 yes, 0 refused (error set), -1.
+ * content the local sent with l (checked against l's hash, T7), or the
+ * master's own when up names another version (the master's won a merge)
+ * or nothing was sent. 1 yes, 0 refused (error set).
  */
 static int
-sm_content(struct sync_master *sm, int type, struct record *up)
+sm_content(struct sync_master *sm, int type, const struct record *l,
+    struct record *up)
 {
 	char		 hex[FILE_HASH_TEXT + 1];
 	uint8_t		 digest[SHA256_DIGEST_SIZE];
-	const char	*want = record_value(up, "hash");
+	const char	*claim = record_value(l, "hash");
 	char		 size[32];
 
 	if (!sm_has_file(type) || (up->flags & RECORD_DELETED))
 		return 1;
-	if (sm->pend_tmp == NULL) {
-		/* Not sent: the master's own must do (else counted missing). */
-		if (!sm_file_ok(sm, type, up))
-			sm->counts[type].files_missing++;
-		return 1;
-	}
-	sha256_digest(&sm->pend_sha, SHA256_DIGEST_SIZE, digest);
-	file_digest_hex(digest, hex);
-	snprintf(size, sizeof size, "%llu", (unsigned long long)sm->pend_size);
-	if (*want == '\0') {
+	if (sm->pend_tmp != NULL) {
+		sha256_digest(&sm->pend_sha, SHA256_DIGEST_SIZE, digest);
+		file_digest_hex(digest, hex);
+		snprintf(size, sizeof size, "%llu",
+		    (unsigned long long)sm->pend_size);
+		if (*claim != '\0' && strcmp(hex, claim) != 0) {
+			error_set("its file does not match its SHA-256 (%s, "
+			    "the record says %s): the master refused it", hex,
+			    claim);
+			return 0;
+		}
+		if (*claim != '\0' && type == MODEL_DOCUMENT &&
+		    strcmp(record_value(l, "size"), size) != 0) {
+			error_set("its file has %s bytes, the record says %s: "
+			    "the master refused it", size,
+			    record_value(l, "size"));
+			return 0;
+		}
 		/* A record with no hash yet: the master says what it is. */
-		record_set(up, "hash", hex, up->modified);
-		if (type == MODEL_DOCUMENT)
-			record_set(up, "size", size, up->modified);
-		return 1;
+		if (*record_value(up, "hash") == '\0') {
+			record_set(up, "hash", hex, up->modified);
+			if (type == MODEL_DOCUMENT)
+				record_set(up, "size", size, up->modified);
+		}
+		if (strcmp(record_value(up, "hash"), hex) == 0)
+			return 1;
+		/* The master's version won: its own file stays. */
+		sm_pend_clear_file(sm);
 	}
-	if (strcmp(hex, want) != 0) {
-		error_set("its file does not match its SHA-256 (%s, the "
-		    "record says %s): the master refused it", hex,
-		    *want != '\0' ? want : "none");
-		return 0;
-	}
-	if (type == MODEL_DOCUMENT &&
-	    strcmp(record_value(up, "size"), size) != 0) {
-		error_set("its file has %s bytes, the record says %s: the "
-		    "master refused it", size, record_value(up, "size"));
-		return 0;
-	}
+	if (!sm_file_ok(sm, type, up))
+		sm->counts[type].files_missing++;
 	return 1;
 }
 
@@ -850,7 +866,7 @@ sm_decide(struct sync_master *sm, int type, struct record *l)
 			sm_refuse(sm, type, l, NULL, 0, why);
 			goto out;
 		}
-		if ((ret = sm_content(sm, type, up)) != 1) {
+		if ((ret = sm_content(sm, type, l, up)) != 1) {
 			if (ret == -1)
 				goto fail;
 			n->refused_invalid++;
@@ -941,7 +957,7 @@ sm_decide(struct sync_master *sm, int type, struct record *l)
 	}
 	sm_clamp(sm, type, up);
 	if ((ret = sm_check(sm, type, l, up, &scope)) == 1)
-		ret = sm_content(sm, type, up);
+		ret = sm_content(sm, type, l, up);
 	if (ret == -1)
 		goto fail;
 	if (ret == 0) {
