@@ -11,6 +11,13 @@
  *   owner   every user ID in an owner field (account manager, assignee)
  *   seq     on a master, the change sequence: "changed since N" is a range
  *   outbox  on a local, the records changed since the last sync
+ *   words   every word of the word fields, folded (utf8_fold, utf8_words),
+ *           and every tail of at least 4 digits of the digit fields (a
+ *           phone's digits, however it was written): the records a search
+ *           finds, by the start of a word (store_words_ids). Added in
+ *           schema 2; a database without it, or whose keys another
+ *           folding made, has it (and the name index) made again by the
+ *           first store_open, once.
  *
  * Tombstones stay in the primary, the seq index and the outbox, and are left
  * out of name, ref and owner.
@@ -40,6 +47,7 @@
 #define STORE_NOTFOUND	1
 #define STORE_AMBIGUOUS	2
 #define STORE_BUSY	3
+#define STORE_TOO_MANY	4
 
 enum store_role {
 	STORE_LOCAL,
@@ -52,6 +60,8 @@ struct store_schema {
 	const char	*name_fields[3];	/* joined by spaces, folded */
 	const char	*ref_fields[5];		/* fields holding record IDs */
 	const char	*owner_fields[3];	/* fields holding user IDs */
+	const char	*word_fields[8];	/* words a search finds */
+	const char	*digit_fields[3];	/* phone numbers: their digits */
 };
 
 enum store_index {
@@ -60,7 +70,8 @@ enum store_index {
 	STORE_BY_REF,
 	STORE_BY_OWNER,
 	STORE_BY_SEQ,
-	STORE_BY_OUTBOX
+	STORE_BY_OUTBOX,
+	STORE_BY_WORDS
 };
 
 /*
@@ -192,6 +203,17 @@ int		 store_outbox_clear(struct store_txn *, size_t file,
  */
 int		 store_find_prefix(struct store_txn *, size_t file,
 		    const char *prefix, struct record_id *);
+/*
+ * The live records of a file having a word that starts with prefix
+ * (folded, as utf8_fold and utf8_words make words), from the words index
+ * alone: no record is read. *ids (free it) holds their IDs sorted, each
+ * once. Returns 0, STORE_TOO_MANY when the index has more than max
+ * entries for the prefix (nothing is returned: a search does better
+ * another way), or -1.
+ */
+int		 store_words_ids(struct store_txn *, size_t file,
+		    const char *prefix, size_t max, struct record_id **ids,
+		    size_t *n);
 /* Number of live records in a file (a full count: for reports, not lists). */
 int		 store_count(struct store_txn *, size_t file, uint64_t *);
 

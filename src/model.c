@@ -198,25 +198,39 @@ static const struct model_type model_types[MODEL_NTYPES] = {
 	    "id,name,filename,description"),
 };
 
+/*
+ * The words a search finds (store.h, the words index): the fields a
+ * person types to find a record, and the phone numbers, by their digits.
+ * A record's company and contact are found by their own words
+ * (src/search.c).
+ */
 const struct store_schema model_schema[MODEL_NTYPES] = {
-	{ "users.db", { "login" }, { NULL }, { "uid" } },
-	{ "companies.db", { "name" }, { NULL }, { "account_manager" } },
+	{ "users.db", { "login" }, { NULL }, { "uid" },
+	    { "login", "uid", "name" }, { NULL } },
+	{ "companies.db", { "name" }, { NULL }, { "account_manager" },
+	    { "name", "email", "city", "phone" }, { "phone" } },
 	{ "contacts.db", { "last_name", "first_name" }, { "company" },
-	    { "account_manager" } },
-	{ "notes.db", { "subject" }, { "company", "contact" }, { NULL } },
+	    { "account_manager" },
+	    { "first_name", "last_name", "email", "city", "phone", "mobile" },
+	    { "phone", "mobile" } },
+	{ "notes.db", { "subject" }, { "company", "contact" }, { NULL },
+	    { "subject" }, { NULL } },
 	{ "events.db", { "start", "subject" }, { "company", "contact" },
-	    { "assigned_to" } },
+	    { "assigned_to" }, { "subject", "location" }, { NULL } },
 	{ "tasks.db", { "due", "subject" }, { "company", "contact" },
-	    { "assigned_to" } },
+	    { "assigned_to" }, { "subject" }, { NULL } },
 	{ "opportunities.db", { "name" }, { "company", "contact" },
-	    { "account_manager" } },
+	    { "account_manager" }, { "name" }, { NULL } },
 	{ "issues.db", { "subject" }, { "company", "contact" },
-	    { "assigned_to" } },
-	{ "campaigns.db", { "name" }, { NULL }, { NULL } },
+	    { "assigned_to" }, { "subject" }, { NULL } },
+	{ "campaigns.db", { "name" }, { NULL }, { NULL }, { "name" },
+	    { NULL } },
 	{ "targets.db", { NULL }, { "campaign", "company", "contact" },
-	    { "account_manager" } },
-	{ "documents.db", { "filename" }, { "parent" }, { NULL } },
-	{ "templates.db", { "name" }, { NULL }, { NULL } },
+	    { "account_manager" }, { NULL }, { NULL } },
+	{ "documents.db", { "filename" }, { "parent" }, { NULL },
+	    { "filename", "description" }, { NULL } },
+	{ "templates.db", { "name" }, { NULL }, { NULL },
+	    { "name", "description" }, { NULL } },
 };
 
 const char *const model_meta_fields[] = {

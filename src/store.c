@@ -31,8 +31,12 @@
 #include "utf8.h"
 #include "xmalloc.h"
 
-#define STORE_SCHEMA_VERSION	1
+#define STORE_SCHEMA_VERSION	2	/* 2: the words index */
 #define STORE_NAME_KEY_MAX	120	/* bytes of a name key kept */
+#define STORE_WORD_MAX		24	/* bytes of a word key kept */
+#define STORE_WORDS_MAX		64	/* words of a record indexed */
+#define STORE_DIGITS_MIN	4	/* shortest tail of a phone's digits */
+#define STORE_WORDS_BULK	(256 * 1024)	/* bytes read at a time */
 #define STORE_LOAD_CACHE_MB	8	/* cache of a first sync's load */
 #define STORE_LOAD_DEFER_MB	4	/* its index entries, gathered */
 #define STORE_CREATE		0x100	/* private flags of store_open */
@@ -44,16 +48,17 @@ enum store_sub {
 	STORE_SUB_OWNER,
 	STORE_SUB_SEQ,
 	STORE_SUB_OUTBOX,
+	STORE_SUB_WORDS,
 	STORE_NSUB
 };
 
 static const char *const store_sub_names[STORE_NSUB] = {
-	"name", "ref", "owner", "seq", "outbox"
+	"name", "ref", "owner", "seq", "outbox", "words"
 };
 
 /* The conflict log: records whose "record" field names what they are about. */
 static const struct store_schema store_conflict_schema = {
-	"conflicts.db", { NULL }, { "record" }, { "who" }
+	"conflicts.db", { NULL }, { "record" }, { "who" }, { NULL }, { NULL }
 };
 
 struct store_file {
@@ -62,6 +67,12 @@ struct store_file {
 	const struct store_schema	*schema;
 	DB				*primary;
 	DB				*sub[STORE_NSUB];
+	/*
+	 * The words index once more, not associated: read through it, an
+	 * entry is its key and a record ID, and finding which records hold
+	 * a word costs no record (store_words_ids).
+	 */
+	DB				*words_raw;
 
 	/* The record being written: its index callbacks need not decode it. */
 	const uint8_t			*put_bytes;
@@ -142,6 +153,7 @@ struct store_cursor {
 };
 
 static int	store_defer_flush(struct store *);
+static int	store_fold_check(struct store *);
 
 /* One message for a Berkeley DB error, naming the thing and what to do. */
 /* Has a master's directory gone away under us (a lost network mount)? */
@@ -384,6 +396,85 @@ store_index_owner(DB *sec, const DBT *pkey, const DBT *data, DBT *result)
 	    0);
 }
 
+/* Add one word key to a list of keys, once. */
+static void
+store_word_add(DBT *keys, int *n, const char *w, size_t len)
+{
+	int	j;
+
+	if (len > STORE_WORD_MAX) {
+		len = STORE_WORD_MAX;
+		while (len > 0 && ((unsigned char)w[len] & 0xc0) == 0x80)
+			len--;		/* never cut a character in two */
+	}
+	if (len == 0 || *n >= STORE_WORDS_MAX)
+		return;
+	for (j = 0; j < *n; j++) {
+		if (keys[j].size == len && memcmp(keys[j].data, w, len) == 0)
+			return;
+	}
+	keys[*n].data = xmalloc(len);
+	memcpy(keys[*n].data, w, len);
+	keys[*n].size = (u_int32_t)len;
+	keys[*n].flags = DB_DBT_APPMALLOC;
+	(*n)++;
+}
+
+/*
+ * The words index: every word of the word fields, folded, and for a
+ * phone number every tail of its digits (STORE_DIGITS_MIN or longer), so
+ * that the digits a person types, however the number was written, are
+ * the start of a key.
+ */
+static int
+store_index_words(DB *sec, const DBT *pkey, const DBT *data, DBT *result)
+{
+	struct store_file	*f = sec->app_private;
+	const struct store_schema *sc = f->schema;
+	struct record		*r;
+	DBT			*keys;
+	size_t			 start[STORE_WORDS_MAX], len[STORE_WORDS_MAX];
+	size_t			 nw, k, dl;
+	char			*folded, *digits;
+	const char		*v;
+	int			 i, n = 0;
+
+	(void)pkey;
+	if (sc->word_fields[0] == NULL)
+		return DB_DONOTINDEX;
+	if ((r = store_file_decode(f, data)) == NULL)
+		return EINVAL;
+	if (r->flags & RECORD_DELETED)
+		return DB_DONOTINDEX;
+	keys = xcalloc(STORE_WORDS_MAX, sizeof *keys);
+	for (i = 0; i < 8 && sc->word_fields[i] != NULL; i++) {
+		v = record_value(r, sc->word_fields[i]);
+		if (*v == '\0')
+			continue;
+		folded = utf8_fold(v);
+		nw = utf8_words(folded, start, len, STORE_WORDS_MAX);
+		for (k = 0; k < nw; k++)
+			store_word_add(keys, &n, folded + start[k], len[k]);
+		free(folded);
+	}
+	for (i = 0; i < 3 && sc->digit_fields[i] != NULL; i++) {
+		digits = utf8_digits(record_value(r, sc->digit_fields[i]));
+		dl = strlen(digits);
+		for (k = 0; k + STORE_DIGITS_MIN <= dl; k++)
+			store_word_add(keys, &n, digits + k, dl - k);
+		free(digits);
+	}
+	if (n == 0) {
+		free(keys);
+		return DB_DONOTINDEX;
+	}
+	memset(result, 0, sizeof *result);
+	result->data = keys;
+	result->size = (u_int32_t)n;
+	result->flags = DB_DBT_MULTIPLE | DB_DBT_APPMALLOC;
+	return 0;
+}
+
 void
 store_be64(uint8_t *p, uint64_t v)
 {
@@ -445,7 +536,7 @@ store_index_outbox(DB *sec, const DBT *pkey, const DBT *data, DBT *result)
 static int (*const store_sub_callbacks[STORE_NSUB])(DB *, const DBT *,
     const DBT *, DBT *) = {
 	store_index_name, store_index_ref, store_index_owner, store_index_seq,
-	store_index_outbox
+	store_index_outbox, store_index_words
 };
 
 /*
@@ -457,7 +548,7 @@ static int
 store_sub_deferred(int sub)
 {
 	return sub == STORE_SUB_NAME || sub == STORE_SUB_REF ||
-	    sub == STORE_SUB_OWNER;
+	    sub == STORE_SUB_OWNER || sub == STORE_SUB_WORDS;
 }
 
 static int
@@ -483,8 +574,15 @@ store_open_db(struct store *st, DB_TXN *txn, DB **dbp, const char *file,
 	/* A master's private environment is single-threaded, as is a load. */
 	flags = st->role == STORE_LOCAL && (st->flags & STORE_BULK) == 0 ?
 	    DB_THREAD : 0;
-	if (st->flags & STORE_CREATE)
+	/*
+	 * An index newer than the file is made in it (dups 2): a database
+	 * of schema 1 has no words index, and gets one (store_reindex).
+	 */
+	if ((st->flags & STORE_CREATE) || dups == 2)
 		flags |= DB_CREATE;
+	/* A handle opened later, between transactions, in one of its own. */
+	if (txn == NULL && (st->flags & STORE_BULK) == 0)
+		flags |= DB_AUTO_COMMIT;
 	if ((ret = db->open(db, txn, file, sub, DB_BTREE, flags, 0600)) != 0) {
 		db->close(db, 0);
 		if (ret == EINVAL || ret == DB_VERIFY_BAD ||
@@ -539,7 +637,7 @@ store_open_file(struct store *st, DB_TXN *txn, struct store_file *f)
 		return -1;
 	for (i = 0; i < STORE_NSUB; i++) {
 		if (store_open_db(st, txn, &f->sub[i], f->schema->file,
-		    store_sub_names[i], 1) != 0)
+		    store_sub_names[i], i == STORE_SUB_WORDS ? 2 : 1) != 0)
 			return -1;
 		f->sub[i]->app_private = f;
 		/* A load fills these indexes itself (store_defer_flush). */
@@ -559,6 +657,8 @@ store_close_file(struct store_file *f)
 	int	i;
 
 	/* store_close wrote everything out before, once for all handles. */
+	if (f->words_raw != NULL)
+		f->words_raw->close(f->words_raw, DB_NOSYNC);
 	for (i = 0; i < STORE_NSUB; i++) {
 		if (f->sub[i] != NULL)
 			f->sub[i]->close(f->sub[i], DB_NOSYNC);
@@ -1100,6 +1200,8 @@ store_open(const char *dir, enum store_role role,
 			    role == STORE_MASTER ? "master" : "local", dir);
 			goto fail;
 		}
+		if ((flags & STORE_BULK) == 0 && store_fold_check(st) != 0)
+			goto fail;
 	}
 	return st;
 
@@ -1167,7 +1269,9 @@ store_create(const char *dir, enum store_role role,
 		goto fail;
 	role_text = role == STORE_MASTER ? "master" : "local";
 	if (store_meta_put(t, "role", role_text, strlen(role_text)) != 0 ||
-	    store_meta_put(t, "schema", &version, 1) != 0) {
+	    store_meta_put(t, "schema", &version, 1) != 0 ||
+	    store_meta_put(t, "fold", utf8_fold_version(),
+	    strlen(utf8_fold_version())) != 0) {
 		store_abort(t);
 		goto fail;
 	}
@@ -1604,6 +1708,12 @@ store_get(struct store_txn *t, size_t file, const struct record_id *id,
 	ret = store_decode_at(t->st, f, &data, out);
 	free(data.data);
 	return ret;
+}
+
+static int
+store_id_cmp(const void *a, const void *b)
+{
+	return record_id_cmp(a, b);
 }
 
 /* qsort has no argument for the buffer the entries are in. */
@@ -2108,4 +2218,285 @@ store_cursor_close(struct store_cursor *c)
 	free(c->data.data);
 	free(c->seek);
 	free(c);
+}
+
+/*
+ * The index entries Berkeley DB would make for a record (result of a
+ * callback): one key or several. store_keys_free frees them.
+ */
+static void
+store_keys_of(DBT *result, DBT **keys, u_int32_t *n)
+{
+	if (result->flags & DB_DBT_MULTIPLE) {
+		*keys = result->data;
+		*n = result->size;
+	} else {
+		*keys = result;
+		*n = 1;
+	}
+}
+
+static void
+store_keys_free(DBT *result)
+{
+	DBT		*keys;
+	u_int32_t	 n, j;
+
+	store_keys_of(result, &keys, &n);
+	for (j = 0; j < n; j++) {
+		if (keys[j].flags & DB_DBT_APPMALLOC)
+			free(keys[j].data);
+	}
+	if (keys != result && (result->flags & DB_DBT_APPMALLOC))
+		free(keys);
+}
+
+#define STORE_REINDEX_BATCH	2000	/* records a transaction */
+
+/*
+ * Make one index of a file again from its records: emptied, associated
+ * again, and filled by batches of records, each in a transaction of its
+ * own, so that a file of a million records never needs more locks than
+ * one batch takes.
+ */
+static int
+store_reindex_sub(struct store *st, struct store_file *f, int sub)
+{
+	DB		*raw = NULL;
+	DB_TXN		*txn = NULL;
+	DBC		*c = NULL;
+	DBT		 key, data, result, *keys, pkey;
+	u_int32_t	 count, nk, j;
+	uint8_t		 last[RECORD_ID_SIZE];
+	int		 ret, have_last = 0, n, done = 0;
+
+	f->sub[sub]->close(f->sub[sub], 0);
+	f->sub[sub] = NULL;
+	if ((ret = st->env->txn_begin(st->env, NULL, &txn, 0)) != 0)
+		return store_dberr(st, f->schema->file, ret);
+	if (store_open_db(st, txn, &f->sub[sub], f->schema->file,
+	    store_sub_names[sub], 2) != 0)
+		goto fail;
+	f->sub[sub]->app_private = f;
+	if ((ret = f->sub[sub]->truncate(f->sub[sub], txn, &count, 0)) != 0 ||
+	    (ret = f->primary->associate(f->primary, txn, f->sub[sub],
+	    store_sub_callbacks[sub], 0)) != 0) {
+		store_dberr(st, f->schema->file, ret);
+		goto fail;
+	}
+	ret = txn->commit(txn, 0);
+	txn = NULL;
+	if (ret != 0 || store_open_db(st, NULL, &raw, f->schema->file,
+	    store_sub_names[sub], 1) != 0) {
+		if (ret != 0)
+			store_dberr(st, f->schema->file, ret);
+		goto fail;
+	}
+	memset(&key, 0, sizeof key);
+	memset(&data, 0, sizeof data);
+	key.flags = data.flags = DB_DBT_REALLOC;
+	while (!done) {
+		if ((ret = st->env->txn_begin(st->env, NULL, &txn, 0)) != 0 ||
+		    (ret = f->primary->cursor(f->primary, txn, &c, 0)) != 0)
+			break;
+		if (have_last) {
+			key.data = xreallocarray(key.data, RECORD_ID_SIZE, 1);
+			memcpy(key.data, last, RECORD_ID_SIZE);
+			key.size = RECORD_ID_SIZE;
+			ret = c->get(c, &key, &data, DB_SET_RANGE);
+			if (ret == 0 && key.size == RECORD_ID_SIZE &&
+			    memcmp(key.data, last, RECORD_ID_SIZE) == 0)
+				ret = c->get(c, &key, &data, DB_NEXT);
+		} else
+			ret = c->get(c, &key, &data, DB_FIRST);
+		for (n = 0; ret == 0 && n < STORE_REINDEX_BATCH; n++) {
+			memset(&result, 0, sizeof result);
+			ret = store_sub_callbacks[sub](f->sub[sub], &key, &data,
+			    &result);
+			if (ret == DB_DONOTINDEX)
+				ret = 0;
+			else if (ret == 0) {
+				store_keys_of(&result, &keys, &nk);
+				for (j = 0; j < nk && ret == 0; j++) {
+					pkey = key;
+					pkey.flags = 0;
+					ret = raw->put(raw, txn, &keys[j], &pkey,
+					    DB_NODUPDATA);
+					if (ret == DB_KEYEXIST)
+						ret = 0;
+				}
+				store_keys_free(&result);
+			}
+			if (ret == 0 && key.size == RECORD_ID_SIZE) {
+				memcpy(last, key.data, RECORD_ID_SIZE);
+				have_last = 1;
+			}
+			if (ret == 0)
+				ret = c->get(c, &key, &data, DB_NEXT);
+		}
+		if (ret == DB_NOTFOUND) {
+			done = 1;
+			ret = 0;
+		}
+		c->close(c);
+		c = NULL;
+		if (ret != 0)
+			break;
+		ret = txn->commit(txn, 0);
+		txn = NULL;
+		if (ret != 0)
+			break;
+	}
+	free(key.data);
+	free(data.data);
+	if (ret != 0) {
+		store_dberr(st, f->schema->file, ret);
+		goto fail;
+	}
+	raw->close(raw, 0);
+	return 0;
+
+fail:
+	if (c != NULL)
+		c->close(c);
+	if (txn != NULL)
+		txn->abort(txn);
+	if (raw != NULL)
+		raw->close(raw, 0);
+	return -1;
+}
+
+/*
+ * Index keys are folded text (utf8_fold): a database whose keys another
+ * folding made (another ICU, or a database of schema 1, which had no
+ * words index and folded case alone) has its name and words indexes made
+ * again, once, before anything reads them.
+ */
+static int
+store_fold_check(struct store *st)
+{
+	struct store_txn	*t;
+	const char		*want = utf8_fold_version();
+	char			 have[64];
+	size_t			 len = sizeof have - 1, i;
+	uint8_t			 version = STORE_SCHEMA_VERSION;
+	int			 ret;
+
+	if (store_begin(st, &t) != 0)
+		return -1;
+	ret = store_meta_get(t, "fold", have, &len);
+	store_abort(t);
+	if (ret == -1)
+		return -1;
+	if (ret == 0 && len == strlen(want) && memcmp(have, want, len) == 0)
+		return 0;
+	for (i = 0; i <= st->nfiles; i++) {
+		struct store_file *f = i < st->nfiles ? &st->files[i] :
+			    &st->conflicts;
+
+		if (store_reindex_sub(st, f, STORE_SUB_NAME) != 0 ||
+		    store_reindex_sub(st, f, STORE_SUB_WORDS) != 0)
+			return -1;
+	}
+	if (store_begin(st, &t) != 0)
+		return -1;
+	if (store_meta_put(t, "fold", want, strlen(want)) != 0 ||
+	    store_meta_put(t, "schema", &version, 1) != 0) {
+		store_abort(t);
+		return -1;
+	}
+	return store_commit(t);
+}
+
+int
+store_words_ids(struct store_txn *t, size_t file, const char *prefix,
+    size_t max, struct record_id **ids, size_t *n)
+{
+	struct store_file	*f = store_file(t, file);
+	DBC			*c = NULL;
+	DBT			 key, data, k, d;
+	void			*p;
+	size_t			 plen = strlen(prefix), cap = 0, i, j;
+	uint8_t			*buf;
+	int			 ret, op, more = 1;
+
+	*ids = NULL;
+	*n = 0;
+	if (plen > STORE_WORD_MAX) {
+		plen = STORE_WORD_MAX;
+		while (plen > 0 && ((unsigned char)prefix[plen] & 0xc0) == 0x80)
+			plen--;
+	}
+	if (f->words_raw == NULL && store_open_db(t->st, NULL, &f->words_raw,
+	    f->schema->file, store_sub_names[STORE_SUB_WORDS], 1) != 0)
+		return -1;
+	if ((ret = f->words_raw->cursor(f->words_raw, t->txn, &c, 0)) != 0)
+		return store_dberr(t->st, f->schema->file, ret);
+	/* Entries come many to a call: a page's worth and more. */
+	buf = xmalloc(STORE_WORDS_BULK);
+	memset(&key, 0, sizeof key);
+	memset(&data, 0, sizeof data);
+	key.data = xmalloc(plen + 1);
+	memcpy(key.data, prefix, plen);
+	key.size = (u_int32_t)plen;
+	key.flags = DB_DBT_REALLOC;
+	data.data = buf;
+	data.ulen = STORE_WORDS_BULK;
+	data.flags = DB_DBT_USERMEM;
+	op = DB_SET_RANGE;
+	ret = 0;
+	while (more) {
+		ret = c->get(c, &key, &data, op | DB_MULTIPLE_KEY);
+		op = DB_NEXT;
+		if (ret != 0)
+			break;
+		DB_MULTIPLE_INIT(p, &data);
+		for (;;) {
+			DB_MULTIPLE_KEY_NEXT(p, &data, k.data, k.size, d.data,
+			    d.size);
+			if (p == NULL)
+				break;
+			if (k.size < plen || memcmp(k.data, prefix, plen) != 0) {
+				more = 0;
+				break;
+			}
+			if (d.size != RECORD_ID_SIZE)
+				continue;
+			if (*n == max) {
+				ret = STORE_TOO_MANY;
+				more = 0;
+				break;
+			}
+			if (*n == cap) {
+				cap = cap ? cap * 2 : 256;
+				*ids = xreallocarray(*ids, cap, sizeof **ids);
+			}
+			memcpy((*ids)[(*n)++].b, d.data, RECORD_ID_SIZE);
+		}
+	}
+	c->close(c);
+	free(key.data);
+	free(buf);
+	if (ret == DB_NOTFOUND)
+		ret = 0;
+	if (ret != 0 && ret != STORE_TOO_MANY) {
+		free(*ids);
+		*ids = NULL;
+		*n = 0;
+		return store_dberr(t->st, f->schema->file, ret);
+	}
+	if (ret == STORE_TOO_MANY) {
+		free(*ids);
+		*ids = NULL;
+		*n = 0;
+		return STORE_TOO_MANY;
+	}
+	/* One record may hold several words with the prefix: once each. */
+	qsort(*ids, *n, sizeof **ids, store_id_cmp);
+	for (i = j = 0; i < *n; i++) {
+		if (j == 0 || record_id_cmp(&(*ids)[i], &(*ids)[j - 1]) != 0)
+			(*ids)[j++] = (*ids)[i];
+	}
+	*n = j;
+	return 0;
 }

@@ -63,7 +63,7 @@ fill(void)
 	add(&root, MODEL_COMPANY, NULL, "name", "Zeta", NULL, NULL);
 	add(&root, MODEL_COMPANY, NULL, "name", "Zeta", NULL, NULL);
 	add(&root, MODEL_COMPANY, NULL, "name", "Ωmega Λtd", NULL, NULL);
-	add(&root, MODEL_COMPANY, &acme, "name", "Äpfel GmbH", NULL, NULL);
+	add(&root, MODEL_COMPANY, &acme, "name", "Zürich GmbH", NULL, NULL);
 	{
 		char	 ids[27];
 
@@ -132,9 +132,9 @@ test_browse_pages_in_name_order(void)
 	CU_ASSERT(browse_move(&b, t, -10, 3, &moved) == 0);
 	CU_ASSERT(moved == -2);
 	ASSERT_PAGE(&b, 3, "name", "Company 00,Company 01,Company 02");
-	/* The last page stays full: folded names sort Äpfel as "äpfel". */
+	/* The last page stays full: folded names sort Zürich as "zurich". */
 	CU_ASSERT(browse_end(&b, t, 4) == 0);
-	ASSERT_PAGE(&b, 4, "name", "Zeta,Zeta,Äpfel GmbH,Ωmega Λtd");
+	ASSERT_PAGE(&b, 4, "name", "Zeta,Zeta,Zürich GmbH,Ωmega Λtd");
 	CU_ASSERT(browse_move(&b, t, 5, 4, &moved) == 0);
 	CU_ASSERT(moved == 0);
 	/* Forward by a page near the end keeps the page full. */
@@ -143,7 +143,7 @@ test_browse_pages_in_name_order(void)
 	CU_ASSERT(moved == 58);
 	CU_ASSERT(browse_move(&b, t, 4, 4, &moved) == 0);
 	CU_ASSERT(moved == 2);
-	ASSERT_PAGE(&b, 4, "name", "Zeta,Zeta,Äpfel GmbH,Ωmega Λtd");
+	ASSERT_PAGE(&b, 4, "name", "Zeta,Zeta,Zürich GmbH,Ωmega Λtd");
 	browse_clear(&b);
 	done();
 }
@@ -187,8 +187,11 @@ test_browse_prefix_search_folds_case_and_utf8(void)
 	    "Company 58,Company 59");
 	browse_set_prefix(&b, "ΩM");
 	ASSERT_PAGE(&b, 20, "name", "Ωmega Λtd");
-	browse_set_prefix(&b, "äpf");
-	ASSERT_PAGE(&b, 20, "name", "Äpfel GmbH");
+	/* Accents or none, the same name. */
+	browse_set_prefix(&b, "zur");
+	ASSERT_PAGE(&b, 20, "name", "Zürich GmbH");
+	browse_set_prefix(&b, "ZÜRI");
+	ASSERT_PAGE(&b, 20, "name", "Zürich GmbH");
 	browse_set_prefix(&b, "nothing");
 	ASSERT_PAGE(&b, 20, "name", "");
 	/* Z to A, still inside the prefix. */
@@ -210,7 +213,7 @@ test_browse_newest_first_and_mine(void)
 
 	fill();
 	browse_init(&b, MODEL_COMPANY, BROWSE_NEWEST);
-	ASSERT_PAGE(&b, 2, "name", "Äpfel GmbH,Ωmega Λtd");
+	ASSERT_PAGE(&b, 2, "name", "Zürich GmbH,Ωmega Λtd");
 	browse_set_order(&b, BROWSE_OLDEST);
 	/* The first added was k = 0, then 37, 14 (i * 37 mod 60). */
 	ASSERT_PAGE(&b, 3, "name", "Company 00,Company 37,Company 14");
