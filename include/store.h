@@ -204,16 +204,21 @@ int		 store_outbox_clear(struct store_txn *, size_t file,
 int		 store_find_prefix(struct store_txn *, size_t file,
 		    const char *prefix, struct record_id *);
 /*
- * The live records of a file having a word that starts with prefix
- * (folded, as utf8_fold and utf8_words make words), from the words index
- * alone: no record is read. *ids (free it) holds their IDs sorted, each
+ * The live records of a file whose key in a secondary index starts with
+ * prefix (plen bytes), from the index alone: no record is read. For
+ * STORE_BY_WORDS, the records having a word that starts with a folded
+ * prefix (utf8_fold, utf8_words); for STORE_BY_REF with a whole ID, the
+ * records that refer to it. *ids (free it) holds their IDs sorted, each
  * once. Returns 0, STORE_TOO_MANY when the index has more than max
  * entries for the prefix (nothing is returned: a search does better
  * another way), or -1.
  */
-int		 store_words_ids(struct store_txn *, size_t file,
-		    const char *prefix, size_t max, struct record_id **ids,
-		    size_t *n);
+int		 store_index_ids(struct store_txn *, size_t file,
+		    enum store_index, const void *prefix, size_t plen,
+		    size_t max, struct record_id **ids, size_t *n);
+/* A record's name index key (its folded name fields; "" if none). Free it. */
+char		*store_name_of(struct store_txn *, size_t file,
+		    const struct record *);
 /* Number of live records in a file (a full count: for reports, not lists). */
 int		 store_count(struct store_txn *, size_t file, uint64_t *);
 

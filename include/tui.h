@@ -98,6 +98,15 @@ enum action {
 	A_IO_GO,
 	A_IO_FORMAT,
 	A_IO_PREV_FORMAT,
+	/* A day at the keyboard (issue 13). */
+	A_SEARCH_NEXT,		/* the next match of a search kept */
+	A_SEARCH_PREV,
+	A_UNDO,			/* undo the last change or deletion */
+	A_UNDELETE,		/* the deleted records, to bring back */
+	A_READ,			/* a long field in full, or in $PAGER */
+	A_EXTERNAL,		/* edit the field in $EDITOR */
+	A_SUSPEND,		/* Ctrl-Z: back to the shell, fg returns */
+	A_DOC,			/* no key: a line of the help alone */
 	A_RETRY			/* not a key: the loop's timer while busy */
 };
 
@@ -302,6 +311,7 @@ struct list {
 	int		 height;	/* rows the last draw had */
 	int		 searching;	/* the search prompt is open */
 	struct edit	 search;
+	char		*last;		/* the search before, for Up (or NULL) */
 	int		 loaded;
 	int		 failed;
 };
@@ -318,6 +328,10 @@ void	 list_draw_search(struct list *, int y, int x, int w,
 	    const char *label);
 /* The selected record, or NULL. */
 const struct record *list_selected(const struct list *);
+/* Is a search narrowing the list (typed, or kept with Enter)? */
+int	 list_searched(const struct list *);
+/* The next (dir 1) or previous (-1) match of a search kept: n and N. */
+void	 list_next_match(struct list *, int dir);
 /* A one-line description of the list's state ("mine, by name"). */
 void	 list_describe(const struct list *, char *buf, size_t len);
 

@@ -30,7 +30,8 @@ const struct binding bindings[] = {
 	{ A_DOWN, "down", KM_SEARCH, { KEY_DOWN, KEY_NPAGE }, "↓ PgDn",
 	  "keep the search and move in the list", 0 },
 	{ A_UP, "up", KM_SEARCH, { KEY_UP, KEY_PPAGE }, "↑ PgUp",
-	  "keep the search and move in the list", 0 },
+	  "keep the search and move in the list; on an empty search, ↑ "
+	  "brings back the last one", 0 },
 	{ A_NEXT_FIELD, "next", KM_FIELDS, { '\t', KEY_DOWN, '\r',
 	  KEY_ENTER }, "Tab ↓ Enter", "next field; Enter on the last one goes "
 	  "on", 1 },
@@ -55,7 +56,15 @@ const struct binding bindings[] = {
 	{ A_OPEN, "select", KM_LOGIN, { '\r', '\n', KEY_ENTER },
 	  "Enter", "open the selected database", 1 },
 	{ A_SEARCH, "search", KM_MAIN, { '/' }, "/",
-	  "search by name as you type (Enter keeps it, Esc clears it)", 1 },
+	  "search as you type: names, email, phone, city, company (Enter "
+	  "keeps it, Esc clears it, ↑ brings back the last one)", 1 },
+	/* For the help: n and N while a search is kept. */
+	{ A_SEARCH_NEXT, "next-match", KM_MAIN, { 0 }, "n N",
+	  "next, previous match (while a search is kept; else n is new)", 0 },
+	{ A_SEARCH_NEXT, "next", KM_MAIN, { 0 }, "n N", "next, previous "
+	  "match", 1 },
+	{ A_SEARCH_PREV, "previous-match", KM_MAIN, { 'N' }, "N",
+	  "previous match", 0 },
 	{ A_NEW, "new", KM_MAIN | KM_RECORD, { 'n' }, "n", "new record", 1 },
 	{ A_EDIT, "edit", KM_MAIN | KM_RECORD, { 'e' }, "e", "edit", 1 },
 	{ A_DELETE, "delete", KM_MAIN | KM_RECORD, { 'd', KEY_DC }, "d",
@@ -126,7 +135,7 @@ const struct binding bindings[] = {
 	{ A_CAMP_ADD_COMPANY, "add-company", KM_CAMPAIGN, { 'a' }, "a",
 	  "add companies as targets: search them by name", 1 },
 	{ A_CAMP_ADD_CONTACT, "add-contact", KM_CAMPAIGN, { 'A' }, "A",
-	  "add contacts as targets: search them by last name", 1 },
+	  "add contacts as targets: search them by name or company", 1 },
 	{ A_CAMP_RESPONDED, "responded", KM_CAMPAIGN, { 'r' }, "r",
 	  "mark the target responded today, or not responded (asks)", 1 },
 	{ A_CAMP_FILTER, "filter", KM_CAMPAIGN, { 'f' }, "f",

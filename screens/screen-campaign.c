@@ -448,7 +448,7 @@ camp_pick_list(struct camp_pick *p, const char *text)
 	browse_set_filter(&p->l.b, camp_pick_filter, p);
 	p->l.searching = 1;
 	edit_set(&p->l.search, text);
-	browse_set_prefix(&p->l.b, text);
+	browse_set_search(&p->l.b, text);
 	p->l.height = LINES - 2 - 3 > 1 ? LINES - 2 - 3 : 1;
 }
 

@@ -564,7 +564,7 @@ pick_enter(struct screen *sc)
 	d->l.height = LINES - 2 - 3 > 1 ? LINES - 2 - 3 : 1;
 	d->l.searching = 1;
 	edit_set(&d->l.search, d->start);
-	browse_set_prefix(&d->l.b, d->start);
+	browse_set_search(&d->l.b, d->start);
 	list_load(&d->l);
 	return 0;
 }
@@ -601,7 +601,7 @@ pick_draw(struct screen *sc, int rows, int cols)
 	struct pick_data	*d = sc->data;
 	char			 buf[256];
 
-	snprintf(buf, sizeof buf, " Choose a %s: type the start of the name, "
+	snprintf(buf, sizeof buf, " Choose a %s: type part of its name, "
 	    "Enter chooses, Esc cancels", model_type(d->l.type)->name);
 	tui_put(0, 0, cols, buf, tui_attr(C_TAB_ON));
 	d->l.searching = 1;

@@ -113,6 +113,8 @@ screen_export_open(const struct list *l, const char *tab)
 	browse_init(&d->b, l->b.file, l->b.order);
 	if (l->b.prefix != NULL)
 		d->b.prefix = xstrdup(l->b.prefix);
+	if (l->b.search != NULL)
+		browse_set_search(&d->b, search_text(l->b.search));
 	if (l->b.has_ref)
 		browse_set_ref(&d->b, &l->b.ref);
 	browse_set_mine(&d->b, l->b.mine, l->b.owners);

@@ -135,7 +135,9 @@ main_draw(struct screen *sc, int rows, int cols)
 	if (x < cols)
 		tui_put(0, x, cols - x, "", tui_attr(C_TAB));
 	if (l->searching)
-		list_draw_search(l, 1, 0, cols, " Search names: ");
+		list_draw_search(l, 1, 0, cols, l->search.len == 0 &&
+		    l->last != NULL ? " Search (↑ the last one): " :
+		    " Search: ");
 	else {
 		list_describe(l, desc, sizeof desc);
 		snprintf(buf, sizeof buf, " %s, %s", main_tabs[d->tab].label,
@@ -182,7 +184,14 @@ main_key(struct screen *sc, enum action a, int iskey, wint_t ch)
 	if (l->searching && list_key(l, a, iskey, ch))
 		return;
 	r = list_selected(l);
+	/* While a search is kept, n goes to the next match (mutt, less). */
+	if (a == A_NEW && list_searched(l))
+		a = A_SEARCH_NEXT;
 	switch (a) {
+	case A_SEARCH_NEXT:
+	case A_SEARCH_PREV:
+		list_next_match(l, a == A_SEARCH_NEXT ? 1 : -1);
+		return;
 	case A_QUIT:
 		app.quit = 1;
 		return;
@@ -271,6 +280,22 @@ main_key(struct screen *sc, enum action a, int iskey, wint_t ch)
 	}
 }
 
+/* n is a new record, or the next match while a search is kept. */
+static int
+main_offers(const struct screen *sc, const struct binding *b)
+{
+	struct main_data	*d = sc->data;
+	int			 searched = list_searched(&d->lists[d->tab]);
+
+	if (!d->made[d->tab])
+		searched = 0;
+	if (b->action == A_NEW)
+		return !searched;
+	if (b->action == A_SEARCH_NEXT && b->keyline)
+		return searched;
+	return 1;
+}
+
 const struct screen_ops screen_main = {
 	.name = "main",
 	.keymaps = KM_MAIN | KM_LIST,
@@ -282,4 +307,5 @@ const struct screen_ops screen_main = {
 	.typing = main_typing,
 	.typing_keymaps = KM_SEARCH,
 	.help = "The main screen: one tab per kind of record",
+	.offers = main_offers,
 };

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "browse.h"
 #include "cli.h"
 #include "error.h"
 #include "model.h"
@@ -350,12 +351,59 @@ cli_filter_free(struct cli_filter *fl)
 	fl->n = 0;
 }
 
+/* --where as a browse's filter, for --search. */
+static int
+cli_list_where(void *arg, struct store_txn *t, const struct record *r)
+{
+	(void)t;
+	return cli_filter_match(arg, r);
+}
+
+#define CLI_LIST_PAGE	256
+
+/*
+ * list --search: the records the screens' search finds (search.h), in
+ * name order, page by page as they are found.
+ */
+static int
+cli_list_search(struct store_txn *t, int type, const char *text,
+    struct cli_filter *fl, char **fields, size_t nfields)
+{
+	struct browse		 b;
+	struct browse_row	 rows[CLI_LIST_PAGE];
+	size_t			 got, i;
+	long			 moved;
+	int			 ret = 0;
+
+	browse_init(&b, (size_t)type, BROWSE_NAME);
+	browse_set_search(&b, text);
+	browse_set_filter(&b, cli_list_where, fl);
+	while (ret == 0 && b.search != NULL) {
+		if ((ret = browse_page(&b, t, rows, CLI_LIST_PAGE, &got)) != 0)
+			break;
+		for (i = 0; i < got; i++)
+			cli_put_row(stdout, rows[i].rec,
+			    (const char *const *)fields, nfields);
+		if (got > 0)
+			browse_set_top(&b, &rows[got - 1]);
+		browse_rows_free(rows, got);
+		if (got < CLI_LIST_PAGE)
+			break;
+		/* The last row read is the top now: on past it. */
+		if ((ret = browse_move(&b, t, 1, 1, &moved)) == 0 && moved == 0)
+			break;
+	}
+	browse_clear(&b);
+	return ret;
+}
+
 int
 cli_list(struct cli *cli, int argc, char **argv)
 {
 	static const struct option	 opts[] = {
 		{ "where", required_argument, NULL, 'w' },
 		{ "fields", required_argument, NULL, 'f' },
+		{ "search", required_argument, NULL, 's' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const struct cli_cmd		*cmd = cli_find("list");
@@ -363,7 +411,7 @@ cli_list(struct cli *cli, int argc, char **argv)
 	struct store_txn		*t = NULL;
 	struct store_cursor		*c = NULL;
 	struct record			*r;
-	const char			*fields_spec = NULL;
+	const char			*fields_spec = NULL, *search = NULL;
 	char				**fields = NULL;
 	size_t				 nfields = 0, i;
 	int				 type, ch, ret = CLI_FAIL, rv;
@@ -379,6 +427,9 @@ cli_list(struct cli *cli, int argc, char **argv)
 			break;
 		case 'f':
 			fields_spec = optarg;
+			break;
+		case 's':
+			search = optarg;
 			break;
 		default:
 			cli_filter_free(&fl);
@@ -406,20 +457,29 @@ cli_list(struct cli *cli, int argc, char **argv)
 		return cli_usage(cmd, "%s", error_get());
 	}
 
-	if (cli_open(cli) != 0 || store_begin(cli->st, &t) != 0 ||
-	    cli_filter_open(&fl, t, type, &c) != 0) {
+	if (search != NULL && *search == '\0') {
+		ret = cli_usage(cmd, "--search wants some text to look for");
+		goto out;
+	}
+	if (cli_open(cli) != 0 || store_begin_read(cli->st, &t) != 0 ||
+	    (search == NULL && cli_filter_open(&fl, t, type, &c) != 0)) {
 		ret = cli_fail();
 		goto out;
 	}
 	for (i = 0; i < nfields; i++)
 		printf("%s%s", i ? "\t" : "", fields[i]);
 	putchar('\n');
+	if (search != NULL) {
+		rv = cli_list_search(t, type, search, &fl, fields, nfields);
+		goto written;
+	}
 	while ((rv = store_cursor_next(c, &r)) == 0) {
 		if (cli_filter_match(&fl, r))
 			cli_put_row(stdout, r, (const char *const *)fields,
 			    nfields);
 		record_free(r);
 	}
+written:
 	if (rv == -1) {
 		ret = cli_fail();
 		goto out;

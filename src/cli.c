@@ -59,13 +59,17 @@ static const struct cli_cmd cli_cmds[] = {
 	{ "get", cli_get, "get TYPE ID",
 	  "Print a record as FIELD=VALUE lines, metadata first." },
 	{ "list", cli_list,
-	  "list TYPE [--where FIELD=VALUE]... [--fields F,F...]",
+	  "list TYPE [--search TEXT] [--where FIELD=VALUE]... [--fields "
+	  "F,F...]",
 	  "Print records as tab-separated rows under a header line, in name "
 	  "order.\nWith --where on a reference (company, contact, campaign, "
 	  "parent) or an owner\n(account_manager, assigned_to) the rows are "
-	  "found through that index and\ncome in creation order. Tabs, "
-	  "newlines and backslashes in values are written\n\\t, \\n and "
-	  "\\\\." },
+	  "found through that index and\ncome in creation order. --search "
+	  "finds records as the screens' / does: each\nword of TEXT starts "
+	  "a word of a name, email, city or phone number, or of\nthe "
+	  "record's company or contact, in any case and with or without "
+	  "accents;\nphone numbers match on their digits. Tabs, newlines "
+	  "and backslashes in values\nare written \\t, \\n and \\\\." },
 	{ "delete", cli_delete, "delete TYPE ID",
 	  "Delete a record (a tombstone remains for sync). Non-administrators "
 	  "may delete\ncampaigns and targets, the tasks, issues and events "
@@ -88,9 +92,10 @@ static const struct cli_cmd cli_cmds[] = {
 	  "(0600) and then renamed into place." },
 	{ "query", cli_query, "query STRING",
 	  "For mutt's query_command: a first line mutt skips, then "
-	  "email<TAB>name<TAB>company\nfor each contact with an email whose "
-	  "name, email or company holds STRING\n(any case). Exit status 1 "
-	  "when nothing matches." },
+	  "email<TAB>name<TAB>company\nfor each contact with an email that "
+	  "the screens' search finds for STRING\n(each word starts a word "
+	  "of the name, email or company; any case, accents\nor none), in "
+	  "name order. Exit status 1 when nothing matches." },
 	{ "attach", cli_attach, "attach TYPE ID FILE --description TEXT",
 	  "Copy FILE into the database's documents/ and attach it to a "
 	  "record;\nprints the document's ID." },

@@ -68,11 +68,12 @@ struct store_file {
 	DB				*primary;
 	DB				*sub[STORE_NSUB];
 	/*
-	 * The words index once more, not associated: read through it, an
-	 * entry is its key and a record ID, and finding which records hold
-	 * a word costs no record (store_words_ids).
+	 * Indexes once more, not associated, opened when first asked for:
+	 * read through such a handle an entry is its key and a record ID,
+	 * so finding which records hold a word or refer to a record costs
+	 * no record (store_index_ids).
 	 */
-	DB				*words_raw;
+	DB				*raw[STORE_NSUB];
 
 	/* The record being written: its index callbacks need not decode it. */
 	const uint8_t			*put_bytes;
@@ -154,6 +155,7 @@ struct store_cursor {
 
 static int	store_defer_flush(struct store *);
 static int	store_fold_check(struct store *);
+static struct store_file *store_file(struct store_txn *, size_t);
 
 /* One message for a Berkeley DB error, naming the thing and what to do. */
 /* Has a master's directory gone away under us (a lost network mount)? */
@@ -283,22 +285,16 @@ store_dbt_set(DBT *dbt, void *p, size_t len)
 	dbt->flags = DB_DBT_APPMALLOC;
 }
 
-static int
-store_index_name(DB *sec, const DBT *pkey, const DBT *data, DBT *result)
+/* The name index key of a record, or NULL when its name fields are empty. */
+static char *
+store_record_name(const struct store_schema *sc, const struct record *r)
 {
-	struct store_file	*f = sec->app_private;
-	struct record		*r;
-	char			*joined = NULL, *tmp, *key;
-	const char		*v;
-	int			 i;
+	char		*joined = NULL, *tmp, *key;
+	const char	*v;
+	int		 i;
 
-	(void)pkey;
-	if ((r = store_file_decode(f, data)) == NULL)
-		return EINVAL;
-	if (r->flags & RECORD_DELETED)
-		return DB_DONOTINDEX;
-	for (i = 0; i < 3 && f->schema->name_fields[i] != NULL; i++) {
-		v = record_value(r, f->schema->name_fields[i]);
+	for (i = 0; i < 3 && sc->name_fields[i] != NULL; i++) {
+		v = record_value(r, sc->name_fields[i]);
 		if (*v == '\0')
 			continue;	/* "Solo" with no first name is "solo" */
 		if (joined == NULL)
@@ -311,10 +307,35 @@ store_index_name(DB *sec, const DBT *pkey, const DBT *data, DBT *result)
 	}
 	if (joined == NULL || *joined == '\0') {
 		free(joined);
-		return DB_DONOTINDEX;
+		return NULL;
 	}
 	key = store_name_key(joined);
 	free(joined);
+	return key;
+}
+
+char *
+store_name_of(struct store_txn *t, size_t file, const struct record *r)
+{
+	char	*key = store_record_name(store_file(t, file)->schema, r);
+
+	return key != NULL ? key : xstrdup("");
+}
+
+static int
+store_index_name(DB *sec, const DBT *pkey, const DBT *data, DBT *result)
+{
+	struct store_file	*f = sec->app_private;
+	struct record		*r;
+	char			*key;
+
+	(void)pkey;
+	if ((r = store_file_decode(f, data)) == NULL)
+		return EINVAL;
+	if (r->flags & RECORD_DELETED)
+		return DB_DONOTINDEX;
+	if ((key = store_record_name(f->schema, r)) == NULL)
+		return DB_DONOTINDEX;
 	store_dbt_set(result, key, strlen(key));
 	return 0;
 }
@@ -657,8 +678,10 @@ store_close_file(struct store_file *f)
 	int	i;
 
 	/* store_close wrote everything out before, once for all handles. */
-	if (f->words_raw != NULL)
-		f->words_raw->close(f->words_raw, DB_NOSYNC);
+	for (i = 0; i < STORE_NSUB; i++) {
+		if (f->raw[i] != NULL)
+			f->raw[i]->close(f->raw[i], DB_NOSYNC);
+	}
 	for (i = 0; i < STORE_NSUB; i++) {
 		if (f->sub[i] != NULL)
 			f->sub[i]->close(f->sub[i], DB_NOSYNC);
@@ -2409,30 +2432,34 @@ store_fold_check(struct store *st)
 }
 
 int
-store_words_ids(struct store_txn *t, size_t file, const char *prefix,
-    size_t max, struct record_id **ids, size_t *n)
+store_index_ids(struct store_txn *t, size_t file, enum store_index idx,
+    const void *prefix, size_t plen, size_t max, struct record_id **ids,
+    size_t *n)
 {
 	struct store_file	*f = store_file(t, file);
 	DBC			*c = NULL;
 	DBT			 key, data, k, d;
 	void			*p;
-	size_t			 plen = strlen(prefix), cap = 0, i, j;
+	size_t			 cap = 0, i, j;
 	uint8_t			*buf;
-	int			 ret, op, more = 1;
+	int			 ret, op, more = 1, sub = (int)idx - 1;
 
 	*ids = NULL;
 	*n = 0;
-	if (plen > STORE_WORD_MAX) {
+	if (idx == STORE_BY_ID || sub >= STORE_NSUB)
+		fatal("store: store_index_ids wants a secondary index");
+	if (idx == STORE_BY_WORDS && plen > STORE_WORD_MAX) {
 		plen = STORE_WORD_MAX;
-		while (plen > 0 && ((unsigned char)prefix[plen] & 0xc0) == 0x80)
+		while (plen > 0 &&
+		    (((const unsigned char *)prefix)[plen] & 0xc0) == 0x80)
 			plen--;
 	}
-	if (f->words_raw == NULL && store_open_db(t->st, NULL, &f->words_raw,
-	    f->schema->file, store_sub_names[STORE_SUB_WORDS], 1) != 0)
+	if (f->raw[sub] == NULL && store_open_db(t->st, NULL, &f->raw[sub],
+	    f->schema->file, store_sub_names[sub], 1) != 0)
 		return -1;
-	if ((ret = f->words_raw->cursor(f->words_raw, t->txn, &c, 0)) != 0)
+	if ((ret = f->raw[sub]->cursor(f->raw[sub], t->txn, &c, 0)) != 0)
 		return store_dberr(t->st, f->schema->file, ret);
-	/* Entries come many to a call: a page's worth and more. */
+	/* Entries come many to a call: pages of them at once. */
 	buf = xmalloc(STORE_WORDS_BULK);
 	memset(&key, 0, sizeof key);
 	memset(&data, 0, sizeof data);
@@ -2479,17 +2506,13 @@ store_words_ids(struct store_txn *t, size_t file, const char *prefix,
 	free(buf);
 	if (ret == DB_NOTFOUND)
 		ret = 0;
-	if (ret != 0 && ret != STORE_TOO_MANY) {
+	if (ret != 0) {
 		free(*ids);
 		*ids = NULL;
 		*n = 0;
+		if (ret == STORE_TOO_MANY)
+			return STORE_TOO_MANY;
 		return store_dberr(t->st, f->schema->file, ret);
-	}
-	if (ret == STORE_TOO_MANY) {
-		free(*ids);
-		*ids = NULL;
-		*n = 0;
-		return STORE_TOO_MANY;
 	}
 	/* One record may hold several words with the prefix: once each. */
 	qsort(*ids, *n, sizeof **ids, store_id_cmp);
