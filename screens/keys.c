@@ -111,6 +111,11 @@ const struct binding bindings[] = {
 	{ A_QUIT, "quit", KM_MAIN | KM_LOGIN, { 'q' }, "q", "quit", 1 },
 	{ A_REDRAW, "redraw", KM_ALL, { CTRL('l') }, "^L",
 	  "redraw the screen", 0 },
+	{ A_SUSPEND, "suspend", KM_ALL | KM_SETTINGS | KM_USERS | KM_CAMPAIGN |
+	  KM_CAMP_PICK | KM_PROMPT | KM_TEMPLATES | KM_AGENDA | KM_PIPELINE |
+	  KM_SYNC | KM_CONFLICTS | KM_IO_PROMPT | KM_IO_VIEW | KM_IO_IMPORT,
+	  { CTRL('z') }, "^Z", "suspend crm: back to the shell, fg returns",
+	  0 },
 	/* Settings and users screens (issue 5). */
 	{ A_SETTINGS, "settings", KM_MAIN, { 'O' }, "O",
 	  "settings of this database (and its users)", 0 },

@@ -133,6 +133,8 @@ login_try(struct login_data *d, const char *login, const char *password)
 {
 	int	ret;
 
+	/* One attach for the login and the first screen (tui.c lets go). */
+	session_hold(&app.s);
 	ret = session_login(&app.s, login, password);
 	if (ret == SESSION_BUSY) {
 		tui_unit(ret);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cfg.h"
 #include "model.h"
 #include "tui.h"
 #include "xmalloc.h"
@@ -193,6 +194,9 @@ main_key(struct screen *sc, enum action a, int iskey, wint_t ch)
 		list_next_match(l, a == A_SEARCH_NEXT ? 1 : -1);
 		return;
 	case A_QUIT:
+		/* q is "back" everywhere else: here it asks (ui.confirm_quit). */
+		if (cfg_bool("ui.confirm_quit") && !tui_confirm("Quit crm?"))
+			return;
 		app.quit = 1;
 		return;
 	case A_NEXT_TAB:

@@ -23,6 +23,14 @@
 
 struct app	 app;
 
+/*
+ * A master is held through a burst of keys, and let go when no key came
+ * for TUI_HOLD_IDLE_MS, or once it has been held TUI_HOLD_MAX_MS: another
+ * crm that wants it (a sync, a command) waits that long at most.
+ */
+#define TUI_HOLD_IDLE_MS	400
+#define TUI_HOLD_MAX_MS		2000
+
 static volatile sig_atomic_t	 tui_signal;
 /* CRM_KEYLOG: each key's handling time, for bench/screens. */
 static FILE			*tui_keylog;
@@ -578,6 +586,93 @@ tui_keymaps(struct screen *sc)
 	return sc->ops->keymaps;
 }
 
+/*
+ * Ctrl-Z, as in any terminal program: the shell comes back, and fg
+ * brings crm back where it was. raw() turned off the terminal's own
+ * Ctrl-Z, so crm stops itself; nothing is held while it is stopped.
+ */
+static void
+tui_suspend(void)
+{
+	if (app.open && app.s.role == STORE_MASTER)
+		session_release(&app.s);
+	def_prog_mode();
+	endwin();
+	fflush(stdout);
+	kill(getpid(), SIGTSTP);
+	/* Here again after fg. */
+	reset_prog_mode();
+	tui_redraw(REDRAW_ALL);
+	if (app.open)
+		tui_status_reload();
+}
+
+/*
+ * The rest of an escape sequence curses did not know (a terminal's End
+ * as ESC [ 4 ~ where its terminfo says another): read whole, so that
+ * its letters never reach a field. A few such keys are known here;
+ * any other is swallowed. Returns the key (iskey set), or ESC alone
+ * when nothing followed.
+ */
+static int
+tui_escape(wint_t *ch)
+{
+	char	seq[32];
+	size_t	n = 0;
+	wint_t	c;
+	int	r, i;
+	static const struct {
+		const char	*seq;
+		int		 key;
+	} known[] = {
+		{ "[1~", KEY_HOME }, { "[7~", KEY_HOME }, { "[H", KEY_HOME },
+		{ "OH", KEY_HOME }, { "[4~", KEY_END }, { "[8~", KEY_END },
+		{ "[F", KEY_END }, { "OF", KEY_END }, { "[3~", KEY_DC },
+		{ "[2~", KEY_IC }, { "[5~", KEY_PPAGE }, { "[6~", KEY_NPAGE },
+		{ "[A", KEY_UP }, { "[B", KEY_DOWN }, { "[C", KEY_RIGHT },
+		{ "[D", KEY_LEFT }, { "OA", KEY_UP }, { "OB", KEY_DOWN },
+		{ "OC", KEY_RIGHT }, { "OD", KEY_LEFT }, { "[Z", KEY_BTAB },
+		{ "OP", KEY_F(1) }, { "OQ", KEY_F(2) }, { "OR", KEY_F(3) },
+		{ "OS", KEY_F(4) }, { "[11~", KEY_F(1) }, { "[12~", KEY_F(2) },
+		{ "[13~", KEY_F(3) }, { "[14~", KEY_F(4) },
+	};
+
+	/* What a terminal sends of one key comes at once. */
+	timeout(10);
+	r = get_wch(&c);
+	if (r == ERR || (r == OK && c != '[' && c != 'O')) {
+		if (r != ERR)
+			unget_wch(c);
+		*ch = 27;
+		return 0;
+	}
+	if (r == KEY_CODE_YES) {
+		/* A key curses knew, after a lone Esc: the Esc is its own. */
+		unget_wch(c);
+		*ch = 27;
+		return 0;
+	}
+	seq[n++] = (char)c;
+	for (;;) {
+		if ((r = get_wch(&c)) != OK)
+			break;
+		if (n < sizeof seq - 1)
+			seq[n++] = (char)c;
+		/* SS3 is one letter; CSI ends at a byte 0x40-0x7e. */
+		if (seq[0] == 'O' || (n > 1 && c >= 0x40 && c <= 0x7e))
+			break;
+	}
+	seq[n] = '\0';
+	for (i = 0; i < (int)(sizeof known / sizeof known[0]); i++) {
+		if (strcmp(seq, known[i].seq) == 0) {
+			*ch = (wint_t)known[i].key;
+			return 1;
+		}
+	}
+	*ch = 0;
+	return -1;
+}
+
 /* One key through the top screen, the master held while it is handled. */
 static void
 tui_dispatch(int iskey, wint_t ch)
@@ -599,6 +694,10 @@ tui_dispatch(int iskey, wint_t ch)
 	last_action = a;
 	if (!iskey && ch == 3) {
 		app.quit = 1;
+		return;
+	}
+	if (a == A_SUSPEND) {
+		tui_suspend();
 		return;
 	}
 	if (a == A_REDRAW) {
@@ -629,8 +728,15 @@ tui_dispatch(int iskey, wint_t ch)
 		held = 1;
 	}
 	sc->ops->key(sc, a, iskey == 1, ch);
-	if (held)
+	if (held && session_held_ms(&app.s) > TUI_HOLD_MAX_MS)
 		session_release(&app.s);
+}
+
+/* Is a master held, to be let go when the screen falls idle? */
+static int
+tui_holding(void)
+{
+	return app.open && app.s.role == STORE_MASTER && app.s.st != NULL;
 }
 
 static void
@@ -654,11 +760,26 @@ tui_loop(void)
 	tui_paint();
 	tui_log_key("first-screen", 0, 0, &tui_t0);
 	while (!app.quit && app.depth > 0) {
-		timeout(app.busy ? 1000 : 5000);
+		timeout(tui_holding() ? TUI_HOLD_IDLE_MS : app.busy ? 1000 :
+		    5000);
 		r = get_wch(&ch);
 		clock_gettime(CLOCK_MONOTONIC, &t0);
 		if (tui_signal)
 			break;
+		if (r == OK && ch == 27) {
+			switch (tui_escape(&ch)) {
+			case 1:
+				r = KEY_CODE_YES;
+				break;
+			case -1:
+				continue;	/* unknown: swallowed whole */
+			}
+		}
+		if (r == ERR && tui_holding()) {
+			/* Idle: the master goes back for others to use. */
+			session_release(&app.s);
+			continue;
+		}
 		if (r == ERR) {
 			if (app.busy)
 				tui_dispatch(-1, 0);

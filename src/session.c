@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cfg.h"
 #include "clock.h"
@@ -85,6 +86,23 @@ session_close(struct session *s)
 	memset(s, 0, sizeof *s);
 }
 
+static double
+session_now_ms(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+double
+session_held_ms(const struct session *s)
+{
+	if (s->role != STORE_MASTER || s->st == NULL)
+		return 0;
+	return session_now_ms() - s->attached_at;
+}
+
 /* Attach a master (or count one more unit on it). */
 static int
 session_attach(struct session *s, int wait)
@@ -100,6 +118,7 @@ session_attach(struct session *s, int wait)
 	s->st = model_open(s->dir, STORE_MASTER, 0, wait);
 	if (s->st != NULL) {
 		s->attached++;
+		s->attached_at = session_now_ms();
 		return 0;
 	}
 	if ((holder = store_lock_holder(s->dir)) != NULL) {

@@ -180,7 +180,7 @@ tm_wait d '@1=^ Calendar, by start'
 # v elsewhere says where it works.
 tm_keys d 1 v
 tm_wait d '@-1=^v works on the Calendar tab \(agenda\) and the Opportunities tab \(pipeline\)$'
-tm_keys d q
+tm_keys d q y
 expect_eq "$(tm_exit d)" 0
 tm_kill d
 
@@ -229,7 +229,7 @@ expect_ok root "$M" get task "$LATE"
 expect_eq "$(field status)" open
 expect_ok root "$M" get task "$OLD"
 expect_eq "$(field status)" done
-tm_keys t q
+tm_keys t q y
 expect_eq "$(tm_exit t)" 0
 tm_kill t
 
@@ -281,9 +281,9 @@ tm_keys p '<'
 tm_wait p '@-1=^"Delta deal" moved from Won to Negotiation$' \
     '@0=^ Pipeline: 5 opportunities, 4 open worth 60,000.50' \
     '@9=^   Open stages +4 +60,000.50'
-tm_keys p q
+tm_keys p q y
 tm_wait p '@1=^ Opportunities, '
-tm_keys p q
+tm_keys p q y
 expect_eq "$(tm_exit p)" 0
 tm_kill p
 

@@ -130,9 +130,9 @@ tm_wait c '@3=^ 6 targets, 1 responded \(17%\) │ showing all *$' \
 tm resize-window -t c -x 100 -y 30
 tm_wait c '@28=│ MASTER │' '@10=^Acme GmbH +Bea Keller +ANNA1 +no *$'
 
-tm_keys c q
+tm_keys c q y
 tm_wait c '@1=^ Campaigns, '
-tm_keys c q
+tm_keys c q y
 expect_eq "$(tm_exit c)" 0
 tm_kill c
 
@@ -221,7 +221,7 @@ tm_keys c c
 tm_wait c '@0=^ Campaign: Spring' '@3=^ 5 targets'
 tm_keys c q q
 tm_wait c '@1=^ Companies, '
-tm_keys c q
+tm_keys c q y
 expect_eq "$(tm_exit c)" 0
 tm_kill c
 

@@ -208,9 +208,9 @@ expect_ok root "$M" list document --where parent="$NOTE"
 expect_eq "$(rows)" 1
 LDOC=$(printf '%s\n' "$OUT" | tail -n 1 | cut -f 1)
 expect_eq "$(cat "$M/documents/$LDOC")" "$(printf 'Dear Bea Keller,\nabout Acme GmbH.\nKind regards, from the editor')"
-tm_keys d q
+tm_keys d q y
 tm_wait d '@0=^ 1 Companies'
-tm_keys d q
+tm_keys d q y
 expect_eq "$(tm_exit d)" 0
 
 # --- an editor that is not there: said, and the letter kept where it says ------------

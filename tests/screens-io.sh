@@ -119,7 +119,7 @@ tm_wait x '@1=^ Companies, '
 # I elsewhere than on Contacts says where to go.
 tm_keys x I
 tm_wait x '@-1=I imports contacts: go to the Contacts tab \(2\) first'
-tm_keys x q
+tm_keys x q y
 expect_eq "$(tm_exit x)" 0
 tm_kill x
 
@@ -214,7 +214,7 @@ tm_keys i Enter
 tm_wait i "cannot read $S/none\\.csv:" 'No such file'
 tm_keys i Escape
 tm_wait i '@1=^ Contacts, '
-tm_keys i q
+tm_keys i q y
 expect_eq "$(tm_exit i)" 0
 tm_kill i
 

@@ -220,7 +220,7 @@ tm_keys s q
 tm_wait s '@0=^ 1 Companies'
 
 # --- at 80x24 the summary still shows every figure ---------------------------------
-tm_keys s q
+tm_keys s q y
 expect_eq "$(tm_exit s)" 0
 tm_kill s
 anna set company "$ACME" city=Bremen >/dev/null || fail "cannot set on the local"
