@@ -141,6 +141,8 @@ enum action {
 #define KM_IO_VIEW	0x200000	/* the import's preview and report */
 #define KM_PROMPT_PATH	0x400000	/* a prompt for a path: Tab completes */
 #define KM_IO_IMPORT	0x800000	/* typing the name of a file to import */
+/* A day at the keyboard (issue 13). */
+#define KM_READER	0x1000000	/* a long text read in full */
 
 struct binding {
 	enum action	 action;
@@ -287,6 +289,13 @@ void	 tui_put(int y, int x, int width, const char *utf8, int attr);
  */
 int	 tui_put_wrapped(int y, int x, int rows, int width, const char *text,
 	    int attr);
+/*
+ * Text cut into lines of at most width columns: at its newlines, and at
+ * the last space that fits (a word longer than a line is cut). *lines
+ * (free with tui_wrap_free) gets them; returns how many (at least 1).
+ */
+size_t	 tui_wrap(const char *text, int width, char ***lines);
+void	 tui_wrap_free(char **lines, size_t n);
 /* Display columns of UTF-8 text. */
 int	 tui_width(const char *utf8);
 /* A record's name as a person reads it ("Anna Berg", "Acme"). Free it. */
@@ -343,6 +352,9 @@ extern const struct screen_ops screen_form;
 extern const struct screen_ops screen_pick;
 extern const struct screen_ops screen_help;
 
+/* A long text in full, wrapped and scrolled; o hands it to $PAGER. */
+extern const struct screen_ops screen_read;
+void	 screen_read_open(const char *title, const char *text);
 /* Open a record's screen. */
 void	 screen_record_open(int type, const struct record_id *);
 /* Open a form: a new record (id NULL) or an edit. */
@@ -469,6 +481,19 @@ int	 screen_docs_record_key(int type, const struct record *r,
 	    int pane_type, const struct record *sel, enum action);
 /* The list of letter templates (T on the main screen). */
 void	 screen_templates_open(void);
+/*
+ * Run command (from $PAGER, $EDITOR: it may hold options) on file, the
+ * screen ended meanwhile and no master held: its exit status, -2 when
+ * the shell found no such command, -1 (message set).
+ */
+int	 screen_docs_run(const char *command, const char *file);
+/* A temporary file (0600) holding data; NULL with the message shown. */
+char	*screen_docs_temp(const char *data, size_t len, const char *ext);
+/*
+ * $EDITOR on path: 0 if it ended well, else -1 with the message shown
+ * (which says the text is kept in path).
+ */
+int	 screen_docs_edit(const char *path);
 /* Calendar agenda, tasks and pipeline (issue 5). */
 extern const struct screen_ops screen_agenda;
 extern const struct screen_ops screen_pipeline;

@@ -13,7 +13,8 @@
 #define ESC		27
 
 /* Where moving around a list with letters works (no text being typed). */
-#define KM_NAV		(KM_LIST | KM_MAIN | KM_RECORD | KM_LOGIN | KM_HELP)
+#define KM_NAV		(KM_LIST | KM_MAIN | KM_RECORD | KM_LOGIN | KM_HELP | \
+			    KM_READER)
 /* Everywhere but where letters are typed into a field. */
 #define KM_LETTERS	(KM_NAV)
 #define KM_TYPING	(KM_FORM | KM_PICK | KM_SEARCH | KM_FIELDS)
@@ -104,8 +105,12 @@ const struct binding bindings[] = {
 	  "add a database to the list", 1 },
 	{ A_REMOVE_DB, "remove-database", KM_LOGIN, { 'r' }, "r",
 	  "remove a database from the list (its files stay)", 1 },
-	{ A_BACK, "back", KM_RECORD | KM_HELP, { 'q', ESC }, "q Esc",
-	  "back", 1 },
+	{ A_BACK, "back", KM_RECORD | KM_HELP | KM_READER, { 'q', ESC },
+	  "q Esc", "back", 1 },
+	{ A_READ, "read", KM_RECORD, { 'r' }, "r",
+	  "read the long text (a note's text, a description) in full", 0 },
+	{ A_VIEW_FILE, "pager", KM_READER, { 'o', '|' }, "o",
+	  "the text in $PAGER", 1 },
 	{ A_BACK, "cancel", KM_FORM | KM_PICK, { ESC }, "Esc",
 	  "cancel (asks before losing changes)", 1 },
 	{ A_QUIT, "quit", KM_MAIN | KM_LOGIN, { 'q' }, "q", "quit", 1 },

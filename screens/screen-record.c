@@ -36,6 +36,15 @@ static const struct record_pane_def {
 };
 #define RECORD_NPANES (sizeof record_pane_defs / sizeof record_pane_defs[0])
 
+#define RECORD_LABEL_W		18	/* columns of the labels */
+/* Rows of one long value on the record screen; r shows it whole. */
+#define RECORD_TEXT_ROWS	4
+
+struct record_row {
+	const char	*label;		/* its field's label on its first row */
+	char		*text;
+};
+
 struct record_data {
 	int		 type;
 	struct record_id id;
@@ -44,7 +53,14 @@ struct record_data {
 	char		**labels;
 	char		**values;
 	size_t		 nlines;
-	size_t		 ftop;		/* first field line shown */
+	/*
+	 * The rows they take on the screen: a value wraps, long text up to
+	 * RECORD_TEXT_ROWS rows (r reads it all). Laid out for rows_cols.
+	 */
+	struct record_row *rows;
+	size_t		 nrows;
+	int		 rows_cols;
+	size_t		 ftop;		/* first field row shown */
 	struct list	 panes[RECORD_NPANES];
 	size_t		 counts[RECORD_NPANES];
 	int		 pane_type[RECORD_NPANES];
@@ -53,6 +69,8 @@ struct record_data {
 	size_t		 shown;		/* the pane shown while focus is 0 */
 	int		 gone;		/* deleted meanwhile */
 };
+
+static void	record_rows_make(struct record_data *, int);
 
 /* Does a record of type t refer to records of type to? */
 static int
@@ -72,16 +90,17 @@ record_links(int t, int to)
 
 /* Field area height, pane bar and pane list share what is left. */
 static void
-record_layout(const struct record_data *d, int rows, int *fh, int *ph)
+record_layout(struct record_data *d, int rows, int *fh, int *ph)
 {
 	int	avail = rows - 1;
 
+	record_rows_make(d, COLS);
 	if (d->npanes == 0) {
 		*fh = avail;
 		*ph = 0;
 		return;
 	}
-	*fh = (int)d->nlines < avail / 2 ? (int)d->nlines : avail / 2;
+	*fh = (int)d->nrows < avail / 2 ? (int)d->nrows : avail / 2;
 	if (*fh < 3)
 		*fh = 3;
 	*ph = avail - *fh - 1;
@@ -90,10 +109,55 @@ record_layout(const struct record_data *d, int rows, int *fh, int *ph)
 }
 
 static void
+record_rows_free(struct record_data *d)
+{
+	size_t	i;
+
+	for (i = 0; i < d->nrows; i++)
+		free(d->rows[i].text);
+	free(d->rows);
+	d->rows = NULL;
+	d->nrows = 0;
+	d->rows_cols = 0;
+}
+
+/* Lay the fields out in rows for a screen of cols columns. */
+static void
+record_rows_make(struct record_data *d, int cols)
+{
+	char	**lines, *more;
+	size_t	  n, i, j, shown;
+	int	  w = cols - RECORD_LABEL_W - 2;
+
+	if (d->rows_cols == cols && d->rows != NULL)
+		return;
+	record_rows_free(d);
+	for (i = 0; i < d->nlines; i++) {
+		n = tui_wrap(d->values[i], w, &lines);
+		shown = n > RECORD_TEXT_ROWS ? RECORD_TEXT_ROWS : n;
+		d->rows = xreallocarray(d->rows, d->nrows + shown,
+		    sizeof *d->rows);
+		for (j = 0; j < shown; j++) {
+			d->rows[d->nrows].label = j == 0 ? d->labels[i] : "";
+			if (j + 1 == shown && shown < n) {
+				/* Cut: said on its last row, with the key. */
+				xasprintf(&more, "%s … (%zu more lines: r)",
+				    lines[j], n - shown);
+				d->rows[d->nrows++].text = more;
+			} else
+				d->rows[d->nrows++].text = xstrdup(lines[j]);
+		}
+		tui_wrap_free(lines, n);
+	}
+	d->rows_cols = cols;
+}
+
+static void
 record_lines_free(struct record_data *d)
 {
 	size_t	i;
 
+	record_rows_free(d);
 	for (i = 0; i < d->nlines; i++) {
 		free(d->labels[i]);
 		free(d->values[i]);
@@ -299,24 +363,25 @@ record_draw(struct screen *sc, int rows, int cols)
 	const struct model_type	*mt = model_type(d->type);
 	char			 buf[512], num[32], *name;
 	size_t			 i;
-	int			 fh, ph, y, x, w, lw = 18, share, namew;
+	int			 fh, ph, y, x, w, lw = RECORD_LABEL_W, share,
+				 namew;
 
 	name = tui_record_name(d->type, d->rec);
 	snprintf(buf, sizeof buf, " %s: %s", mt->label, name);
 	free(name);
 	tui_put(0, 0, cols, buf, tui_attr(C_TAB_ON));
 	record_layout(d, rows, &fh, &ph);
-	for (i = d->ftop, y = 1; i < d->nlines && y < 1 + fh; i++, y++) {
-		tui_put(y, 1, lw, d->labels[i], tui_attr(C_LABEL));
-		tui_put(y, 1 + lw, cols - lw - 2, d->values[i],
+	for (i = d->ftop, y = 1; i < d->nrows && y < 1 + fh; i++, y++) {
+		tui_put(y, 1, lw, d->rows[i].label, tui_attr(C_LABEL));
+		tui_put(y, 1 + lw, cols - lw - 2, d->rows[i].text,
 		    tui_attr(C_NORMAL));
 	}
 	/* Fields above or below the ones shown: said, with the key. */
 	if (d->ftop > 0 && cols > 30)
 		tui_put(1, cols - 12, 11, "   ↑ more k", tui_attr(C_KEY));
-	if (d->ftop + (size_t)fh < d->nlines && cols > 30) {
+	if (d->ftop + (size_t)fh < d->nrows && cols > 30) {
 		snprintf(buf, sizeof buf, "   ↓ %zu more j",
-		    d->nlines - d->ftop - (size_t)fh);
+		    d->nrows - d->ftop - (size_t)fh);
 		w = tui_width(buf);
 		tui_put(fh, cols - w - 1, w, buf, tui_attr(C_KEY));
 	}
@@ -348,6 +413,43 @@ record_draw(struct screen *sc, int rows, int cols)
 		x += w;
 	}
 	list_draw(&d->panes[d->shown], y + 1, 0, ph, cols, d->focus > 0);
+}
+
+/* r: the record's long text in full, each under its label if several. */
+static void
+record_read(struct record_data *d)
+{
+	const struct model_type	*mt = model_type(d->type);
+	const char		*v, *label = NULL, *first = NULL;
+	char			*all = NULL, *tmp, *name, title[512];
+	size_t			 i;
+	int			 n = 0;
+
+	for (i = 0; i < mt->nfields; i++) {
+		if (mt->fields[i].kind != MODEL_LONGTEXT ||
+		    *(v = record_value(d->rec, mt->fields[i].name)) == '\0')
+			continue;
+		label = mt->fields[i].label;
+		if (n++ == 0) {
+			first = v;
+			xasprintf(&all, "%s\n%s", label, v);
+			continue;
+		}
+		xasprintf(&tmp, "%s\n\n%s\n%s", all, label, v);
+		free(all);
+		all = tmp;
+	}
+	if (n == 0) {
+		tui_message(1, "this %s has no long text to read (r reads a "
+		    "note's text, a description)", mt->name);
+		return;
+	}
+	name = tui_record_name(d->type, d->rec);
+	snprintf(title, sizeof title, "%s: %s%s%s", mt->label, name,
+	    n == 1 ? ", " : "", n == 1 ? label : "");
+	free(name);
+	screen_read_open(title, n == 1 ? first : all);
+	free(all);
 }
 
 static void
@@ -426,6 +528,9 @@ record_key(struct screen *sc, enum action a, int iskey, wint_t ch)
 		} else if (screen_delete(d->type, d->rec) == 0)
 			tui_pop();
 		return;
+	case A_READ:
+		record_read(d);
+		return;
 	case A_DONE:
 		/* Calendar agenda, tasks and pipeline (issue 5). */
 		r = l != NULL ? list_selected(l) : d->rec;
@@ -448,7 +553,7 @@ record_key(struct screen *sc, enum action a, int iskey, wint_t ch)
 			d->ftop--;
 		break;
 	case A_DOWN:
-		if (d->ftop + (size_t)fh < d->nlines)
+		if (d->ftop + (size_t)fh < d->nrows)
 			d->ftop++;
 		break;
 	case A_HOME:
@@ -456,7 +561,7 @@ record_key(struct screen *sc, enum action a, int iskey, wint_t ch)
 		break;
 	case A_PGDN:
 	case A_END:
-		d->ftop = d->nlines > (size_t)fh ? d->nlines - (size_t)fh : 0;
+		d->ftop = d->nrows > (size_t)fh ? d->nrows - (size_t)fh : 0;
 		break;
 	case A_PGUP:
 		d->ftop = 0;

@@ -32,6 +32,7 @@ struct app	 app;
 #define TUI_HOLD_MAX_MS		2000
 
 static volatile sig_atomic_t	 tui_signal;
+static int	tui_width_n(const char *, size_t);
 /* CRM_KEYLOG: each key's handling time, for bench/screens. */
 static FILE			*tui_keylog;
 static struct timespec		 tui_t0;
@@ -149,6 +150,17 @@ tui_wide(const char *s, size_t *n)
 	return w;
 }
 
+/* Display columns of the first len bytes of s. */
+static int
+tui_width_n(const char *s, size_t len)
+{
+	char	*copy = xstrndup(s, len);
+	int	 w = tui_width(copy);
+
+	free(copy);
+	return w;
+}
+
 int
 tui_width(const char *s)
 {
@@ -207,32 +219,85 @@ tui_put(int y, int x, int width, const char *s, int attr)
 	free(w);
 }
 
+/* Bytes of s that fit in width columns (at least one character). */
+static size_t
+tui_fit(const char *s, size_t len, int width)
+{
+	size_t		i = 0, k;
+	uint32_t	c;
+	int		w = 0, cw, valid;
+
+	while (i < len) {
+		k = utf8_next(s + i, len - i, &c, &valid);
+		cw = wcwidth((wchar_t)c);
+		if (cw < 0)
+			cw = 1;
+		if (w + cw > width && i > 0)
+			break;
+		w += cw;
+		i += k;
+	}
+	return i;
+}
+
+size_t
+tui_wrap(const char *text, int width, char ***out)
+{
+	const char	*line, *end, *p;
+	size_t		 n = 0, len, fit, cut;
+	char		**lines = NULL;
+
+	if (width < 1)
+		width = 1;
+	for (line = text; ; line = end + 1) {
+		end = strchr(line, '\n');
+		len = end != NULL ? (size_t)(end - line) : strlen(line);
+		do {
+			fit = tui_width_n(line, len) <= width ? len :
+			    tui_fit(line, len, width);
+			cut = fit;
+			/* Break at the last space that fits, if there is one. */
+			if (fit < len) {
+				for (p = line + fit; p > line && *p != ' '; p--)
+					/* nothing */;
+				if (p > line)
+					cut = (size_t)(p - line);
+			}
+			lines = xreallocarray(lines, n + 1, sizeof *lines);
+			lines[n++] = xstrndup(line, cut);
+			while (cut < len && line[cut] == ' ')
+				cut++;
+			line += cut;
+			len -= cut;
+		} while (len > 0);
+		if (end == NULL)
+			break;
+	}
+	*out = lines;
+	return n;
+}
+
+void
+tui_wrap_free(char **lines, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		free(lines[i]);
+	free(lines);
+}
+
 int
 tui_put_wrapped(int y, int x, int rows, int width, const char *text,
     int attr)
 {
-	char	*copy, *word, *p, line[1024];
-	size_t	 len = 0;
-	int	 w = 0, ww;
+	char	**lines;
+	size_t	  n, i;
 
-	copy = xstrdup(text);
-	line[0] = '\0';
-	for (p = copy; (word = strsep(&p, " ")) != NULL && y < rows;) {
-		ww = tui_width(word);
-		if (len > 0 && w + 1 + ww > width) {
-			tui_put(y++, x, width + 1, line, attr);
-			len = 0;
-			w = 0;
-		}
-		if (len + strlen(word) + 2 >= sizeof line)
-			continue;
-		len += (size_t)snprintf(line + len, sizeof line - len, "%s%s",
-		    len > 0 ? " " : "", word);
-		w += ww + (w > 0);
-	}
-	if (len > 0 && y < rows)
-		tui_put(y++, x, width + 1, line, attr);
-	free(copy);
+	n = tui_wrap(text, width, &lines);
+	for (i = 0; i < n && y < rows; i++)
+		tui_put(y++, x, width + 1, lines[i], attr);
+	tui_wrap_free(lines, n);
 	return y;
 }
 

@@ -281,7 +281,7 @@ tm_keys p '<'
 tm_wait p '@-1=^"Delta deal" moved from Won to Negotiation$' \
     '@0=^ Pipeline: 5 opportunities, 4 open worth 60,000.50' \
     '@9=^   Open stages +4 +60,000.50'
-tm_keys p q y
+tm_keys p q
 tm_wait p '@1=^ Opportunities, '
 tm_keys p q y
 expect_eq "$(tm_exit p)" 0
@@ -305,7 +305,7 @@ tm_wait a '@-1=^you may delete only the events assigned to you; this one is assi
 tm_wait a '@6=^ 09:00 │ 09:00–10:00 +Quarterly review'
 tm_keys a m
 tm_wait a '@1=^ Day, my events: 1 event' '^ 09:00 │ 09:30–11:00 +Demo day *$'
-tm_keys a q q
+tm_keys a q q y
 expect_eq "$(tm_exit a)" 0
 tm_kill a
 

@@ -81,9 +81,9 @@ tm_wait x '@1=^ Contacts, by name A-Z$'
 tm_keys x /
 tm_type x ke
 tm_keys x Enter
-tm_wait x '@1=^ Contacts, by name A-Z, names starting "ke"$' '^Keller +Bea'
+tm_wait x '@1=^ Contacts, by name A-Z, matching "ke"$' '^Keller +Bea'
 tm_keys x E
-tm_wait x '^  The list as shown: Contacts, by name A-Z, names starting "ke"$'
+tm_wait x '^  The list as shown: Contacts, by name A-Z, matching "ke"$'
 tm_keys x C-u
 tm_type x "$S/ke.csv"
 tm_keys x Enter

@@ -234,7 +234,7 @@ tm_wait small '@0=^ Synchronized with the master' \
     '^File +Up +Down +Merged +Won +Lost +Del +RefDel +RefScp +Removed +Files$' \
     '^companies +1 +0 +0 +0 +0 +0 +0 +0 +0 +0$' '^total +1 +0 ' \
     '^RefDel: deletions not yours to make, undone'
-tm_keys small q q
+tm_keys small q q y
 expect_eq "$(tm_exit small)" 0
 tm_kill small
 
@@ -249,7 +249,7 @@ tm_wait master '@0=^ Keys: The main screen'
 tm_keys master NPage
 tm_wait master '@0=^ Keys: The main screen' \
     '^  S +synchronize with the master: not on a master: a master is synchronized with$'
-tm_keys master q q
+tm_keys master q q y
 expect_eq "$(tm_exit master)" 0
 tm_kill master
 
