@@ -43,10 +43,15 @@ struct browse {
 	size_t		 file;		/* the store file (model type) */
 	enum browse_order order;
 	/* Only records referring to this one (the ref index): a record's
-	 * linked records. They come in creation order whatever order says
-	 * about names. */
+	 * linked records. They come in creation order, unless sorted by name
+	 * (BROWSE_NAME, BROWSE_NAME_DESC) or by date (date_field): then,
+	 * when there are few enough, they are gathered and sorted as a
+	 * search's hits are. */
 	int		 has_ref;
 	struct record_id ref;
+	/* With has_ref: sort by this field (a date), newest first for
+	 * BROWSE_NEWEST, or NULL. */
+	const char	*date_field;
 	/* Only names starting with this (folded) text, or NULL. */
 	char		*prefix;
 	/*
@@ -90,6 +95,8 @@ void	 browse_set_search(struct browse *, const char *text);
 /* What a search found is looked for again at the next page (data changed). */
 void	 browse_refresh(struct browse *);
 void	 browse_set_ref(struct browse *, const struct record_id *);
+/* Linked records by a date field (ISO text sorts as dates do), or NULL. */
+void	 browse_set_date(struct browse *, const char *field);
 void	 browse_set_mine(struct browse *, const char *uid,
 	    const char *const *owner_fields);
 void	 browse_set_order(struct browse *, enum browse_order);

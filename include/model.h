@@ -113,7 +113,10 @@ const char	*model_error_field(void);
 /*
  * Create a record from changes, as actor: metadata and stamps set,
  * defaults filled, a contact's account manager taken from its company,
- * validated, rights checked. *out gets the new ID.
+ * a record's company from its contact (and refused if they disagree: the
+ * contact must work for that company; model_update checks a change of
+ * either too), a note dated now, validated, rights checked. *out gets
+ * the new ID.
  */
 int		 model_add(struct store_txn *, const struct user *actor,
 		    int type, const struct model_change *, size_t n,
@@ -141,6 +144,8 @@ int		 model_lookup(struct store_txn *, int type, const char *text,
 int		 model_campaign_count(struct store_txn *,
 		    const struct user *viewer, const struct record_id *,
 		    size_t *targets, size_t *responded);
+/* Now, in local time, as a date field holds it ("YYYY-MM-DDTHH:MM"). */
+void		 model_now_text(char *buf, size_t len);
 /* Fetch a live record; a tombstone counts as not found (error set). */
 int		 model_get(struct store_txn *, int type,
 		    const struct record_id *, struct record **);

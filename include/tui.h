@@ -252,6 +252,12 @@ void	 tui_message(int error, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 /* The error set by the lower layers, as a message. */
 void	 tui_error(void);
+/*
+ * Say how far a long job is on the message line, at most ten times a
+ * second; returns 1 if Esc (q, Ctrl-C) was pressed meanwhile: stop.
+ */
+int	 tui_progress(const char *fmt, ...)
+	    __attribute__((format(printf, 1, 2)));
 /* Ask a yes/no question on the message line: 1 yes, 0 no. */
 int	 tui_confirm(const char *fmt, ...)
 	    __attribute__((format(printf, 1, 2)));

@@ -11,9 +11,11 @@
 #include "config.h"
 
 #include <curses.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "error.h"
 #include "model.h"
@@ -42,11 +44,30 @@ struct form_data {
 	int		 saved;		/* records saved with F3 so far */
 };
 
+/* Rows a long text takes in the form; one line for the others. */
+#define FORM_TEXT_ROWS	4
+#define FORM_LABEL_W	18
+
 static int
 form_is_text(const struct model_field *mf)
 {
 	return mf->kind != MODEL_REF && mf->kind != MODEL_USERID &&
 	    mf->kind != MODEL_CHOICE && mf->kind != MODEL_BOOL;
+}
+
+static int
+form_rows(const struct form_field *ff)
+{
+	return ff->mf->kind == MODEL_LONGTEXT ? FORM_TEXT_ROWS : 1;
+}
+
+/* Columns of a field's text. */
+static int
+form_width(int cols)
+{
+	int	w = cols - FORM_LABEL_W - 3;
+
+	return w > 60 ? 60 : w;
 }
 
 static char *
@@ -361,6 +382,73 @@ form_choice_turn(const char *const *c, char **value, int iskey, wint_t ch)
 	return 1;
 }
 
+/* Typing in a field answers the message about it. */
+static void
+form_field_changed(struct form_field *ff)
+{
+	free(ff->error);
+	ff->error = NULL;
+}
+
+/*
+ * F5 (^X): the field in $EDITOR, for text longer than a form shows. A
+ * one-line field takes the lines written joined by spaces.
+ */
+static void
+form_external(struct form_data *d, struct form_field *ff)
+{
+	char	*text, *path, *buf = NULL, *p;
+	size_t	 cap = 0, len = 0, n;
+	FILE	*f;
+
+	(void)d;
+	if (!form_is_text(ff->mf)) {
+		tui_message(1, "%s is chosen, not written: F4 chooses it",
+		    ff->mf->label);
+		return;
+	}
+	text = edit_text(&ff->e);
+	path = screen_docs_temp(text, strlen(text), ".txt");
+	free(text);
+	if (path == NULL)
+		return;
+	if (screen_docs_edit(path) != 0) {
+		free(path);
+		return;
+	}
+	if ((f = fopen(path, "r")) == NULL) {
+		tui_message(1, "cannot read back %s: %s", path, strerror(errno));
+		free(path);
+		return;
+	}
+	for (;;) {
+		if (len + 4096 + 1 > cap) {
+			cap = (len + 4096 + 1) * 2;
+			buf = xreallocarray(buf, cap, 1);
+		}
+		if ((n = fread(buf + len, 1, 4096, f)) == 0)
+			break;
+		len += n;
+	}
+	fclose(f);
+	unlink(path);
+	free(path);
+	buf[len] = '\0';
+	/* An editor ends the file with a newline: not part of the text. */
+	while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == '\r'))
+		buf[--len] = '\0';
+	if (ff->mf->kind != MODEL_LONGTEXT) {
+		for (p = buf; *p != '\0'; p++) {
+			if (*p == '\n' || *p == '\r' || *p == '\t')
+				*p = ' ';
+		}
+	}
+	edit_set(&ff->e, buf);
+	free(buf);
+	form_field_changed(ff);
+	tui_message(0, "%s: the text from the editor", ff->mf->label);
+}
+
 static void
 form_back(struct form_data *d)
 {
@@ -385,6 +473,25 @@ form_key(struct screen *sc, enum action a, int iskey, wint_t ch)
 		return;
 	}
 	ff = &d->f[d->cur];
+	/*
+	 * In a long text, Enter is a new line and the arrows move between
+	 * its lines; past its first or last, to the field before or after.
+	 */
+	if (ff->mf->kind == MODEL_LONGTEXT && (a == A_NEXT_FIELD ||
+	    a == A_PREV_FIELD)) {
+		if ((!iskey && ch == '\r') || (iskey && ch == KEY_ENTER)) {
+			edit_insert(&ff->e, "\n");
+			form_field_changed(ff);
+			tui_redraw(REDRAW_BODY);
+			return;
+		}
+		if (iskey && (ch == KEY_UP || ch == KEY_DOWN) &&
+		    edit_row_move(&ff->e, form_width(COLS), ch == KEY_UP ? -1 :
+		    1)) {
+			tui_redraw(REDRAW_BODY);
+			return;
+		}
+	}
 	switch (a) {
 	case A_BACK:
 		form_back(d);
@@ -396,6 +503,9 @@ form_key(struct screen *sc, enum action a, int iskey, wint_t ch)
 	case A_PREV_FIELD:
 		if (d->cur > 0)
 			d->cur--;
+		break;
+	case A_EXTERNAL:
+		form_external(d, ff);
 		break;
 	case A_SAVE:
 		if (form_save(d, &id) != 0)
@@ -447,13 +557,47 @@ form_key(struct screen *sc, enum action a, int iskey, wint_t ch)
 		}
 		if (edit_key(&ff->e, iskey, ch) == EDIT_UNHANDLED)
 			return;
-		if (ff->error != NULL) {
-			free(ff->error);
-			ff->error = NULL;
-		}
+		form_field_changed(ff);
 		break;
 	}
 	tui_redraw(REDRAW_BODY);
+}
+
+/*
+ * A long text over FORM_TEXT_ROWS rows, scrolled to keep the cursor in
+ * view; returns the last row it took.
+ */
+static int
+form_draw_text(struct form_field *ff, int y, int x, int w, int rows,
+    int attr, int current)
+{
+	size_t	 starts[EDIT_ROWS_MAX], n, row, first, i;
+	wchar_t	 view[512];
+	int	 col, r;
+
+	n = edit_rows(&ff->e, w, starts, EDIT_ROWS_MAX, &row, &col);
+	/* The cursor's row in view, the rows above it as many as fit. */
+	first = row >= FORM_TEXT_ROWS ? row - FORM_TEXT_ROWS + 1 : 0;
+	for (r = 0; r < FORM_TEXT_ROWS && y + r < rows; r++) {
+		tui_put(y + r, x, w, "", attr);
+		i = first + (size_t)r;
+		if (i >= n)
+			continue;
+		edit_row_view(&ff->e, starts[i], i + 1 < n ? starts[i + 1] :
+		    ff->e.len, view, sizeof view / sizeof view[0]);
+		attrset(attr);
+		mvaddwstr(y + r, x, view);
+		attrset(A_NORMAL);
+	}
+	if (current) {
+		app.cursor_y = y + (int)(row - first);
+		app.cursor_x = x + (col < w ? col : w - 1);
+	}
+	/* More below the rows shown: said after the field. */
+	if (first + FORM_TEXT_ROWS < n && y + FORM_TEXT_ROWS - 1 < rows)
+		tui_put(y + FORM_TEXT_ROWS - 1, x + w + 1, 1, "↓",
+		    tui_attr(C_KEY));
+	return y + FORM_TEXT_ROWS - 1;
 }
 
 static void
@@ -464,7 +608,7 @@ form_draw(struct screen *sc, int rows, int cols)
 	wchar_t			 view[512];
 	char			 buf[512], *v;
 	size_t			 i;
-	int			 y, lw = 18, w, col, need, attr;
+	int			 y, lw = FORM_LABEL_W, w, col, need, attr;
 
 	if (d->saved > 0)
 		snprintf(buf, sizeof buf, " New %s (%d saved with F3)",
@@ -473,16 +617,14 @@ form_draw(struct screen *sc, int rows, int cols)
 		snprintf(buf, sizeof buf, " %s %s", d->is_new ? "New" : "Edit",
 		    model_type(d->type)->name);
 	tui_put(0, 0, cols, buf, tui_attr(C_TAB_ON));
-	w = cols - lw - 3;
-	if (w > 60)
-		w = 60;
+	w = form_width(cols);
 	/* Keep the field with the cursor in view (errors take a line). */
 	if (d->cur < d->top)
 		d->top = d->cur;
 	for (;;) {
 		need = 0;
 		for (i = d->top; i <= d->cur; i++)
-			need += 1 + (d->f[i].error != NULL);
+			need += form_rows(&d->f[i]) + (d->f[i].error != NULL);
 		if (need <= rows - 2 || d->top == d->cur)
 			break;
 		d->top++;
@@ -494,7 +636,11 @@ form_draw(struct screen *sc, int rows, int cols)
 		tui_put(y, 1, lw, buf, tui_attr(ff->error != NULL ? C_ERROR :
 		    C_LABEL));
 		attr = tui_attr(i == d->cur ? C_FIELD_ON : C_FIELD);
-		if (form_is_text(ff->mf)) {
+		col = 0;
+		if (ff->mf->kind == MODEL_LONGTEXT) {
+			y = form_draw_text(ff, y, 1 + lw, w, rows, attr,
+			    i == d->cur);
+		} else if (form_is_text(ff->mf)) {
 			tui_put(y, 1 + lw, w, "", attr);
 			col = edit_view(&ff->e, w, view, 512);
 			attrset(attr);
@@ -512,7 +658,7 @@ form_draw(struct screen *sc, int rows, int cols)
 			tui_put(y, 1 + lw, w, buf, attr);
 			col = 0;
 		}
-		if (i == d->cur) {
+		if (i == d->cur && ff->mf->kind != MODEL_LONGTEXT) {
 			app.cursor_y = y;
 			app.cursor_x = 1 + lw + col;
 		}

@@ -88,6 +88,10 @@ main_enter(struct screen *sc)
 static void
 main_reload(struct screen *sc)
 {
+	struct main_data	*d = sc->data;
+
+	/* A search finds again what was added or changed meanwhile. */
+	browse_refresh(&main_list(d)->b);
 	main_load(sc->data);
 	tui_status_reload();
 }

@@ -24,15 +24,20 @@
 static const struct record_pane_def {
 	int		 type;
 	const char	*columns;
+	enum browse_order order;
+	const char	*date;		/* sorted by this date, or by creation */
 } record_pane_defs[] = {
-	{ MODEL_CONTACT, "@name,job_title,phone,email" },
-	{ MODEL_NOTE, "date,subject" },
-	{ MODEL_EVENT, "start,subject,location" },
-	{ MODEL_TASK, "due,subject,status,assigned_to" },
-	{ MODEL_OPPORTUNITY, "name,stage,amount,close_date" },
-	{ MODEL_ISSUE, "subject,status,priority,assigned_to" },
-	{ MODEL_TARGET, "campaign,company,contact,responded" },
-	{ MODEL_DOCUMENT, "filename,description,size" },
+	{ MODEL_CONTACT, "@name,job_title,phone,email", BROWSE_NAME, NULL },
+	{ MODEL_NOTE, "date,subject", BROWSE_NEWEST, "date" },
+	{ MODEL_EVENT, "start,subject,location", BROWSE_NEWEST, "start" },
+	{ MODEL_TASK, "due,subject,status,assigned_to", BROWSE_OLDEST, "due" },
+	{ MODEL_OPPORTUNITY, "name,stage,amount,close_date", BROWSE_NEWEST,
+	  "close_date" },
+	{ MODEL_ISSUE, "subject,status,priority,assigned_to", BROWSE_NEWEST,
+	  NULL },
+	{ MODEL_TARGET, "campaign,company,contact,responded", BROWSE_NEWEST,
+	  NULL },
+	{ MODEL_DOCUMENT, "filename,description,size", BROWSE_NEWEST, NULL },
 };
 #define RECORD_NPANES (sizeof record_pane_defs / sizeof record_pane_defs[0])
 
@@ -254,6 +259,8 @@ record_load(struct record_data *d)
 	record_id_format(&r->id, idtext);
 	record_line(d, "ID", xstrdup(idtext));
 	for (i = 0; i < d->npanes; i++) {
+		/* Records may have come, gone or changed date meanwhile. */
+		browse_refresh(&d->panes[i].b);
 		if (browse_count(&d->panes[i].b, t, 1000, &d->counts[i]) != 0)
 			error_clear();
 	}
@@ -311,8 +318,11 @@ screen_record_open_fields(int type, const struct record_id *id)
 			continue;
 		list_init(&d->panes[d->npanes], record_pane_defs[i].type,
 		    record_pane_defs[i].columns);
-		d->panes[d->npanes].b.order = BROWSE_NEWEST;
+		/* Panes by date (the latest first; tasks the soonest due). */
+		d->panes[d->npanes].b.order = record_pane_defs[i].order;
 		browse_set_ref(&d->panes[d->npanes].b, id);
+		browse_set_date(&d->panes[d->npanes].b,
+		    record_pane_defs[i].date);
 		d->pane_type[d->npanes++] = record_pane_defs[i].type;
 	}
 	tui_push(&screen_record, d);

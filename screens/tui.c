@@ -600,6 +600,45 @@ tui_paint(void)
 }
 
 int
+tui_progress(const char *fmt, ...)
+{
+	static struct timespec	 last;
+	struct timespec		 now;
+	va_list			 ap;
+	wint_t			 ch, kept[16];
+	int			 r, stop = 0, nkept = 0, iskey[16];
+
+	/* Keys typed meanwhile: Esc stops, the rest wait their turn. */
+	timeout(0);
+	while ((r = get_wch(&ch)) != ERR) {
+		if (r == OK && (ch == 27 || ch == 'q' || ch == 3))
+			stop = 1;
+		else if (nkept < 16) {
+			iskey[nkept] = r == KEY_CODE_YES;
+			kept[nkept++] = ch;
+		}
+	}
+	while (nkept > 0) {
+		nkept--;
+		if (iskey[nkept])
+			ungetch((int)kept[nkept]);
+		else
+			unget_wch(kept[nkept]);
+	}
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (stop || tui_ms_since(&last) < 100)
+		return stop;
+	last = now;
+	va_start(ap, fmt);
+	vsnprintf(app.msg, sizeof app.msg, fmt, ap);
+	va_end(ap);
+	app.msg_error = 0;
+	tui_redraw(REDRAW_STATUS);
+	tui_paint();
+	return 0;
+}
+
+int
 tui_confirm(const char *fmt, ...)
 {
 	char	q[400];

@@ -122,6 +122,14 @@ browse_set_ref(struct browse *b, const struct record_id *id)
 }
 
 void
+browse_set_date(struct browse *b, const char *field)
+{
+	b->date_field = field;
+	browse_hits_free(b);
+	browse_home(b);
+}
+
+void
 browse_set_mine(struct browse *b, const char *uid,
     const char *const *owner_fields)
 {
@@ -418,25 +426,94 @@ browse_hit_cmp(const void *a, const void *b)
 	    y->key, y->keylen, &y->id);
 }
 
-/* Find the search's hits, or decide to walk (too many). */
+/*
+ * Are hits what this browse pages through? A search's are; so are a
+ * record's linked records when sorted otherwise than by creation.
+ */
+static int
+browse_hits_wanted(const struct browse *b)
+{
+	return b->search != NULL || (b->has_ref && (b->date_field != NULL ||
+	    b->order == BROWSE_NAME || b->order == BROWSE_NAME_DESC));
+}
+
+/* The sorted set of IDs in both (into *a, which is freed). */
+static void
+browse_ids_and(struct record_id **a, size_t *na, const struct record_id *b,
+    size_t nb)
+{
+	size_t	i = 0, j = 0, n = 0;
+	int	c;
+
+	while (i < *na && j < nb) {
+		c = record_id_cmp(&(*a)[i], &b[j]);
+		if (c == 0)
+			(*a)[n++] = (*a)[i];
+		if (c <= 0)
+			i++;
+		if (c >= 0)
+			j++;
+	}
+	*na = n;
+}
+
+/* A hit's key: the date field, the name key, or the ID. */
+static void
+browse_hit_key(struct browse *b, struct store_txn *t, const struct record *r,
+    struct browse_hit *h)
+{
+	if (b->has_ref && b->date_field != NULL)
+		h->key = xstrdup(record_value(r, b->date_field));
+	else if (b->order == BROWSE_NAME || b->order == BROWSE_NAME_DESC)
+		h->key = store_name_of(t, b->file, r);
+	else {
+		h->key = xmalloc(RECORD_ID_SIZE + 1);
+		memcpy(h->key, r->id.b, RECORD_ID_SIZE);
+		h->keylen = RECORD_ID_SIZE;
+		return;
+	}
+	h->keylen = strlen(h->key);
+}
+
+/* Find the hits, or decide to walk (too many). */
 static int
 browse_hits_make(struct browse *b, struct store_txn *t)
 {
-	const struct record_id	*ids;
+	const struct record_id	*sids = NULL;
+	struct record_id	*ids = NULL, *refs = NULL;
 	struct browse_hit	*h;
 	struct record		*r;
-	size_t			 n, i;
-	int			 ret;
+	size_t			 n = 0, nsids = 0, nrefs = 0, i;
+	int			 ret = 0;
 
-	if (b->search == NULL || b->hits_made)
+	if (!browse_hits_wanted(b) || b->hits_made)
 		return 0;
-	ret = search_candidates(b->search, t, &ids, &n);
-	if (ret == -1)
+	if (b->search != NULL &&
+	    (ret = search_candidates(b->search, t, &sids, &nsids)) == -1)
 		return -1;
+	n = nsids;
+	if (b->has_ref && ret != SEARCH_SCAN) {
+		ret = store_index_ids(t, b->file, STORE_BY_REF, b->ref.b,
+		    RECORD_ID_SIZE, BROWSE_HITS_MAX, &refs, &nrefs);
+		if (ret == -1)
+			return -1;
+		if (ret == STORE_TOO_MANY)
+			ret = SEARCH_SCAN;
+	}
 	b->hits_made = 1;
-	if (ret == SEARCH_SCAN || n > BROWSE_HITS_MAX) {
+	if (ret == SEARCH_SCAN || (!b->has_ref && n > BROWSE_HITS_MAX)) {
+		free(refs);
 		b->hits_walk = 1;
 		return 0;
+	}
+	if (b->has_ref) {
+		ids = refs != NULL ? refs : xcalloc(1, sizeof *ids);
+		n = nrefs;
+		if (b->search != NULL)
+			browse_ids_and(&ids, &n, sids, nsids);
+	} else {
+		ids = xcalloc(n + 1, sizeof *ids);
+		memcpy(ids, sids, n * sizeof *ids);
 	}
 	b->hits = xcalloc(n + 1, sizeof *b->hits);
 	for (i = 0; i < n; i++) {
@@ -452,22 +529,17 @@ browse_hits_make(struct browse *b, struct store_txn *t)
 		}
 		h = &b->hits[b->nhits++];
 		h->id = r->id;
-		if (browse_index(b) == STORE_BY_NAME) {
-			h->key = store_name_of(t, b->file, r);
-			h->keylen = strlen(h->key);
-		} else {
-			h->key = xmalloc(RECORD_ID_SIZE);
-			memcpy(h->key, r->id.b, RECORD_ID_SIZE);
-			h->keylen = RECORD_ID_SIZE;
-		}
+		browse_hit_key(b, t, r, h);
 		record_free(r);
 	}
+	free(ids);
 	browse_sorting = b;
 	qsort(b->hits, b->nhits, sizeof *b->hits, browse_hit_cmp);
 	browse_sorting = NULL;
 	return 0;
 
 fail:
+	free(ids);
 	browse_hits_free(b);
 	return -1;
 }
@@ -477,7 +549,7 @@ static int
 browse_hits_on(struct browse *b, struct store_txn *t, int *err)
 {
 	*err = browse_hits_make(b, t);
-	return *err == 0 && b->search != NULL && !b->hits_walk;
+	return *err == 0 && browse_hits_wanted(b) && !b->hits_walk;
 }
 
 /* The hit the first row shown is, or the one after where it was. */

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "clock.h"
 #include "error.h"
@@ -474,6 +475,17 @@ model_ref_exists(struct store_txn *t, int type, const struct record_id *id,
 	return 0;
 }
 
+/* Now, local, as a date field holds it: "YYYY-MM-DDTHH:MM". */
+void
+model_now_text(char *buf, size_t len)
+{
+	struct tm	tm;
+	time_t		now = (time_t)(clock_now_ms() / 1000);
+
+	localtime_r(&now, &tm);
+	strftime(buf, len, "%Y-%m-%dT%H:%M", &tm);
+}
+
 /* The field the last failed validation was about, for forms. */
 static const char	*model_bad;
 
@@ -824,6 +836,50 @@ model_target_unique(struct store_txn *t, const struct record *r)
 	return -1;
 }
 
+/*
+ * A record's company and contact agree: the contact works for that
+ * company. A contact named alone brings its company along (so that a
+ * note about a contact shows among its company's notes too).
+ */
+static int
+model_links(struct store_txn *t, int type, struct record *r, uint64_t stamp)
+{
+	const char	*company, *contact;
+	char		*of, *who, *was, *is;
+
+	if (type == MODEL_COMPANY || type == MODEL_CONTACT ||
+	    model_field_find(type, "contact") == NULL ||
+	    model_field_find(type, "company") == NULL)
+		return 0;
+	contact = record_value(r, "contact");
+	if (*contact == '\0')
+		return 0;
+	of = model_ref_company(t, contact);
+	company = record_value(r, "company");
+	if (*company == '\0') {
+		if (*of != '\0')
+			record_set(r, "company", of, stamp);
+		free(of);
+		return 0;
+	}
+	if (*of == '\0' || model_same_ref(of, company)) {
+		free(of);
+		return 0;
+	}
+	who = model_ref_name(t, MODEL_CONTACT, contact);
+	was = model_ref_name(t, MODEL_COMPANY, of);
+	is = model_ref_name(t, MODEL_COMPANY, company);
+	error_set("%s contact \"%s\" works for \"%s\", not \"%s\": choose "
+	    "a contact of %s, or change the company", model_type(type)->name,
+	    who, was, is, is);
+	free(who);
+	free(was);
+	free(is);
+	free(of);
+	model_bad = "contact";
+	return -1;
+}
+
 static int
 model_has_owner(int type)
 {
@@ -866,6 +922,15 @@ model_add(struct store_txn *t, const struct user *actor, int type,
 	}
 	if (model_apply(type, r, ch, n, stamp) != 0)
 		goto out;
+	if (model_links(t, type, r, stamp) != 0)
+		goto out;
+	/* A new note is dated when it is written, unless told otherwise. */
+	if (type == MODEL_NOTE && *record_value(r, "date") == '\0') {
+		char	now[32];
+
+		model_now_text(now, sizeof now);
+		record_set(r, "date", now, stamp);
+	}
 	/* A contact's target names its company too, for lists by company. */
 	if (type == MODEL_TARGET && *record_value(r, "company") == '\0' &&
 	    *record_value(r, "contact") != '\0') {
@@ -962,6 +1027,12 @@ model_update(struct store_txn *t, const struct user *actor, int type,
 	r = record_dup(old);
 	stamp = store_stamp(t);
 	if (model_apply(type, r, ch, n, stamp) != 0)
+		goto out;
+	/* Only a change of company or contact is checked (old data stays). */
+	if ((strcmp(record_value(r, "contact"), record_value(old,
+	    "contact")) != 0 || strcmp(record_value(r, "company"),
+	    record_value(old, "company")) != 0) &&
+	    model_links(t, type, r, stamp) != 0)
 		goto out;
 	v = record_value(r, "account_manager");
 	if (strcmp(v, record_value(old, "account_manager")) != 0 &&
