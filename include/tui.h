@@ -372,6 +372,10 @@ void	 screen_form_open(int type, const struct record_id *id,
  */
 void	 screen_pick_open(int type, const char *start,
 	    void (*done)(void *arg, const struct record *), void *arg);
+/* The same among the records linked to in (a company's contacts). */
+void	 screen_pick_open_in(int type, const char *start,
+	    const struct record_id *in, const char *in_name,
+	    void (*done)(void *arg, const struct record *), void *arg);
 void	 screen_help_open(const struct screen *);
 /* Delete a record after the rights check and a confirmation. */
 int	 screen_delete(int type, const struct record *);

@@ -103,10 +103,12 @@ tui_field_text(struct store_txn *t, int type, const struct record *r,
 		error_clear();
 		return xstrdup("(deleted)");
 	}
-	if (mf->kind == MODEL_DATE && strlen(v) > 10 && v[10] == 'T') {
-		s = xstrdup(v);
-		s[10] = ' ';
-		return s;
+	if (mf->kind == MODEL_DATE) {
+		char	buf[64];
+
+		/* In the user's order (ui.date_order), the time after a space. */
+		agenda_date_show(v, buf, sizeof buf);
+		return xstrdup(buf);
 	}
 	return xstrdup(v);
 }

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "agenda.h"
 #include "error.h"
 #include "model.h"
 #include "session.h"
@@ -95,6 +96,23 @@ form_fields_free(struct form_data *d)
 	d->n = 0;
 }
 
+/* The next quarter hour from now, as a date field holds it. */
+static void
+form_next_quarter(char *buf, size_t len)
+{
+	char	day[16];
+	int	minute;
+	long	today = agenda_today(&minute);
+
+	minute = (minute / 15 + 1) * 15;
+	if (minute >= 24 * 60) {
+		today++;
+		minute -= 24 * 60;
+	}
+	agenda_day_format(today, day, sizeof day);
+	snprintf(buf, len, "%sT%02d:%02d", day, minute / 60, minute % 60);
+}
+
 /* Fill the fields from a record (an edit, or a new one's defaults). */
 static int
 form_fill(struct form_data *d, const struct record *r)
@@ -104,6 +122,7 @@ form_fill(struct form_data *d, const struct record *r)
 	struct store_txn	*t;
 	struct form_field	*ff;
 	const char		*v;
+	char			 now[32], shown[64];
 	size_t			 i;
 	int			 ret;
 
@@ -123,6 +142,22 @@ form_fill(struct form_data *d, const struct record *r)
 		if (*v == '\0' && d->is_new && mf->kind == MODEL_USERID &&
 		    strcmp(mf->name, "assigned_to") == 0)
 			v = app.s.user.uid;
+		/* A new event starts now, at the next quarter hour. */
+		if (*v == '\0' && d->is_new && d->type == MODEL_EVENT &&
+		    strcmp(mf->name, "start") == 0) {
+			form_next_quarter(now, sizeof now);
+			v = now;
+		}
+		if (*v == '\0' && d->is_new && d->type == MODEL_NOTE &&
+		    strcmp(mf->name, "date") == 0) {
+			model_now_text(now, sizeof now);
+			v = now;
+		}
+		/* A date as this person writes them (ui.date_order). */
+		if (mf->kind == MODEL_DATE && *v != '\0') {
+			agenda_date_show(v, shown, sizeof shown);
+			v = shown;
+		}
 		/* What the form was opened with, prefilled or not. */
 		ff->orig = xstrdup(v);
 		edit_init(&ff->e, form_is_text(mf) ? v : "");
@@ -236,9 +271,10 @@ form_save(struct form_data *d, struct record_id *id)
 	struct model_change	*ch;
 	struct store_txn	*t;
 	const char		*bad;
-	char			**vals;
+	char			**vals, iso[32];
 	size_t			 i, n = 0;
-	int			 ret;
+	int			 ret, minute;
+	long			 today = agenda_today(&minute);
 
 	ch = xcalloc(d->n + 1, sizeof *ch);
 	vals = xcalloc(d->n + 1, sizeof *vals);
@@ -249,6 +285,13 @@ form_save(struct form_data *d, struct record_id *id)
 		if (d->is_new ? *vals[i] == '\0' :
 		    strcmp(vals[i], d->f[i].orig) == 0)
 			continue;
+		/* today, +3, fri, 24.12.2026...: stored in ISO (agenda.h). */
+		if (d->f[i].mf->kind == MODEL_DATE && *vals[i] != '\0' &&
+		    agenda_date_parse(vals[i], today, minute, iso,
+		    sizeof iso) == 0) {
+			free(vals[i]);
+			vals[i] = xstrdup(iso);
+		}
 		ch[n].name = d->f[i].mf->name;
 		ch[n].value = vals[i];
 		n++;
@@ -300,6 +343,44 @@ out:
 	return ret;
 }
 
+/* The form's field called name, or NULL. */
+static struct form_field *
+form_field(struct form_data *d, const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < d->n; i++) {
+		if (strcmp(d->f[i].mf->name, name) == 0)
+			return &d->f[i];
+	}
+	return NULL;
+}
+
+/* Set the company field to the company of the contact picked. */
+static void
+form_company_of(struct form_data *d, const struct record *contact)
+{
+	struct form_field	*co = form_field(d, "company");
+	struct store_txn	*t;
+	const char		*id = record_value(contact, "company");
+
+	if (co == NULL || *id == '\0' || (co->value != NULL &&
+	    strcmp(co->value, id) == 0))
+		return;
+	free(co->value);
+	free(co->shown);
+	co->value = xstrdup(id);
+	co->shown = NULL;
+	if (session_begin(&app.s, 0, &t) == 0) {
+		co->shown = tui_field_text(t, MODEL_CONTACT, contact,
+		    "company");
+		session_end(&app.s, t, 0);
+	}
+	error_clear();
+	free(co->error);
+	co->error = NULL;
+}
+
 /* A choice from the picker, for the field under the cursor. */
 static void
 form_picked(void *arg, const struct record *r)
@@ -322,6 +403,9 @@ form_picked(void *arg, const struct record *r)
 	}
 	free(ff->error);
 	ff->error = NULL;
+	/* A contact brings its company: the two must agree (model.h). */
+	if (ff->mf->kind == MODEL_REF && ff->mf->ref_type == MODEL_CONTACT)
+		form_company_of(d, r);
 	if (d->cur + 1 < d->n)
 		d->cur++;
 }
@@ -330,11 +414,20 @@ static void
 form_pick(struct form_data *d, const char *start)
 {
 	const struct model_field	*mf = d->f[d->cur].mf;
+	struct form_field		*co = form_field(d, "company");
+	struct record_id		 id;
 
 	if (mf->kind == MODEL_USERID)
 		screen_pick_open(MODEL_USER, start, form_picked, d);
+	else if (mf->kind == MODEL_REF && mf->ref_type == MODEL_CONTACT &&
+	    co != NULL && co->value != NULL &&
+	    record_id_parse(co->value, &id) == 0)
+		/* The company chosen first: only its contacts. */
+		screen_pick_open_in(MODEL_CONTACT, start, &id, co->shown,
+		    form_picked, d);
 	else if (mf->kind == MODEL_REF && mf->ref_type != MODEL_ANY)
 		screen_pick_open(mf->ref_type, start, form_picked, d);
+	error_clear();
 }
 
 /* Space, arrows and letters on a choice or a yes/no field. */
@@ -380,6 +473,23 @@ form_choice_turn(const char *const *c, char **value, int iskey, wint_t ch)
 	free(*value);
 	*value = xstrdup(c[at]);
 	return 1;
+}
+
+/*
+ * F3: the next record keeps the company of the one just saved, however
+ * the form began (a company's pane, the Contacts tab): a clerk enters a
+ * company's people one after the other.
+ */
+static void
+form_keep_company(struct form_data *d)
+{
+	struct form_field	*co = form_field(d, "company");
+
+	if (co == NULL || co->value == NULL || *co->value == '\0')
+		return;
+	if (d->defaults == NULL)
+		d->defaults = record_new();
+	record_set(d->defaults, "company", co->value, 0);
 }
 
 /* Typing in a field answers the message about it. */
@@ -525,6 +635,7 @@ form_key(struct screen *sc, enum action a, int iskey, wint_t ch)
 			return;
 		d->saved++;
 		d->is_new = 1;
+		form_keep_company(d);
 		form_fill(d, d->defaults);
 		tui_message(0, "saved %s %d; here is the next one",
 		    model_type(d->type)->name, d->saved);
@@ -685,17 +796,31 @@ struct pick_data {
 	void		(*done)(void *, const struct record *);
 	void		*arg;
 	char		*start;
+	char		*within;	/* the company it is narrowed to */
 };
 
 void
 screen_pick_open(int type, const char *start,
     void (*done)(void *, const struct record *), void *arg)
 {
+	screen_pick_open_in(type, start, NULL, NULL, done, arg);
+}
+
+void
+screen_pick_open_in(int type, const char *start, const struct record_id *in,
+    const char *in_name, void (*done)(void *, const struct record *),
+    void *arg)
+{
 	struct pick_data	*d = xcalloc(1, sizeof *d);
 
 	list_init(&d->l, type, type == MODEL_USER ? "name,login,uid" :
 	    type == MODEL_CONTACT ? "last_name,first_name,company,email" :
 	    type == MODEL_COMPANY ? "name,city,country" : "@name");
+	if (in != NULL) {
+		browse_set_ref(&d->l.b, in);
+		d->l.b.order = BROWSE_NAME;
+		d->within = xstrdup(in_name != NULL ? in_name : "");
+	}
 	d->done = done;
 	d->arg = arg;
 	d->start = xstrdup(start);
@@ -731,6 +856,7 @@ pick_leave(struct screen *sc)
 
 	list_free(&d->l);
 	free(d->start);
+	free(d->within);
 	free(d);
 }
 
@@ -747,8 +873,13 @@ pick_draw(struct screen *sc, int rows, int cols)
 	struct pick_data	*d = sc->data;
 	char			 buf[256];
 
-	snprintf(buf, sizeof buf, " Choose a %s: type part of its name, "
-	    "Enter chooses, Esc cancels", model_type(d->l.type)->name);
+	if (d->within != NULL)
+		snprintf(buf, sizeof buf, " Choose a contact of %s: type part "
+		    "of a name, Enter chooses, Esc cancels", d->within);
+	else
+		snprintf(buf, sizeof buf, " Choose a %s: type part of its "
+		    "name, Enter chooses, Esc cancels",
+		    model_type(d->l.type)->name);
 	tui_put(0, 0, cols, buf, tui_attr(C_TAB_ON));
 	d->l.searching = 1;
 	list_draw_search(&d->l, 1, 0, cols, " Name: ");
@@ -765,7 +896,12 @@ pick_key(struct screen *sc, enum action a, int iskey, wint_t ch)
 		tui_pop();
 		return;
 	}
-	if (!iskey && (ch == '\r' || ch == '\n')) {
+	/*
+	 * Enter and Tab choose (Tab: as in the form, on to the next
+	 * field); F2 and F3 choose and save, as they would in the form.
+	 */
+	if ((!iskey && (ch == '\r' || ch == '\n')) || a == A_NEXT_FIELD ||
+	    a == A_SAVE || a == A_SAVE_NEW) {
 		if ((r = list_selected(&d->l)) == NULL) {
 			tui_message(1, "nothing to choose: change the name, "
 			    "or Esc");
@@ -773,6 +909,9 @@ pick_key(struct screen *sc, enum action a, int iskey, wint_t ch)
 		}
 		d->done(d->arg, r);
 		tui_pop();
+		if ((a == A_SAVE || a == A_SAVE_NEW) && (sc = tui_top()) != NULL &&
+		    sc->ops == &screen_form)
+			sc->ops->key(sc, a, iskey, ch);
 		return;
 	}
 	if (iskey && (ch == KEY_UP || ch == KEY_DOWN || ch == KEY_NPAGE ||

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "agenda.h"
 #include "browse.h"
 #include "cli.h"
 #include "error.h"
@@ -76,6 +77,44 @@ cli_put_row(FILE *f, const struct record *r, const char *const *fields,
 	fputc('\n', f);
 }
 
+/*
+ * Dates written as a person would (today, +3, fri, 24.12.2026: see
+ * agenda.h) become ISO before the model sees them. The new values are
+ * returned to be freed (NULL-terminated), or NULL when there were none.
+ */
+static char **
+cli_dates(int type, struct model_change *ch, size_t n)
+{
+	const struct model_field	*mf;
+	char				**kept = NULL, iso[32];
+	size_t				 i, k = 0;
+	int				 minute;
+	long				 today = agenda_today(&minute);
+
+	for (i = 0; i < n; i++) {
+		mf = model_field_find(type, ch[i].name);
+		if (mf == NULL || mf->kind != MODEL_DATE ||
+		    *ch[i].value == '\0' || agenda_date_parse(ch[i].value,
+		    today, minute, iso, sizeof iso) != 0)
+			continue;
+		kept = xreallocarray(kept, k + 2, sizeof *kept);
+		kept[k] = xstrdup(iso);
+		ch[i].value = kept[k++];
+		kept[k] = NULL;
+	}
+	return kept;
+}
+
+static void
+cli_dates_free(char **kept)
+{
+	size_t	i;
+
+	for (i = 0; kept != NULL && kept[i] != NULL; i++)
+		free(kept[i]);
+	free(kept);
+}
+
 /* TYPE and, when asked, ID: the first arguments of most commands. */
 static int
 cli_type_arg(const struct cli_cmd *cmd, int argc, char **argv, int need_id,
@@ -99,7 +138,7 @@ cli_add(struct cli *cli, int argc, char **argv)
 	struct model_change	*ch;
 	struct store_txn	*t;
 	struct record_id	 id;
-	char			 buf[RECORD_ID_TEXT + 1];
+	char			 buf[RECORD_ID_TEXT + 1], **dates;
 	int			 type;
 
 	if (cli_type_arg(cmd, argc, argv, 0, &type) != 0)
@@ -110,12 +149,15 @@ cli_add(struct cli *cli, int argc, char **argv)
 		free(ch);
 		return cli_fail();
 	}
+	dates = cli_dates(type, ch, (size_t)(argc - 2));
 	if (model_add(t, &cli->user, type, ch, (size_t)(argc - 2), &id) != 0) {
 		store_abort(t);
 		free(ch);
+		cli_dates_free(dates);
 		return cli_fail();
 	}
 	free(ch);
+	cli_dates_free(dates);
 	if (store_commit(t) != 0)
 		return cli_fail();
 	record_id_format(&id, buf);
@@ -130,6 +172,7 @@ cli_set(struct cli *cli, int argc, char **argv)
 	struct model_change	*ch;
 	struct store_txn	*t;
 	struct record_id	 id;
+	char			**dates;
 	int			 type;
 
 	if (cli_type_arg(cmd, argc, argv, 1, &type) != 0)
@@ -142,14 +185,17 @@ cli_set(struct cli *cli, int argc, char **argv)
 		free(ch);
 		return cli_fail();
 	}
+	dates = cli_dates(type, ch, (size_t)(argc - 3));
 	if (model_lookup(t, type, argv[2], &id) != 0 ||
 	    model_update(t, &cli->user, type, &id, ch,
 	    (size_t)(argc - 3)) != 0) {
 		store_abort(t);
 		free(ch);
+		cli_dates_free(dates);
 		return cli_fail();
 	}
 	free(ch);
+	cli_dates_free(dates);
 	if (store_commit(t) != 0)
 		return cli_fail();
 	return CLI_OK;

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "agenda.h"
 #include "cfg.h"
 #include "clock.h"
 #include "error.h"
@@ -37,6 +38,8 @@ session_role(const char *dir, enum store_role *role)
 	}
 	if (cfg_load(dir) != 0)
 		return -1;
+	/* Dates as this person writes them (both faces come through here). */
+	agenda_set_order(cfg_string("ui.date_order"));
 	r = cfg_string("db.role");
 	if (strcmp(r, "master") == 0)
 		*role = STORE_MASTER;
