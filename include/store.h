@@ -227,6 +227,16 @@ int		 store_meta_get(struct store_txn *, const char *key,
 		    void *buf, size_t *len);
 int		 store_meta_put(struct store_txn *, const char *key,
 		    const void *buf, size_t len);
+/* Remove a named value: 0, STORE_NOTFOUND or -1. */
+int		 store_meta_del(struct store_txn *, const char *key);
+/*
+ * Call each for every named value whose key starts with prefix, in key
+ * order (newest set: backwards), until it returns nonzero (-1: an error,
+ * set, returned). The deleted records model_delete keeps are listed so.
+ */
+int		 store_meta_list(struct store_txn *, const char *prefix,
+		    int newest, int (*each)(void *arg, const char *key,
+		    const void *value, size_t len), void *arg);
 
 /*
  * Cursors walk one index in key order, returning records (tombstones are

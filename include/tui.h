@@ -20,6 +20,7 @@
 
 #include "browse.h"
 #include "edit.h"
+#include "model.h"
 #include "record.h"
 #include "session.h"
 
@@ -143,6 +144,7 @@ enum action {
 #define KM_IO_IMPORT	0x800000	/* typing the name of a file to import */
 /* A day at the keyboard (issue 13). */
 #define KM_READER	0x1000000	/* a long text read in full */
+#define KM_DELETED	0x2000000	/* deleted records, to bring back */
 
 struct binding {
 	enum action	 action;
@@ -377,8 +379,28 @@ void	 screen_pick_open_in(int type, const char *start,
 	    const struct record_id *in, const char *in_name,
 	    void (*done)(void *arg, const struct record *), void *arg);
 void	 screen_help_open(const struct screen *);
-/* Delete a record after the rights check and a confirmation. */
+/*
+ * Delete a record: refused with the reason before anything is asked
+ * (rights, linked records, by name), else after a confirmation.
+ */
 int	 screen_delete(int type, const struct record *);
+
+/*
+ * undo (screens/undo.c): u takes back the last changes made in the
+ * screens, newest first. undo_update changes a record as model_update
+ * does and remembers it; undo_created and undo_deleted remember a record
+ * made or deleted. undo_last undoes the newest (message set): 0 or -1.
+ */
+int	 undo_update(struct store_txn *, int type, const struct record_id *,
+	    const struct model_change *, size_t n);
+void	 undo_created(int type, const struct record *);
+void	 undo_deleted(int type, const struct record *);
+int	 undo_last(void);
+void	 undo_clear(void);
+
+/* The deleted records this user may bring back (D on the main screen). */
+extern const struct screen_ops screen_deleted;
+void	 screen_deleted_open(void);
 
 /* Settings and users screens (issue 5). */
 /*

@@ -14,7 +14,7 @@
 
 /* Where moving around a list with letters works (no text being typed). */
 #define KM_NAV		(KM_LIST | KM_MAIN | KM_RECORD | KM_LOGIN | KM_HELP | \
-			    KM_READER)
+			    KM_READER | KM_DELETED)
 /* Everywhere but where letters are typed into a field. */
 #define KM_LETTERS	(KM_NAV)
 #define KM_TYPING	(KM_FORM | KM_PICK | KM_SEARCH | KM_FIELDS)
@@ -129,6 +129,14 @@ const struct binding bindings[] = {
 	  "remove a database from the list (its files stay)", 1 },
 	{ A_BACK, "back", KM_RECORD | KM_HELP | KM_READER, { 'q', ESC },
 	  "q Esc", "back", 1 },
+	{ A_UNDO, "undo", KM_MAIN | KM_RECORD | KM_PIPELINE | KM_AGENDA,
+	  { 'u' }, "u", "undo the last change or deletion made here (again: "
+	  "the one before)", 0 },
+	{ A_UNDELETE, "deleted", KM_MAIN, { 'D' }, "D",
+	  "deleted records: bring one back", 0 },
+	{ A_RESTORE, "bring-back", KM_DELETED, { '\r', '\n', KEY_ENTER, 'r' },
+	  "Enter r", "bring the record back as it was", 1 },
+	{ A_BACK, "back", KM_DELETED, { 'q', ESC }, "q Esc", "back", 1 },
 	{ A_READ, "read", KM_RECORD, { 'r' }, "r",
 	  "read the long text (a note's text, a description) in full", 0 },
 	{ A_VIEW_FILE, "pager", KM_READER, { 'o', '|' }, "o",

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "agenda.h"
+#include "duplicate.h"
 #include "error.h"
 #include "model.h"
 #include "session.h"
@@ -264,6 +265,76 @@ form_message(const char *msg)
 	return s;
 }
 
+/*
+ * A company or contact that looks entered already (duplicate.h): asked
+ * before it is saved. 0 to save, -1 not (the form stays, message set).
+ */
+static int
+form_duplicate_ok(struct form_data *d, const char *const *vals)
+{
+	struct record_id	 ids[DUPLICATE_MAX];
+	struct store_txn	*t;
+	struct record		*probe, *o;
+	char			*name, *other = NULL;
+	const char		*f;
+	size_t			 n = 0, i;
+	int			 ret;
+
+	if (!duplicate_type(d->type))
+		return 0;
+	probe = record_new();
+	if (!d->is_new)
+		probe->id = d->id;
+	for (i = 0; i < d->n; i++)
+		record_set(probe, d->f[i].mf->name, vals[i], 0);
+	/* An edit that kept the name and what tells it apart: asked before. */
+	f = d->type == MODEL_COMPANY ? "city" : "email";
+	if (!d->is_new) {
+		for (i = 0; i < d->n; i++) {
+			if (strcmp(vals[i], d->f[i].orig) != 0 &&
+			    (strcmp(d->f[i].mf->name, f) == 0 ||
+			    strstr("name first_name last_name",
+			    d->f[i].mf->name) != NULL))
+				break;
+		}
+		if (i == d->n) {
+			record_free(probe);
+			return 0;
+		}
+	}
+	if ((ret = session_begin(&app.s, 0, &t)) != 0) {
+		record_free(probe);
+		return tui_unit(ret);
+	}
+	ret = duplicate_find(t, d->type, probe, ids, DUPLICATE_MAX, &n);
+	if (ret == 0 && n > 0 && store_get(t, (size_t)d->type, &ids[0],
+	    &o) == 0) {
+		other = *record_value(o, f) != '\0' ? xstrdup(record_value(o,
+		    f)) : NULL;
+		record_free(o);
+	}
+	session_end(&app.s, t, 0);
+	if (ret != 0) {
+		record_free(probe);
+		tui_error();
+		return -1;
+	}
+	name = model_name(d->type, probe);
+	record_free(probe);
+	ret = 0;
+	if (n > 0 && !tui_confirm("%s \"%s\"%s%s%s is here already%s: save "
+	    "this one too?", model_type(d->type)->label, name,
+	    other != NULL ? " (" : "", other != NULL ? other : "",
+	    other != NULL ? ")" : "", n > 1 ? ", more than once" : "")) {
+		tui_message(0, "not saved: the %s is here already (crm merge "
+		    "makes two one)", model_type(d->type)->name);
+		ret = -1;
+	}
+	free(name);
+	free(other);
+	return ret;
+}
+
 /* Save; 0 and *id on success, -1 with the message beside its field. */
 static int
 form_save(struct form_data *d, struct record_id *id)
@@ -302,14 +373,27 @@ form_save(struct form_data *d, struct record_id *id)
 		ret = 0;
 		goto out;
 	}
+	if ((ret = form_duplicate_ok(d, (const char *const *)vals)) != 0) {
+		ret = -1;
+		goto out;
+	}
 	if ((ret = session_begin(&app.s, 0, &t)) != 0) {
 		ret = tui_unit(ret);
 		goto out;
 	}
-	if (d->is_new)
+	if (d->is_new) {
 		ret = model_add(t, &app.s.user, d->type, ch, n, id);
-	else {
-		ret = model_update(t, &app.s.user, d->type, &d->id, ch, n);
+		if (ret == 0) {
+			struct record	*made;
+
+			/* u takes it back (screens/undo.c). */
+			if (model_get(t, d->type, id, &made) == 0) {
+				undo_created(d->type, made);
+				record_free(made);
+			}
+		}
+	} else {
+		ret = undo_update(t, d->type, &d->id, ch, n);
 		*id = d->id;
 	}
 	if (ret != 0) {

@@ -162,6 +162,7 @@ login_open(struct login_data *d, const char *dir)
 
 	if (app.open) {
 		session_close(&app.s);
+		undo_clear();
 		app.open = 0;
 	}
 	if (session_open(&app.s, dir) != 0) {
@@ -418,6 +419,7 @@ login_key_fields(struct login_data *d, enum action a, int iskey, wint_t ch)
 		}
 		if (app.open) {
 			session_close(&app.s);
+			undo_clear();
 			app.open = 0;
 		}
 		login_list_load(d);

@@ -268,6 +268,9 @@ main_key(struct screen *sc, enum action a, int iskey, wint_t ch)
 		else if (r != NULL && tasks_toggle_done(r) == 0)
 			list_load(l);
 		return;
+	case A_UNDELETE:
+		screen_deleted_open();
+		return;
 	/* Sync and conflicts screens (issue 5). */
 	case A_SYNC:
 		screen_sync_open();

@@ -385,8 +385,7 @@ pipe_stage(struct pipe_data *d, int delta)
 		tui_unit(ret);
 		return;
 	}
-	if (model_update(t, &app.s.user, MODEL_OPPORTUNITY, &r->id, &ch,
-	    1) != 0) {
+	if (undo_update(t, MODEL_OPPORTUNITY, &r->id, &ch, 1) != 0) {
 		session_end(&app.s, t, 0);
 		tui_error();
 		return;

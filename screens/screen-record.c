@@ -589,14 +589,22 @@ screen_delete(int type, const struct record *r)
 	char			*name;
 	int			 ret;
 
-	/* Refused before anything happens, with the reason. */
-	if (!rights_may_delete(&app.s.user, type, r)) {
+	/*
+	 * Refused before anything is asked, with the reason: no right, or
+	 * records still linked to it, named.
+	 */
+	if ((ret = session_begin(&app.s, 0, &t)) != 0)
+		return tui_unit(ret);
+	ret = model_delete_check(t, &app.s.user, type, r);
+	session_end(&app.s, t, 0);
+	if (ret != 0) {
 		tui_error();
 		return -1;
 	}
 	name = type == MODEL_TARGET ? screen_campaign_target_name(r) :
 	    tui_record_name(type, r);
-	ret = tui_confirm("Delete %s \"%s\"?", model_type(type)->name, name);
+	ret = tui_confirm("Delete %s \"%s\"? (u undoes it)",
+	    model_type(type)->name, name);
 	if (!ret) {
 		free(name);
 		tui_message(0, "nothing was deleted");
@@ -617,7 +625,9 @@ screen_delete(int type, const struct record *r)
 		tui_error();
 		return -1;
 	}
-	tui_message(0, "deleted %s \"%s\"", model_type(type)->name, name);
+	undo_deleted(type, r);
+	tui_message(0, "deleted %s \"%s\" (u brings it back)",
+	    model_type(type)->name, name);
 	free(name);
 	tui_status_reload();
 	return 0;

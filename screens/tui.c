@@ -804,6 +804,14 @@ tui_dispatch(int iskey, wint_t ch)
 		tui_suspend();
 		return;
 	}
+	if (a == A_UNDO) {
+		/* Whatever the screen, what it shows changed: read it again. */
+		if (app.open && app.s.role == STORE_MASTER)
+			session_hold(&app.s);
+		if (undo_last() == 0 && sc->ops->reload != NULL)
+			sc->ops->reload(sc);
+		return;
+	}
 	if (a == A_REDRAW) {
 		/* Read again too: a sync may have run beside the screens. */
 		if (sc->ops->reload != NULL)
@@ -958,6 +966,7 @@ tui_main(const struct tui_options *opt)
 		ret = 1;
 	if (app.open)
 		session_close(&app.s);
+	undo_clear();
 	if (tui_keylog != NULL)
 		fclose(tui_keylog);
 	/* Whatever went wrong last is said after the screen is gone. */

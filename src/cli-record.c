@@ -9,6 +9,8 @@
 #include "agenda.h"
 #include "browse.h"
 #include "cli.h"
+#include "clock.h"
+#include "duplicate.h"
 #include "error.h"
 #include "model.h"
 #include "store.h"
@@ -113,6 +115,46 @@ cli_dates_free(char **kept)
 	for (i = 0; kept != NULL && kept[i] != NULL; i++)
 		free(kept[i]);
 	free(kept);
+}
+
+/*
+ * The deleted record whose ID starts with text: the tombstones the ID
+ * index holds are looked at too, and only those.
+ */
+static int
+cli_deleted_id(struct store_txn *t, int type, const char *text,
+    struct record_id *id)
+{
+	struct store_cursor	*c;
+	struct record		*r;
+	struct record_id	 low;
+	int			 ret, found = 0;
+
+	if (record_id_prefix_low(text, &low) != 0)
+		return -1;
+	if (store_cursor_open(t, (size_t)type, STORE_BY_ID,
+	    STORE_CURSOR_DELETED, &c) != 0)
+		return -1;
+	store_cursor_seek(c, low.b, RECORD_ID_SIZE, 0);
+	while ((ret = store_cursor_next(c, &r)) == 0 &&
+	    record_id_has_prefix(&r->id, text)) {
+		if ((r->flags & RECORD_DELETED) && found++ == 0)
+			*id = r->id;
+		record_free(r);
+	}
+	if (ret == 0)
+		record_free(r);
+	store_cursor_close(c);
+	if (ret == -1)
+		return -1;
+	if (found == 1)
+		return 0;
+	error_set(found == 0 ? "no deleted %s has an ID starting with \"%s\" "
+	    "(see crm undelete)" : "\"%s\" is the start of several deleted "
+	    "%s IDs: give more of the ID", found == 0 ?
+	    model_type(type)->name : text, found == 0 ? text :
+	    model_type(type)->name);
+	return -1;
 }
 
 /* TYPE and, when asked, ID: the first arguments of most commands. */
@@ -567,5 +609,151 @@ cli_delete(struct cli *cli, int argc, char **argv)
 	}
 	if (store_commit(t) != 0)
 		return cli_fail();
+	return CLI_OK;
+}
+
+/* crm undelete: one line for each record that may come back. */
+static int
+cli_undelete_line(void *arg, const struct model_deleted *d)
+{
+	char	 id[RECORD_ID_TEXT + 1], when[32], *name;
+
+	(void)arg;
+	record_id_format(&d->id, id);
+	clock_format(d->when, when, sizeof when);
+	name = model_name(d->type, d->rec);
+	printf("%s\t%s\t", model_type(d->type)->name, id);
+	cli_put_escaped(stdout, name);
+	printf("\t%s\t%s\n", when, d->by);
+	free(name);
+	return 0;
+}
+
+int
+cli_undelete(struct cli *cli, int argc, char **argv)
+{
+	const struct cli_cmd	*cmd = cli_find("undelete");
+	struct store_txn	*t;
+	struct record_id	 id;
+	char			*name, idtext[RECORD_ID_TEXT + 1];
+	int			 type = MODEL_ANY, ret;
+
+	if (argc != 1 && argc != 3)
+		return cli_usage(cmd, "give TYPE and ID, or nothing to list "
+		    "what may come back");
+	if (argc == 3 && (type = model_type_find(argv[1])) == -1)
+		return cli_usage(cmd, "%s", error_get());
+	if (cli_open(cli) != 0 || store_begin(cli->st, &t) != 0)
+		return cli_fail();
+	if (argc == 1) {
+		printf("type\tid\tname\tdeleted_at\tdeleted_by\n");
+		ret = model_deleted_list(t, &cli->user, cli_undelete_line,
+		    NULL);
+		store_abort(t);
+		if (ret != 0)
+			return cli_fail();
+		return fflush(stdout) == 0 ? CLI_OK : CLI_FAIL;
+	}
+	/* A prefix of a deleted record's ID: tombstones count here. */
+	if ((ret = cli_deleted_id(t, type, argv[2], &id)) != 0 ||
+	    model_undelete(t, &cli->user, type, &id) != 0) {
+		store_abort(t);
+		return cli_fail();
+	}
+	if (store_commit(t) != 0)
+		return cli_fail();
+	record_id_format(&id, idtext);
+	name = NULL;
+	if (store_begin(cli->st, &t) == 0) {
+		struct record	*r;
+
+		if (model_get(t, type, &id, &r) == 0) {
+			name = model_name(type, r);
+			record_free(r);
+		}
+		store_abort(t);
+	}
+	fprintf(stderr, "crm: %s \"%s\" is back (%s)\n",
+	    model_type(type)->name, name != NULL ? name : "", idtext);
+	free(name);
+	return CLI_OK;
+}
+
+/* crm duplicates: a group's records, one line each. */
+static int
+cli_duplicates_group(void *arg, struct record **g, size_t n)
+{
+	int	*group = arg, type = group[1];
+	char	 id[RECORD_ID_TEXT + 1], when[32], *name;
+	size_t	 i;
+
+	group[0]++;
+	for (i = 0; i < n; i++) {
+		record_id_format(&g[i]->id, id);
+		clock_format(g[i]->created, when, sizeof when);
+		name = model_name(type, g[i]);
+		printf("%d\t%s\t", group[0], id);
+		cli_put_escaped(stdout, name);
+		putchar('\t');
+		cli_put_escaped(stdout, record_value(g[i], type ==
+		    MODEL_COMPANY ? "city" : "email"));
+		printf("\t%s\n", when);
+		free(name);
+	}
+	return 0;
+}
+
+int
+cli_duplicates(struct cli *cli, int argc, char **argv)
+{
+	const struct cli_cmd	*cmd = cli_find("duplicates");
+	struct store_txn	*t;
+	int			 state[2] = { 0, 0 }, ret;
+
+	if (argc != 2)
+		return cli_usage(cmd, "give the type: company or contact");
+	if ((state[1] = model_type_find(argv[1])) == -1 ||
+	    !duplicate_type(state[1]))
+		return cli_usage(cmd, "duplicates are looked for among "
+		    "companies and contacts");
+	if (cli_open(cli) != 0 || store_begin_read(cli->st, &t) != 0)
+		return cli_fail();
+	printf("group\tid\tname\t%s\tcreated_at\n", state[1] ==
+	    MODEL_COMPANY ? "city" : "email");
+	ret = duplicate_list(t, state[1], cli_duplicates_group, state);
+	store_abort(t);
+	if (ret != 0)
+		return cli_fail();
+	return fflush(stdout) == 0 ? CLI_OK : CLI_FAIL;
+}
+
+int
+cli_merge(struct cli *cli, int argc, char **argv)
+{
+	const struct cli_cmd	*cmd = cli_find("merge");
+	struct store_txn	*t;
+	struct record_id	 keep, lose;
+	size_t			 moved;
+	int			 type;
+
+	if (argc != 4)
+		return cli_usage(cmd, "give the type, the ID to keep and the "
+		    "ID to merge into it");
+	if ((type = model_type_find(argv[1])) == -1 || !duplicate_type(type))
+		return cli_usage(cmd, "companies and contacts are merged");
+	if (cli_open(cli) != 0 || store_begin(cli->st, &t) != 0)
+		return cli_fail();
+	if (model_lookup(t, type, argv[2], &keep) != 0 ||
+	    model_lookup(t, type, argv[3], &lose) != 0 ||
+	    duplicate_merge(t, &cli->user, type, &keep, &lose, &moved) != 0) {
+		store_abort(t);
+		return cli_fail();
+	}
+	if (store_commit(t) != 0)
+		return cli_fail();
+	fprintf(stderr, "crm: merged %s %s into %s: %zu linked %s moved; "
+	    "the one merged is in the conflict log (crm conflicts)\n",
+	    model_type(type)->name, argv[3], argv[2], moved,
+	    moved == 1 ? "record" : "records");
 	return CLI_OK;
 }

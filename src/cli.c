@@ -75,6 +75,25 @@ static const struct cli_cmd cli_cmds[] = {
 	  "may delete\ncampaigns and targets, the tasks, issues and events "
 	  "assigned to them, and the\ncompanies, contacts, notes and "
 	  "opportunities they created." },
+	{ "undelete", cli_undelete, "undelete [TYPE ID]",
+	  "Without arguments, list the deleted records you may bring back, "
+	  "newest first\n(type, ID, name, when and by whom it was "
+	  "deleted); with TYPE and ID (any\nunique prefix), bring one back "
+	  "as it was. A record comes back as a change\nmade now, so the "
+	  "next sync carries it; one linked to a record deleted too\nwaits "
+	  "for that one. The rights to delete a record are those to bring it "
+	  "back." },
+	{ "duplicates", cli_duplicates, "duplicates company|contact",
+	  "List the records that look entered twice: the same name (case "
+	  "and accents\naside) and nothing telling them apart (a company's "
+	  "city, a contact's email).\nEach group of records is one line "
+	  "per record: group, ID, name, city or\nemail, when it was made." },
+	{ "merge", cli_merge, "merge company|contact KEEP LOSE",
+	  "Make two records one: the records linked to LOSE (contacts, "
+	  "notes, tasks...)\nare linked to KEEP, KEEP's empty fields take "
+	  "LOSE's values, and LOSE is\ndeleted, kept whole in the conflict "
+	  "log (crm conflicts) to be made again if\nneed be. KEEP and LOSE "
+	  "may be any unique prefix of an ID." },
 	{ "import", cli_import, "import TYPE FILE [--format csv|vcard]",
 	  "Create records from a CSV file (RFC 4180) whose header row names "
 	  "fields.\nAll rows or none: a bad row stops the import with its "

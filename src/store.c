@@ -2077,6 +2077,69 @@ store_meta_put(struct store_txn *t, const char *k, const void *buf,
 }
 
 int
+store_meta_del(struct store_txn *t, const char *k)
+{
+	DBT	key;
+	int	ret;
+
+	memset(&key, 0, sizeof key);
+	key.data = (void *)k;
+	key.size = (u_int32_t)strlen(k);
+	ret = t->st->meta->del(t->st->meta, t->txn, &key, 0);
+	if (ret == DB_NOTFOUND)
+		return STORE_NOTFOUND;
+	if (ret != 0)
+		return store_dberr(t->st, "meta.db", ret);
+	t->wrote = 1;
+	return 0;
+}
+
+int
+store_meta_list(struct store_txn *t, const char *prefix, int newest,
+    int (*each)(void *, const char *, const void *, size_t), void *arg)
+{
+	DBC	*c;
+	DBT	 key, data;
+	char	*k;
+	size_t	 plen = strlen(prefix);
+	int	 ret, stop = 0;
+	u_int32_t op;
+
+	if ((ret = t->st->meta->cursor(t->st->meta, t->txn, &c, 0)) != 0)
+		return store_dberr(t->st, "meta.db", ret);
+	memset(&key, 0, sizeof key);
+	memset(&data, 0, sizeof data);
+	key.flags = data.flags = DB_DBT_REALLOC;
+	/* Newest first: from just past the prefix's keys, backwards. */
+	key.data = xmalloc(plen + 1);
+	memcpy(key.data, prefix, plen);
+	((char *)key.data)[plen] = newest ? (char)0xff : 0;
+	key.size = (u_int32_t)plen + (newest ? 1 : 0);
+	ret = c->get(c, &key, &data, DB_SET_RANGE);
+	if (newest)
+		ret = c->get(c, &key, &data, ret == 0 ? DB_PREV : DB_LAST);
+	op = newest ? DB_PREV : DB_NEXT;
+	while (ret == 0 && !stop) {
+		if (key.size < plen || memcmp(key.data, prefix, plen) != 0)
+			break;
+		k = xstrndup(key.data, key.size);
+		stop = each(arg, k, data.data, data.size);
+		free(k);
+		if (stop == -1)
+			break;
+		ret = c->get(c, &key, &data, op);
+	}
+	c->close(c);
+	free(key.data);
+	free(data.data);
+	if (stop == -1)
+		return -1;
+	if (ret != 0 && ret != DB_NOTFOUND)
+		return store_dberr(t->st, "meta.db", ret);
+	return 0;
+}
+
+int
 store_cursor_open(struct store_txn *t, size_t file, enum store_index idx,
     int flags, struct store_cursor **cp)
 {
