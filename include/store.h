@@ -269,6 +269,13 @@ void		 store_cursor_key(struct store_cursor *, const void **key,
 		    size_t *len);
 void		 store_cursor_close(struct store_cursor *);
 
+/*
+ * How many databases this process opened (a master: attached) and how
+ * many records it read, for CRM_STATS=1 and the screens' key log: what
+ * a command or a key costs, counted rather than timed. Cannot fail.
+ */
+void		 store_stats(uint64_t *opened, uint64_t *read);
+
 /* Big-endian 64-bit numbers: seq keys and meta values. Cannot fail. */
 void		 store_be64(uint8_t *, uint64_t);
 uint64_t	 store_get_be64(const uint8_t *);

@@ -83,12 +83,6 @@ const struct binding bindings[] = {
 	  "down", 0 },
 	{ A_OPEN, "choose", KM_PICK, { '\r', '\n', KEY_ENTER }, "Enter",
 	  "choose the selected record", 1 },
-	{ A_NEXT_FIELD, "choose-next", KM_PICK, { '\t' }, "Tab",
-	  "choose it and go on to the next field", 0 },
-	{ A_SAVE, "choose-save", KM_PICK, { KEY_F(2) }, "F2",
-	  "choose it and save the form", 0 },
-	{ A_SAVE_NEW, "choose-save-new", KM_PICK, { KEY_F(3) }, "F3",
-	  "choose it, save and start the next one", 0 },
 	{ A_UP, "up", KM_PICK, { KEY_UP, CTRL('p') }, "↑", "up", 0 },
 	{ A_DOWN, "down", KM_PICK, { KEY_DOWN, CTRL('n') }, "↓", "down", 0 },
 	{ A_PGUP, "page-up", KM_NAV | KM_PICK, { KEY_PPAGE, CTRL('b') },
@@ -329,6 +323,16 @@ const struct binding bindings[] = {
 	{ A_REDRAW, "redraw", KM_IO_PROMPT | KM_IO_IMPORT | KM_IO_VIEW,
 	  { CTRL('l') }, "^L",
 	  "redraw the screen", 0 },
+	/*
+	 * A form's picker: after the campaign's, whose picker (KM_PICK too)
+	 * has Tab for companies or contacts.
+	 */
+	{ A_NEXT_FIELD, "choose-next", KM_PICK, { '\t' }, "Tab",
+	  "choose it and go on to the next field", 0 },
+	{ A_SAVE, "choose-save", KM_PICK, { KEY_F(2) }, "F2",
+	  "choose it and save the form", 0 },
+	{ A_SAVE_NEW, "choose-save-new", KM_PICK, { KEY_F(3) }, "F3",
+	  "choose it, save and start the next one", 0 },
 	{ A_NONE, NULL, 0, { 0 }, NULL, NULL, 0 }
 };
 

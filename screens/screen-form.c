@@ -152,6 +152,7 @@ form_fill(struct form_data *d, const struct record *r)
 		if (*v == '\0' && d->is_new && d->type == MODEL_NOTE &&
 		    strcmp(mf->name, "date") == 0) {
 			model_now_text(now, sizeof now);
+			now[10] = '\0';	/* the day: created_at has the time */
 			v = now;
 		}
 		/* A date as this person writes them (ui.date_order). */

@@ -603,8 +603,7 @@ screen_delete(int type, const struct record *r)
 	}
 	name = type == MODEL_TARGET ? screen_campaign_target_name(r) :
 	    tui_record_name(type, r);
-	ret = tui_confirm("Delete %s \"%s\"? (u undoes it)",
-	    model_type(type)->name, name);
+	ret = tui_confirm("Delete %s \"%s\"?", model_type(type)->name, name);
 	if (!ret) {
 		free(name);
 		tui_message(0, "nothing was deleted");

@@ -851,14 +851,27 @@ tui_holding(void)
 	return app.open && app.s.role == STORE_MASTER && app.s.st != NULL;
 }
 
+/*
+ * A line of the key log: what, the screen, the key, milliseconds, and
+ * since the line before how many times a database was opened (a master
+ * attached) and how many records were read.
+ */
 static void
 tui_log_key(const char *what, int iskey, wint_t ch, const struct timespec *t0)
 {
+	static uint64_t	opened0, read0;
+	uint64_t	opened, read;
+
 	if (tui_keylog == NULL)
 		return;
-	fprintf(tui_keylog, "%s\t%s\t%d\t%.3f\n", what,
+	store_stats(&opened, &read);
+	fprintf(tui_keylog, "%s\t%s\t%d\t%.3f\t%llu\t%llu\n", what,
 	    tui_top() != NULL ? tui_top()->ops->name : "-", iskey ?
-	    -(int)ch : (int)ch, tui_ms_since(t0));
+	    -(int)ch : (int)ch, tui_ms_since(t0),
+	    (unsigned long long)(opened - opened0),
+	    (unsigned long long)(read - read0));
+	opened0 = opened;
+	read0 = read;
 	fflush(tui_keylog);
 }
 

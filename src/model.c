@@ -924,11 +924,15 @@ model_add(struct store_txn *t, const struct user *actor, int type,
 		goto out;
 	if (model_links(t, type, r, stamp) != 0)
 		goto out;
-	/* A new note is dated when it is written, unless told otherwise. */
+	/*
+	 * A new note is dated the day it is written, unless told otherwise
+	 * (created_at has the moment).
+	 */
 	if (type == MODEL_NOTE && *record_value(r, "date") == '\0') {
 		char	now[32];
 
 		model_now_text(now, sizeof now);
+		now[10] = '\0';
 		record_set(r, "date", now, stamp);
 	}
 	/* A contact's target names its company too, for lists by company. */

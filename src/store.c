@@ -154,6 +154,9 @@ struct store_cursor {
 };
 
 static int	store_defer_flush(struct store *);
+
+/* What this process read, for CRM_STATS (store_stats). */
+static uint64_t	store_n_opened, store_n_read;
 static int	store_fold_check(struct store *);
 static struct store_file *store_file(struct store_txn *, size_t);
 
@@ -1226,6 +1229,7 @@ store_open(const char *dir, enum store_role role,
 		if ((flags & STORE_BULK) == 0 && store_fold_check(st) != 0)
 			goto fail;
 	}
+	store_n_opened++;
 	return st;
 
 fail:
@@ -1699,10 +1703,18 @@ store_file(struct store_txn *t, size_t file)
 	return &t->st->files[file];
 }
 
+void
+store_stats(uint64_t *opened, uint64_t *read)
+{
+	*opened = store_n_opened;
+	*read = store_n_read;
+}
+
 static int
 store_decode_at(struct store *st, struct store_file *f, const DBT *data,
     struct record **out)
 {
+	store_n_read++;
 	if ((*out = record_decode(data->data, data->size)) == NULL) {
 		error_prefix("%s/%s: ", st->dir, f->schema->file);
 		return -1;

@@ -111,8 +111,8 @@ tm_keys d t
 # --- n at a slot: a new event prefilled with that time --------------------------------
 tm_wait d '@0=^ Calendar: Wednesday 25 November 2026 \(today\)'
 tm_keys d n
-tm_wait d '@0=^ New event *$' '^ Start \* +2026-11-25T10:00 *$' \
-    '^ End +2026-11-25T11:00 *$' '^ Assigned to +ROOT1'
+tm_wait d '@0=^ New event *$' '^ Start \* +2026-11-25 10:00 *$' \
+    '^ End +2026-11-25 11:00 *$' '^ Assigned to +ROOT1'
 tm_keys d Tab Tab
 tm_type d "Lunch with Bea"
 tm_keys d F2

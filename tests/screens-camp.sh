@@ -98,10 +98,10 @@ tm_type c x
 tm_wait c '@3=^  Nothing matches "acmx"\.'
 tm_keys c Enter
 tm_wait c '@-1=^nothing to add: change the name, or Esc$'
-# Tab: the same search among contacts, by last name.
+# Tab: the same search among contacts, by name.
 tm_keys c C-u Tab
 tm_wait c '@0=^ Add contacts to "Spring": Enter adds, Tab searches companies' \
-    "@1=^ Contact's last name: *\$" '@2=^Last name +First name +Company'
+    "@1=^ Contact's name: *\$" '@2=^Last name +First name +Company'
 tm_type c kel
 tm_wait c '@3=^Keller +Bea +Acme GmbH +ANNA1' '@4=^ *$'
 tm_keys c Enter
@@ -185,7 +185,7 @@ tm_keys c G
 tm_keys c d
 tm_wait c '@-1=^Delete target "Bea Keller \(Acme GmbH\)"\? \(y/n\)'
 tm_keys c y
-tm_wait c '@-1=^deleted target "Bea Keller \(Acme GmbH\)"$' \
+tm_wait c '@-1=^deleted target "Bea Keller \(Acme GmbH\)" \(u brings it back\)$' \
     '@3=^ 5 targets, 2 responded \(40%\)' '!Acme GmbH +Bea Keller'
 
 # --- Enter: the target's record, and c back to its campaign; e edits ------------------

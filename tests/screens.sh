@@ -94,7 +94,8 @@ tm_wait m '@1=^ Contacts, by name A-Z$' \
     '@3=^Keller +Bea +Acme GmbH +bea@acme\.example +ROOT1$' \
     '@4=^Öztürk +Jörg +Zürich Ärzte AG +ROOT1$' '@5=^$'
 tm_keys m Tab
-tm_wait m '@1=^ Notes, by name A-Z$' '@3=^Met Bea +Acme GmbH +Bea Keller *$'
+tm_wait m '@1=^ Notes, by name A-Z$' \
+    '@3=^Met Bea +[0-9]{4}-[0-9]{2}-[0-9]{2} +Acme GmbH +Bea Keller *$'
 tm_keys m 8
 tm_wait m '@1=^ Issues, by name A-Z$' \
     '@3=^  Nothing here yet: n makes a new one\.$'
@@ -178,7 +179,7 @@ tm_keys m q
 tm_wait m '@0=^ Company: Acme GmbH'
 # The next pane: the company's notes; a note opens from there too.
 tm_keys m Tab
-tm_wait m '^Date +Subject$' '^ +Met Bea$'
+tm_wait m '^Date +Subject$' '^[0-9]{4}-[0-9]{2}-[0-9]{2} +Met Bea$'
 tm_keys m Enter
 tm_wait m '@0=^ Note: Met Bea *$' '^ Company +Acme GmbH$' \
     '^ Contact +Bea Keller$'
@@ -239,7 +240,7 @@ tm_type m Eins
 tm_wait m '@3=^ First name +Ulla$' '@4=^ Last name +Eins$'
 tm_keys m F3
 tm_wait m '@0=^ New contact \(1 saved with F3\) *$' '@3=^ First name *$' \
-    '@4=^ Last name *$' '@-1=^saved contact 1'
+    '@4=^ Last name *$' '@-1=^saved contact 1' '@2=^ Company +Acme GmbH$'
 tm_keys m Tab
 tm_type m Uwe
 tm_keys m Tab
@@ -256,11 +257,12 @@ tm_keys m F3
 tm_wait m '@0=^ New contact \(3 saved with F3\) *$' '@3=^ First name *$'
 # Esc on an untouched form goes back without asking.
 tm_keys m Escape
-tm_wait m '@1=^ Contacts, ' '^Drei +Úna +ROOT1$' '^Eins +Ulla +Acme GmbH +ROOT1$' \
-    '^Zwei +Uwe +ROOT1$'
+# F3 kept the company the first was given, on the Contacts tab too.
+tm_wait m '@1=^ Contacts, ' '^Drei +Úna +Acme GmbH +ROOT1$' \
+    '^Eins +Ulla +Acme GmbH +ROOT1$' '^Zwei +Uwe +Acme GmbH +ROOT1$'
 OUT=$(root "$M" list contact --fields last_name,first_name,company | sort)
-expect_eq "$OUT" "$(printf '%s\n' "Drei	Úna	" "Eins	Ulla	$ACME" \
-    "Keller	Bea	$ACME" "Zwei	Uwe	" "last_name	first_name	company" \
+expect_eq "$OUT" "$(printf '%s\n' "Drei	Úna	$ACME" "Eins	Ulla	$ACME" \
+    "Keller	Bea	$ACME" "Zwei	Uwe	$ACME" "last_name	first_name	company" \
     "Öztürk	Jörg	$ZURICH" | sort)"
 
 # Esc with changes asks first: n keeps the form, y drops it.
@@ -309,7 +311,7 @@ companies m '@-1=^nothing was deleted$' '@8=^Zuse KG '
 tm_keys m d
 tm_wait m '@-1=^Delete company "Zuse KG"\? \(y/n\)'
 tm_keys m y
-companies m '@-1=^deleted company "Zuse KG"$' '!Zuse KG +' '@7=^Zürich Ärzte AG ' \
+companies m '@-1=^deleted company "Zuse KG" \(u brings it back\)$' '!Zuse KG +' '@7=^Zürich Ärzte AG ' \
     '@8=^Ωmega ' '@9=^$'
 expect_status 1 root "$M" get company "$ZUSE"
 expect_ok root "$M" list company --fields name
@@ -421,7 +423,7 @@ tm_keys anna j j
 tm_keys anna d
 tm_wait anna '@23=^Delete company "Annas Laden"\? \(y/n\)'
 tm_keys anna y
-tm_wait anna '@23=^deleted company "Annas Laden"$' '!Annas Laden +' \
+tm_wait anna '@23=^deleted company "Annas Laden" \(u brings it back\)$' '!Annas Laden +' \
     '@5=^Neue Firma '
 expect_status 1 root "$M" get company "$ANNAS"
 
