@@ -414,6 +414,13 @@ list_key(struct list *l, enum action a, int iskey, wint_t ch)
 	return 1;
 }
 
+/*
+ * Names (a record's, its company's, an email) are never cut below this
+ * many columns: at 80 columns a column that would not fit so is left
+ * out instead (the Contacts tab leaves out the account manager).
+ */
+#define LIST_NAME_MIN	16
+
 /* Columns: how wide each kind of field is shown. */
 static void
 list_widths(const struct list *l, int w, int *width, int *shown)
@@ -446,9 +453,12 @@ list_widths(const struct list *l, int w, int *width, int *shown)
 				break;
 			case MODEL_EMAIL:
 				pref[i] = 26;
+				min[i] = LIST_NAME_MIN;
 				break;
 			case MODEL_REF:
+				/* A company's or contact's name, to choose by. */
 				pref[i] = 22;
+				min[i] = LIST_NAME_MIN;
 				break;
 			default:
 				break;
@@ -464,8 +474,10 @@ list_widths(const struct list *l, int w, int *width, int *shown)
 			    strcmp(mf->name, "city") == 0)
 				pref[i] = 13;
 		}
-		if (i == 0 && min[i] < 12)
-			min[i] = 12;
+		/* The first column names the record: never cut below this. */
+		if (i == 0 && min[i] < LIST_NAME_MIN && (mf == NULL ||
+		    mf->kind == MODEL_TEXT))
+			min[i] = LIST_NAME_MIN;
 	}
 	/* As many columns as fit at their minimum, left to right. */
 	used = 0;

@@ -77,6 +77,34 @@ struct record_data {
 
 static void	record_rows_make(struct record_data *, int);
 
+/* The names of the panes: whole, shorter, shortest (for 80 columns). */
+static const struct {
+	int		 type;
+	const char	*label[3];
+} record_pane_labels[] = {
+	{ MODEL_CONTACT, { "Contacts", "Contacts", "Cont" } },
+	{ MODEL_NOTE, { "Notes", "Notes", "Notes" } },
+	{ MODEL_EVENT, { "Events", "Events", "Evts" } },
+	{ MODEL_TASK, { "Tasks", "Tasks", "Tasks" } },
+	{ MODEL_OPPORTUNITY, { "Opportunities", "Opps", "Opps" } },
+	{ MODEL_ISSUE, { "Issues", "Issues", "Iss" } },
+	{ MODEL_TARGET, { "Targets", "Targets", "Targ" } },
+	{ MODEL_DOCUMENT, { "Documents", "Docs", "Docs" } },
+};
+
+static const char *
+record_pane_label(int type, int level)
+{
+	size_t	i;
+
+	for (i = 0; i < sizeof record_pane_labels /
+	    sizeof record_pane_labels[0]; i++) {
+		if (record_pane_labels[i].type == type)
+			return record_pane_labels[i].label[level];
+	}
+	return model_type(type)->plural;
+}
+
 /* Does a record of type t refer to records of type to? */
 static int
 record_links(int t, int to)
@@ -373,8 +401,7 @@ record_draw(struct screen *sc, int rows, int cols)
 	const struct model_type	*mt = model_type(d->type);
 	char			 buf[512], num[32], *name;
 	size_t			 i;
-	int			 fh, ph, y, x, w, lw = RECORD_LABEL_W, share,
-				 namew;
+	int			 fh, ph, y, x, w, lw = RECORD_LABEL_W, level;
 
 	name = tui_record_name(d->type, d->rec);
 	snprintf(buf, sizeof buf, " %s: %s", mt->label, name);
@@ -398,25 +425,27 @@ record_draw(struct screen *sc, int rows, int cols)
 	if (d->npanes == 0)
 		return;
 	/*
-	 * The pane bar: every kind of linked record with its count; when
-	 * the names do not all fit, each is cut to its share of the width,
-	 * never its count.
+	 * The pane bar: every kind of linked record with its count, by its
+	 * whole name when all fit, else by the shorter names of a table.
 	 */
 	y = 1 + fh;
-	for (i = 0, w = 0; i < d->npanes; i++)
-		w += (int)strlen(model_type(d->pane_type[i])->plural) + 4 +
-		    (d->counts[i] >= 10) + (d->counts[i] >= 100) +
-		    (d->counts[i] >= 1000);
-	share = w > cols ? cols / (int)d->npanes : 0;
+	for (level = 0; level < 3; level++) {
+		for (i = 0, w = 0; i < d->npanes; i++) {
+			snprintf(num, sizeof num, "%zu%s", d->counts[i],
+			    d->counts[i] >= 1000 ? "+" : "");
+			w += tui_width(record_pane_label(d->pane_type[i],
+			    level)) + (int)strlen(num) + 3;
+		}
+		if (w <= cols)
+			break;
+	}
+	if (level == 3)
+		level = 2;
 	for (i = 0, x = 0; i < d->npanes && x < cols; i++) {
 		snprintf(num, sizeof num, "%zu%s", d->counts[i],
 		    d->counts[i] >= 1000 ? "+" : "");
-		namew = share > 0 ? share - 3 - (int)strlen(num) : 64;
-		if (namew < 1)
-			namew = 1;
-		snprintf(buf, sizeof buf, " %.*s %s ", namew,
-		    model_type(d->pane_type[i])->plural, num);
-		buf[1] = (char)(buf[1] - 'a' + 'A');
+		snprintf(buf, sizeof buf, " %s %s ",
+		    record_pane_label(d->pane_type[i], level), num);
 		w = tui_width(buf);
 		tui_put(y, x, w, buf, tui_attr(d->focus == i + 1 ? C_TAB_ON :
 		    d->focus == 0 && d->shown == i ? C_HEADER : C_TAB));
