@@ -61,7 +61,8 @@ const struct binding bindings[] = {
 	  "keeps it, Esc clears it, ↑ brings back the last one)", 1 },
 	/* For the help: n and N while a search is kept. */
 	{ A_SEARCH_NEXT, "next-match", KM_MAIN, { 0 }, "n N",
-	  "next, previous match (while a search is kept; else n is new)", 0 },
+	  "next, previous match (while a search is kept; else n is new); "
+	  "Esc clears the search", 0 },
 	{ A_SEARCH_NEXT, "next", KM_MAIN, { 0 }, "n N", "next, previous "
 	  "match", 1 },
 	{ A_SEARCH_PREV, "previous-match", KM_MAIN, { 'N' }, "N",

@@ -192,6 +192,14 @@ main_key(struct screen *sc, enum action a, int iskey, wint_t ch)
 	/* While a search is kept, n goes to the next match (mutt, less). */
 	if (a == A_NEW && list_searched(l))
 		a = A_SEARCH_NEXT;
+	/* Esc clears a search kept, as it clears one being typed. */
+	if (!iskey && ch == 27 && list_searched(l)) {
+		edit_set(&l->search, "");
+		browse_set_search(&l->b, NULL);
+		l->sel = 0;
+		list_load(l);
+		return;
+	}
 	switch (a) {
 	case A_SEARCH_NEXT:
 	case A_SEARCH_PREV:

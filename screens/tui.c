@@ -752,7 +752,7 @@ tui_escape(wint_t *ch)
 	}
 	if (r == KEY_CODE_YES) {
 		/* A key curses knew, after a lone Esc: the Esc is its own. */
-		unget_wch(c);
+		ungetch((int)c);
 		*ch = 27;
 		return 0;
 	}
