@@ -358,8 +358,9 @@ pipe_stage(struct pipe_data *d, int delta)
 	struct model_change	 ch;
 	struct store_txn	*t;
 	const struct record	*r;
+	struct record		*moved = NULL, *before;
 	char			 from[32], to[32];
-	int			 ret;
+	int			 ret, i;
 
 	if (s->nrows == 0 || d->sel[d->stage] >= s->nrows) {
 		tui_message(1, "no opportunity is selected: this stage is "
@@ -385,20 +386,41 @@ pipe_stage(struct pipe_data *d, int delta)
 		tui_unit(ret);
 		return;
 	}
-	if (undo_update(t, MODEL_OPPORTUNITY, &r->id, &ch, 1) != 0) {
+	if (undo_update(t, MODEL_OPPORTUNITY, &r->id, &ch, 1) != 0 ||
+	    model_get(t, MODEL_OPPORTUNITY, &r->id, &moved) != 0) {
 		session_end(&app.s, t, 0);
 		tui_error();
 		return;
 	}
 	if (session_end(&app.s, t, 1) != 0) {
+		record_free(moved);
 		tui_error();
 		return;
 	}
 	tui_unit(0);
 	tui_message(0, "\"%s\" moved from %s to %s", record_value(r, "name"),
 	    from, to);
-	/* The row leaves this stage: the cursor stays at its place. */
-	pipe_load(d);
+	/*
+	 * The stages follow in memory, no pass over the file (pipeline.h);
+	 * the row leaves this stage and the cursor stays at its place.
+	 */
+	before = record_dup(r);
+	pipeline_moved(&d->p, before, moved);
+	record_free(before);
+	record_free(moved);
+	if ((ret = session_begin(&app.s, 0, &t)) == 0) {
+		/* The company names of the two stages' windows again. */
+		for (i = 0; i < PIPELINE_NSTAGES; i++) {
+			if (i == d->stage ||
+			    strcmp(d->p.stage[i].name, ch.value) == 0)
+				pipe_names(d, t, i);
+		}
+		session_end(&app.s, t, 0);
+	}
+	tui_unit(ret);
+	if (d->sel[d->stage] >= s->nrows)
+		d->sel[d->stage] = s->nrows > 0 ? s->nrows - 1 : 0;
+	tui_redraw(REDRAW_BODY);
 	tui_status_reload();
 }
 
