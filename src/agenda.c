@@ -412,8 +412,9 @@ agenda_word_day(const char *s, long today, const char **end)
 	    "thursday", "friday", "saturday", "sunday" };
 	size_t	i, n;
 
-	for (n = 0; s[n] != '\0' && s[n] != ' ' && s[n] != 'T' &&
-	    (s[n] < '0' || s[n] > '9'); n++)
+	for (n = 0; s[n] != '\0' && s[n] != ' ' && (s[n] < '0' || s[n] > '9') &&
+	    !((s[n] == 'T' || s[n] == 't') && s[n + 1] >= '0' &&
+	    s[n + 1] <= '9'); n++)
 		/* nothing */;
 	if (n == 0)
 		return -1;

@@ -129,12 +129,16 @@ struct store {
 	struct store_defer	 defer;		/* a load's index entries */
 };
 
+#define STORE_TXN_RAW	64	/* raw handles a writing txn opens, at most */
+
 struct store_txn {
 	struct store	*st;
 	DB_TXN		*txn;
 	uint64_t	 clock, clock0;
 	uint64_t	 seq, seq0;
 	int		 wrote;
+	DB		**raw[STORE_TXN_RAW];	/* handles opened in it */
+	size_t		 nraw;
 };
 
 struct store_cursor {
@@ -1651,7 +1655,7 @@ store_commit(struct store_txn *t)
 	ret = t->txn != NULL ? t->txn->commit(t->txn, 0) : 0;
 	t->txn = NULL;
 	if (ret != 0) {
-		free(t);
+		store_abort(t);		/* closes what was opened in it */
 		return store_dberr(st, "saving", ret);
 	}
 	if (t->wrote)
@@ -1667,10 +1671,17 @@ fail:
 void
 store_abort(struct store_txn *t)
 {
+	size_t	i;
+
 	if (t == NULL)
 		return;
 	if (t->txn != NULL)
 		t->txn->abort(t->txn);
+	/* A handle opened in an aborted transaction must be closed. */
+	for (i = 0; i < t->nraw; i++) {
+		(*t->raw[i])->close(*t->raw[i], DB_NOSYNC);
+		*t->raw[i] = NULL;
+	}
 	free(t);
 }
 
@@ -2529,9 +2540,21 @@ store_index_ids(struct store_txn *t, size_t file, enum store_index idx,
 		    (((const unsigned char *)prefix)[plen] & 0xc0) == 0x80)
 			plen--;
 	}
-	if (f->raw[sub] == NULL && store_open_db(t->st, NULL, &f->raw[sub],
-	    f->schema->file, store_sub_names[sub], 1) != 0)
-		return -1;
+	if (f->raw[sub] == NULL) {
+		/*
+		 * Opened in a transaction of its own, and kept: unless the
+		 * caller's has written, when that would wait on its pages;
+		 * then in the caller's, and an abort takes it away again
+		 * (store_abort).
+		 */
+		DB_TXN	*in = t->wrote && t->nraw < STORE_TXN_RAW ? t->txn : NULL;
+
+		if (store_open_db(t->st, in, &f->raw[sub], f->schema->file,
+		    store_sub_names[sub], 1) != 0)
+			return -1;
+		if (in != NULL)
+			t->raw[t->nraw++] = &f->raw[sub];
+	}
 	if ((ret = f->raw[sub]->cursor(f->raw[sub], t->txn, &c, 0)) != 0)
 		return store_dberr(t->st, f->schema->file, ret);
 	/* Entries come many to a call: pages of them at once. */

@@ -323,8 +323,76 @@ test_browse_filter(void)
 	done();
 }
 
+/*
+ * A search: words anywhere in the name, accents or none, a contact by
+ * its company; gathered hits paged as an index is, mine and order kept.
+ */
+static void
+test_browse_search(void)
+{
+	struct browse	b;
+	size_t		count;
+	long		moved;
+	static const char *const owners[] = { "account_manager", NULL };
+
+	fill();
+	browse_init(&b, MODEL_COMPANY, BROWSE_NAME);
+	/* "1" starts the second word of Company 10 to 19 (not of 01). */
+	browse_set_search(&b, "company 1");
+	CU_ASSERT(browse_count(&b, t, 100, &count) == 0);
+	CU_ASSERT_EQUAL(count, 10);
+	ASSERT_PAGE(&b, 3, "name", "Company 10,Company 11,Company 12");
+	CU_ASSERT(browse_move(&b, t, 3, 3, &moved) == 0);
+	CU_ASSERT(moved == 3);
+	ASSERT_PAGE(&b, 3, "name", "Company 13,Company 14,Company 15");
+	CU_ASSERT(browse_move(&b, t, -5, 3, &moved) == 0);
+	CU_ASSERT(moved == -3);
+	CU_ASSERT(browse_end(&b, t, 3) == 0);
+	ASSERT_PAGE(&b, 3, "name", "Company 17,Company 18,Company 19");
+	CU_ASSERT(browse_move(&b, t, 5, 3, &moved) == 0);
+	CU_ASSERT(moved == 0);
+	/* Z to A, and only mine (anna has the even ones). */
+	browse_set_order(&b, BROWSE_NAME_DESC);
+	ASSERT_PAGE(&b, 2, "name", "Company 19,Company 18");
+	browse_set_mine(&b, "ANNA1", owners);
+	ASSERT_PAGE(&b, 3, "name", "Company 18,Company 16,Company 14");
+	browse_set_mine(&b, "", NULL);
+	browse_set_order(&b, BROWSE_NAME);
+	/* Accents or none; Greek keeps its letters, without case. */
+	browse_set_search(&b, "zurich");
+	ASSERT_PAGE(&b, 5, "name", "Zürich GmbH");
+	browse_set_search(&b, "λTD");
+	ASSERT_PAGE(&b, 5, "name", "Ωmega Λtd");
+	browse_set_search(&b, "ΩM");
+	ASSERT_PAGE(&b, 5, "name", "Ωmega Λtd");
+	browse_set_search(&b, "nothing here");
+	ASSERT_PAGE(&b, 5, "name", "");
+	/* No word at all: no search. */
+	browse_set_search(&b, " ,. ");
+	CU_ASSERT_PTR_NULL(b.search);
+	browse_clear(&b);
+	/* Contacts by their company's name; with their own name too. */
+	browse_init(&b, MODEL_CONTACT, BROWSE_NAME);
+	browse_set_search(&b, "zürich");
+	ASSERT_PAGE(&b, 5, "last_name", "Alpha,Beta,Gamma");
+	browse_set_search(&b, "gmbh bet");
+	ASSERT_PAGE(&b, 5, "last_name", "Beta");
+	browse_clear(&b);
+	/* A record's linked records by name, and searched among. */
+	browse_init(&b, MODEL_CONTACT, BROWSE_NAME);
+	browse_set_ref(&b, &acme);
+	ASSERT_PAGE(&b, 5, "last_name", "Alpha,Beta,Gamma");
+	browse_set_order(&b, BROWSE_NAME_DESC);
+	ASSERT_PAGE(&b, 5, "last_name", "Gamma,Beta,Alpha");
+	browse_set_search(&b, "gam");
+	ASSERT_PAGE(&b, 5, "last_name", "Gamma");
+	browse_clear(&b);
+	done();
+}
+
 static const struct unit_test tests[] = {
 	{ "pages in name order", test_browse_pages_in_name_order },
+	{ "search", test_browse_search },
 	{ "equal names keep their place",
 	  test_browse_equal_names_keep_their_place },
 	{ "prefix search folds case and UTF-8",
