@@ -97,10 +97,13 @@ stats() {
 	    tail -n 1
 }
 
-# peak_kb CMD...: peak resident memory of one run.
+# peak_kb DB ARGS...: peak resident memory of one run of crm -d DB ARGS.
 peak_kb() {
+	local db=$1
+	shift
 	if [ "$have_time" = 1 ]; then
-		/usr/bin/time -f '%M' -o "$work/peak" "$@" >/dev/null 2>&1 || true
+		/usr/bin/time -f '%M' -o "$work/peak" "$CRM" -d "$db" -u demo \
+		    "$@" >/dev/null 2>&1 || true
 		tail -n 1 "$work/peak"
 	else
 		echo n/a
@@ -130,7 +133,8 @@ for n in "${sizes[@]}"; do
 	say "$(count "$n") records: timing crm query and list --search ($runs runs) ..."
 	R[$n,query]=$(median_ms c query "wilhelmina benchquery")
 	read -r _ R[$n,query_read] <<<"$(stats c query "wilhelmina benchquery")"
-	R[$n,query_peak]=$(peak_kb c query "wilhelmina benchquery")
+	R[$n,query_peak]=$(peak_kb "$db" query "wilhelmina benchquery")
+	R[$n,common_peak]=$(peak_kb "$db" query schmidt)
 	R[$n,common_lines]=$(c query schmidt 2>/dev/null | tail -n +2 | wc -l)
 	read -r _ R[$n,common_read] <<<"$(stats c query schmidt)"
 	R[$n,common]=$(median_ms c query schmidt)
@@ -169,6 +173,7 @@ row "  peak memory (KiB)" "${R[$a,query_peak]}" "${R[$b,query_peak]}"
 row "crm query schmidt: lines printed" "${R[$a,common_lines]}" "${R[$b,common_lines]}"
 row "  records read" "${R[$a,common_read]}" "${R[$b,common_read]}"
 row "  median (grows with what it prints)" "${R[$a,common]} ms" "${R[$b,common]} ms"
+row "  peak memory (KiB)" "${R[$a,common_peak]}" "${R[$b,common_peak]}"
 row "list company --search (one), median" "${R[$a,list]} ms" "${R[$b,list]} ms"
 row "  records read" "${R[$a,list_read]}" "${R[$b,list_read]}"
 goal "search keystroke (screens), median" "${R[$a,key]}" "${R[$b,key]}"

@@ -54,4 +54,13 @@ int		 search_match(struct search *, struct store_txn *,
 int		 search_candidates(struct search *, struct store_txn *,
 		    const struct record_id **ids, size_t *n);
 
+/*
+ * The set search_candidates found (sorted), or NULL when every record
+ * must be tested (or it was not asked yet).
+ */
+const struct record_id *search_set(const struct search *, size_t *n);
+/* The IDs in both of two sorted sets, into the first (*na shrinks). */
+void		 search_ids_and(struct record_id *a, size_t *na,
+		    const struct record_id *b, size_t nb);
+
 #endif

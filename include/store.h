@@ -264,6 +264,15 @@ void		 store_cursor_seek_at(struct store_cursor *, const void *key,
 int		 store_cursor_next(struct store_cursor *, struct record **out);
 /* The previous record, for paging backwards. */
 int		 store_cursor_prev(struct store_cursor *, struct record **out);
+/*
+ * Make a fresh cursor of a secondary index return only the records whose
+ * IDs are in ids (n of them, sorted; kept by the caller while the cursor
+ * lives), in the index's order: the index is walked by its keys alone
+ * and only those records are read. A search with many matches walks the
+ * name index so (browse.c). Returns 0 or -1.
+ */
+int		 store_cursor_only(struct store_cursor *,
+		    const struct record_id *ids, size_t n);
 /* The index key of the record last returned. */
 void		 store_cursor_key(struct store_cursor *, const void **key,
 		    size_t *len);

@@ -26,30 +26,16 @@
 char *
 tui_record_name(int type, const struct record *r)
 {
-	const char	*a, *b;
-	char		*s;
+	const char	*a;
 
 	switch (type) {
 	case MODEL_USER:
 		a = record_value(r, "name");
 		return xstrdup(*a != '\0' ? a : record_value(r, "login"));
-	case MODEL_CONTACT:
-		a = record_value(r, "first_name");
-		b = record_value(r, "last_name");
-		xasprintf(&s, "%s%s%s", a, *a != '\0' && *b != '\0' ? " " : "",
-		    b);
-		return s;
-	case MODEL_NOTE:
-	case MODEL_EVENT:
-	case MODEL_TASK:
-	case MODEL_ISSUE:
-		return xstrdup(record_value(r, "subject"));
-	case MODEL_DOCUMENT:
-		return xstrdup(record_value(r, "filename"));
 	case MODEL_TARGET:
 		return xstrdup("target");
 	default:
-		return xstrdup(record_value(r, "name"));
+		return model_name(type, r);
 	}
 }
 

@@ -207,31 +207,10 @@ deleted_key(struct screen *sc, enum action a, int iskey, wint_t ch)
 	case A_RESTORE:
 		deleted_restore(d);
 		return;
-	case A_UP:
-		if (d->sel > 0)
-			d->sel--;
-		break;
-	case A_DOWN:
-		if (d->sel + 1 < d->n)
-			d->sel++;
-		break;
-	case A_PGUP:
-		d->sel = d->sel > page ? d->sel - page : 0;
-		break;
-	case A_PGDN:
-		d->sel = d->sel + page < d->n ? d->sel + page :
-		    (d->n > 0 ? d->n - 1 : 0);
-		break;
-	case A_HOME:
-		d->sel = 0;
-		break;
-	case A_END:
-		d->sel = d->n > 0 ? d->n - 1 : 0;
-		break;
 	default:
+		tui_move(a, &d->sel, d->n, page);
 		return;
 	}
-	tui_redraw(REDRAW_BODY);
 }
 
 const struct screen_ops screen_deleted = {

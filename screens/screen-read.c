@@ -118,30 +118,11 @@ read_key(struct screen *sc, enum action a, int iskey, wint_t ch)
 	case A_VIEW_FILE:
 		read_pager(d);
 		return;
-	case A_UP:
-		if (d->top > 0)
-			d->top--;
-		break;
-	case A_DOWN:
-		if (d->top < last)
-			d->top++;
-		break;
-	case A_PGUP:
-		d->top = d->top > page ? d->top - page : 0;
-		break;
-	case A_PGDN:
-		d->top = d->top + page < last ? d->top + page : last;
-		break;
-	case A_HOME:
-		d->top = 0;
-		break;
-	case A_END:
-		d->top = last;
-		break;
 	default:
+		/* The first line shown moves, up to a last page. */
+		tui_move(a, &d->top, last + 1, page);
 		return;
 	}
-	tui_redraw(REDRAW_BODY);
 }
 
 const struct screen_ops screen_read = {

@@ -216,13 +216,29 @@ static int
 walk_open(struct walk *w, struct browse *b, struct store_txn *t,
     int forward, int from_top)
 {
+	const struct record_id	*ids;
+	size_t			 n;
+
 	memset(w, 0, sizeof *w);
 	w->b = b;
 	w->t = t;
 	w->down = browse_ascending(b) == forward;
 	w->first = 1;
 	w->from_top = from_top && b->have_top;
-	return store_cursor_open(t, b->file, browse_index(b), 0, &w->c);
+	if (store_cursor_open(t, b->file, browse_index(b), 0, &w->c) != 0)
+		return -1;
+	/*
+	 * A search found more than are gathered, but knows which: the
+	 * index is walked by its keys and only those records read.
+	 */
+	if (b->search != NULL && browse_index(b) != STORE_BY_ID &&
+	    (ids = search_set(b->search, &n)) != NULL &&
+	    store_cursor_only(w->c, ids, n) != 0) {
+		store_cursor_close(w->c);
+		w->c = NULL;
+		return -1;
+	}
+	return 0;
 }
 
 static void
@@ -437,26 +453,6 @@ browse_hits_wanted(const struct browse *b)
 	    b->order == BROWSE_NAME || b->order == BROWSE_NAME_DESC));
 }
 
-/* The sorted set of IDs in both (into *a, which is freed). */
-static void
-browse_ids_and(struct record_id **a, size_t *na, const struct record_id *b,
-    size_t nb)
-{
-	size_t	i = 0, j = 0, n = 0;
-	int	c;
-
-	while (i < *na && j < nb) {
-		c = record_id_cmp(&(*a)[i], &b[j]);
-		if (c == 0)
-			(*a)[n++] = (*a)[i];
-		if (c <= 0)
-			i++;
-		if (c >= 0)
-			j++;
-	}
-	*na = n;
-}
-
 /* A hit's key: the date field, the name key, or the ID. */
 static void
 browse_hit_key(struct browse *b, struct store_txn *t, const struct record *r,
@@ -510,7 +506,7 @@ browse_hits_make(struct browse *b, struct store_txn *t)
 		ids = refs != NULL ? refs : xcalloc(1, sizeof *ids);
 		n = nrefs;
 		if (b->search != NULL)
-			browse_ids_and(&ids, &n, sids, nsids);
+			search_ids_and(ids, &n, sids, nsids);
 	} else {
 		ids = xcalloc(n + 1, sizeof *ids);
 		memcpy(ids, sids, n * sizeof *ids);

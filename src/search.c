@@ -103,6 +103,13 @@ search_free(struct search *s)
 	free(s);
 }
 
+const struct record_id *
+search_set(const struct search *s, size_t *n)
+{
+	*n = s->nset;
+	return s->planned ? s->set : NULL;
+}
+
 const char *
 search_text(const struct search *s)
 {
@@ -249,18 +256,17 @@ search_union(struct record_id **a, size_t *na, const struct record_id *b,
 	*na = n;
 }
 
-/* The intersection of two sorted sets of IDs, into *a. */
-static void
-search_intersect(struct record_id **a, size_t *na, const struct record_id *b,
+void
+search_ids_and(struct record_id *a, size_t *na, const struct record_id *b,
     size_t nb)
 {
 	size_t	i = 0, j = 0, n = 0;
 	int	c;
 
 	while (i < *na && j < nb) {
-		c = record_id_cmp(&(*a)[i], &b[j]);
+		c = record_id_cmp(&a[i], &b[j]);
 		if (c == 0)
-			(*a)[n++] = (*a)[i];
+			a[n++] = a[i];
 		if (c <= 0)
 			i++;
 		if (c >= 0)
@@ -349,7 +355,7 @@ search_candidates(struct search *s, struct store_txn *t,
 			have = 1;
 			continue;
 		}
-		search_intersect(&set, &nset, w, nw);
+		search_ids_and(set, &nset, w, nw);
 		free(w);
 	}
 	if (s->digits != NULL) {

@@ -155,6 +155,9 @@ struct store_cursor {
 	int			 have_seek_id;	/* seek to (key, ID) */
 	struct record_id	 seek_id;
 	DBT			 key, pkey, data;
+	/* store_cursor_only: c walks the raw index; records of these alone. */
+	const struct record_id	*only;
+	size_t			 nonly;
 };
 
 static int	store_defer_flush(struct store *);
@@ -2232,13 +2235,16 @@ store_cursor_first_at(struct store_cursor *c)
 	c->pkey.data = xreallocarray(c->pkey.data, RECORD_ID_SIZE, 1);
 	memcpy(c->pkey.data, c->seek_id.b, RECORD_ID_SIZE);
 	c->pkey.size = RECORD_ID_SIZE;
-	ret = c->c->pget(c->c, &c->key, &c->pkey, &c->data,
+	ret = c->only != NULL ? c->c->get(c->c, &c->key, &c->pkey,
+	    DB_GET_BOTH_RANGE) : c->c->pget(c->c, &c->key, &c->pkey, &c->data,
 	    DB_GET_BOTH_RANGE);
 	if (ret != DB_NOTFOUND)
 		return ret;
 	memcpy(c->key.data, c->seek, c->seeklen);
 	((uint8_t *)c->key.data)[c->seeklen] = 0;
 	c->key.size = (u_int32_t)c->seeklen + 1;
+	if (c->only != NULL)
+		return c->c->get(c->c, &c->key, &c->pkey, DB_SET_RANGE);
 	return c->c->pget(c->c, &c->key, &c->pkey, &c->data, DB_SET_RANGE);
 }
 
@@ -2267,6 +2273,8 @@ store_cursor_step(struct store_cursor *c, int forward)
 	c->started = 1;
 	if (c->idx == STORE_BY_ID)
 		ret = c->c->get(c->c, &c->key, &c->data, op);
+	else if (c->only != NULL)
+		ret = c->c->get(c->c, &c->key, &c->pkey, op);
 	else
 		ret = c->c->pget(c->c, &c->key, &c->pkey, &c->data, op);
 	return ret;
@@ -2286,6 +2294,20 @@ store_cursor_move(struct store_cursor *c, int forward, struct record **out)
 			return STORE_NOTFOUND;
 		if (ret != 0)
 			return store_dberr(c->t->st, c->f->schema->file, ret);
+		if (c->only != NULL) {
+			/* Only the records asked for are read at all. */
+			if (c->pkey.size != RECORD_ID_SIZE ||
+			    bsearch(c->pkey.data, c->only, c->nonly,
+			    sizeof *c->only, store_id_cmp) == NULL)
+				continue;
+			ret = c->f->primary->get(c->f->primary, c->t->txn,
+			    &c->pkey, &c->data, 0);
+			if (ret == DB_NOTFOUND)
+				continue;
+			if (ret != 0)
+				return store_dberr(c->t->st,
+				    c->f->schema->file, ret);
+		}
 		if (store_decode_at(c->t->st, c->f, &c->data, &r) != 0)
 			return -1;
 		if ((r->flags & RECORD_DELETED) && !tomb_ok) {
@@ -2517,6 +2539,48 @@ store_fold_check(struct store *st)
 	return store_commit(t);
 }
 
+/*
+ * The index sub of f once more, not associated (f->raw). Opened in a
+ * transaction of its own, and kept: unless the caller's has written,
+ * when that would wait on its pages; then in the caller's, and an abort
+ * takes it away again (store_abort).
+ */
+static int
+store_raw(struct store_txn *t, struct store_file *f, int sub)
+{
+	DB_TXN	*in = t->wrote && t->nraw < STORE_TXN_RAW ? t->txn : NULL;
+
+	if (f->raw[sub] != NULL)
+		return 0;
+	if (store_open_db(t->st, in, &f->raw[sub], f->schema->file,
+	    store_sub_names[sub], 1) != 0)
+		return -1;
+	if (in != NULL)
+		t->raw[t->nraw++] = &f->raw[sub];
+	return 0;
+}
+
+int
+store_cursor_only(struct store_cursor *c, const struct record_id *ids,
+    size_t n)
+{
+	DBC	*rc;
+	int	 sub = (int)c->idx - 1, ret;
+
+	if (c->idx == STORE_BY_ID || c->started)
+		fatal("store: store_cursor_only wants a fresh index cursor");
+	if (store_raw(c->t, c->f, sub) != 0)
+		return -1;
+	if ((ret = c->f->raw[sub]->cursor(c->f->raw[sub], c->t->txn, &rc,
+	    0)) != 0)
+		return store_dberr(c->t->st, c->f->schema->file, ret);
+	c->c->close(c->c);
+	c->c = rc;
+	c->only = ids;
+	c->nonly = n;
+	return 0;
+}
+
 int
 store_index_ids(struct store_txn *t, size_t file, enum store_index idx,
     const void *prefix, size_t plen, size_t max, struct record_id **ids,
@@ -2540,21 +2604,8 @@ store_index_ids(struct store_txn *t, size_t file, enum store_index idx,
 		    (((const unsigned char *)prefix)[plen] & 0xc0) == 0x80)
 			plen--;
 	}
-	if (f->raw[sub] == NULL) {
-		/*
-		 * Opened in a transaction of its own, and kept: unless the
-		 * caller's has written, when that would wait on its pages;
-		 * then in the caller's, and an abort takes it away again
-		 * (store_abort).
-		 */
-		DB_TXN	*in = t->wrote && t->nraw < STORE_TXN_RAW ? t->txn : NULL;
-
-		if (store_open_db(t->st, in, &f->raw[sub], f->schema->file,
-		    store_sub_names[sub], 1) != 0)
-			return -1;
-		if (in != NULL)
-			t->raw[t->nraw++] = &f->raw[sub];
-	}
+	if (store_raw(t, f, sub) != 0)
+		return -1;
 	if ((ret = f->raw[sub]->cursor(f->raw[sub], t->txn, &c, 0)) != 0)
 		return store_dberr(t->st, f->schema->file, ret);
 	/* Entries come many to a call: pages of them at once. */
