@@ -12,9 +12,10 @@
  *   seq     on a master, the change sequence: "changed since N" is a range
  *   outbox  on a local, the records changed since the last sync
  *   words   every word of the word fields, folded (utf8_fold, utf8_words),
- *           and every tail of at least 4 digits of the digit fields (a
- *           phone's digits, however it was written): the records a search
- *           finds, by the start of a word (store_words_ids). Added in
+ *           but an email's top-level domain, and for the digit fields (a
+ *           phone) its digits from the start of each group of digits on,
+ *           4 or more: the records a search finds, by the start of a word
+ *           (store_index_ids). Added in
  *           schema 2; a database without it, or whose keys another
  *           folding made, has it (and the name index) made again by the
  *           first store_open, once.

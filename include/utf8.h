@@ -49,6 +49,13 @@ const char *utf8_fold_version(void);
 size_t	 utf8_words(const char *folded, size_t *start, size_t *len,
 	    size_t max);
 /*
+ * How many of the n words of folded text to keep when the last is an
+ * email's top-level domain (com, de: after the '.' after an '@'), which
+ * is in nearly every email and finds nobody: n - 1 then, else n.
+ */
+size_t	 utf8_words_but_tld(const char *folded, const size_t *start,
+	    size_t n);
+/*
  * The digits of text, in order, as a new string ("+49 (30) 123-45" is
  * "493012345"): phone numbers are matched on their digits alone.
  */

@@ -28,6 +28,7 @@ struct search {
 	char		*words[SEARCH_WORDS];
 	size_t		 nwords;
 	char		*digits;	/* a phone number typed, or NULL */
+	char		*digits0;	/* the same without its leading zeros */
 	int		 by_company;	/* its company's name counts */
 	int		 by_contact;	/* its contact's name counts */
 	int		 planned;
@@ -36,26 +37,31 @@ struct search {
 	struct search_name cache[SEARCH_CACHE];
 };
 
-/* Digits, spaces and + - / ( ) . alone, with enough digits: a phone. */
+/*
+ * Digits, spaces and + - / ( ) . alone, with enough digits: a phone. Its
+ * digits as typed, and *zero without the leading zeros of a trunk prefix
+ * ("030" is "30" in "+49 30"), or NULL when there are none.
+ */
 static char *
-search_phone(const char *text)
+search_phone(const char *text, char **zero)
 {
 	const char	*p;
 	char		*d, *nz;
 
+	*zero = NULL;
 	for (p = text; *p != '\0'; p++) {
 		if (strchr("0123456789 +-/().", *p) == NULL)
 			return NULL;
 	}
 	d = utf8_digits(text);
-	/* A trunk prefix ("030") is not in "+49 30": the zeros go. */
-	for (nz = d; *nz == '0'; nz++)
-		/* nothing */;
-	if (strlen(nz) < SEARCH_DIGITS) {
+	if (strlen(d) < SEARCH_DIGITS) {
 		free(d);
 		return NULL;
 	}
-	memmove(d, nz, strlen(nz) + 1);
+	for (nz = d; *nz == '0'; nz++)
+		/* nothing */;
+	if (nz != d && strlen(nz) >= SEARCH_DIGITS)
+		*zero = xstrdup(nz);
 	return d;
 }
 
@@ -71,10 +77,12 @@ search_new(int type, const char *text)
 	s->text = xstrdup(text);
 	folded = utf8_fold(text);
 	s->nwords = utf8_words(folded, start, len, SEARCH_WORDS);
+	/* As the index has emails: without their top-level domain. */
+	s->nwords = utf8_words_but_tld(folded, start, s->nwords);
 	for (i = 0; i < s->nwords; i++)
 		s->words[i] = xstrndup(folded + start[i], len[i]);
 	free(folded);
-	s->digits = search_phone(text);
+	s->digits = search_phone(text, &s->digits0);
 	if (s->nwords == 0 && s->digits == NULL) {
 		search_free(s);
 		return NULL;
@@ -98,6 +106,7 @@ search_free(struct search *s)
 	for (i = 0; i < SEARCH_CACHE; i++)
 		free(s->cache[i].folded);
 	free(s->digits);
+	free(s->digits0);
 	free(s->set);
 	free(s->text);
 	free(s);
@@ -169,6 +178,32 @@ search_ref_name(struct search *s, struct store_txn *t, int type,
 	return slot->folded;
 }
 
+/*
+ * Does the phone number hold the digits typed, from the start of one of
+ * its groups on ("301234" in "+49 30 1234567")? As the words index has
+ * a phone's digits (store.h).
+ */
+static int
+search_phone_has(const char *phone, const char *digits)
+{
+	const char	*p;
+	char		*all;
+	size_t		 k = 0, len = strlen(digits);
+	int		 found = 0;
+
+	all = utf8_digits(phone);
+	for (p = phone; *p != '\0' && !found; p++) {
+		if (*p < '0' || *p > '9')
+			continue;
+		if ((p == phone || p[-1] < '0' || p[-1] > '9') &&
+		    strncmp(all + k, digits, len) == 0)
+			found = 1;
+		k++;
+	}
+	free(all);
+	return found;
+}
+
 static int
 search_id_cmp(const void *a, const void *b)
 {
@@ -187,7 +222,8 @@ search_match(struct search *s, struct store_txn *t, const struct record *r)
 {
 	const struct store_schema	*sc = &model_schema[s->type];
 	const char			*co = NULL, *ct = NULL;
-	char				*own[8], *d;
+	char				*own[8];
+	const char			*v;
 	size_t				 nown = 0, i, j;
 	int				 ok = s->nwords > 0, found;
 
@@ -218,10 +254,9 @@ search_match(struct search *s, struct store_txn *t, const struct record *r)
 	if (ok || s->digits == NULL)
 		return ok;
 	for (j = 0; j < 3 && sc->digit_fields[j] != NULL; j++) {
-		d = utf8_digits(record_value(r, sc->digit_fields[j]));
-		found = strstr(d, s->digits) != NULL;
-		free(d);
-		if (found)
+		v = record_value(r, sc->digit_fields[j]);
+		if (search_phone_has(v, s->digits) || (s->digits0 != NULL &&
+		    search_phone_has(v, s->digits0)))
 			return 1;
 	}
 	return 0;
@@ -329,6 +364,31 @@ search_word_set(struct search *s, struct store_txn *t, const char *w,
 	return ret;
 }
 
+/* The records whose phone holds the digits typed, with or without zeros. */
+static int
+search_digits_set(struct search *s, struct store_txn *t,
+    struct record_id **set, size_t *n)
+{
+	struct record_id	*z;
+	size_t			 nz;
+	int			 ret;
+
+	ret = store_index_ids(t, (size_t)s->type, STORE_BY_WORDS, s->digits,
+	    strlen(s->digits), SEARCH_WORD_MAX, set, n);
+	if (ret != 0 || s->digits0 == NULL)
+		return ret;
+	ret = store_index_ids(t, (size_t)s->type, STORE_BY_WORDS, s->digits0,
+	    strlen(s->digits0), SEARCH_WORD_MAX, &z, &nz);
+	if (ret != 0) {
+		free(*set);
+		*set = NULL;
+		return ret;
+	}
+	search_union(set, n, z, nz);
+	free(z);
+	return 0;
+}
+
 int
 search_candidates(struct search *s, struct store_txn *t,
     const struct record_id **ids, size_t *n)
@@ -360,8 +420,7 @@ search_candidates(struct search *s, struct store_txn *t,
 	}
 	if (s->digits != NULL) {
 		/* Either rule may find a record: the union of both. */
-		ret = store_index_ids(t, (size_t)s->type, STORE_BY_WORDS,
-		    s->digits, strlen(s->digits), SEARCH_WORD_MAX, &w, &nw);
+		ret = search_digits_set(s, t, &w, &nw);
 		if (ret == -1) {
 			free(set);
 			return -1;

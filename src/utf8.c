@@ -220,6 +220,17 @@ utf8_words(const char *s, size_t *start, size_t *len, size_t max)
 	return n;
 }
 
+size_t
+utf8_words_but_tld(const char *s, const size_t *start, size_t n)
+{
+	const char	*at, *dot;
+
+	if (n < 2 || (at = strrchr(s, '@')) == NULL ||
+	    (dot = strrchr(at, '.')) == NULL || s + start[n - 1] <= dot)
+		return n;
+	return n - 1;
+}
+
 char *
 utf8_digits(const char *s)
 {

@@ -55,8 +55,13 @@ tm_keys s C-u
 tm_type s handel
 tm_wait s '@1=^ Search: handel$' '@3=^Łódź Handel 05 ' '@4=^$'
 tm_keys s Escape
+# At 80 columns a company's name is whole down to 16 columns (the
+# account manager's column goes first).
+tm_keys s 2
+tm_wait s '@2=^Last name +First name +Company +Phone +Email *$' \
+    '^Kowal +Jan +Łódź Handel 05 '
 # A contact by first name, by company.
-tm_keys s 2 /
+tm_keys s /
 tm_type s eve
 tm_wait s '@1=^ Search: eve$' '@3=^Lee01 +Eve ' '@4=^$'
 tm_keys s C-u
