@@ -462,7 +462,7 @@ list_widths(const struct list *l, int w, int *width, int *shown)
 		}
 		/* The first column names the record: never cut below this. */
 		if (i == 0 && min[i] < LIST_NAME_MIN && (mf == NULL ||
-		    mf->kind == MODEL_TEXT))
+		    (mf->kind == MODEL_TEXT && strcmp(mf->name, "login") != 0)))
 			min[i] = LIST_NAME_MIN;
 	}
 	/* As many columns as fit at their minimum, left to right. */

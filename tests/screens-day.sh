@@ -59,7 +59,7 @@ tm_keys s Escape
 # account manager's column goes first).
 tm_keys s 2
 tm_wait s '@2=^Last name +First name +Company +Phone +Email *$' \
-    '^Kowal +Jan +Łódź Handel 05 '
+    '^Kowal +Jan +Łódź Handel 05( |$)'
 # A contact by first name, by company.
 tm_keys s /
 tm_type s eve
