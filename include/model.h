@@ -16,6 +16,13 @@
 
 struct user;
 
+/*
+ * The version of the record model, raised whenever a type gains a field.
+ * A local says its own when it syncs, so that a master takes fields it
+ * does not know only from a newer local (RULES.md T5).
+ */
+#define MODEL_FIELDS_VERSION	1
+
 /* Record types, in sync order: referenced files before their dependants. */
 enum model_type_id {
 	MODEL_USER,

@@ -173,7 +173,7 @@ settings_put(struct settings_data *d, size_t row, const char *key,
 	v = fieldset_text(&d->fs, row);
 	if (strcmp(v, d->fs.rows[row].orig) != 0) {
 		ret = settings_set(app.s.dir, app.s.st, app.s.role,
-		    &app.s.user, key, v, 0);
+		    &app.s.user, app.s.password, key, v, 0);
 		if (ret != 0) {
 			tui_error();
 			d->fs.cur = row;

@@ -163,7 +163,7 @@ tm_wait loc "$L is not a master database \\(local\\)"
 tm_keys loc C-u
 tm_type loc "$O"
 tm_keys loc F2
-tm_wait loc "$O is not the master $L was made from"
+tm_wait loc "$O is not the master this local was made from"
 cmp -s "$T/local.conf" "$L/crm.conf" || fail "a refused master location changed crm.conf"
 expect_ok as anna Anna-Pass-77 "$L" config get db.master
 expect_eq "$OUT" "$M"

@@ -67,7 +67,7 @@ root "$M" add company name="Zentrale KG" account_manager=ANNA1 >/dev/null ||
 expect_ok anna sync --dry-run
 DRY_TOTAL=$(printf '%s\n' "$OUT" | awk '$1 == "total" { $1 = ""; print }' |
     sed 's/^ //; s/ \{1,\}/ +/g')
-expect_eq "$DRY_TOTAL" "1 +1 +0 +0 +1 +0 +0 +0 +0 +0"
+expect_eq "$DRY_TOTAL" "1 +1 +0 +0 +1 +0 +0 +0 +0 +0 +0"
 tm_keys s C-l
 tm_wait s '@-2= │ 2 changes to sync │ last sync '
 
@@ -231,7 +231,7 @@ tm_wait small '@0=^ Synchronize with the master' '1 change here waits to go up\.
     '^ changing nothing; q goes back\.$' '!…'
 tm_keys small y
 tm_wait small '@0=^ Synchronized with the master' \
-    '^File +Up +Down +Merged +Won +Lost +Del +RefDel +RefScp +Removed +Files$' \
+    '^File +Up +Down +Merged +Won +Lost +Del +RefDel +Refused +Removed +Files$' \
     '^companies +1 +0 +0 +0 +0 +0 +0 +0 +0 +0$' '^total +1 +0 ' \
     '^RefDel: deletions not yours to make, undone'
 tm_keys small q q y
