@@ -18,7 +18,9 @@
 # BENCH_SYNC_LINK=1 the same as --link (see "Over a simulated link" below)
 # BENCH_SYNC_RUNS   --link: times each network timing is taken, the median
 #                   shown (default 3)
-# BENCH_SYNC_TRANSPORTS  --link: the transports measured (default "sshfs")
+# BENCH_SYNC_TRANSPORTS  --link: the transports measured (default "sshfs
+#                   service service_c": the attach over sshfs, the sync
+#                   service, the service with ssh -C)
 # BENCH_SYNC_LINK_INITIAL=0  --link: no initial sync over the link (for
 #                   1,000,000 records it takes minutes)
 # LINK_DELAY, LINK_RATE  --link: the link, milliseconds each way (15) and
@@ -126,7 +128,7 @@ for arg in "$@"; do
 done
 runs=${BENCH_SYNC_RUNS:-3}
 case $runs in '' | *[!0-9]* | 0) die "BENCH_SYNC_RUNS must be a positive whole number, not '$runs'" ;; esac
-read -r -a transports <<<"${BENCH_SYNC_TRANSPORTS:-sshfs}"
+read -r -a transports <<<"${BENCH_SYNC_TRANSPORTS:-sshfs service service_c}"
 for t in "${transports[@]}"; do
 	case $t in '' | *[!a-z0-9_]*) die "BENCH_SYNC_TRANSPORTS: '$t' is not a transport's name" ;; esac
 done
@@ -447,12 +449,8 @@ NET_PORT=
 #   copy DEST   copy the whole master into DEST over the same way, on disk
 #               when it returns: what the sync is measured against
 #   down        undo up
-# transport_rows measures the same rows for each. The service (issue 10)
-# is another such function beside this one: T_GOALS=1; bind sets the
-# local's db.master to ssh://$ME@127.0.0.1:$NET_PORT$MASTER, its
-# sync.ssh_command to bench_ssh's ssh and options (the key in $S, no user
-# configuration) and sync.remote_crm to $CRM; copy runs
-# "bench_ssh $NET_PORT tar -C MASTER -cf - . | tar -C DEST -xf -".
+# transport_rows measures the same rows for each: transport_sshfs (the
+# attach), transport_service and transport_service_c below.
 
 # transport_sshfs: the attach of today, the master mounted with sshfs
 # through NET_PORT (tests/sshfs.sh: mount_master dials $PORT).
@@ -482,6 +480,45 @@ transport_sshfs() {
 		unmount
 		;;
 	esac
+}
+
+# transport_service: the sync service (RULES.md T8): crm sync runs ssh to
+# sshd through NET_PORT, and crm serve there speaks the sync protocol over
+# the pipe. transport_service_c is the same with ssh's compression (-C).
+service_ssh="ssh -F /dev/null -i $S/user_key -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o BatchMode=yes -o LogLevel=ERROR"
+transport_service() {
+	local verb=$1 n=${2:-} dir=${3:-} m=${4:-} arg=${5:-}
+	case $verb in
+	up)
+		T_LABEL="service (crm serve over ssh)"
+		T_GOALS=1
+		T_SSH=$service_ssh
+		;;
+	bind)
+		# How to reach the host first: db.master is checked by a sync.
+		"$CRM" -d "$arg" config set sync.ssh_command "$T_SSH" >/dev/null &&
+		"$CRM" -d "$arg" config set sync.remote_crm "$CRM" >/dev/null &&
+		"$CRM" -d "$arg" config set db.master \
+		    "ssh://$ME@127.0.0.1:$NET_PORT$m" >/dev/null 2>"$dir/net.err" ||
+			die "cannot bind the local to the service: $(cat "$dir/net.err")"
+		;;
+	copy)
+		mkdir -p "$arg"
+		bench_ssh "$NET_PORT" tar -C "$m" -cf - . | tar -C "$arg" -xf - ||
+			die "copying $m over ssh failed"
+		find "$arg" -depth -exec sync -- {} + || die "sync of the copy of $m failed"
+		;;
+	down)
+		;;
+	esac
+}
+
+transport_service_c() {
+	transport_service "$@"
+	if [ "$1" = up ]; then
+		T_LABEL="service, ssh -C (compressed)"
+		T_SSH="$service_ssh -C"
+	fi
 }
 
 # ---- over a network filesystem, on this machine's loopback (5 above)

@@ -128,6 +128,12 @@ const char	*model_error_field(void);
 int		 model_add(struct store_txn *, const struct user *actor,
 		    int type, const struct model_change *, size_t n,
 		    struct record_id *out);
+/*
+ * The account manager model_add gives a new record of type that names
+ * none: its contact's, else its company's, else actor's. A new string.
+ */
+char		*model_default_manager(struct store_txn *, const struct user *,
+		    int type, const struct record *);
 /* Change fields of a record, as actor. */
 int		 model_update(struct store_txn *, const struct user *actor,
 		    int type, const struct record_id *,

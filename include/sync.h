@@ -250,7 +250,6 @@ struct sync_where {
 	char	*host;
 	char	*port;		/* or NULL */
 	char	*path;		/* the master's directory there */
-	int	 batch;		/* ssh -o BatchMode=yes: it asks nothing */
 };
 
 /*
@@ -260,6 +259,11 @@ struct sync_where {
  */
 int	 sync_where_parse(const char *, struct sync_where *);
 void	 sync_where_free(struct sync_where *);
+/*
+ * From now on, ssh runs with BatchMode (it asks for nothing): the screens
+ * hold the terminal. Cannot fail.
+ */
+void	 sync_set_batch(int);
 /* Whether text names a master reached through the service. */
 int	 sync_where_remote(const char *text);
 
@@ -299,7 +303,6 @@ struct sync_job {
 	int		 wait_seconds;	/* for the master's lock */
 	int		 dry_run;
 	int		 verify;	/* compare, through report */
-	int		 batch;		/* ssh may not ask for a passphrase */
 	void		(*progress)(void *, const struct sync_progress *);
 	void		(*report)(void *, int type, const struct record_id *,
 			    const char *what);

@@ -602,8 +602,6 @@ sync_go(struct sync_data *d, int dry)
 	job.local = app.s.st;
 	job.login = app.s.user.login;
 	job.password = app.s.password;
-	/* ssh must not ask for anything on the terminal the screens hold. */
-	job.batch = 1;
 	/* Never block the screen: a held master is tried again each second. */
 	job.wait_seconds = 0;
 	job.dry_run = dry;

@@ -63,7 +63,6 @@ sync_job_open(struct sync_job *j)
 		return -1;
 	if (j->where.dir != NULL && sync_master_reach(j->where.dir) != 0)
 		return SYNC_JOB_UNREACHABLE;
-	j->where.batch = j->batch;
 	return 0;
 }
 
@@ -102,6 +101,7 @@ sync_job_run(struct sync_job *j)
 {
 	struct sync_local_conf	 conf;
 	struct sync_local	*sl;
+	char			*saved;
 	int			 ret, code = 0;
 
 	memset(&conf, 0, sizeof conf);
@@ -118,7 +118,11 @@ sync_job_run(struct sync_job *j)
 	conf.arg = j;
 	sl = sync_local_new(&conf);
 	ret = sync_link_run(&j->where, sl, &j->stats, &code);
+	/* The report, whatever happened; the error stays what it was. */
+	saved = xstrdup(error_get());
 	sync_local_result(sl, &j->rep, NULL);
+	error_set("%s", saved);
+	free(saved);
 	j->diffs = sync_local_diffs(sl);
 	if (sync_local_loaded(sl)) {
 		/* The load replaces the local's files once it is closed. */
@@ -127,8 +131,7 @@ sync_job_run(struct sync_job *j)
 		j->local = NULL;
 	}
 	if (ret != 0) {
-		char	*saved = xstrdup(error_get());
-
+		saved = xstrdup(error_get());
 		sync_local_free(sl);
 		error_set("%s", saved);
 		free(saved);

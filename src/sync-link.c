@@ -39,6 +39,13 @@
 #define LINK_ERR_MAX	2048		/* bytes of ssh's stderr kept */
 
 static unsigned long	link_cut_at;	/* test builds: frames read, then cut */
+static int		link_batch;	/* ssh may never ask (the screens) */
+
+void
+sync_set_batch(int batch)
+{
+	link_batch = batch;
+}
 
 void
 sync_cut_set(unsigned long n)
@@ -327,7 +334,7 @@ link_start(const struct sync_where *w, struct link_proc *p)
 	argv = xcalloc(nssh + 8, sizeof *argv);
 	for (i = 0; i < nssh; i++)
 		argv[n++] = ssh[i];
-	if (w->batch) {
+	if (link_batch) {
 		argv[n++] = xstrdup("-o");
 		argv[n++] = xstrdup("BatchMode=yes");
 	}

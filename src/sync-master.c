@@ -525,20 +525,33 @@ sm_merge(struct sync_master *sm, int type, const struct record *l,
 }
 
 /*
- * May this change go up (S15)? A change of account manager needs that
- * right, and a restricted user may assign work only to themselves.
+ * May this change go up (S15)? Setting an account manager needs that
+ * right, as a local write does (model_add, model_update): for a new
+ * record, any but the one it would take anyway (its contact's or
+ * company's, else the user's own); for one the master has, any change.
+ * A restricted user may assign work only to themselves. -1 on error.
  */
 static int
-sm_change_allowed(const struct user *u, const struct record *l,
+sm_change_allowed(struct sync_master *sm, int type, const struct record *l,
     const struct record *m)
 {
-	const char	*lv;
+	const struct user	*u = &sm->user;
+	const char		*lv;
+	char			*def;
+	int			 same;
 
 	lv = record_value(l, "account_manager");
-	if (strcmp(lv, m != NULL ? record_value(m, "account_manager") : "")
-	    != 0 && *lv != '\0' && (m != NULL || strcmp(lv, u->uid) != 0) &&
-	    !rights_may_change_manager(u))
-		return 0;
+	if (m != NULL) {
+		if (strcmp(lv, record_value(m, "account_manager")) != 0 &&
+		    !rights_may_change_manager(u))
+			return 0;
+	} else if (*lv != '\0' && strcmp(lv, u->uid) != 0) {
+		def = model_default_manager(sm->t, u, type, l);
+		same = strcmp(def, lv) == 0;
+		free(def);
+		if (!same && !rights_may_change_manager(u))
+			return 0;
+	}
 	lv = record_value(l, "assigned_to");
 	if (*lv != '\0' && strcmp(lv, m != NULL ?
 	    record_value(m, "assigned_to") : "") != 0 &&
@@ -623,8 +636,15 @@ sm_refuse(struct sync_master *sm, int type, const struct record *l,
 		d = sm_for_local(sm, type, m);
 		sm_verdict(sm, type, &l->id, SYNC_V_BACK, d, note);
 		record_free(d);
-	} else
+	} else {
+		/*
+		 * A new record refused goes from the local: whole in the
+		 * log, so that it can be made again once put right.
+		 */
+		if (m == NULL)
+			sm_log_whole(sm, type, l, why);
 		sm_verdict(sm, type, &l->id, SYNC_V_GONE, NULL, note);
+	}
 	free(note);
 }
 
@@ -815,7 +835,7 @@ sm_decide(struct sync_master *sm, int type, struct record *l)
 		}
 		up = sm_authored(sm, l, NULL);
 		sm_clamp(sm, type, up);
-		if (!sm_change_allowed(u, l, NULL)) {
+		if (!sm_change_allowed(sm, type, l, NULL)) {
 			n->refused_scope++;
 			why = xstrdup(error_get());
 			sm_refuse(sm, type, l, NULL, 0, why);
@@ -905,7 +925,7 @@ sm_decide(struct sync_master *sm, int type, struct record *l)
 		n->deleted++;
 		goto out;
 	}
-	if (!sm_change_allowed(u, l, m)) {
+	if (!sm_change_allowed(sm, type, l, m)) {
 		/* Refused: the master's version comes back. */
 		n->refused_scope++;
 		why = xstrdup(error_get());

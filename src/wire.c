@@ -317,14 +317,15 @@ wire_greeting_check(const char *line, const char *peer, int *version)
 		error_set("%s did not answer as crm does: it said \"%s\"; if "
 		    "that is a message printed at login (a shell's startup "
 		    "file writing to the terminal), remove it for commands "
-		    "that are not interactive", peer, q);
+		    "that are not interactive; nothing was changed", peer, q);
 		free(q);
 		return -1;
 	}
 	if (hi < WIRE_VERSION || lo > WIRE_VERSION) {
 		error_set("%s speaks the sync protocol %d to %d (%s) and this "
 		    "crm speaks %d to %d (crm %s): install the same version "
-		    "of crm on both sides", peer, lo, hi, line + n,
+		    "of crm on both sides; nothing was changed", peer, lo, hi,
+		    line + n,
 		    WIRE_VERSION, WIRE_VERSION, PACKAGE_VERSION);
 		return -1;
 	}

@@ -133,7 +133,7 @@ tm_wait loc '@1=^ Companies, by name A-Z$'
 tm_keys loc O
 tm_wait loc '@2=^  This is a LOCAL database' "^  Directory +$L\$" \
     '^  You +anna \(ANNA1\), user$' "^  Master +$M\$" \
-    "^ +the master's directory, as it is mounted here" \
+    "^ +HOST:/PATH for the sync service, or the master's directory" \
     '^  Changes waiting +1$' '^  Last sync +[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}$' \
     "^  Update window +30 days, granularity record \\(the master's settings\\)" \
     '^  Users are managed on the master' \

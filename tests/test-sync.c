@@ -2571,6 +2571,44 @@ test_sync_S15_upload_rights_enforced(void)
 	finish();
 }
 
+/*
+ * T4, S15: what a local write may do, an upload may do, and no more. Anna
+ * may not set account managers; a contact she adds to root's company
+ * takes root as its manager (model_add's rule), and the master takes it:
+ * it is not anna choosing a manager. A new company she hands to root
+ * behind the model's back is refused.
+ */
+static void
+test_sync_T4_new_record_takes_the_default_manager(void)
+{
+	struct record_id	rc, k, nc;
+	char			*v;
+
+	world("anna");
+	rc = add(M, &root, MODEL_COMPANY, "name", "Root's", "account_manager",
+	    "ROOT1");
+	SYNC_OK();
+	unit_now_ms += MIN_MS;
+	k = add(L, &anna, MODEL_CONTACT, "company", idt(&rc), "last_name",
+	    "Inherits");
+	VAL(L, MODEL_CONTACT, &k, "account_manager", "ROOT1");
+	nc = raw_new(L, MODEL_COMPANY, "ANNA1", "name", "Handed over",
+	    "account_manager", "ROOT1", (const char *)NULL);
+	unit_now_ms += MIN_MS;
+	SYNC_OK();
+	CNT(rep.file[MODEL_CONTACT].uploaded, 1);
+	CNT(rep.file[MODEL_CONTACT].refused_scope, 0);
+	VAL(M, MODEL_CONTACT, &k, "account_manager", "ROOT1");
+	CNT(rep.file[MODEL_COMPANY].refused_scope, 1);
+	v = val(M, MODEL_COMPANY, &nc, "name");
+	CU_ASSERT(v == NULL);
+	free(v);
+	GONE(L, MODEL_COMPANY, &nc);
+	CU_ASSERT(conflicts_match(L, &nc, "name", NULL, "Handed over", NULL,
+	    "account manager", NULL) >= 1);
+	finish();
+}
+
 /* Ben's company, its contact and notes; his edits; then root moves them. */
 static struct record_id	s16_bc, s16_bk, s16_bn1, s16_bn2, s16_new, s16_keep;
 static struct record_id	s16_bc2, s16_bk2, s16_bn3;
@@ -3654,6 +3692,8 @@ static const struct unit_test tests[] = {
 	{ "S15 upload outside scope refused",
 	    test_sync_S15_upload_outside_scope_refused },
 	{ "S15 upload rights enforced", test_sync_S15_upload_rights_enforced },
+	{ "T4 a new record takes the default manager",
+	    test_sync_T4_new_record_takes_the_default_manager },
 	{ "S16 reassignment removes", test_sync_S16_reassignment_removes },
 	{ "S16 reassignment to the user brings dependants",
 	    test_sync_S16_reassignment_to_user_brings_dependants },
