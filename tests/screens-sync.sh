@@ -263,7 +263,7 @@ tm_wait svc '@0=^ The master cannot be reached' "^ Master: testhost:$M\$" \
 mv "$M.away" "$M" || fail "cannot put the master back"
 tm_keys svc r
 tm_wait svc '@0=^ Synchronized with the master'
-tm_keys svc q q
+tm_keys svc q q y
 expect_eq "$(tm_exit svc)" 0
 tm_kill svc
 
