@@ -81,9 +81,9 @@ tm_wait x '@1=^ Contacts, by name A-Z$'
 tm_keys x /
 tm_type x ke
 tm_keys x Enter
-tm_wait x '@1=^ Contacts, by name A-Z, names starting "ke"$' '^Keller +Bea'
+tm_wait x '@1=^ Contacts, by name A-Z, matching "ke"$' '^Keller +Bea'
 tm_keys x E
-tm_wait x '^  The list as shown: Contacts, by name A-Z, names starting "ke"$'
+tm_wait x '^  The list as shown: Contacts, by name A-Z, matching "ke"$'
 tm_keys x C-u
 tm_type x "$S/ke.csv"
 tm_keys x Enter
@@ -119,7 +119,7 @@ tm_wait x '@1=^ Companies, '
 # I elsewhere than on Contacts says where to go.
 tm_keys x I
 tm_wait x '@-1=I imports contacts: go to the Contacts tab \(2\) first'
-tm_keys x q
+tm_keys x q y
 expect_eq "$(tm_exit x)" 0
 tm_kill x
 
@@ -214,7 +214,7 @@ tm_keys i Enter
 tm_wait i "cannot read $S/none\\.csv:" 'No such file'
 tm_keys i Escape
 tm_wait i '@1=^ Contacts, '
-tm_keys i q
+tm_keys i q y
 expect_eq "$(tm_exit i)" 0
 tm_kill i
 
