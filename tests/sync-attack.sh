@@ -1,0 +1,235 @@
+#!/bin/sh
+# sync-attack.sh: a hostile user owns the laptop (DESIGN.md, "Threat
+# model") and writes whatever they like into their local with
+# tests/forge, as a build of crm of their own would; the master takes
+# none of it on trust (RULES.md T1-T8). One block per attack, named after
+# its rule, each checking what a person would: the sync's status and its
+# "Refused:" lines, the local's conflict log, and the master, as root
+# sees it and as its files hold it, unchanged.
+#
+# sync-attack-service.sh runs it again over the sync service (crm serve
+# through tests/ssh-pipe.sh), where the master's half is a real boundary.
+. "${TESTS_SRCDIR:-$(dirname "$0")}/lib.sh"
+
+FORGE=$(dirname "$CRM")/tests/forge
+[ -x "$FORGE" ] || fail "no $FORGE: make check builds it"
+TYPES="company contact note event task opportunity campaign target issue document template user"
+
+forge() {
+	"$FORGE" "$@" || fail "forge $*"
+}
+
+# cell ROW COLUMN: a number of the sync table in $OUT.
+cell() {
+	printf '%s\n' "$OUT" | awk -v r="$1" -v c="$2" '
+	    NR == 1 { for (i = 1; i <= NF; i++) if ($i == c) k = i }
+	    NR > 1 && $1 == r && k { print $k; exit }'
+}
+
+expect_cell() {
+	_v=$(cell "$1" "$2")
+	[ "$_v" = "$3" ] || fail "sync table: $1 $2 is \"$_v\", expected $3"
+}
+
+# master_snap FILE: everything root sees of the master.
+master_snap() {
+	: >"$1"
+	for _ty in $TYPES; do
+		{
+			printf '== %s\n' "$_ty"
+			root "$M" export "$_ty"
+		} >>"$1" || fail "cannot export $_ty from $M"
+	done
+	root "$M" user list >>"$1" || fail "cannot list the users of $M"
+	(cd "$M/documents" && ls -la . && cat ./*) >>"$1" 2>/dev/null || :
+	(cd "$M/templates" && ls -la . && cat ./*) >>"$1" 2>/dev/null || :
+}
+
+# before; ...attack...; unchanged WHAT: the master is as it was.
+before() {
+	master_snap "$T/master-before"
+}
+
+unchanged() {
+	master_snap "$T/master-after"
+	cmp -s "$T/master-before" "$T/master-after" ||
+	    fail "$1 changed the master: $(diff "$T/master-before" "$T/master-after" | head -n 8)"
+}
+
+# in_master TEXT: TEXT is somewhere in the master's files.
+in_master() {
+	grep -rqF -- "$1" "$M"
+}
+
+expect_master_lacks() {
+	if in_master "$1"; then
+		fail "the master's files hold \"$1\": $(grep -rlF -- "$1" "$M" | head -n 3)"
+	fi
+}
+
+expect_conflicts_lack() {
+	run ben conflicts
+	[ "$STATUS" -eq 0 ] || fail "crm conflicts failed"
+	expect_out_lacks "$1"
+}
+
+# Distinct password hashes in a directory's files (yescrypt: $y$...).
+hashes_in() {
+	cat "$1"/*.db | grep -aoE '\$y\$[./0-9A-Za-z]+\$[./0-9A-Za-z]+\$[./0-9A-Za-z]+' |
+	    sort -u | wc -l | tr -d ' '
+}
+
+M=$T/master
+make_master "$M"
+add_user "$M" ben BEN01 benpw1 --type remote --restricted --name "Ben Remote"
+add_user "$M" anna ANNA1 annapw --name "Anna Plain"
+use_service
+ATTACH=yes
+[ "${SYNC_TRANSPORT:-attach}" != service ] || ATTACH=
+# Over the attach, restricted ben needs the master's leave (T8 below
+# shows what happens without it).
+[ -z "$ATTACH" ] || root "$M" config set sync.restricted_attach true ||
+    fail "cannot let restricted users attach $M"
+
+LB=$T/local-ben
+LA=$T/local-anna
+ben() {
+	CRM_PASSWORD=benpw1 "$CRM" -d "$LB" "$@"
+}
+anna() {
+	CRM_PASSWORD=annapw "$CRM" -d "$LA" "$@"
+}
+
+# What the master holds: ben's accounts, anna's (outside ben's scope,
+# with values he must never learn), and one of ben's that root created.
+cb=$(root "$M" add company name=BenCo phone=100 account_manager=BEN01)
+ca=$(root "$M" add company name=AnnaCo phone=AnnaPhone-900 \
+    description=AnnaSecretDescription account_manager=ANNA1)
+cr=$(root "$M" add company name=RootMadeForBen account_manager=BEN01)
+kb=$(root "$M" add contact company="$cb" first_name=Bea last_name=Bond)
+ka=$(root "$M" add contact company="$ca" first_name=Hidden last_name=AnnaPerson \
+    email=hidden@anna.example)
+nb=$(root "$M" add note company="$cb" subject="Ben note" text=hello)
+na=$(root "$M" add note company="$ca" subject=AnnaSecretNote text=no)
+tb=$(root "$M" add task company="$cb" subject="Ben task" due=2026-12-01 \
+    assigned_to=BEN01)
+eb=$(root "$M" add event company="$cb" subject="Ben visit" \
+    start=2026-12-02T10:00 assigned_to=BEN01)
+ob=$(root "$M" add opportunity company="$cb" name="Ben deal" amount=10 \
+    account_manager=BEN01)
+ib=$(root "$M" add issue company="$cb" subject="Ben issue" assigned_to=BEN01)
+g1=$(root "$M" add campaign name=Winter start=2026-12-01 end=2026-12-31)
+gb=$(root "$M" add target campaign="$g1" company="$cb" account_manager=BEN01)
+root "$M" add target campaign="$g1" company="$ca" account_manager=ANNA1 \
+    >/dev/null || fail "cannot add a target"
+printf 'the spec\n' >"$T/spec.txt"
+db=$(root "$M" attach company "$cb" "$T/spec.txt" --description Spec)
+printf 'ANNA-FILE-SECRET\n' >"$T/anna.txt"
+da=$(root "$M" attach company "$ca" "$T/anna.txt" --description AnnaDoc)
+for v in "$cb" "$ca" "$cr" "$kb" "$ka" "$nb" "$na" "$tb" "$eb" "$ob" "$ib" \
+    "$g1" "$gb" "$db" "$da"; do
+	[ -n "$v" ] || fail "the master's records were not all made"
+done
+
+CRM_PASSWORD=benpw1 expect_ok "$CRM" -u ben init --local "$LB" --master "$(master_at "$M")"
+CRM_PASSWORD=annapw expect_ok "$CRM" -u anna init --local "$LA" --master "$(master_at "$M")"
+expect_ok ben sync
+expect_ok anna sync
+expect_ok ben get company "$cb"
+expect_fail ben get company "$ca"
+[ "$(hashes_in "$LB")" -eq 1 ] || fail "ben's local holds $(hashes_in "$LB") password hashes"
+
+# --- T8: the master's files are not the way for a restricted user ------------
+if [ -n "$ATTACH" ]; then
+	# Over the attach the laptop opens the master's files itself: a
+	# master that has not said restricted users may refuses them.
+	root "$M" config set sync.restricted_attach false ||
+	    fail "cannot set sync.restricted_attach"
+	ben set company "$cb" phone=T8-attach || fail "set on the local"
+	before
+	expect_fail ben sync
+	expect_err_contains "restricted user"
+	expect_err_contains "sync service"
+	expect_err_contains "nothing was changed"
+	unchanged "a restricted user's attach"
+	expect_master_lacks T8-attach
+	root "$M" config set sync.restricted_attach true ||
+	    fail "cannot set sync.restricted_attach"
+	expect_ok ben sync
+	expect_ok root "$M" get company "$cb"
+	expect_out_contains phone=T8-attach
+else
+	# crm serve --user LOGIN (an authorized_keys forced command) serves
+	# that login only, whatever the local says it is.
+	cat >"$T/serve-anna" <<EOF
+#!/bin/sh
+# crm serve for anna's key only: crm serve DIR comes as \$1 \$2.
+exec "$CRM" serve --user anna "\$2"
+EOF
+	chmod +x "$T/serve-anna"
+	mkdir -p "$T/xdg-anna/crm"
+	sed "s|remote_crm = .*|remote_crm = \"$T/serve-anna\";|" \
+	    "$XDG_CONFIG_HOME/crm/crm.conf" >"$T/xdg-anna/crm/crm.conf"
+	ben set company "$cb" phone=T8-key || fail "set on the local"
+	before
+	XDG_CONFIG_HOME=$T/xdg-anna expect_fail ben sync
+	expect_err_contains "may sync only as anna, not as ben"
+	unchanged "a sync through another login's key"
+	expect_master_lacks T8-key
+	# Anna's own sync through her key works.
+	XDG_CONFIG_HOME=$T/xdg-anna expect_ok anna sync
+	expect_ok ben sync
+	expect_ok root "$M" get company "$cb"
+	expect_out_contains phone=T8-key
+fi
+expect_ok ben sync
+expect_ok anna sync
+
+# --- T1: a local syncs as its own user, the master checks the password ---------
+# Ben copies his own hash into root's record in his local and makes his
+# local root's: the local lets "root" in, the master does not.
+rid=$(forge "$LB" find user login=root)
+bid=$(forge "$LB" find user login=ben)
+[ -n "$rid" ] && [ -n "$bid" ] || fail "no user records in ben's local"
+bhash=$(forge "$LB" get user "$bid" | sed -n 's/^password_hash=//p')
+[ -n "$bhash" ] || fail "ben's local holds no hash of his"
+forge "$LB" put user "$rid" "password_hash=$bhash" type=admin --clean >/dev/null
+CRM_PASSWORD=benpw1 expect_ok "$CRM" -d "$LB" -u root list company
+forge "$LB" put company "$ca" phone=T1-as-root --fresh name=Taken \
+    account_manager=BEN01 >/dev/null
+before
+# crm itself keeps a local to its user...
+CRM_PASSWORD=benpw1 expect_fail "$CRM" -d "$LB" -u root sync
+expect_err_contains "ben's local"
+# ...and a local that says otherwise meets the master's own password check.
+sed 's/user = "ben"/user = "root"/' "$LB/crm.conf" >"$T/crm.conf" &&
+    cp "$T/crm.conf" "$LB/crm.conf" || fail "cannot edit $LB/crm.conf"
+CRM_PASSWORD=benpw1 expect_fail "$CRM" -d "$LB" -u root sync
+expect_err_contains "login refused for root by the master"
+CRM_PASSWORD=benpw1 expect_fail "$CRM" -d "$LB" -u root sync --dry-run
+expect_err_contains "login refused for root by the master"
+# As anna, with ben's password: the same answer.
+sed 's/user = "root"/user = "anna"/' "$LB/crm.conf" >"$T/crm.conf" &&
+    cp "$T/crm.conf" "$LB/crm.conf" || fail "cannot edit $LB/crm.conf"
+forge "$LB" put user "$(forge "$LB" find user login=anna)" \
+    "password_hash=$bhash" --clean >/dev/null
+CRM_PASSWORD=benpw1 expect_fail "$CRM" -d "$LB" -u anna sync
+expect_err_contains "login refused for anna by the master"
+unchanged "a sync as another login"
+expect_master_lacks T1-as-root
+# Back to ben: his rights are the master's, not his local's. His own
+# record made an administrator's in his local changes nothing there.
+sed 's/user = "anna"/user = "ben"/' "$LB/crm.conf" >"$T/crm.conf" &&
+    cp "$T/crm.conf" "$LB/crm.conf" || fail "cannot edit $LB/crm.conf"
+forge "$LB" put user "$bid" type=admin restricted=no may_change_manager=yes \
+    --clean >/dev/null
+expect_ok ben sync
+expect_out_contains "Refused: company $ca"
+expect_cell companies ref.scop 1
+unchanged "an upload by a user who made himself administrator in his local"
+expect_master_lacks T1-as-root
+expect_fail ben get company "$ca"
+expect_ok root "$M" user list
+expect_out_contains "$(printf 'ben\tBEN01\tBen Remote\tremote\tyes\tno')"
+
+finish
