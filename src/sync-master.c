@@ -619,24 +619,25 @@ sm_note(int type, const struct record *l, const char *why)
 }
 
 /*
- * Refuse a record sent up: its changed values to the local's conflict log
- * (m only when the user may see it), and back to the local the master's
- * version, or its removal.
+ * Refuse a record sent up: its changed values to the local's conflict log,
+ * and back to the local the master's version, or its removal. What the
+ * log says was kept is only what the local may hold of m (T6): m when the
+ * user may see it, and never another user's password hash.
  */
 static void
 sm_refuse(struct sync_master *sm, int type, const struct record *l,
     const struct record *m, int in, const char *why)
 {
-	struct record	*d;
+	struct record	*d = NULL;
 	char		*note;
 
 	note = sm_note(type, l, why);
-	sm_log_local(sm, type, l, in ? m : NULL, why);
-	if (m != NULL && in) {
+	if (m != NULL && in)
 		d = sm_for_local(sm, type, m);
+	sm_log_local(sm, type, l, d, why);
+	if (d != NULL)
 		sm_verdict(sm, type, &l->id, SYNC_V_BACK, d, note);
-		record_free(d);
-	} else {
+	else {
 		/*
 		 * A new record refused goes from the local: whole in the
 		 * log, so that it can be made again once put right.
@@ -645,6 +646,7 @@ sm_refuse(struct sync_master *sm, int type, const struct record *l,
 			sm_log_whole(sm, type, l, why);
 		sm_verdict(sm, type, &l->id, SYNC_V_GONE, NULL, note);
 	}
+	record_free(d);
 	free(note);
 }
 

@@ -41,8 +41,9 @@ master_snap() {
 		} >>"$1" || fail "cannot export $_ty from $M"
 	done
 	root "$M" user list >>"$1" || fail "cannot list the users of $M"
-	(cd "$M/documents" && ls -la . && cat ./*) >>"$1" 2>/dev/null || :
-	(cd "$M/templates" && ls -la . && cat ./*) >>"$1" 2>/dev/null || :
+	for _d in documents templates; do
+		(cd "$M/$_d" && ls -A && cat ./*) >>"$1" 2>/dev/null || :
+	done
 }
 
 # before; ...attack...; unchanged WHAT: the master is as it was.
@@ -231,5 +232,38 @@ expect_master_lacks T1-as-root
 expect_fail ben get company "$ca"
 expect_ok root "$M" user list
 expect_out_contains "$(printf 'ben\tBEN01\tBen Remote\tremote\tyes\tno')"
+
+# --- T2: users are managed on the master ---------------------------------------
+# Ben's own record made an administrator's, root's given ben's hash, and a
+# new administrator: all sent up (dirty), all refused.
+forge "$LB" put user "$bid" type=admin restricted=no may_change_manager=yes >/dev/null
+forge "$LB" put user "$rid" "password_hash=$bhash" name=T2-root-name >/dev/null
+evil=$(forge "$LB" put user new login=evil uid=EVIL1 type=admin \
+    "password_hash=$bhash" --by BEN01 --created-by ROOT1)
+before
+expect_ok ben sync
+expect_cell users ref.inv 3
+expect_out_contains "Refused: user $bid: users are managed on the master"
+expect_out_contains "Refused: user $rid"
+expect_out_contains "Refused: user $evil"
+# T6, S15: the refusal says nothing of the master's users' secrets: no
+# other user's hash in the sync's report, the conflict log or the local.
+expect_out_lacks '$y$'
+unchanged "uploads of user records"
+expect_master_lacks T2-root-name
+expect_master_lacks EVIL1
+expect_fail as root benpw1 "$M" list company
+expect_fail as evil benpw1 "$M" list company
+expect_ok root "$M" list company
+[ "$(hashes_in "$LB")" -eq 1 ] ||
+    fail "ben's local holds $(hashes_in "$LB") distinct password hashes after a refused user upload"
+expect_ok ben conflicts
+kept=$(printf '%s\n' "$OUT" | awk -F '\t' -v r="$rid" \
+    '$4 == r && $5 == "password_hash" { print "[" $6 "]" $7 }')
+expect_eq "$kept" "[]$bhash"
+# The local holds the master's users again.
+expect_ok ben user list
+expect_out_contains "$(printf 'ben\tBEN01\tBen Remote\tremote\tyes\tno')"
+expect_out_lacks evil
 
 finish
