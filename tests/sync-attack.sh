@@ -212,8 +212,8 @@ expect_err_contains "login refused for root by the master"
 # As anna, with ben's password: the same answer.
 sed 's/user = "root"/user = "anna"/' "$LB/crm.conf" >"$T/crm.conf" &&
     cp "$T/crm.conf" "$LB/crm.conf" || fail "cannot edit $LB/crm.conf"
-forge "$LB" put user "$(forge "$LB" find user login=anna)" \
-    "password_hash=$bhash" --clean >/dev/null
+aid=$(forge "$LB" find user login=anna)
+forge "$LB" put user "$aid" "password_hash=$bhash" --clean >/dev/null
 CRM_PASSWORD=benpw1 expect_fail "$CRM" -d "$LB" -u anna sync
 expect_err_contains "login refused for anna by the master"
 unchanged "a sync as another login"
@@ -224,8 +224,11 @@ sed 's/user = "anna"/user = "ben"/' "$LB/crm.conf" >"$T/crm.conf" &&
     cp "$T/crm.conf" "$LB/crm.conf" || fail "cannot edit $LB/crm.conf"
 forge "$LB" put user "$bid" type=admin restricted=no may_change_manager=yes \
     --clean >/dev/null
+# (Anna's record, sent up this time, comes back as the master has it.)
+forge "$LB" put user "$aid" --drop password_hash >/dev/null
 expect_ok ben sync
 expect_out_contains "Refused: company $ca"
+expect_out_contains "Refused: user $aid"
 expect_cell companies ref.scop 1
 unchanged "an upload by a user who made himself administrator in his local"
 expect_master_lacks T1-as-root
@@ -265,5 +268,129 @@ expect_eq "$kept" "[]$bhash"
 expect_ok ben user list
 expect_out_contains "$(printf 'ben\tBEN01\tBen Remote\tremote\tyes\tno')"
 expect_out_lacks evil
+
+# --- T3: authorship is the master's ---------------------------------------------
+# A record root made for ben: ben claims he made it (creator, creation
+# time) and that root changed it last.
+expect_ok root "$M" get company "$cr"
+cr_created=$(field created_at)
+forge "$LB" put company "$cr" phone=T3-edit --created-by BEN01 --by ROOT1 \
+    --created 1 >/dev/null
+# A new record said to be root's.
+n3=$(forge "$LB" put note new company="$cb" subject=T3-new-note \
+    --created-by ROOT1 --by ROOT1)
+expect_ok ben sync
+expect_cell companies uploaded 1
+expect_cell notes uploaded 1
+expect_ok root "$M" get company "$cr"
+expect_out_contains phone=T3-edit
+expect_out_contains created_by=ROOT1
+expect_out_contains "created_at=$cr_created"
+expect_out_contains modified_by=BEN01
+expect_ok root "$M" get note "$n3"
+expect_out_contains created_by=BEN01
+expect_out_contains modified_by=BEN01
+# The local holds what the master decided.
+expect_ok ben get company "$cr"
+expect_out_contains created_by=ROOT1
+# S12: the forged creator does not make its deletion pass at the next sync.
+forge "$LB" put company "$cr" --deleted --created-by BEN01 --by BEN01 >/dev/null
+expect_fail ben get company "$cr"
+before
+expect_ok ben sync
+expect_cell companies ref.del 1
+expect_out_contains "Refused: company $cr"
+expect_out_contains "deletion(s) were refused"
+unchanged "a deletion with a forged creator"
+expect_ok ben get company "$cr"
+expect_out_contains created_by=ROOT1
+# The note ben made is his to delete: the master's creator says so.
+expect_ok ben delete note "$n3"
+expect_ok ben sync
+expect_cell notes deleted 1
+expect_fail root "$M" get note "$n3"
+
+# --- T6: a refusal tells nothing of a record outside the scope ---------------------
+# Ben knows the ID of anna's company (it was his once, say) and of her
+# note, and sends edits and a deletion of them: the master refuses, and
+# neither the report nor the conflict log holds anything of anna's.
+forge "$LB" put company "$ca" phone=T6-probe name=T6-name \
+    account_manager=BEN01 >/dev/null
+forge "$LB" put note "$na" subject=T6-subject company="$cb" >/dev/null
+forge "$LB" put contact "$ka" --deleted >/dev/null
+before
+expect_ok ben sync
+expect_cell companies ref.scop 1
+expect_cell notes ref.scop 1
+expect_cell contacts ref.scop 1
+expect_out_contains "Refused: company $ca"
+expect_out_contains "Refused: note $na"
+expect_out_contains "Refused: contact $ka"
+for secret in AnnaCo AnnaPhone-900 AnnaSecretDescription AnnaSecretNote \
+    Hidden AnnaPerson hidden@anna.example ANNA1; do
+	expect_out_lacks "$secret"
+done
+unchanged "edits of records outside the scope"
+expect_master_lacks T6-probe
+expect_master_lacks T6-subject
+run ben conflicts
+[ "$STATUS" -eq 0 ] || fail "crm conflicts failed"
+expect_out_contains T6-probe
+expect_out_contains T6-subject
+for secret in AnnaCo AnnaPhone-900 AnnaSecretDescription AnnaSecretNote \
+    Hidden AnnaPerson hidden@anna.example ANNA1; do
+	expect_out_lacks "$secret"
+done
+for id in "$ca" "$na" "$ka"; do
+	expect_ok ben conflicts
+	printf '%s\n' "$OUT" | awk -F '\t' -v r="$id" '$4 == r && $6 != "" { bad = 1 }
+	    END { exit bad }' || fail "the conflict log says what the master kept of $id"
+done
+# Nothing of them came into the local either.
+expect_fail ben get company "$ca"
+expect_fail ben get note "$na"
+expect_fail ben get contact "$ka"
+for secret in AnnaPhone-900 AnnaSecretDescription AnnaSecretNote hidden@anna.example \
+    ANNA-FILE-SECRET; do
+	! grep -rqF "$secret" "$LB" || fail "ben's local holds $secret"
+done
+
+# --- T4: nothing is moved onto someone else's account ------------------------------
+# Each of ben's records pointed at anna's company or contact, two new
+# ones made there, and his company handed to anna: all refused, so that
+# none of it lands in anna's accounts (nor drags her records into his).
+forge "$LB" put note "$nb" company="$ca" >/dev/null
+forge "$LB" put contact "$kb" company="$ca" >/dev/null
+forge "$LB" put opportunity "$ob" company="$ca" >/dev/null
+forge "$LB" put event "$eb" contact="$ka" >/dev/null
+forge "$LB" put task "$tb" company="$cb" contact="$ka" >/dev/null
+forge "$LB" put issue "$ib" company="$ca" >/dev/null
+forge "$LB" put target "$gb" company="$ca" >/dev/null
+forge "$LB" put document "$db" parent="$ca" >/dev/null
+forge "$LB" put company "$cb" account_manager=ANNA1 >/dev/null
+n4=$(forge "$LB" put note new company="$ca" subject=T4-new-note)
+k4=$(forge "$LB" put contact new company="$ca" first_name=T4-new-contact \
+    account_manager=BEN01)
+before
+expect_ok ben sync
+for f in notes:2 contacts:2 opportunities:1 events:1 tasks:1 issues:1 \
+    targets:1 documents:1 companies:1; do
+	expect_cell "${f%:*}" ref.scop "${f#*:}"
+done
+expect_cell total uploaded 0
+for id in "$nb" "$kb" "$ob" "$eb" "$tb" "$ib" "$gb" "$db" "$cb" "$n4" "$k4"; do
+	expect_out_contains "$id"
+done
+expect_out_contains "outside your scope"
+unchanged "edits that move records onto anna's accounts"
+expect_master_lacks T4-new
+# The local is back to the master's versions; the new records are gone.
+expect_ok ben get note "$nb"
+expect_out_contains "company=$cb"
+expect_ok ben get company "$cb"
+expect_out_contains account_manager=BEN01
+expect_fail ben get note "$n4"
+expect_ok ben sync --verify
+expect_out_contains "0 difference(s)"
 
 finish
