@@ -393,4 +393,67 @@ expect_fail ben get note "$n4"
 expect_ok ben sync --verify
 expect_out_contains "0 difference(s)"
 
+# --- T5: an upload is validated as a local write is ----------------------------------
+# Anna, a plain user who may change any company, sends what crm itself
+# would never write: every one is refused, whoever sends it.
+head -c 5000000 /dev/zero | tr '\0' x >"$T/5mb"
+c5=$(anna add company name=T5Co) || fail "cannot add on anna's local"
+e5=$(anna add event company="$c5" subject=T5-event start=2026-12-01) ||
+    fail "cannot add on anna's local"
+expect_ok anna sync
+forge "$LA" put company "$c5" email=not-an-email >/dev/null
+forge "$LA" put event "$e5" start=2026-13-45 >/dev/null
+forge "$LA" put note new company=01m95jzzzzzzzzzzzzzzzzzzzz subject=T5-dangling \
+    >/dev/null
+forge "$LA" put task new subject=T5-choice status=bogus >/dev/null
+forge "$LA" put event new subject=T5-nobody start=2026-12-01 assigned_to=NOONE \
+    >/dev/null
+forge "$LA" put company new phone=T5-no-name >/dev/null
+forge "$LA" put opportunity new name=T5-unknown salary=T5-unknown-value >/dev/null
+forge "$LA" put issue new subject=T5-two-lines "description=ok" \
+    "status=$(printf 'open\nclosed')" >/dev/null
+before
+expect_ok anna sync
+expect_cell total uploaded 0
+expect_cell total ref.inv 8
+expect_out_contains "not-an-email\" is not an email address"
+expect_out_contains "2026-13-45\" is not a date"
+expect_out_contains "no such company"
+expect_out_contains "\"bogus\" is not one of"
+expect_out_contains "NOONE\": no user has that ID"
+expect_out_contains "name is required"
+expect_out_contains "salary is not a field of a opportunity"
+expect_out_contains "holds one line"
+unchanged "invalid uploads"
+for v in T5-dangling T5-choice T5-nobody T5-no-name T5-unknown T5-two-lines \
+    not-an-email 2026-13-45; do
+	expect_master_lacks "$v"
+done
+# What was refused is in anna's conflict log.
+expect_ok anna conflicts
+expect_out_contains not-an-email
+expect_out_contains T5-unknown-value
+expect_ok anna get company "$c5"
+expect_out_lacks not-an-email
+# A 5 MB field. Over the attach the master refuses it as crm refuses a
+# long text; over the service its frame is over the protocol's limit, and
+# crm serve stops the sync before the record is even read, saying why.
+forge "$LA" put campaign "$g1" description=@"$T/5mb" >/dev/null
+before
+if [ -n "$ATTACH" ]; then
+	expect_ok anna sync
+	expect_cell campaigns ref.inv 1
+	expect_out_contains "campaign description is too long"
+else
+	expect_fail anna sync
+	expect_err_contains "over the limit"
+fi
+unchanged "a 5 MB field"
+expect_master_lacks xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx
+# (Anna's local lets go of it, or no sync over the service ends.)
+forge "$LA" put campaign "$g1" description= >/dev/null
+expect_ok anna sync
+expect_ok anna sync --verify
+expect_out_contains "0 difference(s)"
+
 finish
