@@ -583,6 +583,13 @@ sm_check(struct sync_master *sm, int type, const struct record *l,
 				return 0;
 			}
 		}
+		/* So do the header bytes of a newer encoding. */
+		if (l->extlen > 0) {
+			error_set("it carries %zu bytes of a newer record "
+			    "encoding than this master's: the master refused "
+			    "the record", l->extlen);
+			return 0;
+		}
 	}
 	if (up->flags & RECORD_DELETED)
 		return 1;

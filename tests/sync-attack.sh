@@ -455,5 +455,16 @@ forge "$LA" put campaign "$g1" description= >/dev/null
 expect_ok anna sync
 expect_ok anna sync --verify
 expect_out_contains "0 difference(s)"
+# Header bytes of a newer record encoding, from a local that declares no
+# newer schema: refused as an unknown field is.
+forge "$LA" put company "$c5" phone=T5-ext --ext 0badc0de >/dev/null
+before
+expect_ok anna sync
+expect_cell companies ref.inv 1
+expect_out_contains "newer record encoding"
+unchanged "a record with header bytes of a newer encoding"
+expect_master_lacks T5-ext
+expect_ok anna sync --verify
+expect_out_contains "0 difference(s)"
 
 finish
