@@ -240,13 +240,14 @@ sm_file_path(struct sync_master *sm, int type, const struct record_id *id)
 }
 
 /*
- * Whether the master's file for r holds the content r's hash names. The
- * file is read without following a link (T7).
+ * Whether the master's file for r holds the content r's hash names, of
+ * the size a document's record says. The file is read without following
+ * a link (T7).
  */
 static int
 sm_file_ok(struct sync_master *sm, int type, const struct record *r)
 {
-	char		*path, hex[FILE_HASH_TEXT + 1];
+	char		*path, hex[FILE_HASH_TEXT + 1], size[32];
 	const char	*want = record_value(r, "hash");
 	int		 fd, ok = 0;
 	struct stat	 sb;
@@ -256,6 +257,12 @@ sm_file_ok(struct sync_master *sm, int type, const struct record *r)
 		if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode))
 			ok = *want == '\0' || (file_hash_fd(fd, path, hex,
 			    NULL) == 0 && strcmp(hex, want) == 0);
+		if (ok && type == MODEL_DOCUMENT &&
+		    *record_value(r, "size") != '\0') {
+			snprintf(size, sizeof size, "%lld",
+			    (long long)sb.st_size);
+			ok = strcmp(record_value(r, "size"), size) == 0;
+		}
 		close(fd);
 	}
 	free(path);
@@ -718,10 +725,12 @@ sm_tombstone(struct sync_master *sm, int type, const struct record *m,
 /*
  * Whether the file of an accepted document or template is in hand: the
  * content sent with it (checked against the hash, T7), or the master's
- * own. 1 yes, 0 refused (error set), -1.
+ * own (m is the master's record, NULL for a new one). 1 yes, 0 refused
+ * (error set), -1.
  */
 static int
-sm_content(struct sync_master *sm, int type, struct record *up)
+sm_content(struct sync_master *sm, int type, const struct record *m,
+    struct record *up)
 {
 	char		 hex[FILE_HASH_TEXT + 1];
 	uint8_t		 digest[SHA256_DIGEST_SIZE];
@@ -731,10 +740,27 @@ sm_content(struct sync_master *sm, int type, struct record *up)
 	if (!sm_has_file(type) || (up->flags & RECORD_DELETED))
 		return 1;
 	if (sm->pend_tmp == NULL) {
-		/* Not sent: the master's own must do (else counted missing). */
-		if (!sm_file_ok(sm, type, up))
+		/*
+		 * Not sent: the master's own must be the file the record
+		 * names. A record that names another file (a new hash or
+		 * size) without its content would say what the master does
+		 * not have (T7): refused. One that names none (a template
+		 * without text yet), or the master's file as it was, keeps
+		 * what the master has, even missing (then counted).
+		 */
+		if (sm_file_ok(sm, type, up))
+			return 1;
+		if (*want == '\0' || (m != NULL &&
+		    strcmp(record_value(m, "hash"), want) == 0 &&
+		    strcmp(record_value(m, "size"),
+		    record_value(up, "size")) == 0)) {
 			sm->counts[type].files_missing++;
-		return 1;
+			return 1;
+		}
+		error_set("its file did not come with it (the record says "
+		    "SHA-256 %s): the master refused it", *want != '\0' ?
+		    want : "none");
+		return 0;
 	}
 	sha256_digest(&sm->pend_sha, SHA256_DIGEST_SIZE, digest);
 	file_digest_hex(digest, hex);
@@ -859,7 +885,7 @@ sm_decide(struct sync_master *sm, int type, struct record *l)
 			sm_refuse(sm, type, l, NULL, 0, why);
 			goto out;
 		}
-		if ((ret = sm_content(sm, type, up)) != 1) {
+		if ((ret = sm_content(sm, type, NULL, up)) != 1) {
 			if (ret == -1)
 				goto fail;
 			n->refused_invalid++;
@@ -950,7 +976,7 @@ sm_decide(struct sync_master *sm, int type, struct record *l)
 	}
 	sm_clamp(sm, type, up);
 	if ((ret = sm_check(sm, type, l, up, &scope)) == 1)
-		ret = sm_content(sm, type, up);
+		ret = sm_content(sm, type, m, up);
 	if (ret == -1)
 		goto fail;
 	if (ret == 0) {

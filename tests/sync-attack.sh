@@ -467,4 +467,83 @@ expect_master_lacks T5-ext
 expect_ok anna sync --verify
 expect_out_contains "0 difference(s)"
 
+# --- T7: files: hashes checked, plain names, no links followed ------------------------
+sha() {
+	sha256sum "$1" | cut -d ' ' -f 1
+}
+size() {
+	wc -c <"$1" | tr -d ' '
+}
+printf 'T7-good\n' >"$T/good.txt"
+printf 'T7-OUTSIDE-SECRET\n' >"$T/outside.txt"
+printf 'Dear {{name}}\n' >"$T/letter.txt"
+tw=$(root "$M" template add T7Letter "$T/letter.txt") ||
+    fail "cannot add a template"
+expect_ok ben sync
+# A document whose content is not what its hash says.
+d1=$(forge "$LB" put document new parent="$cb" filename=good.txt \
+    "hash=$(sha "$T/good.txt")" "size=$(size "$T/good.txt")")
+forge "$LB" file documents "$d1" --text T7-evil-content
+# A name that climbs out of documents/, and content that is right.
+printf 'T7-escape-content\n' >"$T/escape.txt"
+d2=$(forge "$LB" put document new parent="$cb" filename=../../T7-escape.txt \
+    "hash=$(sha "$T/escape.txt")" "size=$(size "$T/escape.txt")")
+forge "$LB" file documents "$d2" --from "$T/escape.txt"
+# The local's own files made links to a file outside it, their records
+# saying that file's hash: the content is never read through the link.
+forge "$LB" file documents "$db" --symlink "$T/outside.txt"
+forge "$LB" put document "$db" "hash=$(sha "$T/outside.txt")" \
+    "size=$(size "$T/outside.txt")" description=T7-link >/dev/null
+forge "$LB" file templates "$tw" --symlink "$T/outside.txt"
+forge "$LB" put template "$tw" "hash=$(sha "$T/outside.txt")" \
+    description=T7-link >/dev/null
+d3=$(forge "$LB" put document new parent="$cb" filename=linked.txt \
+    "hash=$(sha "$T/outside.txt")" "size=$(size "$T/outside.txt")")
+forge "$LB" file documents "$d3" --symlink "$T/outside.txt"
+cp "$M/documents/$db" "$T/db-before"
+cp "$M/templates/$tw" "$T/tw-before"
+expect_ok ben sync
+expect_out_contains "Refused: document $d1: its file does not match its SHA-256"
+expect_out_contains "Refused: document $db: its file did not come with it"
+expect_out_contains "Refused: template $tw: its file did not come with it"
+expect_out_contains "Refused: document $d3: its file did not come with it"
+expect_cell documents ref.inv 3
+expect_cell templates ref.inv 1
+expect_cell documents uploaded 1
+expect_ok root "$M" get document "$d2"
+expect_out_contains filename=T7-escape.txt
+cmp -s "$M/documents/$d2" "$T/escape.txt" ||
+    fail "the document with a climbing name is not in the master's documents/"
+[ -z "$(find "$T" -name T7-escape.txt)" ] ||
+    fail "a file was written outside the master's documents/: $(find "$T" -name T7-escape.txt)"
+expect_fail root "$M" get document "$d1"
+[ ! -e "$M/documents/$d1" ] || fail "the master holds the file that did not match"
+expect_master_lacks T7-evil-content
+expect_master_lacks T7-OUTSIDE-SECRET
+cmp -s "$M/documents/$db" "$T/db-before" || fail "the master's file of $db changed"
+cmp -s "$M/templates/$tw" "$T/tw-before" || fail "the master's file of $tw changed"
+ls "$M/documents" "$M/templates" | grep -q '\.up-' &&
+    fail "staged files are left in the master"
+# The records whose file did not come: the master keeps what it has.
+expect_ok root "$M" get document "$db"
+expect_out_contains "hash=$(sha "$T/db-before")"
+expect_ok root "$M" get template "$tw"
+expect_out_contains "hash=$(sha "$T/tw-before")"
+expect_fail root "$M" get document "$d3"
+# Ben's local has the master's files again, in place of its links, and
+# the file they pointed at is as it was.
+for f in "documents/$db:$T/db-before" "templates/$tw:$T/tw-before"; do
+	[ ! -L "$LB/${f%%:*}" ] && cmp -s "$LB/${f%%:*}" "${f#*:}" ||
+	    fail "ben's local did not get the master's ${f%%:*} back"
+done
+[ ! -e "$LB/documents/$d3" ] && [ ! -L "$LB/documents/$d3" ] ||
+    fail "the refused new document's link stayed"
+expect_eq "$(cat "$T/outside.txt")" T7-OUTSIDE-SECRET
+expect_ok ben sync --verify
+expect_out_contains "0 difference(s)"
+# Anna's local gets what the master has, whole and matching.
+expect_ok anna sync
+cmp -s "$LA/documents/$d2" "$T/escape.txt" || fail "anna did not get $d2's file"
+cmp -s "$LA/documents/$db" "$T/db-before" || fail "anna's file of $db is not the master's"
+
 finish
