@@ -536,7 +536,9 @@ sm_merge(struct sync_master *sm, int type, const struct record *l,
  * right, as a local write does (model_add, model_update): for a new
  * record, any but the one it would take anyway (its contact's or
  * company's, else the user's own); for one the master has, any change.
- * A restricted user may assign work only to themselves. -1 on error.
+ * A restricted user may assign work only to themselves, and not take
+ * it from themselves either (an empty assignee is a change too). -1 on
+ * error.
  */
 static int
 sm_change_allowed(struct sync_master *sm, int type, const struct record *l,
@@ -560,9 +562,8 @@ sm_change_allowed(struct sync_master *sm, int type, const struct record *l,
 			return 0;
 	}
 	lv = record_value(l, "assigned_to");
-	if (*lv != '\0' && strcmp(lv, m != NULL ?
-	    record_value(m, "assigned_to") : "") != 0 &&
-	    !rights_may_assign(u, lv))
+	if ((m != NULL ? strcmp(lv, record_value(m, "assigned_to")) != 0 :
+	    *lv != '\0') && !rights_may_assign(u, lv))
 		return 0;
 	return 1;
 }

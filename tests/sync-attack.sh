@@ -546,4 +546,25 @@ expect_ok anna sync
 cmp -s "$LA/documents/$d2" "$T/escape.txt" || fail "anna did not get $d2's file"
 cmp -s "$LA/documents/$db" "$T/db-before" || fail "anna's file of $db is not the master's"
 
+# --- T4, S15: clearing an owner is changing it ---------------------------------------
+# crm refuses a user without the right a change of account manager, and a
+# restricted user an assignment to anyone but themselves; an empty value
+# is such a change too.
+forge "$LA" put company "$ca" account_manager= >/dev/null
+forge "$LB" put task "$tb" assigned_to= >/dev/null
+forge "$LB" put issue "$ib" assigned_to= >/dev/null
+before
+expect_ok anna sync
+expect_cell companies ref.scop 1
+expect_out_contains "anna may not change account managers"
+expect_ok ben sync
+expect_cell tasks ref.scop 1
+expect_cell issues ref.scop 1
+expect_out_contains "may assign work only to themselves"
+unchanged "owners cleared"
+expect_ok anna get company "$ca"
+expect_out_contains account_manager=ANNA1
+expect_ok ben get task "$tb"
+expect_out_contains assigned_to=BEN01
+
 finish
