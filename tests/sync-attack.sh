@@ -567,4 +567,78 @@ expect_out_contains account_manager=ANNA1
 expect_ok ben get task "$tb"
 expect_out_contains assigned_to=BEN01
 
+# --- IDs: one record, one ID, one file ---------------------------------------------------
+# A new company with the ID of ben's note, one with the ID of anna's
+# contact (which ben cannot see), and one of ben's contacts sent as a
+# company: refused, the records behind those IDs untouched.
+forge "$LB" put company "$nb" name=ID-as-company account_manager=BEN01 --fresh \
+    >/dev/null
+forge "$LB" put company "$ka" name=ID-anna-contact account_manager=BEN01 --fresh \
+    >/dev/null
+forge "$LB" put company "$kb" name=ID-contact-as-company account_manager=BEN01 \
+    --fresh >/dev/null
+# A note sent in the companies' file, with a new ID.
+forge "$LB" put company new subject=ID-note-fields company="$cb" >/dev/null
+before
+expect_ok ben sync
+expect_cell companies ref.inv 4
+expect_cell companies uploaded 0
+expect_out_contains "Refused: company $nb: its ID is another record's on the master"
+expect_out_contains "Refused: company $ka: its ID is another record's on the master"
+expect_out_contains "Refused: company $kb: its ID is another record's on the master"
+expect_out_contains "subject is not a field of a company"
+expect_out_lacks AnnaPerson
+unchanged "records sent under other records' IDs"
+expect_master_lacks ID-
+expect_ok ben get note "$nb"
+expect_ok ben get contact "$kb"
+expect_fail ben get company "$nb"
+expect_fail ben get company "$kb"
+expect_ok ben sync --verify
+expect_out_contains "0 difference(s)"
+
+# --- the local's sync state: a forged claim of a later sync -----------------------------
+# The local's meta.db says where it stands: the master's sequence and
+# stamp at its last sync, and when that was. The master bounds the
+# sequence by its own, and it decides only between the user's own changes
+# and the master's. A local that claims a sync later than the one it had
+# misses the master's changes in between (its own loss), and its edits
+# then go up as if no one had changed the record meanwhile: the fields it
+# sends overwrite the master's newer values. That is what the user could
+# do anyway by setting those fields, which their rights allow; it never
+# reaches a record outside them.
+root "$M" set company "$cb" phone=seq-master-newer || fail "set on the master"
+forge "$LB" meta sync_seq 999999999 >/dev/null
+forge "$LB" meta sync_stamp "$(forge "$LB" stamp)" >/dev/null
+forge "$LB" meta sync_time "$(date +%s)000" >/dev/null
+forge "$LB" put company "$cb" city=seq-local-edit >/dev/null
+forge "$LB" put company "$ca" phone=seq-probe account_manager=BEN01 >/dev/null
+forge "$LB" put note "$na" subject=seq-probe >/dev/null
+expect_ok ben sync
+expect_cell companies uploaded 1
+expect_cell companies ref.scop 1
+expect_cell notes ref.scop 1
+expect_out_contains "Refused: company $ca"
+expect_out_contains "Refused: note $na"
+expect_ok root "$M" get company "$cb"
+expect_out_contains city=seq-local-edit
+expect_ok root "$M" get company "$ca"
+expect_out_contains phone=AnnaPhone-900
+expect_master_lacks seq-probe
+for secret in AnnaPhone-900 AnnaSecretNote; do
+	! grep -rqF "$secret" "$LB" || fail "ben's local holds $secret"
+done
+# The bound: the local now says the master's own sequence.
+[ "$(forge "$LB" meta sync_seq)" -lt 999999999 ] ||
+    fail "the local keeps a sequence the master never had"
+# A claim of no sync at all is a first sync's: the scope, no more.
+forge "$LB" meta sync_seq 0 >/dev/null
+forge "$LB" meta sync_stamp 0 >/dev/null
+expect_ok ben sync
+expect_ok ben sync --verify
+expect_out_contains "0 difference(s)"
+for secret in AnnaPhone-900 AnnaSecretNote AnnaSecretDescription; do
+	! grep -rqF "$secret" "$LB" || fail "ben's local holds $secret"
+done
+
 finish
