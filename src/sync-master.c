@@ -541,7 +541,7 @@ sm_merge(struct sync_master *sm, int type, const struct record *l,
  * error.
  */
 static int
-sm_change_allowed(struct sync_master *sm, int type, const struct record *l,
+sm_change_allowed(struct sync_master *sm, int type, const struct record *up,
     const struct record *m)
 {
 	const struct user	*u = &sm->user;
@@ -549,19 +549,19 @@ sm_change_allowed(struct sync_master *sm, int type, const struct record *l,
 	char			*def;
 	int			 same;
 
-	lv = record_value(l, "account_manager");
+	lv = record_value(up, "account_manager");
 	if (m != NULL) {
 		if (strcmp(lv, record_value(m, "account_manager")) != 0 &&
 		    !rights_may_change_manager(u))
 			return 0;
 	} else if (*lv != '\0' && strcmp(lv, u->uid) != 0) {
-		def = model_default_manager(sm->t, u, type, l);
+		def = model_default_manager(sm->t, u, type, up);
 		same = strcmp(def, lv) == 0;
 		free(def);
 		if (!same && !rights_may_change_manager(u))
 			return 0;
 	}
-	lv = record_value(l, "assigned_to");
+	lv = record_value(up, "assigned_to");
 	if ((m != NULL ? strcmp(lv, record_value(m, "assigned_to")) != 0 :
 	    *lv != '\0') && !rights_may_assign(u, lv))
 		return 0;
@@ -869,7 +869,7 @@ sm_decide(struct sync_master *sm, int type, struct record *l)
 		}
 		up = sm_authored(sm, l, NULL);
 		sm_clamp(sm, type, up);
-		if (!sm_change_allowed(sm, type, l, NULL)) {
+		if (!sm_change_allowed(sm, type, up, NULL)) {
 			n->refused_scope++;
 			why = xstrdup(error_get());
 			sm_refuse(sm, type, l, NULL, 0, why);
@@ -959,13 +959,6 @@ sm_decide(struct sync_master *sm, int type, struct record *l)
 		n->deleted++;
 		goto out;
 	}
-	if (!sm_change_allowed(sm, type, l, m)) {
-		/* Refused: the master's version comes back. */
-		n->refused_scope++;
-		why = xstrdup(error_get());
-		sm_refuse(sm, type, l, m, 1, why);
-		goto out;
-	}
 	if (m->seq <= sm->last_seq) {
 		/* S6: only the local changed it. */
 		up = sm_authored(sm, l, m);
@@ -976,7 +969,10 @@ sm_decide(struct sync_master *sm, int type, struct record *l)
 		any = 1;
 	}
 	sm_clamp(sm, type, up);
-	if ((ret = sm_check(sm, type, l, up, &scope)) == 1)
+	/* What the upload changes, not what the local's copy says (B1). */
+	scope = 1;
+	if ((ret = sm_change_allowed(sm, type, up, m)) == 1 &&
+	    (ret = sm_check(sm, type, l, up, &scope)) == 1)
 		ret = sm_content(sm, type, m, up);
 	if (ret == -1)
 		goto fail;

@@ -566,6 +566,20 @@ expect_ok anna get company "$ca"
 expect_out_contains account_manager=ANNA1
 expect_ok ben get task "$tb"
 expect_out_contains assigned_to=BEN01
+# The check is on what the upload changes, not on the local's copy: a
+# manager changed on the master meanwhile is no change of anna's, and her
+# own edit of the record merges (B1) as any other.
+root "$M" set company "$c5" account_manager=BEN01 || fail "set on the master"
+anna set company "$c5" phone=owner-merge || fail "set on anna's local"
+expect_ok anna sync
+expect_cell companies merged 1
+expect_cell companies ref.scop 0
+expect_ok root "$M" get company "$c5"
+expect_out_contains phone=owner-merge
+expect_out_contains account_manager=BEN01
+expect_ok anna sync --verify
+expect_out_contains "0 difference(s)"
+expect_ok ben sync
 
 # --- IDs: one record, one ID, one file ---------------------------------------------------
 # A new company with the ID of ben's note, one with the ID of anna's
