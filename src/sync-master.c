@@ -569,22 +569,32 @@ sm_change_allowed(struct sync_master *sm, int type, const struct record *up,
 }
 
 /*
- * Check what would be written (T4, T5): 1 if it may be, 0 with *scope
- * set to whether scope refused it and the error set to why, -1.
+ * Check what would be written (T4, T5), m being the master's version (or
+ * NULL): 1 if it may be, 0 with *scope set to whether scope refused it
+ * and the error set to why, -1.
  */
 static int
 sm_check(struct sync_master *sm, int type, const struct record *l,
-    struct record *up, int *scope)
+    const struct record *m, struct record *up, int *scope)
 {
-	size_t	i;
-	int	ret;
-	char	*safe;
+	const char	*mv;
+	size_t		 i;
+	int		 ret;
+	char		*safe;
 
 	*scope = 0;
-	/* T5: a field this master does not know comes only from a newer crm. */
+	/*
+	 * T5: a field this master does not know comes only from a newer crm;
+	 * an older one may carry it as the master has it (a newer local
+	 * sent it), never set it.
+	 */
 	if (sm->local_model <= MODEL_FIELDS_VERSION) {
 		for (i = 0; i < l->nfields; i++) {
-			if (model_field_find(type, l->fields[i].name) == NULL) {
+			if (model_field_find(type, l->fields[i].name) != NULL)
+				continue;
+			mv = m != NULL ? record_get(m, l->fields[i].name) :
+			    NULL;
+			if (mv == NULL || strcmp(mv, l->fields[i].value) != 0) {
 				error_set("%s is not a field of a %s: the "
 				    "master refused the record",
 				    l->fields[i].name, model_type(type)->name);
@@ -592,7 +602,8 @@ sm_check(struct sync_master *sm, int type, const struct record *l,
 			}
 		}
 		/* So do the header bytes of a newer encoding. */
-		if (l->extlen > 0) {
+		if (l->extlen > 0 && (m == NULL || m->extlen != l->extlen ||
+		    memcmp(m->ext, l->ext, l->extlen) != 0)) {
 			error_set("it carries %zu bytes of a newer record "
 			    "encoding than this master's: the master refused "
 			    "the record", l->extlen);
@@ -875,7 +886,7 @@ sm_decide(struct sync_master *sm, int type, struct record *l)
 			sm_refuse(sm, type, l, NULL, 0, why);
 			goto out;
 		}
-		if ((ret = sm_check(sm, type, l, up, &scope)) == -1)
+		if ((ret = sm_check(sm, type, l, NULL, up, &scope)) == -1)
 			goto fail;
 		if (ret == 0) {
 			if (scope)
@@ -972,7 +983,7 @@ sm_decide(struct sync_master *sm, int type, struct record *l)
 	/* What the upload changes, not what the local's copy says (B1). */
 	scope = 1;
 	if ((ret = sm_change_allowed(sm, type, up, m)) == 1 &&
-	    (ret = sm_check(sm, type, l, up, &scope)) == 1)
+	    (ret = sm_check(sm, type, l, m, up, &scope)) == 1)
 		ret = sm_content(sm, type, m, up);
 	if (ret == -1)
 		goto fail;

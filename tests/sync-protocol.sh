@@ -391,4 +391,32 @@ unchanged "a conversation closed before COMMIT"
 ! grep -rqF "half a file" "$M/documents" ||
     fail "the master's documents/ hold the half of a file"
 
+# --- T5: a newer local's fields ------------------------------------------------------------------
+# A local that says it is newer may send fields this master does not know
+# (they are kept for it); an older local may carry them unchanged when it
+# edits the record, and never set them itself.
+client newer-field "$cb" future_field from-a-newer-crm
+expect_out_contains COMMITTED
+grep -rqF from-a-newer-crm "$M" || fail "the newer local's field was not kept"
+use_service
+LB=$T/local-ben
+CRM_PASSWORD=benpw1 expect_ok "$CRM" -u ben init --local "$LB" \
+    --master "$(via "$M")"
+CRM_PASSWORD=benpw1 expect_ok "$CRM" -d "$LB" sync
+CRM_PASSWORD=benpw1 expect_ok "$CRM" -d "$LB" set company "$cb" phone=older-edit
+CRM_PASSWORD=benpw1 expect_ok "$CRM" -d "$LB" sync
+expect_out_lacks Refused
+expect_ok root "$M" get company "$cb"
+expect_out_contains phone=older-edit
+grep -rqF from-a-newer-crm "$M" || fail "the newer local's field was lost"
+# An older local that sets it (tests/forge writes it) is refused.
+"$(dirname "$CRM")/tests/forge" "$LB" put company "$cb" \
+    future_field=set-by-an-older-crm >/dev/null || fail "forge failed"
+CRM_PASSWORD=benpw1 expect_ok "$CRM" -d "$LB" sync
+expect_out_contains "Refused: company $cb: future_field is not a field of a company"
+expect_ok root "$M" export company
+expect_out_contains older-edit
+! grep -rqF set-by-an-older-crm "$M"/*.db ||
+    fail "the master took a field an older crm set"
+
 finish
