@@ -630,6 +630,16 @@ sm_check(struct sync_master *sm, int type, const struct record *l,
 		*scope = 1;
 		return ret;
 	}
+	/*
+	 * After the scope: its message names the contact and the campaign.
+	 * A second target names the field it is about; a store error none.
+	 */
+	if (type == MODEL_TARGET && model_target_unique(sm->t, up) != 0) {
+		if (model_error_field() == NULL)
+			return -1;
+		error_prefix("the master refused it: ");
+		return 0;
+	}
 	return 1;
 }
 

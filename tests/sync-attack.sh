@@ -455,6 +455,15 @@ forge "$LA" put campaign "$g1" description= >/dev/null
 expect_ok anna sync
 expect_ok anna sync --verify
 expect_out_contains "0 difference(s)"
+# A company is a target of a campaign once (crm refuses a second): the
+# master refuses it too, over two transports and two uploads alike.
+t5=$(forge "$LB" put target new campaign="$g1" company="$cb" account_manager=BEN01)
+before
+expect_ok ben sync
+expect_cell targets ref.inv 1
+expect_out_contains "Refused: target $t5"
+expect_out_contains "is already a target of the campaign"
+unchanged "a second target of a company in a campaign"
 # Header bytes of a newer record encoding, from a local that declares no
 # newer schema: refused as an unknown field is.
 forge "$LA" put company "$c5" phone=T5-ext --ext 0badc0de >/dev/null
