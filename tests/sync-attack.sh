@@ -304,6 +304,8 @@ expect_out_contains "deletion(s) were refused"
 unchanged "a deletion with a forged creator"
 expect_ok ben get company "$cr"
 expect_out_contains created_by=ROOT1
+expect_ok ben conflicts
+expect_out_contains "$(printf 'company\t%s\t*\tkept\tdeleted' "$cr")"
 # The note ben made is his to delete: the master's creator says so.
 expect_ok ben delete note "$n3"
 expect_ok ben sync
@@ -390,6 +392,12 @@ expect_out_contains "company=$cb"
 expect_ok ben get company "$cb"
 expect_out_contains account_manager=BEN01
 expect_fail ben get note "$n4"
+# What ben sent is in his conflict log: each move, and what stayed (his
+# own note's company, which he may see).
+expect_ok ben conflicts
+expect_out_contains "$(printf 'note\t%s\tcompany\t%s\t%s' "$nb" "$cb" "$ca")"
+expect_out_contains "$(printf 'note\t%s\tsubject\t\tT4-new-note' "$n4")"
+expect_out_contains "$(printf 'company\t%s\taccount_manager\tBEN01\tANNA1' "$cb")"
 expect_ok ben sync --verify
 expect_out_contains "0 difference(s)"
 

@@ -376,8 +376,16 @@ expect_out_contains "FILE $db 1"
 expect_out_contains "FILE 01m00000000000000000000000 0"
 expect_out_lacks ANNA-FILE-SECRET
 expect_out_contains COMMITTED
-# Nor as the file of a record the master does not have as a document.
 unchanged "NEEDs"
+# A link in the master's own documents/ (put there by someone who can
+# write its files, T8) is never followed: nothing is sent.
+mv "$M/documents/$db" "$T/db-file"
+ln -s "$T/anna.txt" "$M/documents/$db"
+client need "$db"
+expect_out_contains "FILE $db 0"
+expect_out_lacks ANNA-FILE-SECRET
+rm "$M/documents/$db"
+mv "$T/db-file" "$M/documents/$db"
 
 # --- B5: a conversation closed half-way commits nothing -----------------------------------------
 client cut-before-round "$cb" proto-cut-1
