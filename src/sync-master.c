@@ -1356,7 +1356,11 @@ sm_attach(struct sync_master *sm, int wait)
 	return 0;
 }
 
-/* Count each file's changes for the local's progress bars (B4). */
+/*
+ * Count each file's changes for the local's progress bars (B4): for a
+ * restricted user, only those in their scope, since a count of the rest
+ * would tell them how much of everyone else's there is (S15, T6).
+ */
 static void
 sm_totals(struct sync_master *sm, struct wire_out *o)
 {
@@ -1364,7 +1368,7 @@ sm_totals(struct sync_master *sm, struct wire_out *o)
 	struct record		*r;
 	uint8_t			 from[8];
 	uint64_t		 n;
-	int			 type, ret;
+	int			 type, ret, in;
 
 	wire_uint(o, sm->progress ? MODEL_NTYPES : 0);
 	for (type = 0; sm->progress && type < MODEL_NTYPES; type++) {
@@ -1374,12 +1378,18 @@ sm_totals(struct sync_master *sm, struct wire_out *o)
 			store_be64(from, sm->last_seq + 1);
 			store_cursor_seek(c, from, 8, 0);
 			while ((ret = store_cursor_next(c, &r)) == 0) {
-				ret = r->seq > sm->upto;
-				record_free(r);
-				if (ret)
+				if (r->seq > sm->upto) {
+					record_free(r);
 					break;
-				n++;
+				}
+				in = !rights_limited(&sm->user) ||
+				    rights_in_scope(sm->t, &sm->user, type,
+				    r) == 1;
+				record_free(r);
+				if (in)
+					n++;
 			}
+			error_clear();
 			store_cursor_close(c);
 		}
 		wire_uint(o, n);

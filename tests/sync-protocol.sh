@@ -69,10 +69,11 @@ def record(ident, fields, ext=b""):
         r += text(name) + text(value) + uint(stamp())
     return r
 
-def hello(login, password, claim, wait=0, model=1, mode=0, last_seq=0):
+def hello(login, password, claim, wait=0, model=1, mode=0, last_seq=0,
+    flags=0):
     p = uint(mode) + text(login) + text(password) + text(claim)
     p += uint(last_seq) + uint(0) + uint(0) + uint(stamp()) + uint(wait)
-    p += uint(0) + uint(model) + text("forged 1")
+    p += uint(flags) + uint(model) + text("forged 1")
     return frame(L_HELLO, p)
 
 def up(t, rec, content=0):
@@ -107,6 +108,19 @@ def describe(t, p):
         return "FILE %s %d" % (idtext(p[i:i + 16]), p[i + 16])
     if name == "DATA":
         return "DATA %s" % p.decode(errors="replace").strip()
+    if name == "HELLO" and p:
+        # The progress bars' counts, one a file: "HELLO n n n...".
+        i = 0
+        for k in range(3):
+            x, i = gettext(p, i)
+        for k in range(5):
+            x, i = getuint(p, i)
+        n, i = getuint(p, i)
+        counts = []
+        for k in range(n):
+            x, i = getuint(p, i)
+            counts.append(str(x))
+        return " ".join(["HELLO"] + counts)
     if name == "VERDICT":
         t, i = getuint(p, 0)
         code, j = getuint(p, i + 16)
@@ -148,6 +162,9 @@ def main():
         data = greeting + h + frame(L_NEED, uint(DOCUMENT) + rid(args[0]))
     elif case == "data-first":
         data = greeting + h + frame(DATA, b"stray content")
+    elif case == "progress":
+        data = greeting + hello(login, pw, claim, flags=1) + ends() + \
+            frame(L_ROUND, uint(1)) + frame(L_COMMIT, uint(stamp()))
     elif case == "huge-wait":
         data = greeting + hello(login, pw, claim, wait=1 << 40)
     elif case == "bad-type":
@@ -386,6 +403,14 @@ expect_out_contains "FILE $db 0"
 expect_out_lacks ANNA-FILE-SECRET
 rm "$M/documents/$db"
 mv "$T/db-file" "$M/documents/$db"
+
+# --- S15, T6: the progress bars count only what the user may see ---------------------
+# A first sync's counts, for restricted ben: every user (they are his to
+# see), his company and its document, and none of anna's (the master has
+# 2 companies and 2 documents).
+client progress
+expect_out_contains "HELLO 3 1 0 0 0 0 0 0 0 0 1 0"
+expect_out_contains COMMITTED
 
 # --- B5: a conversation closed half-way commits nothing -----------------------------------------
 client cut-before-round "$cb" proto-cut-1
