@@ -185,6 +185,13 @@ int		 model_undelete(struct store_txn *, const struct user *actor,
 int		 model_lookup(struct store_txn *, int type, const char *text,
 		    struct record_id *);
 /*
+ * Is target r the only one of its contact (or of its company, without a
+ * contact) in its campaign? 0, or -1 with a message naming the contact or
+ * company and the campaign: judge the user's right to see them first.
+ * model_add and model_update ask; so does a master of an upload (T5).
+ */
+int		 model_target_unique(struct store_txn *, const struct record *r);
+/*
  * The live targets of a campaign and how many of them responded, counting
  * only those viewer may see (rights_may_see; NULL: all). Its cost is the
  * campaign's number of targets. A target is unique in its campaign: one

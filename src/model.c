@@ -837,7 +837,7 @@ model_same_ref(const char *a, const char *b)
  * company) holds its targets, so this costs what that one record has,
  * not what the campaign has.
  */
-static int
+int
 model_target_unique(struct store_txn *t, const struct record *r)
 {
 	struct store_cursor	*c;

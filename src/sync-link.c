@@ -753,7 +753,7 @@ sync_serve(int in, int out, const char *dir, const char *only_login)
 	struct wire_frame	 f;
 	struct sigaction	 sa;
 	const char		*g = wire_greeting();
-	char			*line = NULL;
+	char			*line = NULL, *refused = NULL;
 	int			 r, ret = -1, version;
 
 	memset(&sa, 0, sizeof sa);
@@ -771,6 +771,9 @@ sync_serve(int in, int out, const char *dir, const char *only_login)
 	sm = sync_master_new(dir, only_login, 1);
 	for (;;) {
 		while ((r = sync_master_next(sm, &f)) == 1) {
+			/* Refused: the ERROR goes to the local, then we fail. */
+			if (f.type == WIRE_M_ERROR && refused == NULL)
+				refused = xstrdup(error_get());
 			wire_frame_put(&o, &f);
 			wire_frame_free(&f);
 			if (o.len >= LINK_OUT_MAX) {
@@ -795,8 +798,12 @@ sync_serve(int in, int out, const char *dir, const char *only_login)
 		sync_master_put(sm, &f);
 		wire_frame_free(&f);
 	}
-	ret = 0;
+	if (refused == NULL)
+		ret = 0;
+	else
+		error_set("%s", refused);
 out:
+	free(refused);
 	sync_master_free(sm);
 	wire_reader_free(&rd);
 	free(o.p);

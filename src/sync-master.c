@@ -240,13 +240,14 @@ sm_file_path(struct sync_master *sm, int type, const struct record_id *id)
 }
 
 /*
- * Whether the master's file for r holds the content r's hash names. The
- * file is read without following a link (T7).
+ * Whether the master's file for r holds the content r's hash names, of
+ * the size a document's record says. The file is read without following
+ * a link (T7).
  */
 static int
 sm_file_ok(struct sync_master *sm, int type, const struct record *r)
 {
-	char		*path, hex[FILE_HASH_TEXT + 1];
+	char		*path, hex[FILE_HASH_TEXT + 1], size[32];
 	const char	*want = record_value(r, "hash");
 	int		 fd, ok = 0;
 	struct stat	 sb;
@@ -256,6 +257,12 @@ sm_file_ok(struct sync_master *sm, int type, const struct record *r)
 		if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode))
 			ok = *want == '\0' || (file_hash_fd(fd, path, hex,
 			    NULL) == 0 && strcmp(hex, want) == 0);
+		if (ok && type == MODEL_DOCUMENT &&
+		    *record_value(r, "size") != '\0') {
+			snprintf(size, sizeof size, "%lld",
+			    (long long)sb.st_size);
+			ok = strcmp(record_value(r, "size"), size) == 0;
+		}
 		close(fd);
 	}
 	free(path);
@@ -539,10 +546,12 @@ sm_merge(struct sync_master *sm, int type, const struct record *l,
  * right, as a local write does (model_add, model_update): for a new
  * record, any but the one it would take anyway (its contact's or
  * company's, else the user's own); for one the master has, any change.
- * A restricted user may assign work only to themselves. -1 on error.
+ * A restricted user may assign work only to themselves, and not take
+ * it from themselves either (an empty assignee is a change too). -1 on
+ * error.
  */
 static int
-sm_change_allowed(struct sync_master *sm, int type, const struct record *l,
+sm_change_allowed(struct sync_master *sm, int type, const struct record *up,
     const struct record *m)
 {
 	const struct user	*u = &sm->user;
@@ -550,48 +559,65 @@ sm_change_allowed(struct sync_master *sm, int type, const struct record *l,
 	char			*def;
 	int			 same;
 
-	lv = record_value(l, "account_manager");
+	lv = record_value(up, "account_manager");
 	if (m != NULL) {
 		if (strcmp(lv, record_value(m, "account_manager")) != 0 &&
 		    !rights_may_change_manager(u))
 			return 0;
 	} else if (*lv != '\0' && strcmp(lv, u->uid) != 0) {
-		def = model_default_manager(sm->t, u, type, l);
+		def = model_default_manager(sm->t, u, type, up);
 		same = strcmp(def, lv) == 0;
 		free(def);
 		if (!same && !rights_may_change_manager(u))
 			return 0;
 	}
-	lv = record_value(l, "assigned_to");
-	if (*lv != '\0' && strcmp(lv, m != NULL ?
-	    record_value(m, "assigned_to") : "") != 0 &&
-	    !rights_may_assign(u, lv))
+	lv = record_value(up, "assigned_to");
+	if ((m != NULL ? strcmp(lv, record_value(m, "assigned_to")) != 0 :
+	    *lv != '\0') && !rights_may_assign(u, lv))
 		return 0;
 	return 1;
 }
 
 /*
- * Check what would be written (T4, T5): 1 if it may be, 0 with *scope
- * set to whether scope refused it and the error set to why, -1.
+ * Check what would be written (T4, T5), m being the master's version (or
+ * NULL): 1 if it may be, 0 with *scope set to whether scope refused it
+ * and the error set to why, -1.
  */
 static int
 sm_check(struct sync_master *sm, int type, const struct record *l,
-    struct record *up, int *scope)
+    const struct record *m, struct record *up, int *scope)
 {
-	size_t	i;
-	int	ret;
-	char	*safe;
+	const char	*mv;
+	size_t		 i;
+	int		 ret;
+	char		*safe;
 
 	*scope = 0;
-	/* T5: a field this master does not know comes only from a newer crm. */
+	/*
+	 * T5: a field this master does not know comes only from a newer crm;
+	 * an older one may carry it as the master has it (a newer local
+	 * sent it), never set it.
+	 */
 	if (sm->local_model <= MODEL_FIELDS_VERSION) {
 		for (i = 0; i < l->nfields; i++) {
-			if (model_field_find(type, l->fields[i].name) == NULL) {
+			if (model_field_find(type, l->fields[i].name) != NULL)
+				continue;
+			mv = m != NULL ? record_get(m, l->fields[i].name) :
+			    NULL;
+			if (mv == NULL || strcmp(mv, l->fields[i].value) != 0) {
 				error_set("%s is not a field of a %s: the "
 				    "master refused the record",
 				    l->fields[i].name, model_type(type)->name);
 				return 0;
 			}
+		}
+		/* So do the header bytes of a newer encoding. */
+		if (l->extlen > 0 && (m == NULL || m->extlen != l->extlen ||
+		    memcmp(m->ext, l->ext, l->extlen) != 0)) {
+			error_set("it carries %zu bytes of a newer record "
+			    "encoding than this master's: the master refused "
+			    "the record", l->extlen);
+			return 0;
 		}
 	}
 	if (up->flags & RECORD_DELETED)
@@ -615,6 +641,16 @@ sm_check(struct sync_master *sm, int type, const struct record *l,
 		*scope = 1;
 		return ret;
 	}
+	/*
+	 * After the scope: its message names the contact and the campaign.
+	 * A second target names the field it is about; a store error none.
+	 */
+	if (type == MODEL_TARGET && model_target_unique(sm->t, up) != 0) {
+		if (model_error_field() == NULL)
+			return -1;
+		error_prefix("the master refused it: ");
+		return 0;
+	}
 	return 1;
 }
 
@@ -630,24 +666,25 @@ sm_note(int type, const struct record *l, const char *why)
 }
 
 /*
- * Refuse a record sent up: its changed values to the local's conflict log
- * (m only when the user may see it), and back to the local the master's
- * version, or its removal.
+ * Refuse a record sent up: its changed values to the local's conflict log,
+ * and back to the local the master's version, or its removal. What the
+ * log says was kept is only what the local may hold of m (T6): m when the
+ * user may see it, and never another user's password hash.
  */
 static void
 sm_refuse(struct sync_master *sm, int type, const struct record *l,
     const struct record *m, int in, const char *why)
 {
-	struct record	*d;
+	struct record	*d = NULL;
 	char		*note;
 
 	note = sm_note(type, l, why);
-	sm_log_local(sm, type, l, in ? m : NULL, why);
-	if (m != NULL && in) {
+	if (m != NULL && in)
 		d = sm_for_local(sm, type, m);
+	sm_log_local(sm, type, l, d, why);
+	if (d != NULL)
 		sm_verdict(sm, type, &l->id, SYNC_V_BACK, d, note);
-		record_free(d);
-	} else {
+	else {
 		/*
 		 * A new record refused goes from the local: whole in the
 		 * log, so that it can be made again once put right.
@@ -656,6 +693,7 @@ sm_refuse(struct sync_master *sm, int type, const struct record *l,
 			sm_log_whole(sm, type, l, why);
 		sm_verdict(sm, type, &l->id, SYNC_V_GONE, NULL, note);
 	}
+	record_free(d);
 	free(note);
 }
 
@@ -720,49 +758,70 @@ sm_tombstone(struct sync_master *sm, int type, const struct record *m,
 /*
  * Whether the file of an accepted document or template is in hand: the
  * content the local sent with l (checked against l's hash, T7), or the
- * master's own when up names another version (the master's won a merge)
- * or nothing was sent. 1 yes, 0 refused (error set).
+ * master's own (m is the master's record, NULL for a new one) when up
+ * names it (the master's won a merge) or nothing was sent. 1 yes, 0
+ * refused (error set), -1.
  */
 static int
 sm_content(struct sync_master *sm, int type, const struct record *l,
-    struct record *up)
+    const struct record *m, struct record *up)
 {
 	char		 hex[FILE_HASH_TEXT + 1];
 	uint8_t		 digest[SHA256_DIGEST_SIZE];
 	const char	*claim = record_value(l, "hash");
+	const char	*want = record_value(up, "hash");
 	char		 size[32];
 
 	if (!sm_has_file(type) || (up->flags & RECORD_DELETED))
 		return 1;
-	if (sm->pend_tmp != NULL) {
-		sha256_digest(&sm->pend_sha, SHA256_DIGEST_SIZE, digest);
-		file_digest_hex(digest, hex);
-		snprintf(size, sizeof size, "%llu",
-		    (unsigned long long)sm->pend_size);
-		if (*claim != '\0' && strcmp(hex, claim) != 0) {
-			error_set("its file does not match its SHA-256 (%s, "
-			    "the record says %s): the master refused it", hex,
-			    claim);
-			return 0;
-		}
-		if (*claim != '\0' && type == MODEL_DOCUMENT &&
-		    strcmp(record_value(l, "size"), size) != 0) {
-			error_set("its file has %s bytes, the record says %s: "
-			    "the master refused it", size,
-			    record_value(l, "size"));
-			return 0;
-		}
-		/* A record with no hash yet: the master says what it is. */
-		if (*record_value(up, "hash") == '\0') {
-			record_set(up, "hash", hex, up->modified);
-			if (type == MODEL_DOCUMENT)
-				record_set(up, "size", size, up->modified);
-		}
-		if (strcmp(record_value(up, "hash"), hex) == 0)
+	if (sm->pend_tmp == NULL) {
+		/*
+		 * Not sent: the master's own must be the file the record
+		 * names. A record that names another file (a new hash or
+		 * size) without its content would say what the master does
+		 * not have (T7): refused. One that names none (a template
+		 * without text yet), or the master's file as it was, keeps
+		 * what the master has, even missing (then counted).
+		 */
+		if (sm_file_ok(sm, type, up))
 			return 1;
-		/* The master's version won: its own file stays. */
-		sm_pend_clear_file(sm);
+		if (*want == '\0' || (m != NULL &&
+		    strcmp(record_value(m, "hash"), want) == 0 &&
+		    strcmp(record_value(m, "size"),
+		    record_value(up, "size")) == 0)) {
+			sm->counts[type].files_missing++;
+			return 1;
+		}
+		error_set("its file did not come with it (the record says "
+		    "SHA-256 %s): the master refused it", *want != '\0' ?
+		    want : "none");
+		return 0;
 	}
+	sha256_digest(&sm->pend_sha, SHA256_DIGEST_SIZE, digest);
+	file_digest_hex(digest, hex);
+	snprintf(size, sizeof size, "%llu", (unsigned long long)sm->pend_size);
+	if (*claim != '\0' && strcmp(hex, claim) != 0) {
+		error_set("its file does not match its SHA-256 (%s, the "
+		    "record says %s): the master refused it", hex, claim);
+		return 0;
+	}
+	if (*claim != '\0' && type == MODEL_DOCUMENT &&
+	    strcmp(record_value(l, "size"), size) != 0) {
+		error_set("its file has %s bytes, the record says %s: the "
+		    "master refused it", size, record_value(l, "size"));
+		return 0;
+	}
+	/* A record with no hash yet: the master says what it is. */
+	if (*want == '\0') {
+		record_set(up, "hash", hex, up->modified);
+		if (type == MODEL_DOCUMENT)
+			record_set(up, "size", size, up->modified);
+		want = record_value(up, "hash");
+	}
+	if (strcmp(want, hex) == 0)
+		return 1;
+	/* The master's version won: its own file stays. */
+	sm_pend_clear_file(sm);
 	if (!sm_file_ok(sm, type, up))
 		sm->counts[type].files_missing++;
 	return 1;
@@ -849,13 +908,13 @@ sm_decide(struct sync_master *sm, int type, struct record *l)
 		}
 		up = sm_authored(sm, l, NULL);
 		sm_clamp(sm, type, up);
-		if (!sm_change_allowed(sm, type, l, NULL)) {
+		if (!sm_change_allowed(sm, type, up, NULL)) {
 			n->refused_scope++;
 			why = xstrdup(error_get());
 			sm_refuse(sm, type, l, NULL, 0, why);
 			goto out;
 		}
-		if ((ret = sm_check(sm, type, l, up, &scope)) == -1)
+		if ((ret = sm_check(sm, type, l, NULL, up, &scope)) == -1)
 			goto fail;
 		if (ret == 0) {
 			if (scope)
@@ -866,7 +925,7 @@ sm_decide(struct sync_master *sm, int type, struct record *l)
 			sm_refuse(sm, type, l, NULL, 0, why);
 			goto out;
 		}
-		if ((ret = sm_content(sm, type, l, up)) != 1) {
+		if ((ret = sm_content(sm, type, l, NULL, up)) != 1) {
 			if (ret == -1)
 				goto fail;
 			n->refused_invalid++;
@@ -939,13 +998,6 @@ sm_decide(struct sync_master *sm, int type, struct record *l)
 		n->deleted++;
 		goto out;
 	}
-	if (!sm_change_allowed(sm, type, l, m)) {
-		/* Refused: the master's version comes back. */
-		n->refused_scope++;
-		why = xstrdup(error_get());
-		sm_refuse(sm, type, l, m, 1, why);
-		goto out;
-	}
 	if (m->seq <= sm->last_seq) {
 		/* S6: only the local changed it. */
 		up = sm_authored(sm, l, m);
@@ -956,8 +1008,11 @@ sm_decide(struct sync_master *sm, int type, struct record *l)
 		any = 1;
 	}
 	sm_clamp(sm, type, up);
-	if ((ret = sm_check(sm, type, l, up, &scope)) == 1)
-		ret = sm_content(sm, type, l, up);
+	/* What the upload changes, not what the local's copy says (B1). */
+	scope = 1;
+	if ((ret = sm_change_allowed(sm, type, up, m)) == 1 &&
+	    (ret = sm_check(sm, type, l, m, up, &scope)) == 1)
+		ret = sm_content(sm, type, l, m, up);
 	if (ret == -1)
 		goto fail;
 	if (ret == 0) {
@@ -1319,7 +1374,11 @@ sm_attach(struct sync_master *sm, int wait)
 	return 0;
 }
 
-/* Count each file's changes for the local's progress bars (B4). */
+/*
+ * Count each file's changes for the local's progress bars (B4): for a
+ * restricted user, only those in their scope, since a count of the rest
+ * would tell them how much of everyone else's there is (S15, T6).
+ */
 static void
 sm_totals(struct sync_master *sm, struct wire_out *o)
 {
@@ -1327,7 +1386,7 @@ sm_totals(struct sync_master *sm, struct wire_out *o)
 	struct record		*r;
 	uint8_t			 from[8];
 	uint64_t		 n;
-	int			 type, ret;
+	int			 type, ret, in;
 
 	wire_uint(o, sm->progress ? MODEL_NTYPES : 0);
 	for (type = 0; sm->progress && type < MODEL_NTYPES; type++) {
@@ -1337,12 +1396,18 @@ sm_totals(struct sync_master *sm, struct wire_out *o)
 			store_be64(from, sm->last_seq + 1);
 			store_cursor_seek(c, from, 8, 0);
 			while ((ret = store_cursor_next(c, &r)) == 0) {
-				ret = r->seq > sm->upto;
-				record_free(r);
-				if (ret)
+				if (r->seq > sm->upto) {
+					record_free(r);
 					break;
-				n++;
+				}
+				in = !rights_limited(&sm->user) ||
+				    rights_in_scope(sm->t, &sm->user, type,
+				    r) == 1;
+				record_free(r);
+				if (in)
+					n++;
 			}
+			error_clear();
 			store_cursor_close(c);
 		}
 		wire_uint(o, n);
