@@ -38,6 +38,7 @@ enum model_kind {
 	MODEL_TEXT,		/* one line */
 	MODEL_LONGTEXT,		/* may hold newlines */
 	MODEL_DATE,		/* YYYY-MM-DD or YYYY-MM-DDTHH:MM */
+	MODEL_BIRTHDAY,		/* YYYY-MM-DD, or --MM-DD without a year */
 	MODEL_NUMBER,		/* decimal, e.g. 1250.50 */
 	MODEL_INTEGER,
 	MODEL_EMAIL,
@@ -118,6 +119,13 @@ const char	*model_error_field(void);
 int		 model_add(struct store_txn *, const struct user *actor,
 		    int type, const struct model_change *, size_t n,
 		    struct record_id *out);
+/*
+ * model_add with the ID given (the caller has seen no record has it): a
+ * record imported from a card takes one derived from the card's UID.
+ */
+int		 model_add_id(struct store_txn *, const struct user *actor,
+		    int type, const struct model_change *, size_t n,
+		    const struct record_id *want, struct record_id *out);
 /* Change fields of a record, as actor. */
 int		 model_update(struct store_txn *, const struct user *actor,
 		    int type, const struct record_id *,
