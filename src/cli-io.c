@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -434,10 +435,31 @@ cli_query_field(const char *s)
 	return d;
 }
 
+/*
+ * A failed query says why on stdout's first line, which mutt shows on its
+ * status line (and exit status 1 makes it an error there); stderr would
+ * be written over mutt's screen.
+ */
+static int
+cli_query_fail(int status, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static int
+cli_query_fail(int status, const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+	fflush(stdout);
+	return status;
+}
+
 int
 cli_query(struct cli *cli, int argc, char **argv)
 {
-	const struct cli_cmd	*cmd = cli_find("query");
 	struct cli_query_set	 set = { NULL, 0, 0 };
 	struct store_txn	*t = NULL;
 	struct store_cursor	*c = NULL;
@@ -445,14 +467,33 @@ cli_query(struct cli *cli, int argc, char **argv)
 	struct record_id	 cid, last;
 	char			*q, *name, *folded, *mail, **lines = NULL;
 	char			*line, *cname = NULL, *f[3];
-	size_t			 nlines = 0, cap = 0, i;
-	int			 ret, match, in_set, have_last = 0;
+	size_t			 nlines = 0, cap = 0, i, k;
+	const char		*v;
+	int			 ret, match, in_set, have_last = 0, fd;
 
 	if (argc != 2)
-		return cli_usage(cmd, "give one STRING to look for");
+		return cli_query_fail(CLI_USAGE, "crm query: give one STRING to "
+		    "look for");
 	if (*argv[1] == '\0')
-		return cli_usage(cmd, "STRING is empty: give part of a name, "
-		    "email address or company");
+		return cli_query_fail(CLI_USAGE, "crm query: STRING is empty: "
+		    "give part of a name, email address or company");
+	/*
+	 * mutt runs the query on its own terminal, reading its stdout: a
+	 * password prompt or a line on stderr (a busy master's "waiting")
+	 * would be written over its screen. So without a terminal to answer
+	 * on, nothing goes to stderr, and without a password crm fails at
+	 * once.
+	 */
+	if (!isatty(STDOUT_FILENO) && (fd = open("/dev/null", O_WRONLY)) !=
+	    -1) {
+		dup2(fd, STDERR_FILENO);
+		close(fd);
+	}
+	if (cli->password_file == NULL && getenv("CRM_PASSWORD") == NULL &&
+	    !isatty(STDOUT_FILENO))
+		return cli_query_fail(CLI_FAIL, "crm: no password for crm "
+		    "query: set CRM_PASSWORD or give --password-file FILE in "
+		    "mutt's query_command");
 	q = utf8_fold(argv[1]);
 	if (cli_open(cli) != 0 || store_begin_read(cli->st, &t) != 0)
 		goto fail;
@@ -461,13 +502,17 @@ cli_query(struct cli *cli, int argc, char **argv)
 		goto fail;
 	memset(&last, 0, sizeof last);
 	while ((ret = store_cursor_next(c, &r)) == 0) {
-		if (*record_value(r, "email") == '\0') {
+		if (*record_value(r, "email") == '\0' &&
+		    *record_value(r, "email2") == '\0') {
 			record_free(r);
 			continue;
 		}
 		name = tui_record_name(MODEL_CONTACT, r);
 		folded = utf8_fold(name);
-		mail = utf8_fold(record_value(r, "email"));
+		xasprintf(&line, "%s %s", record_value(r, "email"),
+		    record_value(r, "email2"));
+		mail = utf8_fold(line);
+		free(line);
 		match = strstr(folded, q) != NULL || strstr(mail, q) != NULL;
 		in_set = record_id_parse(record_value(r, "company"), &cid) ==
 		    0;
@@ -489,20 +534,28 @@ cli_query(struct cli *cli, int argc, char **argv)
 				last = cid;
 				have_last = 1;
 			}
-			if (nlines == cap) {
-				cap = cap ? cap * 2 : 64;
-				lines = xreallocarray(lines, cap,
-				    sizeof *lines);
-			}
-			f[0] = cli_query_field(record_value(r, "email"));
+			/* One line an address: mutt offers each. */
 			f[1] = cli_query_field(name);
 			f[2] = cli_query_field(in_set && cname != NULL ?
 			    cname : "");
-			xasprintf(&line, "%s\t%s\t%s", f[0], f[1], f[2]);
-			free(f[0]);
+			for (k = 0; k < 2; k++) {
+				v = record_value(r, k == 0 ? "email" :
+				    "email2");
+				if (*v == '\0')
+					continue;
+				if (nlines == cap) {
+					cap = cap ? cap * 2 : 64;
+					lines = xreallocarray(lines, cap,
+					    sizeof *lines);
+				}
+				f[0] = cli_query_field(v);
+				xasprintf(&line, "%s\t%s\t%s", f[0], f[1],
+				    f[2]);
+				free(f[0]);
+				lines[nlines++] = line;
+			}
 			free(f[1]);
 			free(f[2]);
-			lines[nlines++] = line;
 		}
 		free(mail);
 		free(folded);
@@ -542,7 +595,7 @@ fail:
 	free(set.ids);
 	free(cname);
 	free(q);
-	return cli_fail();
+	return cli_query_fail(CLI_FAIL, "crm: %s", error_get());
 }
 
 
