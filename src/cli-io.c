@@ -198,7 +198,7 @@ cli_import(struct cli *cli, int argc, char **argv)
 		c.companies += res.company_created;
 		if (res.action == EXCHANGE_REFUSED)
 			cli_import_line(ref, path, row, &res, dry);
-		else if (dry || row->remark != NULL)
+		else if (dry || row->remark != NULL || res.company_created)
 			cli_import_line(out, path, row, &res, dry);
 		exchange_result_clear(&res);
 		exchange_row_free(row);
@@ -225,6 +225,16 @@ cli_import(struct cli *cli, int argc, char **argv)
 	}
 	if (nref > 0 && !skip) {
 		store_abort(t);
+		if (nref == 1) {
+			/* One message, as every failure has. */
+			refused[strcspn(refused, "\n")] = '\0';
+			fprintf(stderr, "crm: nothing was imported: %s; correct "
+			    "it, or give --skip-refused to import the other "
+			    "%ss\n", refused, exchange_row_word(
+			    exchange_reader_format(rd)));
+			ret = CLI_FAIL;
+			goto out;
+		}
 		fputs(refused, stderr);
 		fprintf(stderr, "crm: nothing was imported: %lu of the %lu %ss "
 		    "of %s %s refused (see above); correct %s, or give "
