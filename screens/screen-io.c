@@ -570,7 +570,7 @@ import_outcome(struct import_data *d, struct import_item *it, char *buf,
 	else if (r->company_matched && d->stage == IMPORT_PREVIEW)
 		strncat(buf, ", company found", len - strlen(buf) - 1);
 	if (it->row->remark != NULL) {
-		strncat(buf, "; not kept: ", len - strlen(buf) - 1);
+		strncat(buf, "; ", len - strlen(buf) - 1);
 		strncat(buf, it->row->remark, len - strlen(buf) - 1);
 	}
 }

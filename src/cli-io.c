@@ -59,7 +59,7 @@ cli_import_line(FILE *out, const char *path, const struct exchange_row *row,
 		if (res->company_created)
 			fprintf(out, " (new company \"%s\")", co);
 		if (row->remark != NULL)
-			fprintf(out, " (not kept: %s)", row->remark);
+			fprintf(out, " (%s)", row->remark);
 	}
 	fputc('\n', out);
 }

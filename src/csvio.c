@@ -585,13 +585,24 @@ csvio_risky(const char *s)
 	return *p == '\0' && (s[0] == '0' || p - s > 15);
 }
 
+/*
+ * A quote a spreadsheet keeps before text it would otherwise take for a
+ * formula or a number: before one of = + - @ tab CR, or a digit.
+ */
+static int
+csvio_marked(const char *s)
+{
+	return s[0] == '\'' && s[1] != '\0' &&
+	    (strchr("=+-@\t\r", s[1]) != NULL || (s[1] >= '0' && s[1] <= '9'));
+}
+
 char *
 csvio_safe(const char *value)
 {
 	char	*s;
 
-	if (!csvio_risky(value) && !(value[0] == '\'' &&
-	    csvio_risky(value + 1)))
+	if (!csvio_risky(value) && !csvio_marked(value) &&
+	    !(value[0] == '\'' && csvio_marked(value + 1)))
 		return NULL;
 	xasprintf(&s, "'%s", value);
 	return s;
@@ -600,7 +611,7 @@ csvio_safe(const char *value)
 void
 csvio_unsafe(char *value)
 {
-	if (value[0] == '\'' && (csvio_risky(value + 1) ||
-	    (value[1] == '\'' && csvio_risky(value + 2))))
+	if (csvio_marked(value) || (value[0] == '\'' &&
+	    csvio_marked(value + 1)))
 		memmove(value, value + 1, strlen(value));
 }

@@ -789,12 +789,21 @@ exchange_find(struct exchange_import *imp, const struct exchange_row *row,
 static char *
 exchange_changed(const struct record *old, struct exchange_changes *c)
 {
+	struct record_id id;
 	char		*list = NULL, *tmp;
 	const char	*v;
 	size_t		 i, k;
 
 	for (i = k = 0; i < c->n; i++) {
 		v = c->ch[i].value;
+		/* A card crm wrote: its UID is the record's own ID. */
+		if (strcmp(c->ch[i].name, "uid") == 0 &&
+		    record_id_parse(v, &id) == 0 &&
+		    record_id_cmp(&id, &old->id) == 0 &&
+		    *record_value(old, "uid") == '\0') {
+			free(c->owned[i]);
+			continue;
+		}
 		if (strcmp(record_value(old, c->ch[i].name), v) == 0) {
 			free(c->owned[i]);
 			continue;
@@ -876,6 +885,9 @@ exchange_import_row(struct exchange_import *imp,
 			goto fail;
 		res->action = EXCHANGE_ADD;
 	}
+	/* A company the map said was not there may be now. */
+	if (row->type == MODEL_COMPANY)
+		strmap_clear(imp->companies);
 	if (row->type == MODEL_CONTACT) {
 		if (store_get(imp->t, MODEL_CONTACT, &res->id, &r) == 0) {
 			exchange_seen_add(imp, r);

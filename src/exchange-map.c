@@ -118,6 +118,7 @@ static const struct exchange_map_vendor exchange_map_vendors[] = {
 	V("im address", DROP, "IM address", NULL, WORK, 'o'),
 	V("imaddress", DROP, "IM address", NULL, WORK, 'o'),
 	V("hobby", DROP, "hobby", NULL, WORK, 0),
+	V("schools", DROP, "schools", NULL, WORK, 'o'),
 	V("profession", DROP, "profession", NULL, WORK, 'o'),
 	V("referred by", DROP, "referred by", NULL, WORK, 'o'),
 	V("account", DROP, "account", NULL, WORK, 'o'),
@@ -401,10 +402,9 @@ exchange_map_build(struct exchange_map *m, int type, char *const *header,
 	struct exchange_col		*c;
 	char				**mcols = NULL, **mfields = NULL;
 	char				*norm, *crm, *unknown = NULL, *meta = NULL;
-	char				*tmp, base[64];
-	const char			*part;
+	char				*tmp;
 	size_t				 nm = 0, i, j, nunknown = 0;
-	int				 google = 0, outlook = 0, num, ret = -1;
+	int				 google = 0, outlook = 0, ret = -1;
 
 	memset(m, 0, sizeof *m);
 	if (mapfile != NULL && exchange_map_file(mapfile, type, &mcols,
@@ -492,18 +492,15 @@ exchange_map_build(struct exchange_map *m, int type, char *const *header,
 				m->cols[j].label = (int)i;
 		}
 	}
-	(void)base;
-	(void)part;
-	(void)num;
 	if (nunknown > 0 && !ignore_unknown) {
 		char	*all = model_field_list(type);
 
 		error_set("%s line 1: %s has no field for the column%s %s; its "
-		    "fields are %s. Give --map FILE to say where %s go, or "
+		    "fields are %s. Give --map FILE to say where %s, or "
 		    "--ignore-unknown to leave %s out", path,
 		    model_type(type)->name, nunknown > 1 ? "s" : "", unknown,
-		    all, nunknown > 1 ? "they" : "it", nunknown > 1 ? "them" :
-		    "it");
+		    all, nunknown > 1 ? "they go" : "it goes", nunknown > 1 ?
+		    "them" : "it");
 		free(all);
 		goto out;
 	}

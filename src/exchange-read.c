@@ -767,6 +767,8 @@ exchange_vcard_common(struct exchange_row *row, const struct vcard *c,
 		if (strncasecmp(row->key, "urn:uuid:", 9) == 0)
 			memmove(row->key, row->key + 9, strlen(row->key + 9) +
 			    1);
+		/* Kept, so that crm writes it back and finds it again. */
+		exchange_row_set(row, "uid", xstrdup(row->key));
 	}
 }
 
@@ -848,6 +850,10 @@ exchange_next_vcard(struct exchange_reader *rd, struct exchange_row *row)
 		}
 	}
 	free(org);
+	if (rd->type == MODEL_COMPANY && row->type == MODEL_CONTACT &&
+	    row->problem == NULL)
+		row->problem = xstrdup("a person's card: import it with crm "
+		    "import contact");
 	exchange_vcard_common(row, c, &slots);
 	exchange_slots_apply(&slots, row);
 	for (n = 0; n < c->nprops && row->problem == NULL; n++) {
@@ -881,6 +887,8 @@ exchange_next_ical(struct exchange_reader *rd, struct exchange_row *row)
 	row->sparse = 1;
 	free(row->key);
 	row->key = xstrdup(it->uid != NULL ? it->uid : "");
+	if (*row->key != '\0')
+		exchange_row_set(row, "uid", xstrdup(row->key));
 	if (it->summary != NULL)
 		exchange_row_set(row, "subject", xstrdup(it->summary));
 	if (it->description != NULL)

@@ -126,7 +126,7 @@ cmp -s "$T/before0" "$T/after0" || fail "a refused card let the others in"
 expect_status 1 root "$M" import contact --skip-refused "$T/phone.vcf"
 expect_out_contains "imported 2 contacts from $T/phone.vcf (2 added, 0 updated, 0 unchanged, 1 refused), with 1 new company"
 expect_err_contains "phone.vcf line 1: add contact"
-expect_err_contains "Jürgen Müller (not kept: 1 more phone number not kept)"
+expect_err_contains "Jürgen Müller (1 more phone number not kept)"
 expect_err_contains 'phone.vcf line 14: refused contact Bad Mail: contact email "not-an-email" is not an email address'
 expect_err_contains 'Anna Straße (new company "New Co")'
 expect_ok root "$M" list contact --where last_name=Müller --fields first_name,company,phone,phone2,mobile,email,description
