@@ -51,6 +51,7 @@ enum model_kind {
 #define MODEL_REQUIRED	0x1
 #define MODEL_SECRET	0x2	/* never shown, listed or exported */
 #define MODEL_SYSTEM	0x4	/* set by crm, not by a person */
+#define MODEL_SPARE	0x8	/* a record's screen shows it only when set */
 
 struct model_field {
 	const char		*name;

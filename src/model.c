@@ -43,6 +43,8 @@ static const char *const user_types[] = {
 #define FREFREQ(n, l, t)	{ n, l, MODEL_REF, MODEL_REQUIRED, t, NULL, NULL }
 #define FCHOICE(n, l, c, d)	{ n, l, MODEL_CHOICE, 0, 0, c, d }
 #define FBOOL(n, l, d)		{ n, l, MODEL_BOOL, 0, 0, NULL, d }
+/* The fields added in issue 12: on a record's screen only when set. */
+#define FSPARE(n, l, k)		{ n, l, k, MODEL_SPARE, 0, NULL, NULL }
 
 /*
  * Fields added after the first release (phone2, mobile on companies,
@@ -55,42 +57,42 @@ static const char *const user_types[] = {
 static const struct model_field company_fields[] = {
 	FREQ("name", "Name", MODEL_TEXT),
 	F("phone", "Phone", MODEL_TEXT),
-	F("phone2", "Phone 2", MODEL_TEXT),
-	F("mobile", "Mobile", MODEL_TEXT),
+	FSPARE("phone2", "Phone 2", MODEL_TEXT),
+	FSPARE("mobile", "Mobile", MODEL_TEXT),
 	F("email", "Email", MODEL_EMAIL),
-	F("email2", "Email 2", MODEL_EMAIL),
+	FSPARE("email2", "Email 2", MODEL_EMAIL),
 	F("website", "Website", MODEL_TEXT),
 	F("address", "Street", MODEL_TEXT),
 	F("postcode", "Postcode", MODEL_TEXT),
 	F("city", "City", MODEL_TEXT),
-	F("region", "Region", MODEL_TEXT),
+	FSPARE("region", "Region", MODEL_TEXT),
 	F("country", "Country", MODEL_TEXT),
 	F("industry", "Industry", MODEL_TEXT),
 	F("account_manager", "Account manager", MODEL_USERID),
 	F("description", "Description", MODEL_LONGTEXT),
-	F("uid", "UID elsewhere", MODEL_TEXT),
+	FSPARE("uid", "UID elsewhere", MODEL_TEXT),
 };
 
 static const struct model_field contact_fields[] = {
 	FREF("company", "Company", MODEL_COMPANY),
-	F("title", "Title (Dr., Ms.)", MODEL_TEXT),
+	FSPARE("title", "Title (Dr., Ms.)", MODEL_TEXT),
 	F("first_name", "First name", MODEL_TEXT),
 	F("last_name", "Last name", MODEL_TEXT),
 	F("job_title", "Job title", MODEL_TEXT),
 	F("phone", "Phone", MODEL_TEXT),
-	F("phone2", "Phone 2", MODEL_TEXT),
+	FSPARE("phone2", "Phone 2", MODEL_TEXT),
 	F("mobile", "Mobile", MODEL_TEXT),
 	F("email", "Email", MODEL_EMAIL),
-	F("email2", "Email 2", MODEL_EMAIL),
+	FSPARE("email2", "Email 2", MODEL_EMAIL),
 	F("address", "Street", MODEL_TEXT),
-	F("postcode", "Postcode", MODEL_TEXT),
+	FSPARE("postcode", "Postcode", MODEL_TEXT),
 	F("city", "City", MODEL_TEXT),
-	F("region", "Region", MODEL_TEXT),
+	FSPARE("region", "Region", MODEL_TEXT),
 	F("country", "Country", MODEL_TEXT),
-	F("birthday", "Birthday", MODEL_BIRTHDAY),
+	FSPARE("birthday", "Birthday", MODEL_BIRTHDAY),
 	F("account_manager", "Account manager", MODEL_USERID),
 	F("description", "Description", MODEL_LONGTEXT),
-	F("uid", "UID elsewhere", MODEL_TEXT),
+	FSPARE("uid", "UID elsewhere", MODEL_TEXT),
 };
 
 static const struct model_field note_fields[] = {
@@ -110,7 +112,7 @@ static const struct model_field event_fields[] = {
 	F("location", "Location", MODEL_TEXT),
 	F("assigned_to", "Assigned to", MODEL_USERID),
 	F("description", "Description", MODEL_LONGTEXT),
-	F("uid", "UID elsewhere", MODEL_TEXT),
+	FSPARE("uid", "UID elsewhere", MODEL_TEXT),
 };
 
 static const struct model_field task_fields[] = {
@@ -122,7 +124,7 @@ static const struct model_field task_fields[] = {
 	FCHOICE("priority", "Priority", priorities, "normal"),
 	F("assigned_to", "Assigned to", MODEL_USERID),
 	F("description", "Description", MODEL_LONGTEXT),
-	F("uid", "UID elsewhere", MODEL_TEXT),
+	FSPARE("uid", "UID elsewhere", MODEL_TEXT),
 };
 
 static const struct model_field opportunity_fields[] = {
