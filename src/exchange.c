@@ -96,15 +96,12 @@ exchange_format_sniff(const char *path)
 	return fmt;
 }
 
-int
-exchange_format_readable(int type, enum exchange_format fmt)
+/* Whether a format holds a type; error set with verb ("read from"...). */
+static int
+exchange_format_fits(int type, enum exchange_format fmt, const char *verb)
 {
 	const char	*name = model_type(type)->plural;
 
-	if (type == MODEL_USER) {
-		error_set("users are added with crm user add, not imported");
-		return 0;
-	}
 	if (fmt == EXCHANGE_CSV ||
 	    (fmt == EXCHANGE_VCARD && (type == MODEL_CONTACT ||
 	    type == MODEL_COMPANY)) ||
@@ -112,15 +109,25 @@ exchange_format_readable(int type, enum exchange_format fmt)
 	    type == MODEL_TASK)))
 		return 1;
 	if (type == MODEL_CONTACT || type == MODEL_COMPANY)
-		error_set("%s are read from csv or vcard, not %s", name,
+		error_set("%s are %s csv or vcard, not %s", name, verb,
 		    exchange_names[fmt]);
 	else if (type == MODEL_EVENT || type == MODEL_TASK)
-		error_set("%s are read from csv or ical, not %s", name,
+		error_set("%s are %s csv or ical, not %s", name, verb,
 		    exchange_names[fmt]);
 	else
-		error_set("%s are read from csv only (vcard is for contacts "
-		    "and companies, ical for events and tasks)", name);
+		error_set("%s are %s csv only (vcard is for contacts and "
+		    "companies, ical for events and tasks)", name, verb);
 	return 0;
+}
+
+int
+exchange_format_readable(int type, enum exchange_format fmt)
+{
+	if (type == MODEL_USER) {
+		error_set("users are added with crm user add, not imported");
+		return 0;
+	}
+	return exchange_format_fits(type, fmt, "read from");
 }
 
 const char *
@@ -139,24 +146,7 @@ exchange_format_ext(enum exchange_format fmt)
 int
 exchange_format_allowed(int type, enum exchange_format fmt)
 {
-	const char	*name = model_type(type)->plural;
-
-	if (fmt == EXCHANGE_CSV ||
-	    (fmt == EXCHANGE_VCARD && (type == MODEL_CONTACT ||
-	    type == MODEL_COMPANY)) ||
-	    (fmt == EXCHANGE_ICAL && (type == MODEL_EVENT ||
-	    type == MODEL_TASK)))
-		return 1;
-	if (type == MODEL_CONTACT || type == MODEL_COMPANY)
-		error_set("%s are written as csv or vcard, not %s", name,
-		    exchange_names[fmt]);
-	else if (type == MODEL_EVENT || type == MODEL_TASK)
-		error_set("%s are written as csv or ical, not %s", name,
-		    exchange_names[fmt]);
-	else
-		error_set("%s are written as csv only (vcard is for contacts "
-		    "and companies, ical for events and tasks)", name);
-	return 0;
+	return exchange_format_fits(type, fmt, "written as");
 }
 
 int

@@ -54,44 +54,45 @@ static const char *const user_types[] = {
  * uid is the UID of the vCard or iCalendar item a record came from, so
  * that importing the same card again updates it.
  */
+/* New fields come last: a clerk's Tab order through a form stays. */
 static const struct model_field company_fields[] = {
 	FREQ("name", "Name", MODEL_TEXT),
 	F("phone", "Phone", MODEL_TEXT),
-	FSPARE("phone2", "Phone 2", MODEL_TEXT),
-	FSPARE("mobile", "Mobile", MODEL_TEXT),
 	F("email", "Email", MODEL_EMAIL),
-	FSPARE("email2", "Email 2", MODEL_EMAIL),
 	F("website", "Website", MODEL_TEXT),
 	F("address", "Street", MODEL_TEXT),
 	F("postcode", "Postcode", MODEL_TEXT),
 	F("city", "City", MODEL_TEXT),
-	FSPARE("region", "Region", MODEL_TEXT),
 	F("country", "Country", MODEL_TEXT),
 	F("industry", "Industry", MODEL_TEXT),
 	F("account_manager", "Account manager", MODEL_USERID),
 	F("description", "Description", MODEL_LONGTEXT),
+	FSPARE("phone2", "Phone 2", MODEL_TEXT),
+	FSPARE("mobile", "Mobile", MODEL_TEXT),
+	FSPARE("email2", "Email 2", MODEL_EMAIL),
+	FSPARE("region", "Region", MODEL_TEXT),
 	FSPARE("uid", "UID elsewhere", MODEL_TEXT),
 };
 
 static const struct model_field contact_fields[] = {
 	FREF("company", "Company", MODEL_COMPANY),
-	FSPARE("title", "Title (Dr., Ms.)", MODEL_TEXT),
 	F("first_name", "First name", MODEL_TEXT),
 	F("last_name", "Last name", MODEL_TEXT),
 	F("job_title", "Job title", MODEL_TEXT),
 	F("phone", "Phone", MODEL_TEXT),
-	FSPARE("phone2", "Phone 2", MODEL_TEXT),
 	F("mobile", "Mobile", MODEL_TEXT),
 	F("email", "Email", MODEL_EMAIL),
-	FSPARE("email2", "Email 2", MODEL_EMAIL),
 	F("address", "Street", MODEL_TEXT),
-	FSPARE("postcode", "Postcode", MODEL_TEXT),
 	F("city", "City", MODEL_TEXT),
-	FSPARE("region", "Region", MODEL_TEXT),
 	F("country", "Country", MODEL_TEXT),
-	FSPARE("birthday", "Birthday", MODEL_BIRTHDAY),
 	F("account_manager", "Account manager", MODEL_USERID),
 	F("description", "Description", MODEL_LONGTEXT),
+	FSPARE("title", "Title (Dr., Ms.)", MODEL_TEXT),
+	FSPARE("phone2", "Phone 2", MODEL_TEXT),
+	FSPARE("email2", "Email 2", MODEL_EMAIL),
+	FSPARE("postcode", "Postcode", MODEL_TEXT),
+	FSPARE("region", "Region", MODEL_TEXT),
+	FSPARE("birthday", "Birthday", MODEL_BIRTHDAY),
 	FSPARE("uid", "UID elsewhere", MODEL_TEXT),
 };
 

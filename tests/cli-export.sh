@@ -78,7 +78,7 @@ expect_ok root "$M" export task "$T/tasks.ics"
 grep -q '^BEGIN:VTODO' "$T/tasks.ics" || fail "tasks.ics is not iCalendar"
 # CSV stays the default and keeps its header.
 expect_ok root "$M" export contact
-expect_eq "$(printf '%s\n' "$OUT" | head -n 1)" "id,created_at,created_by,modified_at,modified_by,company,title,first_name,last_name,job_title,phone,phone2,mobile,email,email2,address,postcode,city,region,country,birthday,account_manager,description,uid$CR"
+expect_eq "$(printf '%s\n' "$OUT" | head -n 1)" "id,created_at,created_by,modified_at,modified_by,company,first_name,last_name,job_title,phone,mobile,email,address,city,country,account_manager,description,title,phone2,email2,postcode,region,birthday,uid$CR"
 
 # --where as list has it.
 expect_ok root "$M" export contact --format vcard --where company="$ACME"
