@@ -2,6 +2,7 @@
 # bench/sync.sh: measure crm sync on large masters and print the figures.
 #
 #   CRM=/abs/path/crm bash bench/sync.sh        (bench/run calls it last)
+#   CRM=/abs/path/crm bash bench/sync.sh --link (over a simulated VPN)
 #
 # CRM               the crm program (default: ../crm beside this directory)
 # BENCH_SYNC_SIZES  sizes of the demo masters, in records, smallest first
@@ -14,6 +15,18 @@
 #                   instead of making a new one of that size
 # BENCH_KEEP=1      keep the scratch directory
 # BENCH_GNU_TIME=0  do not use /usr/bin/time (peak memory sampled from /proc)
+# BENCH_SYNC_LINK=1 the same as --link (see "Over a simulated link" below)
+# BENCH_SYNC_RUNS   --link: times each network timing is taken, the median
+#                   shown (default 3)
+# BENCH_SYNC_TRANSPORTS  --link: the transports measured (default "sshfs
+#                   service service_c": the attach over sshfs, the sync
+#                   service, the service with ssh -C)
+# BENCH_SYNC_LINK_INITIAL=0  --link: no initial sync over the link (for
+#                   1,000,000 records it takes minutes)
+# LINK_DELAY, LINK_RATE  --link: the link, milliseconds each way (15) and
+#                   Mbit/s each way (50)
+# LINKPROXY         --link: the relay's program (make bench builds it;
+#                   else bench/lib.sh compiles bench/linkproxy.c)
 #
 # For each size N, on a demo master of N records ("crm demo", users demo,
 # anna, ben, carla, password demo), with a local for demo (an
@@ -51,6 +64,28 @@
 #     then the incremental sync through the mount, a sync with nothing to
 #     do, and cp -r of the master through the mount, synced to disk.
 #
+# Over a simulated link (--link): the network rows alone, at every size,
+# as issue 10's benchmark asks. bench/linkproxy sits between the client
+# (sshfs, ssh) and the throw-away sshd and makes an ordinary VPN of the
+# loopback: LINK_DELAY ms each way, paced at LINK_RATE Mbit/s each way
+# (bench/link-check.sh shows that it does). For each size, "ssh HOST true"
+# through the link (BENCH_SYNC_RUNS times), then for each transport:
+#  L1. the initial sync of a fresh local through the transport, once
+#      (unless BENCH_SYNC_LINK_INITIAL=0: then the local is made from the
+#      master's directory and bound to the transport after);
+#  L2. a sync with nothing to do, BENCH_SYNC_RUNS times;
+#  L3. 1,000 changes as in 2 and their sync, BENCH_SYNC_RUNS times;
+#  L4. the whole master copied over the same link (the transport says
+#      how), BENCH_SYNC_RUNS times, once only for a master over 256 MiB
+#      (a copy of a million records takes minutes at 50 Mbit/s).
+# Beside each, what the link carried, from the relay's counters: bytes
+# each way (exact, and nearly the same from run to run) and turns (data
+# from the laptop after data from the master on one connection: in a
+# conversation that waits for each answer, one round trip). Timings are
+# the median of the runs, bytes and turns too. The goals printed are the
+# service's (issue 10); a transport counts them only if it says so (the
+# attach over sshfs does not: its rows are the "before" figures).
+#
 # Goals (RULES B4: a sync costs what changed, not the size of the master):
 #  - initial sync rate at least 1/3 of db5.3_load's rate, at each size;
 #  - incremental sync on the largest master at most 1.5 times its time on
@@ -83,6 +118,20 @@ say() {
 now() { date +%s.%N; }
 
 # ---- settings and checks
+
+link=${BENCH_SYNC_LINK:-0}
+for arg in "$@"; do
+	case $arg in
+	--link) link=1 ;;
+	*) die "unknown argument '$arg' (usage: bench/sync.sh [--link])" ;;
+	esac
+done
+runs=${BENCH_SYNC_RUNS:-3}
+case $runs in '' | *[!0-9]* | 0) die "BENCH_SYNC_RUNS must be a positive whole number, not '$runs'" ;; esac
+read -r -a transports <<<"${BENCH_SYNC_TRANSPORTS:-sshfs service service_c}"
+for t in "${transports[@]}"; do
+	case $t in '' | *[!a-z0-9_]*) die "BENCH_SYNC_TRANSPORTS: '$t' is not a transport's name" ;; esac
+done
 
 sizes=${BENCH_SYNC_SIZES:-100000 1000000}
 read -r -a sizes <<<"$sizes"
@@ -133,8 +182,9 @@ echo $$ >"$work/pid"
 
 child=
 cleanup() {
-	if [ -n "${SSHD_PID:-}${SSHFS_PID:-}" ]; then
+	if [ -n "${SSHD_PID:-}${SSHFS_PID:-}${LINK_PID:-}" ]; then
 		unmount
+		link_stop
 		stop_sshd
 	fi
 	if [ -n "$child" ]; then
@@ -231,7 +281,7 @@ field_a() { case $1 in company) echo city ;; contact) echo phone ;; note) echo s
 field_b() { case $1 in company) echo phone ;; contact) echo job_title ;; note) echo date ;; task) echo due ;; opportunity) echo probability ;; esac; }
 value_b() { case $1 in company) echo "+33 4 00 00 00 00" ;; contact) echo "Bench officer" ;; note) echo 2026-03-01 ;; task) echo 2026-03-02 ;; opportunity) echo 55 ;; esac; }
 
-declare -A F
+declare -A F TLABEL TGOALS
 
 # changes DIR LOCAL MASTER LPREFIX MPREFIX: 1,000 changes, 500 on each side
 # (see 2 above); names start with LPREFIX on the local, MPREFIX on the
@@ -284,6 +334,14 @@ bench_size() {
 		F[$n,demo]=$m_seconds
 	fi
 	F[$n,master_bytes]=$(du -sb "$m" | awk '{ print $1 }')
+
+	if [ "$link" = 1 ]; then
+		bench_link "$n" "$dir" "$l" "$m"
+		if [ "$made" = 1 ] && [ "${BENCH_KEEP:-0}" != 1 ]; then
+			rm -rf "$m" "$l"
+		fi
+		return 0
+	fi
 
 	# db5.3_load on the master's biggest file.
 	say "[$(count "$n")] db5.3_dump of contacts.db, then timing db5.3_load ..."
@@ -354,10 +412,10 @@ bench_size() {
 	fi
 }
 
-# ---- over a network filesystem (5 above)
+# ---- over the network: sshd, the link, the transports
 
 net_reason=
-if [ "${BENCH_SYNC_NET:-1}" = 0 ]; then
+if [ "${BENCH_SYNC_NET:-1}" = 0 ] && [ "$link" != 1 ]; then
 	net_reason="BENCH_SYNC_NET=0"
 else
 	# tests/sshfs.sh stops at what is missing through skip: tried in a
@@ -375,26 +433,112 @@ else
 	else
 		net_reason=$(cat "$work/net.skip" 2>/dev/null || echo "sshd or sshfs cannot run here")
 	fi
+	# Over the link, the network rows are all there is to measure.
+	[ "$link" != 1 ] || [ -z "$net_reason" ] || die "--link cannot run: $net_reason"
 fi
+
+# The port the transports dial: sshd's own, or the link's in front of it.
+NET_PORT=
+
+# A transport is how a laptop reaches the master over the network; each
+# is one function, transport_NAME VERB N DIR MASTER [ARG]:
+#   up          make MASTER reachable through NET_PORT; set T_LABEL (its
+#               name in the tables), T_GOALS (1 when the goals printed
+#               count in the exit status) and T_REASON when it cannot
+#   bind LOCAL  point LOCAL (a local of MASTER) at it
+#   copy DEST   copy the whole master into DEST over the same way, on disk
+#               when it returns: what the sync is measured against
+#   down        undo up
+# transport_rows measures the same rows for each: transport_sshfs (the
+# attach), transport_service and transport_service_c below.
+
+# transport_sshfs: the attach of today, the master mounted with sshfs
+# through NET_PORT (tests/sshfs.sh: mount_master dials $PORT).
+transport_sshfs() {
+	local verb=$1 n=${2:-} dir=${3:-} m=${4:-} arg=${5:-}
+	case $verb in
+	up)
+		T_LABEL="attach over sshfs (the master mounted with sshfs)"
+		T_GOALS=0
+		M=$m
+		local PORT=$NET_PORT
+		if ! mount_master; then
+			T_REASON="sshfs cannot mount $m: $(tail -n 2 "$S/sshfs.log" | tr '\n' ' ')"
+			return 1
+		fi
+		say "[$(count "$n")] over sshfs: $m is mounted on $MNT"
+		;;
+	bind)
+		"$CRM" -d "$arg" config set db.master "$MNT" >/dev/null 2>"$dir/net.err" ||
+			die "cannot bind the local to the mount: $(cat "$dir/net.err")"
+		;;
+	copy)
+		cp -r "$MNT" "$arg" || die "cp -r $MNT failed"
+		find "$arg" -depth -exec sync -- {} + || die "sync of the copy of $MNT failed"
+		;;
+	down)
+		unmount
+		;;
+	esac
+}
+
+# transport_service: the sync service (RULES.md T8): crm sync runs ssh to
+# sshd through NET_PORT, and crm serve there speaks the sync protocol over
+# the pipe. transport_service_c is the same with ssh's compression (-C).
+service_ssh="ssh -F /dev/null -i $S/user_key -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o BatchMode=yes -o LogLevel=ERROR"
+transport_service() {
+	local verb=$1 n=${2:-} dir=${3:-} m=${4:-} arg=${5:-}
+	case $verb in
+	up)
+		T_LABEL="service (crm serve over ssh)"
+		T_GOALS=1
+		T_SSH=$service_ssh
+		;;
+	bind)
+		# How to reach the host first: db.master is checked by a sync.
+		"$CRM" -d "$arg" config set sync.ssh_command "$T_SSH" >/dev/null &&
+		"$CRM" -d "$arg" config set sync.remote_crm "$CRM" >/dev/null &&
+		"$CRM" -d "$arg" config set db.master \
+		    "ssh://$ME@127.0.0.1:$NET_PORT$m" >/dev/null 2>"$dir/net.err" ||
+			die "cannot bind the local to the service: $(cat "$dir/net.err")"
+		;;
+	copy)
+		mkdir -p "$arg"
+		bench_ssh "$NET_PORT" tar -C "$m" -cf - . | tar -C "$arg" -xf - ||
+			die "copying $m over ssh failed"
+		find "$arg" -depth -exec sync -- {} + || die "sync of the copy of $m failed"
+		;;
+	down)
+		;;
+	esac
+}
+
+transport_service_c() {
+	transport_service "$@"
+	if [ "$1" = up ]; then
+		T_LABEL="service, ssh -C (compressed)"
+		T_SSH="$service_ssh -C"
+	fi
+}
+
+# ---- over a network filesystem, on this machine's loopback (5 above)
 
 # bench_net N DIR LOCAL MASTER: the local bound to the master through
 # sshfs, another 1,000 changes, the syncs and cp -r through the mount.
 bench_net() {
-	local n=$1 dir=$2 l=$3 m=$4
+	local n=$1 dir=$2 l=$3 m=$4 t0 t1
 	[ -z "$net_reason" ] || return 0
-	M=$m
 	if ! start_sshd; then
 		net_reason="sshd does not start: $(tail -n 2 "$S/sshd.log" | tr '\n' ' ')"
 		return 0
 	fi
-	if ! mount_master; then
-		net_reason="sshfs cannot mount $m: $(tail -n 2 "$S/sshfs.log" | tr '\n' ' ')"
+	NET_PORT=$PORT
+	if ! transport_sshfs up "$n" "$dir" "$m"; then
+		net_reason=$T_REASON
 		stop_sshd
 		return 0
 	fi
-	say "[$(count "$n")] over sshfs: $m is mounted on $MNT"
-	"$CRM" -d "$l" config set db.master "$MNT" >/dev/null 2>"$dir/net.err" ||
-		die "cannot bind the local to the mount: $(cat "$dir/net.err")"
+	transport_sshfs bind "$n" "$dir" "$m" "$l"
 	say "[$(count "$n")] over sshfs: making 1,000 changes, 500 on each side ..."
 	changes "$dir" "$l" "$m" Roaming Share
 	say "[$(count "$n")] over sshfs: timing the incremental sync ..."
@@ -410,25 +554,314 @@ bench_net() {
 	say "[$(count "$n")] over sshfs: timing cp -r through the mount ..."
 	sync -f "$dir" 2>/dev/null || sync
 	t0=$(now)
-	cp -r "$MNT" "$dir/copy" || die "cp -r $MNT failed"
-	find "$dir/copy" -depth -exec sync -- {} + || die "sync of the copy of $MNT failed"
+	transport_sshfs copy "$n" "$dir" "$m" "$dir/copy"
 	t1=$(now)
 	F[$n,net_cp]=$(fsub "$t1" "$t0")
 	rm -rf "$dir/copy"
 	"$CRM" -d "$l" config set db.master "$m" >/dev/null 2>&1 || true
-	unmount
+	transport_sshfs down "$n" "$dir" "$m"
 	stop_sshd
+}
+
+# ---- over a simulated link (--link)
+
+# link_up: sshd and, in front of it, the link; once for the whole run.
+link_up() {
+	[ -z "$LINK_PID" ] || return 0
+	start_sshd || die "sshd does not start: $(tail -n 2 "$S/sshd.log" | tr '\n' ' ')"
+	link_start "$work" "$PORT"
+	NET_PORT=$LINK_PORT
+	say "sshd on 127.0.0.1:$PORT; the link (bench/linkproxy: ${LINK_DELAY} ms each way, ${LINK_RATE} Mbit/s) on 127.0.0.1:$LINK_PORT"
+}
+
+# link_measure OUT ERR CMD...: measure, and what the link carried
+# meanwhile: sets m_seconds, m_rss_kb and l_diff (a link_diff line).
+link_measure() {
+	local out=$1 err=$2 before rc=0
+	shift 2
+	before=$(link_counters)
+	measure "$out" "$err" "$@" || rc=$?
+	l_diff=$(link_diff "$before" "$(link_counters)")
+	return "$rc"
+}
+
+# run_said N T WHAT: one run's figures, so that the spread can be seen.
+run_said() {
+	say "[$(count "$1")] $2:   $3: $m_seconds s, up $(count "$(link_get up_bytes "$l_diff")") B, down $(count "$(link_get down_bytes "$l_diff")") B, $(link_get turns "$l_diff") turns"
+}
+
+# keep KEY FIGURE...: the median of the figures as F[KEY].
+keep() {
+	local key=$1
+	shift
+	F[$key]=$(median "$@")
+}
+
+# bench_link N DIR LOCAL MASTER: ssh HOST true, then every transport's rows.
+bench_link() {
+	local n=$1 dir=$2 l=$3 m=$4 t r t0 times=()
+	link_up
+	say "[$(count "$n")] timing ssh HOST true through the link ($runs runs) ..."
+	for ((r = 0; r < runs; r++)); do
+		t0=$(now)
+		bench_ssh "$NET_PORT" true || die "ssh through the link failed"
+		times+=("$(fsub "$(now)" "$t0")")
+	done
+	say "[$(count "$n")]   ${times[*]} (s)"
+	keep "$n,ssh_true" "${times[@]}"
+	# The remote shell's start is most of ssh HOST true here, and varies
+	# with the machine's load: ssh's own part, without it, beside it.
+	times=()
+	for ((r = 0; r < runs; r++)); do
+		t0=$(now)
+		bench_ssh "$NET_PORT" -s sftp </dev/null || die "ssh -s sftp through the link failed"
+		times+=("$(fsub "$(now)" "$t0")")
+	done
+	say "[$(count "$n")]   ssh -s sftp: ${times[*]} (s)"
+	keep "$n,ssh_conn" "${times[@]}"
+	for t in "${transports[@]}"; do
+		transport_rows "$n" "$dir" "$l" "$m" "$t"
+	done
+}
+
+# transport_rows N DIR LOCAL MASTER T: L1-L4 above over transport T; the
+# figures are F[N,T,...].
+transport_rows() {
+	local n=$1 dir=$2 l=$3 m=$4 t=$5 r k copies dest t0 t1 before
+	local -a s up down turns cnt
+	declare -F "transport_$t" >/dev/null || die "no transport '$t' (a function transport_$t in bench/sync.sh)"
+	T_REASON=
+	"transport_$t" up "$n" "$dir" "$m" || die "$t: $T_REASON"
+	TLABEL[$t]=$T_LABEL
+	TGOALS[$t]=$T_GOALS
+
+	rm -rf "$l"
+	"$CRM" -u demo init --local "$l" --master "$m" >"$dir/init.out" 2>"$dir/init.err" ||
+		die "crm init --local failed: $(cat "$dir/init.err")"
+	if [ "${BENCH_SYNC_LINK_INITIAL:-1}" != 0 ]; then
+		"transport_$t" bind "$n" "$dir" "$m" "$l"
+		say "[$(count "$n")] $t: timing the initial sync over the link ..."
+		link_measure "$dir/$t-init.out" "$dir/$t-init.err" "$CRM" -d "$l" sync ||
+			die "the initial sync over $t failed: $(tail -n 5 "$dir/$t-init.err")"
+		run_said "$n" "$t" "initial sync"
+		F[$n,$t,init_s]=$m_seconds
+		F[$n,$t,init_n]=$(column download "$dir/$t-init.out")
+		for k in up_bytes down_bytes turns; do
+			F[$n,$t,init_$k]=$(link_get "$k" "$l_diff")
+		done
+	else
+		say "[$(count "$n")] $t: the local's first sync, from the master's directory ..."
+		"$CRM" -d "$l" sync >"$dir/$t-init.out" 2>"$dir/$t-init.err" ||
+			die "the initial sync failed: $(tail -n 5 "$dir/$t-init.err")"
+		"transport_$t" bind "$n" "$dir" "$m" "$l"
+	fi
+
+	say "[$(count "$n")] $t: timing a sync with nothing to do ($runs runs) ..."
+	s=() up=() down=() turns=()
+	for ((r = 1; r <= runs; r++)); do
+		link_measure "$dir/$t-empty.out" "$dir/$t-empty.err" "$CRM" -d "$l" sync ||
+			die "the empty sync over $t failed: $(tail -n 5 "$dir/$t-empty.err")"
+		run_said "$n" "$t" "run $r"
+		s+=("$m_seconds")
+		up+=("$(link_get up_bytes "$l_diff")")
+		down+=("$(link_get down_bytes "$l_diff")")
+		turns+=("$(link_get turns "$l_diff")")
+	done
+	keep "$n,$t,empty_s" "${s[@]}"
+	keep "$n,$t,empty_up_bytes" "${up[@]}"
+	keep "$n,$t,empty_down_bytes" "${down[@]}"
+	keep "$n,$t,empty_turns" "${turns[@]}"
+
+	say "[$(count "$n")] $t: 1,000 changes, 500 on each side, and their sync ($runs runs) ..."
+	s=() up=() down=() turns=() cnt=()
+	for ((r = 1; r <= runs; r++)); do
+		changes "$dir" "$l" "$m" "Laptop$r$t" "Office$r$t"
+		link_measure "$dir/$t-inc.out" "$dir/$t-inc.err" "$CRM" -d "$l" sync ||
+			die "the sync of 1,000 changes over $t failed: $(tail -n 5 "$dir/$t-inc.err")"
+		run_said "$n" "$t" "run $r"
+		s+=("$m_seconds")
+		up+=("$(link_get up_bytes "$l_diff")")
+		down+=("$(link_get down_bytes "$l_diff")")
+		turns+=("$(link_get turns "$l_diff")")
+		cnt+=("$(($(column uploaded "$dir/$t-inc.out") + $(column download "$dir/$t-inc.out")))")
+	done
+	keep "$n,$t,inc_s" "${s[@]}"
+	keep "$n,$t,inc_up_bytes" "${up[@]}"
+	keep "$n,$t,inc_down_bytes" "${down[@]}"
+	keep "$n,$t,inc_turns" "${turns[@]}"
+	keep "$n,$t,inc_n" "${cnt[@]}"
+
+	copies=$runs
+	if [ "${F[$n,master_bytes]}" -gt $((256 * 1048576)) ]; then
+		copies=1
+	fi
+	F[$n,$t,copy_runs]=$copies
+	say "[$(count "$n")] $t: timing a copy of the master over the link ($copies run(s)) ..."
+	s=() down=()
+	dest=$dir/copy
+	for ((r = 1; r <= copies; r++)); do
+		rm -rf "$dest"
+		sync -f "$dir" 2>/dev/null || sync
+		before=$(link_counters)
+		t0=$(now)
+		"transport_$t" copy "$n" "$dir" "$m" "$dest"
+		t1=$(now)
+		l_diff=$(link_diff "$before" "$(link_counters)")
+		s+=("$(fsub "$t1" "$t0")")
+		m_seconds=${s[-1]}
+		run_said "$n" "$t" "run $r"
+		down+=("$(link_get down_bytes "$l_diff")")
+	done
+	rm -rf "$dest"
+	keep "$n,$t,copy_s" "${s[@]}"
+	keep "$n,$t,copy_down_bytes" "${down[@]}"
+
+	"transport_$t" down "$n" "$dir" "$m"
 }
 
 echo "crm sync benchmark"
 echo "  program:  $CRM"
 echo "  scratch:  $work ($(stat -f -c %T "$work" 2>/dev/null || echo unknown), $(human $((avail_kb * 1024))) free)"
 echo "  sizes:    $(for n in "${sizes[@]}"; do printf '%s ' "$(count "$n")"; done)records"
+if [ "$link" = 1 ]; then
+	echo "  link:     ${LINK_DELAY} ms each way, ${LINK_RATE} Mbit/s (bench/linkproxy); transports: ${transports[*]}; $runs run(s)"
+fi
 echo
 
 for n in "${sizes[@]}"; do
 	bench_size "$n"
 done
+
+# ---- the tables over the link (--link)
+
+link_tables() {
+	local n t v label failed=0 rtt
+	local line='------------------------------------------------------------------------------------------------'
+	rtt=$(awk -v d="$LINK_DELAY" 'BEGIN { printf "%g", 2 * d }')
+	secs() { echo "$1 s"; }
+	exact() { echo "$(count "$1") B"; }
+	row() { # row LABEL KEY [FORMAT-FUNCTION]
+		local label=$1 key=$2 fn=${3:-} n v
+		printf '%-50s' "$label"
+		for n in "${sizes[@]}"; do
+			v=${F[$n,$key]:-}
+			if [ -n "$v" ] && [ -n "$fn" ]; then v=$($fn "$v"); fi
+			printf ' %22s' "${v:-n/a}"
+		done
+		echo
+	}
+	echo
+	echo "crm sync over a simulated link, $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+	echo "  the link: bench/linkproxy, ${LINK_DELAY} ms each way (${rtt} ms a round trip), ${LINK_RATE} Mbit/s each way"
+	echo "$line"
+	{
+		printf '%-50s' "measure"
+		for n in "${sizes[@]}"; do printf ' %22s' "$(count "$n") records"; done
+		echo
+	} | sed 's/ *$//'
+	echo "$line"
+	row "master size on disk (du -sb)" master_bytes human
+	row "ssh HOST true through the link (median of $runs)" ssh_true secs
+	row "  ssh connection alone (-s sftp, no shell)" ssh_conn secs
+	for t in "${transports[@]}"; do
+		echo "${TLABEL[$t]:-$t}"
+		if [ "${BENCH_SYNC_LINK_INITIAL:-1}" != 0 ]; then
+			row "  initial sync (1 run)" "$t,init_s" secs
+			row "    records downloaded" "$t,init_n" count
+			row "    bytes up" "$t,init_up_bytes" exact
+			row "    bytes down" "$t,init_down_bytes" exact
+			row "    turns (round trips)" "$t,init_turns" count
+		fi
+		row "  a sync with nothing to do (median of $runs)" "$t,empty_s" secs
+		row "    bytes up" "$t,empty_up_bytes" exact
+		row "    bytes down" "$t,empty_down_bytes" exact
+		row "    turns (round trips)" "$t,empty_turns" count
+		row "  sync of 1,000 changes (median of $runs)" "$t,inc_s" secs
+		row "    records uploaded + downloaded" "$t,inc_n" count
+		row "    bytes up" "$t,inc_up_bytes" exact
+		row "    bytes down" "$t,inc_down_bytes" exact
+		row "    turns (round trips)" "$t,inc_turns" count
+		row "  copy of the master over the link, on disk" "$t,copy_s" secs
+		row "    runs (the median shown)" "$t,copy_runs"
+		row "    bytes down" "$t,copy_down_bytes" exact
+	done
+	echo "$line"
+
+	# The goals are the service's (issue 10); a transport whose rows are
+	# there for comparison shows them without counting them.
+	results=()
+	goal() { # goal T LABEL FIGURE TARGET OK-FLAG
+		local v
+		v=$(verdict "$5")
+		if [ "${TGOALS[$1]:-0}" = 1 ]; then
+			[ "$v" = PASS ] || failed=$((failed + 1))
+		else
+			v="$v (not counted)"
+		fi
+		printf '%-60s %-12s %-9s %s\n' "$2" "$3" "$4" "$v"
+	}
+	echo
+	printf '%-60s %-12s %-9s %s\n' "goal (issue 10, over the link)" "figure" "target" "result"
+	echo "$line"
+	for t in "${transports[@]}"; do
+		for n in "${sizes[@]}"; do
+			v=$(fsub "${F[$n,$t,empty_s]}" "${F[$n,ssh_true]}")
+			goal "$t" "$t: empty sync - ssh HOST true, $(count "$n")" "$v s" "<= 1 s" "$(fcmp "$v" "<=" 1)"
+		done
+		goal "$t" "$t: 1,000 changes, $(count "$large")" "${F[$large,$t,inc_s]} s" "<= 3 s" \
+			"$(fcmp "${F[$large,$t,inc_s]}" "<=" 3)"
+		goal "$t" "$t: 1,000 changes / copy, $(count "$large")" "$(pct "${F[$large,$t,inc_s]}" "${F[$large,$t,copy_s]}")" "<= 5%" \
+			"$(fcmp "${F[$large,$t,inc_s]}" "<=" "$(awk -v v="${F[$large,$t,copy_s]}" 'BEGIN { print v / 20 }')")"
+		if [ "$large" != "$small" ]; then
+			v=$(fdiv "${F[$large,$t,inc_s]}" "${F[$small,$t,inc_s]}" 2)
+			goal "$t" "$t: 1,000 changes, $(count "$large") / $(count "$small")" "${v}x" "<= 1.5x" "$(fcmp "$v" "<=" 1.5)"
+		fi
+		if [ -n "${F[$large,$t,init_s]:-}" ]; then
+			v=$(fdiv "${F[$large,$t,init_s]}" "${F[$large,$t,copy_s]}" 2)
+			goal "$t" "$t: initial sync / copy, $(count "$large")" "${v}x" "<= 1x" "$(fcmp "$v" "<=" 1)"
+		fi
+	done
+	echo "$line"
+	echo "Timings include starting crm, attaching the master and checking the password."
+	echo "ssh HOST true includes the remote login shell's start; an ssh connection alone"
+	echo "(the sftp subsystem, run in sshd itself, given no input) does not."
+	echo "Bytes are what bench/linkproxy carried each way (ssh's framing included);"
+	echo "turns count data from the laptop after data from the master: with one request"
+	echo "at a time, one round trip each (${rtt} ms on this link)."
+	echo "Copies of a master over 256 MiB are taken once (minutes each)."
+
+	# The same, as a table for a note.
+	echo
+	for t in "${transports[@]}"; do
+		echo "${TLABEL[$t]:-$t}, over the link (${rtt} ms round trip, ${LINK_RATE} Mbit/s):"
+		echo
+		echo "| master | \`ssh HOST true\` (connection alone) | empty sync | sync of 1,000 changes | copy of the master | initial sync |"
+		echo "|---|---|---|---|---|---|"
+		for n in "${sizes[@]}"; do
+			echo "| $(count "$n") records ($(human "${F[$n,master_bytes]}")) | ${F[$n,ssh_true]} s (${F[$n,ssh_conn]} s) | ${F[$n,$t,empty_s]} s | ${F[$n,$t,inc_s]} s | ${F[$n,$t,copy_s]} s$([ "${F[$n,$t,copy_runs]}" = 1 ] && echo " (1 run)") | ${F[$n,$t,init_s]:-n/a}${F[$n,$t,init_s]:+ s} |"
+		done
+		echo
+		echo "| master | empty sync: bytes up / down, turns | 1,000 changes: bytes up / down, turns | copy: bytes down |"
+		echo "|---|---|---|---|"
+		for n in "${sizes[@]}"; do
+			echo "| $(count "$n") records | $(count "${F[$n,$t,empty_up_bytes]}") / $(count "${F[$n,$t,empty_down_bytes]}"), $(count "${F[$n,$t,empty_turns]}") | $(count "${F[$n,$t,inc_up_bytes]}") / $(count "${F[$n,$t,inc_down_bytes]}"), $(count "${F[$n,$t,inc_turns]}") | $(count "${F[$n,$t,copy_down_bytes]}") |"
+		done
+		echo
+	done
+
+	if [ "$failed" -gt 0 ]; then
+		echo "bench/sync --link: $failed goal(s) missed"
+		return 3
+	fi
+	echo "bench/sync --link: every goal counted met"
+}
+
+verdict() { if [ "$1" = 1 ]; then echo PASS; else echo FAIL; fi; }
+if [ "$link" = 1 ]; then
+	rc=0
+	link_tables || rc=$?
+	exit "$rc"
+fi
 
 # ---- the tables
 

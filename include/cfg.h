@@ -21,6 +21,7 @@ enum cfg_type {
 /* Where a setting may be written. */
 #define CFG_DATABASE	0x1	/* DIR/crm.conf: `crm config set` writes it */
 #define CFG_USER	0x2	/* the system or the user's file */
+#define CFG_REACH	0x4	/* how a local reaches its master: the local's */
 
 struct cfg_def {
 	const char	*key;		/* "sync.update_window_days" */

@@ -25,6 +25,7 @@ struct cli {
 	enum store_role	 role;
 	struct user	 user;		/* who acts, once logged in */
 	int		 logged_in;
+	char		*password;	/* kept for the master (sync, T1) */
 	struct user_check *check;	/* between cli_open_start and _finish */
 };
 
@@ -109,6 +110,7 @@ int	 cli_attach(struct cli *, int, char **);
 int	 cli_config(struct cli *, int, char **);
 int	 cli_demo(struct cli *, int, char **);
 int	 cli_sync(struct cli *, int, char **);
+int	 cli_serve(struct cli *, int, char **);
 int	 cli_conflicts(struct cli *, int, char **);
 /* Documents and letters (issue 5). */
 int	 cli_template(struct cli *, int, char **);

@@ -26,6 +26,11 @@ int	conflict_log(struct store_txn *, int type, const struct record *about,
  */
 int	conflict_log_record(struct store_txn *, int type,
 	    const struct record *, const char *why);
+/*
+ * The text conflict_log_record logs for r, or NULL when such a record is
+ * not logged whole. Free it.
+ */
+char	*conflict_record_text(int type, const struct record *);
 
 enum conflict_done {
 	CONFLICT_PUT_BACK,	/* the lost value is in its record again */

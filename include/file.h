@@ -21,6 +21,8 @@ int	file_copy(const char *src, const char *dst, char *hex, off_t *size);
 int	file_install(const char *src, const char *dst, char *hex);
 /* The SHA-256 of a file; -1 (error set) if it cannot be read. */
 int	file_hash(const char *path, char *hex, off_t *size);
+/* The same of an open file, read from where it is; path for messages. */
+int	file_hash_fd(int fd, const char *path, char *hex, off_t *size);
 
 /*
  * Make dir and any missing directory above it, 0700 (as the XDG spec

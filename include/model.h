@@ -16,6 +16,13 @@
 
 struct user;
 
+/*
+ * The version of the record model, raised whenever a type gains a field.
+ * A local says its own when it syncs, so that a master takes fields it
+ * does not know only from a newer local (RULES.md T5).
+ */
+#define MODEL_FIELDS_VERSION	2	/* 2: phone2, email2, mobile, title... */
+
 /* Record types, in sync order: referenced files before their dependants. */
 enum model_type_id {
 	MODEL_USER,
@@ -127,6 +134,12 @@ int		 model_add(struct store_txn *, const struct user *actor,
 int		 model_add_id(struct store_txn *, const struct user *actor,
 		    int type, const struct model_change *, size_t n,
 		    const struct record_id *want, struct record_id *out);
+/*
+ * The account manager model_add gives a new record of type that names
+ * none: its contact's, else its company's, else actor's. A new string.
+ */
+char		*model_default_manager(struct store_txn *, const struct user *,
+		    int type, const struct record *);
 /* Change fields of a record, as actor. */
 int		 model_update(struct store_txn *, const struct user *actor,
 		    int type, const struct record_id *,

@@ -33,4 +33,12 @@ struct path_completion {
 void	 path_complete(const char *typed, struct path_completion *);
 void	 path_completion_free(struct path_completion *);
 
+/*
+ * A file name from elsewhere (a record's filename, a synced file) made
+ * safe to write under a directory (RULES.md T7): its last component, with
+ * control characters and leading dots taken out; "file" if nothing is
+ * left. Free it; cannot fail.
+ */
+char	*path_base_safe(const char *name);
+
 #endif

@@ -44,6 +44,15 @@ int	rights_may_assign(const struct user *, const char *uid);
 int	rights_in_scope(struct store_txn *t, const struct user *, int type,
 	    const struct record *);
 /*
+ * May u write this version of a record (RULES.md T4)? Judged from the
+ * master's data in t: a restricted user's record must stay in their
+ * scope, and every record it refers to must be in it too, so that an
+ * edit cannot move a note or a contact onto someone else's company.
+ * Returns 1; 0 with the error set to the reason; -1 on a store error.
+ */
+int	rights_may_write(struct store_txn *t, const struct user *, int type,
+	    const struct record *);
+/*
  * May u see this record on a screen (S15)? What a restricted user's local
  * would hold after a sync: on a master or on another user's local a
  * restricted user's lists are cut to that, so that a campaign shows them

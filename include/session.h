@@ -27,6 +27,7 @@ struct session {
 	enum store_role	 role;
 	struct user	 user;
 	int		 logged_in;
+	char		*password;	/* kept to log in to the master at a sync */
 	int		 wait_seconds;	/* master.wait_seconds, for writes */
 	struct store	*st;		/* a local's; a master's while attached */
 	int		 attached;	/* units of work under way */

@@ -12,6 +12,19 @@
  *   seq     on a master, the change sequence: "changed since N" is a range
  *   outbox  on a local, the records changed since the last sync
  *
+ * A master's file also keeps a journal of routes: whenever a write changes
+ * the owners or references of a live record (the schema's owner_fields
+ * and ref_fields, which decide whose locals hold it), the values it
+ * replaced are kept under the write's sequence number. A sync reads it
+ * from the last sync on (STORE_BY_JOURNAL, keyed by sequence) to tell a
+ * restricted user's local which of its records left it (RULES.md S16) or
+ * which came into its scope with what hangs from them, without naming to
+ * anyone a record that was never theirs. Each entry is a record holding
+ * the record's ID, created_by and the old values, with seq the write's.
+ * The journal only grows, by a few dozen bytes per such change; meta
+ * "journal_from" is the sequence it starts after (a master made before
+ * it existed has none for older changes).
+ *
  * Tombstones stay in the primary, the seq index and the outbox, and are left
  * out of name, ref and owner.
  *
@@ -60,7 +73,8 @@ enum store_index {
 	STORE_BY_REF,
 	STORE_BY_OWNER,
 	STORE_BY_SEQ,
-	STORE_BY_OUTBOX
+	STORE_BY_OUTBOX,
+	STORE_BY_JOURNAL
 };
 
 /*
@@ -151,6 +165,8 @@ int		 store_begin(struct store *, struct store_txn **);
 /*
  * A transaction that reads only committed data: its cursors let go of
  * each page as they leave it, so a walk of a whole file holds few locks.
+ * It may write too, and then holds only the locks of what it wrote: a
+ * master's sync round reads much and writes a bounded batch.
  */
 int		 store_begin_read(struct store *, struct store_txn **);
 int		 store_commit(struct store_txn *);
@@ -165,6 +181,11 @@ uint64_t	 store_stamp(struct store_txn *);
 void		 store_clock_reset(struct store_txn *, uint64_t stamp);
 /* Observe a stamp from elsewhere (sync). Cannot fail. */
 void		 store_observe(struct store_txn *, uint64_t stamp);
+/*
+ * A master's change sequence as this transaction leaves it (what meta
+ * "seq" will say once it commits). Cannot fail.
+ */
+uint64_t	 store_seq(struct store_txn *);
 
 /*
  * Fetch a record by ID, tombstones included. Returns 0 and *out (free it),
@@ -205,6 +226,7 @@ int		 store_meta_put(struct store_txn *, const char *key,
  * Cursors walk one index in key order, returning records (tombstones are
  * skipped except on STORE_BY_ID with STORE_CURSOR_DELETED, STORE_BY_SEQ
  * and STORE_BY_OUTBOX). A cursor lives inside its transaction.
+ * STORE_BY_JOURNAL (a master's only) returns the journal's entries.
  */
 #define STORE_CURSOR_DELETED	0x1	/* return tombstones too */
 int		 store_cursor_open(struct store_txn *, size_t file,

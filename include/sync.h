@@ -1,19 +1,52 @@
 /*
  * sync: the record comparison pass between a local and its master
- * (RULES.md S1-S16, B1-B6).
+ * (RULES.md S1-S16, B1-B6, T1-T8).
  *
- * A pure engine: it takes an open local, an attached master, a policy and
- * a progress callback, and knows nothing of the command line or screens.
- * It runs file by file in the model's order (users, companies, contacts,
- * their dependants, campaigns and targets, documents, templates), and finds
- * what changed through indexes only: the master's change sequence and the
- * local's outbox (B4).
+ * The pass has two halves that speak frames (include/wire.h) to each
+ * other:
  *
- * Crash safety (B5): for each batch the local is written first (merged
- * records stay in its outbox, conflicts are logged), then the master, then
- * the local's outbox is cleared. A sync cut off anywhere leaves both sides
- * consistent, and the next one reaches the same result: a merge of a
- * record with itself changes nothing.
+ *   the local's half (src/sync.c) sends its outbox, applies what comes
+ *   back, keeps the local's conflict log and removes what left the
+ *   user's scope;
+ *
+ *   the master's half (src/sync-master.c) attaches the master, logs the
+ *   user in against the master's users, decides every rule against the
+ *   master's own data, writes the master and sends the change feed in
+ *   the user's scope. It trusts nothing the local says about who, what
+ *   rights, or whose record (T1-T7).
+ *
+ * Two transports join them (src/sync-link.c): in one process, by
+ * function calls, for a master reached as a directory (the attach, over
+ * NFS on the office LAN); or over a pipe to `crm serve` on the master's
+ * host, run through ssh (the service, T8). The halves are the same
+ * either way, so every rule holds identically in both.
+ *
+ * The conversation. Each half is a state machine that takes frames
+ * (_put) and gives frames (_next: 1 with a frame, 0 when it waits for
+ * the other, SYNC_END at its end):
+ *
+ *   local                                     master
+ *   HELLO                           --->      attach, check, log in
+ *   per file: UP (DATA...) ... END  --->      <--- HELLO (or ERROR)
+ *   ROUND                           --->      <--- per file: VERDICT and
+ *                                                  CONFLICT for each UP,
+ *                                                  then FEED and LEFT, END
+ *                                             <--- READY
+ *   NEED ... COMMIT                 --->      commit
+ *                                             <--- FILE (DATA...) ...
+ *                                             <--- COMMITTED
+ *
+ * The local sends everything without waiting, so a sync costs two round
+ * trips whatever it moves. A round holds at most SYNC_ROUND records sent
+ * up: a bigger outbox takes one round trip more per round, so that the
+ * master's transaction stays bounded.
+ *
+ * Crash safety (B5). The master decides a round in one transaction and
+ * commits it only when the local says (COMMIT) that it has saved what it
+ * must keep first: the conflict log entries and what came down. Records
+ * sent up stay in the local's outbox until the master said COMMITTED.
+ * Cut anywhere, the next sync converges: the master rolled back or
+ * committed whole, and a record sent again merges with itself to itself.
  */
 #ifndef CRM_SYNC_H
 #define CRM_SYNC_H
@@ -21,10 +54,40 @@
 #include <stdint.h>
 
 #include "model.h"
+#include "record.h"
 #include "store.h"
+#include "wire.h"
 
 struct user;
 struct sync_report;
+
+#define SYNC_END	2	/* _next: the conversation is over */
+#define SYNC_ROUND	2000	/* records sent up per round */
+
+/* What a sync is for, said in HELLO. */
+enum sync_mode {
+	SYNC_MODE_SYNC,		/* the comparison pass */
+	SYNC_MODE_DRY,		/* B6: decide and count, change nothing */
+	SYNC_MODE_LOAD,		/* a first sync: everything in scope, in bulk */
+	SYNC_MODE_VERIFY,	/* compare every record in scope */
+	SYNC_MODE_INIT,		/* crm init --local: log in, say who */
+	SYNC_MODE_CHECK		/* is this the local's master? (settings) */
+};
+
+/* What became of one record sent up (a VERDICT frame). */
+enum sync_verdict {
+	SYNC_V_NONE,		/* nothing to send after all: leave the outbox */
+	SYNC_V_SENT,		/* taken: once committed, hold the record given */
+	SYNC_V_BACK,		/* refused or overtaken: hold the record given */
+	SYNC_V_GONE		/* refused, out of scope: remove it and its tree */
+};
+
+/* The reasons an M_ERROR frame gives, for a caller that acts on them. */
+enum sync_error {
+	SYNC_E_FAIL = 1,	/* anything else: the message says */
+	SYNC_E_UNREACHABLE,	/* no master there */
+	SYNC_E_BUSY		/* another process holds the master */
+};
 
 /*
  * How far a sync is, for a progress bar. In an ordinary sync the unit is
@@ -46,21 +109,6 @@ struct sync_progress {
 	const struct sync_report *rep;		/* the figures so far */
 };
 
-struct sync_policy {
-	const struct user *user;	/* the local's user: rights and scope */
-	int		 window_days;	/* S11: 0 for no update window */
-	int		 record_level;	/* B1 off: sync.granularity "record" */
-	uint64_t	 tolerance_ms;	/* B2: how far ahead a stamp may be */
-	int		 dry_run;	/* B6: decide and count, change nothing */
-	/*
-	 * Told how far the sync is, often (every record): it should
-	 * look at a clock before it paints. May be NULL, and then nothing
-	 * is counted beforehand.
-	 */
-	void		(*progress)(void *, const struct sync_progress *);
-	void		*arg;
-};
-
 /* What a sync did to one file: the columns of `crm sync`'s table. */
 struct sync_counts {
 	unsigned long	 uploaded;	/* S5, S6 */
@@ -70,131 +118,260 @@ struct sync_counts {
 	unsigned long	 lost;		/* S7, S11: fields where it lost */
 	unsigned long	 deleted;	/* deletions propagated either way */
 	unsigned long	 refused_delete; /* S12 */
-	unsigned long	 refused_scope;	/* S15 */
+	unsigned long	 refused_scope;	/* S15, T4 */
+	unsigned long	 refused_invalid; /* T2, T5, T7 */
 	unsigned long	 removed;	/* S16: left the user's scope */
 	unsigned long	 files;		/* S13, S14: files copied */
 	unsigned long	 files_missing;	/* files reported missing */
 	unsigned long	 clamped;	/* B2: stamps too far ahead */
 };
+#define SYNC_NCOUNTS	13
+
+/* A count of sync_counts by its place (the wire sends them in order). */
+unsigned long	*sync_count_at(struct sync_counts *, int i);
+
+#define SYNC_NOTES	16	/* refusals kept word for word */
+#define SYNC_NOTE_MAX	240
 
 struct sync_report {
 	struct sync_counts	 file[MODEL_NTYPES];
 	struct sync_counts	 total;
 	int			 stale;	/* S11: the update window applied */
 	int			 clock_reset; /* B2: the local's clock was ahead */
+	/* What the master refused and why, a line each (T1-T7). */
+	unsigned long		 nnotes;	/* all of them */
+	char			 notes[SYNC_NOTES][SYNC_NOTE_MAX];
+};
+
+/* Add each file's counts into the total. */
+void	 sync_report_total(struct sync_report *);
+
+/* The conversation as it went, for --stats and the round-trip tests. */
+struct sync_stats {
+	unsigned long	 turns;		/* times the local waited on the master */
+	unsigned long	 frames_up, frames_down;
+	uint64_t	 bytes_up, bytes_down;	/* over the pipe (service) */
+};
+
+/* ---------------------------------------------------------------------
+ * The local's half (src/sync.c).
+ */
+struct sync_local_conf {
+	struct store	*local;		/* open; a load replaces it (see below) */
+	const char	*dir;		/* the local's directory */
+	const char	*login;
+	const char	*password;
+	enum sync_mode	 mode;
+	int		 wait_seconds;	/* for the master's lock */
+	/* Told how far the sync is, often: look at a clock before painting. */
+	void		(*progress)(void *, const struct sync_progress *);
+	/* Verify: each difference found. */
+	void		(*report)(void *, int type, const struct record_id *,
+			    const char *what);
+	/* The master is held by another; the sync waits (holder as text). */
+	void		(*busy)(void *, const char *holder);
+	void		*arg;
+	int		 no_load;	/* tests: the pass even for a first sync */
+};
+
+struct sync_local;
+
+/*
+ * A local's half for one conversation. For SYNC_MODE_SYNC it looks at
+ * the local first: a local that holds nothing of its own (never synced,
+ * nothing in its outbox or conflict log) and that nobody else has open is
+ * loaded afresh, in bulk, as db_load does (SYNC_MODE_LOAD): no log and
+ * no locks, into DIR/load/, which replaces the local's files once
+ * complete. Cannot fail.
+ */
+struct sync_local *sync_local_new(const struct sync_local_conf *);
+/* The next frame for the master: 1, 0 (it waits) or SYNC_END; -1. */
+int	 sync_local_next(struct sync_local *, struct wire_frame *);
+/* A frame from the master: 0, or -1 with the error set. */
+int	 sync_local_put(struct sync_local *, const struct wire_frame *);
+/* About to wait on the master: save what was applied so far. */
+int	 sync_local_idle(struct sync_local *);
+/*
+ * The end: the report (counts, refusals), the error of an M_ERROR frame
+ * and its code (0 if none). Returns 0 if the conversation ended well.
+ */
+int	 sync_local_result(struct sync_local *, struct sync_report *,
+	    int *code);
+/* The master's ID, name and the user's record, after INIT (NULL else). */
+const char	*sync_local_master_id(const struct sync_local *);
+const char	*sync_local_master_name(const struct sync_local *);
+const struct record *sync_local_user(const struct sync_local *);
+/* Verify: the differences found. */
+long	 sync_local_diffs(const struct sync_local *);
+/* How many times it waited on the master's answer (round trips). */
+unsigned long sync_local_turns(const struct sync_local *);
+/* Whether a load replaced the local's files: conf.local is closed. */
+int	 sync_local_loaded(const struct sync_local *);
+/* Let go of everything; what was not saved is rolled back. */
+void	 sync_local_free(struct sync_local *);
+
+/* ---------------------------------------------------------------------
+ * The master's half (src/sync-master.c).
+ */
+struct sync_master;
+
+/*
+ * The master's half for one conversation, over the master in dir,
+ * attached when HELLO comes. only_login (crm serve --user) is the one
+ * login this conversation may sync as; service says it runs under crm
+ * serve (T8), where restricted users may sync.
+ */
+struct sync_master *sync_master_new(const char *dir, const char *only_login,
+	    int service);
+/*
+ * A frame from the local: 0, or -1 with the error set, after which
+ * _next gives an ERROR frame and SYNC_END.
+ */
+int	 sync_master_put(struct sync_master *, const struct wire_frame *);
+int	 sync_master_next(struct sync_master *, struct wire_frame *);
+/*
+ * For tests: the master's time of each sync from now (NULL: its lock
+ * file's when attached, its host's clock under crm serve).
+ */
+void	 sync_master_clock(uint64_t (*now)(void));
+/* The login that was refused or that synced, for crm serve's log. */
+const char *sync_master_login(const struct sync_master *);
+/* Let the master go, rolling back what was not committed. */
+void	 sync_master_free(struct sync_master *);
+
+/* ---------------------------------------------------------------------
+ * The transports (src/sync-link.c).
+ */
+
+/* A master location: a directory, HOST:/path or ssh://[USER@]HOST[:PORT]/path. */
+struct sync_where {
+	char	*dir;		/* a directory: the attach */
+	char	*user;		/* the service: ssh's login, or NULL */
+	char	*host;
+	char	*port;		/* or NULL */
+	char	*path;		/* the master's directory there */
 };
 
 /*
- * Synchronize local with master. Both must be open (the master attached);
- * neither is closed. Returns 0 with the report filled, or -1 with the
- * error set; what was committed before an error is consistent (B5).
+ * Parse a master location. A text with a colon before any slash, or
+ * starting ssh://, is the service; anything else a directory. -1 (error
+ * set) for an ssh:// location without a host or a path.
  */
-int	 sync_run(struct store *local, struct store *master,
-	    const struct sync_policy *, struct sync_report *);
+int	 sync_where_parse(const char *, struct sync_where *);
+void	 sync_where_free(struct sync_where *);
+/*
+ * From now on, ssh runs with BatchMode (it asks for nothing): the screens
+ * hold the terminal. Cannot fail.
+ */
+void	 sync_set_batch(int);
+/* Whether text names a master reached through the service. */
+int	 sync_where_remote(const char *text);
 
 /*
- * The first sync of a local that holds nothing of its own (never synced,
- * nothing in its outbox or conflict log): every in-scope master record is
- * loaded in bulk, in key order, into a fresh database beside the local
- * (store_load_begin), which then replaces the local's files. No log
- * (3-4 times the data written) and no locks, and as safe (B5): a load
- * cut off is thrown away and made again by the next sync. The report
- * counts what changes on the local, as the comparison pass (and so a
- * dry run, B6) counts it: what the local already holds as the master
- * does, such as its user's own record, is not downloaded.
- *
- * Returns 0 with the report filled: close local and call
- * sync_load_switch. Returns SYNC_ORDINARY, having changed nothing, when
- * this is not such a first sync, for a dry run, or when another process
- * has the local open: run sync_run instead. -1 with the error set.
+ * Run a conversation between local and the master at where: in this
+ * process for a directory, through sync.ssh_command and crm serve for the
+ * service. Fills stats. Returns 0, or -1 with the error set (the
+ * master's own message when it sent one) and *code a SYNC_E_ reason, or
+ * 0 when none was given.
  */
-#define SYNC_ORDINARY	1
-int	 sync_load(struct store *local, struct store *master,
-	    const struct sync_policy *, struct sync_report *);
-/* Put the load in place once local is closed (store_load_switch). */
-int	 sync_load_switch(const char *dir, int wait_seconds);
+int	 sync_link_run(const struct sync_where *, struct sync_local *,
+	    struct sync_stats *, int *code);
 
 /*
- * Check that local belongs to master (S2): same master ID. -1 with a
- * message naming both otherwise.
+ * The service's conversation over two descriptors already joined to a
+ * crm serve (sync_serve), for tests that run the master's half in a
+ * process of their own. As sync_link_run.
  */
-int	 sync_check_master(struct store *local, struct store *master);
+int	 sync_link_fds(int to, int from, struct sync_local *,
+	    struct sync_stats *, int *code);
 
 /*
- * Attach the master at mdir for local (S2): it must be reachable, a
- * master by its crm.conf, and the one local was made from. Returns it
- * attached (store_close lets it go), or NULL with a message naming mdir
- * and what to do. wait: seconds to wait for another holder.
+ * crm serve: the master's half over in and out for the master in dir.
+ * Returns 0 when the conversation ended well, -1 (error set) else.
  */
-struct store *sync_master_open(struct store *local, const char *mdir,
-	    int wait);
+int	 sync_serve(int in, int out, const char *dir, const char *only_login);
 
-/*
- * Compare every in-scope record of local and master (crm sync --verify).
- * Returns the number of differences (each printed through report), or -1.
- */
-long	 sync_verify(struct store *local, struct store *master,
-	    const struct sync_policy *,
-	    void (*report)(void *, int type, const struct record_id *,
-	    const char *what), void *arg);
-
-/*
- * A whole sync as `crm sync` and the sync screen run it
- * (src/sync-job.c): reach the master named in the local's configuration,
- * load its settings, attach it, check that it is this local's (S2),
- * fetch the user's rights and scope from it, then load in bulk (a first
- * sync) or run the comparison pass, and let the master go.
- *
- * Fill the first part, then sync_job_open, sync_job_run (or, with
- * job->master attached, sync_verify) and always sync_job_close.
+/* ---------------------------------------------------------------------
+ * A whole sync as `crm sync` and the sync screen run it (src/sync-job.c).
  */
 struct sync_job {
 	/* Given. */
 	const char	*dir;		/* the local's directory */
 	struct store	*local;		/* open; NULL after a load (closed) */
 	const char	*login;		/* whose local */
+	const char	*password;	/* checked by the master (T1) */
 	int		 wait_seconds;	/* for the master's lock */
 	int		 dry_run;
+	int		 verify;	/* compare, through report */
 	void		(*progress)(void *, const struct sync_progress *);
+	void		(*report)(void *, int type, const struct record_id *,
+			    const char *what);
+	/* The master is held by another process: the sync waits for it. */
+	void		(*busy)(void *, const char *holder);
 	void		*arg;
 
 	/* Filled. */
 	char		*master_dir;	/* db.master: for messages */
 	char		*holder;	/* SYNC_JOB_BUSY: who has the master */
-	struct store	*master;	/* attached by sync_job_open */
-	struct sync_policy pol;
 	struct sync_report rep;
+	struct sync_stats stats;
+	long		 diffs;		/* verify */
 	int		 loaded;	/* a load replaced the local's files */
+	struct sync_where where;
 };
 
-/* sync_job_open's failures a screen treats apart (error set too). */
-#define SYNC_JOB_UNREACHABLE	2	/* the master's directory is not there */
+/* sync_job_open's and _run's failures a screen treats apart (error set). */
+#define SYNC_JOB_UNREACHABLE	2	/* the master is not there */
+#define SYNC_JOB_BUSY		3	/* another process holds the master */
 
 /*
  * 0 if the master's directory is there to be opened; -1 (error set) if it
  * is missing or empty, as the mount point of a share that is not mounted.
  */
 int	 sync_master_reach(const char *mdir);
-#define SYNC_JOB_BUSY		3	/* another process holds the master */
 
 /*
- * Reach and attach the master, waiting up to wait_seconds for its lock.
- * Returns 0, SYNC_JOB_UNREACHABLE, SYNC_JOB_BUSY or -1, with the error
- * set. The master's settings are loaded meanwhile: sync_job_close loads
- * the local's again.
+ * Read where the master is (db.master) and, for a directory, check that
+ * it is there. Returns 0, SYNC_JOB_UNREACHABLE or -1, with the error set.
  */
 int	 sync_job_open(struct sync_job *);
 /*
- * Run the sync; the report is job->rep. After a first sync's load the
- * local was closed and its new files are in place: job->local is NULL
- * and job->loaded set, whatever the result, and the caller opens it
- * again. Returns 0 or -1 with the error set.
+ * Run the sync (or the verify). After a first sync's load the local was
+ * closed and its new files are in place: job->local is NULL and
+ * job->loaded set, whatever the result, and the caller opens it again.
+ * Returns 0, SYNC_JOB_BUSY, SYNC_JOB_UNREACHABLE or -1, error set.
  */
 int	 sync_job_run(struct sync_job *);
-/* Let the master go (if still attached), free what the job holds. */
+/* Free what the job holds. */
 void	 sync_job_close(struct sync_job *);
 
-/* For tests of crash safety: stop (exit 99) at the Nth write, if set. */
+/*
+ * Log in to the master at where as login (crm init --local): its ID and
+ * name and the user's record as a local holds it. 0, or -1 (error set).
+ */
+struct sync_hello {
+	char		*master_id;
+	char		*master_name;
+	struct record	*user;
+};
+int	 sync_hello(const char *where, const char *login, const char *password,
+	    int wait_seconds, struct sync_hello *);
+void	 sync_hello_free(struct sync_hello *);
+/*
+ * Check that the master at where is the one local was made from (S2),
+ * logging in as login: 0, or -1 with the error set (settings, db.master).
+ */
+int	 sync_check(struct store *local, const char *where, const char *login,
+	    const char *password, int wait_seconds);
+
+/*
+ * For tests of crash safety: stop (exit 99) at the Nth write of a sync,
+ * of either half in this process, if set.
+ */
 void	 sync_fault_set(unsigned long n);
+/* Count one write (each half calls it before each write). */
+void	 sync_fault_tick(void);
+/* Test builds: cut the connection after the Nth frame the local reads. */
+void	 sync_cut_set(unsigned long n);
 
 #endif

@@ -56,7 +56,8 @@ docs_job_set(int type, const struct record *r)
 	job.type = type;
 	job.id = r->id;
 	job.name = tui_record_name(type, r);
-	job.filename = xstrdup(record_value(r, "filename"));
+	/* A name from a record (a sync brought it): a plain name, no path. */
+	job.filename = path_base_safe(record_value(r, "filename"));
 }
 
 /* Reload the screen on top (after a write done from a prompt's end). */
@@ -369,6 +370,14 @@ docs_save_done(void *arg, const char *text)
 		}
 	}
 	src = document_path(app.s.dir, job.type, &job.id);
+	/* The database's own file, never what a link put there points at. */
+	if (lstat(src, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+		tui_message(1, "%s is not a regular file: the database is "
+		    "damaged; sync again to have it from the master", src);
+		free(src);
+		free(dst);
+		return;
+	}
 	if (file_install(src, dst, hex) != 0)
 		tui_error();
 	else

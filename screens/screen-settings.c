@@ -22,6 +22,7 @@
 #include "rights.h"
 #include "session.h"
 #include "settings.h"
+#include "sync.h"
 #include "tui.h"
 #include "user.h"
 #include "xmalloc.h"
@@ -91,7 +92,8 @@ settings_load(struct settings_data *d)
 	}
 	m = settings_value(app.s.dir, "db.master");
 	d->master = fieldset_add(fs, "Master", FS_TEXT, m,
-	    "the master's directory, as it is mounted here");
+	    "HOST:/PATH for the sync service, or the master's directory as "
+	    "it is mounted here");
 	tui_status_reload();
 	if (app.pending >= 1000)
 		snprintf(buf, sizeof buf, "1000 or more");
@@ -104,13 +106,17 @@ settings_load(struct settings_data *d)
 	fieldset_add(fs, "Last sync", FS_INFO, when, NULL);
 	free(when);
 	/* The master's own settings decide a sync: show them if it is there. */
-	ok = *m != '\0' && cfg_peek(m, "sync.update_window_days", &v) == 1;
+	ok = *m != '\0' && !sync_where_remote(m) &&
+	    cfg_peek(m, "sync.update_window_days", &v) == 1;
 	if (ok && cfg_peek(m, "sync.granularity", &g) == 1) {
 		snprintf(buf, sizeof buf, "%s day%s%s, granularity %s "
 		    "(the master's settings)", v, strcmp(v, "1") == 0 ? "" :
 		    "s", strcmp(v, "0") == 0 ? " (no limit)" : "", g);
 		free(g);
-	} else
+	} else if (sync_where_remote(m))
+		snprintf(buf, sizeof buf, "the master's own, which it applies "
+		    "when this local syncs through the service");
+	else
 		snprintf(buf, sizeof buf, "not known: the master cannot be "
 		    "read now");
 	if (ok)
@@ -173,7 +179,7 @@ settings_put(struct settings_data *d, size_t row, const char *key,
 	v = fieldset_text(&d->fs, row);
 	if (strcmp(v, d->fs.rows[row].orig) != 0) {
 		ret = settings_set(app.s.dir, app.s.st, app.s.role,
-		    &app.s.user, key, v, 0);
+		    &app.s.user, app.s.password, key, v, 0);
 		if (ret != 0) {
 			tui_error();
 			d->fs.cur = row;

@@ -52,22 +52,41 @@ struct sync_data {
 	unsigned		 tries;		/* SYNC_BUSY: for the screen */
 };
 
-/* The columns of `crm sync`'s table: long labels, and short for 80. */
+
+/*
+ * The columns of `crm sync`'s table: long labels, and short ones for 80
+ * columns, where the two kinds of refusal share one column. A column is
+ * one count, or two added (off2).
+ */
+#define SC_LONG		0x1
+#define SC_BRIEF	0x2
 static const struct sync_col {
 	const char	*label;
 	const char	*brief;
+	const char	*name;		/* in the running summary */
 	size_t		 off;
+	size_t		 off2;		/* or (size_t)-1 */
+	int		 in;		/* SC_LONG, SC_BRIEF */
 } sync_cols[] = {
-	{ "Uploaded", "Up", offsetof(struct sync_counts, uploaded) },
-	{ "Downloaded", "Down", offsetof(struct sync_counts, downloaded) },
-	{ "Merged", "Merged", offsetof(struct sync_counts, merged) },
-	{ "Won", "Won", offsetof(struct sync_counts, won) },
-	{ "Lost", "Lost", offsetof(struct sync_counts, lost) },
-	{ "Deleted", "Del", offsetof(struct sync_counts, deleted) },
-	{ "Ref.del", "RefDel", offsetof(struct sync_counts, refused_delete) },
-	{ "Ref.scope", "RefScp", offsetof(struct sync_counts, refused_scope) },
-	{ "Removed", "Removed", offsetof(struct sync_counts, removed) },
-	{ "Files", "Files", offsetof(struct sync_counts, files) },
+#define SC(l, b, n, f) { l, b, n, offsetof(struct sync_counts, f), \
+	(size_t)-1, SC_LONG | SC_BRIEF }
+	SC("Uploaded", "Up", "uploaded", uploaded),
+	SC("Downloaded", "Down", "downloaded", downloaded),
+	SC("Merged", "Merged", "merged", merged),
+	SC("Won", "Won", "won", won),
+	SC("Lost", "Lost", "lost", lost),
+	SC("Deleted", "Del", "deleted", deleted),
+	SC("Ref.del", "RefDel", "refused deletions", refused_delete),
+	{ "Ref.scop", NULL, "refused out of scope",
+	    offsetof(struct sync_counts, refused_scope), (size_t)-1, SC_LONG },
+	{ "Ref.inv", NULL, "refused by the master's checks",
+	    offsetof(struct sync_counts, refused_invalid), (size_t)-1,
+	    SC_LONG },
+	{ NULL, "Refused", NULL, offsetof(struct sync_counts, refused_scope),
+	    offsetof(struct sync_counts, refused_invalid), SC_BRIEF },
+	SC("Removed", "Removed", "removed", removed),
+	SC("Files", "Files", "files", files),
+#undef SC
 };
 #define SYNC_NCOLS	(sizeof sync_cols / sizeof sync_cols[0])
 #define SYNC_NAMEW	14
@@ -75,8 +94,28 @@ static const struct sync_col {
 static unsigned long
 sync_cell(const struct sync_counts *c, size_t col)
 {
-	return *(const unsigned long *)(const void *)((const char *)c +
-	    sync_cols[col].off);
+	const struct sync_col	*sc = &sync_cols[col];
+	unsigned long		 v;
+
+	v = *(const unsigned long *)(const void *)((const char *)c + sc->off);
+	if (sc->off2 != (size_t)-1)
+		v += *(const unsigned long *)(const void *)((const char *)c +
+		    sc->off2);
+	return v;
+}
+
+/* Whether column col is drawn in this form (brief or not). */
+static int
+sync_col_in(size_t col, int brief)
+{
+	return (sync_cols[col].in & (brief ? SC_BRIEF : SC_LONG)) != 0;
+}
+
+/* Its label in this form. */
+static const char *
+sync_col_label(size_t col, int brief)
+{
+	return brief ? sync_cols[col].brief : sync_cols[col].label;
 }
 
 static double
@@ -137,15 +176,15 @@ sync_leave(struct screen *sc)
 static void
 sync_sum(const struct sync_report *rep, struct sync_counts *t)
 {
-	size_t	f, c;
+	struct sync_counts	 f;
+	size_t			 i;
+	int			 c;
 
 	memset(t, 0, sizeof *t);
-	for (f = 0; f < MODEL_NTYPES; f++) {
-		for (c = 0; c < SYNC_NCOLS; c++)
-			*(unsigned long *)(void *)((char *)t +
-			    sync_cols[c].off) += sync_cell(&rep->file[f], c);
-		t->files_missing += rep->file[f].files_missing;
-		t->clamped += rep->file[f].clamped;
+	for (i = 0; i < MODEL_NTYPES; i++) {
+		f = rep->file[i];
+		for (c = 0; c < SYNC_NCOUNTS; c++)
+			*sync_count_at(t, c) += *sync_count_at(&f, c);
 	}
 }
 
@@ -177,22 +216,21 @@ sync_bar(int y, int x, int w, unsigned long done, unsigned long total)
 static int
 sync_draw_counts(int y, int rows, int cols, const struct sync_counts *t)
 {
-	static const char *const names[SYNC_NCOLS] = { "uploaded",
-	    "downloaded", "merged", "won", "lost", "deleted",
-	    "refused deletions", "refused out of scope", "removed", "files" };
 	char	line[512], item[64];
 	size_t	c, len = 0;
 	int	w;
 
 	line[0] = '\0';
 	for (c = 0; c < SYNC_NCOLS && y < rows; c++) {
+		if (sync_cols[c].name == NULL)
+			continue;
 		w = snprintf(item, sizeof item, "%s%lu %s", len ? "   " : "  ",
-		    sync_cell(t, c), names[c]);
+		    sync_cell(t, c), sync_cols[c].name);
 		if ((int)len + w > cols && len > 0) {
 			tui_put(y++, 0, cols, line, tui_attr(C_NORMAL));
 			len = 0;
 			w = snprintf(item, sizeof item, "  %lu %s",
-			    sync_cell(t, c), names[c]);
+			    sync_cell(t, c), sync_cols[c].name);
 		}
 		len += (size_t)snprintf(line + len, sizeof line - len, "%s",
 		    item);
@@ -267,16 +305,21 @@ sync_notes(const struct sync_data *d, char notes[][256], size_t max)
 	const struct sync_counts	*t = &d->rep.total;
 	size_t				 n = 0;
 
+	unsigned long			 i;
+
 	if (d->rep.stale && n < max)
 		snprintf(notes[n++], 256, "The update window had passed: the "
-		    "master won every conflict.");
-	if (t->lost + t->won + t->refused_delete + t->refused_scope > 0 &&
-	    n < max)
+		    "master %s every conflict.", d->dry ? "would win" : "won");
+	for (i = 0; i < d->rep.nnotes && i < SYNC_NOTES && n < max; i++)
+		snprintf(notes[n++], 256, "Refused: %s", d->rep.notes[i]);
+	if (t->lost + t->won + t->refused_delete + t->refused_scope +
+	    t->refused_invalid > 0 && n < max)
 		snprintf(notes[n++], 256, "Overwritten and refused values are "
 		    "in the conflict log: c shows it (or crm conflicts).");
 	if (t->refused_delete > 0 && n < max)
-		snprintf(notes[n++], 256, "%lu deletion(s) were refused (RULES "
-		    "S12): the records are back.", t->refused_delete);
+		snprintf(notes[n++], 256, "%lu deletion(s) were refused (you "
+		    "may not delete them): the records are back.",
+		    t->refused_delete);
 	if (t->clamped > 0 && n < max)
 		snprintf(notes[n++], 256, "%lu record(s) carried times too far "
 		    "ahead of the master's clock: check this computer's clock.",
@@ -307,7 +350,7 @@ sync_row_empty(const struct sync_counts *c)
 
 static void
 sync_draw_row(int y, int cols, const char *name, const struct sync_counts *c,
-    const int *width, int attr)
+    const int *width, int brief, int attr)
 {
 	char	buf[32];
 	size_t	i;
@@ -315,6 +358,8 @@ sync_draw_row(int y, int cols, const char *name, const struct sync_counts *c,
 
 	tui_put(y, 0, SYNC_NAMEW, name, attr);
 	for (i = 0, x = SYNC_NAMEW; i < SYNC_NCOLS && x < cols; i++) {
+		if (!sync_col_in(i, brief))
+			continue;
 		snprintf(buf, sizeof buf, "%*lu", width[i], sync_cell(c, i));
 		tui_put(y, x, width[i] + 1, buf, attr);
 		x += width[i] + 1;
@@ -333,7 +378,9 @@ sync_draw_done(struct sync_data *d, int rows, int cols)
 	/* Long labels when they fit, else the short ones and a legend. */
 	for (brief = 0; brief < 2; brief++) {
 		for (i = 0, sum = SYNC_NAMEW; i < SYNC_NCOLS; i++) {
-			label = brief ? sync_cols[i].brief : sync_cols[i].label;
+			if (!sync_col_in(i, brief))
+				continue;
+			label = sync_col_label(i, brief);
 			width[i] = (int)strlen(label) > 5 ? (int)strlen(label) :
 			    5;
 			sum += width[i] + 1;
@@ -352,7 +399,9 @@ sync_draw_done(struct sync_data *d, int rows, int cols)
 	tui_put(1, 0, cols, buf, tui_attr(C_NORMAL));
 	tui_put(y, 0, SYNC_NAMEW, "File", tui_attr(C_HEADER));
 	for (i = 0, x = SYNC_NAMEW; i < SYNC_NCOLS; i++) {
-		label = brief ? sync_cols[i].brief : sync_cols[i].label;
+		if (!sync_col_in(i, brief))
+			continue;
+		label = sync_col_label(i, brief);
 		snprintf(buf, sizeof buf, "%*s", width[i], label);
 		tui_put(y, x, width[i] + 1, buf, tui_attr(C_HEADER));
 		x += width[i] + 1;
@@ -364,15 +413,14 @@ sync_draw_done(struct sync_data *d, int rows, int cols)
 		if (shown == -1 && sync_row_empty(&d->rep.file[f]))
 			continue;
 		sync_draw_row(y++, cols, model_type(f)->plural,
-		    &d->rep.file[f], width, tui_attr(C_NORMAL));
+		    &d->rep.file[f], width, brief, tui_attr(C_NORMAL));
 	}
 	if (y < rows)
-		sync_draw_row(y++, cols, "total", &d->rep.total, width,
+		sync_draw_row(y++, cols, "total", &d->rep.total, width, brief,
 		    tui_attr(C_TITLE));
 	if (brief && y < rows)
-		tui_put(y++, 0, cols, "RefDel: deletions not yours to make, undone; "
-		    "RefScp: outside your records",
-		    tui_attr(C_NORMAL));
+		tui_put(y++, 0, cols, "RefDel: deletions not yours to make, "
+		    "undone; Refused: by the master", tui_attr(C_NORMAL));
 	y++;
 	for (i = 0; i < nnotes && y < rows; i++)
 		tui_put(y++, 0, cols, notes[i], tui_attr(C_LABEL));
@@ -466,12 +514,12 @@ sync_draw(struct screen *sc, int rows, int cols)
 		snprintf(buf, sizeof buf, " Master: %s", d->master_dir);
 		tui_put(y++, 0, cols, buf, tui_attr(C_NORMAL));
 		y++;
-		y = sync_put_wrapped(y, rows, cols, access(d->master_dir,
-		    F_OK) != 0 ? "It is not there: check that it is mounted "
-		    "(or that you are on the office network)." : "The "
-		    "directory is empty, as a share that is not mounted is: "
-		    "mount it (or connect to the office network).",
-		    tui_attr(C_ERROR));
+		y = sync_put_wrapped(y, rows, cols, sync_where_remote(
+		    d->master_dir) ? d->error : access(d->master_dir, F_OK) !=
+		    0 ? "It is not there: check that it is mounted (or that "
+		    "you are on the office network)." : "The directory is "
+		    "empty, as a share that is not mounted is: mount it (or "
+		    "connect to the office network).", tui_attr(C_ERROR));
 		tui_put(y++, 0, cols, " Nothing was changed.",
 		    tui_attr(C_NORMAL));
 		y++;
@@ -553,6 +601,7 @@ sync_go(struct sync_data *d, int dry)
 	job.dir = app.s.dir;
 	job.local = app.s.st;
 	job.login = app.s.user.login;
+	job.password = app.s.password;
 	/* Never block the screen: a held master is tried again each second. */
 	job.wait_seconds = 0;
 	job.dry_run = dry;
@@ -579,7 +628,8 @@ sync_go(struct sync_data *d, int dry)
 	d->loaded = job.loaded;
 	if (ret == SYNC_JOB_BUSY) {
 		free(d->holder);
-		d->holder = xstrdup(job.holder);
+		d->holder = xstrdup(job.holder != NULL ? job.holder :
+		    "another process");
 	}
 	snprintf(d->error, sizeof d->error, "%s", error_get());
 	sync_job_close(&job);

@@ -17,6 +17,7 @@
 #include "error.h"
 #include "model.h"
 #include "session.h"
+#include "sync.h"
 #include "tui.h"
 #include "utf8.h"
 #include "xmalloc.h"
@@ -716,6 +717,8 @@ tui_main(const struct tui_options *opt)
 		return 1;
 	}
 	fatal_cleanup = tui_end;
+	/* ssh may not ask for a passphrase on the terminal the screens hold. */
+	sync_set_batch(1);
 	raw();
 	noecho();
 	nonl();

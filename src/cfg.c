@@ -37,7 +37,8 @@ const struct cfg_def cfg_table[] = {
 	{ "db.id", CFG_STRING, "", CFG_DATABASE,
 	  "the master's ID (a local holds its master's)" },
 	{ "db.master", CFG_STRING, "", CFG_DATABASE,
-	  "for a local: its master's directory" },
+	  "for a local: its master, a directory (attached, as over NFS) or "
+	  "HOST:/PATH or ssh://[USER@]HOST[:PORT]/PATH (the sync service)" },
 	{ "db.user", CFG_STRING, "", CFG_DATABASE,
 	  "for a local: the login it was made for" },
 	{ "sync.update_window_days", CFG_INT, "0", CFG_DATABASE,
@@ -45,6 +46,15 @@ const struct cfg_def cfg_table[] = {
 	  "(0: no limit)" },
 	{ "sync.granularity", CFG_STRING, "field", CFG_DATABASE,
 	  "compare changes \"field\" by field or whole \"record\"s" },
+	{ "sync.restricted_attach", CFG_BOOL, "false", CFG_DATABASE,
+	  "a master's: let restricted users sync by opening its files (as "
+	  "over NFS), where they could read them all, not only through the "
+	  "sync service" },
+	{ "sync.ssh_command", CFG_STRING, "ssh", CFG_DATABASE|CFG_USER|CFG_REACH,
+	  "how a local reaches its master's host for the sync service: a "
+	  "program and its options (words split at spaces, quotes group)" },
+	{ "sync.remote_crm", CFG_STRING, "crm", CFG_DATABASE|CFG_USER|CFG_REACH,
+	  "the crm the master's host runs for the sync service (crm serve)" },
 	{ "master.wait_seconds", CFG_INT, "30", CFG_DATABASE|CFG_USER,
 	  "seconds to wait for a master another process holds" },
 	{ "store.cache_mb", CFG_INT, "16", CFG_DATABASE|CFG_USER,

@@ -40,8 +40,9 @@ cli_config(struct cli *cli, int argc, char **argv)
 	/* The settings screen sets them the same way, through settings_set. */
 	if (cli_open(cli) != 0)
 		return cli_fail();
-	if (settings_set(cli->dir, cli->st, cli->role, &cli->user, argv[2],
-	    argv[3], (int)cfg_int("master.wait_seconds")) != 0)
+	if (settings_set(cli->dir, cli->st, cli->role, &cli->user,
+	    cli->password, argv[2], argv[3],
+	    (int)cfg_int("master.wait_seconds")) != 0)
 		return cli_fail();
 	cli_close(cli);
 	return CLI_OK;

@@ -14,6 +14,7 @@
 #include "model.h"
 #include "session.h"
 #include "store.h"
+#include "sync.h"
 #include "user.h"
 #include "xmalloc.h"
 
@@ -53,81 +54,50 @@ cli_init_master(struct cli *cli, const char *dir, const char *admin,
 	return 0;
 }
 
+/*
+ * A local bound to master (a directory, HOST:/PATH or ssh://...): the
+ * master checks the login (RULES.md T1) and says its ID and name, and the
+ * user's own record, the only one a new local holds.
+ */
 static int
 cli_init_local(struct cli *cli, const char *dir, const char *master)
 {
 	struct store		*st;
 	struct store_txn	*t;
-	struct user		 u;
-	struct record		*rec = NULL;
-	char			*pw, *abs, *mname, idtext[RECORD_ID_TEXT + 1];
-	size_t			 len;
-	int			 ret, ok;
+	struct sync_hello	 h;
+	char			*pw, *where;
+	int			 ret;
 	const char		*kv[11];
 
 	if (cli->login == NULL) {
 		error_set("whose local is this? give -u LOGIN or set CRM_USER");
 		return -1;
 	}
-	if ((abs = realpath(master, NULL)) == NULL) {
+	if (sync_where_remote(master))
+		where = xstrdup(master);
+	else if ((where = realpath(master, NULL)) == NULL) {
 		error_set("cannot reach the master %s: check that it is "
 		    "mounted and the path is right", master);
 		return -1;
 	}
-	if (cfg_load(abs) != 0) {
-		free(abs);
-		return -1;
-	}
-	if (strcmp(cfg_string("db.role"), "master") != 0) {
-		error_set("%s is not a master database", abs);
-		free(abs);
-		return -1;
-	}
-	mname = xstrdup(cfg_string("db.name"));
-	if ((st = model_open(abs, STORE_MASTER, 0,
-	    (int)cfg_int("master.wait_seconds"))) == NULL)
-		goto fail;
-	if (store_begin(st, &t) != 0)
-		goto fail_master;
-	len = RECORD_ID_TEXT;
-	ret = store_meta_get(t, "id", idtext, &len);
-	if (ret == 0) {
-		idtext[len] = '\0';
-		ret = user_find_login(t, cli->login, &u);
-		if (ret == STORE_NOTFOUND)
-			error_set("login refused for %s: wrong login or "
-			    "password", cli->login);
-	} else if (ret == STORE_NOTFOUND)
-		error_set("%s is damaged: it has no master ID", abs);
-	if (ret == 0) {
-		ret = store_get(t, MODEL_USER, &u.id, &rec);
-		if (ret != 0)
-			user_clear(&u);
-	}
-	store_abort(t);
-	store_close(st);
-	if (ret != 0)
-		goto fail;
 	if ((pw = cli_password(cli, "Password: ", 0)) == NULL) {
-		user_clear(&u);
-		goto fail;
+		free(where);
+		return -1;
 	}
-	ok = user_verify(&u, pw);
+	ret = sync_hello(where, cli->login, pw,
+	    (int)cfg_int("master.wait_seconds"), &h);
 	explicit_bzero(pw, strlen(pw));
 	free(pw);
-	user_clear(&u);
-	if (!ok) {
-		error_set("login refused for %s: wrong login or password",
-		    cli->login);
-		goto fail;
+	if (ret != 0) {
+		free(where);
+		return -1;
 	}
-
 	if (model_create(dir, STORE_LOCAL) != 0)
 		goto fail;
 	kv[0] = "db.role"; kv[1] = "local";
-	kv[2] = "db.name"; kv[3] = mname;
-	kv[4] = "db.id"; kv[5] = idtext;
-	kv[6] = "db.master"; kv[7] = abs;
+	kv[2] = "db.name"; kv[3] = h.master_name;
+	kv[4] = "db.id"; kv[5] = h.master_id;
+	kv[6] = "db.master"; kv[7] = where;
 	kv[8] = "db.user"; kv[9] = cli->login;
 	kv[10] = NULL;
 	if (cli_init_conf(dir, kv) != 0 ||
@@ -135,31 +105,30 @@ cli_init_local(struct cli *cli, const char *dir, const char *master)
 		goto fail;
 	/* The local holds its own user's record, and no one else's hash. */
 	if (store_begin(st, &t) != 0)
-		goto fail_master;
-	store_observe(t, rec->modified);
-	if (store_meta_put(t, "master_id", idtext, strlen(idtext)) != 0 ||
-	    store_put(t, MODEL_USER, rec, STORE_PUT_SYNCED |
+		goto fail_open;
+	store_observe(t, h.user->modified);
+	if (store_meta_put(t, "master_id", h.master_id,
+	    strlen(h.master_id)) != 0 ||
+	    store_put(t, MODEL_USER, h.user, STORE_PUT_SYNCED |
 	    STORE_PUT_KEEPSEQ) != 0) {
 		store_abort(t);
-		goto fail_master;
+		goto fail_open;
 	}
 	if (store_commit(t) != 0)
-		goto fail_master;
+		goto fail_open;
 	if (store_close(st) != 0)
 		goto fail;
 	printf("created the local %s for %s, bound to the master %s\n", dir,
-	    cli->login, abs);
-	record_free(rec);
-	free(mname);
-	free(abs);
+	    cli->login, where);
+	sync_hello_free(&h);
+	free(where);
 	return 0;
 
-fail_master:
+fail_open:
 	store_close(st);
 fail:
-	record_free(rec);
-	free(mname);
-	free(abs);
+	sync_hello_free(&h);
+	free(where);
 	return -1;
 }
 
@@ -196,8 +165,8 @@ cli_init(struct cli *cli, int argc, char **argv)
 		    argv[optind]);
 	if (local != NULL) {
 		if (master == NULL)
-			return cli_usage(cmd, "--local needs --master "
-			    "MASTERDIR");
+			return cli_usage(cmd, "--local needs --master MASTER "
+			    "(a directory, HOST:/PATH or ssh://HOST/PATH)");
 		if (admin != NULL || uid != NULL)
 			return cli_usage(cmd, "--admin and --admin-id are for "
 			    "a master");

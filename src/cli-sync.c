@@ -1,6 +1,7 @@
 /* cli-sync: crm sync and crm conflicts. */
 #include "config.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,28 +20,34 @@
 static void
 cli_sync_row(const char *name, const struct sync_counts *c)
 {
-	printf("%-14s %8lu %8lu %7lu %5lu %5lu %8lu %8lu %8lu %8lu %6lu\n",
+	printf("%-14s %8lu %8lu %7lu %5lu %5lu %8lu %8lu %8lu %8lu %8lu %6lu\n",
 	    name, c->uploaded, c->downloaded, c->merged, c->won, c->lost,
-	    c->deleted, c->refused_delete, c->refused_scope, c->removed,
-	    c->files);
+	    c->deleted, c->refused_delete, c->refused_scope,
+	    c->refused_invalid, c->removed, c->files);
 }
 
 static void
 cli_sync_table(const struct sync_report *rep, int dry)
 {
-	int	f;
+	unsigned long	i;
+	int		f;
 
-	printf("%-14s %8s %8s %7s %5s %5s %8s %8s %8s %8s %6s\n", "file",
+	printf("%-14s %8s %8s %7s %5s %5s %8s %8s %8s %8s %8s %6s\n", "file",
 	    "uploaded", "download", "merged", "won", "lost", "deleted",
-	    "ref.del", "ref.scop", "removed", "files");
+	    "ref.del", "ref.scop", "ref.inv", "removed", "files");
 	for (f = 0; f < MODEL_NTYPES; f++)
 		cli_sync_row(model_type(f)->plural, &rep->file[f]);
 	cli_sync_row("total", &rep->total);
 	if (rep->stale)
-		printf("The update window had passed: the master won every "
-		    "conflict.\n");
+		printf("The update window had passed: the master %s every "
+		    "conflict.\n", dry ? "would win" : "won");
+	for (i = 0; i < rep->nnotes && i < SYNC_NOTES; i++)
+		printf("Refused: %s\n", rep->notes[i]);
+	if (rep->nnotes > SYNC_NOTES)
+		printf("Refused: and %lu more (crm conflicts lists them).\n",
+		    rep->nnotes - SYNC_NOTES);
 	if (rep->total.lost + rep->total.won + rep->total.refused_delete +
-	    rep->total.refused_scope > 0)
+	    rep->total.refused_scope + rep->total.refused_invalid > 0)
 		printf("Overwritten and refused values are in the conflict "
 		    "log: crm conflicts.\n");
 	if (rep->total.refused_delete > 0)
@@ -68,6 +75,26 @@ cli_sync_verify_report(void *arg, int type, const struct record_id *id,
 	printf("%s %s: %s\n", model_type(type)->name, buf, what);
 }
 
+/* Told while the master is held by another: the sync waits, and says so. */
+static void
+cli_sync_busy(void *arg, const char *holder)
+{
+	(void)arg;
+	fprintf(stderr, "crm: the master is in use by %s; waiting\n", holder);
+}
+
+static void
+cli_sync_stats(const struct sync_stats *st)
+{
+	printf("%lu round trip(s), %lu frame(s) up and %lu down", st->turns,
+	    st->frames_up, st->frames_down);
+	if (st->bytes_up + st->bytes_down > 0)
+		printf(", %llu bytes up and %llu down",
+		    (unsigned long long)st->bytes_up,
+		    (unsigned long long)st->bytes_down);
+	printf(".\n");
+}
+
 int
 cli_sync(struct cli *cli, int argc, char **argv)
 {
@@ -75,25 +102,29 @@ cli_sync(struct cli *cli, int argc, char **argv)
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "verify", no_argument, NULL, 'v' },
 		{ "wait", required_argument, NULL, 'w' },
+		{ "stats", no_argument, NULL, 's' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const struct cli_cmd		*cmd = cli_find("sync");
 	struct sync_job			 job;
 	char				*end, *saved, *login;
 	const char			*env;
-	long				 wait = -1, diffs;
-	int				 ch, ret, dry = 0, verify = 0;
+	long				 wait = -1;
+	int				 ch, ret, dry = 0, verify = 0, stats = 0;
 
 	optind = 0;
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'n': dry = 1; break;
 		case 'v': verify = 1; break;
+		case 's': stats = 1; break;
 		case 'w':
+			errno = 0;
 			wait = strtol(optarg, &end, 10);
-			if (*end != '\0' || wait < 0)
-				return cli_usage(cmd, "--wait wants seconds, "
-				    "not \"%s\"", optarg);
+			if (*end != '\0' || *optarg == '\0' || wait < 0 ||
+			    wait > 86400 || errno == ERANGE)
+				return cli_usage(cmd, "--wait wants seconds "
+				    "(0 to 86400), not \"%s\"", optarg);
 			break;
 		default:
 			return cli_usage(cmd, "unknown option");
@@ -102,19 +133,20 @@ cli_sync(struct cli *cli, int argc, char **argv)
 	if (optind != argc)
 		return cli_usage(cmd, "unexpected argument \"%s\"",
 		    argv[optind]);
-	/*
-	 * The password is checked while the master is attached: both take
-	 * tens of milliseconds, on two cores. Attaching reads nothing for
-	 * the user, and a refused login is the answer whatever the master
-	 * said.
-	 */
-	if (cli_open_start(cli) != 0)
+	if (dry && verify)
+		return cli_usage(cmd, "--dry-run and --verify go alone");
+	if (cli_open(cli) != 0)
 		return cli_fail();
 	if (cli->role != STORE_LOCAL) {
-		if (cli_open_finish(cli) != 0)
-			return cli_fail();
 		error_set("%s is a master: sync runs on a local, against its "
 		    "master, never on the master itself", cli->dir);
+		return cli_fail();
+	}
+	/* A local syncs as its own user only (RULES.md T1). */
+	if (*cfg_string("db.user") != '\0' &&
+	    strcmp(cfg_string("db.user"), cli->login) != 0) {
+		error_set("%s is %s's local: it syncs as %s only", cli->dir,
+		    cfg_string("db.user"), cfg_string("db.user"));
 		return cli_fail();
 	}
 	if (wait < 0)
@@ -122,56 +154,88 @@ cli_sync(struct cli *cli, int argc, char **argv)
 	memset(&job, 0, sizeof job);
 	job.dir = cli->dir;
 	job.local = cli->st;
-	/* A local's own login lives in its settings, which the master's replace. */
 	login = xstrdup(cli->login);
 	job.login = login;
+	job.password = cli->password;
 	job.wait_seconds = (int)wait;
 	job.dry_run = dry;
-	ret = sync_job_open(&job);
+	job.verify = verify;
+	job.report = cli_sync_verify_report;
+#ifdef CRM_FAULT_INJECTION
+	if ((env = getenv("CRM_SYNC_FAULT")) != NULL)
+		sync_fault_set(strtoul(env, NULL, 10));
+	if ((env = getenv("CRM_SYNC_CUT")) != NULL)
+		sync_cut_set(strtoul(env, NULL, 10));
+#else
+	(void)env;
+#endif
+	job.busy = cli_sync_busy;
+	if ((ret = sync_job_open(&job)) == 0)
+		ret = sync_job_run(&job);
+	cli->st = job.local;
 	free(login);
-	job.login = NULL;
-	if (cli_open_finish(cli) != 0) {
-		saved = xstrdup(error_get());
+	if (ret != 0) {
 		sync_job_close(&job);
-		error_set("%s", saved);
+		saved = xstrdup(error_get());
+		error_set("sync: %s", saved);
 		free(saved);
 		return cli_fail();
 	}
-	if (ret != 0)
-		goto fail;
+	if (verify) {
+		printf("%ld difference(s) between %s and %s\n", job.diffs,
+		    cli->dir, job.master_dir);
+		if (stats)
+			cli_sync_stats(&job.stats);
+		sync_job_close(&job);
+		return job.diffs == 0 ? CLI_OK : CLI_FAIL;
+	}
+	cli_sync_table(&job.rep, dry);
+	if (stats)
+		cli_sync_stats(&job.stats);
+	sync_job_close(&job);
+	return CLI_OK;
+}
+
+int
+cli_serve(struct cli *cli, int argc, char **argv)
+{
+	static const struct option	 opts[] = {
+		{ "user", required_argument, NULL, 'u' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const struct cli_cmd		*cmd = cli_find("serve");
+	const char			*only = NULL, *env;
+	int				 ch;
+
+	(void)cli;
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'u': only = optarg; break;
+		default:
+			return cli_usage(cmd, "unknown option");
+		}
+	}
+	if (optind + 1 != argc)
+		return cli_usage(cmd, "give the master's directory");
+	if (isatty(STDIN_FILENO) || isatty(STDOUT_FILENO)) {
+		error_set("crm serve speaks the sync protocol on its standard "
+		    "input and output: it is run by crm sync through ssh, "
+		    "not by hand");
+		return cli_fail();
+	}
 #ifdef CRM_FAULT_INJECTION
-	if ((env = getenv("CRM_SYNC_FAULT")) != NULL)
+	if ((env = getenv("CRM_SERVE_FAULT")) != NULL)
 		sync_fault_set(strtoul(env, NULL, 10));
 #else
 	(void)env;
 #endif
-	if (verify) {
-		if (sync_check_master(cli->st, job.master) != 0)
-			goto fail;
-		diffs = sync_verify(cli->st, job.master, &job.pol,
-		    cli_sync_verify_report, NULL);
-		if (diffs < 0)
-			goto fail;
-		printf("%ld difference(s) between %s and %s\n", diffs,
-		    cli->dir, job.master_dir);
-		sync_job_close(&job);
-		return diffs == 0 ? CLI_OK : CLI_FAIL;
-	}
-	if (sync_job_run(&job) != 0) {
-		cli->st = job.local;
-		goto fail;
-	}
-	cli->st = job.local;
-	sync_job_close(&job);
-	cli_sync_table(&job.rep, dry);
+	/* The master's own settings, as its crm.conf says them. */
+	if (cfg_load(argv[optind]) != 0)
+		return cli_fail();
+	if (sync_serve(STDIN_FILENO, STDOUT_FILENO, argv[optind], only) != 0)
+		return cli_fail();
 	return CLI_OK;
-
-fail:
-	sync_job_close(&job);
-	saved = xstrdup(error_get());
-	error_set("sync: %s", saved);
-	free(saved);
-	return cli_fail();
 }
 
 int

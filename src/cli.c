@@ -28,11 +28,20 @@ static const struct cli_cmd cli_cmds[] = {
 	  "Create a master database with its first administrator, or an "
 	  "empty local\ndatabase for LOGIN bound to a master (LOGIN's password "
 	  "is checked there)." },
-	{ "sync", cli_sync, "sync [--dry-run] [--verify] [--wait SECONDS]",
+	{ "sync", cli_sync,
+	  "sync [--dry-run] [--verify] [--wait SECONDS] [--stats]",
 	  "Synchronize this local with its master (RULES.md) and print what "
 	  "moved, file\nby file. --dry-run prints the same table and changes "
 	  "nothing; --verify\ncompares every record in scope and lists the "
-	  "differences." },
+	  "differences; --stats adds the\nround trips, frames and bytes of "
+	  "the conversation. A master named HOST:/PATH\nor "
+	  "ssh://[USER@]HOST[:PORT]/PATH is reached through ssh and crm serve "
+	  "there." },
+	{ "serve", cli_serve, "serve [--user LOGIN] DIR",
+	  "The master's half of a sync, spoken on standard input and output "
+	  "for\ncrm sync, which runs it through ssh. With --user only LOGIN "
+	  "may sync (a\nforced command in authorized_keys binds a key to a "
+	  "login this way)." },
 	{ "conflicts", cli_conflicts,
 	  "conflicts\n       crm conflicts show ID\n       crm conflicts "
 	  "restore ID",
@@ -277,6 +286,16 @@ cli_ask(const char *prompt, int confirm)
 	return pw;
 }
 
+static void
+cli_forget_password(struct cli *cli)
+{
+	if (cli->password != NULL) {
+		explicit_bzero(cli->password, strlen(cli->password));
+		free(cli->password);
+		cli->password = NULL;
+	}
+}
+
 int
 cli_open_start(struct cli *cli)
 {
@@ -305,10 +324,14 @@ cli_open_start(struct cli *cli)
 	}
 	cli->check = user_login_start(t, cli->login, pw, cli->role);
 	store_abort(t);
-	explicit_bzero(pw, strlen(pw));
-	free(pw);
-	if (cli->check == NULL)
+	if (cli->check == NULL) {
+		explicit_bzero(pw, strlen(pw));
+		free(pw);
 		goto fail;
+	}
+	/* The master checks it again when this local syncs (RULES.md T1). */
+	cli_forget_password(cli);
+	cli->password = pw;
 	return 0;
 
 fail:
@@ -358,6 +381,7 @@ cli_close(struct cli *cli)
 	cli->st = NULL;
 	user_clear(&cli->user);
 	cli->logged_in = 0;
+	cli_forget_password(cli);
 }
 
 int

@@ -87,17 +87,15 @@ conflict_put(char **buf, size_t *len, size_t *cap, const char *text,
 	(*buf)[*len] = '\0';
 }
 
-int
-conflict_log_record(struct store_txn *t, int type, const struct record *r,
-    const char *why)
+char *
+conflict_record_text(int type, const struct record *r)
 {
 	char	*text = NULL;
 	size_t	 i, len = 0, cap = 0;
-	int	 ret;
 
 	if (type == MODEL_USER || type == MODEL_DOCUMENT ||
 	    type == MODEL_TEMPLATE || (r->flags & RECORD_DELETED))
-		return 0;
+		return NULL;
 	for (i = 0; i < r->nfields; i++) {
 		if (*r->fields[i].value == '\0' ||
 		    !model_is_field(type, r->fields[i].name))
@@ -108,7 +106,17 @@ conflict_log_record(struct store_txn *t, int type, const struct record *r,
 		conflict_put(&text, &len, &cap, "=", 0);
 		conflict_put(&text, &len, &cap, r->fields[i].value, 1);
 	}
-	if (text == NULL)
+	return text;
+}
+
+int
+conflict_log_record(struct store_txn *t, int type, const struct record *r,
+    const char *why)
+{
+	char	*text;
+	int	 ret;
+
+	if ((text = conflict_record_text(type, r)) == NULL)
 		return 0;
 	ret = conflict_log(t, type, r, "*", "deleted", text, r->modified_by,
 	    r->modified, why);

@@ -15,6 +15,7 @@
 #include "error.h"
 #include "file.h"
 #include "model.h"
+#include "path.h"
 #include "xmalloc.h"
 
 const char *
@@ -81,7 +82,7 @@ document_store(struct store_txn *t, const char *dir, const struct user *actor,
 	struct stat		 sb;
 	const char		*filename = NULL;
 	char			 hex[FILE_HASH_TEXT + 1], sizetext[32];
-	char			*tmp, *dst;
+	char			*tmp, *dst, *base = NULL;
 	off_t			 size;
 	size_t			 i, k;
 	int			 ret = -1;
@@ -111,8 +112,9 @@ document_store(struct store_txn *t, const char *dir, const struct user *actor,
 		else
 			all[k++] = ch[i];
 	}
+	/* The file's own name, made a plain one (T7: ".profile" is "profile"). */
 	if (filename == NULL || *filename == '\0')
-		filename = document_base(path);
+		filename = base = path_base_safe(document_base(path));
 	all[k].name = "filename";
 	all[k++].value = filename;
 	all[k].name = "hash";
@@ -137,6 +139,7 @@ out:
 	if (ret != 0)
 		unlink(tmp);
 	free(all);
+	free(base);
 	free(tmp);
 	return ret;
 }

@@ -72,6 +72,12 @@ file_hash(const char *path, char *hex, off_t *size)
 }
 
 int
+file_hash_fd(int fd, const char *path, char *hex, off_t *size)
+{
+	return file_pump(path, fd, -1, NULL, hex, size);
+}
+
+int
 file_copy(const char *src, const char *dst, char *hex, off_t *size)
 {
 	int	in, out;

@@ -9,6 +9,7 @@
 #include "clock.h"
 #include "error.h"
 #include "model.h"
+#include "path.h"
 #include "rights.h"
 #include "store.h"
 #include "user.h"
@@ -671,6 +672,24 @@ model_validate(struct store_txn *t, int type, const struct record *r)
 			return -1;
 		}
 		break;
+	case MODEL_DOCUMENT:
+	case MODEL_TEMPLATE:
+		/* T7: a file's name is a plain name, never a path. */
+		a = record_value(r, "filename");
+		if (*a != '\0') {
+			char	*safe = path_base_safe(a);
+			int	 same = strcmp(safe, a) == 0;
+
+			free(safe);
+			if (!same) {
+				error_set("%s filename \"%s\" is not a plain file "
+				    "name: no directories, control characters "
+				    "or leading dots", mt->name, a);
+				model_bad = "filename";
+				return -1;
+			}
+		}
+		break;
 	case MODEL_TARGET:
 		if (*record_value(r, "company") == '\0' &&
 		    *record_value(r, "contact") == '\0') {
@@ -707,6 +726,30 @@ model_ref_manager(struct store_txn *t, int type, const char *ref)
 		return xstrdup("");
 	m = xstrdup(record_value(r, "account_manager"));
 	record_free(r);
+	return m;
+}
+
+char *
+model_default_manager(struct store_txn *t, const struct user *actor, int type,
+    const struct record *r)
+{
+	char	*m = xstrdup("");
+
+	/* A contact takes its company's account manager. */
+	if (type != MODEL_COMPANY) {
+		free(m);
+		m = model_ref_manager(t, MODEL_CONTACT,
+		    record_value(r, "contact"));
+		if (*m == '\0') {
+			free(m);
+			m = model_ref_manager(t, MODEL_COMPANY,
+			    record_value(r, "company"));
+		}
+	}
+	if (*m == '\0') {
+		free(m);
+		m = xstrdup(actor->uid);
+	}
 	return m;
 }
 
@@ -926,22 +969,7 @@ model_add_id(struct store_txn *t, const struct user *actor, int type,
 			    !rights_may_change_manager(actor))
 				goto out;
 		} else {
-			/* A contact takes its company's account manager. */
-			m = xstrdup("");
-			if (type != MODEL_COMPANY) {
-				free(m);
-				m = model_ref_manager(t, MODEL_CONTACT,
-				    record_value(r, "contact"));
-				if (*m == '\0') {
-					free(m);
-					m = model_ref_manager(t, MODEL_COMPANY,
-					    record_value(r, "company"));
-				}
-			}
-			if (*m == '\0') {
-				free(m);
-				m = xstrdup(actor->uid);
-			}
+			m = model_default_manager(t, actor, type, r);
 			record_set(r, "account_manager", m, stamp);
 			free(m);
 		}

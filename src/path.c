@@ -129,3 +129,26 @@ path_completion_free(struct path_completion *pc)
 	free(pc->text);
 	memset(pc, 0, sizeof *pc);
 }
+
+char *
+path_base_safe(const char *name)
+{
+	const char	*p, *slash;
+	char		*out, *o;
+
+	if ((slash = strrchr(name, '/')) != NULL)
+		name = slash + 1;
+	/* "..", ".profile": a hidden or parent name is never made. */
+	while (*name == '.')
+		name++;
+	out = o = xmalloc(strlen(name) + 5);
+	for (p = name; *p != '\0'; p++) {
+		if ((unsigned char)*p < 32 || *p == 127 || *p == '\\')
+			continue;
+		*o++ = *p;
+	}
+	*o = '\0';
+	if (*out == '\0')
+		strcpy(out, "file");
+	return out;
+}

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "error.h"
 #include "record.h"
@@ -53,10 +54,16 @@ record_id_new(struct record_id *id, uint64_t ms)
 {
 	static struct record_id	last;
 	static uint64_t		last_ms;
+	static pid_t		last_pid;
 	uint8_t			step;
 	int			i, carry;
 
-	if (ms > last_ms || record_id_is_zero(&last)) {
+	/*
+	 * A forked process starts afresh: stepping on from its parent's last
+	 * ID, both could make the same one in the same millisecond.
+	 */
+	if (ms > last_ms || record_id_is_zero(&last) || getpid() != last_pid) {
+		last_pid = getpid();
 		for (i = 0; i < 6; i++)
 			id->b[i] = (uint8_t)(ms >> (8 * (5 - i)));
 		record_random(id->b + 6, RECORD_ID_SIZE - 6);

@@ -193,6 +193,46 @@ rights_in_scope(struct store_txn *t, const struct user *u, int type,
 }
 
 int
+rights_may_write(struct store_txn *t, const struct user *u, int type,
+    const struct record *r)
+{
+	const struct model_type	*mt = model_type(type);
+	const struct model_field *mf;
+	const char		*v;
+	size_t			 i;
+	int			 ret;
+
+	if (!rights_limited(u))
+		return 1;
+	if ((ret = rights_in_scope(t, u, type, r)) != 1) {
+		if (ret == 0)
+			error_set("outside your scope: %s is a restricted user "
+			    "and this %s would not be one of their accounts'",
+			    u->login, mt->name);
+		return ret;
+	}
+	for (i = 0; i < mt->nfields; i++) {
+		mf = &mt->fields[i];
+		if (mf->kind != MODEL_REF || mf->ref_type == MODEL_CAMPAIGN)
+			continue;
+		v = record_value(r, mf->name);
+		if (*v == '\0')
+			continue;
+		if ((ret = rights_ref_in_scope(t, u, mf->ref_type, v)) != 1) {
+			if (ret == 0)
+				error_set("outside your scope: this %s refers "
+				    "to a %s that is not one of %s's accounts "
+				    "(%s %s)", mt->name, mf->ref_type ==
+				    MODEL_ANY ? "record" :
+				    model_type(mf->ref_type)->name, u->login,
+				    mf->name, v);
+			return ret;
+		}
+	}
+	return 1;
+}
+
+int
 rights_may_see(struct store_txn *t, const struct user *u, int type,
     const struct record *r)
 {

@@ -18,6 +18,8 @@
 #include "user.h"
 #include "xmalloc.h"
 
+static void	session_forget(struct session *);
+
 int
 session_role(const char *dir, enum store_role *role)
 {
@@ -80,6 +82,7 @@ session_close(struct session *s)
 		fprintf(stderr, "crm: %s\n", error_get());
 	s->st = NULL;
 	user_clear(&s->user);
+	session_forget(s);
 	free(s->dir);
 	free(s->name);
 	memset(s, 0, sizeof *s);
@@ -172,6 +175,17 @@ session_end(struct session *s, struct store_txn *t, int commit)
 	return ret;
 }
 
+/* The password kept for syncs, wiped. */
+static void
+session_forget(struct session *s)
+{
+	if (s->password != NULL) {
+		explicit_bzero(s->password, strlen(s->password));
+		free(s->password);
+		s->password = NULL;
+	}
+}
+
 int
 session_login(struct session *s, const char *login, const char *password)
 {
@@ -188,6 +202,8 @@ session_login(struct session *s, const char *login, const char *password)
 	user_clear(&s->user);
 	s->user = u;
 	s->logged_in = 1;
+	session_forget(s);
+	s->password = xstrdup(password);
 	return 0;
 }
 

@@ -35,25 +35,27 @@ settings_path(const char *text)
 	return abs;
 }
 
-/* Check that the local's new master location is its master. */
+/*
+ * Check that the local's new master location is its master: a short
+ * conversation that logs in there as the actor (RULES.md S2, T1).
+ */
 static int
-settings_check_master(struct store *st, const char *path, int wait)
+settings_check_master(struct store *st, const char *where,
+    const struct user *actor, const char *password, int wait)
 {
-	struct store	*master;
-
-	if (*path == '\0') {
-		error_set("give the directory of the master, as it is mounted "
-		    "here; db.master was not changed");
+	if (*where == '\0') {
+		error_set("give the master's location: its directory as it is "
+		    "mounted here, or HOST:/PATH for the sync service; "
+		    "db.master was not changed");
 		return -1;
 	}
-	if ((master = sync_master_open(st, path, wait)) == NULL)
-		return -1;
-	return store_close(master);
+	return sync_check(st, where, actor->login, password, wait);
 }
 
 int
 settings_set(const char *dir, struct store *st, enum store_role role,
-    const struct user *actor, const char *key, const char *value, int wait)
+    const struct user *actor, const char *password, const char *key,
+    const char *value, int wait)
 {
 	char	*path;
 	int	 ret;
@@ -70,9 +72,10 @@ settings_set(const char *dir, struct store *st, enum store_role role,
 			    "setting, the place of its master", dir);
 			return -1;
 		}
-		path = settings_path(value);
-		ret = settings_check_master(st, *value == '\0' ? "" : path,
-		    wait);
+		/* A directory is kept absolute; HOST:/PATH as it is written. */
+		path = sync_where_remote(value) || *value == '\0' ?
+		    xstrdup(value) : settings_path(value);
+		ret = settings_check_master(st, path, actor, password, wait);
 		if (ret == 0)
 			ret = cfg_set(dir, key, path);
 		free(path);
@@ -83,7 +86,8 @@ settings_set(const char *dir, struct store *st, enum store_role role,
 		    "init", key);
 		return -1;
 	}
-	if (role == STORE_LOCAL && strncmp(key, "sync.", 5) == 0) {
+	if (role == STORE_LOCAL && strncmp(key, "sync.", 5) == 0 &&
+	    (cfg_find(key)->where & CFG_REACH) == 0) {
 		error_set("%s is the master's to set: a local syncs by its "
 		    "master's settings; change it on the master", key);
 		return -1;

@@ -62,6 +62,7 @@ struct store_file {
 	const struct store_schema	*schema;
 	DB				*primary;
 	DB				*sub[STORE_NSUB];
+	DB				*journal;	/* a master's routes */
 
 	/* The record being written: its index callbacks need not decode it. */
 	const uint8_t			*put_bytes;
@@ -114,6 +115,7 @@ struct store {
 	int			 openfd;	/* a local's lock (store-load.c) */
 	int			 wrote;
 	int			 broken;	/* an I/O error: no checkpoint */
+	int			 journal_missing; /* a master made before it */
 	struct store_defer	 defer;		/* a load's index entries */
 };
 
@@ -529,6 +531,9 @@ store_open_db(struct store *st, DB_TXN *txn, DB **dbp, const char *file,
 	return 0;
 }
 
+static int	store_open_journal(struct store *, DB_TXN *, struct store_file *,
+		    int);
+
 static int
 store_open_file(struct store *st, DB_TXN *txn, struct store_file *f)
 {
@@ -550,7 +555,39 @@ store_open_file(struct store *st, DB_TXN *txn, struct store_file *f)
 		if (ret != 0)
 			return store_dberr(st, f->schema->file, ret);
 	}
+	if (st->role == STORE_MASTER && f != &st->conflicts &&
+	    (st->flags & (STORE_BULK | STORE_LOADING)) == 0)
+		return store_open_journal(st, txn, f,
+		    (st->flags & STORE_CREATE) != 0);
 	return 0;
+}
+
+/*
+ * A master's journal (include/store.h). A master made before it has
+ * none: *missing is set, and store_open adds it once it has checked
+ * that the database is a master indeed.
+ */
+static int
+store_open_journal(struct store *st, DB_TXN *txn, struct store_file *f,
+    int create)
+{
+	DB	*db;
+	int	 ret;
+
+	if ((ret = db_create(&db, st->env, 0)) != 0)
+		return store_dberr(st, f->schema->file, ret);
+	ret = db->open(db, txn, f->schema->file, "journal", DB_BTREE,
+	    create ? DB_CREATE : 0, 0600);
+	if (ret == 0) {
+		f->journal = db;
+		return 0;
+	}
+	db->close(db, 0);
+	if (ret == ENOENT && !create) {
+		st->journal_missing = 1;
+		return 0;
+	}
+	return store_dberr(st, f->schema->file, ret);
 }
 
 static void
@@ -563,6 +600,8 @@ store_close_file(struct store_file *f)
 		if (f->sub[i] != NULL)
 			f->sub[i]->close(f->sub[i], DB_NOSYNC);
 	}
+	if (f->journal != NULL)
+		f->journal->close(f->journal, DB_NOSYNC);
 	if (f->primary != NULL)
 		f->primary->close(f->primary, DB_NOSYNC);
 	record_free(f->cache_rec);
@@ -990,6 +1029,81 @@ store_open_env(struct store *st, int cache_mb)
 	return 0;
 }
 
+/*
+ * Where a master's journal starts: 0 for a master made with it, else the
+ * sequence of the attach that added it (include/store.h).
+ */
+static int
+store_journal_start(struct store *st, DB_TXN *txn)
+{
+	DBT		 key, data;
+	uint8_t		 buf[8];
+	int		 ret;
+
+	memset(&key, 0, sizeof key);
+	memset(&data, 0, sizeof data);
+	key.data = (void *)"journal_from";
+	key.size = (u_int32_t)strlen("journal_from");
+	data.data = buf;
+	data.ulen = sizeof buf;
+	data.flags = DB_DBT_USERMEM;
+	ret = st->meta->get(st->meta, txn, &key, &data, 0);
+	if (ret == 0)
+		return 0;
+	if (ret != DB_NOTFOUND)
+		return store_dberr(st, "meta.db", ret);
+	store_be64(buf, 0);
+	if ((st->flags & STORE_CREATE) == 0) {
+		DBT	skey, sdata;
+		uint8_t	seq[8];
+
+		memset(&skey, 0, sizeof skey);
+		memset(&sdata, 0, sizeof sdata);
+		skey.data = (void *)"seq";
+		skey.size = 3;
+		sdata.data = seq;
+		sdata.ulen = sizeof seq;
+		sdata.flags = DB_DBT_USERMEM;
+		ret = st->meta->get(st->meta, txn, &skey, &sdata, 0);
+		if (ret == 0 && sdata.size == 8)
+			memcpy(buf, seq, 8);
+		else if (ret != 0 && ret != DB_NOTFOUND)
+			return store_dberr(st, "meta.db", ret);
+	}
+	data.size = 8;
+	data.flags = 0;
+	if ((ret = st->meta->put(st->meta, txn, &key, &data, 0)) != 0)
+		return store_dberr(st, "meta.db", ret);
+	st->wrote = 1;
+	return 0;
+}
+
+static int
+store_journal_add(struct store *st)
+{
+	DB_TXN	*txn;
+	size_t	 i;
+	int	 ret;
+
+	if ((ret = st->env->txn_begin(st->env, NULL, &txn, 0)) != 0)
+		return store_dberr(st, "adding its journal", ret);
+	for (i = 0; i < st->nfiles; i++) {
+		if (st->files[i].journal == NULL && store_open_journal(st, txn,
+		    &st->files[i], 1) != 0) {
+			txn->abort(txn);
+			return -1;
+		}
+	}
+	if (store_journal_start(st, txn) != 0) {
+		txn->abort(txn);
+		return -1;
+	}
+	if ((ret = txn->commit(txn, 0)) != 0)
+		return store_dberr(st, "adding its journal", ret);
+	st->journal_missing = 0;
+	return 0;
+}
+
 struct store *
 store_open(const char *dir, enum store_role role,
     const struct store_schema *schema, size_t nschema, int flags,
@@ -1072,6 +1186,9 @@ store_open(const char *dir, enum store_role role,
 		if (store_open_file(st, txn, &st->files[i]) != 0)
 			goto fail;
 	}
+	if (role == STORE_MASTER && (flags & STORE_CREATE) && txn != NULL &&
+	    store_journal_start(st, txn) != 0)
+		goto fail;
 	if (txn != NULL && (ret = txn->commit(txn, 0)) != 0) {
 		txn = NULL;
 		store_dberr(st, "opening its files", ret);
@@ -1101,6 +1218,9 @@ store_open(const char *dir, enum store_role role,
 			goto fail;
 		}
 	}
+	/* A master made before the journal gains it now, from here on. */
+	if (st->journal_missing && store_journal_add(st) != 0)
+		goto fail;
 	return st;
 
 fail:
@@ -1562,6 +1682,12 @@ store_observe(struct store_txn *t, uint64_t stamp)
 	clock_observe(&t->clock, stamp);
 }
 
+uint64_t
+store_seq(struct store_txn *t)
+{
+	return t->seq;
+}
+
 static struct store_file *
 store_file(struct store_txn *t, size_t file)
 {
@@ -1794,13 +1920,87 @@ store_write(struct store_txn *t, struct store_file *f, struct record *r)
 	return deferred;
 }
 
+/* The values of a record's route: its owner and reference fields. */
+static int
+store_route_same(const struct store_schema *sc, const struct record *a,
+    const struct record *b)
+{
+	int	i;
+
+	for (i = 0; i < 5 && sc->ref_fields[i] != NULL; i++) {
+		if (strcmp(record_value(a, sc->ref_fields[i]),
+		    record_value(b, sc->ref_fields[i])) != 0)
+			return 0;
+	}
+	for (i = 0; i < 3 && sc->owner_fields[i] != NULL; i++) {
+		if (strcmp(record_value(a, sc->owner_fields[i]),
+		    record_value(b, sc->owner_fields[i])) != 0)
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * Before r replaces a live record of a master whose route it changes,
+ * keep the old route in the journal under r's sequence number.
+ */
+static int
+store_journal(struct store_txn *t, struct store_file *f,
+    const struct record *r)
+{
+	const struct store_schema	*sc = f->schema;
+	struct record			*old, *e;
+	DBT				 key, data;
+	uint8_t				 k[8], *buf;
+	size_t				 len;
+	int				 i, ret;
+
+	if ((ret = store_get(t, f->index, &r->id, &old)) == STORE_NOTFOUND)
+		return 0;
+	if (ret != 0)
+		return -1;
+	if ((old->flags & RECORD_DELETED) || store_route_same(sc, old, r)) {
+		record_free(old);
+		return 0;
+	}
+	e = record_new();
+	e->id = r->id;
+	e->seq = r->seq;
+	e->created = old->created;
+	memcpy(e->created_by, old->created_by, sizeof e->created_by);
+	for (i = 0; i < 5 && sc->ref_fields[i] != NULL; i++)
+		record_set(e, sc->ref_fields[i],
+		    record_value(old, sc->ref_fields[i]), 0);
+	for (i = 0; i < 3 && sc->owner_fields[i] != NULL; i++)
+		record_set(e, sc->owner_fields[i],
+		    record_value(old, sc->owner_fields[i]), 0);
+	record_free(old);
+	record_encode(e, &buf, &len);
+	record_free(e);
+	store_be64(k, r->seq);
+	memset(&key, 0, sizeof key);
+	memset(&data, 0, sizeof data);
+	key.data = k;
+	key.size = 8;
+	data.data = buf;
+	data.size = (u_int32_t)len;
+	ret = f->journal->put(f->journal, t->txn, &key, &data, 0);
+	free(buf);
+	if (ret != 0)
+		return store_dberr(t->st, f->schema->file, ret);
+	return 0;
+}
+
 int
 store_put(struct store_txn *t, size_t file, struct record *r, int flags)
 {
 	struct store_file	*f = store_file(t, file);
 
-	if (t->st->role == STORE_MASTER && (flags & STORE_PUT_KEEPSEQ) == 0)
+	if (t->st->role == STORE_MASTER && (flags & STORE_PUT_KEEPSEQ) == 0) {
 		r->seq = ++t->seq;
+		if (f->journal != NULL && store_journal(t, f, r) != 0)
+			return -1;
+	}
 	/* Only a local's own changes wait in its outbox. */
 	if (t->st->role == STORE_LOCAL && (flags & STORE_PUT_SYNCED) == 0)
 		r->flags |= RECORD_DIRTY;
@@ -1952,7 +2152,10 @@ store_cursor_open(struct store_txn *t, size_t file, enum store_index idx,
 	DB			*db;
 	int			 ret;
 
-	db = idx == STORE_BY_ID ? f->primary : f->sub[idx - 1];
+	if (idx == STORE_BY_JOURNAL && f->journal == NULL)
+		fatal("store: %s has no journal", f->schema->file);
+	db = idx == STORE_BY_ID ? f->primary : idx == STORE_BY_JOURNAL ?
+	    f->journal : f->sub[idx - 1];
 	c = xcalloc(1, sizeof *c);
 	c->t = t;
 	c->f = f;
@@ -2046,7 +2249,7 @@ store_cursor_step(struct store_cursor *c, int forward)
 	else
 		op = forward ? DB_NEXT : DB_PREV;
 	c->started = 1;
-	if (c->idx == STORE_BY_ID)
+	if (c->idx == STORE_BY_ID || c->idx == STORE_BY_JOURNAL)
 		ret = c->c->get(c->c, &c->key, &c->data, op);
 	else
 		ret = c->c->pget(c->c, &c->key, &c->pkey, &c->data, op);
@@ -2060,7 +2263,8 @@ store_cursor_move(struct store_cursor *c, int forward, struct record **out)
 	int		 ret, tomb_ok;
 
 	tomb_ok = (c->flags & STORE_CURSOR_DELETED) ||
-	    c->idx == STORE_BY_SEQ || c->idx == STORE_BY_OUTBOX;
+	    c->idx == STORE_BY_SEQ || c->idx == STORE_BY_OUTBOX ||
+	    c->idx == STORE_BY_JOURNAL;
 	for (;;) {
 		ret = store_cursor_step(c, forward);
 		if (ret == DB_NOTFOUND || ret == DB_KEYEMPTY)

@@ -1,25 +1,27 @@
 /*
- * sync: the record comparison pass between a local and its master.
+ * sync: the local's half of a sync (include/sync.h).
  *
- * Each file is synchronized in two phases. Phase A walks the local's
- * outbox (what changed here since the last sync) and decides each record
- * against the master's copy: upload, merge, refuse. Phase B walks the
- * master's change sequence from the last sync (what changed there) and
- * brings down what the user may see, skipping what phase A settled. Both
- * walks are index range scans, so a sync costs what changed (B4).
+ * It sends its outbox, file by file, without waiting; applies what comes
+ * back as it comes, in short transactions of its own so that the screens
+ * working beside it are never kept waiting long; keeps its conflict log;
+ * and removes what left the user's scope, with what hangs from it (S16).
+ * Nothing here decides a rule: the master's half does. What the local
+ * decides is only what to do with what it is told, and it never lets a
+ * change made here while the sync ran be overwritten.
  */
 #include "config.h"
 
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <fcntl.h>
+#include <nettle/sha2.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "cfg.h"
 #include "clock.h"
 #include "conflict.h"
 #include "error.h"
@@ -29,40 +31,122 @@
 #include "store.h"
 #include "sync.h"
 #include "user.h"
+#include "wire.h"
 #include "xmalloc.h"
 
-#define SYNC_BATCH	500	/* records per pair of transactions */
+#define SL_BATCH	500	/* local writes per transaction */
+#define SL_PROGRAM	"crm " PACKAGE_VERSION
 
-struct sync {
-	struct store		*local;
-	struct store		*master;
-	const struct sync_policy *pol;
-	struct sync_report	*rep;
-	uint64_t		 last_seq;	/* master sequence seen last time */
-	uint64_t		 last_stamp;	/* stamp both sides saw last time */
-	uint64_t		 master_ms;	/* the master's time of this sync */
-	int			 stale;		/* S11 */
+enum sl_state {
+	SL_HELLO,	/* HELLO to send */
+	SL_SEND,	/* sending the outbox */
+	SL_WAIT,	/* waiting for READY */
+	SL_COMMIT,	/* READY came: NEEDs and COMMIT to send */
+	SL_COMMITTING,	/* waiting for COMMITTED */
+	SL_DONE
+};
+
+/* A record sent up in this round. */
+struct sl_up {
+	int			 type;
+	struct record_id	 id;
+	uint64_t		 modified;	/* as it was when read */
+	struct record		*hold;		/* taken: hold this once committed */
+};
+
+/* A file wanted from the master. */
+struct sl_need {
+	int			 type;
+	struct record_id	 id;
+	char			 hash[FILE_HASH_TEXT + 1];
+};
+
+struct sync_local {
+	struct sync_local_conf	 conf;
+	enum sync_mode		 mode;
+	enum sl_state		 state;
+	int			 failed;
+	int			 code;		/* of an ERROR frame */
+	char			*err;
+
+	/* Where the local stands. */
+	char			*master_id;
+	uint64_t		 last_seq, last_stamp, last_time, lclock;
+
+	/* What the master said in HELLO. */
+	int			 hello;
+	uint64_t		 master_ms;
+	struct user		 user;
+	int			 have_user;
+	char			*master_name;
+	struct record		*user_rec;
+	unsigned long		 totals[MODEL_NTYPES];
+
+	/* Sending. */
+	int			 file;
+	struct record_id	*ids;
+	size_t			 nids, iid;
+	int			 have_ids;
+	unsigned long		 round_sent;
+	int			 final;
+	int			 send_fd;	/* content going up, or -1 */
+	char			*send_path;
+	struct wire_frame	*q;
+	size_t			 qhead, qn, qcap;
+
+	/* The round's records sent up, in order; verdicts come in order. */
+	struct sl_up		*ups;
+	size_t			 nups, iverdict;
+
+	/* Writing. */
+	struct store		*st;		/* the local, or the load */
+	struct store		*load;
+	struct store_txn	*lt;
+	unsigned long		 inlt;
+	int			 loaded;
+
+	/* Files. */
+	struct sl_need		*need;
+	size_t			 nneed;
+	int			 recv_fd;
+	char			*recv_tmp;
+	struct sl_need		 recv;
+	struct sha256_ctx	 recv_sha;
+
+	/* A load: what the local held already (seq 1 once it came). */
+	struct record		**here;
+	int			*here_type;
+	size_t			 nhere;
+	struct record_id	 range_lo, range_hi;
 
 	/*
-	 * A dry run works in one transaction per side, aborted at the end,
-	 * so later files see what earlier ones would have done (B6).
+	 * A first sync by the pass (never synced, but holding what a cut
+	 * one brought): the IDs the feed brought of the file under way; the
+	 * rest it held is out of scope or gone.
 	 */
-	struct store_txn	*dry_lt;
-	struct store_txn	*dry_mt;
+	struct record_id	*seen;
+	size_t			 nseen;
 
-	struct record_id	*done;		/* phase A's records, sorted */
-	size_t			 ndone;
+	/* Verify. */
+	long			 diffs;
+	struct store_cursor	*vc;
+	struct record		*vnext;
+	int			 vfile;
 
-	/* For pol->progress: each file's changes, counted first. */
-	unsigned long		 totals[MODEL_NTYPES];
+	struct sync_report	 rep;
 	struct sync_progress	 prog;
+	unsigned long		 done_in_file;
+	unsigned long		 turns;		/* waits on the master */
 };
+
+/* ---------------------------------------------------------------------
+ * Fault injection, counts, reports.
+ */
 
 static unsigned long	sync_fault_at;
 static unsigned long	sync_writes;
 
-/* Every write of a sync passes here, so a test can cut it off anywhere. */
-static void
+void
 sync_fault_tick(void)
 {
 	if (sync_fault_at != 0 && ++sync_writes == sync_fault_at)
@@ -78,8 +162,1356 @@ sync_fault_set(unsigned long n)
 	store_load_fault(n != 0 ? sync_fault_tick : NULL);
 }
 
+unsigned long *
+sync_count_at(struct sync_counts *c, int i)
+{
+	unsigned long	*all[SYNC_NCOUNTS] = {
+		&c->uploaded, &c->downloaded, &c->merged, &c->won, &c->lost,
+		&c->deleted, &c->refused_delete, &c->refused_scope,
+		&c->refused_invalid, &c->removed, &c->files,
+		&c->files_missing, &c->clamped
+	};
+
+	if (i < 0 || i >= SYNC_NCOUNTS)
+		fatal("sync: no count %d", i);
+	return all[i];
+}
+
+void
+sync_report_total(struct sync_report *rep)
+{
+	int	f, i;
+
+	memset(&rep->total, 0, sizeof rep->total);
+	for (f = 0; f < MODEL_NTYPES; f++) {
+		for (i = 0; i < SYNC_NCOUNTS; i++)
+			*sync_count_at(&rep->total, i) +=
+			    *sync_count_at(&rep->file[f], i);
+	}
+}
+
+static void
+sl_note(struct sync_local *sl, const char *note)
+{
+	if (sl->rep.nnotes < SYNC_NOTES)
+		snprintf(sl->rep.notes[sl->rep.nnotes], SYNC_NOTE_MAX, "%s",
+		    note);
+	sl->rep.nnotes++;
+}
+
+/* Stop with the error set; what was applied and not saved is dropped. */
 static int
-sync_meta_u64(struct store_txn *t, const char *key, uint64_t *v)
+sl_fail(struct sync_local *sl)
+{
+	if (!sl->failed) {
+		sl->failed = 1;
+		free(sl->err);
+		sl->err = xstrdup(error_get());
+	}
+	sl->state = SL_DONE;
+	return -1;
+}
+
+/* ---------------------------------------------------------------------
+ * Progress.
+ */
+
+static void
+sl_tell(struct sync_local *sl, int type)
+{
+	struct sync_progress	*p = &sl->prog;
+
+	if (sl->conf.progress == NULL || sl->mode == SYNC_MODE_LOAD)
+		return;
+	if (type != p->type) {
+		p->type = type;
+		p->total = sl->totals[type];
+		sl->done_in_file = 0;
+	}
+	sl->done_in_file++;
+	p->done = sl->done_in_file < p->total ? sl->done_in_file : p->total;
+	p->records = sl->done_in_file;
+	p->rep = &sl->rep;
+	sl->conf.progress(sl->conf.arg, p);
+}
+
+/* Count each file's outbox here, for the progress bars (B4). */
+static int
+sl_count_outbox(struct sync_local *sl)
+{
+	struct store_txn	*t;
+	struct store_cursor	*c;
+	struct record		*r;
+	int			 type, ret = 0;
+
+	if (store_begin_read(sl->conf.local, &t) != 0)
+		return -1;
+	for (type = 0; type < MODEL_NTYPES && ret != -1; type++) {
+		if (store_cursor_open(t, (size_t)type, STORE_BY_OUTBOX, 0,
+		    &c) != 0) {
+			ret = -1;
+			break;
+		}
+		while ((ret = store_cursor_next(c, &r)) == 0) {
+			sl->totals[type]++;
+			record_free(r);
+		}
+		store_cursor_close(c);
+	}
+	store_abort(t);
+	return ret == -1 ? -1 : 0;
+}
+
+/* ---------------------------------------------------------------------
+ * Local writes.
+ */
+
+/*
+ * The transaction the local's half reads and writes in. It reads only
+ * committed data, so that it holds the locks of what it wrote and no
+ * more while it waits on the network beside the screens.
+ */
+static int
+sl_txn(struct sync_local *sl, struct store_txn **t)
+{
+	if (sl->lt == NULL && store_begin_read(sl->st, &sl->lt) != 0)
+		return -1;
+	*t = sl->lt;
+	return 0;
+}
+
+/* Save what was applied (not in a dry run: that is rolled back whole). */
+static int
+sl_flush(struct sync_local *sl)
+{
+	int	ret;
+
+	if (sl->lt == NULL || sl->mode == SYNC_MODE_DRY ||
+	    sl->mode == SYNC_MODE_VERIFY)
+		return 0;
+	sync_fault_tick();
+	ret = store_commit(sl->lt);
+	sl->lt = NULL;
+	sl->inlt = 0;
+	return ret;
+}
+
+/* One more write: a long run of them is saved now and then. */
+static int
+sl_wrote(struct sync_local *sl)
+{
+	if (++sl->inlt < SL_BATCH || sl->mode == SYNC_MODE_DRY)
+		return 0;
+	if (sl_flush(sl) != 0)
+		return -1;
+	/* A first sync writes much: keep the log small. */
+	if (sl->mode != SYNC_MODE_LOAD && store_checkpoint(sl->st) != 0)
+		return -1;
+	return 0;
+}
+
+static int
+sl_put(struct sync_local *sl, int type, struct record *r, int flags)
+{
+	struct store_txn	*t;
+
+	if (sl_txn(sl, &t) != 0)
+		return -1;
+	sync_fault_tick();
+	if (store_put(t, (size_t)type, r, flags) != 0)
+		return -1;
+	return sl_wrote(sl);
+}
+
+static char *
+sl_file_path(struct sync_local *sl, int type, const struct record_id *id)
+{
+	char	text[RECORD_ID_TEXT + 1], *path;
+
+	record_id_format(id, text);
+	xasprintf(&path, "%s/%s/%s", sl->conf.dir, type == MODEL_DOCUMENT ?
+	    "documents" : "templates", text);
+	return path;
+}
+
+static int
+sl_has_file(int type)
+{
+	return type == MODEL_DOCUMENT || type == MODEL_TEMPLATE;
+}
+
+/*
+ * Make sure the file of a document or template that came down is here
+ * with the content its hash names, else ask for it (S13, S14).
+ */
+static void
+sl_want_file(struct sync_local *sl, int type, const struct record *r)
+{
+	char		*path, hex[FILE_HASH_TEXT + 1];
+	const char	*want = record_value(r, "hash");
+	struct stat	 sb;
+	struct sl_need	*n;
+	int		 fd, ok = 0;
+
+	if (!sl_has_file(type) || (r->flags & RECORD_DELETED))
+		return;
+	path = sl_file_path(sl, type, &r->id);
+	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) != -1) {
+		ok = fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) &&
+		    (*want == '\0' || (file_hash_fd(fd, path, hex, NULL) == 0 &&
+		    strcmp(hex, want) == 0));
+		close(fd);
+	}
+	free(path);
+	error_clear();
+	if (ok)
+		return;
+	if (sl->mode == SYNC_MODE_DRY) {
+		sl->rep.file[type].files++;	/* it would be copied */
+		return;
+	}
+	sl->need = xreallocarray(sl->need, sl->nneed + 1, sizeof *sl->need);
+	n = &sl->need[sl->nneed++];
+	n->type = type;
+	n->id = r->id;
+	snprintf(n->hash, sizeof n->hash, "%s", want);
+}
+
+static void
+sl_unlink_file(struct sync_local *sl, int type, const struct record_id *id)
+{
+	char	*path;
+
+	if (!sl_has_file(type) || sl->mode == SYNC_MODE_DRY)
+		return;
+	path = sl_file_path(sl, type, id);
+	unlink(path);
+	free(path);
+}
+
+/* Log every field of a local record that changed since the last sync. */
+static int
+sl_log_local(struct sync_local *sl, struct store_txn *t, int type,
+    const struct record *l, const char *why)
+{
+	size_t	i;
+	int	logged = 0;
+
+	for (i = 0; i < l->nfields; i++) {
+		if (l->fields[i].stamp <= sl->last_stamp)
+			continue;
+		if (conflict_log(t, type, l, l->fields[i].name, NULL,
+		    l->fields[i].value, l->modified_by, l->fields[i].stamp,
+		    why) != 0)
+			return -1;
+		logged++;
+	}
+	if (logged == 0 && (l->flags & RECORD_DELETED))
+		return conflict_log(t, type, l, "*", "", "deleted",
+		    l->modified_by, l->modified, why);
+	return 0;
+}
+
+/*
+ * Remove a record that left the user's scope, and what hangs from it that
+ * is out of scope too (S16), judged on what this local holds: once the
+ * record is gone, a note of its company stays only if its contact is
+ * still here. Edits made here that can no longer go up are logged. The
+ * writes are counted but not saved on the way: a cursor is open.
+ */
+static int
+sl_remove_tree(struct sync_local *sl, struct store_txn *t, int type,
+    const struct record *r, int depth, const char *why)
+{
+	struct store_cursor	*c;
+	struct record		*d;
+	int			 i, ret, in;
+
+	sync_fault_tick();
+	if (store_remove(t, (size_t)type, &r->id) == -1)
+		return -1;
+	sl_unlink_file(sl, type, &r->id);
+	sl->rep.file[type].removed++;
+	sl->inlt++;
+	if (depth > 4)
+		return 0;
+	for (i = 0; i < MODEL_NTYPES; i++) {
+		if (store_cursor_open(t, (size_t)i, STORE_BY_REF, 0, &c) != 0)
+			return -1;
+		store_cursor_seek(c, r->id.b, RECORD_ID_SIZE, 1);
+		while ((ret = store_cursor_next(c, &d)) == 0) {
+			in = rights_in_scope(t, &sl->user, i, d);
+			if (in == 0) {
+				if ((d->flags & RECORD_DIRTY) &&
+				    sl_log_local(sl, t, i, d, why) != 0)
+					in = -1;
+				else if (sl_remove_tree(sl, t, i, d, depth + 1,
+				    why) != 0)
+					in = -1;
+			}
+			record_free(d);
+			if (in == -1) {
+				store_cursor_close(c);
+				return -1;
+			}
+		}
+		store_cursor_close(c);
+		if (ret == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * A record that left the scope: remove it here, if it is here. log_self:
+ * its own edits are logged here (the master did not log them).
+ */
+static int
+sl_remove(struct sync_local *sl, int type, const struct record_id *id,
+    const char *why, int log_self)
+{
+	struct store_txn	*t;
+	struct record		*l;
+	int			 ret;
+
+	if (sl_txn(sl, &t) != 0)
+		return -1;
+	if ((ret = store_get(t, (size_t)type, id, &l)) == STORE_NOTFOUND)
+		return 0;
+	if (ret != 0)
+		return -1;
+	ret = 0;
+	if (log_self && (l->flags & RECORD_DIRTY) && sl_log_local(sl, t,
+	    type, l, why) != 0)
+		ret = -1;
+	if (ret == 0)
+		ret = sl_remove_tree(sl, t, type, l, 0, why);
+	record_free(l);
+	if (ret == 0)
+		ret = sl_wrote(sl);
+	return ret;
+}
+
+/* ---------------------------------------------------------------------
+ * Frames to the master.
+ */
+
+static void
+sl_push(struct sync_local *sl, int type, struct wire_out *o)
+{
+	if (sl->qhead > 0 && sl->qhead == sl->qn)
+		sl->qhead = sl->qn = 0;
+	if (sl->qn == sl->qcap) {
+		sl->qcap = sl->qcap == 0 ? 16 : sl->qcap * 2;
+		sl->q = xreallocarray(sl->q, sl->qcap, sizeof *sl->q);
+	}
+	wire_frame_take(&sl->q[sl->qn++], type, o);
+}
+
+static void
+sl_hello(struct sync_local *sl)
+{
+	struct wire_out	o = { 0 };
+
+	wire_uint(&o, (uint64_t)sl->mode);
+	wire_str(&o, sl->conf.login);
+	wire_str(&o, sl->conf.password != NULL ? sl->conf.password : "");
+	wire_str(&o, sl->master_id != NULL ? sl->master_id : "");
+	wire_uint(&o, sl->last_seq);
+	wire_uint(&o, sl->last_stamp);
+	wire_uint(&o, sl->last_time);
+	wire_uint(&o, sl->lclock);
+	wire_uint(&o, (uint64_t)(sl->conf.wait_seconds < 0 ? 0 :
+	    sl->conf.wait_seconds > 86400 ? 86400 : sl->conf.wait_seconds));
+	wire_uint(&o, sl->conf.progress != NULL ? 1 : 0);
+	wire_uint(&o, MODEL_FIELDS_VERSION);
+	wire_str(&o, SL_PROGRAM);
+	sl_push(sl, WIRE_L_HELLO, &o);
+}
+
+static int
+sl_id_cmp(const void *a, const void *b)
+{
+	return record_id_cmp(a, b);
+}
+
+/* The IDs in a file's outbox, sorted. */
+static int
+sl_outbox(struct sync_local *sl, int type)
+{
+	struct store_txn	*t;
+	struct store_cursor	*c;
+	struct record		*r;
+	size_t			 cap = 0;
+	int			 ret;
+
+	free(sl->ids);
+	sl->ids = NULL;
+	sl->nids = sl->iid = 0;
+	sl->have_ids = 1;
+	/*
+	 * Read in the transaction that writes: one thread must never wait
+	 * on itself (a dry run reads what it would have changed so far).
+	 */
+	if (sl_txn(sl, &t) != 0 ||
+	    store_cursor_open(t, (size_t)type, STORE_BY_OUTBOX, 0, &c) != 0)
+		return -1;
+	while ((ret = store_cursor_next(c, &r)) == 0) {
+		if (sl->nids == cap) {
+			cap = cap == 0 ? 64 : cap * 2;
+			sl->ids = xreallocarray(sl->ids, cap, sizeof *sl->ids);
+		}
+		sl->ids[sl->nids++] = r->id;
+		record_free(r);
+	}
+	store_cursor_close(c);
+	if (ret == -1)
+		return -1;
+	if (sl->nids > 0)
+		qsort(sl->ids, sl->nids, sizeof *sl->ids, sl_id_cmp);
+	return 0;
+}
+
+/*
+ * Whether the content of a document or template goes up with it: the
+ * content changed here since the last sync (its hash did), this local
+ * never synced, or the record has no hash to say. Else the master has it
+ * from an earlier sync.
+ */
+static int
+sl_content_goes(const struct sync_local *sl, int type,
+    const struct record *r)
+{
+	const struct field	*h;
+
+	if (!sl_has_file(type) || (r->flags & RECORD_DELETED))
+		return 0;
+	/* No hash yet (an older record): the master hashes what comes. */
+	h = record_field(r, "hash");
+	return h == NULL || *h->value == '\0' || h->stamp > sl->last_stamp ||
+	    sl->last_seq == 0;
+}
+
+/* The next record of the outbox, sent up, with its content if it goes. */
+static int
+sl_send_record(struct sync_local *sl)
+{
+	struct wire_out	 o = { 0 };
+	struct store_txn *t;
+	struct record	*r;
+	struct sl_up	*u;
+	struct stat	 sb;
+	int		 ret, content = 0;
+
+	for (;;) {
+		if (sl->iid == sl->nids)
+			return 0;
+		if (sl_txn(sl, &t) != 0)
+			return -1;
+		ret = store_get(t, (size_t)sl->file, &sl->ids[sl->iid++], &r);
+		if (ret == -1)
+			return -1;
+		if (ret == 0)
+			break;
+	}
+	if (sl_content_goes(sl, sl->file, r)) {
+		free(sl->send_path);
+		sl->send_path = sl_file_path(sl, sl->file, &r->id);
+		/* Never a link: the content is the local's own file (T7). */
+		sl->send_fd = open(sl->send_path, O_RDONLY | O_NOFOLLOW |
+		    O_CLOEXEC);
+		if (sl->send_fd != -1 && (fstat(sl->send_fd, &sb) != 0 ||
+		    !S_ISREG(sb.st_mode))) {
+			close(sl->send_fd);
+			sl->send_fd = -1;
+		}
+		content = sl->send_fd != -1;
+	}
+	sl->ups = xreallocarray(sl->ups, sl->nups + 1, sizeof *sl->ups);
+	u = &sl->ups[sl->nups++];
+	u->type = sl->file;
+	u->id = r->id;
+	u->modified = r->modified;
+	u->hold = NULL;
+	wire_uint(&o, (uint64_t)sl->file);
+	wire_record(&o, r);
+	wire_uint(&o, (uint64_t)content);
+	sl_push(sl, WIRE_L_UP, &o);
+	record_free(r);
+	sl->round_sent++;
+	return 1;
+}
+
+/* A piece of the content going up, or its end. */
+static int
+sl_send_content(struct sync_local *sl)
+{
+	struct wire_out	o = { 0 };
+	ssize_t		n;
+
+	o.p = xmalloc(WIRE_CHUNK);
+	o.cap = WIRE_CHUNK;
+	do
+		n = read(sl->send_fd, o.p, WIRE_CHUNK);
+	while (n < 0 && errno == EINTR);
+	if (n < 0) {
+		error_set("cannot read %s: %s", sl->send_path, strerror(errno));
+		free(o.p);
+		return -1;
+	}
+	if (n > 0) {
+		o.len = (size_t)n;
+		sl_push(sl, WIRE_DATA, &o);
+		return 0;
+	}
+	free(o.p);
+	o.p = NULL;
+	o.cap = 0;
+	close(sl->send_fd);
+	sl->send_fd = -1;
+	sl_push(sl, WIRE_DATA_END, &o);
+	return 0;
+}
+
+/* What to send next while the outbox goes up: queued, or 0 to wait. */
+static int
+sl_send_step(struct sync_local *sl)
+{
+	struct wire_out	o = { 0 };
+	int		ret;
+
+	if (sl->send_fd != -1)
+		return sl_send_content(sl) == 0 ? 1 : -1;
+	if (sl->file == MODEL_NTYPES)
+		return 0;
+	if (!sl->have_ids && sl_outbox(sl, sl->file) != 0)
+		return -1;
+	if (sl->round_sent == SYNC_ROUND && sl->iid < sl->nids) {
+		/* A round is full: let it be decided and committed first. */
+		wire_uint(&o, 0);
+		sl_push(sl, WIRE_L_ROUND, &o);
+		sl->final = 0;
+		sl->state = SL_WAIT;
+		sl->turns++;
+		return 1;
+	}
+	if ((ret = sl_send_record(sl)) != 0)
+		return ret;
+	wire_uint(&o, (uint64_t)sl->file);
+	sl_push(sl, WIRE_L_END, &o);
+	sl->have_ids = 0;
+	if (++sl->file == MODEL_NTYPES) {
+		wire_uint(&o, 1);
+		sl_push(sl, WIRE_L_ROUND, &o);
+		sl->final = 1;
+		sl->state = SL_WAIT;
+		sl->turns++;
+	}
+	return 1;
+}
+
+/* READY came: save what must be kept first, then COMMIT (B5). */
+static int
+sl_commit_step(struct sync_local *sl)
+{
+	struct store_txn	*t;
+	struct wire_out		 o = { 0 };
+	size_t			 i;
+
+	if (sl_flush(sl) != 0)
+		return -1;
+	if (sl->final && sl->mode != SYNC_MODE_DRY &&
+	    sl->mode != SYNC_MODE_VERIFY) {
+		for (i = 0; i < sl->nneed; i++) {
+			wire_uint(&o, (uint64_t)sl->need[i].type);
+			wire_id(&o, &sl->need[i].id);
+			sl_push(sl, WIRE_L_NEED, &o);
+		}
+	}
+	/* The clock the master observes: the local's now. */
+	if (sl->mode == SYNC_MODE_DRY || sl->mode == SYNC_MODE_VERIFY)
+		wire_uint(&o, sl->lclock);
+	else {
+		if (store_begin(sl->st, &t) != 0)
+			return -1;
+		sl->lclock = store_stamp(t);
+		store_abort(t);
+		wire_uint(&o, sl->lclock);
+	}
+	sl_push(sl, WIRE_L_COMMIT, &o);
+	sl->state = SL_COMMITTING;
+	sl->turns++;
+	return 1;
+}
+
+int
+sync_local_next(struct sync_local *sl, struct wire_frame *f)
+{
+	int	ret;
+
+	for (;;) {
+		if (sl->qhead < sl->qn) {
+			*f = sl->q[sl->qhead];
+			memset(&sl->q[sl->qhead++], 0, sizeof *f);
+			return 1;
+		}
+		switch (sl->state) {
+		case SL_HELLO:
+			sl_hello(sl);
+			if (sl->mode == SYNC_MODE_INIT ||
+			    sl->mode == SYNC_MODE_CHECK ||
+			    sl->mode == SYNC_MODE_LOAD ||
+			    sl->mode == SYNC_MODE_VERIFY) {
+				sl->state = SL_WAIT;
+				sl->turns++;
+			} else
+				sl->state = SL_SEND;
+			break;
+		case SL_SEND:
+			if ((ret = sl_send_step(sl)) == -1)
+				return sl_fail(sl);
+			if (ret == 0)
+				return 0;
+			break;
+		case SL_COMMIT:
+			if (sl_commit_step(sl) == -1)
+				return sl_fail(sl);
+			break;
+		case SL_DONE:
+			return sl->failed ? -1 : SYNC_END;
+		default:
+			return 0;
+		}
+	}
+}
+
+/* ---------------------------------------------------------------------
+ * Frames from the master.
+ */
+
+static int
+sl_bad(struct sync_local *sl, const struct wire_frame *f, const char *what)
+{
+	error_set("the master sent %s frame %s: the sync stopped; what was "
+	    "saved is safe, sync again", wire_type_name(f->type), what);
+	return sl_fail(sl);
+}
+
+static int
+sl_put_hello(struct sync_local *sl, const struct wire_frame *f)
+{
+	struct wire_in	 in;
+	uint64_t	 window, level, stale, upto, ms, n, v;
+	uint64_t	 i;
+
+	wire_in_init(&in, f);
+	free(sl->master_id);
+	sl->master_id = NULL;
+	if (wire_get_str(&in, &sl->master_id) != 0 ||
+	    wire_get_str(&in, &sl->master_name) != 0 ||
+	    wire_get_record(&in, &sl->user_rec) != 0 ||
+	    wire_get_uint(&in, &window) != 0 ||
+	    wire_get_uint(&in, &level) != 0 ||
+	    wire_get_max(&in, 1, &stale) != 0 ||
+	    wire_get_uint(&in, &upto) != 0 ||
+	    wire_get_uint(&in, &ms) != 0 ||
+	    wire_get_max(&in, MODEL_NTYPES, &n) != 0)
+		return sl_fail(sl);
+	for (i = 0; i < n; i++) {
+		if (wire_get_uint(&in, &v) != 0)
+			return sl_fail(sl);
+		sl->totals[i] += (unsigned long)v;
+	}
+	if (wire_in_end(&in) != 0)
+		return sl_fail(sl);
+	if (user_from_record(sl->user_rec, &sl->user) != 0)
+		return sl_fail(sl);
+	sl->have_user = 1;
+	sl->hello = 1;
+	sl->master_ms = ms;
+	sl->rep.stale = (int)stale;
+	for (i = 0; i < MODEL_NTYPES; i++)
+		sl->prog.all_total += sl->totals[i];
+	if (sl->mode == SYNC_MODE_INIT || sl->mode == SYNC_MODE_CHECK)
+		sl->state = SL_DONE;
+	return 0;
+}
+
+/* A first sync by the pass: the master named this record as in scope. */
+static void
+sl_saw(struct sync_local *sl, const struct record_id *id)
+{
+	sl->seen = xreallocarray(sl->seen, sl->nseen + 1, sizeof *sl->seen);
+	sl->seen[sl->nseen++] = *id;
+}
+
+/* Whether the local's record was changed here since it was sent up. */
+static int
+sl_changed(struct sync_local *sl, const struct sl_up *u, struct record **l)
+{
+	struct store_txn	*t;
+	int			 ret;
+
+	*l = NULL;
+	if (sl_txn(sl, &t) != 0)
+		return -1;
+	if ((ret = store_get(t, (size_t)u->type, &u->id, l)) == -1)
+		return -1;
+	if (ret == STORE_NOTFOUND)
+		return 1;
+	return (*l)->modified != u->modified;
+}
+
+static int
+sl_put_verdict(struct sync_local *sl, const struct wire_frame *f)
+{
+	struct wire_in	 in;
+	struct record_id id;
+	struct record	*r = NULL, *l = NULL;
+	struct store_txn *t;
+	struct sl_up	*u;
+	uint64_t	 type, code, has;
+	char		*note = NULL;
+	int		 ret = 0;
+
+	wire_in_init(&in, f);
+	if (wire_get_max(&in, MODEL_NTYPES - 1, &type) != 0 ||
+	    wire_get_id(&in, &id) != 0 ||
+	    wire_get_max(&in, SYNC_V_GONE, &code) != 0 ||
+	    wire_get_max(&in, 1, &has) != 0 ||
+	    (has && wire_get_record(&in, &r) != 0) ||
+	    wire_get_str(&in, &note) != 0 || wire_in_end(&in) != 0) {
+		record_free(r);
+		free(note);
+		return sl_fail(sl);
+	}
+	if (sl->iverdict >= sl->nups || sl->ups[sl->iverdict].type !=
+	    (int)type || record_id_cmp(&sl->ups[sl->iverdict].id, &id) != 0 ||
+	    ((code == SYNC_V_SENT || code == SYNC_V_BACK) != (r != NULL)) ||
+	    (r != NULL && record_id_cmp(&r->id, &id) != 0)) {
+		record_free(r);
+		free(note);
+		return sl_bad(sl, f, "for a record it was not sent, or out of "
+		    "order");
+	}
+	u = &sl->ups[sl->iverdict++];
+	/* Progress follows what the master answered, in the file's order. */
+	sl_tell(sl, u->type);
+	if (*note != '\0')
+		sl_note(sl, note);
+	free(note);
+	if (sl->last_seq == 0 && r != NULL)
+		sl_saw(sl, &r->id);
+	if (code == SYNC_V_SENT) {
+		/* Held once the master has committed it. */
+		r->flags &= RECORD_DELETED;
+		sl_want_file(sl, u->type, r);
+		u->hold = r;
+		return 0;
+	}
+	if ((ret = sl_changed(sl, u, &l)) != 0) {
+		/* Changed again meanwhile: it goes up at the next sync. */
+		record_free(l);
+		record_free(r);
+		return ret == -1 ? sl_fail(sl) : 0;
+	}
+	switch (code) {
+	case SYNC_V_NONE:
+		if (sl_txn(sl, &t) != 0 || store_outbox_clear(t, u->type,
+		    &u->id) == -1)
+			ret = -1;
+		break;
+	case SYNC_V_BACK:
+		r->flags &= RECORD_DELETED;
+		ret = sl_put(sl, u->type, r, STORE_PUT_SYNCED);
+		if ((r->flags & RECORD_DELETED) && sl_has_file(u->type))
+			sl_unlink_file(sl, u->type, &u->id);
+		else
+			sl_want_file(sl, u->type, r);
+		break;
+	case SYNC_V_GONE:
+		ret = sl_remove(sl, u->type, &u->id, "outside your scope: the "
+		    "master refused it", 0);
+		break;
+	}
+	record_free(l);
+	record_free(r);
+	return ret == 0 ? 0 : sl_fail(sl);
+}
+
+static int
+sl_put_conflict(struct sync_local *sl, const struct wire_frame *f)
+{
+	struct wire_in	 in;
+	struct record	 about;
+	struct store_txn *t;
+	uint64_t	 type, stamp;
+	char		*field = NULL, *kept = NULL, *lost = NULL, *who = NULL;
+	char		*why = NULL;
+	int		 ret = -1;
+
+	memset(&about, 0, sizeof about);
+	wire_in_init(&in, f);
+	if (wire_get_max(&in, MODEL_NTYPES - 1, &type) == 0 &&
+	    wire_get_id(&in, &about.id) == 0 &&
+	    wire_get_str(&in, &field) == 0 && wire_get_str(&in, &kept) == 0 &&
+	    wire_get_str(&in, &lost) == 0 && wire_get_str(&in, &who) == 0 &&
+	    wire_get_uint(&in, &stamp) == 0 && wire_get_str(&in, &why) == 0 &&
+	    wire_in_end(&in) == 0 && sl_txn(sl, &t) == 0) {
+		/* A user ID is five characters: longer is cut, not trusted. */
+		if (strlen(who) > RECORD_UID_SIZE)
+			who[RECORD_UID_SIZE] = '\0';
+		sync_fault_tick();
+		ret = conflict_log(t, (int)type, &about, field, kept, lost, who,
+		    stamp, why);
+	}
+	free(field);
+	free(kept);
+	free(lost);
+	free(who);
+	free(why);
+	if (ret == 0)
+		ret = sl_wrote(sl);
+	return ret == 0 ? 0 : sl_fail(sl);
+}
+
+/* Whether a record of type will go up, or went up, in this sync. */
+static int
+sl_going_up(struct sync_local *sl, int type, const struct record_id *id)
+{
+	size_t	i;
+
+	if (type > sl->file || (type == sl->file && !sl->have_ids))
+		return 1;
+	if (type == sl->file && bsearch(id, sl->ids, sl->nids, sizeof *id,
+	    sl_id_cmp) != NULL)
+		return 1;
+	for (i = 0; i < sl->nups; i++) {
+		if (sl->ups[i].type == type &&
+		    record_id_cmp(&sl->ups[i].id, id) == 0)
+			return sl->ups[i].hold == NULL;
+	}
+	return 0;
+}
+
+static unsigned long	sl_id_place(const struct record_id *,
+			    const struct record_id *, const struct record_id *);
+
+/* A record of a load: everything comes down as it is, into DIR/load/. */
+static int
+sl_load_record(struct sync_local *sl, int type, struct record *m)
+{
+	size_t	i;
+	int	here = 0;
+
+	for (i = 0; i < sl->nhere; i++) {
+		if (record_id_cmp(&sl->here[i]->id, &m->id) == 0) {
+			here = sl->here[i]->modified == m->modified &&
+			    (sl->here[i]->flags & RECORD_DELETED) ==
+			    (m->flags & RECORD_DELETED);
+			/* Seen: not counted as removed at the end. */
+			sl->here[i]->seq = 1;
+			break;
+		}
+	}
+	/* A deletion: gone from the load, counted if it was here. */
+	if (m->flags & RECORD_DELETED) {
+		if (i < sl->nhere && !here)
+			sl->rep.file[type].deleted++;
+		return 0;
+	}
+	if (sl_put(sl, type, m, STORE_PUT_SYNCED) != 0)
+		return -1;
+	if (!here)
+		sl->rep.file[type].downloaded++;
+	sl_want_file(sl, type, m);
+	sl->prog.records++;
+	sl->prog.done = sl_id_place(&m->id, &sl->range_lo, &sl->range_hi);
+	return 0;
+}
+
+static int
+sl_put_feed(struct sync_local *sl, const struct wire_frame *f)
+{
+	struct wire_in	 in;
+	struct store_txn *t;
+	struct record	*m = NULL, *l = NULL;
+	const char	*lv;
+	uint64_t	 type;
+	size_t		 i;
+	int		 ret;
+
+	wire_in_init(&in, f);
+	if (wire_get_max(&in, MODEL_NTYPES - 1, &type) != 0 ||
+	    wire_get_record(&in, &m) != 0 || wire_in_end(&in) != 0) {
+		record_free(m);
+		return sl_fail(sl);
+	}
+	m->flags &= RECORD_DELETED;
+	if (sl->mode == SYNC_MODE_LOAD) {
+		ret = sl_load_record(sl, (int)type, m);
+		record_free(m);
+		if (ret == 0 && sl->conf.progress != NULL) {
+			sl->prog.rep = &sl->rep;
+			sl->conf.progress(sl->conf.arg, &sl->prog);
+		}
+		return ret == 0 ? 0 : sl_fail(sl);
+	}
+	sl_tell(sl, (int)type);
+	if (sl->last_seq == 0)
+		sl_saw(sl, &m->id);
+	if (sl_txn(sl, &t) != 0 ||
+	    (ret = store_get(t, (size_t)type, &m->id, &l)) == -1) {
+		record_free(m);
+		return sl_fail(sl);
+	}
+	ret = 0;
+	if (l != NULL && (l->flags & RECORD_DIRTY)) {
+		/*
+		 * Changed here: if it goes up in this sync, the master decides
+		 * it then. If it was changed while this sync ran, after its
+		 * file went up, it goes up at the next and wins there: the
+		 * master's values it will overwrite are logged now (B3).
+		 */
+		if (!sl_going_up(sl, (int)type, &m->id)) {
+			for (i = 0; i < m->nfields && ret == 0; i++) {
+				lv = record_get(l, m->fields[i].name);
+				if (lv != NULL && strcmp(lv,
+				    m->fields[i].value) == 0)
+					continue;
+				ret = conflict_log(t, (int)type, m,
+				    m->fields[i].name, lv, m->fields[i].value,
+				    m->modified_by, m->fields[i].stamp, "changed "
+				    "on the master while you changed it during "
+				    "the sync: your change goes up at the next");
+			}
+		}
+	} else if (l != NULL && l->modified == m->modified &&
+	    (l->flags & RECORD_DELETED) == (m->flags & RECORD_DELETED)) {
+		/* Here already, as it is there; its file too? */
+		sl_want_file(sl, (int)type, m);
+	} else if (m->flags & RECORD_DELETED) {
+		if (l != NULL) {
+			ret = sl_put(sl, (int)type, m, STORE_PUT_SYNCED);
+			sl_unlink_file(sl, (int)type, &m->id);
+			sl->rep.file[type].deleted++;
+		}
+	} else {
+		ret = sl_put(sl, (int)type, m, STORE_PUT_SYNCED);
+		sl->rep.file[type].downloaded++;
+		sl_want_file(sl, (int)type, m);
+	}
+	record_free(l);
+	record_free(m);
+	return ret == 0 ? 0 : sl_fail(sl);
+}
+
+static int
+sl_put_left(struct sync_local *sl, const struct wire_frame *f)
+{
+	struct wire_in		in;
+	struct record_id	id;
+	uint64_t		type;
+
+	wire_in_init(&in, f);
+	if (wire_get_max(&in, MODEL_NTYPES - 1, &type) != 0 ||
+	    wire_get_id(&in, &id) != 0 || wire_in_end(&in) != 0)
+		return sl_fail(sl);
+	if (sl->mode == SYNC_MODE_LOAD || sl->mode == SYNC_MODE_VERIFY)
+		return 0;
+	if (sl_remove(sl, (int)type, &id, "left your scope: its account "
+	    "manager changed", 1) != 0)
+		return sl_fail(sl);
+	return 0;
+}
+
+/* ---------------------------------------------------------------------
+ * Verify: the master's digests against the local's records, in ID order.
+ */
+
+static void
+sl_digest(struct record *r, uint8_t *digest)
+{
+	struct sha256_ctx	 sha;
+	uint8_t			*buf;
+	size_t			 len;
+
+	r->seq = 0;
+	r->flags &= ~RECORD_DIRTY;
+	record_encode(r, &buf, &len);
+	sha256_init(&sha);
+	sha256_update(&sha, len, buf);
+	sha256_digest(&sha, 16, digest);
+	free(buf);
+}
+
+static void
+sl_differs(struct sync_local *sl, int type, const struct record_id *id,
+    const char *what)
+{
+	sl->diffs++;
+	if (sl->conf.report != NULL)
+		sl->conf.report(sl->conf.arg, type, id, what);
+}
+
+/* The local's next record of file type, in ID order (NULL at its end). */
+static int
+sl_verify_next(struct sync_local *sl, int type)
+{
+	struct store_txn	*t;
+	int			 ret;
+
+	record_free(sl->vnext);
+	sl->vnext = NULL;
+	if (sl->vc == NULL || sl->vfile != type) {
+		store_cursor_close(sl->vc);
+		sl->vc = NULL;
+		if (sl_txn(sl, &t) != 0 || store_cursor_open(t, (size_t)type,
+		    STORE_BY_ID, STORE_CURSOR_DELETED, &sl->vc) != 0)
+			return -1;
+		sl->vfile = type;
+	}
+	ret = store_cursor_next(sl->vc, &sl->vnext);
+	if (ret == STORE_NOTFOUND)
+		sl->vnext = NULL;
+	return ret == -1 ? -1 : 0;
+}
+
+/* A local record the master did not list: in scope, it should have. */
+static void
+sl_verify_extra(struct sync_local *sl, int type, const struct record *l)
+{
+	if (l->flags & RECORD_DIRTY)
+		return;		/* new here: it goes up at the next sync */
+	if (l->flags & RECORD_DELETED)
+		return;
+	sl_differs(sl, type, &l->id, "here, but not on the master (deleted "
+	    "there, or outside the user's scope)");
+}
+
+/* Every local record before id (all of them when id is NULL). */
+static int
+sl_verify_upto(struct sync_local *sl, int type, const struct record_id *id)
+{
+	for (;;) {
+		if (sl->vnext == NULL && (sl->vc == NULL || sl->vfile != type)) {
+			if (sl_verify_next(sl, type) != 0)
+				return -1;
+		}
+		if (sl->vnext == NULL)
+			return 0;
+		if (id != NULL && record_id_cmp(&sl->vnext->id, id) >= 0)
+			return 0;
+		sl_verify_extra(sl, type, sl->vnext);
+		if (sl_verify_next(sl, type) != 0)
+			return -1;
+		if (sl->vnext == NULL) {
+			/* The end of the file: remember it is done. */
+			return 0;
+		}
+	}
+}
+
+static int
+sl_put_digest(struct sync_local *sl, const struct wire_frame *f)
+{
+	struct wire_in		 in;
+	struct record_id	 id;
+	const uint8_t		*want;
+	uint8_t			 got[16];
+	uint64_t		 type;
+	size_t			 n;
+	int			 dirty;
+
+	wire_in_init(&in, f);
+	if (wire_get_max(&in, MODEL_NTYPES - 1, &type) != 0 ||
+	    wire_get_id(&in, &id) != 0 || wire_get_bytes(&in, &want, &n) != 0 ||
+	    wire_in_end(&in) != 0)
+		return sl_fail(sl);
+	if (n != sizeof got)
+		return sl_bad(sl, f, "with a digest of the wrong size");
+	if (sl_verify_upto(sl, (int)type, &id) != 0)
+		return sl_fail(sl);
+	if (sl->vnext == NULL || record_id_cmp(&sl->vnext->id, &id) != 0) {
+		sl_differs(sl, (int)type, &id, "missing here");
+		return 0;
+	}
+	dirty = (sl->vnext->flags & RECORD_DIRTY) != 0;
+	if (sl->vnext->flags & RECORD_DELETED)
+		sl_differs(sl, (int)type, &id, dirty ? "deleted here since "
+		    "the last sync" : "deleted here, not on the master");
+	else {
+		sl_digest(sl->vnext, got);
+		if (memcmp(got, want, sizeof got) != 0)
+			sl_differs(sl, (int)type, &id, dirty ? "changed here "
+			    "since the last sync" : "differs");
+	}
+	return sl_verify_next(sl, (int)type) == 0 ? 0 : sl_fail(sl);
+}
+
+/* ---------------------------------------------------------------------
+ * The end of a file, of a round, of the sync.
+ */
+
+/*
+ * The end of a file in a first sync by the pass: what this local held of
+ * it (a cut first sync brought it) and the master did not send is outside
+ * the user's scope now, or gone: it goes, as a load leaves it out.
+ */
+static int
+sl_unseen(struct sync_local *sl, int type)
+{
+	struct store_txn	*t;
+	struct store_cursor	*c;
+	struct record		*r;
+	struct record_id	*drop = NULL;
+	size_t			 ndrop = 0, i;
+	int			 ret;
+
+	if (sl->nseen > 0)
+		qsort(sl->seen, sl->nseen, sizeof *sl->seen, sl_id_cmp);
+	if (sl_txn(sl, &t) != 0 ||
+	    store_cursor_open(t, (size_t)type, STORE_BY_ID, 0, &c) != 0)
+		return -1;
+	while ((ret = store_cursor_next(c, &r)) == 0) {
+		if ((r->flags & RECORD_DIRTY) == 0 && (sl->nseen == 0 ||
+		    bsearch(&r->id, sl->seen, sl->nseen, sizeof r->id,
+		    sl_id_cmp) == NULL)) {
+			drop = xreallocarray(drop, ndrop + 1, sizeof *drop);
+			drop[ndrop++] = r->id;
+		}
+		record_free(r);
+	}
+	store_cursor_close(c);
+	for (i = 0; ret != -1 && i < ndrop; i++)
+		ret = sl_remove(sl, type, &drop[i], "left your scope: its "
+		    "account manager changed", 1) == 0 ? 0 : -1;
+	free(drop);
+	sl->nseen = 0;
+	return ret == -1 ? -1 : 0;
+}
+
+static int
+sl_put_end(struct sync_local *sl, const struct wire_frame *f)
+{
+	struct wire_in	in;
+	uint64_t	type, n, v;
+	int		i;
+
+	wire_in_init(&in, f);
+	if (wire_get_max(&in, MODEL_NTYPES - 1, &type) != 0 ||
+	    wire_get_max(&in, 64, &n) != 0)
+		return sl_fail(sl);
+	for (i = 0; i < (int)n; i++) {
+		if (wire_get_uint(&in, &v) != 0)
+			return sl_fail(sl);
+		if (i < SYNC_NCOUNTS)
+			*sync_count_at(&sl->rep.file[type], i) +=
+			    (unsigned long)v;
+	}
+	if (wire_in_end(&in) != 0)
+		return sl_fail(sl);
+	if (sl->last_seq == 0 && (sl->mode == SYNC_MODE_SYNC ||
+	    sl->mode == SYNC_MODE_DRY) && sl_unseen(sl, (int)type) != 0)
+		return sl_fail(sl);
+	if (sl->mode == SYNC_MODE_VERIFY) {
+		if (sl_verify_upto(sl, (int)type, NULL) != 0)
+			return sl_fail(sl);
+		store_cursor_close(sl->vc);
+		sl->vc = NULL;
+	}
+	if (sl->conf.progress != NULL) {
+		sl->prog.files_done = (int)type + 1;
+		if (sl->mode == SYNC_MODE_LOAD) {
+			sl->prog.done = sl->prog.total = 1000;
+		} else {
+			sl->prog.all_done += sl->totals[type];
+			sl->prog.type = (int)type;
+			sl->prog.total = sl->totals[type];
+			sl->prog.done = sl->totals[type];
+		}
+		sl->prog.rep = &sl->rep;
+		sl->conf.progress(sl->conf.arg, &sl->prog);
+	}
+	return 0;
+}
+
+/* Where an ID lies between a file's first and last, in thousandths. */
+static unsigned long
+sl_id_place(const struct record_id *id, const struct record_id *lo,
+    const struct record_id *hi)
+{
+	uint64_t	v = 0, l = 0, h = 0;
+	int		k, i;
+
+	if (record_id_cmp(id, lo) <= 0 || record_id_cmp(lo, hi) >= 0)
+		return 0;
+	if (record_id_cmp(id, hi) >= 0)
+		return 1000;
+	for (k = 0; k < RECORD_ID_SIZE && lo->b[k] == hi->b[k]; k++)
+		/* nothing */;
+	for (i = k; i < k + 8; i++) {
+		v = v << 8 | (i < RECORD_ID_SIZE ? id->b[i] : 0);
+		l = l << 8 | (i < RECORD_ID_SIZE ? lo->b[i] : 0);
+		h = h << 8 | (i < RECORD_ID_SIZE ? hi->b[i] : 0);
+	}
+	return (unsigned long)((long double)(v - l) * 1000 / (h - l));
+}
+
+static int
+sl_put_range(struct sync_local *sl, const struct wire_frame *f)
+{
+	struct wire_in	in;
+	uint64_t	type;
+
+	wire_in_init(&in, f);
+	if (wire_get_max(&in, MODEL_NTYPES - 1, &type) != 0 ||
+	    wire_get_id(&in, &sl->range_lo) != 0 ||
+	    wire_get_id(&in, &sl->range_hi) != 0 || wire_in_end(&in) != 0)
+		return sl_fail(sl);
+	sl->prog.type = (int)type;
+	sl->prog.total = 1000;
+	sl->prog.done = 0;
+	sl->prog.records = 0;
+	sl->prog.all_done = sl->prog.all_total = 0;
+	return 0;
+}
+
+static int
+sl_put_ready(struct sync_local *sl, const struct wire_frame *f)
+{
+	struct wire_in	in;
+	uint64_t	final;
+
+	wire_in_init(&in, f);
+	if (wire_get_max(&in, 1, &final) != 0 || wire_in_end(&in) != 0)
+		return sl_fail(sl);
+	if (sl->state != SL_WAIT)
+		return sl_bad(sl, f, "out of turn");
+	if (sl->mode == SYNC_MODE_LOAD || sl->mode == SYNC_MODE_VERIFY)
+		sl->final = 1;
+	if ((int)final != sl->final)
+		return sl_bad(sl, f, "for the wrong round");
+	if (sl->iverdict != sl->nups)
+		return sl_bad(sl, f, "before a verdict on every record sent");
+	if (sl->mode == SYNC_MODE_LOAD) {
+		size_t	i;
+
+		/* What was here and did not come is gone from the load. */
+		for (i = 0; i < sl->nhere; i++) {
+			if (sl->here[i]->seq == 0)
+				sl->rep.file[sl->here_type[i]].removed++;
+		}
+	}
+	sl->state = SL_COMMIT;
+	return 0;
+}
+
+/* A file the master sends: its start, a piece, its end. */
+static int
+sl_put_file(struct sync_local *sl, const struct wire_frame *f)
+{
+	struct wire_in	 in;
+	uint64_t	 type, present;
+	size_t		 i;
+	char		*path;
+
+	wire_in_init(&in, f);
+	if (wire_get_max(&in, MODEL_NTYPES - 1, &type) != 0 ||
+	    wire_get_id(&in, &sl->recv.id) != 0 ||
+	    wire_get_max(&in, 1, &present) != 0 || wire_in_end(&in) != 0)
+		return sl_fail(sl);
+	sl->recv.type = (int)type;
+	sl->recv.hash[0] = '\0';
+	for (i = 0; i < sl->nneed; i++) {
+		if (sl->need[i].type == (int)type &&
+		    record_id_cmp(&sl->need[i].id, &sl->recv.id) == 0) {
+			memcpy(sl->recv.hash, sl->need[i].hash,
+			    sizeof sl->recv.hash);
+			break;
+		}
+	}
+	if (i == sl->nneed)
+		return sl_bad(sl, f, "for a file that was not asked for");
+	if (!present) {
+		sl->rep.file[type].files_missing++;
+		return 0;
+	}
+	path = sl_file_path(sl, (int)type, &sl->recv.id);
+	xasprintf(&sl->recv_tmp, "%s.tmp-%ld", path, (long)getpid());
+	free(path);
+	unlink(sl->recv_tmp);
+	sl->recv_fd = open(sl->recv_tmp, O_WRONLY | O_CREAT | O_EXCL |
+	    O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (sl->recv_fd == -1) {
+		error_set("cannot write %s: %s", sl->recv_tmp, strerror(errno));
+		return sl_fail(sl);
+	}
+	sha256_init(&sl->recv_sha);
+	return 0;
+}
+
+static int
+sl_put_data(struct sync_local *sl, const struct wire_frame *f)
+{
+	if (sl->recv_fd == -1)
+		return sl_bad(sl, f, "with no file under way");
+	if (wire_write_all(sl->recv_fd, f->data, f->len) != 0) {
+		error_set("cannot write %s: %s", sl->recv_tmp, errno == ENOSPC ?
+		    "the disk is full; free some space and sync again" :
+		    strerror(errno));
+		return sl_fail(sl);
+	}
+	sha256_update(&sl->recv_sha, f->len, f->data);
+	return 0;
+}
+
+static int
+sl_put_data_end(struct sync_local *sl, const struct wire_frame *f)
+{
+	uint8_t	 digest[SHA256_DIGEST_SIZE];
+	char	 hex[FILE_HASH_TEXT + 1], *path, id[RECORD_ID_TEXT + 1];
+	char	 note[SYNC_NOTE_MAX];
+	int	 i, fd = sl->recv_fd;
+
+	if (fd == -1)
+		return sl_bad(sl, f, "with no file under way");
+	sl->recv_fd = -1;
+	if (fsync(fd) != 0 || close(fd) != 0) {
+		error_set("cannot write %s: %s", sl->recv_tmp, strerror(errno));
+		return sl_fail(sl);
+	}
+	sha256_digest(&sl->recv_sha, SHA256_DIGEST_SIZE, digest);
+	for (i = 0; i < SHA256_DIGEST_SIZE; i++)
+		snprintf(hex + 2 * i, 3, "%02x", digest[i]);
+	/* T7: what does not match its record's hash is never installed. */
+	if (*sl->recv.hash != '\0' && strcmp(hex, sl->recv.hash) != 0) {
+		unlink(sl->recv_tmp);
+		sl->rep.file[sl->recv.type].files_missing++;
+		record_id_format(&sl->recv.id, id);
+		snprintf(note, sizeof note, "%s %s: the master's file does "
+		    "not match its SHA-256 and was not installed",
+		    model_type(sl->recv.type)->name, id);
+		sl_note(sl, note);
+	} else {
+		path = sl_file_path(sl, sl->recv.type, &sl->recv.id);
+		if (rename(sl->recv_tmp, path) != 0) {
+			error_set("cannot put %s in place: %s", path,
+			    strerror(errno));
+			unlink(sl->recv_tmp);
+			free(path);
+			return sl_fail(sl);
+		}
+		free(path);
+		sl->rep.file[sl->recv.type].files++;
+	}
+	free(sl->recv_tmp);
+	sl->recv_tmp = NULL;
+	return 0;
+}
+
+static int
+sl_meta_u64(struct store_txn *t, const char *key, uint64_t *v)
 {
 	uint8_t	buf[8];
 	size_t	len = sizeof buf;
@@ -96,7 +1528,7 @@ sync_meta_u64(struct store_txn *t, const char *key, uint64_t *v)
 }
 
 static int
-sync_meta_put_u64(struct store_txn *t, const char *key, uint64_t v)
+sl_meta_put_u64(struct store_txn *t, const char *key, uint64_t v)
 {
 	uint8_t	buf[8];
 
@@ -104,1129 +1536,178 @@ sync_meta_put_u64(struct store_txn *t, const char *key, uint64_t v)
 	return store_meta_put(t, key, buf, 8);
 }
 
-int
-sync_check_master(struct store *local, struct store *master)
+/*
+ * The master committed the round: hold what it took (unless changed here
+ * meanwhile: that goes up at the next sync). After the last round, the
+ * local records where it stands, with both clocks observed (B2).
+ */
+static int
+sl_put_committed(struct sync_local *sl, const struct wire_frame *f)
 {
-	struct store_txn	*t;
-	char			 a[64], b[64];
-	size_t			 alen = sizeof a - 1, blen = sizeof b - 1;
-	int			 ra, rb;
-
-	if (store_role(local) != STORE_LOCAL) {
-		error_set("%s is a master: sync runs from a local, against its "
-		    "master", store_dir(local));
-		return -1;
-	}
-	if (store_role(master) != STORE_MASTER) {
-		error_set("%s is not a master", store_dir(master));
-		return -1;
-	}
-	if (store_begin(local, &t) != 0)
-		return -1;
-	ra = store_meta_get(t, "master_id", a, &alen);
-	store_abort(t);
-	if (store_begin(master, &t) != 0)
-		return -1;
-	rb = store_meta_get(t, "id", b, &blen);
-	store_abort(t);
-	if (ra == -1 || rb == -1)
-		return -1;
-	if (ra != 0 || rb != 0 || alen != blen || memcmp(a, b, alen) != 0) {
-		error_set("%s is not the master %s was made from: nothing was "
-		    "changed; check the master path (db.master in %s/crm.conf)",
-		    store_dir(master), store_dir(local), store_dir(local));
-		return -1;
-	}
-	return 0;
-}
-
-/* Settings and users screens (issue 5): a local's master, checked. */
-struct store *
-sync_master_open(struct store *local, const char *mdir, int wait)
-{
-	struct store	*master;
-	char		*role;
+	struct wire_in	 in;
+	struct store_txn *t;
+	struct record	*l;
+	uint64_t	 end_seq, mclock, reset, lclock;
+	size_t		 i;
 	int		 ret;
 
-	if (sync_master_reach(mdir) != 0)
-		return NULL;
-	/* Its own crm.conf alone, leaving the loaded settings as they are. */
-	if ((ret = cfg_peek(mdir, "db.role", &role)) == -1) {
-		error_prefix("the master's settings: ");
-		return NULL;
-	}
-	if (ret == 0 || strcmp(role, "master") != 0) {
-		error_set("%s is not a master database (%s): give the directory "
-		    "of the master %s was made from; nothing was changed", mdir,
-		    ret == 0 ? "it has no crm.conf" : role, store_dir(local));
-		free(role);
-		return NULL;
-	}
-	free(role);
-	if ((master = model_open(mdir, STORE_MASTER, 0, wait)) == NULL)
-		return NULL;
-	if (sync_check_master(local, master) != 0) {
-		store_close(master);
-		return NULL;
-	}
-	return master;
-}
-
-static int
-sync_id_cmp(const void *a, const void *b)
-{
-	return record_id_cmp(a, b);
-}
-
-static int
-sync_done(const struct sync *s, const struct record_id *id)
-{
-	return s->ndone > 0 && bsearch(id, s->done, s->ndone, sizeof *id,
-	    sync_id_cmp) != NULL;
-}
-
-static int
-sync_begin(struct sync *s, struct store *st, struct store_txn **t)
-{
-	struct store_txn	**dry;
-
-	if (!s->pol->dry_run)
-		return store_begin(st, t);
-	dry = st == s->local ? &s->dry_lt : &s->dry_mt;
-	if (*dry == NULL && store_begin(st, dry) != 0)
-		return -1;
-	*t = *dry;
-	return 0;
-}
-
-static int
-sync_commit(const struct sync *s, struct store_txn *t)
-{
-	if (s->pol->dry_run)
-		return 0;
-	return store_commit(t);
-}
-
-static void
-sync_abort(const struct sync *s, struct store_txn *t)
-{
-	if (!s->pol->dry_run)
-		store_abort(t);
-}
-
-static int
-sync_put(struct store_txn *t, int type, struct record *r, int flags)
-{
-	sync_fault_tick();
-	return store_put(t, (size_t)type, r, flags);
-}
-
-/* Tell pol->progress how far the sync is (done: of the file under way). */
-static void
-sync_tell(struct sync *s, int type, unsigned long done)
-{
-	struct sync_progress	*p = &s->prog;
-
-	if (s->pol->progress == NULL)
-		return;
-	if (type != p->type) {
-		p->type = type;
-		p->records = 0;
-		p->total = s->totals[type];
-	}
-	p->done = done;
-	p->records = done;
-	p->rep = s->rep;
-	s->pol->progress(s->pol->arg, p);
-}
-
-/* A file finished: the overall bar moves on by its total. */
-static void
-sync_tell_file(struct sync *s, int type)
-{
-	struct sync_progress	*p = &s->prog;
-
-	if (s->pol->progress == NULL)
-		return;
-	p->files_done = type + 1;
-	p->all_done += s->totals[type];
-	sync_tell(s, type, s->totals[type]);
-}
-
-/*
- * Count each file's changes for the progress bars: its outbox here and
- * the master's sequence from the last sync to upto. Index range scans
- * of what changed, like the sync itself (B4); only when someone watches.
- */
-static int
-sync_count(struct sync *s, uint64_t upto)
-{
-	struct store_txn	*lt = NULL, *mt = NULL;
-	struct store_cursor	*c;
-	struct record		*r;
-	uint8_t			 from[8];
-	int			 type, ret = 0;
-
-	if (sync_begin(s, s->local, &lt) != 0 ||
-	    sync_begin(s, s->master, &mt) != 0)
-		goto fail;
-	for (type = 0; type < MODEL_NTYPES; type++) {
-		s->totals[type] = 0;
-		if (store_cursor_open(lt, (size_t)type, STORE_BY_OUTBOX, 0,
-		    &c) != 0)
-			goto fail;
-		while ((ret = store_cursor_next(c, &r)) == 0) {
-			s->totals[type]++;
-			record_free(r);
-		}
-		store_cursor_close(c);
-		if (ret == -1 || store_cursor_open(mt, (size_t)type,
-		    STORE_BY_SEQ, 0, &c) != 0)
-			goto fail;
-		store_be64(from, s->last_seq + 1);
-		store_cursor_seek(c, from, 8, 0);
-		while ((ret = store_cursor_next(c, &r)) == 0) {
-			if (r->seq > upto) {
-				record_free(r);
-				break;
-			}
-			s->totals[type]++;
-			record_free(r);
-		}
-		store_cursor_close(c);
-		if (ret == -1)
-			goto fail;
-		s->prog.all_total += s->totals[type];
-	}
-	sync_abort(s, lt);
-	sync_abort(s, mt);
-	s->prog.type = -1;
-	return 0;
-
-fail:
-	if (lt != NULL)
-		sync_abort(s, lt);
-	if (mt != NULL)
-		sync_abort(s, mt);
-	return -1;
-}
-
-/* A stamp from a clock too far ahead of the master's (B2). */
-static int
-sync_untrusted(const struct sync *s, uint64_t stamp)
-{
-	return clock_stamp_ms(stamp) > s->master_ms + s->pol->tolerance_ms;
-}
-
-/* Bring stamps too far ahead back to the master's time of this sync. */
-static void
-sync_clamp(struct sync *s, int type, struct record *r)
-{
-	uint64_t	now = clock_stamp_from_ms(s->master_ms);
-	size_t		i;
-	int		clamped = 0;
-
-	if (sync_untrusted(s, r->modified)) {
-		r->modified = now;
-		clamped = 1;
-	}
-	if (sync_untrusted(s, r->created))
-		r->created = now;
-	for (i = 0; i < r->nfields; i++) {
-		if (sync_untrusted(s, r->fields[i].stamp)) {
-			r->fields[i].stamp = now;
-			clamped = 1;
-		}
-	}
-	if (clamped)
-		s->rep->file[type].clamped++;
-}
-
-/* Where an attached file of this record lives in a database. */
-static char *
-sync_file_path(struct store *st, int type, const struct record *r)
-{
-	char	id[RECORD_ID_TEXT + 1], *path;
-
-	record_id_format(&r->id, id);
-	xasprintf(&path, "%s/%s/%s", store_dir(st),
-	    type == MODEL_DOCUMENT ? "documents" : "templates", id);
-	return path;
-}
-
-/* Make sure the file of a document or template travelled with it (S13). */
-static void
-sync_file(struct sync *s, int type, const struct record *r,
-    struct store *from, struct store *to)
-{
-	char		*src, *dst, hex[FILE_HASH_TEXT + 1];
-	const char	*want;
-	struct stat	 sb;
-
-	if ((type != MODEL_DOCUMENT && type != MODEL_TEMPLATE) ||
-	    (r->flags & RECORD_DELETED))
-		return;
-	src = sync_file_path(from, type, r);
-	dst = sync_file_path(to, type, r);
-	want = record_value(r, "hash");
-	if (stat(dst, &sb) == 0 && (*want == '\0' ||
-	    (file_hash(dst, hex, NULL) == 0 && strcmp(hex, want) == 0)))
-		goto out;	/* already there, same content */
-	if (stat(src, &sb) != 0) {
-		s->rep->file[type].files_missing++;
-		goto out;
-	}
-	if (s->pol->dry_run)
-		s->rep->file[type].files++;	/* it would be copied */
-	else if (file_install(src, dst, hex) == 0)
-		s->rep->file[type].files++;
-	else
-		s->rep->file[type].files_missing++;
-out:
-	free(src);
-	free(dst);
-}
-
-/* Remove a record from the local, with its file. */
-static int
-sync_remove_local(struct sync *s, struct store_txn *lt, int type,
-    const struct record *r)
-{
-	char	*path;
-	int	 ret;
-
-	sync_fault_tick();
-	ret = store_remove(lt, (size_t)type, &r->id);
-	if (ret == -1)
-		return -1;
-	if (!s->pol->dry_run && (type == MODEL_DOCUMENT ||
-	    type == MODEL_TEMPLATE)) {
-		path = sync_file_path(s->local, type, r);
-		unlink(path);
-		free(path);
-	}
-	return 0;
-}
-
-/* Log every field of a local record that changed since the last sync. */
-static int
-sync_log_local(struct sync *s, struct store_txn *lt, int type,
-    const struct record *l, const struct record *m, const char *why)
-{
-	size_t		 i;
-	const char	*kept;
-	int		 logged = 0;
-
-	for (i = 0; i < l->nfields; i++) {
-		if (l->fields[i].stamp <= s->last_stamp)
+	wire_in_init(&in, f);
+	if (wire_get_uint(&in, &end_seq) != 0 ||
+	    wire_get_uint(&in, &mclock) != 0 ||
+	    wire_get_uint(&in, &reset) != 0 || wire_in_end(&in) != 0)
+		return sl_fail(sl);
+	if (sl->state != SL_COMMITTING)
+		return sl_bad(sl, f, "out of turn");
+	for (i = 0; i < sl->nups; i++) {
+		if (sl->ups[i].hold == NULL)
 			continue;
-		kept = m != NULL ? record_get(m, l->fields[i].name) : NULL;
-		if (kept != NULL && strcmp(kept, l->fields[i].value) == 0)
-			continue;
-		if (conflict_log(lt, type, l, l->fields[i].name, kept,
-		    l->fields[i].value, l->modified_by, l->fields[i].stamp,
-		    why) != 0)
-			return -1;
-		logged++;
-	}
-	if (logged == 0 && (l->flags & RECORD_DELETED))
-		return conflict_log(lt, type, l, "*", "", "deleted",
-		    l->modified_by, l->modified, why);
-	return 0;
-}
-
-/*
- * Remove a record that left the user's scope from the local, and the
- * records hanging from it that are out of scope too (S16).
- */
-static int
-sync_remove_tree(struct sync *s, struct store_txn *lt, struct store_txn *mt,
-    int type, const struct record *r, int depth)
-{
-	struct store_cursor	*c;
-	struct record		*d, *m;
-	int			 i, ret, in;
-
-	if (sync_remove_local(s, lt, type, r) != 0)
-		return -1;
-	s->rep->file[type].removed++;
-	if (depth > 4)
-		return 0;
-	for (i = 0; i < MODEL_NTYPES; i++) {
-		if (store_cursor_open(lt, (size_t)i, STORE_BY_REF, 0, &c) != 0)
-			return -1;
-		store_cursor_seek(c, r->id.b, RECORD_ID_SIZE, 1);
-		while ((ret = store_cursor_next(c, &d)) == 0) {
-			in = 0;
-			if (store_get(mt, (size_t)i, &d->id, &m) == 0) {
-				in = rights_in_scope(mt, s->pol->user, i, m);
-				record_free(m);
-			}
-			if (in == 0) {
-				if ((d->flags & RECORD_DIRTY) &&
-				    sync_log_local(s, lt, i, d, NULL, "left your "
-				    "scope: its account manager changed") != 0)
-					in = -1;
-				else if (sync_remove_tree(s, lt, mt, i, d,
-				    depth + 1) != 0)
-					in = -1;
-			}
-			record_free(d);
-			if (in == -1) {
-				store_cursor_close(c);
-				return -1;
-			}
-		}
-		store_cursor_close(c);
-		if (ret == -1)
-			return -1;
-	}
-	return 0;
-}
-
-/* What the local may hold of a master record (no one else's hash). */
-static struct record *
-sync_for_local(const struct user *own, int type, const struct record *m)
-{
-	struct record	*d = record_dup(m);
-	static const char *const keep[] = { "login", "uid", "name", "type",
-		"restricted", "may_change_manager", NULL };
-
-	if (type == MODEL_USER &&
-	    strcmp(record_value(m, "uid"), own->uid) != 0)
-		record_strip(d, keep);
-	return d;
-}
-
-/*
- * Merge a record both sides changed (S7, S11, B1). Returns the result;
- * losers go to the conflict log.
- */
-static struct record *
-sync_merge(struct sync *s, struct store_txn *lt, int type,
-    const struct record *l, const struct record *m)
-{
-	struct sync_counts	*n = &s->rep->file[type];
-	struct record		*r;
-	struct field		*lf, *mf;
-	const struct record	*win;
-	size_t			 i;
-	int			 lchg, mchg, local_wins, conflicts = 0;
-
-	if (s->pol->record_level) {
-		/* The source system's rule: the newer record wins whole. */
-		local_wins = !s->stale && !sync_untrusted(s, l->modified) &&
-		    l->modified > m->modified;
-		win = local_wins ? l : m;
-		r = record_dup(win);
-		if (local_wins) {
-			n->won++;
-			for (i = 0; i < m->nfields; i++) {
-				lf = record_field(l, m->fields[i].name);
-				if (m->fields[i].stamp > s->last_stamp &&
-				    (lf == NULL || strcmp(lf->value,
-				    m->fields[i].value) != 0) &&
-				    conflict_log(lt, type, m,
-				    m->fields[i].name, lf ? lf->value : "",
-				    m->fields[i].value, m->modified_by,
-				    m->fields[i].stamp, "the newer change in "
-				    "this database won") != 0) {
-					record_free(r);
-					return NULL;
-				}
-			}
-		} else {
-			n->lost++;
-			if (sync_log_local(s, lt, type, l, m, s->stale ?
-			    "update window passed: the master won" :
-			    "the newer change on the master won") != 0) {
-				record_free(r);
-				return NULL;
-			}
-		}
-		r->seq = m->seq;
-		return r;
-	}
-
-	r = record_dup(m);
-	for (i = 0; i < l->nfields; i++) {
-		lf = &l->fields[i];
-		mf = record_field(r, lf->name);
-		if (mf == NULL) {
-			record_set(r, lf->name, lf->value, lf->stamp);
-			continue;
-		}
-		if (strcmp(lf->value, mf->value) == 0) {
-			if (lf->stamp > mf->stamp)
-				mf->stamp = lf->stamp;
-			continue;
-		}
-		lchg = lf->stamp > s->last_stamp;
-		mchg = mf->stamp > s->last_stamp;
-		if (lchg && !mchg) {
-			record_set(r, lf->name, lf->value, lf->stamp);
-			continue;
-		}
-		if (!lchg)
-			continue;	/* only the master changed it */
-		conflicts++;
-		local_wins = !s->stale && !sync_untrusted(s, lf->stamp) &&
-		    lf->stamp > mf->stamp;
-		if (local_wins) {
-			n->won++;
-			if (conflict_log(lt, type, m, lf->name, lf->value,
-			    mf->value, m->modified_by, mf->stamp, "the newer "
-			    "change in this database won") != 0) {
-				record_free(r);
-				return NULL;
-			}
-			record_set(r, lf->name, lf->value, lf->stamp);
-		} else {
-			n->lost++;
-			if (conflict_log(lt, type, l, lf->name, mf->value,
-			    lf->value, l->modified_by, lf->stamp, s->stale ?
-			    "update window passed: the master won" :
-			    "the newer change on the master won") != 0) {
-				record_free(r);
-				return NULL;
-			}
-		}
-	}
-	if (conflicts == 0)
-		n->merged++;
-	if (l->modified > r->modified) {
-		r->modified = l->modified;
-		memcpy(r->modified_by, l->modified_by, sizeof r->modified_by);
-	}
-	return r;
-}
-
-/*
- * May this change go up (S15)? A change of account manager needs that
- * right, and a restricted user may assign work only to themselves. The
- * screens and the CLI refuse such changes up front; this is the master's
- * own check, for a local that did not.
- */
-static int
-sync_upload_allowed(const struct user *u, const struct record *l,
-    const struct record *m)
-{
-	const char	*lv;
-
-	lv = record_value(l, "account_manager");
-	if (strcmp(lv, record_value(m, "account_manager")) != 0 &&
-	    !rights_may_change_manager(u))
-		return 0;
-	lv = record_value(l, "assigned_to");
-	if (*lv != '\0' && strcmp(lv, record_value(m, "assigned_to")) != 0 &&
-	    !rights_may_assign(u, lv))
-		return 0;
-	return 1;
-}
-
-/* Decide one record of the local's outbox. */
-static int
-sync_local_change(struct sync *s, struct store_txn *lt, struct store_txn *mt,
-    int type, struct record *l, struct record **up, struct record **down,
-    int *remove)
-{
-	struct sync_counts	*n = &s->rep->file[type];
-	const struct user	*u = s->pol->user;
-	struct record		*m = NULL;
-	int			 ret, in;
-
-	*up = *down = NULL;
-	*remove = 0;
-	if ((ret = store_get(mt, (size_t)type, &l->id, &m)) == -1)
-		return -1;
-
-	if (m == NULL) {
-		if (l->flags & RECORD_DELETED)
-			return 0;	/* made and deleted here: nothing to say */
-		if ((in = rights_in_scope(mt, u, type, l)) == -1)
-			return -1;
-		if (in && *record_value(l, "assigned_to") != '\0' &&
-		    !rights_may_assign(u, record_value(l, "assigned_to")))
-			in = 0;
-		if (!in) {
-			n->refused_scope++;
-			*remove = 1;
-			return sync_log_local(s, lt, type, l, NULL,
-			    "outside your scope: the master refused it");
-		}
-		*up = record_dup(l);
-		sync_clamp(s, type, *up);
-		n->uploaded++;
-		return 0;
-	}
-
-	ret = 0;
-	if ((in = rights_in_scope(mt, u, type, m)) == -1)
-		goto out_err;
-	if (!in) {
-		/* S15/S16: it is someone else's now. */
-		n->refused_scope++;
-		*remove = 1;
-		ret = sync_log_local(s, lt, type, l, m, "left your scope: "
-		    "its account manager changed");
-		goto out;
-	}
-	if (m->flags & RECORD_DELETED) {
-		/* Deletions made on the master always propagate. */
-		if ((l->flags & RECORD_DELETED) == 0) {
-			ret = sync_log_local(s, lt, type, l, NULL,
-			    "deleted on the master");
-			/*
-			 * Edited here since the last sync: the whole record
-			 * as it was here, so that restoring makes it again.
-			 */
-			if (ret == 0 && l->modified > s->last_stamp)
-				ret = conflict_log_record(lt, type, l,
-				    "deleted on the master");
-		}
-		*down = m;
-		m = NULL;
-		n->deleted++;
-		goto out;
-	}
-	if (l->flags & RECORD_DELETED) {
-		if (!rights_may_delete(u, type, m)) {
-			/* S12: the record comes back, and the report says so. */
-			n->refused_delete++;
-			ret = conflict_log(lt, type, l, "*", "kept", "deleted",
-			    l->modified_by, l->modified, error_get());
-			*down = sync_for_local(s->pol->user, type, m);
-			goto out;
-		}
-		if (m->seq > s->last_seq && (s->stale ||
-		    sync_untrusted(s, l->modified) ||
-		    m->modified > l->modified)) {
-			/* A newer edit on the master beats the deletion. */
-			n->lost++;
-			ret = conflict_log(lt, type, l, "*", "kept", "deleted",
-			    l->modified_by, l->modified, s->stale ?
-			    "update window passed: the master won" :
-			    "the record was changed on the master after you "
-			    "deleted it");
-			*down = sync_for_local(s->pol->user, type, m);
-			goto out;
-		}
-		*up = record_dup(l);
-		sync_clamp(s, type, *up);
-		n->deleted++;
-		goto out;
-	}
-	if (!sync_upload_allowed(u, l, m)) {
-		/* Refused: the master's version comes back, the change is logged. */
-		n->refused_scope++;
-		ret = sync_log_local(s, lt, type, l, m, error_get());
-		*down = sync_for_local(s->pol->user, type, m);
-		goto out;
-	}
-	if (m->seq <= s->last_seq) {
-		/* S6: only the local changed it. */
-		*up = record_dup(l);
-		sync_clamp(s, type, *up);
-		n->uploaded++;
-		goto out;
-	}
-	/* S7: both changed it. */
-	if ((*up = sync_merge(s, lt, type, l, m)) == NULL)
-		goto out_err;
-	sync_clamp(s, type, *up);
-	*down = record_dup(*up);
-out:
-	record_free(m);
-	return ret;
-out_err:
-	record_free(m);
-	return -1;
-}
-
-/* The IDs in a file's outbox, sorted. */
-static int
-sync_outbox(struct sync *s, int type, struct record_id **ids, size_t *n)
-{
-	struct store_txn	*lt;
-	struct store_cursor	*c;
-	struct record		*r;
-	size_t			 cap = 0;
-	int			 ret;
-
-	*ids = NULL;
-	*n = 0;
-	if (sync_begin(s, s->local, &lt) != 0)
-		return -1;
-	if (store_cursor_open(lt, (size_t)type, STORE_BY_OUTBOX, 0, &c) != 0) {
-		sync_abort(s, lt);
-		return -1;
-	}
-	while ((ret = store_cursor_next(c, &r)) == 0) {
-		if (*n == cap) {
-			cap = cap == 0 ? 64 : cap * 2;
-			*ids = xreallocarray(*ids, cap, sizeof **ids);
-		}
-		(*ids)[(*n)++] = r->id;
-		record_free(r);
-	}
-	store_cursor_close(c);
-	sync_abort(s, lt);
-	if (ret == -1) {
-		free(*ids);
-		*ids = NULL;
-		return -1;
-	}
-	qsort(*ids, *n, sizeof **ids, sync_id_cmp);
-	return 0;
-}
-
-/* Phase A: the local's changes, a batch at a time. */
-static int
-sync_phase_local(struct sync *s, int type)
-{
-	struct store_txn	*lt = NULL, *mt = NULL;
-	struct record		*l, *up, *down;
-	struct record		**ups = NULL;
-	uint64_t		*seen = NULL;	/* local modified, per upload */
-	size_t			 i, j, k, nups;
-	int			 ret, remove;
-
-	if (sync_outbox(s, type, &s->done, &s->ndone) != 0)
-		return -1;
-	ups = xcalloc(SYNC_BATCH, sizeof *ups);
-	seen = xcalloc(SYNC_BATCH, sizeof *seen);
-	for (i = 0; i < s->ndone; i += SYNC_BATCH) {
-		if (sync_begin(s, s->local, &lt) != 0 ||
-		    sync_begin(s, s->master, &mt) != 0)
-			goto fail;
-		nups = 0;
-		for (j = i; j < s->ndone && j < i + SYNC_BATCH; j++) {
-			sync_tell(s, type, j);
-			ret = store_get(lt, (size_t)type, &s->done[j], &l);
-			if (ret == STORE_NOTFOUND)
-				continue;
-			if (ret != 0)
-				goto fail;
-			if (sync_local_change(s, lt, mt, type, l, &up, &down,
-			    &remove) != 0) {
-				record_free(l);
-				goto fail;
-			}
-			ret = 0;
-			if (remove)
-				ret = sync_remove_tree(s, lt, mt, type, l, 0);
-			else if (down != NULL)
-				ret = sync_put(lt, type, down, up != NULL ? 0 :
-				    STORE_PUT_SYNCED);
-			else if (up == NULL && !remove) {
-				/* Nothing to send: leave the outbox. */
-				l->flags &= ~RECORD_DIRTY;
-				ret = sync_put(lt, type, l, STORE_PUT_SYNCED);
-			}
-			if (down != NULL && up == NULL)
-				sync_file(s, type, down, s->master, s->local);
-			if (ret != 0) {
-				record_free(down);
-				record_free(l);
-				record_free(up);
-				goto fail;
-			}
-			if (up != NULL) {
-				/* What the local now holds: the merge, if any. */
-				seen[nups] = down != NULL ? down->modified :
-				    l->modified;
-				ups[nups++] = up;
-			}
-			record_free(down);
-			record_free(l);
-		}
-		/* The local first: merged records stay in its outbox. */
-		if (sync_commit(s, lt) != 0) {
-			lt = NULL;
-			goto fail;
-		}
-		lt = NULL;
-		for (k = 0; k < nups; k++) {
-			store_observe(mt, ups[k]->modified);
-			if (sync_put(mt, type, ups[k], 0) != 0)
-				goto fail;
-			/* A merge may have taken either side's file. */
-			sync_file(s, type, ups[k], s->local, s->master);
-			sync_file(s, type, ups[k], s->master, s->local);
-		}
-		if (sync_commit(s, mt) != 0) {
-			mt = NULL;
-			goto fail;
-		}
-		mt = NULL;
-		/* Then the outbox is emptied of what the master now has. */
-		if (nups > 0 && !s->pol->dry_run) {
-			if (store_begin(s->local, &lt) != 0)
-				goto fail;
-			for (k = 0; k < nups; k++) {
-				sync_fault_tick();
-				ret = store_get(lt, (size_t)type, &ups[k]->id,
-				    &l);
-				if (ret == 0) {
-					/*
-					 * Changed again here while the master
-					 * was written: it stays in the outbox.
-					 */
-					if (l->modified <= seen[k])
-						ret = store_put(lt, (size_t)type,
-						    ups[k], STORE_PUT_SYNCED);
-					record_free(l);
-				} else if (ret == STORE_NOTFOUND)
-					ret = 0;
-				if (ret != 0)
-					goto fail;
-			}
-			if (store_commit(lt) != 0) {
-				lt = NULL;
-				goto fail;
-			}
-			lt = NULL;
-		}
-		for (k = 0; k < nups; k++) {
-			record_free(ups[k]);
-			ups[k] = NULL;
-		}
-		sync_tell(s, type, j);
-	}
-	free(ups);
-	free(seen);
-	return 0;
-
-fail:
-	sync_abort(s, lt);
-	sync_abort(s, mt);
-	for (k = 0; k < SYNC_BATCH; k++)
-		record_free(ups[k]);
-	free(ups);
-	free(seen);
-	return -1;
-}
-
-/* Download the in-scope records hanging from one that just came in. */
-static int
-sync_pull_tree(struct sync *s, struct store_txn *lt, struct store_txn *mt,
-    const struct record *r, int depth)
-{
-	struct store_cursor	*c;
-	struct record		*m, *l, *d;
-	int			 i, ret, in;
-
-	for (i = 0; i < MODEL_NTYPES && depth < 4; i++) {
-		if (store_cursor_open(mt, (size_t)i, STORE_BY_REF, 0, &c) != 0)
-			return -1;
-		store_cursor_seek(c, r->id.b, RECORD_ID_SIZE, 1);
-		while ((ret = store_cursor_next(c, &m)) == 0) {
-			in = rights_in_scope(mt, s->pol->user, i, m);
-			l = NULL;
-			if (in == 1 && (ret = store_get(lt, (size_t)i, &m->id,
-			    &l)) == -1)
-				in = -1;
-			else if (in == 1 && ret == STORE_NOTFOUND) {
-				d = sync_for_local(s->pol->user, i, m);
-				in = sync_put(lt, i, d, STORE_PUT_SYNCED);
-				if (in == 0) {
-					s->rep->file[i].downloaded++;
-					sync_file(s, i, d, s->master, s->local);
-					in = sync_pull_tree(s, lt, mt, d,
-					    depth + 1);
-				}
-				record_free(d);
-			} else
-				record_free(l);
-			record_free(m);
-			if (in == -1) {
-				store_cursor_close(c);
-				return -1;
-			}
-			ret = 0;
-		}
-		store_cursor_close(c);
-		if (ret == -1)
-			return -1;
-	}
-	return 0;
-}
-
-/* Phase B: the master's changes since the last sync. */
-static int
-sync_phase_master(struct sync *s, int type, uint64_t upto)
-{
-	struct sync_counts	*n = &s->rep->file[type];
-	struct store_txn	*lt = NULL, *mt = NULL;
-	struct store_cursor	*c = NULL;
-	struct record		*m, *l, *d;
-	uint8_t			 from[8];
-	unsigned long		 inbatch = 0, seen = 0;
-	int			 ret, in, fresh;
-
-	if (sync_begin(s, s->master, &mt) != 0 ||
-	    sync_begin(s, s->local, &lt) != 0 ||
-	    store_cursor_open(mt, (size_t)type, STORE_BY_SEQ, 0, &c) != 0)
-		goto fail;
-	store_be64(from, s->last_seq + 1);
-	store_cursor_seek(c, from, 8, 0);
-	while ((ret = store_cursor_next(c, &m)) == 0) {
-		if (m->seq > upto) {
-			record_free(m);
-			break;
-		}
-		seen++;
-		sync_tell(s, type, s->ndone + seen);
-		if (sync_done(s, &m->id)) {
-			record_free(m);
-			continue;
-		}
-		l = NULL;
-		if ((ret = store_get(lt, (size_t)type, &m->id, &l)) == -1 ||
-		    (in = rights_in_scope(mt, s->pol->user, type, m)) == -1) {
-			record_free(m);
-			goto fail;
-		}
-		ret = 0;
-		if (!in) {
-			if (l != NULL)
-				ret = sync_remove_tree(s, lt, mt, type, l, 0);
-		} else if (l != NULL && l->modified == m->modified &&
-		    (l->flags & RECORD_DELETED) == (m->flags & RECORD_DELETED)) {
-			/* Already here, as it is there. */
-		} else if (m->flags & RECORD_DELETED) {
-			if (l != NULL) {
-				ret = sync_put(lt, type, m, STORE_PUT_SYNCED);
-				n->deleted++;
-				if (type == MODEL_DOCUMENT ||
-				    type == MODEL_TEMPLATE) {
-					char *p = sync_file_path(s->local,
-					    type, m);
-
-					if (!s->pol->dry_run)
-						unlink(p);
-					free(p);
-				}
-			}
-		} else {
-			fresh = l == NULL;
-			d = sync_for_local(s->pol->user, type, m);
-			ret = sync_put(lt, type, d, STORE_PUT_SYNCED);
-			if (ret == 0) {
-				n->downloaded++;
-				sync_file(s, type, d, s->master, s->local);
-				/*
-				 * Newly in scope: bring what hangs from it.
-				 * Not for a record made since the last sync:
-				 * the master's clock had seen every record
-				 * it held then (B2), so this one reached it
-				 * later, and whatever refers to it later
-				 * still; that comes down with its own file.
-				 */
-				if (fresh && s->last_seq != 0 &&
-				    m->created <= s->last_stamp &&
-				    (type == MODEL_COMPANY ||
-				    type == MODEL_CONTACT))
-					ret = sync_pull_tree(s, lt, mt, d, 0);
-			}
-			record_free(d);
-		}
+		if ((ret = sl_changed(sl, &sl->ups[i], &l)) == -1)
+			return sl_fail(sl);
 		record_free(l);
-		record_free(m);
-		if (ret != 0)
-			goto fail;
-		if (++inbatch == SYNC_BATCH * 4) {
-			if (sync_commit(s, lt) != 0) {
-				lt = NULL;
-				goto fail;
-			}
-			lt = NULL;
-			inbatch = 0;
-			/* A first sync writes much: keep the log small. */
-			if (!s->pol->dry_run && store_checkpoint(s->local) != 0)
-				goto fail;
-			if (sync_begin(s, s->local, &lt) != 0)
-				goto fail;
-		}
+		if (ret == 0 && sl_put(sl, sl->ups[i].type, sl->ups[i].hold,
+		    STORE_PUT_SYNCED) != 0)
+			return sl_fail(sl);
+		record_free(sl->ups[i].hold);
+		sl->ups[i].hold = NULL;
 	}
-	if (ret == -1)
-		goto fail;
-	store_cursor_close(c);
-	c = NULL;
-	if (sync_commit(s, lt) != 0) {
-		lt = NULL;
-		goto fail;
+	sl->nups = sl->iverdict = 0;
+	sl->round_sent = 0;
+	if (!sl->final) {
+		if (sl_flush(sl) != 0)
+			return sl_fail(sl);
+		sl->state = SL_SEND;
+		return 0;
 	}
-	sync_abort(s, mt);
-	return 0;
-
-fail:
-	store_cursor_close(c);
-	sync_abort(s, lt);
-	sync_abort(s, mt);
-	return -1;
-}
-
-/* The master's time: its lock file was just written on its own disk. */
-static uint64_t
-sync_master_ms(struct store *master)
-{
-	struct stat	 sb;
-	char		*path;
-	uint64_t	 ms;
-
-	path = store_path(master, "lock");
-	if (stat(path, &sb) == 0)
-		ms = (uint64_t)sb.st_mtim.tv_sec * 1000 +
-		    (uint64_t)sb.st_mtim.tv_nsec / 1000000;
-	else
-		ms = clock_now_ms();
-	free(path);
-	return ms;
-}
-
-/*
- * Both sides observe each other's clock (B2), and the local (or the load
- * that becomes it) records the sync state, the master's commit first.
- */
-static int
-sync_end(struct sync *s, struct store *local)
-{
-	struct store_txn	*lt, *mt;
-	uint64_t		 lclock, mclock, end_seq;
-
-	if (sync_begin(s, s->master, &mt) != 0)
-		return -1;
-	if (sync_begin(s, local, &lt) != 0) {
-		sync_abort(s, mt);
-		return -1;
+	if (sl->mode == SYNC_MODE_DRY || sl->mode == SYNC_MODE_VERIFY) {
+		store_abort(sl->lt);
+		sl->lt = NULL;
+		sl->state = SL_DONE;
+		return 0;
 	}
-	lclock = store_stamp(lt);
-	mclock = store_stamp(mt);
-	if (sync_untrusted(s, lclock)) {
+	if (sl_txn(sl, &t) != 0)
+		return sl_fail(sl);
+	lclock = sl->lclock;
+	if (reset != 0) {
 		/* A clock far ahead must not stamp every later edit (B2). */
-		lclock = clock_stamp_from_ms(s->master_ms);
-		store_clock_reset(lt, lclock);
-		s->rep->clock_reset = 1;
+		store_clock_reset(t, reset);
+		lclock = reset;
+		sl->rep.clock_reset = 1;
 	}
-	store_observe(lt, mclock);
-	store_observe(mt, lclock);
-	if (sync_meta_u64(mt, "seq", &end_seq) != 0 ||
-	    sync_meta_put_u64(lt, "sync_seq", end_seq) != 0 ||
-	    sync_meta_put_u64(lt, "sync_stamp", mclock > lclock ? mclock :
+	store_observe(t, mclock);
+	if (sl_meta_put_u64(t, "sync_seq", end_seq) != 0 ||
+	    sl_meta_put_u64(t, "sync_stamp", mclock > lclock ? mclock :
 	    lclock) != 0 ||
-	    sync_meta_put_u64(lt, "sync_time", s->master_ms) != 0) {
-		sync_abort(s, lt);
-		sync_abort(s, mt);
-		return -1;
+	    sl_meta_put_u64(t, "sync_time", sl->master_ms) != 0)
+		return sl_fail(sl);
+	if (sl_flush(sl) != 0)
+		return sl_fail(sl);
+	if (sl->load != NULL) {
+		ret = store_load_end(sl->load);
+		sl->load = NULL;
+		sl->st = NULL;
+		if (ret != 0)
+			return sl_fail(sl);
+		sl->loaded = 1;
 	}
-	sync_fault_tick();
-	if (sync_commit(s, mt) != 0) {
-		sync_abort(s, lt);
-		return -1;
-	}
-	return sync_commit(s, lt);
+	sl->state = SL_DONE;
+	return 0;
 }
 
-static void
-sync_totals(struct sync_report *rep)
+static int
+sl_put_error(struct sync_local *sl, const struct wire_frame *f)
 {
-	int	f;
+	struct wire_in	 in;
+	uint64_t	 code;
+	char		*msg;
 
-	for (f = 0; f < MODEL_NTYPES; f++) {
-		struct sync_counts	*a = &rep->file[f], *t = &rep->total;
+	wire_in_init(&in, f);
+	if (wire_get_uint(&in, &code) != 0 || wire_get_str(&in, &msg) != 0)
+		return sl_fail(sl);
+	sl->code = code >= SYNC_E_FAIL && code <= SYNC_E_BUSY ? (int)code :
+	    SYNC_E_FAIL;
+	error_set("%s", msg);
+	free(msg);
+	return sl_fail(sl);
+}
 
-		t->uploaded += a->uploaded;
-		t->downloaded += a->downloaded;
-		t->merged += a->merged;
-		t->won += a->won;
-		t->lost += a->lost;
-		t->deleted += a->deleted;
-		t->refused_delete += a->refused_delete;
-		t->refused_scope += a->refused_scope;
-		t->removed += a->removed;
-		t->files += a->files;
-		t->files_missing += a->files_missing;
-		t->clamped += a->clamped;
+int
+sync_local_put(struct sync_local *sl, const struct wire_frame *f)
+{
+	struct wire_in	 in;
+	char		*holder;
+
+	if (sl->state == SL_DONE)
+		return sl_bad(sl, f, "after the end of the sync");
+	if (!wire_from_master(f->type))
+		return sl_bad(sl, f, "that only a local sends");
+	if (f->type == WIRE_M_ERROR)
+		return sl_put_error(sl, f);
+	if (!sl->hello && f->type != WIRE_M_HELLO && f->type != WIRE_M_BUSY)
+		return sl_bad(sl, f, "before it said who it is");
+	switch (f->type) {
+	case WIRE_M_HELLO:
+		if (sl->hello)
+			return sl_bad(sl, f, "twice");
+		return sl_put_hello(sl, f);
+	case WIRE_M_BUSY:
+		wire_in_init(&in, f);
+		if (wire_get_str(&in, &holder) != 0)
+			return sl_fail(sl);
+		if (sl->conf.busy != NULL)
+			sl->conf.busy(sl->conf.arg, holder);
+		free(holder);
+		return 0;
+	case WIRE_M_VERDICT:
+		return sl_put_verdict(sl, f);
+	case WIRE_M_CONFLICT:
+		return sl_put_conflict(sl, f);
+	case WIRE_M_FEED:
+		return sl_put_feed(sl, f);
+	case WIRE_M_LEFT:
+		return sl_put_left(sl, f);
+	case WIRE_M_RANGE:
+		return sl_put_range(sl, f);
+	case WIRE_M_DIGEST:
+		if (sl->mode != SYNC_MODE_VERIFY)
+			return sl_bad(sl, f, "outside a verify");
+		return sl_put_digest(sl, f);
+	case WIRE_M_END:
+		return sl_put_end(sl, f);
+	case WIRE_M_READY:
+		return sl_put_ready(sl, f);
+	case WIRE_M_FILE:
+		return sl_put_file(sl, f);
+	case WIRE_DATA:
+		return sl_put_data(sl, f);
+	case WIRE_DATA_END:
+		return sl_put_data_end(sl, f);
+	case WIRE_M_COMMITTED:
+		return sl_put_committed(sl, f);
+	default:
+		return sl_bad(sl, f, "that this crm does not know");
 	}
 }
 
 int
-sync_run(struct store *local, struct store *master,
-    const struct sync_policy *pol, struct sync_report *rep)
+sync_local_idle(struct sync_local *sl)
 {
-	struct sync		 s;
-	struct store_txn	*lt, *mt;
-	uint64_t		 last_time, upto;
-	int			 type;
-
-	memset(rep, 0, sizeof *rep);
-	memset(&s, 0, sizeof s);
-	s.local = local;
-	s.master = master;
-	s.pol = pol;
-	s.rep = rep;
-	if (sync_check_master(local, master) != 0)
-		return -1;
-	s.master_ms = sync_master_ms(master);
-
-	if (store_begin(local, &lt) != 0)
-		return -1;
-	if (sync_meta_u64(lt, "sync_seq", &s.last_seq) != 0 ||
-	    sync_meta_u64(lt, "sync_stamp", &s.last_stamp) != 0 ||
-	    sync_meta_u64(lt, "sync_time", &last_time) != 0) {
-		store_abort(lt);
-		return -1;
-	}
-	store_abort(lt);
-	if (store_begin(master, &mt) != 0)
-		return -1;
-	if (sync_meta_u64(mt, "seq", &upto) != 0) {
-		store_abort(mt);
-		return -1;
-	}
-	store_abort(mt);
-
-	/* S11: a local that stayed away too long loses its conflicts. */
-	s.stale = pol->window_days > 0 && last_time != 0 &&
-	    s.master_ms > last_time &&
-	    s.master_ms - last_time > (uint64_t)pol->window_days * 86400000;
-	rep->stale = s.stale;
-	if (pol->progress != NULL && sync_count(&s, upto) != 0)
-		goto out_fail;
-
-	for (type = 0; type < MODEL_NTYPES; type++) {
-		if (sync_phase_local(&s, type) != 0 ||
-		    sync_phase_master(&s, type, upto) != 0) {
-			free(s.done);
-			goto out_fail;
-		}
-		free(s.done);
-		s.done = NULL;
-		s.ndone = 0;
-		sync_tell_file(&s, type);
-	}
-
-	if (sync_end(&s, local) != 0)
-		goto out_fail;
-	/* A dry run ends here, changing nothing. */
-	store_abort(s.dry_lt);
-	store_abort(s.dry_mt);
-	sync_totals(rep);
+	if (sl->failed || sl->state == SL_DONE)
+		return 0;
+	if (sl_flush(sl) != 0)
+		return sl_fail(sl);
 	return 0;
-
-out_fail:
-	store_abort(s.dry_lt);
-	store_abort(s.dry_mt);
-	return -1;
 }
+
+/* ---------------------------------------------------------------------
+ * The half itself.
+ */
 
 /*
  * Whether a local may be loaded afresh: never synced, and nothing of its
  * own waiting in an outbox or in the conflict log. 1 yes, 0 no, -1.
  */
 static int
-sync_load_empty(struct store *local)
+sl_load_empty(struct store *local)
 {
 	struct store_txn	*lt;
 	struct store_cursor	*c;
@@ -1235,9 +1716,9 @@ sync_load_empty(struct store *local)
 	size_t			 file;
 	int			 type, ret;
 
-	if (store_begin(local, &lt) != 0)
+	if (store_begin_read(local, &lt) != 0)
 		return -1;
-	if (sync_meta_u64(lt, "sync_seq", &seq) != 0) {
+	if (sl_meta_u64(lt, "sync_seq", &seq) != 0) {
 		store_abort(lt);
 		return -1;
 	}
@@ -1259,335 +1740,199 @@ sync_load_empty(struct store *local)
 	return ret == STORE_NOTFOUND;
 }
 
-/*
- * Where an ID lies between a file's first and last IDs, in thousandths:
- * eight bytes from the first one where those two differ, so that IDs
- * made in the same millisecond (an import, the demo) still spread out.
- */
-static unsigned long
-sync_id_place(const struct record_id *id, const struct record_id *lo,
-    const struct record_id *hi)
-{
-	uint64_t	v = 0, l = 0, h = 0;
-	int		k, i;
-
-	if (record_id_cmp(id, lo) <= 0 || record_id_cmp(lo, hi) >= 0)
-		return 0;
-	if (record_id_cmp(id, hi) >= 0)
-		return 1000;
-	for (k = 0; k < RECORD_ID_SIZE && lo->b[k] == hi->b[k]; k++)
-		/* nothing */;
-	for (i = k; i < k + 8; i++) {
-		v = v << 8 | (i < RECORD_ID_SIZE ? id->b[i] : 0);
-		l = l << 8 | (i < RECORD_ID_SIZE ? lo->b[i] : 0);
-		h = h << 8 | (i < RECORD_ID_SIZE ? hi->b[i] : 0);
-	}
-	return (unsigned long)((long double)(v - l) * 1000 / (h - l));
-}
-
-/* A file's first and last IDs: two cursor steps. */
+/* What a local about to be loaded holds already (its own user, mostly). */
 static int
-sync_id_range(struct store_txn *t, int type, struct record_id *lo,
-    struct record_id *hi)
+sl_load_here(struct sync_local *sl)
 {
+	struct store_txn	*t;
 	struct store_cursor	*c;
 	struct record		*r;
-	int			 i, ret;
+	int			 type, ret = 0;
 
-	memset(lo, 0, sizeof *lo);
-	memset(hi, 0, sizeof *hi);
-	for (i = 0; i < 2; i++) {
+	if (store_begin_read(sl->conf.local, &t) != 0)
+		return -1;
+	for (type = 0; type < MODEL_NTYPES && ret != -1; type++) {
 		if (store_cursor_open(t, (size_t)type, STORE_BY_ID,
-		    STORE_CURSOR_DELETED, &c) != 0)
-			return -1;
-		ret = i == 0 ? store_cursor_next(c, &r) : store_cursor_prev(c, &r);
+		    STORE_CURSOR_DELETED, &c) != 0) {
+			ret = -1;
+			break;
+		}
+		while ((ret = store_cursor_next(c, &r)) == 0) {
+			r->seq = 0;
+			sl->here = xreallocarray(sl->here, sl->nhere + 1,
+			    sizeof *sl->here);
+			sl->here_type = xreallocarray(sl->here_type,
+			    sl->nhere + 1, sizeof *sl->here_type);
+			sl->here_type[sl->nhere] = type;
+			sl->here[sl->nhere++] = r;
+		}
 		store_cursor_close(c);
-		if (ret == -1)
+	}
+	store_abort(t);
+	return ret == -1 ? -1 : 0;
+}
+
+/* Read where the local stands, and choose a load for a first sync. */
+static int
+sl_start(struct sync_local *sl)
+{
+	struct store_txn	*t;
+	char			 id[64];
+	size_t			 len = sizeof id - 1;
+	int			 ret;
+
+	if (store_begin(sl->conf.local, &t) != 0)
+		return -1;
+	ret = store_meta_get(t, "master_id", id, &len);
+	if (ret == 0) {
+		id[len] = '\0';
+		sl->master_id = xstrdup(id);
+	}
+	if (ret == -1 || sl_meta_u64(t, "sync_seq", &sl->last_seq) != 0 ||
+	    sl_meta_u64(t, "sync_stamp", &sl->last_stamp) != 0 ||
+	    sl_meta_u64(t, "sync_time", &sl->last_time) != 0) {
+		store_abort(t);
+		return -1;
+	}
+	sl->lclock = store_stamp(t);
+	store_abort(t);
+	if (store_role(sl->conf.local) != STORE_LOCAL) {
+		error_set("%s is a master: sync runs from a local, against its "
+		    "master", store_dir(sl->conf.local));
+		return -1;
+	}
+	if (sl->mode == SYNC_MODE_SYNC && !sl->conf.no_load) {
+		if ((ret = sl_load_empty(sl->conf.local)) == -1)
 			return -1;
-		if (ret == 0) {
-			*(i == 0 ? lo : hi) = r->id;
-			record_free(r);
-		}
+		if (ret == 1 && sl_load_here(sl) != 0)
+			return -1;
+		/* Someone else has the local open: the ordinary pass, then. */
+		if (ret == 1 && (ret = store_load_begin(sl->conf.local,
+		    &sl->load)) == 0) {
+			sl->mode = SYNC_MODE_LOAD;
+			sl->st = sl->load;
+		} else if (ret == -1)
+			return -1;
+	}
+	if (sl->conf.progress != NULL && (sl->mode == SYNC_MODE_SYNC ||
+	    sl->mode == SYNC_MODE_DRY) && sl_count_outbox(sl) != 0)
+		return -1;
+	return 0;
+}
+
+struct sync_local *
+sync_local_new(const struct sync_local_conf *conf)
+{
+	struct sync_local	*sl;
+
+	sl = xcalloc(1, sizeof *sl);
+	sl->conf = *conf;
+	sl->mode = conf->mode;
+	sl->state = SL_HELLO;
+	sl->send_fd = -1;
+	sl->recv_fd = -1;
+	sl->prog.type = -1;
+	sl->st = conf->local;
+	if (conf->local != NULL && sl_start(sl) != 0)
+		sl_fail(sl);
+	return sl;
+}
+
+int
+sync_local_result(struct sync_local *sl, struct sync_report *rep, int *code)
+{
+	sync_report_total(&sl->rep);
+	if (rep != NULL)
+		*rep = sl->rep;
+	if (code != NULL)
+		*code = sl->code;
+	if (sl->failed) {
+		error_set("%s", sl->err);
+		return -1;
+	}
+	if (sl->state != SL_DONE) {
+		error_set("the master stopped before the end of the sync: what "
+		    "was saved is safe; sync again");
+		return -1;
 	}
 	return 0;
 }
 
-/* A load's progress: how far into the file's ID range the walk is. */
-static void
-sync_tell_load(struct sync *s, int type, const struct record_id *lo,
-    const struct record_id *hi, const struct record *m, unsigned long seen)
+const char *
+sync_local_master_id(const struct sync_local *sl)
 {
-	struct sync_progress	*p = &s->prog;
-
-	p->type = type;
-	p->total = 1000;
-	p->done = m == NULL ? 1000 : sync_id_place(&m->id, lo, hi);
-	p->records = seen;
-	p->all_done = p->all_total = 0;
-	p->rep = s->rep;
-	s->pol->progress(s->pol->arg, p);
+	return sl->hello ? sl->master_id : NULL;
 }
 
-/*
- * What the local already holds of a file, counted as the comparison pass
- * counts it, since a dry run of a first sync is that pass (B6). A local
- * is loaded only when nothing of its own waits (sync_load_empty), but it
- * is not always bare: crm init --local wrote its user's own record, and
- * a first sync cut off before its end left what it had brought. A record
- * here as it is on the master is no change: its ID goes to s->done, for
- * the load to write it again without counting it. One the master has
- * deleted counts as deleted, one out of scope as removed; the load
- * leaves both out. Any other comes down, and the load counts it.
- */
-static int
-sync_load_here(struct sync *s, struct store_txn *mt, int type, uint64_t upto)
+const char *
+sync_local_master_name(const struct sync_local *sl)
 {
-	struct sync_counts	*n = &s->rep->file[type];
-	struct store_txn	*ot;
-	struct store_cursor	*c;
-	struct record		*l, *m;
-	size_t			 cap = 0;
-	int			 ret, in;
-
-	free(s->done);
-	s->done = NULL;
-	s->ndone = 0;
-	if (store_begin_read(s->local, &ot) != 0)
-		return -1;
-	if (store_cursor_open(ot, (size_t)type, STORE_BY_ID,
-	    STORE_CURSOR_DELETED, &c) != 0) {
-		store_abort(ot);
-		return -1;
-	}
-	while ((ret = store_cursor_next(c, &l)) == 0) {
-		m = NULL;
-		in = 0;
-		if ((ret = store_get(mt, (size_t)type, &l->id, &m)) == -1)
-			in = -1;
-		else if (ret == 0 && m->seq <= upto &&
-		    (in = rights_in_scope(mt, s->pol->user, type, m)) == 0)
-			n->removed++;
-		else if (in == 1 && l->modified == m->modified &&
-		    (l->flags & RECORD_DELETED) == (m->flags & RECORD_DELETED)) {
-			if (s->ndone == cap) {
-				cap = cap == 0 ? 16 : cap * 2;
-				s->done = xreallocarray(s->done, cap,
-				    sizeof *s->done);
-			}
-			s->done[s->ndone++] = l->id;
-		} else if (in == 1 && (m->flags & RECORD_DELETED))
-			n->deleted++;
-		record_free(m);
-		record_free(l);
-		if (in == -1) {
-			store_cursor_close(c);
-			store_abort(ot);
-			return -1;
-		}
-	}
-	store_cursor_close(c);
-	store_abort(ot);
-	if (ret == -1)
-		return -1;
-	qsort(s->done, s->ndone, sizeof *s->done, sync_id_cmp);
-	return 0;
+	return sl->hello ? sl->master_name : NULL;
 }
 
-/* One file of a load: every live in-scope master record, in key order. */
-static int
-sync_load_file(struct sync *s, struct store *load, int type, uint64_t upto)
+const struct record *
+sync_local_user(const struct sync_local *sl)
 {
-	struct sync_counts	*n = &s->rep->file[type];
-	struct store_txn	*lt = NULL, *mt = NULL;
-	struct store_cursor	*c = NULL;
-	struct record		*m, *d;
-	unsigned long		 seen = 0;
-	struct record_id	 lo, hi;
-	int			 ret, in;
-
-	/*
-	 * Read committed: the walk of a big file keeps no read locks behind
-	 * it, and the master is attached, so nothing changes under it.
-	 */
-	if (store_begin_read(s->master, &mt) != 0 ||
-	    store_begin(load, &lt) != 0 ||
-	    sync_load_here(s, mt, type, upto) != 0 ||
-	    sync_id_range(mt, type, &lo, &hi) != 0 ||
-	    store_cursor_open(mt, (size_t)type, STORE_BY_ID, 0, &c) != 0)
-		goto fail;
-	s->prog.records = 0;
-	while ((ret = store_cursor_next(c, &m)) == 0) {
-		in = m->seq > upto ? 0 : rights_in_scope(mt, s->pol->user,
-		    type, m);
-		if (in == 1) {
-			/* Only users lose fields on the way: no copy otherwise. */
-			d = type == MODEL_USER ? sync_for_local(s->pol->user,
-			    type, m) : m;
-			ret = sync_put(lt, type, d, STORE_PUT_SYNCED);
-			/* Here already, file and all: the pass leaves it. */
-			if (ret == 0 && !sync_done(s, &m->id)) {
-				n->downloaded++;
-				sync_file(s, type, d, s->master, s->local);
-			}
-			if (d != m)
-				record_free(d);
-		}
-		if (s->pol->progress != NULL && in != -1 && ret == 0)
-			sync_tell_load(s, type, &lo, &hi, m, ++seen);
-		record_free(m);
-		if (in == -1 || ret != 0)
-			goto fail;
-	}
-	if (ret == -1)
-		goto fail;
-	store_cursor_close(c);
-	store_abort(mt);
-	s->ndone = 0;
-	return store_commit(lt);
-
-fail:
-	store_cursor_close(c);
-	store_abort(lt);
-	store_abort(mt);
-	s->ndone = 0;
-	return -1;
+	return sl->hello ? sl->user_rec : NULL;
 }
 
-int
-sync_load(struct store *local, struct store *master,
-    const struct sync_policy *pol, struct sync_report *rep)
+unsigned long
+sync_local_turns(const struct sync_local *sl)
 {
-	struct sync		 s;
-	struct store		*load;
-	struct store_txn	*mt;
-	uint64_t		 upto;
-	int			 type, ret;
-
-	memset(rep, 0, sizeof *rep);
-	if (pol->dry_run)
-		return SYNC_ORDINARY;
-	memset(&s, 0, sizeof s);
-	s.local = local;
-	s.master = master;
-	s.pol = pol;
-	s.rep = rep;
-	if (sync_check_master(local, master) != 0)
-		return -1;
-	if ((ret = sync_load_empty(local)) != 1)
-		return ret == 0 ? SYNC_ORDINARY : -1;
-	if (store_begin(master, &mt) != 0)
-		return -1;
-	ret = sync_meta_u64(mt, "seq", &upto);
-	store_abort(mt);
-	if (ret != 0)
-		return -1;
-	s.master_ms = sync_master_ms(master);
-
-	/* Someone else has the local open: the ordinary sync works beside them. */
-	if ((ret = store_load_begin(local, &load)) != 0)
-		return ret == STORE_BUSY ? SYNC_ORDINARY : -1;
-	for (type = 0; type < MODEL_NTYPES; type++) {
-		if (sync_load_file(&s, load, type, upto) != 0)
-			goto fail;
-		if (pol->progress != NULL) {
-			s.prog.files_done = type + 1;
-			sync_tell_load(&s, type, NULL, NULL, NULL,
-			    s.prog.records);
-		}
-	}
-	free(s.done);
-	s.done = NULL;
-	if (sync_end(&s, load) != 0)
-		goto fail;
-	sync_totals(rep);
-	return store_load_end(load);
-
-fail:
-	/* What was loaded stays unfinished: the next sync starts again. */
-	free(s.done);
-	store_close(load);
-	return -1;
-}
-
-int
-sync_load_switch(const char *dir, int wait_seconds)
-{
-	return store_load_switch(dir, wait_seconds);
+	return sl->turns;
 }
 
 long
-sync_verify(struct store *local, struct store *master,
-    const struct sync_policy *pol,
-    void (*report)(void *, int, const struct record_id *, const char *),
-    void *arg)
+sync_local_diffs(const struct sync_local *sl)
 {
-	struct store_txn	*lt, *mt;
-	struct store_cursor	*c;
-	struct record		*m, *l, *d;
-	uint8_t			*a, *b;
-	size_t			 alen, blen;
-	long			 diffs = 0;
-	int			 type, ret, in;
+	return sl->diffs;
+}
 
-	if (store_begin(local, &lt) != 0)
-		return -1;
-	if (store_begin(master, &mt) != 0) {
-		store_abort(lt);
-		return -1;
-	}
-	for (type = 0; type < MODEL_NTYPES; type++) {
-		/* Every in-scope master record must be here, the same. */
-		if (store_cursor_open(mt, (size_t)type, STORE_BY_ID,
-		    STORE_CURSOR_DELETED, &c) != 0)
-			goto fail;
-		while ((ret = store_cursor_next(c, &m)) == 0) {
-			in = rights_in_scope(mt, pol->user, type, m);
-			ret = store_get(lt, (size_t)type, &m->id, &l);
-			if (in == 1 && (m->flags & RECORD_DELETED) == 0) {
-				if (ret == STORE_NOTFOUND) {
-					report(arg, type, &m->id, "missing "
-					    "here");
-					diffs++;
-				} else if (ret == 0) {
-					int	dirty = l->flags & RECORD_DIRTY;
+int
+sync_local_loaded(const struct sync_local *sl)
+{
+	return sl->loaded;
+}
 
-					d = sync_for_local(pol->user, type, m);
-					d->seq = l->seq = 0;
-					d->flags &= ~RECORD_DIRTY;
-					l->flags &= ~RECORD_DIRTY;
-					record_encode(d, &a, &alen);
-					record_encode(l, &b, &blen);
-					if (alen != blen ||
-					    memcmp(a, b, alen) != 0) {
-						report(arg, type, &m->id,
-						    dirty ? "changed here "
-						    "since the last sync" :
-						    "differs");
-						diffs++;
-					}
-					free(a);
-					free(b);
-					record_free(d);
-				}
-			} else if (in == 0 && ret == 0 &&
-			    (l->flags & RECORD_DELETED) == 0) {
-				report(arg, type, &m->id, "outside the "
-				    "user's scope, but here");
-				diffs++;
-			}
-			if (ret == 0)
-				record_free(l);
-			record_free(m);
-		}
-		store_cursor_close(c);
-		if (ret == -1)
-			goto fail;
+void
+sync_local_free(struct sync_local *sl)
+{
+	size_t	i;
+
+	if (sl == NULL)
+		return;
+	store_cursor_close(sl->vc);
+	record_free(sl->vnext);
+	store_abort(sl->lt);
+	if (sl->load != NULL)
+		store_close(sl->load);	/* unfinished: thrown away later */
+	if (sl->send_fd != -1)
+		close(sl->send_fd);
+	if (sl->recv_fd != -1)
+		close(sl->recv_fd);
+	if (sl->recv_tmp != NULL) {
+		unlink(sl->recv_tmp);
+		free(sl->recv_tmp);
 	}
-	store_abort(lt);
-	store_abort(mt);
-	return diffs;
-fail:
-	store_abort(lt);
-	store_abort(mt);
-	return -1;
+	for (i = sl->qhead; i < sl->qn; i++)
+		wire_frame_free(&sl->q[i]);
+	free(sl->q);
+	for (i = 0; i < sl->nups; i++)
+		record_free(sl->ups[i].hold);
+	free(sl->ups);
+	for (i = 0; i < sl->nhere; i++)
+		record_free(sl->here[i]);
+	free(sl->here);
+	free(sl->here_type);
+	free(sl->need);
+	free(sl->seen);
+	free(sl->ids);
+	free(sl->send_path);
+	if (sl->have_user)
+		user_clear(&sl->user);
+	record_free(sl->user_rec);
+	free(sl->master_id);
+	free(sl->master_name);
+	free(sl->err);
+	free(sl);
 }

@@ -89,7 +89,8 @@ CRM_PASSWORD=demo expect_fail "$CRM" -d "$D" -u ben list company
 expect_err_contains ben
 expect_err_contains restricted
 # ...but ben can make a local of it.
-CRM_PASSWORD=demo expect_ok "$CRM" -u ben init --local "$T/ben" --master "$D"
+use_service
+CRM_PASSWORD=demo expect_ok "$CRM" -u ben init --local "$T/ben" --master "$(via "$D")"
 CRM_PASSWORD=demo expect_ok "$CRM" -d "$T/ben" user list
 expect_eq "$(rows)" 1
 CRM_PASSWORD=wrong expect_fail "$CRM" -d "$D" -u demo list company

@@ -135,9 +135,16 @@ expect_err_contains "not a master"
 CRM_PASSWORD=rempw12 expect_fail "$CRM" -d "$M" -u rem list company
 expect_err_contains rem
 expect_err_contains restricted
-# ...but can make a local, which holds only its own user.
+# ...nor open its files to make a local (RULES.md T8), unless the master
+# allows restricted users to attach,
+CRM_PASSWORD=rempw12 expect_fail "$CRM" -u rem init --local "$T/rem-nfs" --master "$M"
+expect_err_contains "restricted"
+expect_err_contains "sync service"
+[ ! -e "$T/rem-nfs" ] || fail "a refused init --local made a database"
+# ...but can make a local through the service, which holds only its own user.
+use_service
 R=$T/local-rem
-CRM_PASSWORD=rempw12 expect_ok "$CRM" -u rem init --local "$R" --master "$M"
+CRM_PASSWORD=rempw12 expect_ok "$CRM" -u rem init --local "$R" --master "$(via "$M")"
 grep -q 'role *= *"local"' "$R/crm.conf" || fail "the restricted local is not a local"
 CRM_PASSWORD=rempw12 expect_ok "$CRM" -d "$R" user list
 expect_eq "$(rows)" 1

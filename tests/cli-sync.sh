@@ -56,6 +56,14 @@ M=$T/master
 make_master "$M"
 add_user "$M" ben BEN01 benpw1 --type remote --restricted --name "Ben Remote"
 add_user "$M" anna ANNA1 annapw --name "Anna Plain"
+# Every local here reaches its master by the transport under test (the
+# attach, or the service through tests/ssh-pipe.sh: cli-sync-service.sh).
+# Over the attach, restricted ben needs the master's leave.
+use_service
+if [ "${SYNC_TRANSPORT:-attach}" != service ]; then
+	root "$M" config set sync.restricted_attach true ||
+	    fail "cannot let restricted users attach $M"
+fi
 
 ben() {
 	CRM_PASSWORD=benpw1 "$CRM" -d "$LB" "$@"
@@ -108,8 +116,8 @@ expect_ok "$CRM" conflicts --help
 expect_out_contains "usage: crm conflicts"
 LB=$T/local-ben
 LA=$T/local-anna
-CRM_PASSWORD=benpw1 expect_ok "$CRM" -u ben init --local "$LB" --master "$M"
-CRM_PASSWORD=annapw expect_ok "$CRM" -u anna init --local "$LA" --master "$M"
+CRM_PASSWORD=benpw1 expect_ok "$CRM" -u ben init --local "$LB" --master "$(master_at "$M")"
+CRM_PASSWORD=annapw expect_ok "$CRM" -u anna init --local "$LA" --master "$(master_at "$M")"
 expect_status 2 ben sync --wait soon
 expect_status 2 ben sync --wait -1
 expect_status 2 ben sync --bogus
@@ -338,7 +346,7 @@ c12=$(root "$S/m" add company name=RootOwned phone=12)
 cp -a "$S/m" "$S/m-plain"
 add_user "$S/m" anna ANNA1 annapw --type admin
 add_user "$S/m-plain" anna ANNA1 annapw
-CRM_PASSWORD=annapw expect_ok "$CRM" -u anna init --local "$S/l" --master "$S/m"
+CRM_PASSWORD=annapw expect_ok "$CRM" -u anna init --local "$S/l" --master "$(master_at "$S/m")"
 expect_ok as anna annapw "$S/l" sync
 expect_ok as anna annapw "$S/l" delete company "$c12"
 expect_fail as anna annapw "$S/l" get company "$c12"
@@ -481,7 +489,7 @@ mkdir "$W"
 make_master "$W/m"
 add_user "$W/m" anna ANNA1 annapw
 expect_ok root "$W/m" config set sync.update_window_days 7
-CRM_PASSWORD=annapw expect_ok "$CRM" -u anna init --local "$W/l" --master "$W/m"
+CRM_PASSWORD=annapw expect_ok "$CRM" -u anna init --local "$W/l" --master "$(master_at "$W/m")"
 cw=$(root "$W/m" add company name=Window phone=1 city=A email=a@x.example)
 expect_ok as anna annapw "$W/l" sync
 root "$W/m" set company "$cw" phone=master-older city=M || fail "set on the master"
@@ -515,7 +523,7 @@ K=$T/b2
 mkdir "$K"
 make_master "$K/m"
 add_user "$K/m" anna ANNA1 annapw
-CRM_PASSWORD=annapw expect_ok "$CRM" -u anna init --local "$K/l" --master "$K/m"
+CRM_PASSWORD=annapw expect_ok "$CRM" -u anna init --local "$K/l" --master "$(master_at "$K/m")"
 ck=$(root "$K/m" add company name=Clock phone=1)
 expect_ok as anna annapw "$K/l" sync
 CRM_PASSWORD=annapw expect_ok faketime -f +7d "$CRM" -d "$K/l" set company "$ck" \
@@ -573,7 +581,7 @@ for i in 1 2 3; do
 	root "$B/m" add company name="Bulk $i" city=Lyon >/dev/null ||
 	    fail "cannot add a company to $B/m"
 done
-CRM_PASSWORD=annapw "$CRM" -u anna init --local "$B/l1" --master "$B/m" \
+CRM_PASSWORD=annapw "$CRM" -u anna init --local "$B/l1" --master "$(master_at "$B/m")" \
     >/dev/null || fail "cannot make the local $B/l1"
 cp -a "$B/l1" "$B/l2" || fail "cannot copy $B/l1"
 # B6: the preview is the ordinary pass, the sync a load: the same figures.

@@ -153,6 +153,31 @@ add_user() {
 	    fail "cannot add the user $_l"
 }
 
+# The sync service without sshd: crm sync runs tests/ssh-pipe.sh, an ssh
+# that runs the remote command here ("crm serve DIR", as the master's host
+# would), through a pipe. use_service writes the user's settings for it;
+# via DIR prints the location of the master DIR as the service reaches it
+# (testhost:DIR). SYNC_TRANSPORT=service (the *-service.sh tests) makes
+# master_at DIR print that too, and otherwise DIR itself, the attach: the
+# same test then runs over both transports.
+use_service() {
+	mkdir -p "$XDG_CONFIG_HOME/crm"
+	printf 'sync = {\n  ssh_command = "%s/ssh-pipe.sh";\n  remote_crm = "%s";\n};\n' \
+	    "$TESTS_SRCDIR" "$CRM" >"$XDG_CONFIG_HOME/crm/crm.conf"
+}
+
+via() {
+	printf 'testhost:%s\n' "$1"
+}
+
+master_at() {
+	if [ "${SYNC_TRANSPORT:-attach}" = service ]; then
+		via "$1"
+	else
+		printf '%s\n' "$1"
+	fi
+}
+
 # Assertions that fail because of a known bug in crm are grouped in a
 # subshell, marked "# BUG:", so that one does not hide the next:
 #	( expect_status 2 ...; expect_err_contains ... ) || bug

@@ -133,7 +133,7 @@ tm_wait loc '@1=^ Companies, by name A-Z$'
 tm_keys loc O
 tm_wait loc '@2=^  This is a LOCAL database' "^  Directory +$L\$" \
     '^  You +anna \(ANNA1\), user$' "^  Master +$M\$" \
-    "^ +the master's directory, as it is mounted here" \
+    "^ +HOST:/PATH for the sync service, or the master's directory" \
     '^  Changes waiting +1$' '^  Last sync +[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}$' \
     "^  Update window +30 days, granularity record \\(the master's settings\\)" \
     '^  Users are managed on the master' \
@@ -163,7 +163,7 @@ tm_wait loc "$L is not a master database \\(local\\)"
 tm_keys loc C-u
 tm_type loc "$O"
 tm_keys loc F2
-tm_wait loc "$O is not the master $L was made from"
+tm_wait loc "$O is not the master this local was made from"
 cmp -s "$T/local.conf" "$L/crm.conf" || fail "a refused master location changed crm.conf"
 expect_ok as anna Anna-Pass-77 "$L" config get db.master
 expect_eq "$OUT" "$M"

@@ -248,7 +248,8 @@ tm_kill a
 
 # --- a restricted local after crm sync, at 80x24 ---------------------------------------
 LB=$S/lb
-CRM_PASSWORD=benpw1 expect_ok "$CRM" -u ben init --local "$LB" --master "$M"
+use_service
+CRM_PASSWORD=benpw1 expect_ok "$CRM" -u ben init --local "$LB" --master "$(via "$M")"
 as ben benpw1 "$LB" sync >/dev/null || fail "ben's sync failed"
 expect_ok as ben benpw1 "$LB" list target
 expect_eq "$(rows)" 2

@@ -67,7 +67,7 @@ root "$M" add company name="Zentrale KG" account_manager=ANNA1 >/dev/null ||
 expect_ok anna sync --dry-run
 DRY_TOTAL=$(printf '%s\n' "$OUT" | awk '$1 == "total" { $1 = ""; print }' |
     sed 's/^ //; s/ \{1,\}/ +/g')
-expect_eq "$DRY_TOTAL" "1 +1 +0 +0 +1 +0 +0 +0 +0 +0"
+expect_eq "$DRY_TOTAL" "1 +1 +0 +0 +1 +0 +0 +0 +0 +0 +0"
 tm_keys s C-l
 tm_wait s '@-2= │ 2 changes to sync │ last sync '
 
@@ -231,12 +231,41 @@ tm_wait small '@0=^ Synchronize with the master' '1 change here waits to go up\.
     '^ changing nothing; q goes back\.$' '!…'
 tm_keys small y
 tm_wait small '@0=^ Synchronized with the master' \
-    '^File +Up +Down +Merged +Won +Lost +Del +RefDel +RefScp +Removed +Files$' \
+    '^File +Up +Down +Merged +Won +Lost +Del +RefDel +Refused +Removed +Files$' \
     '^companies +1 +0 +0 +0 +0 +0 +0 +0 +0 +0$' '^total +1 +0 ' \
     '^RefDel: deletions not yours to make, undone'
 tm_keys small q q
 expect_eq "$(tm_exit small)" 0
 tm_kill small
+
+# --- the sync service from the screen: ssh runs in BatchMode, the session's
+# password goes to the master, which checks it (RULES.md T1, T8) -----------
+use_service
+LS=$S/ls
+CRM_PASSWORD=Anna-Pass-77 "$CRM" -u anna init --local "$LS" --master "$(via "$M")" \
+    >/dev/null || fail "cannot create a local through the service"
+: >"$S/ssh.log"
+tm_start svc 100 30 CRM_PASSWORD=Anna-Pass-77 SSH_PIPE_LOG="$S/ssh.log" -- -d "$LS"
+tm_wait svc '@0=^ ?1 Companies' '@-2= │ never synced$'
+tm_keys svc S
+tm_wait svc '@0=^ Synchronize with the master' "Its master: +testhost:$M\$"
+tm_keys svc Enter
+tm_wait svc '@0=^ Synchronized with the master' '^companies +0 +[1-9][0-9]* ' \
+    '@-1=^Synchronized in [0-9.]+ s\.$'
+grep -q "'serve' '$M'" "$S/ssh.log" || fail "the screen's sync did not run crm serve: $(cat "$S/ssh.log")"
+tm_keys svc q
+tm_wait svc '@3=^Acme GmbH '
+# The master moved away: the screen says what the service said.
+mv "$M" "$M.away" || fail "cannot move the master away"
+tm_keys svc S Enter
+tm_wait svc '@0=^ The master cannot be reached' "^ Master: testhost:$M\$" \
+    "cannot reach the master $M"
+mv "$M.away" "$M" || fail "cannot put the master back"
+tm_keys svc r
+tm_wait svc '@0=^ Synchronized with the master'
+tm_keys svc q q
+expect_eq "$(tm_exit svc)" 0
+tm_kill svc
 
 # --- on a master, S is refused with the reason; the help says so -------------------
 tm_start master 100 30 CRM_PASSWORD=secret -- -d "$M" -u root

@@ -1,6 +1,7 @@
 # sshfs.sh: a directory served by a throw-away sshd on 127.0.0.1 and
 # mounted with sshfs, as a laptop mounts the office's share. Sourced (sh)
-# by tests/sync-sshfs.sh and bench/sync.sh.
+# by tests/sync-sshfs.sh, tests/sync-ssh.sh and bench/sync.sh (ssh_need:
+# sshd and ssh alone, for the sync service).
 #
 # The caller sets S (a directory for the keys, settings and logs), M (the
 # directory served) and MNT (where it is mounted), and defines skip REASON
@@ -16,6 +17,22 @@ SSHFS_PID=
 PORT=
 
 # ---- what is needed -------------------------------------------------------
+
+# ssh_need: sshd, ssh and ssh-keygen only (the sync service's test);
+# sets SSHD and ME.
+ssh_need() {
+	SSHD=
+	for c in /usr/sbin/sshd "$(command -v sshd 2>/dev/null || true)"; do
+		if [ -n "$c" ] && [ -x "$c" ]; then
+			SSHD=$c
+			break
+		fi
+	done
+	[ -n "$SSHD" ] || skip "no sshd (install openssh-server)"
+	command -v ssh >/dev/null 2>&1 || skip "no ssh (install openssh-client)"
+	command -v ssh-keygen >/dev/null 2>&1 || skip "no ssh-keygen (install openssh-client)"
+	ME=$(id -un)
+}
 
 sshfs_need() {
 	SSHD=

@@ -69,7 +69,8 @@ state() {
 # --- the scenario: changes on both sides, touching several rules ------------
 make_master "$M"
 add_user "$M" anna ANNA1 annapw
-CRM_PASSWORD=annapw "$CRM" -u anna init --local "$L" --master "$M" \
+use_service
+CRM_PASSWORD=annapw "$CRM" -u anna init --local "$L" --master "$(master_at "$M")" \
     >/dev/null || fail "cannot make the local"
 
 # What both sides hold after a first sync.
@@ -162,6 +163,16 @@ done
 # A first sync loads the local in bulk, into a database beside it that
 # replaces its files once complete (B5): cut off while loading, the load is
 # made again; cut off while switching, the next open finishes the switch.
+# Over the attach the load is stopped at each of its writes; over the
+# service (the local's writes are the same) the connection is cut after
+# each frame of the load's stream instead.
+# SYNC_CRASH_STRIDE=K tests one point in K (a quicker run, as distcheck's).
+STRIDE=${SYNC_CRASH_STRIDE:-1}
+if [ "${SYNC_TRANSPORT:-attach}" = service ]; then
+	FIRST=CRM_SYNC_CUT
+else
+	FIRST=CRM_SYNC_FAULT
+fi
 reset_pair "$TM0" "$TL0"
 expect_ok anna sync
 [ ! -e "$L/load" ] || fail "the first sync left $L/load behind"
@@ -172,15 +183,16 @@ tested=0
 differ=
 while :; do
 	reset_pair "$TM0" "$TL0"
-	run env CRM_SYNC_FAULT=$n CRM_PASSWORD=annapw "$CRM" -d "$L" sync
-	if [ "$STATUS" -ne 99 ]; then
+	run env "$FIRST=$n" CRM_PASSWORD=annapw "$CRM" -d "$L" sync
+	if [ "$STATUS" -eq 0 ] || { [ "$STATUS" -ne 99 ] &&
+	    [ "$FIRST" = CRM_SYNC_FAULT ]; }; then
 		if [ "$n" -eq 1 ]; then
-			echo "sync-crash.sh: CRM_SYNC_FAULT=1 did not stop the sync" \
+			echo "sync-crash.sh: $FIRST=1 did not stop the sync" \
 			    "(status $STATUS): crm was built without" \
 			    "--enable-fault-injection; skipped" >&2
 			exit 77
 		fi
-		[ "$STATUS" -eq 0 ] || fail "CRM_SYNC_FAULT=$n: the first sync failed"
+		[ "$STATUS" -eq 0 ] || fail "$FIRST=$n: the first sync failed"
 		break
 	fi
 	tested=$((tested + 1))
@@ -200,63 +212,82 @@ while :; do
 		differ="$differ $n"
 	fi
 	rm -f "$T/after-$n" "$T/after-$n.log"
-	n=$((n + 1))
-	[ "$n" -le 500 ] || fail "CRM_SYNC_FAULT never let the first sync finish"
+	n=$((n + STRIDE))
+	[ "$n" -le 500 ] || fail "$FIRST never let the first sync finish"
 done
-[ "$tested" -ge 20 ] || fail "only $tested cut-off points in the first sync"
+[ "$tested" -ge $((20 / STRIDE)) ] || fail "only $tested cut-off points in the first sync"
 echo "sync-crash.sh: $tested cut-off points tested in the first sync"
 LAST=
 [ -z "$differ" ] ||
     fail "a first sync cut off at write(s)$differ did not converge (diffs above)"
 
-# --- cut off at every write ------------------------------------------------------
-n=1
-tested=0
-differ=
-logdiffer=
-while :; do
-	reset_pair
-	run env CRM_SYNC_FAULT=$n CRM_PASSWORD=annapw "$CRM" -d "$L" sync
-	if [ "$STATUS" -ne 99 ]; then
-		if [ "$n" -eq 1 ]; then
-			echo "sync-crash.sh: CRM_SYNC_FAULT=1 did not stop the sync" \
-			    "(status $STATUS): crm was built without" \
-			    "--enable-fault-injection; skipped" >&2
-			exit 77
+# --- cut off at every write, and every frame -----------------------------------
+# cut_loop VAR WHAT: run the sync with VAR=1, 2, ... (each makes it stop at
+# that point: CRM_SYNC_FAULT at the local's Nth write, which over the
+# attach counts the master's writes too; CRM_SERVE_FAULT at crm serve's
+# Nth write on the master; CRM_SYNC_CUT after the Nth frame the local
+# reads, as if the network went away), then sync twice more: both sides
+# must end as after an uninterrupted sync, conflict log included.
+cut_loop() {
+	_var=$1 _what=$2
+	n=1
+	tested=0
+	differ=
+	logdiffer=
+	while :; do
+		reset_pair
+		run env "$_var=$n" CRM_PASSWORD=annapw "$CRM" -d "$L" sync
+		if [ "$STATUS" -eq 0 ]; then
+			[ "$n" -gt 1 ] || {
+				echo "sync-crash.sh: $_var=1 did not stop the sync:" \
+				    "crm was built without --enable-fault-injection;" \
+				    "skipped" >&2
+				exit 77
+			}
+			break
 		fi
-		[ "$STATUS" -eq 0 ] || fail "CRM_SYNC_FAULT=$n: the sync failed"
-		break
-	fi
-	tested=$((tested + 1))
-	run anna sync
-	[ "$STATUS" -eq 0 ] || fail "the sync after a cut-off at write $n failed"
-	run anna sync
-	[ "$STATUS" -eq 0 ] || fail "the second sync after a cut-off at write $n failed"
-	state "$T/after-$n"
-	if ! cmp -s "$T/reference" "$T/after-$n"; then
-		echo "--- records and files after a cut-off at write $n:" >&2
-		diff -u "$T/reference" "$T/after-$n" | tail -n +3 >&2 || :
-		differ="$differ $n"
-	fi
-	if ! cmp -s "$T/reference.log" "$T/after-$n.log"; then
-		echo "--- conflict logs after a cut-off at write $n:" >&2
-		diff -u "$T/reference.log" "$T/after-$n.log" | tail -n +3 >&2 || :
-		logdiffer="$logdiffer $n"
-	fi
-	rm -f "$T/after-$n" "$T/after-$n.log"
-	n=$((n + 1))
-	[ "$n" -le 500 ] || fail "CRM_SYNC_FAULT never let the sync finish"
-done
-[ "$tested" -ge 5 ] || fail "only $tested cut-off points: the scenario is too small"
-echo "sync-crash.sh: $tested cut-off points tested"
-LAST=
-[ -z "$differ" ] ||
-    fail "records or files differ from an uninterrupted sync after a cut-off at write(s)$differ (diffs above)"
-# A sync cut off after a batch's local transaction (which holds the
-# conflict log rows of the merge) and before the master's meets the same
-# conflicts when it runs again: each is logged once, so the log reads as
-# after an uninterrupted sync.
-( [ -z "$logdiffer" ] ||
-    fail "the conflict log differs from an uninterrupted sync's after a cut-off at write(s)$logdiffer (diffs above)" ) || bug
+		case $_var in
+		CRM_SYNC_FAULT) [ "$STATUS" -eq 99 ] ||
+		    fail "$_var=$n: the sync failed instead of stopping" ;;
+		*) [ "$STATUS" -eq 1 ] ||
+		    fail "$_var=$n: the sync exited $STATUS, not 1" ;;
+		esac
+		tested=$((tested + 1))
+		run anna sync
+		[ "$STATUS" -eq 0 ] || fail "the sync after $_what $n failed"
+		run anna sync
+		[ "$STATUS" -eq 0 ] || fail "the second sync after $_what $n failed"
+		state "$T/after-$n"
+		if ! cmp -s "$T/reference" "$T/after-$n"; then
+			echo "--- records and files after $_what $n:" >&2
+			diff -u "$T/reference" "$T/after-$n" | tail -n +3 >&2 || :
+			differ="$differ $n"
+		fi
+		if ! cmp -s "$T/reference.log" "$T/after-$n.log"; then
+			echo "--- conflict logs after $_what $n:" >&2
+			diff -u "$T/reference.log" "$T/after-$n.log" | tail -n +3 >&2 || :
+			logdiffer="$logdiffer $n"
+		fi
+		rm -f "$T/after-$n" "$T/after-$n.log"
+		n=$((n + STRIDE))
+		[ "$n" -le 500 ] || fail "$_var never let the sync finish"
+	done
+	[ "$tested" -ge $((5 / STRIDE)) ] || fail "only $tested points for $_what: the scenario is too small"
+	echo "sync-crash.sh: $tested points tested: $_what N"
+	LAST=
+	[ -z "$differ" ] ||
+	    fail "records or files differ from an uninterrupted sync after $_what$differ (diffs above)"
+	# A sync cut off after the local saved a round's conflicts and
+	# before the master committed it meets the same conflicts again:
+	# each is logged once, so the log reads as after an uninterrupted one.
+	[ -z "$logdiffer" ] ||
+	    fail "the conflict log differs from an uninterrupted sync's after $_what$logdiffer (diffs above)"
+}
+
+cut_loop CRM_SYNC_FAULT "a stop at the local's write"
+cut_loop CRM_SYNC_CUT "the connection cut after frame"
+if [ "${SYNC_TRANSPORT:-attach}" = service ]; then
+	cut_loop CRM_SERVE_FAULT "crm serve killed at the master's write"
+fi
 
 finish

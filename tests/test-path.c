@@ -134,7 +134,39 @@ test_complete_home(void)
 	free(want);
 }
 
+/* T7: a name from elsewhere, made a plain one to write under a directory. */
+static void
+test_base_safe(void)
+{
+	static const char *const cases[][2] = {
+		{ "report.pdf", "report.pdf" },
+		{ "../../x", "x" },
+		{ "/etc/passwd", "passwd" },
+		{ "..", "file" },
+		{ ".", "file" },
+		{ "", "file" },
+		{ "dir/", "file" },
+		{ ".profile", "profile" },
+		{ "a\nb\tc\x1b[0m.txt", "abc[0m.txt" },
+		{ "C:\\Windows\\evil.exe", "C:Windowsevil.exe" },
+		{ "Łódź offer.odt", "Łódź offer.odt" },
+	};
+	size_t	 i;
+	char	*s;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		s = path_base_safe(cases[i][0]);
+		if (strcmp(s, cases[i][1]) != 0)
+			fprintf(stderr, "path_base_safe(\"%s\") is \"%s\", "
+			    "want \"%s\"\n", cases[i][0], s, cases[i][1]);
+		CU_ASSERT_STRING_EQUAL(s, cases[i][1]);
+		CU_ASSERT(strchr(s, '/') == NULL);
+		free(s);
+	}
+}
+
 static const struct unit_test tests[] = {
+	{ "T7 a safe base name", test_base_safe },
 	{ "~ expanded", test_expand },
 	{ "completion", test_complete },
 	{ "completion under ~", test_complete_home },

@@ -92,9 +92,9 @@ test_settings_master_by_admin(void)
 
 	users();
 	m = master("m");
-	CU_ASSERT(settings_set(m, NULL, STORE_MASTER, &root,
+	CU_ASSERT(settings_set(m, NULL, STORE_MASTER, &root, NULL,
 	    "sync.update_window_days", "30", 0) == 0);
-	CU_ASSERT(settings_set(m, NULL, STORE_MASTER, &root,
+	CU_ASSERT(settings_set(m, NULL, STORE_MASTER, &root, NULL,
 	    "sync.granularity", "record", 0) == 0);
 	v = value(m, "sync.update_window_days");
 	CU_ASSERT_STRING_EQUAL(v, "30");
@@ -121,22 +121,22 @@ test_settings_master_refusals(void)
 	m = master("m");
 	snprintf(path, sizeof path, "%s/crm.conf", m);
 	before = unit_slurp(path);
-	CU_ASSERT(settings_set(m, NULL, STORE_MASTER, &anna,
+	CU_ASSERT(settings_set(m, NULL, STORE_MASTER, &anna, NULL,
 	    "sync.update_window_days", "5", 0) == -1);
 	CU_ASSERT(unit_error_has("only an administrator may change the "
 	    "master's settings; anna is a user"));
-	CU_ASSERT(settings_set(m, NULL, STORE_MASTER, &root,
+	CU_ASSERT(settings_set(m, NULL, STORE_MASTER, &root, NULL,
 	    "sync.update_window_days", "-1", 0) == -1);
 	CU_ASSERT(unit_error_has("sync.update_window_days must be"));
-	CU_ASSERT(settings_set(m, NULL, STORE_MASTER, &root,
+	CU_ASSERT(settings_set(m, NULL, STORE_MASTER, &root, NULL,
 	    "sync.granularity", "bytes", 0) == -1);
-	CU_ASSERT(settings_set(m, NULL, STORE_MASTER, &root, "db.role",
+	CU_ASSERT(settings_set(m, NULL, STORE_MASTER, &root, NULL, "db.role",
 	    "local", 0) == -1);
 	CU_ASSERT(unit_error_has("set by crm init"));
-	CU_ASSERT(settings_set(m, NULL, STORE_MASTER, &root, "db.master",
+	CU_ASSERT(settings_set(m, NULL, STORE_MASTER, &root, NULL, "db.master",
 	    m, 0) == -1);
 	CU_ASSERT(unit_error_has("is a master"));
-	CU_ASSERT(settings_set(m, NULL, STORE_MASTER, &root, "no.such",
+	CU_ASSERT(settings_set(m, NULL, STORE_MASTER, &root, NULL, "no.such",
 	    "1", 0) == -1);
 	CU_ASSERT(unit_error_has("is not a setting"));
 	after = unit_slurp(path);
@@ -150,28 +150,35 @@ test_settings_master_refusals(void)
 static void
 test_settings_S2_master_open(void)
 {
-	struct store	*l, *mst;
+	struct store	*l;
 	char		*m, *o;
 
 	m = master("m");
 	o = master("o");
 	l = local("l", m);
-	CU_ASSERT((mst = sync_master_open(l, m, 0)) != NULL);
-	CU_ASSERT(store_close(mst) == 0);
-	CU_ASSERT(sync_master_open(l, unit_path("nowhere"), 0) == NULL);
+	CU_ASSERT(sync_check(l, m, "root", "password", 0) == 0);
+	/* The master checks the password (RULES.md T1). */
+	CU_ASSERT(sync_check(l, m, "root", "wrong", 0) == -1);
+	CU_ASSERT(unit_error_has("wrong login or password"));
+	CU_ASSERT(sync_check(l, m, "nobody", "password", 0) == -1);
+	CU_ASSERT(unit_error_has("wrong login or password"));
+	CU_ASSERT(sync_check(l, unit_path("nowhere"), "root", "password",
+	    0) == -1);
 	CU_ASSERT(unit_error_has("cannot reach the master"));
 	/* An empty directory: a share's mount point, nothing mounted. */
 	CU_ASSERT(mkdir(unit_path("empty"), 0700) == 0);
-	CU_ASSERT(sync_master_open(l, unit_path("empty"), 0) == NULL);
+	CU_ASSERT(sync_check(l, unit_path("empty"), "root", "password",
+	    0) == -1);
 	CU_ASSERT(unit_error_has("cannot reach the master"));
 	CU_ASSERT(unit_error_has("the directory is empty"));
 	unit_put(unit_path("empty/notes.txt"), "not a database\n");
-	CU_ASSERT(sync_master_open(l, unit_path("empty"), 0) == NULL);
+	CU_ASSERT(sync_check(l, unit_path("empty"), "root", "password",
+	    0) == -1);
 	CU_ASSERT(unit_error_has("is not a master database (it has no "
 	    "crm.conf)"));
-	CU_ASSERT(sync_master_open(l, unit_path("l"), 0) == NULL);
+	CU_ASSERT(sync_check(l, unit_path("l"), "root", "password", 0) == -1);
 	CU_ASSERT(unit_error_has("is not a master database (local)"));
-	CU_ASSERT(sync_master_open(l, o, 0) == NULL);
+	CU_ASSERT(sync_check(l, o, "root", "password", 0) == -1);
 	CU_ASSERT(unit_error_has("is not the master"));
 	CU_ASSERT(store_close(l) == 0);
 	free(m);
@@ -192,27 +199,37 @@ test_settings_local_master(void)
 	snprintf(path, sizeof path, "%s/crm.conf", ldir);
 	before = unit_slurp(path);
 	/* Wrong places: refused, crm.conf as it was. */
-	CU_ASSERT(settings_set(ldir, l, STORE_LOCAL, &anna, "db.master", o,
-	    0) == -1);
+	CU_ASSERT(settings_set(ldir, l, STORE_LOCAL, &root, "password",
+	    "db.master", o, 0) == -1);
 	CU_ASSERT(unit_error_has(o));
-	CU_ASSERT(settings_set(ldir, l, STORE_LOCAL, &anna, "db.master",
-	    unit_path("nowhere"), 0) == -1);
+	CU_ASSERT(settings_set(ldir, l, STORE_LOCAL, &root, "password",
+	    "db.master", unit_path("nowhere"), 0) == -1);
 	CU_ASSERT(unit_error_has("nowhere"));
-	CU_ASSERT(settings_set(ldir, l, STORE_LOCAL, &anna, "db.master", "",
-	    0) == -1);
-	CU_ASSERT(unit_error_has("give the directory of the master"));
-	/* A local follows its master's sync settings. */
-	CU_ASSERT(settings_set(ldir, l, STORE_LOCAL, &anna,
+	CU_ASSERT(settings_set(ldir, l, STORE_LOCAL, &root, "password",
+	    "db.master", "", 0) == -1);
+	CU_ASSERT(unit_error_has("give the master's location"));
+	/* The right master, but a wrong password: the master says no. */
+	CU_ASSERT(settings_set(ldir, l, STORE_LOCAL, &root, "wrong",
+	    "db.master", m, 0) == -1);
+	CU_ASSERT(unit_error_has("wrong login or password"));
+	/* A local follows its master's sync settings... */
+	CU_ASSERT(settings_set(ldir, l, STORE_LOCAL, &anna, "password",
 	    "sync.granularity", "record", 0) == -1);
 	CU_ASSERT(unit_error_has("change it on the master"));
 	after = unit_slurp(path);
 	CU_ASSERT_STRING_EQUAL(before, after);
 	free(after);
+	/* ...but how it reaches the master is its own. */
+	CU_ASSERT(settings_set(ldir, l, STORE_LOCAL, &anna, "password",
+	    "sync.ssh_command", "ssh -C", 0) == 0);
+	v = value(ldir, "sync.ssh_command");
+	CU_ASSERT_STRING_EQUAL(v, "ssh -C");
+	free(v);
 	/* The same master by another path: stored resolved. */
 	link = xstrdup(unit_path("link"));
 	CU_ASSERT_FATAL(symlink(m, link) == 0);
-	CU_ASSERT(settings_set(ldir, l, STORE_LOCAL, &anna, "db.master", link,
-	    0) == 0);
+	CU_ASSERT(settings_set(ldir, l, STORE_LOCAL, &root, "password",
+	    "db.master", link, 0) == 0);
 	v = value(ldir, "db.master");
 	CU_ASSERT_STRING_EQUAL(v, m);
 	free(v);
