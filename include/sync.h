@@ -149,6 +149,7 @@ void	 sync_report_total(struct sync_report *);
 /* The conversation as it went, for --stats and the round-trip tests. */
 struct sync_stats {
 	unsigned long	 turns;		/* times the local waited on the master */
+	unsigned long	 left;		/* records named as gone from its scope */
 	unsigned long	 frames_up, frames_down;
 	uint64_t	 bytes_up, bytes_down;	/* over the pipe (service) */
 };
@@ -205,6 +206,8 @@ const struct record *sync_local_user(const struct sync_local *);
 long	 sync_local_diffs(const struct sync_local *);
 /* How many times it waited on the master's answer (round trips). */
 unsigned long sync_local_turns(const struct sync_local *);
+/* How many records the master named as gone from the user's scope. */
+unsigned long sync_local_left(const struct sync_local *);
 /* Whether a load replaced the local's files: conf.local is closed. */
 int	 sync_local_loaded(const struct sync_local *);
 /* Let go of everything; what was not saved is rolled back. */

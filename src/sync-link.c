@@ -720,6 +720,7 @@ sync_link_fds(int to, int from, struct sync_local *sl,
 		error_set("the connection to the master was cut during the "
 		    "sync: what was saved is safe; sync again to finish");
 	st->turns = sync_local_turns(sl);
+	st->left = sync_local_left(sl);
 	return link_result(sl, ret, code);
 }
 
@@ -736,6 +737,7 @@ sync_link_run(const struct sync_where *w, struct sync_local *sl,
 	else
 		ret = link_service(w, sl, st, code);
 	st->turns = sync_local_turns(sl);
+	st->left = sync_local_left(sl);
 	return link_result(sl, ret, code);
 }
 /* ---------------------------------------------------------------------

@@ -137,6 +137,7 @@ struct sync_local {
 	struct sync_progress	 prog;
 	unsigned long		 done_in_file;
 	unsigned long		 turns;		/* waits on the master */
+	unsigned long		 left;		/* LEFT frames */
 };
 
 /* ---------------------------------------------------------------------
@@ -1117,6 +1118,7 @@ sl_put_left(struct sync_local *sl, const struct wire_frame *f)
 	if (wire_get_max(&in, MODEL_NTYPES - 1, &type) != 0 ||
 	    wire_get_id(&in, &id) != 0 || wire_in_end(&in) != 0)
 		return sl_fail(sl);
+	sl->left++;
 	if (sl->mode == SYNC_MODE_LOAD || sl->mode == SYNC_MODE_VERIFY)
 		return 0;
 	if (sl_remove(sl, (int)type, &id, "left your scope: its account "
@@ -1880,6 +1882,12 @@ unsigned long
 sync_local_turns(const struct sync_local *sl)
 {
 	return sl->turns;
+}
+
+unsigned long
+sync_local_left(const struct sync_local *sl)
+{
+	return sl->left;
 }
 
 long

@@ -9,6 +9,8 @@
 #   - the remote login prints a banner before crm answers;
 #   - the remote crm speaks another version of the protocol;
 #   - the remote ends the conversation in its middle;
+#   - the remote sends a malformed frame, one over the limit, or one of
+#     no known type;
 #   - a malformed location (ssh:// with no path).
 . "${TESTS_SRCDIR:-$(dirname "$0")}/lib.sh"
 
@@ -90,6 +92,21 @@ fake 'printf "crm-sync 1 1 crm x\n"; head -c 10 >/dev/null; exit 0'
 expect_fail anna sync
 expect_err_contains "testhost"
 unchanged "a conversation cut short"
+
+# A master that answers with a malformed frame, or one over the limit: the
+# local stops with the frame named, changing nothing.
+fake 'printf "crm-sync 1 1 crm x\n\040\000\000\000\003abc"; cat >/dev/null'
+expect_fail anna sync
+expect_err_contains "malformed HELLO frame"
+unchanged "a malformed frame"
+fake 'printf "crm-sync 1 1 crm x\n\040\177\377\377\377"; cat >/dev/null'
+expect_fail anna sync
+expect_err_contains "over the limit"
+unchanged "an oversized frame"
+fake 'printf "crm-sync 1 1 crm x\n\143\000\000\000\000"; cat >/dev/null'
+expect_fail anna sync
+expect_err_contains "unknown type 99"
+unchanged "a frame of no known type"
 
 # A location with no path is said so, at once.
 fake "exec \"$TESTS_SRCDIR/ssh-pipe.sh\" \"\$@\""

@@ -66,6 +66,7 @@ static int		 pol_job;		/* sync as sync_job_run does */
 static int		 transport;		/* 0 attach, 1 service */
 static void		(*pol_progress)(void *, const struct sync_progress *);
 static struct sync_stats last_stats;		/* of the last sync */
+static unsigned long	 left_frames;		/* its LEFT frames */
 static int		 loaded;		/* syncs that were loads */
 static uint64_t		 master_ms_at;		/* if set, the master's time */
 static struct sync_report rep;			/* of the last sync_now() */
@@ -601,6 +602,7 @@ sync_with(struct store **lp, struct store **mp, const char *mpath,
 	ret = converse(sl, mpath, &st);
 	sync_local_result(sl, r, NULL);
 	last_stats = st;
+	left_frames = st.left;
 	if (sync_local_loaded(sl)) {
 		loaded++;
 		if (store_close(*lp) != 0 || store_load_switch(lpath, 5) != 0)
@@ -2695,6 +2697,67 @@ test_sync_S16_reassignment_removes(void)
 	finish();
 }
 
+/*
+ * S16 without telling anyone of what was never theirs: the master names
+ * a record that left ben's scope from its journal of routes, and only to
+ * ben, whose it was. Anna's companies, changed and reassigned among
+ * others, are never named to ben's local, not even by ID (counted through
+ * the LEFT frames of the conversation: none but ben's own).
+ */
+static void
+test_sync_S16_journal_names_only_what_was_yours(void)
+{
+	struct record_id	 a1, a2;
+	struct store_txn	*t;
+	uint8_t			 seq[8];
+	size_t			 len = sizeof seq;
+	char			 m2[PATH_MAX];
+
+	world("ben");
+	scenario_s16();
+	a1 = add(M, &root, MODEL_COMPANY, "name", "AnnaOne", "account_manager",
+	    "ANNA1");
+	a2 = add(M, &root, MODEL_COMPANY, "name", "AnnaTwo", "account_manager",
+	    "ANNA1");
+	SYNC_OK();
+	GONE(L, MODEL_COMPANY, &s16_bc);
+	unit_now_ms += MIN_MS;
+	/* Only others' records change: ben's local hears of none. */
+	upd(M, &root, MODEL_COMPANY, &a1, "phone", "1");
+	upd(M, &root, MODEL_COMPANY, &a2, "account_manager", "ROOT1");
+	del(M, &root, MODEL_COMPANY, &a1);
+	unit_now_ms += MIN_MS;
+	SYNC_OK();
+	REP_ZERO(&rep);
+	CNT(left_frames, 0);
+	finish();
+
+	/*
+	 * A master made before the journal (its journal_from is the sequence
+	 * of the attach that added it): a local whose last sync is older is
+	 * told of every record that changed out of its scope, by ID, as
+	 * before, so that a reassignment made then still reaches it.
+	 */
+	snprintf(m2, sizeof m2, "%s", unit_path("m2"));
+	world_at(m2, unit_path("l2"), "ben");
+	scenario_s16();
+	CU_ASSERT_FATAL(store_begin(M, &t) == 0);
+	CU_ASSERT_FATAL(store_meta_get(t, "seq", seq, &len) == 0);
+	CU_ASSERT_FATAL(store_meta_put(t, "journal_from", seq, 8) == 0);
+	CU_ASSERT_FATAL(store_commit(t) == 0);
+	SYNC_OK();
+	GONE(L, MODEL_COMPANY, &s16_bc);
+	GONE(L, MODEL_CONTACT, &s16_bk);
+	GONE(L, MODEL_NOTE, &s16_bn1);
+	GONE(L, MODEL_COMPANY, &s16_bc2);
+	CNT(rep.file[MODEL_COMPANY].removed, 2);
+	CU_ASSERT(left_frames >= 3);	/* BenCo itself went up, and was refused */
+	VAL(L, MODEL_COMPANY, &s16_keep, "phone", "kept-phone");
+	SYNC_OK();
+	REP_ZERO(&rep);
+	finish();
+}
+
 static void
 test_sync_S16_reassignment_to_user_brings_dependants(void)
 {
@@ -3695,6 +3758,8 @@ static const struct unit_test tests[] = {
 	{ "T4 a new record takes the default manager",
 	    test_sync_T4_new_record_takes_the_default_manager },
 	{ "S16 reassignment removes", test_sync_S16_reassignment_removes },
+	{ "S16 the journal names only what was yours",
+	    test_sync_S16_journal_names_only_what_was_yours },
 	{ "S16 reassignment to the user brings dependants",
 	    test_sync_S16_reassignment_to_user_brings_dependants },
 	{ "S15 a new company comes with its dependants",
