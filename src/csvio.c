@@ -17,6 +17,10 @@
 
 #define CSVIO_BLOCK	65536
 
+/* Why a field of the row is not text. */
+#define CSVIO_BAD_UTF8	1	/* bytes that are not UTF-8 */
+#define CSVIO_BAD_NUL	2	/* a NUL, in whatever encoding */
+
 /*
  * The file is fed to libcsv one physical line at a time (a piece of the
  * block that ends just after a CR or LF, or at the end of the block). A
@@ -48,7 +52,7 @@ struct csvio_reader {
 	unsigned long		 row_line;	/* where that row starts */
 	unsigned long		 last_line;	/* csvio_line() */
 	int			 ready;		/* a complete row is in buf */
-	int			 bad;		/* a field of the row is not text */
+	int			 bad;		/* CSVIO_BAD_*: not text */
 
 	/* The row: fields packed one after another in buf, NUL-terminated. */
 	char			*buf;
@@ -75,9 +79,11 @@ csvio_field(void *data, size_t len, void *arg)
 	struct csvio_reader	*r = arg;
 	size_t			 need;
 
-	if (len > 0 && (memchr(data, '\0', len) != NULL ||
-	    !utf8_valid(data, len)))
-		r->bad = 1;
+	/* A NUL is no text in any encoding; other bytes are UTF-8's. */
+	if (len > 0 && memchr(data, '\0', len) != NULL)
+		r->bad = CSVIO_BAD_NUL;
+	else if (len > 0 && r->bad == 0 && !utf8_valid(data, len))
+		r->bad = CSVIO_BAD_UTF8;
 
 	need = r->buflen + len + 1;
 	if (need > r->bufsize) {
@@ -165,10 +171,12 @@ csvio_check(struct csvio_reader *r)
 	char	*reason;
 	int	 rc;
 
-	if (r->bad)
-		return csvio_fail(r, r->row_line, r->cd != (iconv_t)-1 ?
-		    "a NUL character" : "not UTF-8 text (give the file's "
-		    "encoding with --encoding, e.g. windows-1252)");
+	if (r->bad == CSVIO_BAD_NUL)
+		return csvio_fail(r, r->row_line, "a NUL character, which "
+		    "text does not hold");
+	if (r->bad == CSVIO_BAD_UTF8)
+		return csvio_fail(r, r->row_line, "not UTF-8 text (give the "
+		    "file's encoding with --encoding, e.g. windows-1252)");
 	if (r->buflen + r->parser.entry_pos > CSVIO_ROW_MAX) {
 		xasprintf(&reason, "a row longer than %d bytes (is a closing "
 		    "quote missing?)", CSVIO_ROW_MAX);
