@@ -70,8 +70,9 @@ int		 csvio_write_row(FILE *, const char *const *fields, size_t n);
  * leading 0 and a postcode's are lost). OWASP's advice: put a single
  * quote before such a value, which makes it text. csvio_safe returns
  * the value so neutralised, or NULL when it needs nothing; a value that
- * already starts with a quote before one of those gets one more, so
- * that csvio_unsafe (on import) can take exactly one away.
+ * already starts with quotes before one of those gets one more, so that
+ * csvio_unsafe (on import) can take exactly one away: for any value v,
+ * csvio_unsafe of csvio_safe(v) (or of v itself, when NULL) is v.
  */
 char		*csvio_safe(const char *value);
 /* The value as it was before csvio_safe, in place. */

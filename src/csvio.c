@@ -595,13 +595,18 @@ csvio_risky(const char *s)
 
 /*
  * A quote a spreadsheet keeps before text it would otherwise take for a
- * formula or a number: before one of = + - @ tab CR, or a digit.
+ * formula or a number (before one of = + - @ tab CR, or a digit), or
+ * such a quote that csvio_safe doubled: quotes, then one of those.
  */
 static int
 csvio_marked(const char *s)
 {
-	return s[0] == '\'' && s[1] != '\0' &&
-	    (strchr("=+-@\t\r", s[1]) != NULL || (s[1] >= '0' && s[1] <= '9'));
+	if (*s != '\'')
+		return 0;
+	while (*s == '\'')
+		s++;
+	return *s != '\0' && (strchr("=+-@\t\r", *s) != NULL ||
+	    (*s >= '0' && *s <= '9'));
 }
 
 char *
@@ -609,8 +614,7 @@ csvio_safe(const char *value)
 {
 	char	*s;
 
-	if (!csvio_risky(value) && !csvio_marked(value) &&
-	    !(value[0] == '\'' && csvio_marked(value + 1)))
+	if (!csvio_risky(value) && !csvio_marked(value))
 		return NULL;
 	xasprintf(&s, "'%s", value);
 	return s;
@@ -619,7 +623,6 @@ csvio_safe(const char *value)
 void
 csvio_unsafe(char *value)
 {
-	if (csvio_marked(value) || (value[0] == '\'' &&
-	    csvio_marked(value + 1)))
+	if (csvio_marked(value))
 		memmove(value, value + 1, strlen(value));
 }

@@ -639,6 +639,66 @@ test_separator(void)
 	CHECK_WITH("\xef\xbb\xbf" "a;b\n", NULL, 0, "UTF-8 ;:\n1:<a><b>\n");
 }
 
+/*
+ * Spreadsheet-safe values: a quote before what LibreOffice or Excel
+ * would run or turn into a number, taken away again on import, so that
+ * any value reads back as it was.
+ */
+static void
+test_safe(void)
+{
+	static const char *const cases[][2] = {
+		{ "=1+1", "'=1+1" },
+		{ "=HYPERLINK(\"http://x.example\",\"x\")",
+		  "'=HYPERLINK(\"http://x.example\",\"x\")" },
+		{ "+33 6 12 34 56 78", "'+33 6 12 34 56 78" },
+		{ "-5", "'-5" },
+		{ "@SUM(A1)", "'@SUM(A1)" },
+		{ "\tx", "'\tx" },
+		{ "\rx", "'\rx" },
+		{ "0123", "'0123" },
+		{ "1234567890123456", "'1234567890123456" },
+		{ "123456789012345", NULL },
+		{ "12345", NULL },
+		{ "0 40 123", NULL },
+		{ "Anna", NULL },
+		{ "a=b", NULL },
+		{ "", NULL },
+		{ "'", NULL },
+		{ "'Anna", NULL },
+		/* A quote already there gets one more, however many. */
+		{ "'0123", "''0123" },
+		{ "'=x", "''=x" },
+		{ "''=x", "'''=x" },
+		{ "'''0", "''''0" },
+	};
+	char	*safe, *back;
+	size_t	 i;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		safe = csvio_safe(cases[i][0]);
+		if (cases[i][1] == NULL) {
+			CU_ASSERT_PTR_NULL(safe);
+		} else {
+			CU_ASSERT_PTR_NOT_NULL(safe);
+			if (safe != NULL)
+				CU_ASSERT_STRING_EQUAL(safe, cases[i][1]);
+		}
+		back = safe != NULL ? safe : xstrdup(cases[i][0]);
+		csvio_unsafe(back);
+		CU_ASSERT_STRING_EQUAL(back, cases[i][0]);
+		if (strcmp(back, cases[i][0]) != 0)
+			fprintf(stderr, "\n\"%s\" read back as \"%s\"\n",
+			    cases[i][0], back);
+		free(back);
+	}
+	/* What a person typed in a spreadsheet to keep a 0: the 0 stays. */
+	back = xstrdup("'0301234");
+	csvio_unsafe(back);
+	CU_ASSERT_STRING_EQUAL(back, "0301234");
+	free(back);
+}
+
 static const struct unit_test tests[] = {
 	{ "simple rows", test_simple },
 	{ "empty files", test_empty },
@@ -663,6 +723,7 @@ static const struct unit_test tests[] = {
 	{ "encoding found", test_detect_encoding },
 	{ "encoding given", test_given_encoding },
 	{ "separator", test_separator },
+	{ "spreadsheet-safe values", test_safe },
 	{ NULL, NULL }
 };
 
