@@ -716,12 +716,48 @@ import_draw_detail(struct import_data *d, int rows, int cols)
 	}
 }
 
+/*
+ * "2 to add (1 new company), 1 refused, of 3.": the rows' fates that
+ * some row has, so that the line fits 80 columns.
+ */
+static void
+import_counts(const struct import_data *d, char *buf, size_t len)
+{
+	static const char *const preview[] = { "to add", "to update",
+					       "unchanged", "refused" };
+	static const char *const report[] = { "added", "updated",
+					      "unchanged", "refused" };
+	size_t	 a, used = 0;
+	int	 said = 0;
+
+	buf[0] = '\0';
+	for (a = 0; a < 4; a++) {
+		if (d->count[a] == 0)
+			continue;
+		used += (size_t)snprintf(buf + used, len - used, "%s %zu %s",
+		    used == 0 ? "" : ",", d->count[a], d->stage ==
+		    IMPORT_PREVIEW ? preview[a] : report[a]);
+		/* Made for the rows added, or (none added) updated. */
+		if (used < len && d->ncompanies > 0 && !said &&
+		    (a == EXCHANGE_ADD || a == EXCHANGE_UPDATE)) {
+			used += (size_t)snprintf(buf + used, len - used,
+			    " (%zu new %s)", d->ncompanies, d->ncompanies ==
+			    1 ? "company" : "companies");
+			said = 1;
+		}
+		if (used >= len)
+			return;
+	}
+	snprintf(buf + used, len - used, ", of %zu.", d->n);
+}
+
 static void
 import_draw(struct screen *sc, int rows, int cols)
 {
 	struct import_data	*d = sc->data;
 	const char		*plural = model_type(d->type)->plural;
-	char			 buf[600], co[64];
+	const char		*hint;
+	char			 buf[600];
 
 	if (d->stage == IMPORT_PATH) {
 		snprintf(buf, sizeof buf, " Import %s", plural);
@@ -741,31 +777,24 @@ import_draw(struct screen *sc, int rows, int cols)
 		io_draw_path(&d->p, 5, cols, "File");
 		return;
 	}
-	snprintf(buf, sizeof buf, " %s %s from %s (%s)",
+	snprintf(buf, sizeof buf, " %s %s from %s",
 	    d->stage == IMPORT_REPORT ? "Imported" : "Import", plural,
-	    d->path, d->about != NULL ? d->about : "");
+	    d->path);
 	tui_put(0, 0, cols, buf, tui_attr(C_TAB_ON));
-	if (d->ncompanies > 0)
-		snprintf(co, sizeof co, " (%zu new %s)", d->ncompanies,
-		    d->ncompanies == 1 ? "company" : "companies");
-	else
-		co[0] = '\0';
-	if (d->stage == IMPORT_PREVIEW)
-		snprintf(buf, sizeof buf, " %zu to add, %zu to update, %zu "
-		    "unchanged, %zu refused%s, of %zu. Enter imports; Esc "
-		    "cancels.", d->count[EXCHANGE_ADD],
-		    d->count[EXCHANGE_UPDATE], d->count[EXCHANGE_SAME],
-		    d->count[EXCHANGE_REFUSED], co, d->n);
-	else
-		snprintf(buf, sizeof buf, " %zu added, %zu updated, %zu "
-		    "unchanged, %zu refused%s, of %zu. q goes back.",
-		    d->count[EXCHANGE_ADD], d->count[EXCHANGE_UPDATE],
-		    d->count[EXCHANGE_SAME], d->count[EXCHANGE_REFUSED], co,
-		    d->n);
+	import_counts(d, buf, sizeof buf);
+	/* The keys are on the last row too: the hint goes if it does not fit. */
+	hint = d->stage == IMPORT_PREVIEW ? " Enter imports; Esc cancels." :
+	    " q goes back.";
+	if (strlen(buf) + strlen(hint) <= (size_t)cols)
+		strncat(buf, hint, sizeof buf - strlen(buf) - 1);
 	tui_put(1, 0, cols, buf, tui_attr(C_TITLE));
+	snprintf(buf, sizeof buf, " Read as %s.", d->about != NULL ? d->about :
+	    exchange_format_label(d->format));
+	tui_put(2, 0, cols, buf, tui_attr(C_NORMAL));
 	import_draw_rows(d, rows - 3, cols);
 	import_draw_detail(d, rows, cols);
 }
+
 static void
 import_move(struct import_data *d, long delta)
 {

@@ -99,7 +99,7 @@ tm_wait x "cannot create $S/nowhere/x\\.csv:" 'No such file' \
     '@0=^ Export contacts'
 tm_keys x Escape
 
-# Events offer iCalendar; companies only CSV.
+# Events offer iCalendar; companies vCard, as organisations' cards.
 tm_keys x 4
 tm_wait x '@1=^ Calendar, '
 tm_keys x E
@@ -112,13 +112,22 @@ grep -q '^SUMMARY:Kick-off' "$H/crm-events.ics" || fail "no VEVENT written"
 tm_keys x 1
 tm_wait x '@1=^ Companies, '
 tm_keys x E
-tm_wait x '@0=^ Export companies' '^  Format +\(\*\) CSV *$' \
-    '!vCard|iCalendar'
+tm_wait x '@0=^ Export companies' '^  Format +\(\*\) CSV +\( \) vCard *$' \
+    '!iCalendar'
+tm_keys x Tab
+tm_wait x '^  File +~/crm-companies\.vcf'
+tm_keys x Enter
+tm_wait x "wrote 2 companies to $H/crm-companies\\.vcf" '\(vCard\)'
+grep -q "^KIND:org$(printf '\r')\$" "$H/crm-companies.vcf" ||
+    fail "the companies were not written as organisations' cards"
+grep -q "^ORG:Acme GmbH$(printf '\r')\$" "$H/crm-companies.vcf" ||
+    fail "no card for Acme GmbH"
+# I imports into the tab's type: companies from vCard or CSV.
+tm_keys x I
+tm_wait x '@0=^ Import companies' '^  A vCard file, or a CSV file' \
+    '^  File +~/'
 tm_keys x Escape
 tm_wait x '@1=^ Companies, '
-# I elsewhere than on Contacts says where to go.
-tm_keys x I
-tm_wait x '@-1=I imports contacts: go to the Contacts tab \(2\) first'
 tm_keys x q
 expect_eq "$(tm_exit x)" 0
 tm_kill x
@@ -142,12 +151,14 @@ tm_wait i "^  File +$S/in\\.csv"
 tm_keys i C-u
 tm_type i "$S/in.csv"
 tm_keys i Enter
-tm_wait i "@0=^ Import contacts from $S/in\\.csv \\(CSV\\)" \
-    '@1=^ 2 to create \(1 new company\), 1 refused, of 3\. Enter imports; Esc cancels\.$' \
-    '@-4=^ Row 1, line 2: new, company found' \
-    '^ +1 +Ida Import +Acme GmbH +new, company found' \
+# At 80 columns the counts and how the file was read fit whole.
+tm_wait i "@0=^ Import contacts from $S/in\\.csv *$" \
+    '@1=^ 2 to add \(1 new company\), 1 refused, of 3\. Enter imports; Esc cancels\.$' \
+    "@2=^ Read as CSV, crm's columns, UTF-8, separated by ','\\.$" \
+    '@-4=^ Row 1, line 2: add, company found' \
+    '^ +1 +Ida Import +Acme GmbH +add, company found' \
     '^ +2 +Bad Row +REFUSED: contact email "not-an-email" i' \
-    '^ +3 +Nele Neu +Neue Firma KG +new, new company'
+    '^ +3 +Nele Neu +Neue Firma KG +add, new company'
 # The selected row's reason is shown whole below the list.
 tm_keys i Down
 tm_wait i '@-4=^ Row 2, line 3: REFUSED: contact email "not-an-email" is not an email address$'
@@ -164,16 +175,16 @@ tm_keys i I
 tm_keys i C-u
 tm_type i "$S/in.csv"
 tm_keys i Enter
-tm_wait i '@1=^ 2 to create'
+tm_wait i '@1=^ 2 to add'
 tm_keys i Enter
-tm_wait i "@0=^ Imported contacts from $S/in\\.csv \\(CSV\\)" \
-    '@1=^ 2 created \(1 new company\), 1 refused, of 3\. q goes back' \
-    '^ +1 +Ida Import +Acme GmbH +created [0-9a-z]{26}' \
+tm_wait i "@0=^ Imported contacts from $S/in\\.csv *$" \
+    '@1=^ 2 added \(1 new company\), 1 refused, of 3\. q goes back\.$' \
+    '^ +1 +Ida Import +Acme GmbH +added [0-9a-z]{26}' \
     '^ +2 +Bad Row +REFUSED: contact email' \
-    '^ +3 +Nele Neu +Neue Firma KG +created [0-9a-z]{26}, new' \
-    "imported 2 contacts from $S/in\\.csv;" 'the refused rows are marked$'
+    '^ +3 +Nele Neu +Neue Firma KG +added [0-9a-z]{26}, new' \
+    "imported $S/in\\.csv:" '2 added, 0 updated; the refused' 'marked$'
 tm_keys i End
-tm_wait i '@-4=^ Row 3, line 4: created [0-9a-z]{26}, new company$'
+tm_wait i '@-4=^ Row 3, line 4: added [0-9a-z]{26}, new company$'
 tm_keys i q
 tm_wait i '@1=^ Contacts, ' '^Import +Ida +Acme GmbH' '^Neu +Nele +Neue Firma'
 expect_ok root "$M" list contact --where last_name=Import --fields first_name,company,email
@@ -183,19 +194,20 @@ expect_eq "$(rows)" 0
 expect_ok root "$M" list company --where name="Neue Firma KG" --fields name
 expect_eq "$(rows)" 1
 
-# The vCard exported above, into this database again: all already here.
+# The vCard exported above, into this database again: each card's UID is
+# its contact's ID, and nothing changed since.
 cp "$H/crm-contacts.vcf" "$S/c.vcf"
 tm_keys i I
 tm_keys i C-u
 tm_type i "$S/c.vcf"
 tm_keys i Enter
-tm_wait i "@0=^ Import contacts from $S/c\\.vcf \\(vCard\\)" \
-    '@1=^ 0 to create, 3 refused, of 3' \
-    '^ +3 +Jörg Öztürk +Zürich Ärzte … REFUSED: already here' \
-    '@-4=^ Card 1, line 1: REFUSED: already here: contact [0-9a-z]{26} has$' \
-    '@-3=^ its ID$'
+tm_wait i "@0=^ Import contacts from $S/c\\.vcf *$" \
+    '@1=^ 3 unchanged, of 3\. Enter imports; Esc cancels\.$' \
+    '@2=^ Read as vCard\.$' \
+    '^ +3 +Jörg Öztürk +Zürich Ärzte … unchanged, company found$' \
+    '@-4=^ Card 1, line 1: unchanged$'
 tm_keys i Enter
-tm_wait i '@-1=every card is refused: nothing to import'
+tm_wait i '@-1=nothing to add or update: every card is unchanged or refused'
 tm_keys i Escape
 tm_wait i '@1=^ Contacts, '
 
