@@ -1,7 +1,9 @@
 #!/bin/sh
 # Export (E) and import (I) on the main screen, driven through tmux:
 # the list as shown written as CSV, vCard or iCalendar and read back; a
-# CSV with a bad row previewed, cancelled, imported and reported.
+# CSV with a bad row previewed, cancelled, imported and reported; what
+# each row of a file will do (add, update and its fields, unchanged,
+# refused) read at 80x24 before the import and after it.
 . "${TESTS_SRCDIR:-$(dirname "$0")}/lib.sh"
 . "$TESTS_SRCDIR/tmux.sh"
 
@@ -210,6 +212,49 @@ tm_keys i Enter
 tm_wait i '@-1=nothing to add or update: every card is unchanged or refused'
 tm_keys i Escape
 tm_wait i '@1=^ Contacts, '
+
+# What each row will do, as a person reads it at 80x24 before saying yes:
+# add, update and the fields it changes, unchanged, refused and why.
+expect_ok root "$M" list contact --where last_name=Keller --fields id
+BEA=$(printf '%s\n' "$OUT" | tail -n 1)
+expect_ok root "$M" list contact --where last_name=Öztürk --fields id
+JOERG=$(printf '%s\n' "$OUT" | tail -n 1)
+expect_ok root "$M" list contact --where last_name=Berg --fields id
+ANNA=$(printf '%s\n' "$OUT" | tail -n 1)
+printf 'id,first_name,last_name,phone,email\r\n%s,Bea,Keller,+49 40 2,bea@acme.example\r\n%s,Jörg,Öztürk,,joerg@aerzte.example\r\n,Lena,Lang,,lena@lang.example\r\n%s,Anna,Berg,,not-an-email\r\n' \
+    "$BEA" "$JOERG" "$ANNA" >"$S/fates.csv"
+tm_keys i I
+tm_keys i C-u
+tm_type i "$S/fates.csv"
+tm_keys i Enter
+# Four counts and the hint do not fit 80 columns: the keys row has them.
+tm_wait i "@0=^ Import contacts from $S/fates\\.csv *$" \
+    '@1=^ 1 to add, 1 to update, 1 unchanged, 1 refused, of 4\. *$' \
+    '@-1=Enter import' \
+    '@3=^ Row +Name +Company +Will be *$' \
+    '@4=^ +1 +Bea Keller +update: phone *$' \
+    '@5=^ +2 +Jörg Öztürk +unchanged *$' \
+    '@6=^ +3 +Lena Lang +add *$' \
+    '@7=^ +4 +Anna Berg +REFUSED: contact email "not-an-email" i' \
+    '@-4=^ Row 1, line 2: update: phone$'
+tm_keys i End
+tm_wait i '@-4=^ Row 4, line 5: REFUSED: contact email "not-an-email" is not an email address$'
+tm_keys i Enter
+tm_wait i "@0=^ Imported contacts from $S/fates\\.csv *$" \
+    '@1=^ 1 added, 1 updated, 1 unchanged, 1 refused, of 4\. q goes back\.$' \
+    '@3=^ Row +Name +Company +Result *$' \
+    '@4=^ +1 +Bea Keller +updated [0-9a-z]{26}: ' \
+    '@5=^ +2 +Jörg Öztürk +unchanged [0-9a-z]{26} *$' \
+    '@6=^ +3 +Lena Lang +added [0-9a-z]{26} *$' \
+    '@7=^ +4 +Anna Berg +REFUSED: contact email'
+tm_keys i Home
+tm_wait i "@-4=^ Row 1, line 2: updated $BEA: phone\$"
+tm_keys i q
+tm_wait i '@1=^ Contacts, ' '^Lang +Lena'
+expect_ok root "$M" get contact "$BEA"
+expect_eq "$(field phone)" "+49 40 2"
+expect_ok root "$M" get contact "$ANNA"
+expect_eq "$(field email)" ""
 
 # A malformed file: one message naming the file and the line.
 printf 'BEGIN:VCARD\nVERSION:3.0\nFN:Cut short\n' >"$S/cut.vcf"
