@@ -167,8 +167,11 @@ fi
 export XDG_CONFIG_HOME=$work/config XDG_DATA_HOME=$work/data NO_COLOR=1
 export CRM_PASSWORD=demo
 unset CRM_USER CRM_KEYLOG TMUX
-mkdir -p "$XDG_CONFIG_HOME" "$XDG_DATA_HOME"
-chmod 700 "$XDG_CONFIG_HOME" "$XDG_DATA_HOME"
+mkdir -p "$XDG_CONFIG_HOME/crm" "$XDG_DATA_HOME"
+chmod 700 "$XDG_CONFIG_HOME" "$XDG_CONFIG_HOME/crm" "$XDG_DATA_HOME"
+# q quits at once: the question it asks a person would hold the key log's
+# line of q until answered.
+printf 'ui = { confirm_quit = false; };\n' >"$XDG_CONFIG_HOME/crm/crm.conf"
 
 echo "crm screens benchmark"
 echo "  program:  $CRM"

@@ -92,4 +92,26 @@ int	 agenda_task_overdue(const struct record *, long today);
 /* The status x gives a task: done, or open again when it was done. */
 const char *agenda_task_toggled(const struct record *);
 
+/*
+ * Dates as people write them. The order dates are shown in is the
+ * user's (ui.date_order: "iso", "dmy", "mdy"); they are always stored in
+ * ISO. agenda_date_parse reads: ISO (2026-12-24), D.M.Y (24.12.2026,
+ * 24.12.26, 24.12.), D/M/Y or M/D/Y by that order, today, tomorrow,
+ * yesterday, now (the time too), +3 and -1 (days), +2w, -1m, +1y
+ * (weeks, months, years), a weekday (friday, fri: the next one, today
+ * included); any of them followed by a time (14:30, T14:30). today is
+ * agenda_today's day, minute_now the minute of now. Returns 0 with the
+ * ISO form in out (YYYY-MM-DD or YYYY-MM-DDTHH:MM), or -1.
+ */
+enum agenda_order {
+	AGENDA_ISO,
+	AGENDA_DMY,
+	AGENDA_MDY
+};
+void	 agenda_set_order(const char *order);
+int	 agenda_date_parse(const char *text, long today, int minute_now,
+	    char *out, size_t len);
+/* An ISO date (and time) as the user's order writes it. */
+void	 agenda_date_show(const char *iso, char *buf, size_t len);
+
 #endif

@@ -13,6 +13,7 @@
 #include <stddef.h>
 
 #include "record.h"
+#include "search.h"
 #include "store.h"
 
 enum browse_order {
@@ -28,16 +29,43 @@ struct browse_row {
 	size_t		 keylen;
 };
 
+/* A record a search found: its key in the browse's order, and its ID. */
+struct browse_hit {
+	char		*key;
+	size_t		 keylen;
+	struct record_id id;
+};
+
+/* Records a search gathers and sorts; past that it walks an index. */
+#define BROWSE_HITS_MAX	3000
+
 struct browse {
 	size_t		 file;		/* the store file (model type) */
 	enum browse_order order;
 	/* Only records referring to this one (the ref index): a record's
-	 * linked records. They come in creation order whatever order says
-	 * about names. */
+	 * linked records. They come in creation order, unless sorted by name
+	 * (BROWSE_NAME, BROWSE_NAME_DESC) or by date (date_field): then,
+	 * when there are few enough, they are gathered and sorted as a
+	 * search's hits are. */
 	int		 has_ref;
 	struct record_id ref;
+	/* With has_ref: sort by this field (a date), newest first for
+	 * BROWSE_NEWEST, or NULL. */
+	const char	*date_field;
 	/* Only names starting with this (folded) text, or NULL. */
 	char		*prefix;
+	/*
+	 * Only the records a search finds (search.h), or NULL. When the
+	 * indexes narrow it to few records (BROWSE_HITS_MAX or fewer), they
+	 * are gathered, sorted in the browse's order and paged through as an
+	 * array (hits); otherwise the order's index is walked and each
+	 * record tested.
+	 */
+	struct search	*search;
+	struct browse_hit *hits;
+	size_t		 nhits;
+	int		 hits_made;	/* hits is up to date (or walking) */
+	int		 hits_walk;	/* too many: walk and test */
 	/* Only records whose owner fields hold this user ID ("": all). */
 	char		 mine[RECORD_UID_SIZE + 1];
 	/* The owner fields of file, for mine; NULL-terminated. */
@@ -62,7 +90,13 @@ void	 browse_init(struct browse *, size_t file, enum browse_order);
 void	 browse_clear(struct browse *);
 /* Filters; each puts the first row back at the start. */
 void	 browse_set_prefix(struct browse *, const char *text);
+/* A search (text NULL or without a word: none), in the name order. */
+void	 browse_set_search(struct browse *, const char *text);
+/* What a search found is looked for again at the next page (data changed). */
+void	 browse_refresh(struct browse *);
 void	 browse_set_ref(struct browse *, const struct record_id *);
+/* Linked records by a date field (ISO text sorts as dates do), or NULL. */
+void	 browse_set_date(struct browse *, const char *field);
 void	 browse_set_mine(struct browse *, const char *uid,
 	    const char *const *owner_fields);
 void	 browse_set_order(struct browse *, enum browse_order);

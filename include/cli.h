@@ -104,6 +104,10 @@ int	 cli_set(struct cli *, int, char **);
 int	 cli_get(struct cli *, int, char **);
 int	 cli_list(struct cli *, int, char **);
 int	 cli_delete(struct cli *, int, char **);
+/* A day at the keyboard (issue 13): deleted records, duplicates. */
+int	 cli_undelete(struct cli *, int, char **);
+int	 cli_duplicates(struct cli *, int, char **);
+int	 cli_merge(struct cli *, int, char **);
 int	 cli_import(struct cli *, int, char **);
 int	 cli_export(struct cli *, int, char **);
 int	 cli_attach(struct cli *, int, char **);

@@ -46,7 +46,8 @@ char	*edit_text(const struct edit *);
  * Right; Home, ^A; End, ^E; Backspace, DEL, ^H; Delete, ^D; ^W (the word
  * before the cursor); ^U, ^K (to the start, to the end of the whole text);
  * ^J inserts a newline in multiline mode. Enter must therefore arrive as
- * \r (nonl()) to stay the caller's. Ctrl-Left/Right after edit_word_keys.
+ * \r (nonl()) to stay the caller's: a form makes it a newline in a
+ * multiline field itself. Ctrl-Left/Right after edit_word_keys.
  */
 int	 edit_key(struct edit *, int iskey, wint_t ch);
 /*
@@ -76,6 +77,27 @@ void	 edit_word_keys(int left, int right);
  * character that does not fit in it is left out with the rest of the line.
  */
 int	 edit_view(struct edit *, int width, wchar_t *out, size_t outlen);
+/*
+ * Multiline text in rows of width columns, for a field several rows
+ * high: a row ends at a newline or where the next character would not
+ * fit. starts[] gets the index into buf of each row (up to max rows);
+ * returns how many; *cur_row and *cur_col are where the cursor is.
+ */
+#define EDIT_ROWS_MAX	4096
+size_t	 edit_rows(struct edit *, int width, size_t *starts, size_t max,
+	    size_t *cur_row, int *cur_col);
+/*
+ * Up (dir -1) or down (1) a row, to the same column or the end of a
+ * shorter row: 1, or 0 at the first (last) row, the cursor unmoved.
+ */
+int	 edit_row_move(struct edit *, int width, int dir);
+/*
+ * The characters of buf[from, to) up to a newline, for drawing a row of
+ * edit_rows (control characters shown by a substitute). Returns how
+ * many wide characters went into out (NUL-terminated).
+ */
+size_t	 edit_row_view(struct edit *, size_t from, size_t to, wchar_t *out,
+	    size_t outlen);
 /* Display columns of the whole text, as edit_view counts them. */
 int	 edit_width(const struct edit *);
 

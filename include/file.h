@@ -5,6 +5,7 @@
 #include <sys/types.h>
 
 #include <stddef.h>
+#include <stdint.h>
 
 #define FILE_HASH_TEXT	64	/* hex characters of a SHA-256 */
 
@@ -21,6 +22,8 @@ int	file_copy(const char *src, const char *dst, char *hex, off_t *size);
 int	file_install(const char *src, const char *dst, char *hex);
 /* The SHA-256 of a file; -1 (error set) if it cannot be read. */
 int	file_hash(const char *path, char *hex, off_t *size);
+/* A SHA-256 (32 bytes) as its hex text (FILE_HASH_TEXT + 1 bytes). */
+void	file_digest_hex(const uint8_t *digest, char *hex);
 /* The same of an open file, read from where it is; path for messages. */
 int	file_hash_fd(int fd, const char *path, char *hex, off_t *size);
 

@@ -122,7 +122,10 @@ const char	*model_error_field(void);
 /*
  * Create a record from changes, as actor: metadata and stamps set,
  * defaults filled, a contact's account manager taken from its company,
- * validated, rights checked. *out gets the new ID.
+ * a record's company from its contact (and refused if they disagree: the
+ * contact must work for that company; model_update checks a change of
+ * either too), a note dated now, validated, rights checked. *out gets
+ * the new ID.
  */
 int		 model_add(struct store_txn *, const struct user *actor,
 		    int type, const struct model_change *, size_t n,
@@ -144,8 +147,45 @@ char		*model_default_manager(struct store_txn *, const struct user *,
 int		 model_update(struct store_txn *, const struct user *actor,
 		    int type, const struct record_id *,
 		    const struct model_change *, size_t n);
-/* Delete a record, leaving a tombstone (rights of RULES.md S12). */
+/*
+ * Delete a record, leaving a tombstone (rights of RULES.md S12). The
+ * record as it was is kept (in meta.db, which sync never carries), for
+ * model_undelete.
+ */
 int		 model_delete(struct store_txn *, const struct user *actor,
+		    int type, const struct record_id *);
+/*
+ * Why actor may not delete the record, before anything is asked: -1
+ * with a message naming it (no right; records still linked to it, by
+ * name), or 0.
+ */
+int		 model_delete_check(struct store_txn *, const struct user *actor,
+		    int type, const struct record *);
+/* A record as a person names it ("Acme GmbH", "Anna Berg"). Free it. */
+char		*model_name(int type, const struct record *);
+
+/* A deleted record that can be brought back (its tombstone lives). */
+struct model_deleted {
+	int			 type;
+	struct record_id	 id;
+	uint64_t		 when;		/* stamp of the deletion */
+	char			 by[RECORD_UID_SIZE + 1];
+	struct record		*rec;		/* as it was */
+};
+/*
+ * The deleted records viewer may bring back (those viewer may delete
+ * and see: RULES.md S12, S15), newest first; each is called for each
+ * until it returns nonzero (-1: error).
+ */
+int		 model_deleted_list(struct store_txn *, const struct user *viewer,
+		    int (*each)(void *arg, const struct model_deleted *),
+		    void *arg);
+/*
+ * Bring a deleted record back as it was, as a change made now (sync
+ * carries it). Refused when it is not a deleted record actor may bring
+ * back, or when a record it refers to is deleted too (that one first).
+ */
+int		 model_undelete(struct store_txn *, const struct user *actor,
 		    int type, const struct record_id *);
 /*
  * Turn an ID argument (a full ID or a unique prefix) into an ID, with a
@@ -163,6 +203,8 @@ int		 model_lookup(struct store_txn *, int type, const char *text,
 int		 model_campaign_count(struct store_txn *,
 		    const struct user *viewer, const struct record_id *,
 		    size_t *targets, size_t *responded);
+/* Now, in local time, as a date field holds it ("YYYY-MM-DDTHH:MM"). */
+void		 model_now_text(char *buf, size_t len);
 /* Fetch a live record; a tombstone counts as not found (error set). */
 int		 model_get(struct store_txn *, int type,
 		    const struct record_id *, struct record **);

@@ -1,10 +1,13 @@
 /*
  * session: one person working in one database, for the screens.
  *
- * A LOCAL stays open for the whole session. A MASTER is attached for each
- * unit of work (a page read, a save) and let go before the screen waits
- * for the next key (DESIGN.md, "Opening databases"), so a sync or another
- * session is never kept out by someone idle at a prompt. While another
+ * A LOCAL stays open for the whole session. A MASTER is attached for
+ * units of work (a page read, a save) and let go as soon as the screen is
+ * idle (DESIGN.md, "Opening databases"), so a sync or another session is
+ * never kept out by someone idle at a prompt: the screens hold it through
+ * a burst of keys (session_hold), since attaching is most of what a key
+ * costs, and let go when no key came for a moment or after a few seconds
+ * of holding, whichever is first (tui.c). While another
  * process holds the master, session_begin fails with SESSION_BUSY and the
  * error names the holder and since when; the caller says so and retries.
  *
@@ -32,6 +35,7 @@ struct session {
 	struct store	*st;		/* a local's; a master's while attached */
 	int		 attached;	/* units of work under way */
 	int		 holding;	/* session_hold: keep it between units */
+	double		 attached_at;	/* when the master was attached (ms) */
 };
 
 /*
@@ -65,6 +69,8 @@ int	 session_end(struct session *, struct store_txn *, int commit);
  */
 void	 session_hold(struct session *);
 void	 session_release(struct session *);
+/* Milliseconds the master has been attached (0: it is not). */
+double	 session_held_ms(const struct session *);
 
 /*
  * For the status line: records changed here and not yet synced (up to

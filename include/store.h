@@ -11,6 +11,14 @@
  *   owner   every user ID in an owner field (account manager, assignee)
  *   seq     on a master, the change sequence: "changed since N" is a range
  *   outbox  on a local, the records changed since the last sync
+ *   words   every word of the word fields, folded (utf8_fold, utf8_words),
+ *           but an email's top-level domain, and for the digit fields (a
+ *           phone) its digits from the start of each group of digits on,
+ *           4 or more: the records a search finds, by the start of a word
+ *           (store_index_ids). Added in
+ *           schema 2; a database without it, or whose keys another
+ *           folding made, has it (and the name index) made again by the
+ *           first store_open, once.
  *
  * A master's file also keeps a journal of routes: whenever a write changes
  * the owners or references of a live record (the schema's owner_fields
@@ -53,6 +61,7 @@
 #define STORE_NOTFOUND	1
 #define STORE_AMBIGUOUS	2
 #define STORE_BUSY	3
+#define STORE_TOO_MANY	4
 
 enum store_role {
 	STORE_LOCAL,
@@ -65,6 +74,8 @@ struct store_schema {
 	const char	*name_fields[3];	/* joined by spaces, folded */
 	const char	*ref_fields[5];		/* fields holding record IDs */
 	const char	*owner_fields[3];	/* fields holding user IDs */
+	const char	*word_fields[8];	/* words a search finds */
+	const char	*digit_fields[3];	/* phone numbers: their digits */
 };
 
 enum store_index {
@@ -74,6 +85,8 @@ enum store_index {
 	STORE_BY_OWNER,
 	STORE_BY_SEQ,
 	STORE_BY_OUTBOX,
+	/* The secondaries above are f->sub[index - 1]: new ones go here. */
+	STORE_BY_WORDS,
 	STORE_BY_JOURNAL
 };
 
@@ -213,6 +226,22 @@ int		 store_outbox_clear(struct store_txn *, size_t file,
  */
 int		 store_find_prefix(struct store_txn *, size_t file,
 		    const char *prefix, struct record_id *);
+/*
+ * The live records of a file whose key in a secondary index starts with
+ * prefix (plen bytes), from the index alone: no record is read. For
+ * STORE_BY_WORDS, the records having a word that starts with a folded
+ * prefix (utf8_fold, utf8_words); for STORE_BY_REF with a whole ID, the
+ * records that refer to it. *ids (free it) holds their IDs sorted, each
+ * once. Returns 0, STORE_TOO_MANY when the index has more than max
+ * entries for the prefix (nothing is returned: a search does better
+ * another way), or -1.
+ */
+int		 store_index_ids(struct store_txn *, size_t file,
+		    enum store_index, const void *prefix, size_t plen,
+		    size_t max, struct record_id **ids, size_t *n);
+/* A record's name index key (its folded name fields; "" if none). Free it. */
+char		*store_name_of(struct store_txn *, size_t file,
+		    const struct record *);
 /* Number of live records in a file (a full count: for reports, not lists). */
 int		 store_count(struct store_txn *, size_t file, uint64_t *);
 
@@ -221,6 +250,23 @@ int		 store_meta_get(struct store_txn *, const char *key,
 		    void *buf, size_t *len);
 int		 store_meta_put(struct store_txn *, const char *key,
 		    const void *buf, size_t len);
+/*
+ * A number in meta.db (8 bytes, big-endian): 0 when there is none; -1
+ * (error set, naming the database as damaged) when the value is not one.
+ */
+int		 store_meta_get_u64(struct store_txn *, const char *key,
+		    uint64_t *);
+int		 store_meta_put_u64(struct store_txn *, const char *key, uint64_t);
+/* Remove a named value: 0, STORE_NOTFOUND or -1. */
+int		 store_meta_del(struct store_txn *, const char *key);
+/*
+ * Call each for every named value whose key starts with prefix, in key
+ * order (newest set: backwards), until it returns nonzero (-1: an error,
+ * set, returned). The deleted records model_delete keeps are listed so.
+ */
+int		 store_meta_list(struct store_txn *, const char *prefix,
+		    int newest, int (*each)(void *arg, const char *key,
+		    const void *value, size_t len), void *arg);
 
 /*
  * Cursors walk one index in key order, returning records (tombstones are
@@ -249,10 +295,26 @@ void		 store_cursor_seek_at(struct store_cursor *, const void *key,
 int		 store_cursor_next(struct store_cursor *, struct record **out);
 /* The previous record, for paging backwards. */
 int		 store_cursor_prev(struct store_cursor *, struct record **out);
+/*
+ * Make a fresh cursor of a secondary index return only the records whose
+ * IDs are in ids (n of them, sorted; kept by the caller while the cursor
+ * lives), in the index's order: the index is walked by its keys alone
+ * and only those records are read. A search with many matches walks the
+ * name index so (browse.c). Returns 0 or -1.
+ */
+int		 store_cursor_only(struct store_cursor *,
+		    const struct record_id *ids, size_t n);
 /* The index key of the record last returned. */
 void		 store_cursor_key(struct store_cursor *, const void **key,
 		    size_t *len);
 void		 store_cursor_close(struct store_cursor *);
+
+/*
+ * How many databases this process opened (a master: attached) and how
+ * many records it read, for CRM_STATS=1 and the screens' key log: what
+ * a command or a key costs, counted rather than timed. Cannot fail.
+ */
+void		 store_stats(uint64_t *opened, uint64_t *read);
 
 /* Big-endian 64-bit numbers: seq keys and meta values. Cannot fail. */
 void		 store_be64(uint8_t *, uint64_t);

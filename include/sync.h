@@ -146,6 +146,14 @@ struct sync_report {
 /* Add each file's counts into the total. */
 void	 sync_report_total(struct sync_report *);
 
+/*
+ * What verify compares a record by: the first SYNC_DIGEST bytes of the
+ * SHA-256 of its encoding as a local holds it (no sequence, not dirty;
+ * r is changed so). Cannot fail.
+ */
+#define SYNC_DIGEST	16
+void	 sync_digest(struct record *r, uint8_t *digest);
+
 /* The conversation as it went, for --stats and the round-trip tests. */
 struct sync_stats {
 	unsigned long	 turns;		/* times the local waited on the master */
@@ -171,6 +179,8 @@ struct sync_local_conf {
 			    const char *what);
 	/* The master is held by another; the sync waits (holder as text). */
 	void		(*busy)(void *, const char *holder);
+	/* Once, before anything is applied here: -1 (error set) stops. */
+	int		(*gate)(void *);
 	void		*arg;
 	int		 no_load;	/* tests: the pass even for a first sync */
 };
@@ -311,6 +321,12 @@ struct sync_job {
 			    const char *what);
 	/* The master is held by another process: the sync waits for it. */
 	void		(*busy)(void *, const char *holder);
+	/*
+	 * Called once before the sync writes anything to the local, with
+	 * arg: -1 (error set) stops it there. The command line checks the
+	 * local's password meanwhile and answers here.
+	 */
+	int		(*gate)(void *);
 	void		*arg;
 
 	/* Filled. */

@@ -20,6 +20,7 @@
 
 #include "browse.h"
 #include "edit.h"
+#include "model.h"
 #include "record.h"
 #include "session.h"
 
@@ -98,6 +99,15 @@ enum action {
 	A_IO_GO,
 	A_IO_FORMAT,
 	A_IO_PREV_FORMAT,
+	/* A day at the keyboard (issue 13). */
+	A_SEARCH_NEXT,		/* the next match of a search kept */
+	A_SEARCH_PREV,
+	A_UNDO,			/* undo the last change or deletion */
+	A_UNDELETE,		/* the deleted records, to bring back */
+	A_READ,			/* a long field in full, or in $PAGER */
+	A_EXTERNAL,		/* edit the field in $EDITOR */
+	A_SUSPEND,		/* Ctrl-Z: back to the shell, fg returns */
+	A_DOC,			/* no key: a line of the help alone */
 	A_RETRY			/* not a key: the loop's timer while busy */
 };
 
@@ -132,6 +142,9 @@ enum action {
 #define KM_IO_VIEW	0x200000	/* the import's preview and report */
 #define KM_PROMPT_PATH	0x400000	/* a prompt for a path: Tab completes */
 #define KM_IO_IMPORT	0x800000	/* typing the name of a file to import */
+/* A day at the keyboard (issue 13). */
+#define KM_READER	0x1000000	/* a long text read in full */
+#define KM_DELETED	0x2000000	/* deleted records, to bring back */
 
 struct binding {
 	enum action	 action;
@@ -230,6 +243,11 @@ extern struct app app;
 /* Run the application; returns crm's exit status. */
 int	 tui_main(const struct tui_options *);
 
+/*
+ * The list keys (up, down, a page, first, last) on a position among n
+ * (a selection, or the first line shown): 1 if a was one of them.
+ */
+int	 tui_move(enum action, size_t *pos, size_t n, size_t page);
 void	 tui_push(const struct screen_ops *, void *data);
 void	 tui_pop(void);
 /* Replace the top screen. */
@@ -241,6 +259,12 @@ void	 tui_message(int error, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 /* The error set by the lower layers, as a message. */
 void	 tui_error(void);
+/*
+ * Say how far a long job is on the message line, at most ten times a
+ * second; returns 1 if Esc (q, Ctrl-C) was pressed meanwhile: stop.
+ */
+int	 tui_progress(const char *fmt, ...)
+	    __attribute__((format(printf, 1, 2)));
 /* Ask a yes/no question on the message line: 1 yes, 0 no. */
 int	 tui_confirm(const char *fmt, ...)
 	    __attribute__((format(printf, 1, 2)));
@@ -278,6 +302,13 @@ void	 tui_put(int y, int x, int width, const char *utf8, int attr);
  */
 int	 tui_put_wrapped(int y, int x, int rows, int width, const char *text,
 	    int attr);
+/*
+ * Text cut into lines of at most width columns: at its newlines, and at
+ * the last space that fits (a word longer than a line is cut). *lines
+ * (free with tui_wrap_free) gets them; returns how many (at least 1).
+ */
+size_t	 tui_wrap(const char *text, int width, char ***lines);
+void	 tui_wrap_free(char **lines, size_t n);
 /* Display columns of UTF-8 text. */
 int	 tui_width(const char *utf8);
 /* A record's name as a person reads it ("Anna Berg", "Acme"). Free it. */
@@ -302,6 +333,7 @@ struct list {
 	int		 height;	/* rows the last draw had */
 	int		 searching;	/* the search prompt is open */
 	struct edit	 search;
+	char		*last;		/* the search before, for Up (or NULL) */
 	int		 loaded;
 	int		 failed;
 };
@@ -318,6 +350,10 @@ void	 list_draw_search(struct list *, int y, int x, int w,
 	    const char *label);
 /* The selected record, or NULL. */
 const struct record *list_selected(const struct list *);
+/* Is a search narrowing the list (typed, or kept with Enter)? */
+int	 list_searched(const struct list *);
+/* The next (dir 1) or previous (-1) match of a search kept: n and N. */
+void	 list_next_match(struct list *, int dir);
 /* A one-line description of the list's state ("mine, by name"). */
 void	 list_describe(const struct list *, char *buf, size_t len);
 
@@ -329,6 +365,9 @@ extern const struct screen_ops screen_form;
 extern const struct screen_ops screen_pick;
 extern const struct screen_ops screen_help;
 
+/* A long text in full, wrapped and scrolled; o hands it to $PAGER. */
+extern const struct screen_ops screen_read;
+void	 screen_read_open(const char *title, const char *text);
 /* Open a record's screen. */
 void	 screen_record_open(int type, const struct record_id *);
 /* Open a form: a new record (id NULL) or an edit. */
@@ -340,9 +379,33 @@ void	 screen_form_open(int type, const struct record_id *id,
  */
 void	 screen_pick_open(int type, const char *start,
 	    void (*done)(void *arg, const struct record *), void *arg);
+/* The same among the records linked to in (a company's contacts). */
+void	 screen_pick_open_in(int type, const char *start,
+	    const struct record_id *in, const char *in_name,
+	    void (*done)(void *arg, const struct record *), void *arg);
 void	 screen_help_open(const struct screen *);
-/* Delete a record after the rights check and a confirmation. */
+/*
+ * Delete a record: refused with the reason before anything is asked
+ * (rights, linked records, by name), else after a confirmation.
+ */
 int	 screen_delete(int type, const struct record *);
+
+/*
+ * undo (screens/undo.c): u takes back the last changes made in the
+ * screens, newest first. undo_update changes a record as model_update
+ * does and remembers it; undo_created and undo_deleted remember a record
+ * made or deleted. undo_last undoes the newest (message set): 0 or -1.
+ */
+int	 undo_update(struct store_txn *, int type, const struct record_id *,
+	    const struct model_change *, size_t n);
+void	 undo_created(int type, const struct record *);
+void	 undo_deleted(int type, const struct record *);
+int	 undo_last(void);
+void	 undo_clear(void);
+
+/* The deleted records this user may bring back (D on the main screen). */
+extern const struct screen_ops screen_deleted;
+void	 screen_deleted_open(void);
 
 /* Settings and users screens (issue 5). */
 /*
@@ -455,6 +518,19 @@ int	 screen_docs_record_key(int type, const struct record *r,
 	    int pane_type, const struct record *sel, enum action);
 /* The list of letter templates (T on the main screen). */
 void	 screen_templates_open(void);
+/*
+ * Run command (from $PAGER, $EDITOR: it may hold options) on file, the
+ * screen ended meanwhile and no master held: its exit status, -2 when
+ * the shell found no such command, -1 (message set).
+ */
+int	 screen_docs_run(const char *command, const char *file);
+/* A temporary file (0600) holding data; NULL with the message shown. */
+char	*screen_docs_temp(const char *data, size_t len, const char *ext);
+/*
+ * $EDITOR on path: 0 if it ended well, else -1 with the message shown
+ * (which says the text is kept in path).
+ */
+int	 screen_docs_edit(const char *path);
 /* Calendar agenda, tasks and pipeline (issue 5). */
 extern const struct screen_ops screen_agenda;
 extern const struct screen_ops screen_pipeline;

@@ -22,11 +22,43 @@ size_t	 utf8_put(uint32_t c, char *out);
 /* Nonzero if s[0..len) is well-formed UTF-8. */
 int	 utf8_valid(const char *s, size_t len);
 /*
- * Fold s to lower case for ordering and prefix search. The folding is
- * fixed (ASCII, Latin-1, Latin Extended-A, Greek, Cyrillic), never taken
- * from the locale, because index keys must be the same in every process.
- * Returns a new string; invalid bytes are copied as they are.
+ * Fold s for ordering and search, so that a person finds what they type
+ * however it is spelled: case and accents go (Zoë is zoe), and Latin
+ * letters with no accent to remove are spelled in ASCII (Łódź is lodz,
+ * Østergaard ostergaard, Straße strasse). Greek and Cyrillic keep their
+ * script, lower case and without accents. The folding is ICU's (see
+ * configure.ac), never the locale's, because index keys must be the same
+ * in every process. Returns a new string; an invalid byte becomes
+ * U+FFFD.
  */
 char	*utf8_fold(const char *s);
+/*
+ * The version of the folding (ICU's): index keys made with another one
+ * are made again (store.c).
+ */
+const char *utf8_fold_version(void);
+
+/*
+ * The words of folded text, for the search index and for queries: runs
+ * of ASCII letters and digits and of any other characters past ASCII
+ * (after utf8_fold, the letters of other scripts), split by everything
+ * else (spaces, punctuation: "anna.schmidt@example.com" is four words).
+ * Up to max words: start offsets in *start, lengths in *len. Returns how
+ * many there were (at most max). Cannot fail.
+ */
+size_t	 utf8_words(const char *folded, size_t *start, size_t *len,
+	    size_t max);
+/*
+ * How many of the n words of folded text to keep when the last is an
+ * email's top-level domain (com, de: after the '.' after an '@'), which
+ * is in nearly every email and finds nobody: n - 1 then, else n.
+ */
+size_t	 utf8_words_but_tld(const char *folded, const size_t *start,
+	    size_t n);
+/*
+ * The digits of text, in order, as a new string ("+49 (30) 123-45" is
+ * "493012345"): phone numbers are matched on their digits alone.
+ */
+char	*utf8_digits(const char *text);
 
 #endif

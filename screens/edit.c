@@ -459,3 +459,101 @@ edit_width(const struct edit *e)
 {
 	return edit_cols(e, 0, e->len);
 }
+
+size_t
+edit_rows(struct edit *e, int width, size_t *starts, size_t max,
+    size_t *cur_row, int *cur_col)
+{
+	size_t	i, n = 0, row = 0;
+	int	col = 0, w;
+
+	edit_fix_cursor(e);
+	if (width < 1)
+		width = 1;
+	*cur_row = 0;
+	*cur_col = 0;
+	if (max == 0)
+		return 0;
+	starts[n++] = 0;
+	for (i = 0; i <= e->len; i = edit_next(e, i)) {
+		if (i == e->cur) {
+			*cur_row = row;
+			*cur_col = col;
+		}
+		if (i == e->len)
+			break;
+		if (e->buf[i] == '\n') {
+			if (n == max)
+				break;
+			starts[n++] = i + 1;
+			row++;
+			col = 0;
+			continue;
+		}
+		w = edit_unit_width(e, i);
+		if (col + w > width) {
+			if (n == max)
+				break;
+			starts[n++] = i;
+			row++;
+			col = 0;
+			if (i == e->cur) {
+				*cur_row = row;
+				*cur_col = 0;
+			}
+		}
+		col += w;
+	}
+	return n;
+}
+
+int
+edit_row_move(struct edit *e, int width, int dir)
+{
+	size_t	starts[EDIT_ROWS_MAX], n, row, i, end;
+	int	col, c;
+
+	n = edit_rows(e, width, starts, EDIT_ROWS_MAX, &row, &col);
+	if ((dir < 0 && row == 0) || (dir > 0 && row + 1 >= n))
+		return 0;
+	row = dir < 0 ? row - 1 : row + 1;
+	end = row + 1 < n ? starts[row + 1] : e->len;
+	/* The same column, or the end of a shorter row. */
+	for (i = starts[row], c = 0; i < end; i = edit_next(e, i)) {
+		if (e->buf[i] == '\n' || c + edit_unit_width(e, i) > col)
+			break;
+		c += edit_unit_width(e, i);
+	}
+	if (i == end && row + 1 < n && end > starts[row] &&
+	    e->buf[end - 1] != '\n')
+		i = edit_prev(e, end);	/* a wrapped row: stay on it */
+	e->cur = i;
+	return 1;
+}
+
+size_t
+edit_row_view(struct edit *e, size_t from, size_t to, wchar_t *out,
+    size_t outlen)
+{
+	size_t	i, next, o = 0;
+	wchar_t	c;
+
+	for (i = from; i < to && i < e->len && e->buf[i] != '\n'; i = next) {
+		next = edit_next(e, i);
+		if (o + (next - i) + 2 > outlen)
+			break;
+		c = e->buf[i];
+		if (edit_isctrl(c))
+			out[o++] = EDIT_BAD;
+		else {
+			if (edit_iscomb(c))
+				out[o++] = EDIT_CIRCLE;
+			out[o++] = wcwidth(c) < 0 ? EDIT_BAD : c;
+			while (++i < next)
+				out[o++] = e->buf[i];
+		}
+	}
+	if (outlen > 0)
+		out[o] = L'\0';
+	return o;
+}

@@ -13,7 +13,8 @@
 #define ESC		27
 
 /* Where moving around a list with letters works (no text being typed). */
-#define KM_NAV		(KM_LIST | KM_MAIN | KM_RECORD | KM_LOGIN | KM_HELP)
+#define KM_NAV		(KM_LIST | KM_MAIN | KM_RECORD | KM_LOGIN | KM_HELP | \
+			    KM_READER | KM_DELETED)
 /* Everywhere but where letters are typed into a field. */
 #define KM_LETTERS	(KM_NAV)
 #define KM_TYPING	(KM_FORM | KM_PICK | KM_SEARCH | KM_FIELDS)
@@ -30,7 +31,8 @@ const struct binding bindings[] = {
 	{ A_DOWN, "down", KM_SEARCH, { KEY_DOWN, KEY_NPAGE }, "↓ PgDn",
 	  "keep the search and move in the list", 0 },
 	{ A_UP, "up", KM_SEARCH, { KEY_UP, KEY_PPAGE }, "↑ PgUp",
-	  "keep the search and move in the list", 0 },
+	  "keep the search and move in the list; on an empty search, ↑ "
+	  "brings back the last one", 0 },
 	{ A_NEXT_FIELD, "next", KM_FIELDS, { '\t', KEY_DOWN, '\r',
 	  KEY_ENTER }, "Tab ↓ Enter", "next field; Enter on the last one goes "
 	  "on", 1 },
@@ -55,7 +57,16 @@ const struct binding bindings[] = {
 	{ A_OPEN, "select", KM_LOGIN, { '\r', '\n', KEY_ENTER },
 	  "Enter", "open the selected database", 1 },
 	{ A_SEARCH, "search", KM_MAIN, { '/' }, "/",
-	  "search by name as you type (Enter keeps it, Esc clears it)", 1 },
+	  "search as you type: names, email, phone, city, company (Enter "
+	  "keeps it, Esc clears it, ↑ brings back the last one)", 1 },
+	/* For the help: n and N while a search is kept. */
+	{ A_SEARCH_NEXT, "next-match", KM_MAIN, { 0 }, "n N",
+	  "next, previous match (while a search is kept; else n is new); "
+	  "Esc clears the search", 0 },
+	{ A_SEARCH_NEXT, "next", KM_MAIN, { 0 }, "n N", "next, previous "
+	  "match", 1 },
+	{ A_SEARCH_PREV, "previous-match", KM_MAIN, { 'N' }, "N",
+	  "previous match", 0 },
 	{ A_NEW, "new", KM_MAIN | KM_RECORD, { 'n' }, "n", "new record", 1 },
 	{ A_EDIT, "edit", KM_MAIN | KM_RECORD, { 'e' }, "e", "edit", 1 },
 	{ A_DELETE, "delete", KM_MAIN | KM_RECORD, { 'd', KEY_DC }, "d",
@@ -91,17 +102,50 @@ const struct binding bindings[] = {
 	  "save and start a new one", 1 },
 	{ A_PICK, "choose", KM_FORM, { KEY_F(4) }, "F4",
 	  "choose a company, contact, user or value from a list", 1 },
+	{ A_EXTERNAL, "editor", KM_FORM, { KEY_F(5), CTRL('x') }, "F5 ^X",
+	  "edit the field in $EDITOR (long text, or to paste much)", 0 },
+	/* The line editor's own keys (screens/edit.c), for the help. */
+	{ A_DOC, "enter", KM_FORM, { 0 }, "Enter ^J",
+	  "in a long text (a note's text): a new line; elsewhere the next "
+	  "field", 0 },
+	{ A_DOC, "move", KM_FORM, { 0 }, "← → ^A ^E",
+	  "move; ^A and ^E (Home, End) to the start and the end", 0 },
+	{ A_DOC, "words", KM_FORM, { 0 }, "^← ^→",
+	  "a word to the left, to the right", 0 },
+	{ A_DOC, "delete", KM_FORM, { 0 }, "⌫ ^H Del ^D",
+	  "delete the character before, under the cursor", 0 },
+	{ A_DOC, "delete-word", KM_FORM, { 0 }, "^W",
+	  "delete the word before the cursor", 0 },
+	{ A_DOC, "delete-line", KM_FORM, { 0 }, "^U ^K",
+	  "delete to the start, to the end of the text", 0 },
 	{ A_ADD_DB, "add-database", KM_LOGIN, { 'a' }, "a",
 	  "add a database to the list", 1 },
 	{ A_REMOVE_DB, "remove-database", KM_LOGIN, { 'r' }, "r",
 	  "remove a database from the list (its files stay)", 1 },
-	{ A_BACK, "back", KM_RECORD | KM_HELP, { 'q', ESC }, "q Esc",
-	  "back", 1 },
+	{ A_BACK, "back", KM_RECORD | KM_HELP | KM_READER, { 'q', ESC },
+	  "q Esc", "back", 1 },
+	{ A_UNDO, "undo", KM_MAIN | KM_RECORD | KM_PIPELINE | KM_AGENDA,
+	  { 'u' }, "u", "undo the last change or deletion made here (again: "
+	  "the one before)", 0 },
+	{ A_UNDELETE, "deleted", KM_MAIN, { 'D' }, "D",
+	  "deleted records: bring one back", 0 },
+	{ A_RESTORE, "bring-back", KM_DELETED, { '\r', '\n', KEY_ENTER, 'r' },
+	  "Enter r", "bring the record back as it was", 1 },
+	{ A_BACK, "back", KM_DELETED, { 'q', ESC }, "q Esc", "back", 1 },
+	{ A_READ, "read", KM_RECORD, { 'r' }, "r",
+	  "read the long text (a note's text, a description) in full", 0 },
+	{ A_VIEW_FILE, "pager", KM_READER, { 'o', '|' }, "o",
+	  "the text in $PAGER", 1 },
 	{ A_BACK, "cancel", KM_FORM | KM_PICK, { ESC }, "Esc",
 	  "cancel (asks before losing changes)", 1 },
 	{ A_QUIT, "quit", KM_MAIN | KM_LOGIN, { 'q' }, "q", "quit", 1 },
 	{ A_REDRAW, "redraw", KM_ALL, { CTRL('l') }, "^L",
 	  "redraw the screen", 0 },
+	{ A_SUSPEND, "suspend", KM_ALL | KM_SETTINGS | KM_USERS | KM_CAMPAIGN |
+	  KM_CAMP_PICK | KM_PROMPT | KM_TEMPLATES | KM_AGENDA | KM_PIPELINE |
+	  KM_SYNC | KM_CONFLICTS | KM_IO_PROMPT | KM_IO_VIEW | KM_IO_IMPORT,
+	  { CTRL('z') }, "^Z", "suspend crm: back to the shell, fg returns",
+	  0 },
 	/* Settings and users screens (issue 5). */
 	{ A_SETTINGS, "settings", KM_MAIN, { 'O' }, "O",
 	  "settings of this database (and its users)", 0 },
@@ -126,7 +170,7 @@ const struct binding bindings[] = {
 	{ A_CAMP_ADD_COMPANY, "add-company", KM_CAMPAIGN, { 'a' }, "a",
 	  "add companies as targets: search them by name", 1 },
 	{ A_CAMP_ADD_CONTACT, "add-contact", KM_CAMPAIGN, { 'A' }, "A",
-	  "add contacts as targets: search them by last name", 1 },
+	  "add contacts as targets: search them by name or company", 1 },
 	{ A_CAMP_RESPONDED, "responded", KM_CAMPAIGN, { 'r' }, "r",
 	  "mark the target responded today, or not responded (asks)", 1 },
 	{ A_CAMP_FILTER, "filter", KM_CAMPAIGN, { 'f' }, "f",
@@ -280,6 +324,16 @@ const struct binding bindings[] = {
 	{ A_REDRAW, "redraw", KM_IO_PROMPT | KM_IO_IMPORT | KM_IO_VIEW,
 	  { CTRL('l') }, "^L",
 	  "redraw the screen", 0 },
+	/*
+	 * A form's picker: after the campaign's, whose picker (KM_PICK too)
+	 * has Tab for companies or contacts.
+	 */
+	{ A_NEXT_FIELD, "choose-next", KM_PICK, { '\t' }, "Tab",
+	  "choose it and go on to the next field", 0 },
+	{ A_SAVE, "choose-save", KM_PICK, { KEY_F(2) }, "F2",
+	  "choose it and save the form", 0 },
+	{ A_SAVE_NEW, "choose-save-new", KM_PICK, { KEY_F(3) }, "F3",
+	  "choose it, save and start the next one", 0 },
 	{ A_NONE, NULL, 0, { 0 }, NULL, NULL, 0 }
 };
 

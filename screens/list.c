@@ -26,30 +26,16 @@
 char *
 tui_record_name(int type, const struct record *r)
 {
-	const char	*a, *b;
-	char		*s;
+	const char	*a;
 
 	switch (type) {
 	case MODEL_USER:
 		a = record_value(r, "name");
 		return xstrdup(*a != '\0' ? a : record_value(r, "login"));
-	case MODEL_CONTACT:
-		a = record_value(r, "first_name");
-		b = record_value(r, "last_name");
-		xasprintf(&s, "%s%s%s", a, *a != '\0' && *b != '\0' ? " " : "",
-		    b);
-		return s;
-	case MODEL_NOTE:
-	case MODEL_EVENT:
-	case MODEL_TASK:
-	case MODEL_ISSUE:
-		return xstrdup(record_value(r, "subject"));
-	case MODEL_DOCUMENT:
-		return xstrdup(record_value(r, "filename"));
 	case MODEL_TARGET:
 		return xstrdup("target");
 	default:
-		return xstrdup(record_value(r, "name"));
+		return model_name(type, r);
 	}
 }
 
@@ -103,10 +89,12 @@ tui_field_text(struct store_txn *t, int type, const struct record *r,
 		error_clear();
 		return xstrdup("(deleted)");
 	}
-	if (mf->kind == MODEL_DATE && strlen(v) > 10 && v[10] == 'T') {
-		s = xstrdup(v);
-		s[10] = ' ';
-		return s;
+	if (mf->kind == MODEL_DATE) {
+		char	buf[64];
+
+		/* In the user's order (ui.date_order), the time after a space. */
+		agenda_date_show(v, buf, sizeof buf);
+		return xstrdup(buf);
 	}
 	return xstrdup(v);
 }
@@ -155,6 +143,7 @@ list_free(struct list *l)
 		free((char *)l->fields[i]);
 	browse_clear(&l->b);
 	edit_free(&l->search);
+	free(l->last);
 	memset(l, 0, sizeof *l);
 }
 
@@ -252,29 +241,56 @@ list_describe(const struct list *l, char *buf, size_t len)
 	snprintf(buf, len, "%s%s%s%s%s", l->b.mine[0] != '\0' ? "mine, " : "",
 	    l->b.has_ref ? (l->b.order == BROWSE_OLDEST ||
 	    l->b.order == BROWSE_NAME ? "oldest first" : "newest first") :
-	    o[l->b.order], *q != '\0' ? ", names starting \"" : "", q,
+	    o[l->b.order], *q != '\0' ? ", matching \"" : "", q,
 	    *q != '\0' ? "\"" : "");
 	free(q);
+}
+
+int
+list_searched(const struct list *l)
+{
+	return l->b.search != NULL;
+}
+
+/* Search for the text of the prompt, from the first row. */
+static void
+list_search_apply(struct list *l)
+{
+	char	*q = edit_text(&l->search);
+
+	if (l->b.order != BROWSE_NAME && l->b.order != BROWSE_NAME_DESC &&
+	    !l->b.has_ref)
+		l->b.order = BROWSE_NAME;
+	browse_set_search(&l->b, q);
+	free(q);
+	l->sel = 0;
+	list_load(l);
 }
 
 /* The search prompt has the keys: each one narrows the list at once. */
 static int
 list_search_key(struct list *l, int iskey, wint_t ch)
 {
-	char	*q;
 	int	 r;
 
 	if (!iskey && (ch == '\r' || ch == '\n')) {
 		l->searching = 0;
+		if (!list_searched(l))
+			edit_set(&l->search, "");
 		tui_redraw(REDRAW_BODY);
 		return 1;
 	}
 	if (!iskey && ch == 27) {
 		l->searching = 0;
 		edit_set(&l->search, "");
-		browse_set_prefix(&l->b, NULL);
-		l->sel = 0;
-		list_load(l);
+		list_search_apply(l);
+		return 1;
+	}
+	/* Up on an empty prompt: the search before, a key away. */
+	if (((iskey && ch == KEY_UP) || (!iskey && ch == 0x10)) &&
+	    l->search.len == 0 && l->last != NULL) {
+		edit_set(&l->search, l->last);
+		list_search_apply(l);
 		return 1;
 	}
 	if (iskey && (ch == KEY_UP || ch == KEY_DOWN || ch == KEY_NPAGE ||
@@ -283,17 +299,50 @@ list_search_key(struct list *l, int iskey, wint_t ch)
 		return 0;
 	}
 	r = edit_key(&l->search, iskey, ch);
-	if (r == EDIT_CHANGED) {
-		q = edit_text(&l->search);
-		if (l->b.order != BROWSE_NAME && !l->b.has_ref)
-			l->b.order = BROWSE_NAME;
-		browse_set_prefix(&l->b, q);
-		free(q);
-		l->sel = 0;
-		list_load(l);
-	} else
+	if (r == EDIT_CHANGED)
+		list_search_apply(l);
+	else
 		tui_redraw(REDRAW_BODY);
 	return 1;
+}
+
+/* A fresh search: the one before is kept for Up. */
+static void
+list_search_start(struct list *l)
+{
+	char	*q = edit_text(&l->search);
+
+	if (*q != '\0') {
+		free(l->last);
+		l->last = q;
+	} else
+		free(q);
+	l->searching = 1;
+	if (l->search.len > 0) {
+		edit_set(&l->search, "");
+		list_search_apply(l);
+	}
+}
+
+void
+list_next_match(struct list *l, int dir)
+{
+	const struct record	*r;
+	struct record_id	 was;
+	int			 had;
+
+	if (!list_searched(l))
+		return;
+	if ((had = (r = list_selected(l)) != NULL))
+		was = r->id;
+	list_key(l, dir > 0 ? A_DOWN : A_UP, 1, dir > 0 ? KEY_DOWN : KEY_UP);
+	if ((r = list_selected(l)) != NULL && (!had ||
+	    record_id_cmp(&r->id, &was) != 0))
+		return;
+	/* At either end: round to the other, as mutt and less do. */
+	list_key(l, dir > 0 ? A_HOME : A_END, 1, dir > 0 ? KEY_HOME : KEY_END);
+	tui_message(0, "search wrapped to the %s", dir > 0 ? "first match" :
+	    "last match");
 }
 
 int
@@ -342,7 +391,7 @@ list_key(struct list *l, enum action a, int iskey, wint_t ch)
 	case A_SEARCH:
 		if (l->b.has_ref)
 			return 0;
-		l->searching = 1;
+		list_search_start(l);
 		break;
 	default:
 		return 0;
@@ -350,6 +399,13 @@ list_key(struct list *l, enum action a, int iskey, wint_t ch)
 	tui_redraw(REDRAW_BODY);
 	return 1;
 }
+
+/*
+ * Names (a record's, its company's, an email) are never cut below this
+ * many columns: at 80 columns a column that would not fit so is left
+ * out instead (the Contacts tab leaves out the account manager).
+ */
+#define LIST_NAME_MIN	16
 
 /* Columns: how wide each kind of field is shown. */
 static void
@@ -383,9 +439,12 @@ list_widths(const struct list *l, int w, int *width, int *shown)
 				break;
 			case MODEL_EMAIL:
 				pref[i] = 26;
+				min[i] = LIST_NAME_MIN;
 				break;
 			case MODEL_REF:
+				/* A company's or contact's name, to choose by. */
 				pref[i] = 22;
+				min[i] = LIST_NAME_MIN;
 				break;
 			default:
 				break;
@@ -401,8 +460,10 @@ list_widths(const struct list *l, int w, int *width, int *shown)
 			    strcmp(mf->name, "city") == 0)
 				pref[i] = 13;
 		}
-		if (i == 0 && min[i] < 12)
-			min[i] = 12;
+		/* The first column names the record: never cut below this. */
+		if (i == 0 && min[i] < LIST_NAME_MIN && (mf == NULL ||
+		    (mf->kind == MODEL_TEXT && strcmp(mf->name, "login") != 0)))
+			min[i] = LIST_NAME_MIN;
 	}
 	/* As many columns as fit at their minimum, left to right. */
 	used = 0;
@@ -506,8 +567,8 @@ list_draw(struct list *l, int y, int x, int h, int w, int focus)
 					snprintf(buf, sizeof buf, "  (could not "
 					    "be read: see the message below)");
 				else if (*q != '\0')
-					snprintf(buf, sizeof buf, "  No name "
-					    "starts with \"%s\".", q);
+					snprintf(buf, sizeof buf, "  Nothing "
+					    "matches \"%s\".", q);
 				else if (l->b.mine[0] != '\0')
 					snprintf(buf, sizeof buf, "  Nothing "
 					    "of yours here: m shows all.");

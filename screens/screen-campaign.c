@@ -448,7 +448,7 @@ camp_pick_list(struct camp_pick *p, const char *text)
 	browse_set_filter(&p->l.b, camp_pick_filter, p);
 	p->l.searching = 1;
 	edit_set(&p->l.search, text);
-	browse_set_prefix(&p->l.b, text);
+	browse_set_search(&p->l.b, text);
 	p->l.height = LINES - 2 - 3 > 1 ? LINES - 2 - 3 : 1;
 }
 
@@ -511,7 +511,7 @@ camp_pick_draw(struct screen *sc, int rows, int cols)
 	tui_put(0, 0, cols, buf, tui_attr(C_TAB_ON));
 	p->l.searching = 1;
 	list_draw_search(&p->l, 1, 0, cols, p->kind == MODEL_COMPANY ?
-	    " Company name: " : " Contact's last name: ");
+	    " Company name: " : " Contact's name: ");
 	list_draw(&p->l, 2, 0, rows - 2, cols, 1);
 }
 

@@ -72,7 +72,7 @@ docs_reload(void)
 	tui_redraw(REDRAW_BODY);
 }
 
-/* docs_run: the shell could not find the command (no message set). */
+/* screen_docs_run: the shell could not find the command (no message set). */
 #define DOCS_NOT_FOUND	(-2)
 
 /*
@@ -81,8 +81,8 @@ docs_reload(void)
  * (message set). Not found is the caller's to say: only it knows which
  * variable names the command and what becomes of the file.
  */
-static int
-docs_run(const char *command, const char *file)
+int
+screen_docs_run(const char *command, const char *file)
 {
 	struct sigaction	 ign, oldint, oldquit;
 	char			*line;
@@ -194,7 +194,7 @@ docs_open(int type, const struct record *r)
 	path = document_path(app.s.dir, type, &r->id);
 	if (type == MODEL_TEMPLATE || *mime == '\0' ||
 	    strncmp(mime, "text/", 5) == 0) {
-		status = docs_run(pager, path);
+		status = screen_docs_run(pager, path);
 		if (status == DOCS_NOT_FOUND)
 			tui_message(1, "cannot run the pager \"%s\": it was "
 			    "not found; set PAGER to a program you have",
@@ -217,7 +217,7 @@ docs_open(int type, const struct record *r)
 	xasprintf(&arg, "%s:%s", mime, path);
 	xasprintf(&cmd, "%s%s", viewer, strstr(viewer, "run-mailcap") !=
 	    NULL ? " --action=view" : "");
-	status = docs_run(cmd, arg);
+	status = screen_docs_run(cmd, arg);
 	if (status > 0 || status == DOCS_NOT_FOUND)
 		tui_message(1, "no viewer could show \"%s\" (%s, status %d): "
 		    "save a copy with w and open it elsewhere", record_value(r,
@@ -447,8 +447,8 @@ docs_describe(int type, const struct record *r)
 }
 
 /* A temporary file for text a person edits, 0600; NULL (message shown). */
-static char *
-docs_temp(const char *data, size_t len, const char *ext)
+char *
+screen_docs_temp(const char *data, size_t len, const char *ext)
 {
 	char	*path;
 	size_t	 done = 0;
@@ -478,14 +478,14 @@ docs_temp(const char *data, size_t len, const char *ext)
  * the text is: path is kept, as it holds what the person wrote (or the
  * letter made for them), whatever went wrong.
  */
-static int
-docs_edit(const char *path)
+int
+screen_docs_edit(const char *path)
 {
 	const char	*editor = docs_env("EDITOR", "vi");
 	char		 why[sizeof app.msg];
 	int		 status;
 
-	if ((status = docs_run(editor, path)) == 0)
+	if ((status = screen_docs_run(editor, path)) == 0)
 		return 0;
 	if (status == DOCS_NOT_FOUND)
 		tui_message(1, "cannot run the editor \"%s\": it was not "
@@ -537,10 +537,10 @@ docs_letter_picked(void *arg, const struct record *picked)
 		goto out;
 	}
 	ext = strrchr(record_value(tmpl, "filename"), '.');
-	if ((path = docs_temp(text, len, ext != NULL && strlen(ext) < 10 ?
+	if ((path = screen_docs_temp(text, len, ext != NULL && strlen(ext) < 10 ?
 	    ext : ".txt")) == NULL)
 		goto out;
-	if (docs_edit(path) != 0)
+	if (screen_docs_edit(path) != 0)
 		goto kept;
 	if (stat(path, &sb) != 0 || sb.st_size == 0) {
 		tui_message(1, "the letter is empty: nothing was recorded");
@@ -912,12 +912,12 @@ templates_edit_text(const struct record *r)
 		return;
 	}
 	ext = strrchr(record_value(r, "filename"), '.');
-	path = docs_temp(text != NULL ? text : "", len, ext != NULL &&
+	path = screen_docs_temp(text != NULL ? text : "", len, ext != NULL &&
 	    strlen(ext) < 10 ? ext : ".txt");
 	free(text);
 	if (path == NULL)
 		return;
-	if (docs_edit(path) != 0) {
+	if (screen_docs_edit(path) != 0) {
 		free(path);
 		return;
 	}

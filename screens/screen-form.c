@@ -11,10 +11,14 @@
 #include "config.h"
 
 #include <curses.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "agenda.h"
+#include "duplicate.h"
 #include "error.h"
 #include "model.h"
 #include "session.h"
@@ -42,11 +46,30 @@ struct form_data {
 	int		 saved;		/* records saved with F3 so far */
 };
 
+/* Rows a long text takes in the form; one line for the others. */
+#define FORM_TEXT_ROWS	4
+#define FORM_LABEL_W	18
+
 static int
 form_is_text(const struct model_field *mf)
 {
 	return mf->kind != MODEL_REF && mf->kind != MODEL_USERID &&
 	    mf->kind != MODEL_CHOICE && mf->kind != MODEL_BOOL;
+}
+
+static int
+form_rows(const struct form_field *ff)
+{
+	return ff->mf->kind == MODEL_LONGTEXT ? FORM_TEXT_ROWS : 1;
+}
+
+/* Columns of a field's text. */
+static int
+form_width(int cols)
+{
+	int	w = cols - FORM_LABEL_W - 3;
+
+	return w > 60 ? 60 : w;
 }
 
 static char *
@@ -74,6 +97,23 @@ form_fields_free(struct form_data *d)
 	d->n = 0;
 }
 
+/* The next quarter hour from now, as a date field holds it. */
+static void
+form_next_quarter(char *buf, size_t len)
+{
+	char	day[16];
+	int	minute;
+	long	today = agenda_today(&minute);
+
+	minute = (minute / 15 + 1) * 15;
+	if (minute >= 24 * 60) {
+		today++;
+		minute -= 24 * 60;
+	}
+	agenda_day_format(today, day, sizeof day);
+	snprintf(buf, len, "%sT%02d:%02d", day, minute / 60, minute % 60);
+}
+
 /* Fill the fields from a record (an edit, or a new one's defaults). */
 static int
 form_fill(struct form_data *d, const struct record *r)
@@ -83,6 +123,7 @@ form_fill(struct form_data *d, const struct record *r)
 	struct store_txn	*t;
 	struct form_field	*ff;
 	const char		*v;
+	char			 now[32], shown[64];
 	size_t			 i;
 	int			 ret;
 
@@ -102,6 +143,23 @@ form_fill(struct form_data *d, const struct record *r)
 		if (*v == '\0' && d->is_new && mf->kind == MODEL_USERID &&
 		    strcmp(mf->name, "assigned_to") == 0)
 			v = app.s.user.uid;
+		/* A new event starts now, at the next quarter hour. */
+		if (*v == '\0' && d->is_new && d->type == MODEL_EVENT &&
+		    strcmp(mf->name, "start") == 0) {
+			form_next_quarter(now, sizeof now);
+			v = now;
+		}
+		if (*v == '\0' && d->is_new && d->type == MODEL_NOTE &&
+		    strcmp(mf->name, "date") == 0) {
+			model_now_text(now, sizeof now);
+			now[10] = '\0';	/* the day: created_at has the time */
+			v = now;
+		}
+		/* A date as this person writes them (ui.date_order). */
+		if (mf->kind == MODEL_DATE && *v != '\0') {
+			agenda_date_show(v, shown, sizeof shown);
+			v = shown;
+		}
 		/* What the form was opened with, prefilled or not. */
 		ff->orig = xstrdup(v);
 		edit_init(&ff->e, form_is_text(mf) ? v : "");
@@ -208,6 +266,76 @@ form_message(const char *msg)
 	return s;
 }
 
+/*
+ * A company or contact that looks entered already (duplicate.h): asked
+ * before it is saved. 0 to save, -1 not (the form stays, message set).
+ */
+static int
+form_duplicate_ok(struct form_data *d, const char *const *vals)
+{
+	struct record_id	 ids[DUPLICATE_MAX];
+	struct store_txn	*t;
+	struct record		*probe, *o;
+	char			*name, *other = NULL;
+	const char		*f;
+	size_t			 n = 0, i;
+	int			 ret;
+
+	if (!duplicate_type(d->type))
+		return 0;
+	probe = record_new();
+	if (!d->is_new)
+		probe->id = d->id;
+	for (i = 0; i < d->n; i++)
+		record_set(probe, d->f[i].mf->name, vals[i], 0);
+	/* An edit that kept the name and what tells it apart: asked before. */
+	f = d->type == MODEL_COMPANY ? "city" : "email";
+	if (!d->is_new) {
+		for (i = 0; i < d->n; i++) {
+			if (strcmp(vals[i], d->f[i].orig) != 0 &&
+			    (strcmp(d->f[i].mf->name, f) == 0 ||
+			    strstr("name first_name last_name",
+			    d->f[i].mf->name) != NULL))
+				break;
+		}
+		if (i == d->n) {
+			record_free(probe);
+			return 0;
+		}
+	}
+	if ((ret = session_begin(&app.s, 0, &t)) != 0) {
+		record_free(probe);
+		return tui_unit(ret);
+	}
+	ret = duplicate_find(t, d->type, probe, ids, DUPLICATE_MAX, &n);
+	if (ret == 0 && n > 0 && store_get(t, (size_t)d->type, &ids[0],
+	    &o) == 0) {
+		other = *record_value(o, f) != '\0' ? xstrdup(record_value(o,
+		    f)) : NULL;
+		record_free(o);
+	}
+	session_end(&app.s, t, 0);
+	if (ret != 0) {
+		record_free(probe);
+		tui_error();
+		return -1;
+	}
+	name = model_name(d->type, probe);
+	record_free(probe);
+	ret = 0;
+	if (n > 0 && !tui_confirm("%s \"%s\"%s%s%s is here already%s: save "
+	    "this one too?", model_type(d->type)->label, name,
+	    other != NULL ? " (" : "", other != NULL ? other : "",
+	    other != NULL ? ")" : "", n > 1 ? ", more than once" : "")) {
+		tui_message(0, "not saved: the %s is here already (crm merge "
+		    "makes two one)", model_type(d->type)->name);
+		ret = -1;
+	}
+	free(name);
+	free(other);
+	return ret;
+}
+
 /* Save; 0 and *id on success, -1 with the message beside its field. */
 static int
 form_save(struct form_data *d, struct record_id *id)
@@ -215,9 +343,10 @@ form_save(struct form_data *d, struct record_id *id)
 	struct model_change	*ch;
 	struct store_txn	*t;
 	const char		*bad;
-	char			**vals;
+	char			**vals, iso[32];
 	size_t			 i, n = 0;
-	int			 ret;
+	int			 ret, minute;
+	long			 today = agenda_today(&minute);
 
 	ch = xcalloc(d->n + 1, sizeof *ch);
 	vals = xcalloc(d->n + 1, sizeof *vals);
@@ -228,6 +357,13 @@ form_save(struct form_data *d, struct record_id *id)
 		if (d->is_new ? *vals[i] == '\0' :
 		    strcmp(vals[i], d->f[i].orig) == 0)
 			continue;
+		/* today, +3, fri, 24.12.2026...: stored in ISO (agenda.h). */
+		if (d->f[i].mf->kind == MODEL_DATE && *vals[i] != '\0' &&
+		    agenda_date_parse(vals[i], today, minute, iso,
+		    sizeof iso) == 0) {
+			free(vals[i]);
+			vals[i] = xstrdup(iso);
+		}
 		ch[n].name = d->f[i].mf->name;
 		ch[n].value = vals[i];
 		n++;
@@ -238,14 +374,27 @@ form_save(struct form_data *d, struct record_id *id)
 		ret = 0;
 		goto out;
 	}
+	if ((ret = form_duplicate_ok(d, (const char *const *)vals)) != 0) {
+		ret = -1;
+		goto out;
+	}
 	if ((ret = session_begin(&app.s, 0, &t)) != 0) {
 		ret = tui_unit(ret);
 		goto out;
 	}
-	if (d->is_new)
+	if (d->is_new) {
 		ret = model_add(t, &app.s.user, d->type, ch, n, id);
-	else {
-		ret = model_update(t, &app.s.user, d->type, &d->id, ch, n);
+		if (ret == 0) {
+			struct record	*made;
+
+			/* u takes it back (screens/undo.c). */
+			if (model_get(t, d->type, id, &made) == 0) {
+				undo_created(d->type, made);
+				record_free(made);
+			}
+		}
+	} else {
+		ret = undo_update(t, d->type, &d->id, ch, n);
 		*id = d->id;
 	}
 	if (ret != 0) {
@@ -279,6 +428,44 @@ out:
 	return ret;
 }
 
+/* The form's field called name, or NULL. */
+static struct form_field *
+form_field(struct form_data *d, const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < d->n; i++) {
+		if (strcmp(d->f[i].mf->name, name) == 0)
+			return &d->f[i];
+	}
+	return NULL;
+}
+
+/* Set the company field to the company of the contact picked. */
+static void
+form_company_of(struct form_data *d, const struct record *contact)
+{
+	struct form_field	*co = form_field(d, "company");
+	struct store_txn	*t;
+	const char		*id = record_value(contact, "company");
+
+	if (co == NULL || *id == '\0' || (co->value != NULL &&
+	    strcmp(co->value, id) == 0))
+		return;
+	free(co->value);
+	free(co->shown);
+	co->value = xstrdup(id);
+	co->shown = NULL;
+	if (session_begin(&app.s, 0, &t) == 0) {
+		co->shown = tui_field_text(t, MODEL_CONTACT, contact,
+		    "company");
+		session_end(&app.s, t, 0);
+	}
+	error_clear();
+	free(co->error);
+	co->error = NULL;
+}
+
 /* A choice from the picker, for the field under the cursor. */
 static void
 form_picked(void *arg, const struct record *r)
@@ -301,6 +488,9 @@ form_picked(void *arg, const struct record *r)
 	}
 	free(ff->error);
 	ff->error = NULL;
+	/* A contact brings its company: the two must agree (model.h). */
+	if (ff->mf->kind == MODEL_REF && ff->mf->ref_type == MODEL_CONTACT)
+		form_company_of(d, r);
 	if (d->cur + 1 < d->n)
 		d->cur++;
 }
@@ -309,11 +499,20 @@ static void
 form_pick(struct form_data *d, const char *start)
 {
 	const struct model_field	*mf = d->f[d->cur].mf;
+	struct form_field		*co = form_field(d, "company");
+	struct record_id		 id;
 
 	if (mf->kind == MODEL_USERID)
 		screen_pick_open(MODEL_USER, start, form_picked, d);
+	else if (mf->kind == MODEL_REF && mf->ref_type == MODEL_CONTACT &&
+	    co != NULL && co->value != NULL &&
+	    record_id_parse(co->value, &id) == 0)
+		/* The company chosen first: only its contacts. */
+		screen_pick_open_in(MODEL_CONTACT, start, &id, co->shown,
+		    form_picked, d);
 	else if (mf->kind == MODEL_REF && mf->ref_type != MODEL_ANY)
 		screen_pick_open(mf->ref_type, start, form_picked, d);
+	error_clear();
 }
 
 /* Space, arrows and letters on a choice or a yes/no field. */
@@ -361,6 +560,90 @@ form_choice_turn(const char *const *c, char **value, int iskey, wint_t ch)
 	return 1;
 }
 
+/*
+ * F3: the next record keeps the company of the one just saved, however
+ * the form began (a company's pane, the Contacts tab): a clerk enters a
+ * company's people one after the other.
+ */
+static void
+form_keep_company(struct form_data *d)
+{
+	struct form_field	*co = form_field(d, "company");
+
+	if (co == NULL || co->value == NULL || *co->value == '\0')
+		return;
+	if (d->defaults == NULL)
+		d->defaults = record_new();
+	record_set(d->defaults, "company", co->value, 0);
+}
+
+/* Typing in a field answers the message about it. */
+static void
+form_field_changed(struct form_field *ff)
+{
+	free(ff->error);
+	ff->error = NULL;
+}
+
+/*
+ * F5 (^X): the field in $EDITOR, for text longer than a form shows. A
+ * one-line field takes the lines written joined by spaces.
+ */
+static void
+form_external(struct form_data *d, struct form_field *ff)
+{
+	char	*text, *path, *buf = NULL, *p;
+	size_t	 cap = 0, len = 0, n;
+	FILE	*f;
+
+	(void)d;
+	if (!form_is_text(ff->mf)) {
+		tui_message(1, "%s is chosen, not written: F4 chooses it",
+		    ff->mf->label);
+		return;
+	}
+	text = edit_text(&ff->e);
+	path = screen_docs_temp(text, strlen(text), ".txt");
+	free(text);
+	if (path == NULL)
+		return;
+	if (screen_docs_edit(path) != 0) {
+		free(path);
+		return;
+	}
+	if ((f = fopen(path, "r")) == NULL) {
+		tui_message(1, "cannot read back %s: %s", path, strerror(errno));
+		free(path);
+		return;
+	}
+	for (;;) {
+		if (len + 4096 + 1 > cap) {
+			cap = (len + 4096 + 1) * 2;
+			buf = xreallocarray(buf, cap, 1);
+		}
+		if ((n = fread(buf + len, 1, 4096, f)) == 0)
+			break;
+		len += n;
+	}
+	fclose(f);
+	unlink(path);
+	free(path);
+	buf[len] = '\0';
+	/* An editor ends the file with a newline: not part of the text. */
+	while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == '\r'))
+		buf[--len] = '\0';
+	if (ff->mf->kind != MODEL_LONGTEXT) {
+		for (p = buf; *p != '\0'; p++) {
+			if (*p == '\n' || *p == '\r' || *p == '\t')
+				*p = ' ';
+		}
+	}
+	edit_set(&ff->e, buf);
+	free(buf);
+	form_field_changed(ff);
+	tui_message(0, "%s: the text from the editor", ff->mf->label);
+}
+
 static void
 form_back(struct form_data *d)
 {
@@ -385,6 +668,25 @@ form_key(struct screen *sc, enum action a, int iskey, wint_t ch)
 		return;
 	}
 	ff = &d->f[d->cur];
+	/*
+	 * In a long text, Enter is a new line and the arrows move between
+	 * its lines; past its first or last, to the field before or after.
+	 */
+	if (ff->mf->kind == MODEL_LONGTEXT && (a == A_NEXT_FIELD ||
+	    a == A_PREV_FIELD)) {
+		if ((!iskey && ch == '\r') || (iskey && ch == KEY_ENTER)) {
+			edit_insert(&ff->e, "\n");
+			form_field_changed(ff);
+			tui_redraw(REDRAW_BODY);
+			return;
+		}
+		if (iskey && (ch == KEY_UP || ch == KEY_DOWN) &&
+		    edit_row_move(&ff->e, form_width(COLS), ch == KEY_UP ? -1 :
+		    1)) {
+			tui_redraw(REDRAW_BODY);
+			return;
+		}
+	}
 	switch (a) {
 	case A_BACK:
 		form_back(d);
@@ -396,6 +698,9 @@ form_key(struct screen *sc, enum action a, int iskey, wint_t ch)
 	case A_PREV_FIELD:
 		if (d->cur > 0)
 			d->cur--;
+		break;
+	case A_EXTERNAL:
+		form_external(d, ff);
 		break;
 	case A_SAVE:
 		if (form_save(d, &id) != 0)
@@ -415,6 +720,7 @@ form_key(struct screen *sc, enum action a, int iskey, wint_t ch)
 			return;
 		d->saved++;
 		d->is_new = 1;
+		form_keep_company(d);
 		form_fill(d, d->defaults);
 		tui_message(0, "saved %s %d; here is the next one",
 		    model_type(d->type)->name, d->saved);
@@ -447,13 +753,47 @@ form_key(struct screen *sc, enum action a, int iskey, wint_t ch)
 		}
 		if (edit_key(&ff->e, iskey, ch) == EDIT_UNHANDLED)
 			return;
-		if (ff->error != NULL) {
-			free(ff->error);
-			ff->error = NULL;
-		}
+		form_field_changed(ff);
 		break;
 	}
 	tui_redraw(REDRAW_BODY);
+}
+
+/*
+ * A long text over FORM_TEXT_ROWS rows, scrolled to keep the cursor in
+ * view; returns the last row it took.
+ */
+static int
+form_draw_text(struct form_field *ff, int y, int x, int w, int rows,
+    int attr, int current)
+{
+	size_t	 starts[EDIT_ROWS_MAX], n, row, first, i;
+	wchar_t	 view[512];
+	int	 col, r;
+
+	n = edit_rows(&ff->e, w, starts, EDIT_ROWS_MAX, &row, &col);
+	/* The cursor's row in view, the rows above it as many as fit. */
+	first = row >= FORM_TEXT_ROWS ? row - FORM_TEXT_ROWS + 1 : 0;
+	for (r = 0; r < FORM_TEXT_ROWS && y + r < rows; r++) {
+		tui_put(y + r, x, w, "", attr);
+		i = first + (size_t)r;
+		if (i >= n)
+			continue;
+		edit_row_view(&ff->e, starts[i], i + 1 < n ? starts[i + 1] :
+		    ff->e.len, view, sizeof view / sizeof view[0]);
+		attrset(attr);
+		mvaddwstr(y + r, x, view);
+		attrset(A_NORMAL);
+	}
+	if (current) {
+		app.cursor_y = y + (int)(row - first);
+		app.cursor_x = x + (col < w ? col : w - 1);
+	}
+	/* More below the rows shown: said after the field. */
+	if (first + FORM_TEXT_ROWS < n && y + FORM_TEXT_ROWS - 1 < rows)
+		tui_put(y + FORM_TEXT_ROWS - 1, x + w + 1, 1, "↓",
+		    tui_attr(C_KEY));
+	return y + FORM_TEXT_ROWS - 1;
 }
 
 static void
@@ -464,7 +804,7 @@ form_draw(struct screen *sc, int rows, int cols)
 	wchar_t			 view[512];
 	char			 buf[512], *v;
 	size_t			 i;
-	int			 y, lw = 18, w, col, need, attr;
+	int			 y, lw = FORM_LABEL_W, w, col, need, attr;
 
 	if (d->saved > 0)
 		snprintf(buf, sizeof buf, " New %s (%d saved with F3)",
@@ -473,16 +813,14 @@ form_draw(struct screen *sc, int rows, int cols)
 		snprintf(buf, sizeof buf, " %s %s", d->is_new ? "New" : "Edit",
 		    model_type(d->type)->name);
 	tui_put(0, 0, cols, buf, tui_attr(C_TAB_ON));
-	w = cols - lw - 3;
-	if (w > 60)
-		w = 60;
+	w = form_width(cols);
 	/* Keep the field with the cursor in view (errors take a line). */
 	if (d->cur < d->top)
 		d->top = d->cur;
 	for (;;) {
 		need = 0;
 		for (i = d->top; i <= d->cur; i++)
-			need += 1 + (d->f[i].error != NULL);
+			need += form_rows(&d->f[i]) + (d->f[i].error != NULL);
 		if (need <= rows - 2 || d->top == d->cur)
 			break;
 		d->top++;
@@ -494,7 +832,11 @@ form_draw(struct screen *sc, int rows, int cols)
 		tui_put(y, 1, lw, buf, tui_attr(ff->error != NULL ? C_ERROR :
 		    C_LABEL));
 		attr = tui_attr(i == d->cur ? C_FIELD_ON : C_FIELD);
-		if (form_is_text(ff->mf)) {
+		col = 0;
+		if (ff->mf->kind == MODEL_LONGTEXT) {
+			y = form_draw_text(ff, y, 1 + lw, w, rows, attr,
+			    i == d->cur);
+		} else if (form_is_text(ff->mf)) {
 			tui_put(y, 1 + lw, w, "", attr);
 			col = edit_view(&ff->e, w, view, 512);
 			attrset(attr);
@@ -512,7 +854,7 @@ form_draw(struct screen *sc, int rows, int cols)
 			tui_put(y, 1 + lw, w, buf, attr);
 			col = 0;
 		}
-		if (i == d->cur) {
+		if (i == d->cur && ff->mf->kind != MODEL_LONGTEXT) {
 			app.cursor_y = y;
 			app.cursor_x = 1 + lw + col;
 		}
@@ -539,17 +881,31 @@ struct pick_data {
 	void		(*done)(void *, const struct record *);
 	void		*arg;
 	char		*start;
+	char		*within;	/* the company it is narrowed to */
 };
 
 void
 screen_pick_open(int type, const char *start,
     void (*done)(void *, const struct record *), void *arg)
 {
+	screen_pick_open_in(type, start, NULL, NULL, done, arg);
+}
+
+void
+screen_pick_open_in(int type, const char *start, const struct record_id *in,
+    const char *in_name, void (*done)(void *, const struct record *),
+    void *arg)
+{
 	struct pick_data	*d = xcalloc(1, sizeof *d);
 
 	list_init(&d->l, type, type == MODEL_USER ? "name,login,uid" :
 	    type == MODEL_CONTACT ? "last_name,first_name,company,email" :
 	    type == MODEL_COMPANY ? "name,city,country" : "@name");
+	if (in != NULL) {
+		browse_set_ref(&d->l.b, in);
+		d->l.b.order = BROWSE_NAME;
+		d->within = xstrdup(in_name != NULL ? in_name : "");
+	}
 	d->done = done;
 	d->arg = arg;
 	d->start = xstrdup(start);
@@ -564,7 +920,7 @@ pick_enter(struct screen *sc)
 	d->l.height = LINES - 2 - 3 > 1 ? LINES - 2 - 3 : 1;
 	d->l.searching = 1;
 	edit_set(&d->l.search, d->start);
-	browse_set_prefix(&d->l.b, d->start);
+	browse_set_search(&d->l.b, d->start);
 	list_load(&d->l);
 	return 0;
 }
@@ -585,6 +941,7 @@ pick_leave(struct screen *sc)
 
 	list_free(&d->l);
 	free(d->start);
+	free(d->within);
 	free(d);
 }
 
@@ -601,8 +958,13 @@ pick_draw(struct screen *sc, int rows, int cols)
 	struct pick_data	*d = sc->data;
 	char			 buf[256];
 
-	snprintf(buf, sizeof buf, " Choose a %s: type the start of the name, "
-	    "Enter chooses, Esc cancels", model_type(d->l.type)->name);
+	if (d->within != NULL)
+		snprintf(buf, sizeof buf, " Choose a contact of %s: type part "
+		    "of a name, Enter chooses, Esc cancels", d->within);
+	else
+		snprintf(buf, sizeof buf, " Choose a %s: type part of its "
+		    "name, Enter chooses, Esc cancels",
+		    model_type(d->l.type)->name);
 	tui_put(0, 0, cols, buf, tui_attr(C_TAB_ON));
 	d->l.searching = 1;
 	list_draw_search(&d->l, 1, 0, cols, " Name: ");
@@ -619,7 +981,12 @@ pick_key(struct screen *sc, enum action a, int iskey, wint_t ch)
 		tui_pop();
 		return;
 	}
-	if (!iskey && (ch == '\r' || ch == '\n')) {
+	/*
+	 * Enter and Tab choose (Tab: as in the form, on to the next
+	 * field); F2 and F3 choose and save, as they would in the form.
+	 */
+	if ((!iskey && (ch == '\r' || ch == '\n')) || a == A_NEXT_FIELD ||
+	    a == A_SAVE || a == A_SAVE_NEW) {
 		if ((r = list_selected(&d->l)) == NULL) {
 			tui_message(1, "nothing to choose: change the name, "
 			    "or Esc");
@@ -627,6 +994,9 @@ pick_key(struct screen *sc, enum action a, int iskey, wint_t ch)
 		}
 		d->done(d->arg, r);
 		tui_pop();
+		if ((a == A_SAVE || a == A_SAVE_NEW) && (sc = tui_top()) != NULL &&
+		    sc->ops == &screen_form)
+			sc->ops->key(sc, a, iskey, ch);
 		return;
 	}
 	if (iskey && (ch == KEY_UP || ch == KEY_DOWN || ch == KEY_NPAGE ||

@@ -52,8 +52,12 @@ help_listed(struct help_data *d, const struct binding *b, size_t from)
 		/* A key that works in both modes is said once. */
 		if (d->rows[i].b == b)
 			return 1;
-		/* One line per action in a section: the first that applies. */
-		if (i >= from && d->rows[i].b->action == b->action)
+		/*
+		 * One line per action in a section: the first that applies.
+		 * Lines of the help alone (A_DOC) each say something else.
+		 */
+		if (i >= from && d->rows[i].b->action == b->action &&
+		    b->action != A_DOC)
 			return 1;
 	}
 	return 0;

@@ -103,6 +103,8 @@ screen_export_open(const struct list *l, const char *tab)
 	browse_init(&d->b, l->b.file, l->b.order);
 	if (l->b.prefix != NULL)
 		d->b.prefix = xstrdup(l->b.prefix);
+	if (l->b.search != NULL)
+		browse_set_search(&d->b, search_text(l->b.search));
 	if (l->b.has_ref)
 		browse_set_ref(&d->b, &l->b.ref);
 	browse_set_mine(&d->b, l->b.mine, l->b.owners);
@@ -190,15 +192,26 @@ export_write(struct export_data *d, const char *path, unsigned long *count)
 		return -2;
 	}
 	/* The list's filters and order, from its first row. */
-	b = d->b;
-	b.prefix = d->b.prefix != NULL ? xstrdup(d->b.prefix) : NULL;
-	b.topkey = NULL;
-	browse_home(&b);
+	browse_init(&b, d->b.file, d->b.order);
+	if (d->b.prefix != NULL)
+		b.prefix = xstrdup(d->b.prefix);
+	if (d->b.has_ref)
+		browse_set_ref(&b, &d->b.ref);
+	browse_set_mine(&b, d->b.mine, d->b.owners);
+	if (d->b.search != NULL)
+		browse_set_search(&b, search_text(d->b.search));
 	/* Made for a spreadsheet: safe there (crm reads it back the same). */
 	if ((w = exchange_writer_open(xf.f, path, d->type,
 	    d->p.formats[d->p.format], 0)) == NULL)
 		goto fail;
 	for (;;) {
+		/* A long export says how far it is, and Esc stops it. */
+		if (tui_progress("exporting %s: %lu written so far; Esc "
+		    "cancels", model_type(d->type)->plural, *count)) {
+			error_set("export cancelled: nothing was written, %s is "
+			    "as it was", path);
+			goto fail;
+		}
 		if (browse_page(&b, t, rows, 256, &got) != 0)
 			goto fail;
 		for (i = first; i < got; i++) {

@@ -133,6 +133,8 @@ login_try(struct login_data *d, const char *login, const char *password)
 {
 	int	ret;
 
+	/* One attach for the login and the first screen (tui.c lets go). */
+	session_hold(&app.s);
 	ret = session_login(&app.s, login, password);
 	if (ret == SESSION_BUSY) {
 		tui_unit(ret);
@@ -160,6 +162,7 @@ login_open(struct login_data *d, const char *dir)
 
 	if (app.open) {
 		session_close(&app.s);
+		undo_clear();
 		app.open = 0;
 	}
 	if (session_open(&app.s, dir) != 0) {
@@ -416,6 +419,7 @@ login_key_fields(struct login_data *d, enum action a, int iskey, wint_t ch)
 		}
 		if (app.open) {
 			session_close(&app.s);
+			undo_clear();
 			app.open = 0;
 		}
 		login_list_load(d);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cfg.h"
 #include "model.h"
 #include "tui.h"
 #include "xmalloc.h"
@@ -87,6 +88,10 @@ main_enter(struct screen *sc)
 static void
 main_reload(struct screen *sc)
 {
+	struct main_data	*d = sc->data;
+
+	/* A search finds again what was added or changed meanwhile. */
+	browse_refresh(&main_list(d)->b);
 	main_load(sc->data);
 	tui_status_reload();
 }
@@ -135,7 +140,9 @@ main_draw(struct screen *sc, int rows, int cols)
 	if (x < cols)
 		tui_put(0, x, cols - x, "", tui_attr(C_TAB));
 	if (l->searching)
-		list_draw_search(l, 1, 0, cols, " Search names: ");
+		list_draw_search(l, 1, 0, cols, l->search.len == 0 &&
+		    l->last != NULL ? " Search (↑ the last one): " :
+		    " Search: ");
 	else {
 		list_describe(l, desc, sizeof desc);
 		snprintf(buf, sizeof buf, " %s, %s", main_tabs[d->tab].label,
@@ -182,8 +189,26 @@ main_key(struct screen *sc, enum action a, int iskey, wint_t ch)
 	if (l->searching && list_key(l, a, iskey, ch))
 		return;
 	r = list_selected(l);
+	/* While a search is kept, n goes to the next match (mutt, less). */
+	if (a == A_NEW && list_searched(l))
+		a = A_SEARCH_NEXT;
+	/* Esc clears a search kept, as it clears one being typed. */
+	if (!iskey && ch == 27 && list_searched(l)) {
+		edit_set(&l->search, "");
+		browse_set_search(&l->b, NULL);
+		l->sel = 0;
+		list_load(l);
+		return;
+	}
 	switch (a) {
+	case A_SEARCH_NEXT:
+	case A_SEARCH_PREV:
+		list_next_match(l, a == A_SEARCH_NEXT ? 1 : -1);
+		return;
 	case A_QUIT:
+		/* q is "back" everywhere else: here it asks (ui.confirm_quit). */
+		if (cfg_bool("ui.confirm_quit") && !tui_confirm("Quit crm?"))
+			return;
 		app.quit = 1;
 		return;
 	case A_NEXT_TAB:
@@ -251,6 +276,9 @@ main_key(struct screen *sc, enum action a, int iskey, wint_t ch)
 		else if (r != NULL && tasks_toggle_done(r) == 0)
 			list_load(l);
 		return;
+	case A_UNDELETE:
+		screen_deleted_open();
+		return;
 	/* Sync and conflicts screens (issue 5). */
 	case A_SYNC:
 		screen_sync_open();
@@ -271,6 +299,22 @@ main_key(struct screen *sc, enum action a, int iskey, wint_t ch)
 	}
 }
 
+/* n is a new record, or the next match while a search is kept. */
+static int
+main_offers(const struct screen *sc, const struct binding *b)
+{
+	struct main_data	*d = sc->data;
+	int			 searched = list_searched(&d->lists[d->tab]);
+
+	if (!d->made[d->tab])
+		searched = 0;
+	if (b->action == A_NEW)
+		return !searched;
+	if (b->action == A_SEARCH_NEXT && b->keyline)
+		return searched;
+	return 1;
+}
+
 const struct screen_ops screen_main = {
 	.name = "main",
 	.keymaps = KM_MAIN | KM_LIST,
@@ -282,4 +326,5 @@ const struct screen_ops screen_main = {
 	.typing = main_typing,
 	.typing_keymaps = KM_SEARCH,
 	.help = "The main screen: one tab per kind of record",
+	.offers = main_offers,
 };

@@ -85,6 +85,36 @@ pipe_height(void)
 	return h > 1 ? (size_t)h : 1;
 }
 
+/* The key of each stage's selected row, to find it again after a change. */
+static void
+pipe_sel_keep(struct pipe_data *d, char **keep)
+{
+	struct pipeline_stage	*s;
+	int			 i;
+
+	for (i = 0; i < PIPELINE_NSTAGES; i++) {
+		s = &d->p.stage[i];
+		keep[i] = d->sel[i] < s->nrows ?
+		    xstrdup(s->rows[d->sel[i]].key) : NULL;
+	}
+}
+
+/* Each stage's cursor on the row it was on, or the one after its place. */
+static void
+pipe_sel_find(struct pipe_data *d, char **keep)
+{
+	struct pipeline_stage	*s;
+	int			 i;
+
+	for (i = 0; i < PIPELINE_NSTAGES; i++) {
+		s = &d->p.stage[i];
+		if (keep[i] != NULL)
+			d->sel[i] = pipe_find(s, keep[i]);
+		if (d->sel[i] >= s->nrows)
+			d->sel[i] = s->nrows > 0 ? s->nrows - 1 : 0;
+	}
+}
+
 /*
  * The pass: every stage's figures and window. The cursor of each stage
  * stays on the opportunity it was on (by its place in the order).
@@ -92,16 +122,11 @@ pipe_height(void)
 static int
 pipe_load(struct pipe_data *d)
 {
-	struct pipeline_stage	*s;
 	struct store_txn	*t;
 	char			*keep[PIPELINE_NSTAGES];
 	int			 i, ret;
 
-	for (i = 0; i < PIPELINE_NSTAGES; i++) {
-		s = &d->p.stage[i];
-		keep[i] = d->sel[i] < s->nrows ?
-		    xstrdup(s->rows[d->sel[i]].key) : NULL;
-	}
+	pipe_sel_keep(d, keep);
 	if ((ret = session_begin(&app.s, 0, &t)) != 0) {
 		ret = tui_unit(ret);
 		goto out;
@@ -118,13 +143,7 @@ pipe_load(struct pipe_data *d)
 		goto out;
 	}
 	d->failed = 0;
-	for (i = 0; i < PIPELINE_NSTAGES; i++) {
-		s = &d->p.stage[i];
-		if (keep[i] != NULL)
-			d->sel[i] = pipe_find(s, keep[i]);
-		if (d->sel[i] >= s->nrows)
-			d->sel[i] = s->nrows > 0 ? s->nrows - 1 : 0;
-	}
+	pipe_sel_find(d, keep);
 out:
 	for (i = 0; i < PIPELINE_NSTAGES; i++)
 		free(keep[i]);
@@ -358,8 +377,9 @@ pipe_stage(struct pipe_data *d, int delta)
 	struct model_change	 ch;
 	struct store_txn	*t;
 	const struct record	*r;
-	char			 from[32], to[32];
-	int			 ret;
+	struct record		*moved = NULL, *before;
+	char			 from[32], to[32], *keep[PIPELINE_NSTAGES];
+	int			 ret, i;
 
 	if (s->nrows == 0 || d->sel[d->stage] >= s->nrows) {
 		tui_message(1, "no opportunity is selected: this stage is "
@@ -385,21 +405,43 @@ pipe_stage(struct pipe_data *d, int delta)
 		tui_unit(ret);
 		return;
 	}
-	if (model_update(t, &app.s.user, MODEL_OPPORTUNITY, &r->id, &ch,
-	    1) != 0) {
+	if (undo_update(t, MODEL_OPPORTUNITY, &r->id, &ch, 1) != 0 ||
+	    model_get(t, MODEL_OPPORTUNITY, &r->id, &moved) != 0) {
 		session_end(&app.s, t, 0);
 		tui_error();
 		return;
 	}
 	if (session_end(&app.s, t, 1) != 0) {
+		record_free(moved);
 		tui_error();
 		return;
 	}
 	tui_unit(0);
 	tui_message(0, "\"%s\" moved from %s to %s", record_value(r, "name"),
 	    from, to);
-	/* The row leaves this stage: the cursor stays at its place. */
-	pipe_load(d);
+	/*
+	 * The stages follow in memory, no pass over the file (pipeline.h);
+	 * the row leaves this stage and the cursor stays at its place.
+	 */
+	before = record_dup(r);
+	pipe_sel_keep(d, keep);
+	pipeline_moved(&d->p, before, moved);
+	pipe_sel_find(d, keep);
+	for (i = 0; i < PIPELINE_NSTAGES; i++)
+		free(keep[i]);
+	record_free(before);
+	record_free(moved);
+	if ((ret = session_begin(&app.s, 0, &t)) == 0) {
+		/* The company names of the two stages' windows again. */
+		for (i = 0; i < PIPELINE_NSTAGES; i++) {
+			if (i == d->stage ||
+			    strcmp(d->p.stage[i].name, ch.value) == 0)
+				pipe_names(d, t, i);
+		}
+		session_end(&app.s, t, 0);
+	}
+	tui_unit(ret);
+	tui_redraw(REDRAW_BODY);
 	tui_status_reload();
 }
 

@@ -24,17 +24,31 @@
 static const struct record_pane_def {
 	int		 type;
 	const char	*columns;
+	enum browse_order order;
+	const char	*date;		/* sorted by this date, or by creation */
 } record_pane_defs[] = {
-	{ MODEL_CONTACT, "@name,job_title,phone,email" },
-	{ MODEL_NOTE, "date,subject" },
-	{ MODEL_EVENT, "start,subject,location" },
-	{ MODEL_TASK, "due,subject,status,assigned_to" },
-	{ MODEL_OPPORTUNITY, "name,stage,amount,close_date" },
-	{ MODEL_ISSUE, "subject,status,priority,assigned_to" },
-	{ MODEL_TARGET, "campaign,company,contact,responded" },
-	{ MODEL_DOCUMENT, "filename,description,size" },
+	{ MODEL_CONTACT, "@name,job_title,phone,email", BROWSE_NAME, NULL },
+	{ MODEL_NOTE, "date,subject", BROWSE_NEWEST, "date" },
+	{ MODEL_EVENT, "start,subject,location", BROWSE_NEWEST, "start" },
+	{ MODEL_TASK, "due,subject,status,assigned_to", BROWSE_OLDEST, "due" },
+	{ MODEL_OPPORTUNITY, "name,stage,amount,close_date", BROWSE_NEWEST,
+	  "close_date" },
+	{ MODEL_ISSUE, "subject,status,priority,assigned_to", BROWSE_NEWEST,
+	  NULL },
+	{ MODEL_TARGET, "campaign,company,contact,responded", BROWSE_NEWEST,
+	  NULL },
+	{ MODEL_DOCUMENT, "filename,description,size", BROWSE_NEWEST, NULL },
 };
 #define RECORD_NPANES (sizeof record_pane_defs / sizeof record_pane_defs[0])
+
+#define RECORD_LABEL_W		18	/* columns of the labels */
+/* Rows of one long value on the record screen; r shows it whole. */
+#define RECORD_TEXT_ROWS	4
+
+struct record_row {
+	const char	*label;		/* its field's label on its first row */
+	char		*text;
+};
 
 struct record_data {
 	int		 type;
@@ -44,7 +58,14 @@ struct record_data {
 	char		**labels;
 	char		**values;
 	size_t		 nlines;
-	size_t		 ftop;		/* first field line shown */
+	/*
+	 * The rows they take on the screen: a value wraps, long text up to
+	 * RECORD_TEXT_ROWS rows (r reads it all). Laid out for rows_cols.
+	 */
+	struct record_row *rows;
+	size_t		 nrows;
+	int		 rows_cols;
+	size_t		 ftop;		/* first field row shown */
 	struct list	 panes[RECORD_NPANES];
 	size_t		 counts[RECORD_NPANES];
 	int		 pane_type[RECORD_NPANES];
@@ -53,6 +74,36 @@ struct record_data {
 	size_t		 shown;		/* the pane shown while focus is 0 */
 	int		 gone;		/* deleted meanwhile */
 };
+
+static void	record_rows_make(struct record_data *, int);
+
+/* The names of the panes: whole, shorter, shortest (for 80 columns). */
+static const struct {
+	int		 type;
+	const char	*label[3];
+} record_pane_labels[] = {
+	{ MODEL_CONTACT, { "Contacts", "Contacts", "Cont" } },
+	{ MODEL_NOTE, { "Notes", "Notes", "Notes" } },
+	{ MODEL_EVENT, { "Events", "Events", "Evts" } },
+	{ MODEL_TASK, { "Tasks", "Tasks", "Tasks" } },
+	{ MODEL_OPPORTUNITY, { "Opportunities", "Opps", "Opps" } },
+	{ MODEL_ISSUE, { "Issues", "Issues", "Iss" } },
+	{ MODEL_TARGET, { "Targets", "Targets", "Targ" } },
+	{ MODEL_DOCUMENT, { "Documents", "Docs", "Docs" } },
+};
+
+static const char *
+record_pane_label(int type, int level)
+{
+	size_t	i;
+
+	for (i = 0; i < sizeof record_pane_labels /
+	    sizeof record_pane_labels[0]; i++) {
+		if (record_pane_labels[i].type == type)
+			return record_pane_labels[i].label[level];
+	}
+	return model_type(type)->plural;
+}
 
 /* Does a record of type t refer to records of type to? */
 static int
@@ -72,16 +123,17 @@ record_links(int t, int to)
 
 /* Field area height, pane bar and pane list share what is left. */
 static void
-record_layout(const struct record_data *d, int rows, int *fh, int *ph)
+record_layout(struct record_data *d, int rows, int *fh, int *ph)
 {
 	int	avail = rows - 1;
 
+	record_rows_make(d, COLS);
 	if (d->npanes == 0) {
 		*fh = avail;
 		*ph = 0;
 		return;
 	}
-	*fh = (int)d->nlines < avail / 2 ? (int)d->nlines : avail / 2;
+	*fh = (int)d->nrows < avail / 2 ? (int)d->nrows : avail / 2;
 	if (*fh < 3)
 		*fh = 3;
 	*ph = avail - *fh - 1;
@@ -90,10 +142,55 @@ record_layout(const struct record_data *d, int rows, int *fh, int *ph)
 }
 
 static void
+record_rows_free(struct record_data *d)
+{
+	size_t	i;
+
+	for (i = 0; i < d->nrows; i++)
+		free(d->rows[i].text);
+	free(d->rows);
+	d->rows = NULL;
+	d->nrows = 0;
+	d->rows_cols = 0;
+}
+
+/* Lay the fields out in rows for a screen of cols columns. */
+static void
+record_rows_make(struct record_data *d, int cols)
+{
+	char	**lines, *more;
+	size_t	  n, i, j, shown;
+	int	  w = cols - RECORD_LABEL_W - 2;
+
+	if (d->rows_cols == cols && d->rows != NULL)
+		return;
+	record_rows_free(d);
+	for (i = 0; i < d->nlines; i++) {
+		n = tui_wrap(d->values[i], w, &lines);
+		shown = n > RECORD_TEXT_ROWS ? RECORD_TEXT_ROWS : n;
+		d->rows = xreallocarray(d->rows, d->nrows + shown,
+		    sizeof *d->rows);
+		for (j = 0; j < shown; j++) {
+			d->rows[d->nrows].label = j == 0 ? d->labels[i] : "";
+			if (j + 1 == shown && shown < n) {
+				/* Cut: said on its last row, with the key. */
+				xasprintf(&more, "%s … (%zu more lines: r)",
+				    lines[j], n - shown);
+				d->rows[d->nrows++].text = more;
+			} else
+				d->rows[d->nrows++].text = xstrdup(lines[j]);
+		}
+		tui_wrap_free(lines, n);
+	}
+	d->rows_cols = cols;
+}
+
+static void
 record_lines_free(struct record_data *d)
 {
 	size_t	i;
 
+	record_rows_free(d);
 	for (i = 0; i < d->nlines; i++) {
 		free(d->labels[i]);
 		free(d->values[i]);
@@ -194,6 +291,8 @@ record_load(struct record_data *d)
 	record_id_format(&r->id, idtext);
 	record_line(d, "ID", xstrdup(idtext));
 	for (i = 0; i < d->npanes; i++) {
+		/* Records may have come, gone or changed date meanwhile. */
+		browse_refresh(&d->panes[i].b);
 		if (browse_count(&d->panes[i].b, t, 1000, &d->counts[i]) != 0)
 			error_clear();
 	}
@@ -251,8 +350,11 @@ screen_record_open_fields(int type, const struct record_id *id)
 			continue;
 		list_init(&d->panes[d->npanes], record_pane_defs[i].type,
 		    record_pane_defs[i].columns);
-		d->panes[d->npanes].b.order = BROWSE_NEWEST;
+		/* Panes by date (the latest first; tasks the soonest due). */
+		d->panes[d->npanes].b.order = record_pane_defs[i].order;
 		browse_set_ref(&d->panes[d->npanes].b, id);
+		browse_set_date(&d->panes[d->npanes].b,
+		    record_pane_defs[i].date);
 		d->pane_type[d->npanes++] = record_pane_defs[i].type;
 	}
 	tui_push(&screen_record, d);
@@ -303,55 +405,94 @@ record_draw(struct screen *sc, int rows, int cols)
 	const struct model_type	*mt = model_type(d->type);
 	char			 buf[512], num[32], *name;
 	size_t			 i;
-	int			 fh, ph, y, x, w, lw = 18, share, namew;
+	int			 fh, ph, y, x, w, lw = RECORD_LABEL_W, level;
 
 	name = tui_record_name(d->type, d->rec);
 	snprintf(buf, sizeof buf, " %s: %s", mt->label, name);
 	free(name);
 	tui_put(0, 0, cols, buf, tui_attr(C_TAB_ON));
 	record_layout(d, rows, &fh, &ph);
-	for (i = d->ftop, y = 1; i < d->nlines && y < 1 + fh; i++, y++) {
-		tui_put(y, 1, lw, d->labels[i], tui_attr(C_LABEL));
-		tui_put(y, 1 + lw, cols - lw - 2, d->values[i],
+	for (i = d->ftop, y = 1; i < d->nrows && y < 1 + fh; i++, y++) {
+		tui_put(y, 1, lw, d->rows[i].label, tui_attr(C_LABEL));
+		tui_put(y, 1 + lw, cols - lw - 2, d->rows[i].text,
 		    tui_attr(C_NORMAL));
 	}
 	/* Fields above or below the ones shown: said, with the key. */
 	if (d->ftop > 0 && cols > 30)
 		tui_put(1, cols - 12, 11, "   ↑ more k", tui_attr(C_KEY));
-	if (d->ftop + (size_t)fh < d->nlines && cols > 30) {
+	if (d->ftop + (size_t)fh < d->nrows && cols > 30) {
 		snprintf(buf, sizeof buf, "   ↓ %zu more j",
-		    d->nlines - d->ftop - (size_t)fh);
+		    d->nrows - d->ftop - (size_t)fh);
 		w = tui_width(buf);
 		tui_put(fh, cols - w - 1, w, buf, tui_attr(C_KEY));
 	}
 	if (d->npanes == 0)
 		return;
 	/*
-	 * The pane bar: every kind of linked record with its count; when
-	 * the names do not all fit, each is cut to its share of the width,
-	 * never its count.
+	 * The pane bar: every kind of linked record with its count, by its
+	 * whole name when all fit, else by the shorter names of a table.
 	 */
 	y = 1 + fh;
-	for (i = 0, w = 0; i < d->npanes; i++)
-		w += (int)strlen(model_type(d->pane_type[i])->plural) + 4 +
-		    (d->counts[i] >= 10) + (d->counts[i] >= 100) +
-		    (d->counts[i] >= 1000);
-	share = w > cols ? cols / (int)d->npanes : 0;
+	for (level = 0; level < 3; level++) {
+		for (i = 0, w = 0; i < d->npanes; i++) {
+			snprintf(num, sizeof num, "%zu%s", d->counts[i],
+			    d->counts[i] >= 1000 ? "+" : "");
+			w += tui_width(record_pane_label(d->pane_type[i],
+			    level)) + (int)strlen(num) + 3;
+		}
+		if (w <= cols)
+			break;
+	}
+	if (level == 3)
+		level = 2;
 	for (i = 0, x = 0; i < d->npanes && x < cols; i++) {
 		snprintf(num, sizeof num, "%zu%s", d->counts[i],
 		    d->counts[i] >= 1000 ? "+" : "");
-		namew = share > 0 ? share - 3 - (int)strlen(num) : 64;
-		if (namew < 1)
-			namew = 1;
-		snprintf(buf, sizeof buf, " %.*s %s ", namew,
-		    model_type(d->pane_type[i])->plural, num);
-		buf[1] = (char)(buf[1] - 'a' + 'A');
+		snprintf(buf, sizeof buf, " %s %s ",
+		    record_pane_label(d->pane_type[i], level), num);
 		w = tui_width(buf);
 		tui_put(y, x, w, buf, tui_attr(d->focus == i + 1 ? C_TAB_ON :
 		    d->focus == 0 && d->shown == i ? C_HEADER : C_TAB));
 		x += w;
 	}
 	list_draw(&d->panes[d->shown], y + 1, 0, ph, cols, d->focus > 0);
+}
+
+/* r: the record's long text in full, each under its label if several. */
+static void
+record_read(struct record_data *d)
+{
+	const struct model_type	*mt = model_type(d->type);
+	const char		*v, *label = NULL, *first = NULL;
+	char			*all = NULL, *tmp, *name, title[512];
+	size_t			 i;
+	int			 n = 0;
+
+	for (i = 0; i < mt->nfields; i++) {
+		if (mt->fields[i].kind != MODEL_LONGTEXT ||
+		    *(v = record_value(d->rec, mt->fields[i].name)) == '\0')
+			continue;
+		label = mt->fields[i].label;
+		if (n++ == 0) {
+			first = v;
+			xasprintf(&all, "%s\n%s", label, v);
+			continue;
+		}
+		xasprintf(&tmp, "%s\n\n%s\n%s", all, label, v);
+		free(all);
+		all = tmp;
+	}
+	if (n == 0) {
+		tui_message(1, "this %s has no long text to read (r reads a "
+		    "note's text, a description)", mt->name);
+		return;
+	}
+	name = tui_record_name(d->type, d->rec);
+	snprintf(title, sizeof title, "%s: %s%s%s", mt->label, name,
+	    n == 1 ? ", " : "", n == 1 ? label : "");
+	free(name);
+	screen_read_open(title, n == 1 ? first : all);
+	free(all);
 }
 
 static void
@@ -430,6 +571,9 @@ record_key(struct screen *sc, enum action a, int iskey, wint_t ch)
 		} else if (screen_delete(d->type, d->rec) == 0)
 			tui_pop();
 		return;
+	case A_READ:
+		record_read(d);
+		return;
 	case A_DONE:
 		/* Calendar agenda, tasks and pipeline (issue 5). */
 		r = l != NULL ? list_selected(l) : d->rec;
@@ -452,7 +596,7 @@ record_key(struct screen *sc, enum action a, int iskey, wint_t ch)
 			d->ftop--;
 		break;
 	case A_DOWN:
-		if (d->ftop + (size_t)fh < d->nlines)
+		if (d->ftop + (size_t)fh < d->nrows)
 			d->ftop++;
 		break;
 	case A_HOME:
@@ -460,7 +604,7 @@ record_key(struct screen *sc, enum action a, int iskey, wint_t ch)
 		break;
 	case A_PGDN:
 	case A_END:
-		d->ftop = d->nlines > (size_t)fh ? d->nlines - (size_t)fh : 0;
+		d->ftop = d->nrows > (size_t)fh ? d->nrows - (size_t)fh : 0;
 		break;
 	case A_PGUP:
 		d->ftop = 0;
@@ -478,8 +622,15 @@ screen_delete(int type, const struct record *r)
 	char			*name;
 	int			 ret;
 
-	/* Refused before anything happens, with the reason. */
-	if (!rights_may_delete(&app.s.user, type, r)) {
+	/*
+	 * Refused before anything is asked, with the reason: no right, or
+	 * records still linked to it, named.
+	 */
+	if ((ret = session_begin(&app.s, 0, &t)) != 0)
+		return tui_unit(ret);
+	ret = model_delete_check(t, &app.s.user, type, r);
+	session_end(&app.s, t, 0);
+	if (ret != 0) {
 		tui_error();
 		return -1;
 	}
@@ -506,7 +657,9 @@ screen_delete(int type, const struct record *r)
 		tui_error();
 		return -1;
 	}
-	tui_message(0, "deleted %s \"%s\"", model_type(type)->name, name);
+	undo_deleted(type, r);
+	tui_message(0, "deleted %s \"%s\" (u brings it back)",
+	    model_type(type)->name, name);
 	free(name);
 	tui_status_reload();
 	return 0;

@@ -25,7 +25,7 @@ tasks_toggle_done(const struct record *task)
 	ch.value = agenda_task_toggled(task);
 	if ((ret = session_begin(&app.s, 0, &t)) != 0)
 		return tui_unit(ret);
-	if (model_update(t, &app.s.user, MODEL_TASK, &task->id, &ch, 1) != 0) {
+	if (undo_update(t, MODEL_TASK, &task->id, &ch, 1) != 0) {
 		session_end(&app.s, t, 0);
 		tui_error();
 		return -1;

@@ -24,7 +24,16 @@
 
 struct app	 app;
 
+/*
+ * A master is held through a burst of keys, and let go when no key came
+ * for TUI_HOLD_IDLE_MS, or once it has been held TUI_HOLD_MAX_MS: another
+ * crm that wants it (a sync, a command) waits that long at most.
+ */
+#define TUI_HOLD_IDLE_MS	400
+#define TUI_HOLD_MAX_MS		2000
+
 static volatile sig_atomic_t	 tui_signal;
+static int	tui_width_n(const char *, size_t);
 /* CRM_KEYLOG: each key's handling time, for bench/screens. */
 static FILE			*tui_keylog;
 static struct timespec		 tui_t0;
@@ -142,6 +151,17 @@ tui_wide(const char *s, size_t *n)
 	return w;
 }
 
+/* Display columns of the first len bytes of s. */
+static int
+tui_width_n(const char *s, size_t len)
+{
+	char	*copy = xstrndup(s, len);
+	int	 w = tui_width(copy);
+
+	free(copy);
+	return w;
+}
+
 int
 tui_width(const char *s)
 {
@@ -200,32 +220,85 @@ tui_put(int y, int x, int width, const char *s, int attr)
 	free(w);
 }
 
+/* Bytes of s that fit in width columns (at least one character). */
+static size_t
+tui_fit(const char *s, size_t len, int width)
+{
+	size_t		i = 0, k;
+	uint32_t	c;
+	int		w = 0, cw, valid;
+
+	while (i < len) {
+		k = utf8_next(s + i, len - i, &c, &valid);
+		cw = wcwidth((wchar_t)c);
+		if (cw < 0)
+			cw = 1;
+		if (w + cw > width && i > 0)
+			break;
+		w += cw;
+		i += k;
+	}
+	return i;
+}
+
+size_t
+tui_wrap(const char *text, int width, char ***out)
+{
+	const char	*line, *end, *p;
+	size_t		 n = 0, len, fit, cut;
+	char		**lines = NULL;
+
+	if (width < 1)
+		width = 1;
+	for (line = text; ; line = end + 1) {
+		end = strchr(line, '\n');
+		len = end != NULL ? (size_t)(end - line) : strlen(line);
+		do {
+			fit = tui_width_n(line, len) <= width ? len :
+			    tui_fit(line, len, width);
+			cut = fit;
+			/* Break at the last space that fits, if there is one. */
+			if (fit < len) {
+				for (p = line + fit; p > line && *p != ' '; p--)
+					/* nothing */;
+				if (p > line)
+					cut = (size_t)(p - line);
+			}
+			lines = xreallocarray(lines, n + 1, sizeof *lines);
+			lines[n++] = xstrndup(line, cut);
+			while (cut < len && line[cut] == ' ')
+				cut++;
+			line += cut;
+			len -= cut;
+		} while (len > 0);
+		if (end == NULL)
+			break;
+	}
+	*out = lines;
+	return n;
+}
+
+void
+tui_wrap_free(char **lines, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		free(lines[i]);
+	free(lines);
+}
+
 int
 tui_put_wrapped(int y, int x, int rows, int width, const char *text,
     int attr)
 {
-	char	*copy, *word, *p, line[1024];
-	size_t	 len = 0;
-	int	 w = 0, ww;
+	char	**lines;
+	size_t	  n, i;
 
-	copy = xstrdup(text);
-	line[0] = '\0';
-	for (p = copy; (word = strsep(&p, " ")) != NULL && y < rows;) {
-		ww = tui_width(word);
-		if (len > 0 && w + 1 + ww > width) {
-			tui_put(y++, x, width + 1, line, attr);
-			len = 0;
-			w = 0;
-		}
-		if (len + strlen(word) + 2 >= sizeof line)
-			continue;
-		len += (size_t)snprintf(line + len, sizeof line - len, "%s%s",
-		    len > 0 ? " " : "", word);
-		w += ww + (w > 0);
-	}
-	if (len > 0 && y < rows)
-		tui_put(y++, x, width + 1, line, attr);
-	free(copy);
+	n = tui_wrap(text, width, &lines);
+	for (i = 0; i < n && y < rows; i++)
+		tui_put(y++, x, width + 1, lines[i], attr);
+	tui_wrap_free(lines, n);
 	return y;
 }
 
@@ -239,6 +312,39 @@ tui_local_time(uint64_t ms)
 	localtime_r(&t, &tm);
 	strftime(buf, sizeof buf, "%Y-%m-%d %H:%M", &tm);
 	return xstrdup(buf);
+}
+
+int
+tui_move(enum action a, size_t *pos, size_t n, size_t page)
+{
+	size_t	last = n > 0 ? n - 1 : 0;
+
+	switch (a) {
+	case A_UP:
+		if (*pos > 0)
+			(*pos)--;
+		break;
+	case A_DOWN:
+		if (*pos < last)
+			(*pos)++;
+		break;
+	case A_PGUP:
+		*pos = *pos > page ? *pos - page : 0;
+		break;
+	case A_PGDN:
+		*pos = *pos + page < last ? *pos + page : last;
+		break;
+	case A_HOME:
+		*pos = 0;
+		break;
+	case A_END:
+		*pos = last;
+		break;
+	default:
+		return 0;
+	}
+	tui_redraw(REDRAW_BODY);
+	return 1;
 }
 
 struct screen *
@@ -528,6 +634,45 @@ tui_paint(void)
 }
 
 int
+tui_progress(const char *fmt, ...)
+{
+	static struct timespec	 last;
+	struct timespec		 now;
+	va_list			 ap;
+	wint_t			 ch, kept[16];
+	int			 r, stop = 0, nkept = 0, iskey[16];
+
+	/* Keys typed meanwhile: Esc stops, the rest wait their turn. */
+	timeout(0);
+	while ((r = get_wch(&ch)) != ERR) {
+		if (r == OK && (ch == 27 || ch == 'q' || ch == 3))
+			stop = 1;
+		else if (nkept < 16) {
+			iskey[nkept] = r == KEY_CODE_YES;
+			kept[nkept++] = ch;
+		}
+	}
+	while (nkept > 0) {
+		nkept--;
+		if (iskey[nkept])
+			ungetch((int)kept[nkept]);
+		else
+			unget_wch(kept[nkept]);
+	}
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (stop || tui_ms_since(&last) < 100)
+		return stop;
+	last = now;
+	va_start(ap, fmt);
+	vsnprintf(app.msg, sizeof app.msg, fmt, ap);
+	va_end(ap);
+	app.msg_error = 0;
+	tui_redraw(REDRAW_STATUS);
+	tui_paint();
+	return 0;
+}
+
+int
 tui_confirm(const char *fmt, ...)
 {
 	char	q[400];
@@ -579,6 +724,93 @@ tui_keymaps(struct screen *sc)
 	return sc->ops->keymaps;
 }
 
+/*
+ * Ctrl-Z, as in any terminal program: the shell comes back, and fg
+ * brings crm back where it was. raw() turned off the terminal's own
+ * Ctrl-Z, so crm stops itself; nothing is held while it is stopped.
+ */
+static void
+tui_suspend(void)
+{
+	if (app.open && app.s.role == STORE_MASTER)
+		session_release(&app.s);
+	def_prog_mode();
+	endwin();
+	fflush(stdout);
+	kill(getpid(), SIGTSTP);
+	/* Here again after fg. */
+	reset_prog_mode();
+	tui_redraw(REDRAW_ALL);
+	if (app.open)
+		tui_status_reload();
+}
+
+/*
+ * The rest of an escape sequence curses did not know (a terminal's End
+ * as ESC [ 4 ~ where its terminfo says another): read whole, so that
+ * its letters never reach a field. A few such keys are known here;
+ * any other is swallowed. Returns the key (iskey set), or ESC alone
+ * when nothing followed.
+ */
+static int
+tui_escape(wint_t *ch)
+{
+	char	seq[32];
+	size_t	n = 0;
+	wint_t	c;
+	int	r, i;
+	static const struct {
+		const char	*seq;
+		int		 key;
+	} known[] = {
+		{ "[1~", KEY_HOME }, { "[7~", KEY_HOME }, { "[H", KEY_HOME },
+		{ "OH", KEY_HOME }, { "[4~", KEY_END }, { "[8~", KEY_END },
+		{ "[F", KEY_END }, { "OF", KEY_END }, { "[3~", KEY_DC },
+		{ "[2~", KEY_IC }, { "[5~", KEY_PPAGE }, { "[6~", KEY_NPAGE },
+		{ "[A", KEY_UP }, { "[B", KEY_DOWN }, { "[C", KEY_RIGHT },
+		{ "[D", KEY_LEFT }, { "OA", KEY_UP }, { "OB", KEY_DOWN },
+		{ "OC", KEY_RIGHT }, { "OD", KEY_LEFT }, { "[Z", KEY_BTAB },
+		{ "OP", KEY_F(1) }, { "OQ", KEY_F(2) }, { "OR", KEY_F(3) },
+		{ "OS", KEY_F(4) }, { "[11~", KEY_F(1) }, { "[12~", KEY_F(2) },
+		{ "[13~", KEY_F(3) }, { "[14~", KEY_F(4) },
+	};
+
+	/* What a terminal sends of one key comes at once. */
+	timeout(10);
+	r = get_wch(&c);
+	if (r == ERR || (r == OK && c != '[' && c != 'O')) {
+		if (r != ERR)
+			unget_wch(c);
+		*ch = 27;
+		return 0;
+	}
+	if (r == KEY_CODE_YES) {
+		/* A key curses knew, after a lone Esc: the Esc is its own. */
+		ungetch((int)c);
+		*ch = 27;
+		return 0;
+	}
+	seq[n++] = (char)c;
+	for (;;) {
+		if ((r = get_wch(&c)) != OK)
+			break;
+		if (n < sizeof seq - 1)
+			seq[n++] = (char)c;
+		/* SS3 is one letter; CSI ends at a byte 0x40-0x7e. */
+		if (seq[0] == 'O' || (n > 1 && c >= 0x40 && c <= 0x7e))
+			break;
+	}
+	seq[n] = '\0';
+	for (i = 0; i < (int)(sizeof known / sizeof known[0]); i++) {
+		if (strcmp(seq, known[i].seq) == 0) {
+			*ch = (wint_t)known[i].key;
+			return 1;
+		}
+	}
+	*ch = 0;
+	return -1;
+}
+
 /* One key through the top screen, the master held while it is handled. */
 static void
 tui_dispatch(int iskey, wint_t ch)
@@ -600,6 +832,18 @@ tui_dispatch(int iskey, wint_t ch)
 	last_action = a;
 	if (!iskey && ch == 3) {
 		app.quit = 1;
+		return;
+	}
+	if (a == A_SUSPEND) {
+		tui_suspend();
+		return;
+	}
+	if (a == A_UNDO) {
+		/* Whatever the screen, what it shows changed: read it again. */
+		if (app.open && app.s.role == STORE_MASTER)
+			session_hold(&app.s);
+		if (undo_last() == 0 && sc->ops->reload != NULL)
+			sc->ops->reload(sc);
 		return;
 	}
 	if (a == A_REDRAW) {
@@ -630,18 +874,38 @@ tui_dispatch(int iskey, wint_t ch)
 		held = 1;
 	}
 	sc->ops->key(sc, a, iskey == 1, ch);
-	if (held)
+	if (held && session_held_ms(&app.s) > TUI_HOLD_MAX_MS)
 		session_release(&app.s);
 }
 
+/* Is a master held, to be let go when the screen falls idle? */
+static int
+tui_holding(void)
+{
+	return app.open && app.s.role == STORE_MASTER && app.s.st != NULL;
+}
+
+/*
+ * A line of the key log: what, the screen, the key, milliseconds, and
+ * since the line before how many times a database was opened (a master
+ * attached) and how many records were read.
+ */
 static void
 tui_log_key(const char *what, int iskey, wint_t ch, const struct timespec *t0)
 {
+	static uint64_t	opened0, read0;
+	uint64_t	opened, read;
+
 	if (tui_keylog == NULL)
 		return;
-	fprintf(tui_keylog, "%s\t%s\t%d\t%.3f\n", what,
+	store_stats(&opened, &read);
+	fprintf(tui_keylog, "%s\t%s\t%d\t%.3f\t%llu\t%llu\n", what,
 	    tui_top() != NULL ? tui_top()->ops->name : "-", iskey ?
-	    -(int)ch : (int)ch, tui_ms_since(t0));
+	    -(int)ch : (int)ch, tui_ms_since(t0),
+	    (unsigned long long)(opened - opened0),
+	    (unsigned long long)(read - read0));
+	opened0 = opened;
+	read0 = read;
 	fflush(tui_keylog);
 }
 
@@ -655,11 +919,26 @@ tui_loop(void)
 	tui_paint();
 	tui_log_key("first-screen", 0, 0, &tui_t0);
 	while (!app.quit && app.depth > 0) {
-		timeout(app.busy ? 1000 : 5000);
+		timeout(tui_holding() ? TUI_HOLD_IDLE_MS : app.busy ? 1000 :
+		    5000);
 		r = get_wch(&ch);
 		clock_gettime(CLOCK_MONOTONIC, &t0);
 		if (tui_signal)
 			break;
+		if (r == OK && ch == 27) {
+			switch (tui_escape(&ch)) {
+			case 1:
+				r = KEY_CODE_YES;
+				break;
+			case -1:
+				continue;	/* unknown: swallowed whole */
+			}
+		}
+		if (r == ERR && tui_holding()) {
+			/* Idle: the master goes back for others to use. */
+			session_release(&app.s);
+			continue;
+		}
 		if (r == ERR) {
 			if (app.busy)
 				tui_dispatch(-1, 0);
@@ -736,6 +1015,7 @@ tui_main(const struct tui_options *opt)
 		ret = 1;
 	if (app.open)
 		session_close(&app.s);
+	undo_clear();
 	if (tui_keylog != NULL)
 		fclose(tui_keylog);
 	/* Whatever went wrong last is said after the screen is gone. */

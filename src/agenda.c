@@ -288,3 +288,228 @@ agenda_task_toggled(const struct record *r)
 	return strcmp(record_value(r, "status"), "done") == 0 ? "open" :
 	    "done";
 }
+
+/* How dates are written for a person: ui.date_order (agenda.h). */
+static enum agenda_order	 agenda_order = AGENDA_ISO;
+
+void
+agenda_set_order(const char *order)
+{
+	if (strcmp(order, "dmy") == 0)
+		agenda_order = AGENDA_DMY;
+	else if (strcmp(order, "mdy") == 0)
+		agenda_order = AGENDA_MDY;
+	else
+		agenda_order = AGENDA_ISO;
+}
+
+void
+agenda_date_show(const char *iso, char *buf, size_t len)
+{
+	int	y, m, d;
+
+	if (agenda_day_parse(iso) < 0 || agenda_order == AGENDA_ISO) {
+		snprintf(buf, len, "%s", iso);
+		if (strlen(buf) > 10 && buf[10] == 'T')
+			buf[10] = ' ';
+		return;
+	}
+	y = atoi(iso);
+	m = atoi(iso + 5);
+	d = atoi(iso + 8);
+	if (agenda_order == AGENDA_DMY)
+		snprintf(buf, len, "%02d.%02d.%04d%s%s", d, m, y,
+		    iso[10] == 'T' ? " " : "", iso[10] == 'T' ? iso + 11 : "");
+	else
+		snprintf(buf, len, "%02d/%02d/%04d%s%s", m, d, y,
+		    iso[10] == 'T' ? " " : "", iso[10] == 'T' ? iso + 11 : "");
+}
+
+/* Skip spaces; the rest of s. */
+static const char *
+agenda_space(const char *s)
+{
+	while (*s == ' ' || *s == '\t')
+		s++;
+	return s;
+}
+
+/* A number of up to max digits at *s (advanced past it), or -1. */
+static int
+agenda_number(const char **s, int max)
+{
+	int	n = 0, k = 0;
+
+	while (k < max && **s >= '0' && **s <= '9') {
+		n = n * 10 + (**s - '0');
+		(*s)++;
+		k++;
+	}
+	return k == 0 ? -1 : n;
+}
+
+/* "HH:MM" (or "H:MM", "HH.MM") at the end of a date: minutes, or -1. */
+static int
+agenda_time_part(const char *s, int *minute)
+{
+	int	h, m;
+
+	s = agenda_space(s);
+	*minute = -1;
+	if (*s == '\0')
+		return 0;
+	if (*s == 'T' || *s == 't')
+		s++;
+	if ((h = agenda_number(&s, 2)) < 0 || (*s != ':' && *s != '.'))
+		return -1;
+	s++;
+	if ((m = agenda_number(&s, 2)) < 0 || h > 23 || m > 59 ||
+	    *agenda_space(s) != '\0')
+		return -1;
+	*minute = h * 60 + m;
+	return 0;
+}
+
+/* A civil date, checked: its day, or -1. */
+static long
+agenda_civil_day(int y, int m, int d)
+{
+	long	day;
+	int	ry, rm, rd;
+
+	if (y < 1900 || y > 9999 || m < 1 || m > 12 || d < 1 || d > 31)
+		return -1;
+	day = agenda_day(y, m, d);
+	agenda_civil(day, &ry, &rm, &rd);
+	return ry == y && rm == m && rd == d ? day : -1;
+}
+
+/* A month (or a year) later or earlier: the same day, or the month's last. */
+static long
+agenda_add_months(long day, long months)
+{
+	int	y, m, d;
+	long	total, r;
+
+	agenda_civil(day, &y, &m, &d);
+	total = (long)y * 12 + (m - 1) + months;
+	y = (int)(total / 12);
+	m = (int)(total % 12) + 1;
+	while ((r = agenda_civil_day(y, m, d)) < 0 && d > 28)
+		d--;
+	return r;
+}
+
+/* The words a date may be written with; the day and the rest (*end). */
+static long
+agenda_word_day(const char *s, long today, const char **end)
+{
+	static const char *const words[][2] = {
+		{ "today", "0" }, { "tod", "0" }, { "now", "0" },
+		{ "tomorrow", "1" }, { "tom", "1" }, { "yesterday", "-1" },
+	};
+	static const char *const days[] = { "monday", "tuesday", "wednesday",
+	    "thursday", "friday", "saturday", "sunday" };
+	size_t	i, n;
+
+	for (n = 0; s[n] != '\0' && s[n] != ' ' && (s[n] < '0' || s[n] > '9') &&
+	    !((s[n] == 'T' || s[n] == 't') && s[n + 1] >= '0' &&
+	    s[n + 1] <= '9'); n++)
+		/* nothing */;
+	if (n == 0)
+		return -1;
+	*end = s + n;
+	for (i = 0; i < sizeof words / sizeof words[0]; i++) {
+		if (strlen(words[i][0]) == n &&
+		    strncasecmp(s, words[i][0], n) == 0)
+			return today + atoi(words[i][1]);
+	}
+	/* A weekday, whole or its first three letters: the next one. */
+	for (i = 0; i < 7; i++) {
+		if (n >= 3 && n <= strlen(days[i]) &&
+		    strncasecmp(s, days[i], n) == 0)
+			return today + ((long)i - agenda_weekday(today) + 7) % 7;
+	}
+	return -1;
+}
+
+int
+agenda_date_parse(const char *text, long today, int minute_now, char *out,
+    size_t len)
+{
+	const char	*s = agenda_space(text), *p;
+	long		 day = -1, n;
+	int		 a, b, c, minute = -1, sign, year;
+	char		 unit;
+
+	if (*s == '+' || *s == '-') {
+		/* +3, -1w, +2m, +1y: from today. */
+		sign = *s == '-' ? -1 : 1;
+		p = s + 1;
+		if ((a = agenda_number(&p, 5)) < 0)
+			return -1;
+		unit = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
+		if (unit == 'd' || unit == 'w' || unit == 'm' || unit == 'y')
+			p++;
+		else
+			unit = 'd';
+		n = sign * (long)a;
+		day = unit == 'd' ? today + n : unit == 'w' ? today + 7 * n :
+		    agenda_add_months(today, unit == 'm' ? n : 12 * n);
+		s = p;
+	} else if ((*s < '0' || *s > '9') &&
+	    (day = agenda_word_day(s, today, &p)) >= 0) {
+		s = p;
+		/* "now" is the time too. */
+		if (strncasecmp(agenda_space(text), "now", 3) == 0)
+			minute = minute_now;
+	} else {
+		p = s;
+		if ((a = agenda_number(&p, 4)) < 0)
+			return -1;
+		if (*p == '-' && p - s == 4) {
+			/* ISO: YYYY-MM-DD. */
+			p++;
+			if ((b = agenda_number(&p, 2)) < 0 || *p++ != '-' ||
+			    (c = agenda_number(&p, 2)) < 0)
+				return -1;
+			day = agenda_civil_day(a, b, c);
+		} else if (*p == '.' || *p == '/') {
+			/*
+			 * D.M.Y always; with slashes, the order of
+			 * ui.date_order (M/D/Y for mdy, else D/M/Y). A year
+			 * left out is this year; two digits, this century.
+			 */
+			char	sep = *p++;
+
+			if ((b = agenda_number(&p, 2)) < 0)
+				return -1;
+			agenda_civil(today, &year, &c, &c);
+			if (*p == sep && p[1] >= '0' && p[1] <= '9') {
+				p++;
+				if ((c = agenda_number(&p, 4)) < 0)
+					return -1;
+				year = c < 100 ? 2000 + c : c;
+			} else if (*p == sep)
+				p++;
+			if (sep == '/' && agenda_order == AGENDA_MDY)
+				day = agenda_civil_day(year, a, b);
+			else
+				day = agenda_civil_day(year, b, a);
+		} else
+			return -1;
+		s = p;
+	}
+	if (day < 0)
+		return -1;
+	if (agenda_time_part(s, &c) != 0)
+		return -1;
+	if (c >= 0)
+		minute = c;
+	agenda_day_format(day, out, len);
+	if (minute >= 0 && strlen(out) + 6 < len) {
+		snprintf(out + strlen(out), len - strlen(out), "T%02d:%02d",
+		    minute / 60, minute % 60);
+	}
+	return 0;
+}

@@ -9,6 +9,7 @@
 #include "browse.h"
 #include "error.h"
 #include "record.h"
+#include "search.h"
 #include "store.h"
 #include "xmalloc.h"
 
@@ -62,12 +63,44 @@ browse_home(struct browse *b)
 	b->have_top = 0;
 }
 
+static void
+browse_hits_free(struct browse *b)
+{
+	size_t	i;
+
+	for (i = 0; i < b->nhits; i++)
+		free(b->hits[i].key);
+	free(b->hits);
+	b->hits = NULL;
+	b->nhits = 0;
+	b->hits_made = 0;
+	b->hits_walk = 0;
+}
+
 void
 browse_clear(struct browse *b)
 {
 	browse_home(b);
 	free(b->prefix);
 	b->prefix = NULL;
+	search_free(b->search);
+	b->search = NULL;
+	browse_hits_free(b);
+}
+
+void
+browse_set_search(struct browse *b, const char *text)
+{
+	search_free(b->search);
+	b->search = text != NULL ? search_new((int)b->file, text) : NULL;
+	browse_hits_free(b);
+	browse_home(b);
+}
+
+void
+browse_refresh(struct browse *b)
+{
+	browse_hits_free(b);
 }
 
 void
@@ -89,11 +122,20 @@ browse_set_ref(struct browse *b, const struct record_id *id)
 }
 
 void
+browse_set_date(struct browse *b, const char *field)
+{
+	b->date_field = field;
+	browse_hits_free(b);
+	browse_home(b);
+}
+
+void
 browse_set_mine(struct browse *b, const char *uid,
     const char *const *owner_fields)
 {
 	snprintf(b->mine, sizeof b->mine, "%s", uid != NULL ? uid : "");
 	b->owners = owner_fields;
+	browse_hits_free(b);
 	browse_home(b);
 }
 
@@ -101,6 +143,7 @@ void
 browse_set_order(struct browse *b, enum browse_order order)
 {
 	b->order = order;
+	browse_hits_free(b);
 	browse_home(b);
 }
 
@@ -110,6 +153,7 @@ browse_set_filter(struct browse *b, int (*filter)(void *, struct store_txn *,
 {
 	b->filter = filter;
 	b->filter_arg = arg;
+	browse_hits_free(b);
 	browse_home(b);
 }
 
@@ -131,42 +175,70 @@ walk_in_range(struct walk *w)
 	return 1;
 }
 
-/* Does the record pass the "mine" filter and the screen's own? -1: error. */
+/*
+ * Does the record pass the "mine" filter, the screen's own and the
+ * search? -1: error.
+ */
 static int
-walk_wanted(const struct walk *w, const struct record *r)
+browse_wanted(struct browse *b, struct store_txn *t, const struct record *r)
 {
 	const char *const	*f;
+	int			 ret;
 
-	if (w->b->mine[0] != '\0') {
-		if (w->b->owners == NULL || w->b->owners[0] == NULL) {
-			if (strcmp(r->created_by, w->b->mine) != 0)
+	if (b->mine[0] != '\0') {
+		if (b->owners == NULL || b->owners[0] == NULL) {
+			if (strcmp(r->created_by, b->mine) != 0)
 				return 0;
 		} else {
-			for (f = w->b->owners; *f != NULL; f++) {
-				if (strcmp(record_value(r, *f),
-				    w->b->mine) == 0)
+			for (f = b->owners; *f != NULL; f++) {
+				if (strcmp(record_value(r, *f), b->mine) == 0)
 					break;
 			}
 			if (*f == NULL)
 				return 0;
 		}
 	}
-	if (w->b->filter != NULL)
-		return w->b->filter(w->b->filter_arg, w->t, r);
+	if (b->search != NULL &&
+	    (ret = search_match(b->search, t, r)) != 1)
+		return ret;
+	if (b->filter != NULL)
+		return b->filter(b->filter_arg, t, r);
 	return 1;
+}
+
+static int
+walk_wanted(const struct walk *w, const struct record *r)
+{
+	return browse_wanted(w->b, w->t, r);
 }
 
 static int
 walk_open(struct walk *w, struct browse *b, struct store_txn *t,
     int forward, int from_top)
 {
+	const struct record_id	*ids;
+	size_t			 n;
+
 	memset(w, 0, sizeof *w);
 	w->b = b;
 	w->t = t;
 	w->down = browse_ascending(b) == forward;
 	w->first = 1;
 	w->from_top = from_top && b->have_top;
-	return store_cursor_open(t, b->file, browse_index(b), 0, &w->c);
+	if (store_cursor_open(t, b->file, browse_index(b), 0, &w->c) != 0)
+		return -1;
+	/*
+	 * A search found more than are gathered, but knows which: the
+	 * index is walked by its keys and only those records read.
+	 */
+	if (b->search != NULL && browse_index(b) != STORE_BY_ID &&
+	    (ids = search_set(b->search, &n)) != NULL &&
+	    store_cursor_only(w->c, ids, n) != 0) {
+		store_cursor_close(w->c);
+		w->c = NULL;
+		return -1;
+	}
+	return 0;
 }
 
 static void
@@ -339,6 +411,229 @@ walk_rows(struct walk *w, struct browse_row *rows, size_t n, size_t *got)
 	return 0;
 }
 
+/*
+ * A search's hits, gathered and sorted, stand for the index: sorted in
+ * the browse's order (name or ID, up or down), positioned by the same
+ * key and ID as a walk's first row.
+ */
+static int
+browse_hit_order(const struct browse *b, const char *ka, size_t la,
+    const struct record_id *ia, const char *kb, size_t lb,
+    const struct record_id *ib)
+{
+	int	c;
+
+	c = memcmp(ka, kb, la < lb ? la : lb);
+	if (c == 0 && la != lb)
+		c = la < lb ? -1 : 1;
+	if (c == 0)
+		c = record_id_cmp(ia, ib);
+	return browse_ascending(b) ? c : -c;
+}
+
+static const struct browse	*browse_sorting;
+
+static int
+browse_hit_cmp(const void *a, const void *b)
+{
+	const struct browse_hit	*x = a, *y = b;
+
+	return browse_hit_order(browse_sorting, x->key, x->keylen, &x->id,
+	    y->key, y->keylen, &y->id);
+}
+
+/*
+ * Are hits what this browse pages through? A search's are; so are a
+ * record's linked records when sorted otherwise than by creation.
+ */
+static int
+browse_hits_wanted(const struct browse *b)
+{
+	return b->search != NULL || (b->has_ref && (b->date_field != NULL ||
+	    b->order == BROWSE_NAME || b->order == BROWSE_NAME_DESC));
+}
+
+/* A hit's key: the date field, the name key, or the ID. */
+static void
+browse_hit_key(struct browse *b, struct store_txn *t, const struct record *r,
+    struct browse_hit *h)
+{
+	if (b->has_ref && b->date_field != NULL)
+		h->key = xstrdup(record_value(r, b->date_field));
+	else if (b->order == BROWSE_NAME || b->order == BROWSE_NAME_DESC)
+		h->key = store_name_of(t, b->file, r);
+	else {
+		h->key = xmalloc(RECORD_ID_SIZE + 1);
+		memcpy(h->key, r->id.b, RECORD_ID_SIZE);
+		h->keylen = RECORD_ID_SIZE;
+		return;
+	}
+	h->keylen = strlen(h->key);
+}
+
+/* Find the hits, or decide to walk (too many). */
+static int
+browse_hits_make(struct browse *b, struct store_txn *t)
+{
+	const struct record_id	*sids = NULL;
+	struct record_id	*ids = NULL, *refs = NULL;
+	struct browse_hit	*h;
+	struct record		*r;
+	size_t			 n = 0, nsids = 0, nrefs = 0, i;
+	int			 ret = 0;
+
+	if (!browse_hits_wanted(b) || b->hits_made)
+		return 0;
+	if (b->search != NULL &&
+	    (ret = search_candidates(b->search, t, &sids, &nsids)) == -1)
+		return -1;
+	n = nsids;
+	if (b->has_ref && ret != SEARCH_SCAN) {
+		ret = store_index_ids(t, b->file, STORE_BY_REF, b->ref.b,
+		    RECORD_ID_SIZE, BROWSE_HITS_MAX, &refs, &nrefs);
+		if (ret == -1)
+			return -1;
+		if (ret == STORE_TOO_MANY)
+			ret = SEARCH_SCAN;
+	}
+	b->hits_made = 1;
+	if (ret == SEARCH_SCAN || (!b->has_ref && n > BROWSE_HITS_MAX)) {
+		free(refs);
+		b->hits_walk = 1;
+		return 0;
+	}
+	if (b->has_ref) {
+		ids = refs != NULL ? refs : xcalloc(1, sizeof *ids);
+		n = nrefs;
+		if (b->search != NULL)
+			search_ids_and(ids, &n, sids, nsids);
+	} else {
+		ids = xcalloc(n + 1, sizeof *ids);
+		memcpy(ids, sids, n * sizeof *ids);
+	}
+	b->hits = xcalloc(n + 1, sizeof *b->hits);
+	for (i = 0; i < n; i++) {
+		if ((ret = store_get(t, b->file, &ids[i], &r)) == -1)
+			goto fail;
+		if (ret != 0)
+			continue;
+		if ((ret = browse_wanted(b, t, r)) != 1) {
+			record_free(r);
+			if (ret == -1)
+				goto fail;
+			continue;
+		}
+		h = &b->hits[b->nhits++];
+		h->id = r->id;
+		browse_hit_key(b, t, r, h);
+		record_free(r);
+	}
+	free(ids);
+	browse_sorting = b;
+	qsort(b->hits, b->nhits, sizeof *b->hits, browse_hit_cmp);
+	browse_sorting = NULL;
+	return 0;
+
+fail:
+	free(ids);
+	browse_hits_free(b);
+	return -1;
+}
+
+/* Are the hits what the browse pages through? (Else it walks.) */
+static int
+browse_hits_on(struct browse *b, struct store_txn *t, int *err)
+{
+	*err = browse_hits_make(b, t);
+	return *err == 0 && browse_hits_wanted(b) && !b->hits_walk;
+}
+
+/* The hit the first row shown is, or the one after where it was. */
+static size_t
+browse_hits_top(const struct browse *b)
+{
+	size_t	lo = 0, hi = b->nhits, mid;
+
+	if (!b->have_top)
+		return 0;
+	while (lo < hi) {
+		mid = (lo + hi) / 2;
+		if (browse_hit_order(b, b->hits[mid].key, b->hits[mid].keylen,
+		    &b->hits[mid].id, b->topkey, b->topkeylen, &b->topid) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static void
+browse_hits_set_top(struct browse *b, size_t i)
+{
+	struct browse_row	row;
+	struct record		r;
+
+	if (i >= b->nhits) {
+		browse_home(b);
+		return;
+	}
+	memset(&r, 0, sizeof r);
+	r.id = b->hits[i].id;
+	row.rec = &r;
+	row.key = b->hits[i].key;
+	row.keylen = b->hits[i].keylen;
+	browse_set_top(b, &row);
+}
+
+/* Up to n rows of the hits from the first row shown. */
+static int
+browse_hits_page(struct browse *b, struct store_txn *t,
+    struct browse_row *rows, size_t n, size_t *got)
+{
+	struct record	*r;
+	size_t		 i;
+	int		 ret;
+
+	*got = 0;
+	for (i = browse_hits_top(b); i < b->nhits && *got < n; i++) {
+		if ((ret = store_get(t, b->file, &b->hits[i].id, &r)) == -1) {
+			browse_rows_free(rows, *got);
+			*got = 0;
+			return -1;
+		}
+		/* Deleted since the search: left out. */
+		if (ret != 0 || (r->flags & RECORD_DELETED)) {
+			if (ret == 0)
+				record_free(r);
+			continue;
+		}
+		rows[*got].rec = r;
+		rows[*got].key = xmalloc(b->hits[i].keylen + 1);
+		memcpy(rows[*got].key, b->hits[i].key, b->hits[i].keylen);
+		rows[*got].keylen = b->hits[i].keylen;
+		(*got)++;
+	}
+	return 0;
+}
+
+/* browse_move over the hits: the same rules, by arithmetic. */
+static void
+browse_hits_move(struct browse *b, long delta, size_t n, long *moved)
+{
+	size_t	top = browse_hits_top(b), avail, to;
+
+	avail = b->nhits - top;
+	if (delta > 0)
+		to = avail >= (size_t)delta + n ? (size_t)delta :
+		    (avail > n ? avail - n : 0);
+	else
+		to = (size_t)-delta < top ? (size_t)-delta : top;
+	if (to == 0)
+		return;
+	*moved = delta > 0 ? (long)to : -(long)to;
+	browse_hits_set_top(b, delta > 0 ? top + to : top - to);
+}
+
 int
 browse_page(struct browse *b, struct store_txn *t, struct browse_row *rows,
     size_t n, size_t *got)
@@ -347,6 +642,10 @@ browse_page(struct browse *b, struct store_txn *t, struct browse_row *rows,
 	int		ret;
 
 	*got = 0;
+	if (browse_hits_on(b, t, &ret))
+		return browse_hits_page(b, t, rows, n, got);
+	if (ret != 0)
+		return -1;
 	if (walk_open(&w, b, t, 1, 1) != 0)
 		return -1;
 	ret = walk_rows(&w, rows, n, got);
@@ -368,6 +667,12 @@ browse_move(struct browse *b, struct store_txn *t, long delta, size_t n,
 		return 0;
 	if (n == 0)
 		n = 1;
+	if (browse_hits_on(b, t, &ret)) {
+		browse_hits_move(b, delta, n, moved);
+		return 0;
+	}
+	if (ret != 0)
+		return -1;
 	if (delta > 0) {
 		/* The top and the delta rows after it, and a page beyond. */
 		want = (size_t)delta + n;
@@ -409,6 +714,14 @@ browse_end(struct browse *b, struct store_txn *t, size_t n)
 
 	if (n == 0)
 		n = 1;
+	if (browse_hits_on(b, t, &ret)) {
+		browse_hits_set_top(b, b->nhits > n ? b->nhits - n : 0);
+		if (b->nhits <= n)
+			browse_home(b);
+		return 0;
+	}
+	if (ret != 0)
+		return -1;
 	if (walk_open(&w, b, t, 0, 0) != 0)
 		return -1;
 	rows = xcalloc(n, sizeof *rows);
@@ -434,6 +747,12 @@ browse_count(struct browse *b, struct store_txn *t, size_t limit,
 	int		 ret = 0;
 
 	*count = 0;
+	if (browse_hits_on(b, t, &ret)) {
+		*count = b->nhits < limit ? b->nhits : limit;
+		return 0;
+	}
+	if (ret != 0)
+		return -1;
 	if (walk_open(&w, b, t, 1, 0) != 0)
 		return -1;
 	while (*count < limit && (ret = walk_next(&w, &r)) == 0) {

@@ -63,6 +63,11 @@ const struct cfg_def cfg_table[] = {
 	  "database directory used when -d is not given" },
 	{ "ui.color", CFG_BOOL, "true", CFG_USER,
 	  "use colour when the terminal has it (NO_COLOR still wins)" },
+	{ "ui.confirm_quit", CFG_BOOL, "true", CFG_USER,
+	  "q on the main screen asks before quitting" },
+	{ "ui.date_order", CFG_STRING, "iso", CFG_USER,
+	  "how dates are shown: \"iso\" 2026-12-24, \"dmy\" 24.12.2026, "
+	  "\"mdy\" 12/24/2026" },
 	{ NULL, CFG_STRING, NULL, 0, NULL }
 };
 
@@ -80,6 +85,7 @@ static const struct cfg_limit cfg_limits[] = {
 	{ "sync.granularity", 0, 0, { "field", "record", NULL } },
 	{ "master.wait_seconds", 0, INT_MAX, { NULL } },
 	{ "store.cache_mb", 1, 4096, { NULL } },
+	{ "ui.date_order", 0, 0, { "iso", "dmy", "mdy" } },
 	{ NULL, 0, 0, { NULL } }
 };
 

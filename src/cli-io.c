@@ -19,6 +19,7 @@
 #include "exchange.h"
 #include "error.h"
 #include "file.h"
+#include "browse.h"
 #include "model.h"
 #include "store.h"
 #include "tui.h"
@@ -388,61 +389,29 @@ out:
 	return ret;
 }
 
-/* crm query: contacts for mutt's query_command. */
+/*
+ * crm query: contacts for mutt's query_command, found as the screens'
+ * search finds them (search.h): through the words index, in name order,
+ * printed as they come, so its time and memory follow what it finds.
+ */
 
-/* Companies whose folded name holds the query: a sorted set of IDs. */
-struct cli_query_set {
-	struct record_id	*ids;
-	size_t			 n, cap;
-};
-
+/* Only contacts with an email are of use to a mail program. */
 static int
-cli_query_idcmp(const void *a, const void *b)
+cli_query_has_email(void *arg, struct store_txn *t, const struct record *r)
 {
-	return record_id_cmp(a, b);
-}
-
-static int
-cli_query_companies(struct store_txn *t, const char *q,
-    struct cli_query_set *set)
-{
-	struct store_cursor	*c;
-	struct record		*r;
-	char			*name;
-	int			 ret;
-
-	if (store_cursor_open(t, MODEL_COMPANY, STORE_BY_ID, 0, &c) != 0)
-		return -1;
-	while ((ret = store_cursor_next(c, &r)) == 0) {
-		name = utf8_fold(record_value(r, "name"));
-		if (strstr(name, q) != NULL) {
-			if (set->n == set->cap) {
-				set->cap = set->cap ? set->cap * 2 : 64;
-				set->ids = xreallocarray(set->ids, set->cap,
-				    sizeof *set->ids);
-			}
-			set->ids[set->n++] = r->id;
-		}
-		free(name);
-		record_free(r);
-	}
-	store_cursor_close(c);
-	/* Walked by ID, so already in order; sort anyway for bsearch. */
-	qsort(set->ids, set->n, sizeof *set->ids, cli_query_idcmp);
-	return ret == -1 ? -1 : 0;
+	(void)arg;
+	(void)t;
+	return *record_value(r, "email") != '\0' ||
+	    *record_value(r, "email2") != '\0';
 }
 
 /* A field of a query line: a tab or newline would break the line. */
-static char *
-cli_query_field(const char *s)
+static void
+cli_query_field(const char *s, int last)
 {
-	char	*d = xstrdup(s), *p;
-
-	for (p = d; *p != '\0'; p++) {
-		if (*p == '\t' || *p == '\n' || *p == '\r')
-			*p = ' ';
-	}
-	return d;
+	for (; *s != '\0'; s++)
+		putchar(*s == '\t' || *s == '\n' || *s == '\r' ? ' ' : *s);
+	putchar(last ? '\n' : '\t');
 }
 
 /*
@@ -467,19 +436,22 @@ cli_query_fail(int status, const char *fmt, ...)
 	return status;
 }
 
+#define CLI_QUERY_PAGE	256
+
 int
 cli_query(struct cli *cli, int argc, char **argv)
 {
-	struct cli_query_set	 set = { NULL, 0, 0 };
+	static const char *const mails[] = { "email", "email2" };
 	struct store_txn	*t = NULL;
-	struct store_cursor	*c = NULL;
-	struct record		*r, *co;
+	struct browse		 b;
+	struct browse_row	 rows[CLI_QUERY_PAGE];
 	struct record_id	 cid, last;
-	char			*q, *name, *folded, *mail, **lines = NULL;
-	char			*line, *cname = NULL, *f[3];
-	size_t			 nlines = 0, cap = 0, i, k;
-	const char		*v;
-	int			 ret, match, in_set, have_last = 0, fd;
+	struct record		*co;
+	char			*name, *cname = NULL;
+	const char		*mail;
+	size_t			 got, i, k, shown = 0;
+	long			 moved;
+	int			 have_last = 0, fd;
 
 	if (argc != 2)
 		return cli_query_fail(CLI_USAGE, "crm query: give one STRING to "
@@ -490,12 +462,13 @@ cli_query(struct cli *cli, int argc, char **argv)
 	/*
 	 * mutt runs the query on its own terminal, reading its stdout: a
 	 * password prompt or a line on stderr (a busy master's "waiting")
-	 * would be written over its screen. So without a terminal to answer
-	 * on, nothing goes to stderr, and without a password crm fails at
-	 * once.
+	 * would be written over its screen. So when stdout is not the
+	 * terminal stderr is, nothing goes to stderr (a file or a pipe,
+	 * as a script gives, still gets it), and without a password crm
+	 * fails at once.
 	 */
-	if (!isatty(STDOUT_FILENO) && (fd = open("/dev/null", O_WRONLY)) !=
-	    -1) {
+	if (!isatty(STDOUT_FILENO) && isatty(STDERR_FILENO) &&
+	    (fd = open("/dev/null", O_WRONLY)) != -1) {
 		dup2(fd, STDERR_FILENO);
 		close(fd);
 	}
@@ -504,110 +477,85 @@ cli_query(struct cli *cli, int argc, char **argv)
 		return cli_query_fail(CLI_FAIL, "crm: no password for crm "
 		    "query: set CRM_PASSWORD or give --password-file FILE in "
 		    "mutt's query_command");
-	q = utf8_fold(argv[1]);
+	browse_init(&b, MODEL_CONTACT, BROWSE_NAME);
+	browse_set_search(&b, argv[1]);
+	browse_set_filter(&b, cli_query_has_email, NULL);
 	if (cli_open(cli) != 0 || store_begin_read(cli->st, &t) != 0)
 		goto fail;
-	if (cli_query_companies(t, q, &set) != 0 ||
-	    store_cursor_open(t, MODEL_CONTACT, STORE_BY_ID, 0, &c) != 0)
-		goto fail;
 	memset(&last, 0, sizeof last);
-	while ((ret = store_cursor_next(c, &r)) == 0) {
-		if (*record_value(r, "email") == '\0' &&
-		    *record_value(r, "email2") == '\0') {
-			record_free(r);
-			continue;
+	for (;;) {
+		if (b.search == NULL) {
+			got = 0;
+			break;
 		}
-		name = tui_record_name(MODEL_CONTACT, r);
-		folded = utf8_fold(name);
-		xasprintf(&line, "%s %s", record_value(r, "email"),
-		    record_value(r, "email2"));
-		mail = utf8_fold(line);
-		free(line);
-		match = strstr(folded, q) != NULL || strstr(mail, q) != NULL;
-		in_set = record_id_parse(record_value(r, "company"), &cid) ==
-		    0;
-		if (!match && in_set && set.n > 0)
-			match = bsearch(&cid, set.ids, set.n, sizeof cid,
-			    cli_query_idcmp) != NULL;
-		if (match) {
-			if (in_set && (!have_last ||
+		if (browse_page(&b, t, rows, CLI_QUERY_PAGE, &got) != 0)
+			goto fail;
+		/* mutt shows the first line and reads the rest. */
+		if (shown == 0 && got > 0 && b.hits_walk)
+			printf("crm: contacts matching \"%s\"\n", argv[1]);
+		else if (shown == 0 && got > 0)
+			printf("crm: %zu %s for \"%s\"\n", b.nhits,
+			    b.nhits == 1 ? "match" : "matches", argv[1]);
+		for (i = 0; i < got; i++) {
+			if (record_id_parse(record_value(rows[i].rec,
+			    "company"), &cid) == 0 && (!have_last ||
 			    record_id_cmp(&cid, &last) != 0)) {
 				free(cname);
 				cname = NULL;
-				if (store_get(t, MODEL_COMPANY, &cid, &co) ==
-				    0) {
-					cname = xstrdup(record_value(co,
-					    "name"));
+				if (store_get(t, MODEL_COMPANY, &cid, &co) == 0) {
+					if ((co->flags & RECORD_DELETED) == 0)
+						cname = xstrdup(record_value(co,
+						    "name"));
 					record_free(co);
 				}
 				error_clear();
 				last = cid;
 				have_last = 1;
+			} else if (*record_value(rows[i].rec, "company") ==
+			    '\0') {
+				free(cname);
+				cname = NULL;
+				have_last = 0;
 			}
+			name = tui_record_name(MODEL_CONTACT, rows[i].rec);
 			/* One line an address: mutt offers each. */
-			f[1] = cli_query_field(name);
-			f[2] = cli_query_field(in_set && cname != NULL ?
-			    cname : "");
 			for (k = 0; k < 2; k++) {
-				v = record_value(r, k == 0 ? "email" :
-				    "email2");
-				if (*v == '\0')
+				mail = record_value(rows[i].rec, mails[k]);
+				if (*mail == '\0')
 					continue;
-				if (nlines == cap) {
-					cap = cap ? cap * 2 : 64;
-					lines = xreallocarray(lines, cap,
-					    sizeof *lines);
-				}
-				f[0] = cli_query_field(v);
-				xasprintf(&line, "%s\t%s\t%s", f[0], f[1],
-				    f[2]);
-				free(f[0]);
-				lines[nlines++] = line;
+				cli_query_field(mail, 0);
+				cli_query_field(name, 0);
+				cli_query_field(cname != NULL ? cname : "", 1);
 			}
-			free(f[1]);
-			free(f[2]);
+			free(name);
+			shown++;
 		}
-		free(mail);
-		free(folded);
-		free(name);
-		record_free(r);
+		if (got > 0)
+			browse_set_top(&b, &rows[got - 1]);
+		browse_rows_free(rows, got);
+		if (got < CLI_QUERY_PAGE)
+			break;
+		/* The last row read is the top now: the next page after it. */
+		if (browse_move(&b, t, 1, 1, &moved) != 0)
+			goto fail;
+		if (moved == 0)
+			break;
 	}
-	if (ret == -1)
-		goto fail;
-	store_cursor_close(c);
 	store_abort(t);
-	c = NULL;
-	t = NULL;
-	/* mutt shows the first line and reads the rest. */
-	if (nlines == 0)
-		printf("crm: no contact matches \"%s\"\n", argv[1]);
-	else
-		printf("crm: %zu %s for \"%s\"\n", nlines, nlines == 1 ?
-		    "match" : "matches", argv[1]);
-	for (i = 0; i < nlines; i++) {
-		printf("%s\n", lines[i]);
-		free(lines[i]);
-	}
-	free(lines);
-	free(set.ids);
+	browse_clear(&b);
 	free(cname);
-	free(q);
+	if (shown == 0)
+		printf("crm: no contact matches \"%s\"\n", argv[1]);
 	if (fflush(stdout) != 0)
 		return CLI_FAIL;
-	return nlines == 0 ? CLI_FAIL : CLI_OK;
+	return shown == 0 ? CLI_FAIL : CLI_OK;
 
 fail:
-	store_cursor_close(c);
 	store_abort(t);
-	for (i = 0; i < nlines; i++)
-		free(lines[i]);
-	free(lines);
-	free(set.ids);
+	browse_clear(&b);
 	free(cname);
-	free(q);
 	return cli_query_fail(CLI_FAIL, "crm: %s", error_get());
 }
-
 
 int
 cli_attach(struct cli *cli, int argc, char **argv)

@@ -6,7 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "agenda.h"
+#include "browse.h"
 #include "cli.h"
+#include "clock.h"
+#include "duplicate.h"
 #include "error.h"
 #include "model.h"
 #include "store.h"
@@ -75,6 +79,84 @@ cli_put_row(FILE *f, const struct record *r, const char *const *fields,
 	fputc('\n', f);
 }
 
+/*
+ * Dates written as a person would (today, +3, fri, 24.12.2026: see
+ * agenda.h) become ISO before the model sees them. The new values are
+ * returned to be freed (NULL-terminated), or NULL when there were none.
+ */
+static char **
+cli_dates(int type, struct model_change *ch, size_t n)
+{
+	const struct model_field	*mf;
+	char				**kept = NULL, iso[32];
+	size_t				 i, k = 0;
+	int				 minute;
+	long				 today = agenda_today(&minute);
+
+	for (i = 0; i < n; i++) {
+		mf = model_field_find(type, ch[i].name);
+		if (mf == NULL || mf->kind != MODEL_DATE ||
+		    *ch[i].value == '\0' || agenda_date_parse(ch[i].value,
+		    today, minute, iso, sizeof iso) != 0)
+			continue;
+		kept = xreallocarray(kept, k + 2, sizeof *kept);
+		kept[k] = xstrdup(iso);
+		ch[i].value = kept[k++];
+		kept[k] = NULL;
+	}
+	return kept;
+}
+
+static void
+cli_dates_free(char **kept)
+{
+	size_t	i;
+
+	for (i = 0; kept != NULL && kept[i] != NULL; i++)
+		free(kept[i]);
+	free(kept);
+}
+
+/*
+ * The deleted record whose ID starts with text: the tombstones the ID
+ * index holds are looked at too, and only those.
+ */
+static int
+cli_deleted_id(struct store_txn *t, int type, const char *text,
+    struct record_id *id)
+{
+	struct store_cursor	*c;
+	struct record		*r;
+	struct record_id	 low;
+	int			 ret, found = 0;
+
+	if (record_id_prefix_low(text, &low) != 0)
+		return -1;
+	if (store_cursor_open(t, (size_t)type, STORE_BY_ID,
+	    STORE_CURSOR_DELETED, &c) != 0)
+		return -1;
+	store_cursor_seek(c, low.b, RECORD_ID_SIZE, 0);
+	while ((ret = store_cursor_next(c, &r)) == 0 &&
+	    record_id_has_prefix(&r->id, text)) {
+		if ((r->flags & RECORD_DELETED) && found++ == 0)
+			*id = r->id;
+		record_free(r);
+	}
+	if (ret == 0)
+		record_free(r);
+	store_cursor_close(c);
+	if (ret == -1)
+		return -1;
+	if (found == 1)
+		return 0;
+	error_set(found == 0 ? "no deleted %s has an ID starting with \"%s\" "
+	    "(see crm undelete)" : "\"%s\" is the start of several deleted "
+	    "%s IDs: give more of the ID", found == 0 ?
+	    model_type(type)->name : text, found == 0 ? text :
+	    model_type(type)->name);
+	return -1;
+}
+
 /* TYPE and, when asked, ID: the first arguments of most commands. */
 static int
 cli_type_arg(const struct cli_cmd *cmd, int argc, char **argv, int need_id,
@@ -98,7 +180,7 @@ cli_add(struct cli *cli, int argc, char **argv)
 	struct model_change	*ch;
 	struct store_txn	*t;
 	struct record_id	 id;
-	char			 buf[RECORD_ID_TEXT + 1];
+	char			 buf[RECORD_ID_TEXT + 1], **dates;
 	int			 type;
 
 	if (cli_type_arg(cmd, argc, argv, 0, &type) != 0)
@@ -109,12 +191,15 @@ cli_add(struct cli *cli, int argc, char **argv)
 		free(ch);
 		return cli_fail();
 	}
+	dates = cli_dates(type, ch, (size_t)(argc - 2));
 	if (model_add(t, &cli->user, type, ch, (size_t)(argc - 2), &id) != 0) {
 		store_abort(t);
 		free(ch);
+		cli_dates_free(dates);
 		return cli_fail();
 	}
 	free(ch);
+	cli_dates_free(dates);
 	if (store_commit(t) != 0)
 		return cli_fail();
 	record_id_format(&id, buf);
@@ -129,6 +214,7 @@ cli_set(struct cli *cli, int argc, char **argv)
 	struct model_change	*ch;
 	struct store_txn	*t;
 	struct record_id	 id;
+	char			**dates;
 	int			 type;
 
 	if (cli_type_arg(cmd, argc, argv, 1, &type) != 0)
@@ -141,14 +227,17 @@ cli_set(struct cli *cli, int argc, char **argv)
 		free(ch);
 		return cli_fail();
 	}
+	dates = cli_dates(type, ch, (size_t)(argc - 3));
 	if (model_lookup(t, type, argv[2], &id) != 0 ||
 	    model_update(t, &cli->user, type, &id, ch,
 	    (size_t)(argc - 3)) != 0) {
 		store_abort(t);
 		free(ch);
+		cli_dates_free(dates);
 		return cli_fail();
 	}
 	free(ch);
+	cli_dates_free(dates);
 	if (store_commit(t) != 0)
 		return cli_fail();
 	return CLI_OK;
@@ -350,12 +439,59 @@ cli_filter_free(struct cli_filter *fl)
 	fl->n = 0;
 }
 
+/* --where as a browse's filter, for --search. */
+static int
+cli_list_where(void *arg, struct store_txn *t, const struct record *r)
+{
+	(void)t;
+	return cli_filter_match(arg, r);
+}
+
+#define CLI_LIST_PAGE	256
+
+/*
+ * list --search: the records the screens' search finds (search.h), in
+ * name order, page by page as they are found.
+ */
+static int
+cli_list_search(struct store_txn *t, int type, const char *text,
+    struct cli_filter *fl, char **fields, size_t nfields)
+{
+	struct browse		 b;
+	struct browse_row	 rows[CLI_LIST_PAGE];
+	size_t			 got, i;
+	long			 moved;
+	int			 ret = 0;
+
+	browse_init(&b, (size_t)type, BROWSE_NAME);
+	browse_set_search(&b, text);
+	browse_set_filter(&b, cli_list_where, fl);
+	while (ret == 0 && b.search != NULL) {
+		if ((ret = browse_page(&b, t, rows, CLI_LIST_PAGE, &got)) != 0)
+			break;
+		for (i = 0; i < got; i++)
+			cli_put_row(stdout, rows[i].rec,
+			    (const char *const *)fields, nfields);
+		if (got > 0)
+			browse_set_top(&b, &rows[got - 1]);
+		browse_rows_free(rows, got);
+		if (got < CLI_LIST_PAGE)
+			break;
+		/* The last row read is the top now: on past it. */
+		if ((ret = browse_move(&b, t, 1, 1, &moved)) == 0 && moved == 0)
+			break;
+	}
+	browse_clear(&b);
+	return ret;
+}
+
 int
 cli_list(struct cli *cli, int argc, char **argv)
 {
 	static const struct option	 opts[] = {
 		{ "where", required_argument, NULL, 'w' },
 		{ "fields", required_argument, NULL, 'f' },
+		{ "search", required_argument, NULL, 's' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const struct cli_cmd		*cmd = cli_find("list");
@@ -363,7 +499,7 @@ cli_list(struct cli *cli, int argc, char **argv)
 	struct store_txn		*t = NULL;
 	struct store_cursor		*c = NULL;
 	struct record			*r;
-	const char			*fields_spec = NULL;
+	const char			*fields_spec = NULL, *search = NULL;
 	char				**fields = NULL;
 	size_t				 nfields = 0, i;
 	int				 type, ch, ret = CLI_FAIL, rv;
@@ -379,6 +515,9 @@ cli_list(struct cli *cli, int argc, char **argv)
 			break;
 		case 'f':
 			fields_spec = optarg;
+			break;
+		case 's':
+			search = optarg;
 			break;
 		default:
 			cli_filter_free(&fl);
@@ -406,20 +545,29 @@ cli_list(struct cli *cli, int argc, char **argv)
 		return cli_usage(cmd, "%s", error_get());
 	}
 
-	if (cli_open(cli) != 0 || store_begin(cli->st, &t) != 0 ||
-	    cli_filter_open(&fl, t, type, &c) != 0) {
+	if (search != NULL && *search == '\0') {
+		ret = cli_usage(cmd, "--search wants some text to look for");
+		goto out;
+	}
+	if (cli_open(cli) != 0 || store_begin_read(cli->st, &t) != 0 ||
+	    (search == NULL && cli_filter_open(&fl, t, type, &c) != 0)) {
 		ret = cli_fail();
 		goto out;
 	}
 	for (i = 0; i < nfields; i++)
 		printf("%s%s", i ? "\t" : "", fields[i]);
 	putchar('\n');
+	if (search != NULL) {
+		rv = cli_list_search(t, type, search, &fl, fields, nfields);
+		goto written;
+	}
 	while ((rv = store_cursor_next(c, &r)) == 0) {
 		if (cli_filter_match(&fl, r))
 			cli_put_row(stdout, r, (const char *const *)fields,
 			    nfields);
 		record_free(r);
 	}
+written:
 	if (rv == -1) {
 		ret = cli_fail();
 		goto out;
@@ -461,5 +609,151 @@ cli_delete(struct cli *cli, int argc, char **argv)
 	}
 	if (store_commit(t) != 0)
 		return cli_fail();
+	return CLI_OK;
+}
+
+/* crm undelete: one line for each record that may come back. */
+static int
+cli_undelete_line(void *arg, const struct model_deleted *d)
+{
+	char	 id[RECORD_ID_TEXT + 1], when[32], *name;
+
+	(void)arg;
+	record_id_format(&d->id, id);
+	clock_format(d->when, when, sizeof when);
+	name = model_name(d->type, d->rec);
+	printf("%s\t%s\t", model_type(d->type)->name, id);
+	cli_put_escaped(stdout, name);
+	printf("\t%s\t%s\n", when, d->by);
+	free(name);
+	return 0;
+}
+
+int
+cli_undelete(struct cli *cli, int argc, char **argv)
+{
+	const struct cli_cmd	*cmd = cli_find("undelete");
+	struct store_txn	*t;
+	struct record_id	 id;
+	char			*name, idtext[RECORD_ID_TEXT + 1];
+	int			 type = MODEL_ANY, ret;
+
+	if (argc != 1 && argc != 3)
+		return cli_usage(cmd, "give TYPE and ID, or nothing to list "
+		    "what may come back");
+	if (argc == 3 && (type = model_type_find(argv[1])) == -1)
+		return cli_usage(cmd, "%s", error_get());
+	if (cli_open(cli) != 0 || store_begin(cli->st, &t) != 0)
+		return cli_fail();
+	if (argc == 1) {
+		printf("type\tid\tname\tdeleted_at\tdeleted_by\n");
+		ret = model_deleted_list(t, &cli->user, cli_undelete_line,
+		    NULL);
+		store_abort(t);
+		if (ret != 0)
+			return cli_fail();
+		return fflush(stdout) == 0 ? CLI_OK : CLI_FAIL;
+	}
+	/* A prefix of a deleted record's ID: tombstones count here. */
+	if ((ret = cli_deleted_id(t, type, argv[2], &id)) != 0 ||
+	    model_undelete(t, &cli->user, type, &id) != 0) {
+		store_abort(t);
+		return cli_fail();
+	}
+	if (store_commit(t) != 0)
+		return cli_fail();
+	record_id_format(&id, idtext);
+	name = NULL;
+	if (store_begin(cli->st, &t) == 0) {
+		struct record	*r;
+
+		if (model_get(t, type, &id, &r) == 0) {
+			name = model_name(type, r);
+			record_free(r);
+		}
+		store_abort(t);
+	}
+	fprintf(stderr, "crm: %s \"%s\" is back (%s)\n",
+	    model_type(type)->name, name != NULL ? name : "", idtext);
+	free(name);
+	return CLI_OK;
+}
+
+/* crm duplicates: a group's records, one line each. */
+static int
+cli_duplicates_group(void *arg, struct record **g, size_t n)
+{
+	int	*group = arg, type = group[1];
+	char	 id[RECORD_ID_TEXT + 1], when[32], *name;
+	size_t	 i;
+
+	group[0]++;
+	for (i = 0; i < n; i++) {
+		record_id_format(&g[i]->id, id);
+		clock_format(g[i]->created, when, sizeof when);
+		name = model_name(type, g[i]);
+		printf("%d\t%s\t", group[0], id);
+		cli_put_escaped(stdout, name);
+		putchar('\t');
+		cli_put_escaped(stdout, record_value(g[i], type ==
+		    MODEL_COMPANY ? "city" : "email"));
+		printf("\t%s\n", when);
+		free(name);
+	}
+	return 0;
+}
+
+int
+cli_duplicates(struct cli *cli, int argc, char **argv)
+{
+	const struct cli_cmd	*cmd = cli_find("duplicates");
+	struct store_txn	*t;
+	int			 state[2] = { 0, 0 }, ret;
+
+	if (argc != 2)
+		return cli_usage(cmd, "give the type: company or contact");
+	if ((state[1] = model_type_find(argv[1])) == -1 ||
+	    !duplicate_type(state[1]))
+		return cli_usage(cmd, "duplicates are looked for among "
+		    "companies and contacts");
+	if (cli_open(cli) != 0 || store_begin_read(cli->st, &t) != 0)
+		return cli_fail();
+	printf("group\tid\tname\t%s\tcreated_at\n", state[1] ==
+	    MODEL_COMPANY ? "city" : "email");
+	ret = duplicate_list(t, state[1], cli_duplicates_group, state);
+	store_abort(t);
+	if (ret != 0)
+		return cli_fail();
+	return fflush(stdout) == 0 ? CLI_OK : CLI_FAIL;
+}
+
+int
+cli_merge(struct cli *cli, int argc, char **argv)
+{
+	const struct cli_cmd	*cmd = cli_find("merge");
+	struct store_txn	*t;
+	struct record_id	 keep, lose;
+	size_t			 moved;
+	int			 type;
+
+	if (argc != 4)
+		return cli_usage(cmd, "give the type, the ID to keep and the "
+		    "ID to merge into it");
+	if ((type = model_type_find(argv[1])) == -1 || !duplicate_type(type))
+		return cli_usage(cmd, "companies and contacts are merged");
+	if (cli_open(cli) != 0 || store_begin(cli->st, &t) != 0)
+		return cli_fail();
+	if (model_lookup(t, type, argv[2], &keep) != 0 ||
+	    model_lookup(t, type, argv[3], &lose) != 0 ||
+	    duplicate_merge(t, &cli->user, type, &keep, &lose, &moved) != 0) {
+		store_abort(t);
+		return cli_fail();
+	}
+	if (store_commit(t) != 0)
+		return cli_fail();
+	fprintf(stderr, "crm: merged %s %s into %s: %zu linked %s moved; "
+	    "the one merged is in the conflict log (crm conflicts)\n",
+	    model_type(type)->name, argv[3], argv[2], moved,
+	    moved == 1 ? "record" : "records");
 	return CLI_OK;
 }

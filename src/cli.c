@@ -68,18 +68,41 @@ static const struct cli_cmd cli_cmds[] = {
 	{ "get", cli_get, "get TYPE ID",
 	  "Print a record as FIELD=VALUE lines, metadata first." },
 	{ "list", cli_list,
-	  "list TYPE [--where FIELD=VALUE]... [--fields F,F...]",
+	  "list TYPE [--search TEXT] [--where FIELD=VALUE]... [--fields "
+	  "F,F...]",
 	  "Print records as tab-separated rows under a header line, in name "
 	  "order.\nWith --where on a reference (company, contact, campaign, "
 	  "parent) or an owner\n(account_manager, assigned_to) the rows are "
-	  "found through that index and\ncome in creation order. Tabs, "
-	  "newlines and backslashes in values are written\n\\t, \\n and "
-	  "\\\\." },
+	  "found through that index and\ncome in creation order. --search "
+	  "finds records as the screens' / does: each\nword of TEXT starts "
+	  "a word of a name, email, city or phone number, or of\nthe "
+	  "record's company or contact, in any case and with or without "
+	  "accents;\nphone numbers match on their digits. Tabs, newlines "
+	  "and backslashes in values\nare written \\t, \\n and \\\\." },
 	{ "delete", cli_delete, "delete TYPE ID",
 	  "Delete a record (a tombstone remains for sync). Non-administrators "
 	  "may delete\ncampaigns and targets, the tasks, issues and events "
 	  "assigned to them, and the\ncompanies, contacts, notes and "
 	  "opportunities they created." },
+	{ "undelete", cli_undelete, "undelete [TYPE ID]",
+	  "Without arguments, list the deleted records you may bring back, "
+	  "newest first\n(type, ID, name, when and by whom it was "
+	  "deleted); with TYPE and ID (any\nunique prefix), bring one back "
+	  "as it was. A record comes back as a change\nmade now, so the "
+	  "next sync carries it; one linked to a record deleted too\nwaits "
+	  "for that one. The rights to delete a record are those to bring it "
+	  "back." },
+	{ "duplicates", cli_duplicates, "duplicates company|contact",
+	  "List the records that look entered twice: the same name (case "
+	  "and accents\naside) and nothing telling them apart (a company's "
+	  "city, a contact's email).\nEach group of records is one line "
+	  "per record: group, ID, name, city or\nemail, when it was made." },
+	{ "merge", cli_merge, "merge company|contact KEEP LOSE",
+	  "Make two records one: the records linked to LOSE (contacts, "
+	  "notes, tasks...)\nare linked to KEEP, KEEP's empty fields take "
+	  "LOSE's values, and LOSE is\ndeleted, kept whole in the conflict "
+	  "log (crm conflicts) to be made again if\nneed be. KEEP and LOSE "
+	  "may be any unique prefix of an ID." },
 	{ "import", cli_import, "import TYPE FILE [--format csv|vcard|ical] "
 	  "[--dry-run]\n"
 	  "                [--skip-refused] [--map MAPFILE] [--ignore-unknown]\n"
@@ -107,9 +130,10 @@ static const struct cli_cmd cli_cmds[] = {
 	  "then renamed into place." },
 	{ "query", cli_query, "query STRING",
 	  "For mutt's query_command: a first line mutt skips, then "
-	  "email<TAB>name<TAB>company\nfor each contact with an email whose "
-	  "name, email or company holds STRING\n(any case). Exit status 1 "
-	  "when nothing matches." },
+	  "email<TAB>name<TAB>company\nfor each contact with an email that "
+	  "the screens' search finds for STRING\n(each word starts a word "
+	  "of the name, email or company; any case, accents\nor none), in "
+	  "name order. Exit status 1 when nothing matches." },
 	{ "attach", cli_attach, "attach TYPE ID FILE --description TEXT",
 	  "Copy FILE into the database's documents/ and attach it to a "
 	  "record;\nprints the document's ID." },

@@ -15,15 +15,22 @@
 #include "file.h"
 #include "xmalloc.h"
 
+void
+file_digest_hex(const uint8_t *digest, char *hex)
+{
+	int	i;
+
+	for (i = 0; i < FILE_HASH_TEXT / 2; i++)
+		sprintf(hex + 2 * i, "%02x", digest[i]);
+}
+
 static void
 file_hex(struct sha256_ctx *sha, char *hex)
 {
 	uint8_t	digest[SHA256_DIGEST_SIZE];
-	int	i;
 
 	sha256_digest(sha, SHA256_DIGEST_SIZE, digest);
-	for (i = 0; i < SHA256_DIGEST_SIZE; i++)
-		sprintf(hex + 2 * i, "%02x", digest[i]);
+	file_digest_hex(digest, hex);
 }
 
 /* Read src (and write it to out when out != -1), hashing it. */

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "clock.h"
 #include "error.h"
@@ -224,25 +225,38 @@ static const struct model_type model_types[MODEL_NTYPES] = {
 	    "id,name,filename,description"),
 };
 
+/*
+ * The words a search finds (store.h, the words index): the fields a
+ * person types to find a record, and the phone numbers, by their digits.
+ * A record's company and contact are found by their own words
+ * (src/search.c).
+ */
 const struct store_schema model_schema[MODEL_NTYPES] = {
-	{ "users.db", { "login" }, { NULL }, { "uid" } },
-	{ "companies.db", { "name" }, { NULL }, { "account_manager" } },
+	{ "users.db", { "login" }, { NULL }, { "uid" },
+	    { "login", "uid", "name" }, { NULL } },
+	{ "companies.db", { "name" }, { NULL }, { "account_manager" },
+	    { "name", "email", "city" }, { "phone" } },
 	{ "contacts.db", { "last_name", "first_name" }, { "company" },
-	    { "account_manager" } },
-	{ "notes.db", { "subject" }, { "company", "contact" }, { NULL } },
+	    { "account_manager" }, { "first_name", "last_name", "email", "city" },
+	    { "phone", "mobile" } },
+	{ "notes.db", { "subject" }, { "company", "contact" }, { NULL },
+	    { "subject" }, { NULL } },
 	{ "events.db", { "start", "subject" }, { "company", "contact" },
-	    { "assigned_to" } },
+	    { "assigned_to" }, { "subject", "location" }, { NULL } },
 	{ "tasks.db", { "due", "subject" }, { "company", "contact" },
-	    { "assigned_to" } },
+	    { "assigned_to" }, { "subject" }, { NULL } },
 	{ "opportunities.db", { "name" }, { "company", "contact" },
-	    { "account_manager" } },
+	    { "account_manager" }, { "name" }, { NULL } },
 	{ "issues.db", { "subject" }, { "company", "contact" },
-	    { "assigned_to" } },
-	{ "campaigns.db", { "name" }, { NULL }, { NULL } },
+	    { "assigned_to" }, { "subject" }, { NULL } },
+	{ "campaigns.db", { "name" }, { NULL }, { NULL }, { "name" },
+	    { NULL } },
 	{ "targets.db", { NULL }, { "campaign", "company", "contact" },
-	    { "account_manager" } },
-	{ "documents.db", { "filename" }, { "parent" }, { NULL } },
-	{ "templates.db", { "name" }, { NULL }, { NULL } },
+	    { "account_manager" }, { NULL }, { NULL } },
+	{ "documents.db", { "filename" }, { "parent" }, { NULL },
+	    { "filename", "description" }, { NULL } },
+	{ "templates.db", { "name" }, { NULL }, { NULL },
+	    { "name", "description" }, { NULL } },
 };
 
 const char *const model_meta_fields[] = {
@@ -496,6 +510,17 @@ model_ref_exists(struct store_txn *t, int type, const struct record_id *id,
 		}
 	}
 	return 0;
+}
+
+/* Now, local, as a date field holds it: "YYYY-MM-DDTHH:MM". */
+void
+model_now_text(char *buf, size_t len)
+{
+	struct tm	tm;
+	time_t		now = (time_t)(clock_now_ms() / 1000);
+
+	localtime_r(&now, &tm);
+	strftime(buf, len, "%Y-%m-%dT%H:%M", &tm);
 }
 
 /* The field the last failed validation was about, for forms. */
@@ -900,6 +925,50 @@ model_target_unique(struct store_txn *t, const struct record *r)
 	return -1;
 }
 
+/*
+ * A record's company and contact agree: the contact works for that
+ * company. A contact named alone brings its company along (so that a
+ * note about a contact shows among its company's notes too).
+ */
+static int
+model_links(struct store_txn *t, int type, struct record *r, uint64_t stamp)
+{
+	const char	*company, *contact;
+	char		*of, *who, *was, *is;
+
+	if (type == MODEL_COMPANY || type == MODEL_CONTACT ||
+	    model_field_find(type, "contact") == NULL ||
+	    model_field_find(type, "company") == NULL)
+		return 0;
+	contact = record_value(r, "contact");
+	if (*contact == '\0')
+		return 0;
+	of = model_ref_company(t, contact);
+	company = record_value(r, "company");
+	if (*company == '\0') {
+		if (*of != '\0')
+			record_set(r, "company", of, stamp);
+		free(of);
+		return 0;
+	}
+	if (*of == '\0' || model_same_ref(of, company)) {
+		free(of);
+		return 0;
+	}
+	who = model_ref_name(t, MODEL_CONTACT, contact);
+	was = model_ref_name(t, MODEL_COMPANY, of);
+	is = model_ref_name(t, MODEL_COMPANY, company);
+	error_set("%s contact \"%s\" works for \"%s\", not \"%s\": choose "
+	    "a contact of %s, or change the company", model_type(type)->name,
+	    who, was, is, is);
+	free(who);
+	free(was);
+	free(is);
+	free(of);
+	model_bad = "contact";
+	return -1;
+}
+
 static int
 model_has_owner(int type)
 {
@@ -953,6 +1022,19 @@ model_add_id(struct store_txn *t, const struct user *actor, int type,
 	}
 	if (model_apply(type, r, ch, n, stamp) != 0)
 		goto out;
+	if (model_links(t, type, r, stamp) != 0)
+		goto out;
+	/*
+	 * A new note is dated the day it is written, unless told otherwise
+	 * (created_at has the moment).
+	 */
+	if (type == MODEL_NOTE && *record_value(r, "date") == '\0') {
+		char	now[32];
+
+		model_now_text(now, sizeof now);
+		now[10] = '\0';
+		record_set(r, "date", now, stamp);
+	}
 	/* A contact's target names its company too, for lists by company. */
 	if (type == MODEL_TARGET && *record_value(r, "company") == '\0' &&
 	    *record_value(r, "contact") != '\0') {
@@ -1035,6 +1117,12 @@ model_update(struct store_txn *t, const struct user *actor, int type,
 	stamp = store_stamp(t);
 	if (model_apply(type, r, ch, n, stamp) != 0)
 		goto out;
+	/* Only a change of company or contact is checked (old data stays). */
+	if ((strcmp(record_value(r, "contact"), record_value(old,
+	    "contact")) != 0 || strcmp(record_value(r, "company"),
+	    record_value(old, "company")) != 0) &&
+	    model_links(t, type, r, stamp) != 0)
+		goto out;
 	v = record_value(r, "account_manager");
 	if (strcmp(v, record_value(old, "account_manager")) != 0 &&
 	    !rights_may_change_manager(actor))
@@ -1085,6 +1173,66 @@ model_dependants(struct store_txn *t, const struct record_id *id,
 	return 0;
 }
 
+static int	model_keep_deleted(struct store_txn *, int,
+		    const struct record *, uint64_t);
+
+/* A record as a person names it ("Acme GmbH", "Anna Berg", a subject). */
+char *
+model_name(int type, const struct record *r)
+{
+	const char	*a, *b;
+	char		*s;
+
+	switch (type) {
+	case MODEL_CONTACT:
+		a = record_value(r, "first_name");
+		b = record_value(r, "last_name");
+		xasprintf(&s, "%s%s%s", a, *a != '\0' && *b != '\0' ? " " : "",
+		    b);
+		return s;
+	case MODEL_NOTE:
+	case MODEL_EVENT:
+	case MODEL_TASK:
+	case MODEL_ISSUE:
+		return xstrdup(record_value(r, "subject"));
+	case MODEL_DOCUMENT:
+		return xstrdup(record_value(r, "filename"));
+	case MODEL_USER:
+		return xstrdup(record_value(r, "login"));
+	default:
+		return xstrdup(record_value(r, "name"));
+	}
+}
+
+int
+model_delete_check(struct store_txn *t, const struct user *actor, int type,
+    const struct record *r)
+{
+	unsigned long	 count;
+	int		 dtype = 0;
+	char		*name;
+
+	if (type == MODEL_USER) {
+		error_set("users are not deleted: an administrator can "
+		    "restrict them instead");
+		return -1;
+	}
+	if (!rights_may_delete(actor, type, r))
+		return -1;
+	if (model_dependants(t, &r->id, &dtype, &count) != 0)
+		return -1;
+	if (count > 0) {
+		name = model_name(type, r);
+		error_set("%s \"%s\" still has %lu %s: delete or move %s first",
+		    model_type(type)->name, name, count, count == 1 ?
+		    model_type(dtype)->name : model_type(dtype)->plural,
+		    count == 1 ? "it" : "them");
+		free(name);
+		return -1;
+	}
+	return 0;
+}
+
 int
 model_delete(struct store_txn *t, const struct user *actor, int type,
     const struct record_id *id)
@@ -1092,31 +1240,20 @@ model_delete(struct store_txn *t, const struct user *actor, int type,
 	const struct store_schema	*sc = &model_schema[type];
 	struct record			*r;
 	const char			*keep[10];
-	unsigned long			 count;
-	int				 i, n = 0, dtype = 0, ret;
-	char				 buf[RECORD_ID_TEXT + 1];
+	uint64_t			 stamp;
+	int				 i, n = 0, ret;
 
-	if (type == MODEL_USER) {
-		error_set("users are not deleted: an administrator can "
-		    "restrict them instead");
-		return -1;
-	}
+	if (type == MODEL_USER)
+		return model_delete_check(t, actor, type, NULL);
 	if (model_get(t, type, id, &r) != 0)
 		return -1;
-	if (!rights_may_delete(actor, type, r)) {
+	if (model_delete_check(t, actor, type, r) != 0) {
 		record_free(r);
 		return -1;
 	}
-	if (model_dependants(t, id, &dtype, &count) != 0) {
-		record_free(r);
-		return -1;
-	}
-	if (count > 0) {
-		record_id_format(id, buf);
-		error_set("%s %s still has %lu %s: delete or move %s first",
-		    model_type(type)->name, buf, count, count == 1 ?
-		    model_type(dtype)->name : model_type(dtype)->plural,
-		    count == 1 ? "it" : "them");
+	stamp = store_stamp(t);
+	/* What it was, for undo and undelete (model_undelete). */
+	if (model_keep_deleted(t, type, r, stamp) != 0) {
 		record_free(r);
 		return -1;
 	}
@@ -1131,10 +1268,173 @@ model_delete(struct store_txn *t, const struct user *actor, int type,
 	keep[n] = NULL;
 	record_strip(r, keep);
 	r->flags |= RECORD_DELETED;
-	r->modified = store_stamp(t);
+	r->modified = stamp;
 	snprintf(r->modified_by, sizeof r->modified_by, "%s", actor->uid);
 	ret = store_put(t, (size_t)type, r, 0);
 	record_free(r);
+	return ret;
+}
+
+/*
+ * Deleted records are kept whole in meta.db, which sync never carries,
+ * under "deleted/STAMP/TYPE/ID": a tombstone keeps only what sync needs
+ * to route it, and this is what undelete brings back. Newest first is
+ * the order of the keys (the stamp in 16 hex digits).
+ */
+#define MODEL_DELETED	"deleted/"
+
+static int
+model_keep_deleted(struct store_txn *t, int type, const struct record *r,
+    uint64_t stamp)
+{
+	char	 key[128], idtext[RECORD_ID_TEXT + 1];
+	uint8_t	*buf;
+	size_t	 len;
+	int	 ret;
+
+	record_id_format(&r->id, idtext);
+	snprintf(key, sizeof key, MODEL_DELETED "%016llx/%s/%s",
+	    (unsigned long long)stamp, model_type(type)->name, idtext);
+	record_encode(r, &buf, &len);
+	ret = store_meta_put(t, key, buf, len);
+	free(buf);
+	return ret;
+}
+
+struct model_deleted_walk {
+	struct store_txn	*t;
+	const struct user	*viewer;
+	int			 type;		/* one record looked for... */
+	struct record_id	 id;		/* ...or MODEL_ANY: all */
+	int			(*each)(void *, const struct model_deleted *);
+	void			*arg;
+	struct model_deleted	 found;		/* the one looked for */
+	char			*key;
+	int			 have;
+};
+
+/* One kept record: still a tombstone, and one the viewer may restore? */
+static int
+model_deleted_one(void *arg, const char *key, const void *value, size_t len)
+{
+	struct model_deleted_walk	*w = arg;
+	struct model_deleted		 d;
+	struct record			*now = NULL;
+	const char			*p, *q;
+	char				 tname[32];
+	int				 ret;
+
+	memset(&d, 0, sizeof d);
+	p = key + strlen(MODEL_DELETED);
+	d.when = strtoull(p, NULL, 16);
+	if ((p = strchr(p, '/')) == NULL || (q = strchr(p + 1, '/')) == NULL ||
+	    (size_t)(q - p - 1) >= sizeof tname)
+		return 0;
+	memcpy(tname, p + 1, (size_t)(q - p - 1));
+	tname[q - p - 1] = '\0';
+	if ((d.type = model_type_find(tname)) == -1 ||
+	    record_id_parse(q + 1, &d.id) != 0) {
+		error_clear();
+		return 0;
+	}
+	if (w->type != MODEL_ANY && (d.type != w->type ||
+	    record_id_cmp(&d.id, &w->id) != 0))
+		return 0;
+	/* Only while its tombstone lives: not made again, not purged. */
+	if ((ret = store_get(w->t, (size_t)d.type, &d.id, &now)) == -1)
+		return -1;
+	if (ret != 0 || (now->flags & RECORD_DELETED) == 0) {
+		record_free(now);
+		return 0;
+	}
+	snprintf(d.by, sizeof d.by, "%s", now->modified_by);
+	record_free(now);
+	if ((d.rec = record_decode(value, len)) == NULL) {
+		error_clear();
+		return 0;
+	}
+	/* Within the rights of deleting it (RULES.md S12, S15). */
+	if (w->viewer != NULL && (!rights_may_delete(w->viewer, d.type,
+	    d.rec) || rights_may_see(w->t, w->viewer, d.type, d.rec) != 1)) {
+		error_clear();
+		record_free(d.rec);
+		return 0;
+	}
+	if (w->type != MODEL_ANY) {
+		w->found = d;
+		w->key = xstrdup(key);
+		w->have = 1;
+		return 1;
+	}
+	ret = w->each(w->arg, &d);
+	record_free(d.rec);
+	return ret;
+}
+
+int
+model_deleted_list(struct store_txn *t, const struct user *viewer,
+    int (*each)(void *, const struct model_deleted *), void *arg)
+{
+	struct model_deleted_walk	w;
+
+	memset(&w, 0, sizeof w);
+	w.t = t;
+	w.viewer = viewer;
+	w.type = MODEL_ANY;
+	w.each = each;
+	w.arg = arg;
+	return store_meta_list(t, MODEL_DELETED, 1, model_deleted_one, &w);
+}
+
+int
+model_undelete(struct store_txn *t, const struct user *actor, int type,
+    const struct record_id *id)
+{
+	struct model_deleted_walk	 w;
+	struct record			*r;
+	uint64_t			 stamp;
+	size_t				 i;
+	char				*name, idtext[RECORD_ID_TEXT + 1];
+	int				 ret;
+
+	memset(&w, 0, sizeof w);
+	w.t = t;
+	w.viewer = actor;
+	w.type = type;
+	w.id = *id;
+	if (store_meta_list(t, MODEL_DELETED, 1, model_deleted_one, &w) != 0)
+		return -1;
+	if (!w.have) {
+		record_id_format(id, idtext);
+		error_set("%s %s is not a deleted record you may bring back "
+		    "(see crm undelete)", model_type(type)->name, idtext);
+		return -1;
+	}
+	r = w.found.rec;
+	/* A change after the deletion: every field is new again (B1). */
+	stamp = store_stamp(t);
+	r->flags &= ~(unsigned int)RECORD_DELETED;
+	r->modified = stamp;
+	snprintf(r->modified_by, sizeof r->modified_by, "%s", actor->uid);
+	for (i = 0; i < r->nfields; i++)
+		r->fields[i].stamp = stamp;
+	if (model_validate(t, type, r) != 0) {
+		if (model_bad != NULL && model_field_find(type,
+		    model_bad)->kind == MODEL_REF) {
+			char	*why = xstrdup(error_get());
+
+			name = model_name(type, r);
+			error_set("%s \"%s\" cannot come back: %s (deleted "
+			    "too?): bring that back first", model_type(type)->name,
+			    name, why);
+			free(name);
+			free(why);
+		}
+		ret = -1;
+	} else if ((ret = store_put(t, (size_t)type, r, 0)) == 0)
+		ret = store_meta_del(t, w.key) == -1 ? -1 : 0;
+	record_free(r);
+	free(w.key);
 	return ret;
 }
 

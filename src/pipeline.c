@@ -222,6 +222,27 @@ drop:
 	free(key);
 }
 
+/*
+ * Going forward, is r outside the window by its close date alone:
+ * before the anchor (then counted before), or after a full window's
+ * last row? The date is the first 16 bytes of every key.
+ */
+static int
+pipeline_outside(struct pipeline_stage *s, size_t window,
+    const struct record *r)
+{
+	const char	*close = record_value(r, "close_date");
+	char		 pre[17];
+
+	snprintf(pre, sizeof pre, "%-16.16s", *close != '\0' ? close : "~");
+	if (s->anchor != NULL && strncmp(pre, s->anchor, 16) < 0) {
+		s->before++;
+		return 1;
+	}
+	return s->nrows == window &&
+	    strncmp(pre, s->rows[window - 1].key, 16) > 0;
+}
+
 int
 pipeline_read(struct store_txn *t, struct pipeline *p, const char *mine)
 {
@@ -265,6 +286,14 @@ pipeline_read(struct store_txn *t, struct pipeline *p, const char *mine)
 			open_count++;
 			open_total += amount;
 		}
+		/*
+		 * Most rows fall outside the window on their close date
+		 * alone: their key (a folded name) is not made.
+		 */
+		if (s->dir >= 0 && pipeline_outside(s, p->window, r)) {
+			record_free(r);
+			continue;
+		}
 		key = pipeline_key(r);
 		if (!pipeline_wanted(s, key)) {
 			if (s->dir >= 0)
@@ -294,4 +323,80 @@ fail:
 	for (i = 0; i < PIPELINE_NSTAGES; i++)
 		pipeline_rows_free(st[i].rows, st[i].nrows);
 	return -1;
+}
+
+/* Take the row of id out of a stage's window; 1 if it was there. */
+static int
+pipeline_take(struct pipeline_stage *s, const struct record_id *id)
+{
+	size_t	k;
+
+	for (k = 0; k < s->nrows; k++) {
+		if (record_id_cmp(&s->rows[k].rec->id, id) != 0)
+			continue;
+		record_free(s->rows[k].rec);
+		free(s->rows[k].key);
+		memmove(&s->rows[k], &s->rows[k + 1], (s->nrows - k - 1) *
+		    sizeof *s->rows);
+		s->nrows--;
+		return 1;
+	}
+	return 0;
+}
+
+void
+pipeline_moved(struct pipeline *p, const struct record *before,
+    const struct record *after)
+{
+	struct pipeline_stage	*s;
+	long double		 amount;
+	size_t			 after_window;
+	char			*key;
+	int			 from, to;
+
+	from = pipeline_stage_of(before);
+	to = pipeline_stage_of(after);
+	if (from >= 0) {
+		s = &p->stage[from];
+		amount = strtold(record_value(before, "amount"), NULL);
+		key = pipeline_key(before);
+		if (!pipeline_take(s, &before->id) && s->before > 0 &&
+		    s->nrows > 0 && strcmp(key, s->rows[0].key) < 0)
+			s->before--;
+		free(key);
+		s->count--;
+		s->total -= amount;
+		if (s->open) {
+			p->open_count--;
+			p->open_total -= amount;
+		}
+	}
+	if (to < 0)
+		return;
+	s = &p->stage[to];
+	amount = strtold(record_value(after, "amount"), NULL);
+	after_window = s->count - s->before - s->nrows;
+	s->count++;
+	s->total += amount;
+	if (s->open) {
+		p->open_count++;
+		p->open_total += amount;
+	}
+	/*
+	 * In the window when its place is inside it (or the window is at
+	 * that end of the stage); else among the rows before or after it.
+	 */
+	key = pipeline_key(after);
+	if (s->nrows > 0 && strcmp(key, s->rows[0].key) < 0 &&
+	    s->before > 0) {
+		s->before++;
+		free(key);
+		return;
+	}
+	if (s->nrows > 0 && strcmp(key, s->rows[s->nrows - 1].key) > 0 &&
+	    (after_window > 0 || s->nrows == p->window)) {
+		free(key);
+		return;
+	}
+	pipeline_keep(s, p->window, record_dup(after), key);
 }

@@ -7,7 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "agenda.h"
 #include "cfg.h"
 #include "clock.h"
 #include "error.h"
@@ -38,6 +40,8 @@ session_role(const char *dir, enum store_role *role)
 	}
 	if (cfg_load(dir) != 0)
 		return -1;
+	/* Dates as this person writes them (both faces come through here). */
+	agenda_set_order(cfg_string("ui.date_order"));
 	r = cfg_string("db.role");
 	if (strcmp(r, "master") == 0)
 		*role = STORE_MASTER;
@@ -88,6 +92,23 @@ session_close(struct session *s)
 	memset(s, 0, sizeof *s);
 }
 
+static double
+session_now_ms(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+double
+session_held_ms(const struct session *s)
+{
+	if (s->role != STORE_MASTER || s->st == NULL)
+		return 0;
+	return session_now_ms() - s->attached_at;
+}
+
 /* Attach a master (or count one more unit on it). */
 static int
 session_attach(struct session *s, int wait)
@@ -103,6 +124,7 @@ session_attach(struct session *s, int wait)
 	s->st = model_open(s->dir, STORE_MASTER, 0, wait);
 	if (s->st != NULL) {
 		s->attached++;
+		s->attached_at = session_now_ms();
 		return 0;
 	}
 	if ((holder = store_lock_holder(s->dir)) != NULL) {

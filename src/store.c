@@ -31,8 +31,12 @@
 #include "utf8.h"
 #include "xmalloc.h"
 
-#define STORE_SCHEMA_VERSION	1
+#define STORE_SCHEMA_VERSION	2	/* 2: the words index */
 #define STORE_NAME_KEY_MAX	120	/* bytes of a name key kept */
+#define STORE_WORD_MAX		24	/* bytes of a word key kept */
+#define STORE_WORDS_MAX		64	/* words of a record indexed */
+#define STORE_DIGITS_MIN	4	/* fewest digits of a phone's key */
+#define STORE_WORDS_BULK	(256 * 1024)	/* bytes read at a time */
 #define STORE_LOAD_CACHE_MB	8	/* cache of a first sync's load */
 #define STORE_LOAD_DEFER_MB	4	/* its index entries, gathered */
 #define STORE_CREATE		0x100	/* private flags of store_open */
@@ -44,16 +48,17 @@ enum store_sub {
 	STORE_SUB_OWNER,
 	STORE_SUB_SEQ,
 	STORE_SUB_OUTBOX,
+	STORE_SUB_WORDS,
 	STORE_NSUB
 };
 
 static const char *const store_sub_names[STORE_NSUB] = {
-	"name", "ref", "owner", "seq", "outbox"
+	"name", "ref", "owner", "seq", "outbox", "words"
 };
 
 /* The conflict log: records whose "record" field names what they are about. */
 static const struct store_schema store_conflict_schema = {
-	"conflicts.db", { NULL }, { "record" }, { "who" }
+	"conflicts.db", { NULL }, { "record" }, { "who" }, { NULL }, { NULL }
 };
 
 struct store_file {
@@ -63,6 +68,13 @@ struct store_file {
 	DB				*primary;
 	DB				*sub[STORE_NSUB];
 	DB				*journal;	/* a master's routes */
+	/*
+	 * Indexes once more, not associated, opened when first asked for:
+	 * read through such a handle an entry is its key and a record ID,
+	 * so finding which records hold a word or refer to a record costs
+	 * no record (store_index_ids).
+	 */
+	DB				*raw[STORE_NSUB];
 
 	/* The record being written: its index callbacks need not decode it. */
 	const uint8_t			*put_bytes;
@@ -119,12 +131,16 @@ struct store {
 	struct store_defer	 defer;		/* a load's index entries */
 };
 
+#define STORE_TXN_RAW	64	/* raw handles a writing txn opens, at most */
+
 struct store_txn {
 	struct store	*st;
 	DB_TXN		*txn;
 	uint64_t	 clock, clock0;
 	uint64_t	 seq, seq0;
 	int		 wrote;
+	DB		**raw[STORE_TXN_RAW];	/* handles opened in it */
+	size_t		 nraw;
 };
 
 struct store_cursor {
@@ -141,9 +157,17 @@ struct store_cursor {
 	int			 have_seek_id;	/* seek to (key, ID) */
 	struct record_id	 seek_id;
 	DBT			 key, pkey, data;
+	/* store_cursor_only: c walks the raw index; records of these alone. */
+	const struct record_id	*only;
+	size_t			 nonly;
 };
 
 static int	store_defer_flush(struct store *);
+
+/* What this process read, for CRM_STATS (store_stats). */
+static uint64_t	store_n_opened, store_n_read;
+static int	store_fold_check(struct store *);
+static struct store_file *store_file(struct store_txn *, size_t);
 
 /* One message for a Berkeley DB error, naming the thing and what to do. */
 /* Has a master's directory gone away under us (a lost network mount)? */
@@ -273,22 +297,16 @@ store_dbt_set(DBT *dbt, void *p, size_t len)
 	dbt->flags = DB_DBT_APPMALLOC;
 }
 
-static int
-store_index_name(DB *sec, const DBT *pkey, const DBT *data, DBT *result)
+/* The name index key of a record, or NULL when its name fields are empty. */
+static char *
+store_record_name(const struct store_schema *sc, const struct record *r)
 {
-	struct store_file	*f = sec->app_private;
-	struct record		*r;
-	char			*joined = NULL, *tmp, *key;
-	const char		*v;
-	int			 i;
+	char		*joined = NULL, *tmp, *key;
+	const char	*v;
+	int		 i;
 
-	(void)pkey;
-	if ((r = store_file_decode(f, data)) == NULL)
-		return EINVAL;
-	if (r->flags & RECORD_DELETED)
-		return DB_DONOTINDEX;
-	for (i = 0; i < 3 && f->schema->name_fields[i] != NULL; i++) {
-		v = record_value(r, f->schema->name_fields[i]);
+	for (i = 0; i < 3 && sc->name_fields[i] != NULL; i++) {
+		v = record_value(r, sc->name_fields[i]);
 		if (*v == '\0')
 			continue;	/* "Solo" with no first name is "solo" */
 		if (joined == NULL)
@@ -301,10 +319,35 @@ store_index_name(DB *sec, const DBT *pkey, const DBT *data, DBT *result)
 	}
 	if (joined == NULL || *joined == '\0') {
 		free(joined);
-		return DB_DONOTINDEX;
+		return NULL;
 	}
 	key = store_name_key(joined);
 	free(joined);
+	return key;
+}
+
+char *
+store_name_of(struct store_txn *t, size_t file, const struct record *r)
+{
+	char	*key = store_record_name(store_file(t, file)->schema, r);
+
+	return key != NULL ? key : xstrdup("");
+}
+
+static int
+store_index_name(DB *sec, const DBT *pkey, const DBT *data, DBT *result)
+{
+	struct store_file	*f = sec->app_private;
+	struct record		*r;
+	char			*key;
+
+	(void)pkey;
+	if ((r = store_file_decode(f, data)) == NULL)
+		return EINVAL;
+	if (r->flags & RECORD_DELETED)
+		return DB_DONOTINDEX;
+	if ((key = store_record_name(f->schema, r)) == NULL)
+		return DB_DONOTINDEX;
 	store_dbt_set(result, key, strlen(key));
 	return 0;
 }
@@ -386,6 +429,106 @@ store_index_owner(DB *sec, const DBT *pkey, const DBT *data, DBT *result)
 	    0);
 }
 
+/* Add one word key to a list of keys, once. */
+static void
+store_word_add(DBT *keys, int *n, const char *w, size_t len)
+{
+	int	j;
+
+	if (len > STORE_WORD_MAX) {
+		len = STORE_WORD_MAX;
+		while (len > 0 && ((unsigned char)w[len] & 0xc0) == 0x80)
+			len--;		/* never cut a character in two */
+	}
+	if (len == 0 || *n >= STORE_WORDS_MAX)
+		return;
+	for (j = 0; j < *n; j++) {
+		if (keys[j].size == len && memcmp(keys[j].data, w, len) == 0)
+			return;
+	}
+	keys[*n].data = xmalloc(len);
+	memcpy(keys[*n].data, w, len);
+	keys[*n].size = (u_int32_t)len;
+	keys[*n].flags = DB_DBT_APPMALLOC;
+	(*n)++;
+}
+
+/*
+ * The words index: every word of the word fields, folded, and for a
+ * phone number its digits from each group on (STORE_DIGITS_MIN or
+ * longer), so that the digits a person types, however the number was
+ * written, are the start of a key.
+ */
+static int
+store_index_words(DB *sec, const DBT *pkey, const DBT *data, DBT *result)
+{
+	struct store_file	*f = sec->app_private;
+	const struct store_schema *sc = f->schema;
+	struct record		*r;
+	DBT			*keys;
+	size_t			 start[STORE_WORDS_MAX], len[STORE_WORDS_MAX];
+	size_t			 nw, k, dl;
+	char			*folded, *digits;
+	const char		*v;
+	int			 i, n = 0;
+
+	(void)pkey;
+	if (sc->word_fields[0] == NULL)
+		return DB_DONOTINDEX;
+	if ((r = store_file_decode(f, data)) == NULL)
+		return EINVAL;
+	if (r->flags & RECORD_DELETED)
+		return DB_DONOTINDEX;
+	keys = xcalloc(STORE_WORDS_MAX, sizeof *keys);
+	for (i = 0; i < 8 && sc->word_fields[i] != NULL; i++) {
+		v = record_value(r, sc->word_fields[i]);
+		if (*v == '\0')
+			continue;
+		folded = utf8_fold(v);
+		nw = utf8_words(folded, start, len, STORE_WORDS_MAX);
+		/*
+		 * An email's last word, its top-level domain (com, de), is in
+		 * nearly every record: nobody finds anyone by it, and its
+		 * entries would be a tenth of the index.
+		 */
+		nw = utf8_words_but_tld(folded, start, nw);
+		for (k = 0; k < nw; k++)
+			store_word_add(keys, &n, folded + start[k], len[k]);
+		free(folded);
+	}
+	for (i = 0; i < 3 && sc->digit_fields[i] != NULL; i++) {
+		/*
+		 * A phone's digits from the start of each group on ("+49 30
+		 * 1234567": 49301234567, 301234567, 1234567), so that it is
+		 * found however the number is typed, with or without its
+		 * country code. Not from every digit: each such key is one
+		 * record's alone, and they were most of the index (measured:
+		 * 45 bytes each, seven a number).
+		 */
+		v = record_value(r, sc->digit_fields[i]);
+		digits = utf8_digits(v);
+		dl = strlen(digits);
+		for (k = 0; *v != '\0'; v++) {
+			if (*v < '0' || *v > '9')
+				continue;
+			if ((k == 0 || v[-1] < '0' || v[-1] > '9') &&
+			    dl - k >= STORE_DIGITS_MIN)
+				store_word_add(keys, &n, digits + k, dl - k);
+			k++;
+		}
+		free(digits);
+	}
+	if (n == 0) {
+		free(keys);
+		return DB_DONOTINDEX;
+	}
+	memset(result, 0, sizeof *result);
+	result->data = keys;
+	result->size = (u_int32_t)n;
+	result->flags = DB_DBT_MULTIPLE | DB_DBT_APPMALLOC;
+	return 0;
+}
+
 void
 store_be64(uint8_t *p, uint64_t v)
 {
@@ -447,7 +590,7 @@ store_index_outbox(DB *sec, const DBT *pkey, const DBT *data, DBT *result)
 static int (*const store_sub_callbacks[STORE_NSUB])(DB *, const DBT *,
     const DBT *, DBT *) = {
 	store_index_name, store_index_ref, store_index_owner, store_index_seq,
-	store_index_outbox
+	store_index_outbox, store_index_words
 };
 
 /*
@@ -459,7 +602,7 @@ static int
 store_sub_deferred(int sub)
 {
 	return sub == STORE_SUB_NAME || sub == STORE_SUB_REF ||
-	    sub == STORE_SUB_OWNER;
+	    sub == STORE_SUB_OWNER || sub == STORE_SUB_WORDS;
 }
 
 static int
@@ -485,8 +628,15 @@ store_open_db(struct store *st, DB_TXN *txn, DB **dbp, const char *file,
 	/* A master's private environment is single-threaded, as is a load. */
 	flags = st->role == STORE_LOCAL && (st->flags & STORE_BULK) == 0 ?
 	    DB_THREAD : 0;
-	if (st->flags & STORE_CREATE)
+	/*
+	 * An index newer than the file is made in it (dups 2): a database
+	 * of schema 1 has no words index, and gets one (store_reindex).
+	 */
+	if ((st->flags & STORE_CREATE) || dups == 2)
 		flags |= DB_CREATE;
+	/* A handle opened later, between transactions, in one of its own. */
+	if (txn == NULL && (st->flags & STORE_BULK) == 0)
+		flags |= DB_AUTO_COMMIT;
 	if ((ret = db->open(db, txn, file, sub, DB_BTREE, flags, 0600)) != 0) {
 		db->close(db, 0);
 		if (ret == EINVAL || ret == DB_VERIFY_BAD ||
@@ -544,7 +694,7 @@ store_open_file(struct store *st, DB_TXN *txn, struct store_file *f)
 		return -1;
 	for (i = 0; i < STORE_NSUB; i++) {
 		if (store_open_db(st, txn, &f->sub[i], f->schema->file,
-		    store_sub_names[i], 1) != 0)
+		    store_sub_names[i], i == STORE_SUB_WORDS ? 2 : 1) != 0)
 			return -1;
 		f->sub[i]->app_private = f;
 		/* A load fills these indexes itself (store_defer_flush). */
@@ -596,6 +746,10 @@ store_close_file(struct store_file *f)
 	int	i;
 
 	/* store_close wrote everything out before, once for all handles. */
+	for (i = 0; i < STORE_NSUB; i++) {
+		if (f->raw[i] != NULL)
+			f->raw[i]->close(f->raw[i], DB_NOSYNC);
+	}
 	for (i = 0; i < STORE_NSUB; i++) {
 		if (f->sub[i] != NULL)
 			f->sub[i]->close(f->sub[i], DB_NOSYNC);
@@ -1217,10 +1371,13 @@ store_open(const char *dir, enum store_role role,
 			    role == STORE_MASTER ? "master" : "local", dir);
 			goto fail;
 		}
+		if ((flags & STORE_BULK) == 0 && store_fold_check(st) != 0)
+			goto fail;
 	}
 	/* A master made before the journal gains it now, from here on. */
 	if (st->journal_missing && store_journal_add(st) != 0)
 		goto fail;
+	store_n_opened++;
 	return st;
 
 fail:
@@ -1287,7 +1444,9 @@ store_create(const char *dir, enum store_role role,
 		goto fail;
 	role_text = role == STORE_MASTER ? "master" : "local";
 	if (store_meta_put(t, "role", role_text, strlen(role_text)) != 0 ||
-	    store_meta_put(t, "schema", &version, 1) != 0) {
+	    store_meta_put(t, "schema", &version, 1) != 0 ||
+	    store_meta_put(t, "fold", utf8_fold_version(),
+	    strlen(utf8_fold_version())) != 0) {
 		store_abort(t);
 		goto fail;
 	}
@@ -1564,8 +1723,8 @@ store_path(const struct store *st, const char *name)
 	return path;
 }
 
-static int
-store_meta_u64(struct store_txn *t, const char *key, uint64_t *v)
+int
+store_meta_get_u64(struct store_txn *t, const char *key, uint64_t *v)
 {
 	uint8_t	buf[8];
 	size_t	len = sizeof buf;
@@ -1596,8 +1755,8 @@ store_begin_flags(struct store *st, u_int32_t flags, struct store_txn **tp)
 		free(t);
 		return store_dberr(st, "starting a transaction", ret);
 	}
-	if (store_meta_u64(t, "clock", &t->clock) != 0 ||
-	    (st->role == STORE_MASTER && store_meta_u64(t, "seq",
+	if (store_meta_get_u64(t, "clock", &t->clock) != 0 ||
+	    (st->role == STORE_MASTER && store_meta_get_u64(t, "seq",
 	    &t->seq) != 0)) {
 		store_abort(t);
 		return -1;
@@ -1640,7 +1799,7 @@ store_commit(struct store_txn *t)
 	ret = t->txn != NULL ? t->txn->commit(t->txn, 0) : 0;
 	t->txn = NULL;
 	if (ret != 0) {
-		free(t);
+		store_abort(t);		/* closes what was opened in it */
 		return store_dberr(st, "saving", ret);
 	}
 	if (t->wrote)
@@ -1656,10 +1815,17 @@ fail:
 void
 store_abort(struct store_txn *t)
 {
+	size_t	i;
+
 	if (t == NULL)
 		return;
 	if (t->txn != NULL)
 		t->txn->abort(t->txn);
+	/* A handle opened in an aborted transaction must be closed. */
+	for (i = 0; i < t->nraw; i++) {
+		(*t->raw[i])->close(*t->raw[i], DB_NOSYNC);
+		*t->raw[i] = NULL;
+	}
 	free(t);
 }
 
@@ -1698,10 +1864,18 @@ store_file(struct store_txn *t, size_t file)
 	return &t->st->files[file];
 }
 
+void
+store_stats(uint64_t *opened, uint64_t *read)
+{
+	*opened = store_n_opened;
+	*read = store_n_read;
+}
+
 static int
 store_decode_at(struct store *st, struct store_file *f, const DBT *data,
     struct record **out)
 {
+	store_n_read++;
 	if ((*out = record_decode(data->data, data->size)) == NULL) {
 		error_prefix("%s/%s: ", st->dir, f->schema->file);
 		return -1;
@@ -1730,6 +1904,12 @@ store_get(struct store_txn *t, size_t file, const struct record_id *id,
 	ret = store_decode_at(t->st, f, &data, out);
 	free(data.data);
 	return ret;
+}
+
+static int
+store_id_cmp(const void *a, const void *b)
+{
+	return record_id_cmp(a, b);
 }
 
 /* qsort has no argument for the buffer the entries are in. */
@@ -2144,6 +2324,78 @@ store_meta_put(struct store_txn *t, const char *k, const void *buf,
 }
 
 int
+store_meta_put_u64(struct store_txn *t, const char *key, uint64_t v)
+{
+	uint8_t	buf[8];
+
+	store_be64(buf, v);
+	return store_meta_put(t, key, buf, 8);
+}
+
+int
+store_meta_del(struct store_txn *t, const char *k)
+{
+	DBT	key;
+	int	ret;
+
+	memset(&key, 0, sizeof key);
+	key.data = (void *)k;
+	key.size = (u_int32_t)strlen(k);
+	ret = t->st->meta->del(t->st->meta, t->txn, &key, 0);
+	if (ret == DB_NOTFOUND)
+		return STORE_NOTFOUND;
+	if (ret != 0)
+		return store_dberr(t->st, "meta.db", ret);
+	t->wrote = 1;
+	return 0;
+}
+
+int
+store_meta_list(struct store_txn *t, const char *prefix, int newest,
+    int (*each)(void *, const char *, const void *, size_t), void *arg)
+{
+	DBC	*c;
+	DBT	 key, data;
+	char	*k;
+	size_t	 plen = strlen(prefix);
+	int	 ret, stop = 0;
+	u_int32_t op;
+
+	if ((ret = t->st->meta->cursor(t->st->meta, t->txn, &c, 0)) != 0)
+		return store_dberr(t->st, "meta.db", ret);
+	memset(&key, 0, sizeof key);
+	memset(&data, 0, sizeof data);
+	key.flags = data.flags = DB_DBT_REALLOC;
+	/* Newest first: from just past the prefix's keys, backwards. */
+	key.data = xmalloc(plen + 1);
+	memcpy(key.data, prefix, plen);
+	((char *)key.data)[plen] = newest ? (char)0xff : 0;
+	key.size = (u_int32_t)plen + (newest ? 1 : 0);
+	ret = c->get(c, &key, &data, DB_SET_RANGE);
+	if (newest)
+		ret = c->get(c, &key, &data, ret == 0 ? DB_PREV : DB_LAST);
+	op = newest ? DB_PREV : DB_NEXT;
+	while (ret == 0 && !stop) {
+		if (key.size < plen || memcmp(key.data, prefix, plen) != 0)
+			break;
+		k = xstrndup(key.data, key.size);
+		stop = each(arg, k, data.data, data.size);
+		free(k);
+		if (stop == -1)
+			break;
+		ret = c->get(c, &key, &data, op);
+	}
+	c->close(c);
+	free(key.data);
+	free(data.data);
+	if (stop == -1)
+		return -1;
+	if (ret != 0 && ret != DB_NOTFOUND)
+		return store_dberr(t->st, "meta.db", ret);
+	return 0;
+}
+
+int
 store_cursor_open(struct store_txn *t, size_t file, enum store_index idx,
     int flags, struct store_cursor **cp)
 {
@@ -2216,13 +2468,16 @@ store_cursor_first_at(struct store_cursor *c)
 	c->pkey.data = xreallocarray(c->pkey.data, RECORD_ID_SIZE, 1);
 	memcpy(c->pkey.data, c->seek_id.b, RECORD_ID_SIZE);
 	c->pkey.size = RECORD_ID_SIZE;
-	ret = c->c->pget(c->c, &c->key, &c->pkey, &c->data,
+	ret = c->only != NULL ? c->c->get(c->c, &c->key, &c->pkey,
+	    DB_GET_BOTH_RANGE) : c->c->pget(c->c, &c->key, &c->pkey, &c->data,
 	    DB_GET_BOTH_RANGE);
 	if (ret != DB_NOTFOUND)
 		return ret;
 	memcpy(c->key.data, c->seek, c->seeklen);
 	((uint8_t *)c->key.data)[c->seeklen] = 0;
 	c->key.size = (u_int32_t)c->seeklen + 1;
+	if (c->only != NULL)
+		return c->c->get(c->c, &c->key, &c->pkey, DB_SET_RANGE);
 	return c->c->pget(c->c, &c->key, &c->pkey, &c->data, DB_SET_RANGE);
 }
 
@@ -2251,6 +2506,8 @@ store_cursor_step(struct store_cursor *c, int forward)
 	c->started = 1;
 	if (c->idx == STORE_BY_ID || c->idx == STORE_BY_JOURNAL)
 		ret = c->c->get(c->c, &c->key, &c->data, op);
+	else if (c->only != NULL)
+		ret = c->c->get(c->c, &c->key, &c->pkey, op);
 	else
 		ret = c->c->pget(c->c, &c->key, &c->pkey, &c->data, op);
 	return ret;
@@ -2271,6 +2528,20 @@ store_cursor_move(struct store_cursor *c, int forward, struct record **out)
 			return STORE_NOTFOUND;
 		if (ret != 0)
 			return store_dberr(c->t->st, c->f->schema->file, ret);
+		if (c->only != NULL) {
+			/* Only the records asked for are read at all. */
+			if (c->pkey.size != RECORD_ID_SIZE ||
+			    bsearch(c->pkey.data, c->only, c->nonly,
+			    sizeof *c->only, store_id_cmp) == NULL)
+				continue;
+			ret = c->f->primary->get(c->f->primary, c->t->txn,
+			    &c->pkey, &c->data, 0);
+			if (ret == DB_NOTFOUND)
+				continue;
+			if (ret != 0)
+				return store_dberr(c->t->st,
+				    c->f->schema->file, ret);
+		}
 		if (store_decode_at(c->t->st, c->f, &c->data, &r) != 0)
 			return -1;
 		if ((r->flags & RECORD_DELETED) && !tomb_ok) {
@@ -2312,4 +2583,326 @@ store_cursor_close(struct store_cursor *c)
 	free(c->data.data);
 	free(c->seek);
 	free(c);
+}
+
+/*
+ * The index entries Berkeley DB would make for a record (result of a
+ * callback): one key or several. store_keys_free frees them.
+ */
+static void
+store_keys_of(DBT *result, DBT **keys, u_int32_t *n)
+{
+	if (result->flags & DB_DBT_MULTIPLE) {
+		*keys = result->data;
+		*n = result->size;
+	} else {
+		*keys = result;
+		*n = 1;
+	}
+}
+
+static void
+store_keys_free(DBT *result)
+{
+	DBT		*keys;
+	u_int32_t	 n, j;
+
+	store_keys_of(result, &keys, &n);
+	for (j = 0; j < n; j++) {
+		if (keys[j].flags & DB_DBT_APPMALLOC)
+			free(keys[j].data);
+	}
+	if (keys != result && (result->flags & DB_DBT_APPMALLOC))
+		free(keys);
+}
+
+#define STORE_REINDEX_BATCH	2000	/* records a transaction */
+
+/*
+ * Make one index of a file again from its records: emptied, associated
+ * again, and filled by batches of records, each in a transaction of its
+ * own, so that a file of a million records never needs more locks than
+ * one batch takes.
+ */
+static int
+store_reindex_sub(struct store *st, struct store_file *f, int sub)
+{
+	DB		*raw = NULL;
+	DB_TXN		*txn = NULL;
+	DBC		*c = NULL;
+	DBT		 key, data, result, *keys, pkey;
+	u_int32_t	 count, nk, j;
+	uint8_t		 last[RECORD_ID_SIZE];
+	int		 ret, have_last = 0, n, done = 0;
+
+	f->sub[sub]->close(f->sub[sub], 0);
+	f->sub[sub] = NULL;
+	if ((ret = st->env->txn_begin(st->env, NULL, &txn, 0)) != 0)
+		return store_dberr(st, f->schema->file, ret);
+	if (store_open_db(st, txn, &f->sub[sub], f->schema->file,
+	    store_sub_names[sub], 2) != 0)
+		goto fail;
+	f->sub[sub]->app_private = f;
+	if ((ret = f->sub[sub]->truncate(f->sub[sub], txn, &count, 0)) != 0 ||
+	    (ret = f->primary->associate(f->primary, txn, f->sub[sub],
+	    store_sub_callbacks[sub], 0)) != 0) {
+		store_dberr(st, f->schema->file, ret);
+		goto fail;
+	}
+	ret = txn->commit(txn, 0);
+	txn = NULL;
+	if (ret != 0 || store_open_db(st, NULL, &raw, f->schema->file,
+	    store_sub_names[sub], 1) != 0) {
+		if (ret != 0)
+			store_dberr(st, f->schema->file, ret);
+		goto fail;
+	}
+	memset(&key, 0, sizeof key);
+	memset(&data, 0, sizeof data);
+	key.flags = data.flags = DB_DBT_REALLOC;
+	while (!done) {
+		if ((ret = st->env->txn_begin(st->env, NULL, &txn, 0)) != 0 ||
+		    (ret = f->primary->cursor(f->primary, txn, &c, 0)) != 0)
+			break;
+		if (have_last) {
+			key.data = xreallocarray(key.data, RECORD_ID_SIZE, 1);
+			memcpy(key.data, last, RECORD_ID_SIZE);
+			key.size = RECORD_ID_SIZE;
+			ret = c->get(c, &key, &data, DB_SET_RANGE);
+			if (ret == 0 && key.size == RECORD_ID_SIZE &&
+			    memcmp(key.data, last, RECORD_ID_SIZE) == 0)
+				ret = c->get(c, &key, &data, DB_NEXT);
+		} else
+			ret = c->get(c, &key, &data, DB_FIRST);
+		for (n = 0; ret == 0 && n < STORE_REINDEX_BATCH; n++) {
+			memset(&result, 0, sizeof result);
+			ret = store_sub_callbacks[sub](f->sub[sub], &key, &data,
+			    &result);
+			if (ret == DB_DONOTINDEX)
+				ret = 0;
+			else if (ret == 0) {
+				store_keys_of(&result, &keys, &nk);
+				for (j = 0; j < nk && ret == 0; j++) {
+					pkey = key;
+					pkey.flags = 0;
+					ret = raw->put(raw, txn, &keys[j], &pkey,
+					    DB_NODUPDATA);
+					if (ret == DB_KEYEXIST)
+						ret = 0;
+				}
+				store_keys_free(&result);
+			}
+			if (ret == 0 && key.size == RECORD_ID_SIZE) {
+				memcpy(last, key.data, RECORD_ID_SIZE);
+				have_last = 1;
+			}
+			if (ret == 0)
+				ret = c->get(c, &key, &data, DB_NEXT);
+		}
+		if (ret == DB_NOTFOUND) {
+			done = 1;
+			ret = 0;
+		}
+		c->close(c);
+		c = NULL;
+		if (ret != 0)
+			break;
+		ret = txn->commit(txn, 0);
+		txn = NULL;
+		if (ret != 0)
+			break;
+	}
+	free(key.data);
+	free(data.data);
+	if (ret != 0) {
+		store_dberr(st, f->schema->file, ret);
+		goto fail;
+	}
+	raw->close(raw, 0);
+	return 0;
+
+fail:
+	if (c != NULL)
+		c->close(c);
+	if (txn != NULL)
+		txn->abort(txn);
+	if (raw != NULL)
+		raw->close(raw, 0);
+	return -1;
+}
+
+/*
+ * Index keys are folded text (utf8_fold): a database whose keys another
+ * folding made (another ICU, or a database of schema 1, which had no
+ * words index and folded case alone) has its name and words indexes made
+ * again, once, before anything reads them.
+ */
+static int
+store_fold_check(struct store *st)
+{
+	struct store_txn	*t;
+	const char		*want = utf8_fold_version();
+	char			 have[64];
+	size_t			 len = sizeof have - 1, i;
+	uint8_t			 version = STORE_SCHEMA_VERSION;
+	int			 ret;
+
+	if (store_begin(st, &t) != 0)
+		return -1;
+	ret = store_meta_get(t, "fold", have, &len);
+	store_abort(t);
+	if (ret == -1)
+		return -1;
+	if (ret == 0 && len == strlen(want) && memcmp(have, want, len) == 0)
+		return 0;
+	for (i = 0; i <= st->nfiles; i++) {
+		struct store_file *f = i < st->nfiles ? &st->files[i] :
+			    &st->conflicts;
+
+		if (store_reindex_sub(st, f, STORE_SUB_NAME) != 0 ||
+		    store_reindex_sub(st, f, STORE_SUB_WORDS) != 0)
+			return -1;
+	}
+	if (store_begin(st, &t) != 0)
+		return -1;
+	if (store_meta_put(t, "fold", want, strlen(want)) != 0 ||
+	    store_meta_put(t, "schema", &version, 1) != 0) {
+		store_abort(t);
+		return -1;
+	}
+	return store_commit(t);
+}
+
+/*
+ * The index sub of f once more, not associated (f->raw). Opened in a
+ * transaction of its own, and kept: unless the caller's has written,
+ * when that would wait on its pages; then in the caller's, and an abort
+ * takes it away again (store_abort).
+ */
+static int
+store_raw(struct store_txn *t, struct store_file *f, int sub)
+{
+	DB_TXN	*in = t->wrote && t->nraw < STORE_TXN_RAW ? t->txn : NULL;
+
+	if (f->raw[sub] != NULL)
+		return 0;
+	if (store_open_db(t->st, in, &f->raw[sub], f->schema->file,
+	    store_sub_names[sub], 1) != 0)
+		return -1;
+	if (in != NULL)
+		t->raw[t->nraw++] = &f->raw[sub];
+	return 0;
+}
+
+int
+store_cursor_only(struct store_cursor *c, const struct record_id *ids,
+    size_t n)
+{
+	DBC	*rc;
+	int	 sub = (int)c->idx - 1, ret;
+
+	if (c->idx == STORE_BY_ID || c->idx == STORE_BY_JOURNAL || c->started)
+		fatal("store: store_cursor_only wants a fresh index cursor");
+	if (store_raw(c->t, c->f, sub) != 0)
+		return -1;
+	if ((ret = c->f->raw[sub]->cursor(c->f->raw[sub], c->t->txn, &rc,
+	    0)) != 0)
+		return store_dberr(c->t->st, c->f->schema->file, ret);
+	c->c->close(c->c);
+	c->c = rc;
+	c->only = ids;
+	c->nonly = n;
+	return 0;
+}
+
+int
+store_index_ids(struct store_txn *t, size_t file, enum store_index idx,
+    const void *prefix, size_t plen, size_t max, struct record_id **ids,
+    size_t *n)
+{
+	struct store_file	*f = store_file(t, file);
+	DBC			*c = NULL;
+	DBT			 key, data, k, d;
+	void			*p;
+	size_t			 cap = 0, i, j;
+	uint8_t			*buf;
+	int			 ret, op, more = 1, sub = (int)idx - 1;
+
+	*ids = NULL;
+	*n = 0;
+	if (idx == STORE_BY_ID || sub >= STORE_NSUB)
+		fatal("store: store_index_ids wants a secondary index");
+	if (idx == STORE_BY_WORDS && plen > STORE_WORD_MAX) {
+		plen = STORE_WORD_MAX;
+		while (plen > 0 &&
+		    (((const unsigned char *)prefix)[plen] & 0xc0) == 0x80)
+			plen--;
+	}
+	if (store_raw(t, f, sub) != 0)
+		return -1;
+	if ((ret = f->raw[sub]->cursor(f->raw[sub], t->txn, &c, 0)) != 0)
+		return store_dberr(t->st, f->schema->file, ret);
+	/* Entries come many to a call: pages of them at once. */
+	buf = xmalloc(STORE_WORDS_BULK);
+	memset(&key, 0, sizeof key);
+	memset(&data, 0, sizeof data);
+	key.data = xmalloc(plen + 1);
+	memcpy(key.data, prefix, plen);
+	key.size = (u_int32_t)plen;
+	key.flags = DB_DBT_REALLOC;
+	data.data = buf;
+	data.ulen = STORE_WORDS_BULK;
+	data.flags = DB_DBT_USERMEM;
+	op = DB_SET_RANGE;
+	ret = 0;
+	while (more) {
+		ret = c->get(c, &key, &data, op | DB_MULTIPLE_KEY);
+		op = DB_NEXT;
+		if (ret != 0)
+			break;
+		DB_MULTIPLE_INIT(p, &data);
+		for (;;) {
+			DB_MULTIPLE_KEY_NEXT(p, &data, k.data, k.size, d.data,
+			    d.size);
+			if (p == NULL)
+				break;
+			if (k.size < plen || memcmp(k.data, prefix, plen) != 0) {
+				more = 0;
+				break;
+			}
+			if (d.size != RECORD_ID_SIZE)
+				continue;
+			if (*n == max) {
+				ret = STORE_TOO_MANY;
+				more = 0;
+				break;
+			}
+			if (*n == cap) {
+				cap = cap ? cap * 2 : 256;
+				*ids = xreallocarray(*ids, cap, sizeof **ids);
+			}
+			memcpy((*ids)[(*n)++].b, d.data, RECORD_ID_SIZE);
+		}
+	}
+	c->close(c);
+	free(key.data);
+	free(buf);
+	if (ret == DB_NOTFOUND)
+		ret = 0;
+	if (ret != 0) {
+		free(*ids);
+		*ids = NULL;
+		*n = 0;
+		if (ret == STORE_TOO_MANY)
+			return STORE_TOO_MANY;
+		return store_dberr(t->st, f->schema->file, ret);
+	}
+	/* One record may hold several words with the prefix: once each. */
+	qsort(*ids, *n, sizeof **ids, store_id_cmp);
+	for (i = j = 0; i < *n; i++) {
+		if (j == 0 || record_id_cmp(&(*ids)[i], &(*ids)[j - 1]) != 0)
+			(*ids)[j++] = (*ids)[i];
+	}
+	*n = j;
+	return 0;
 }

@@ -77,6 +77,14 @@ sync_job_busy(void *arg, const char *holder)
 		j->busy(j->arg, holder);
 }
 
+static int
+sync_job_gate(void *arg)
+{
+	struct sync_job	*j = arg;
+
+	return j->gate(j->arg);
+}
+
 static void
 sync_job_progress(void *arg, const struct sync_progress *p)
 {
@@ -115,6 +123,7 @@ sync_job_run(struct sync_job *j)
 	conf.progress = j->progress != NULL ? sync_job_progress : NULL;
 	conf.report = sync_job_report;
 	conf.busy = sync_job_busy;
+	conf.gate = j->gate != NULL ? sync_job_gate : NULL;
 	conf.arg = j;
 	sl = sync_local_new(&conf);
 	ret = sync_link_run(&j->where, sl, &j->stats, &code);

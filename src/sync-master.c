@@ -289,6 +289,16 @@ sm_sweep(struct sync_master *sm)
 	}
 }
 
+/* The content staged for the record just sent is not wanted after all. */
+static void
+sm_pend_clear_file(struct sync_master *sm)
+{
+	if (sm->pend_tmp != NULL)
+		unlink(sm->pend_tmp);
+	free(sm->pend_tmp);
+	sm->pend_tmp = NULL;
+}
+
 static void
 sm_pend_clear(struct sync_master *sm)
 {
@@ -589,16 +599,17 @@ sm_check(struct sync_master *sm, int type, const struct record *l,
 	/* T7: a file's name is a plain name, wherever it came from. */
 	if (sm_has_file(type) && *record_value(up, "filename") != '\0') {
 		safe = path_base_safe(record_value(up, "filename"));
-		if (strcmp(safe, record_value(up, "filename")) != 0)
-			record_field(up, "filename")->value =
-			    (free(record_field(up, "filename")->value), safe);
-		else
-			free(safe);
+		record_set(up, "filename", safe,
+		    record_field(up, "filename")->stamp);
+		free(safe);
 	}
-	if ((ret = model_validate(sm->t, type, up)) != 0) {
+	/*
+	 * Refused as a local write would be. (A store error reads as a
+	 * refusal too: the local's values are logged, and it goes up again.)
+	 */
+	if (model_validate(sm->t, type, up) != 0) {
 		error_prefix("the master refused it: ");
-		return ret == -1 && strncmp(error_get(), "the master", 10) != 0
-		    ? -1 : 0;
+		return 0;
 	}
 	if ((ret = rights_may_write(sm->t, &sm->user, type, up)) != 1) {
 		*scope = 1;
@@ -708,49 +719,52 @@ sm_tombstone(struct sync_master *sm, int type, const struct record *m,
 
 /*
  * Whether the file of an accepted document or template is in hand: the
- * content sent with it (checked against the hash, T7), or the master's
- * own. 1 yes, 0 refused (error set), -1.
+ * content the local sent with l (checked against l's hash, T7), or the
+ * master's own when up names another version (the master's won a merge)
+ * or nothing was sent. 1 yes, 0 refused (error set).
  */
 static int
-sm_content(struct sync_master *sm, int type, struct record *up)
+sm_content(struct sync_master *sm, int type, const struct record *l,
+    struct record *up)
 {
 	char		 hex[FILE_HASH_TEXT + 1];
 	uint8_t		 digest[SHA256_DIGEST_SIZE];
-	const char	*want = record_value(up, "hash");
+	const char	*claim = record_value(l, "hash");
 	char		 size[32];
-	int		 i;
 
 	if (!sm_has_file(type) || (up->flags & RECORD_DELETED))
 		return 1;
-	if (sm->pend_tmp == NULL) {
-		/* Not sent: the master's own must do (else counted missing). */
-		if (!sm_file_ok(sm, type, up))
-			sm->counts[type].files_missing++;
-		return 1;
-	}
-	sha256_digest(&sm->pend_sha, SHA256_DIGEST_SIZE, digest);
-	for (i = 0; i < SHA256_DIGEST_SIZE; i++)
-		snprintf(hex + 2 * i, 3, "%02x", digest[i]);
-	snprintf(size, sizeof size, "%llu", (unsigned long long)sm->pend_size);
-	if (*want == '\0') {
+	if (sm->pend_tmp != NULL) {
+		sha256_digest(&sm->pend_sha, SHA256_DIGEST_SIZE, digest);
+		file_digest_hex(digest, hex);
+		snprintf(size, sizeof size, "%llu",
+		    (unsigned long long)sm->pend_size);
+		if (*claim != '\0' && strcmp(hex, claim) != 0) {
+			error_set("its file does not match its SHA-256 (%s, "
+			    "the record says %s): the master refused it", hex,
+			    claim);
+			return 0;
+		}
+		if (*claim != '\0' && type == MODEL_DOCUMENT &&
+		    strcmp(record_value(l, "size"), size) != 0) {
+			error_set("its file has %s bytes, the record says %s: "
+			    "the master refused it", size,
+			    record_value(l, "size"));
+			return 0;
+		}
 		/* A record with no hash yet: the master says what it is. */
-		record_set(up, "hash", hex, up->modified);
-		if (type == MODEL_DOCUMENT)
-			record_set(up, "size", size, up->modified);
-		return 1;
+		if (*record_value(up, "hash") == '\0') {
+			record_set(up, "hash", hex, up->modified);
+			if (type == MODEL_DOCUMENT)
+				record_set(up, "size", size, up->modified);
+		}
+		if (strcmp(record_value(up, "hash"), hex) == 0)
+			return 1;
+		/* The master's version won: its own file stays. */
+		sm_pend_clear_file(sm);
 	}
-	if (strcmp(hex, want) != 0) {
-		error_set("its file does not match its SHA-256 (%s, the "
-		    "record says %s): the master refused it", hex,
-		    *want != '\0' ? want : "none");
-		return 0;
-	}
-	if (type == MODEL_DOCUMENT &&
-	    strcmp(record_value(up, "size"), size) != 0) {
-		error_set("its file has %s bytes, the record says %s: the "
-		    "master refused it", size, record_value(up, "size"));
-		return 0;
-	}
+	if (!sm_file_ok(sm, type, up))
+		sm->counts[type].files_missing++;
 	return 1;
 }
 
@@ -852,7 +866,7 @@ sm_decide(struct sync_master *sm, int type, struct record *l)
 			sm_refuse(sm, type, l, NULL, 0, why);
 			goto out;
 		}
-		if ((ret = sm_content(sm, type, up)) != 1) {
+		if ((ret = sm_content(sm, type, l, up)) != 1) {
 			if (ret == -1)
 				goto fail;
 			n->refused_invalid++;
@@ -943,7 +957,7 @@ sm_decide(struct sync_master *sm, int type, struct record *l)
 	}
 	sm_clamp(sm, type, up);
 	if ((ret = sm_check(sm, type, l, up, &scope)) == 1)
-		ret = sm_content(sm, type, up);
+		ret = sm_content(sm, type, l, up);
 	if (ret == -1)
 		goto fail;
 	if (ret == 0) {
@@ -1143,23 +1157,6 @@ sm_feed_step(struct sync_master *sm)
 	return ret == -1 ? -1 : 1;
 }
 
-/* A record's digest for verify: its encoding, as the local should hold it. */
-static void
-sm_digest(struct record *r, uint8_t *digest)
-{
-	struct sha256_ctx	 sha;
-	uint8_t			*buf;
-	size_t			 len;
-
-	r->seq = 0;
-	r->flags &= ~RECORD_DIRTY;
-	record_encode(r, &buf, &len);
-	sha256_init(&sha);
-	sha256_update(&sha, len, buf);
-	sha256_digest(&sha, 16, digest);
-	free(buf);
-}
-
 /* A file's first and last IDs, for a load's progress. */
 static int
 sm_range(struct sync_master *sm)
@@ -1198,7 +1195,7 @@ sm_walk_step(struct sync_master *sm)
 {
 	struct record	*m, *d;
 	struct wire_out	 o = { 0 };
-	uint8_t		 digest[16];
+	uint8_t		 digest[SYNC_DIGEST];
 	int		 ret, in;
 
 	if (sm->c == NULL) {
@@ -1219,7 +1216,7 @@ sm_walk_step(struct sync_master *sm)
 		if (sm->mode == SYNC_MODE_LOAD)
 			sm_feed(sm, sm->cur, d);
 		else {
-			sm_digest(d, digest);
+			sync_digest(d, digest);
 			wire_uint(&o, (uint64_t)sm->cur);
 			wire_id(&o, &d->id);
 			wire_bytes(&o, digest, sizeof digest);
@@ -1268,23 +1265,6 @@ sm_master_ms(struct sync_master *sm)
 		ms = clock_now_ms();
 	free(path);
 	return ms;
-}
-
-static int
-sm_meta_u64(struct store_txn *t, const char *key, uint64_t *v)
-{
-	uint8_t	buf[8];
-	size_t	len = sizeof buf;
-	int	ret;
-
-	*v = 0;
-	if ((ret = store_meta_get(t, key, buf, &len)) == STORE_NOTFOUND)
-		return 0;
-	if (ret != 0)
-		return -1;
-	if (len == 8)
-		*v = store_get_be64(buf);
-	return 0;
 }
 
 /* A setting of the master's own crm.conf, as an integer or text. */
@@ -1416,9 +1396,9 @@ sm_hello(struct sync_master *sm, const struct wire_frame *f)
 		goto fail;
 	ret = store_meta_get(t, "id", id, &len);
 	if (ret == 0)
-		ret = sm_meta_u64(t, "seq", &sm->upto);
+		ret = store_meta_get_u64(t, "seq", &sm->upto);
 	if (ret == 0)
-		ret = sm_meta_u64(t, "journal_from", &sm->journal_from);
+		ret = store_meta_get_u64(t, "journal_from", &sm->journal_from);
 	if (ret == 0 && (ret = user_find_login(t, sm->login,
 	    &sm->user)) == 0) {
 		sm->have_user = 1;

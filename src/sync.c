@@ -1131,8 +1131,8 @@ sl_put_left(struct sync_local *sl, const struct wire_frame *f)
  * Verify: the master's digests against the local's records, in ID order.
  */
 
-static void
-sl_digest(struct record *r, uint8_t *digest)
+void
+sync_digest(struct record *r, uint8_t *digest)
 {
 	struct sha256_ctx	 sha;
 	uint8_t			*buf;
@@ -1143,7 +1143,7 @@ sl_digest(struct record *r, uint8_t *digest)
 	record_encode(r, &buf, &len);
 	sha256_init(&sha);
 	sha256_update(&sha, len, buf);
-	sha256_digest(&sha, 16, digest);
+	sha256_digest(&sha, SYNC_DIGEST, digest);
 	free(buf);
 }
 
@@ -1220,7 +1220,7 @@ sl_put_digest(struct sync_local *sl, const struct wire_frame *f)
 	struct wire_in		 in;
 	struct record_id	 id;
 	const uint8_t		*want;
-	uint8_t			 got[16];
+	uint8_t			 got[SYNC_DIGEST];
 	uint64_t		 type;
 	size_t			 n;
 	int			 dirty;
@@ -1243,7 +1243,7 @@ sl_put_digest(struct sync_local *sl, const struct wire_frame *f)
 		sl_differs(sl, (int)type, &id, dirty ? "deleted here since "
 		    "the last sync" : "deleted here, not on the master");
 	else {
-		sl_digest(sl->vnext, got);
+		sync_digest(sl->vnext, got);
 		if (memcmp(got, want, sizeof got) != 0)
 			sl_differs(sl, (int)type, &id, dirty ? "changed here "
 			    "since the last sync" : "differs");
@@ -1474,7 +1474,7 @@ sl_put_data_end(struct sync_local *sl, const struct wire_frame *f)
 	uint8_t	 digest[SHA256_DIGEST_SIZE];
 	char	 hex[FILE_HASH_TEXT + 1], *path, id[RECORD_ID_TEXT + 1];
 	char	 note[SYNC_NOTE_MAX];
-	int	 i, fd = sl->recv_fd;
+	int	 fd = sl->recv_fd;
 
 	if (fd == -1)
 		return sl_bad(sl, f, "with no file under way");
@@ -1484,8 +1484,7 @@ sl_put_data_end(struct sync_local *sl, const struct wire_frame *f)
 		return sl_fail(sl);
 	}
 	sha256_digest(&sl->recv_sha, SHA256_DIGEST_SIZE, digest);
-	for (i = 0; i < SHA256_DIGEST_SIZE; i++)
-		snprintf(hex + 2 * i, 3, "%02x", digest[i]);
+	file_digest_hex(digest, hex);
 	/* T7: what does not match its record's hash is never installed. */
 	if (*sl->recv.hash != '\0' && strcmp(hex, sl->recv.hash) != 0) {
 		unlink(sl->recv_tmp);
@@ -1510,32 +1509,6 @@ sl_put_data_end(struct sync_local *sl, const struct wire_frame *f)
 	free(sl->recv_tmp);
 	sl->recv_tmp = NULL;
 	return 0;
-}
-
-static int
-sl_meta_u64(struct store_txn *t, const char *key, uint64_t *v)
-{
-	uint8_t	buf[8];
-	size_t	len = sizeof buf;
-	int	ret;
-
-	*v = 0;
-	if ((ret = store_meta_get(t, key, buf, &len)) == STORE_NOTFOUND)
-		return 0;
-	if (ret != 0)
-		return -1;
-	if (len == 8)
-		*v = store_get_be64(buf);
-	return 0;
-}
-
-static int
-sl_meta_put_u64(struct store_txn *t, const char *key, uint64_t v)
-{
-	uint8_t	buf[8];
-
-	store_be64(buf, v);
-	return store_meta_put(t, key, buf, 8);
 }
 
 /*
@@ -1596,10 +1569,10 @@ sl_put_committed(struct sync_local *sl, const struct wire_frame *f)
 		sl->rep.clock_reset = 1;
 	}
 	store_observe(t, mclock);
-	if (sl_meta_put_u64(t, "sync_seq", end_seq) != 0 ||
-	    sl_meta_put_u64(t, "sync_stamp", mclock > lclock ? mclock :
+	if (store_meta_put_u64(t, "sync_seq", end_seq) != 0 ||
+	    store_meta_put_u64(t, "sync_stamp", mclock > lclock ? mclock :
 	    lclock) != 0 ||
-	    sl_meta_put_u64(t, "sync_time", sl->master_ms) != 0)
+	    store_meta_put_u64(t, "sync_time", sl->master_ms) != 0)
 		return sl_fail(sl);
 	if (sl_flush(sl) != 0)
 		return sl_fail(sl);
@@ -1640,6 +1613,14 @@ sync_local_put(struct sync_local *sl, const struct wire_frame *f)
 
 	if (sl->state == SL_DONE)
 		return sl_bad(sl, f, "after the end of the sync");
+	/* Nothing is applied here before the caller says it may be. */
+	if (sl->conf.gate != NULL) {
+		int	(*gate)(void *) = sl->conf.gate;
+
+		sl->conf.gate = NULL;
+		if (gate(sl->conf.arg) != 0)
+			return sl_fail(sl);
+	}
 	if (!wire_from_master(f->type))
 		return sl_bad(sl, f, "that only a local sends");
 	if (f->type == WIRE_M_ERROR)
@@ -1720,7 +1701,7 @@ sl_load_empty(struct store *local)
 
 	if (store_begin_read(local, &lt) != 0)
 		return -1;
-	if (sl_meta_u64(lt, "sync_seq", &seq) != 0) {
+	if (store_meta_get_u64(lt, "sync_seq", &seq) != 0) {
 		store_abort(lt);
 		return -1;
 	}
@@ -1790,9 +1771,9 @@ sl_start(struct sync_local *sl)
 		id[len] = '\0';
 		sl->master_id = xstrdup(id);
 	}
-	if (ret == -1 || sl_meta_u64(t, "sync_seq", &sl->last_seq) != 0 ||
-	    sl_meta_u64(t, "sync_stamp", &sl->last_stamp) != 0 ||
-	    sl_meta_u64(t, "sync_time", &sl->last_time) != 0) {
+	if (ret == -1 || store_meta_get_u64(t, "sync_seq", &sl->last_seq) != 0 ||
+	    store_meta_get_u64(t, "sync_stamp", &sl->last_stamp) != 0 ||
+	    store_meta_get_u64(t, "sync_time", &sl->last_time) != 0) {
 		store_abort(t);
 		return -1;
 	}

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "clock.h"
 #include "error.h"
@@ -136,6 +137,35 @@ user_find_login(struct store_txn *t, const char *login, struct user *u)
 	ret = user_find(t, STORE_BY_NAME, key, "login", login, u);
 	free(key);
 	return ret;
+}
+
+/*
+ * A user ID differing only in case from one taken is taken too: people
+ * say and type them either way (zoe01, ZOE01), and an account manager
+ * field must never be ambiguous. Users are few: they are all read.
+ */
+static int
+user_uid_taken(struct store_txn *t, const char *uid)
+{
+	struct store_cursor	*c;
+	struct record		*r;
+	int			 ret, taken = 0;
+
+	if (store_cursor_open(t, MODEL_USER, STORE_BY_ID, 0, &c) != 0)
+		return -1;
+	while (!taken && (ret = store_cursor_next(c, &r)) == 0) {
+		if (strcasecmp(record_value(r, "uid"), uid) == 0) {
+			error_set("the user ID %s is taken by %s as %s: user "
+			    "IDs differ by more than case", uid,
+			    record_value(r, "login"), record_value(r, "uid"));
+			taken = 1;
+		}
+		record_free(r);
+	}
+	store_cursor_close(c);
+	if (ret == -1)
+		return -1;
+	return taken ? -1 : 0;
 }
 
 int
@@ -346,6 +376,8 @@ user_add(struct store_txn *t, const struct user *actor, const struct user *u,
 		}
 		return -1;
 	}
+	if (user_uid_taken(t, u->uid) != 0)
+		return -1;
 	if ((hash = user_hash(password)) == NULL)
 		return -1;
 

@@ -2,7 +2,13 @@
 #include "config.h"
 
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include <unicode/uchar.h>
+#include <unicode/ustring.h>
+#include <unicode/utrans.h>
+#include <unicode/uversion.h>
 
 #include "utf8.h"
 #include "xmalloc.h"
@@ -98,57 +104,142 @@ utf8_valid(const char *s, size_t len)
 	return 1;
 }
 
-/* Lower case of the scripts a European CRM meets most; fixed, not locale. */
-static uint32_t
-utf8_lower(uint32_t c)
+/*
+ * The folding of text for keys and matching, done by ICU's transliterator:
+ * decomposed, marks removed, Latin letters that have no decomposition
+ * spelled in ASCII (ł l, ø o, æ ae, ß ss, þ th), lower case, composed
+ * again. Made once and kept: opening it reads ICU's rules (about 1 ms).
+ */
+#define UTF8_FOLD_RULES \
+	"NFD; [:Nonspacing Mark:] Remove; Latin-ASCII; Any-Lower; NFC"
+
+static UTransliterator	*utf8_trans;
+static int		 utf8_trans_failed;
+
+static UTransliterator *
+utf8_translit(void)
 {
-	if (c >= 'A' && c <= 'Z')
-		return c + 32;
-	if (c < 0xc0)
-		return c;
-	if ((c >= 0xc0 && c <= 0xde && c != 0xd7))
-		return c + 32;
-	if (c >= 0x100 && c <= 0x137 && (c & 1) == 0)
-		return c + 1;
-	if (c >= 0x139 && c <= 0x148 && (c & 1) == 1)
-		return c + 1;
-	if (c >= 0x14a && c <= 0x177 && (c & 1) == 0)
-		return c + 1;
-	if (c == 0x178)
-		return 0xff;
-	if (c >= 0x179 && c <= 0x17e && (c & 1) == 1)
-		return c + 1;
-	if (c >= 0x391 && c <= 0x3ab && c != 0x3a2)
-		return c + 32;
-	if (c >= 0x410 && c <= 0x42f)
-		return c + 32;
-	if (c >= 0x400 && c <= 0x40f)
-		return c + 80;
-	return c;
+	UErrorCode	 e = U_ZERO_ERROR;
+	UChar		 id[sizeof UTF8_FOLD_RULES];
+
+	if (utf8_trans != NULL || utf8_trans_failed)
+		return utf8_trans;
+	u_uastrcpy(id, UTF8_FOLD_RULES);
+	utf8_trans = utrans_openU(id, -1, UTRANS_FORWARD, NULL, 0, NULL, &e);
+	if (U_FAILURE(e)) {
+		/* ICU's data is part of its package: a broken install. */
+		fatal("utf8: ICU cannot fold text (%s): reinstall the package "
+		    "libicu72 (or the libicu of this system)", u_errorName(e));
+	}
+	return utf8_trans;
+}
+
+/* ASCII alone: lower case is all the folding there is to do. */
+static char *
+utf8_fold_ascii(const char *s, size_t len)
+{
+	char	*out = xmalloc(len + 1);
+	size_t	 i;
+
+	for (i = 0; i < len; i++)
+		out[i] = s[i] >= 'A' && s[i] <= 'Z' ? (char)(s[i] + 32) : s[i];
+	out[len] = '\0';
+	return out;
 }
 
 char *
 utf8_fold(const char *s)
 {
-	size_t		 len, n, o = 0;
-	uint32_t	 c;
-	int		 valid;
+	UErrorCode	 e = U_ZERO_ERROR;
+	UChar		*u;
+	size_t		 len = strlen(s), i;
+	int32_t		 ulen, cap, limit, olen;
 	char		*out;
 
-	len = strlen(s);
-	out = xmalloc(len * 2 + 1);	/* folding never more than doubles */
-	while (len > 0) {
-		n = utf8_next(s, len, &c, &valid);
-		if (valid)
-			o += utf8_put(utf8_lower(c), out + o);
-		else {
-			/* Not UTF-8: the bytes as they are. */
-			memcpy(out + o, s, n);
-			o += n;
-		}
-		s += n;
-		len -= n;
+	for (i = 0; i < len && (unsigned char)s[i] < 0x80; i++)
+		/* nothing */;
+	if (i == len)
+		return utf8_fold_ascii(s, len);
+	/* Folding grows text a little at most (æ to ae): room for four times. */
+	cap = (int32_t)(len * 4 + 16);
+	u = xcalloc((size_t)cap, sizeof *u);
+	u_strFromUTF8WithSub(u, cap, &ulen, s, (int32_t)len, UTF8_BAD, NULL,
+	    &e);
+	if (U_SUCCESS(e)) {
+		limit = ulen;
+		utrans_transUChars(utf8_translit(), u, &ulen, cap, 0, &limit,
+		    &e);
 	}
-	out[o] = '\0';
+	if (U_FAILURE(e)) {
+		/* Longer than any field: fold its ASCII, keep the rest. */
+		free(u);
+		return utf8_fold_ascii(s, len);
+	}
+	out = xmalloc((size_t)ulen * 3 + 1);
+	e = U_ZERO_ERROR;
+	u_strToUTF8(out, ulen * 3 + 1, &olen, u, ulen, &e);
+	free(u);
+	out[U_SUCCESS(e) ? olen : 0] = '\0';
+	return out;
+}
+
+const char *
+utf8_fold_version(void)
+{
+	static char	buf[U_MAX_VERSION_STRING_LENGTH];
+	UVersionInfo	v;
+
+	u_getVersion(v);
+	u_versionToString(v, buf);
+	return buf;
+}
+
+static int
+utf8_word_byte(unsigned char c)
+{
+	return c >= 0x80 || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+	    (c >= 'A' && c <= 'Z');
+}
+
+size_t
+utf8_words(const char *s, size_t *start, size_t *len, size_t max)
+{
+	size_t	i = 0, n = 0, b;
+
+	while (s[i] != '\0' && n < max) {
+		while (s[i] != '\0' && !utf8_word_byte((unsigned char)s[i]))
+			i++;
+		if (s[i] == '\0')
+			break;
+		b = i;
+		while (s[i] != '\0' && utf8_word_byte((unsigned char)s[i]))
+			i++;
+		start[n] = b;
+		len[n++] = i - b;
+	}
+	return n;
+}
+
+size_t
+utf8_words_but_tld(const char *s, const size_t *start, size_t n)
+{
+	const char	*at, *dot;
+
+	if (n < 2 || (at = strrchr(s, '@')) == NULL ||
+	    (dot = strrchr(at, '.')) == NULL || s + start[n - 1] <= dot)
+		return n;
+	return n - 1;
+}
+
+char *
+utf8_digits(const char *s)
+{
+	char	*out = xmalloc(strlen(s) + 1), *o = out;
+
+	for (; *s != '\0'; s++) {
+		if (*s >= '0' && *s <= '9')
+			*o++ = *s;
+	}
+	*o = '\0';
 	return out;
 }

@@ -108,7 +108,7 @@ expect_fail root "$M" add task subject=Call due=2026-13-01
 expect_err_contains due
 expect_fail root "$M" add task subject=Call due=2026-02-30
 expect_err_contains due
-expect_fail root "$M" add task subject=Call due=tomorrow
+expect_fail root "$M" add task subject=Call due="some day"
 expect_err_contains due
 expect_ok root "$M" add task subject=Call due=2026-02-28
 expect_ok root "$M" add task subject=Call due=2026-02-28T09:30

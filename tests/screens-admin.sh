@@ -77,7 +77,7 @@ expect_eq "$OUT" 30
 # Back to the main screen.
 tm_keys set q
 tm_wait set '@1=^ Companies, by name A-Z$'
-tm_keys set q
+tm_keys set q y
 expect_eq "$(tm_exit set)" 0
 tm_kill set
 
@@ -107,7 +107,7 @@ tm_wait plain '@1=^ Companies, by name A-Z$'
 tm_keys plain U
 tm_wait plain '@-1=^only an administrator may do this; anna is a user' \
     '@1=^ Companies, by name A-Z$'
-tm_keys plain q
+tm_keys plain q y
 expect_eq "$(tm_exit plain)" 0
 tm_kill plain
 
@@ -195,7 +195,7 @@ tm_keys loc u
 tm_wait loc '^users are managed on the master, not in a local'
 tm_keys loc q
 tm_wait loc '@1=^ Companies, by name A-Z$'
-tm_keys loc q
+tm_keys loc q y
 expect_eq "$(tm_exit loc)" 0
 tm_kill loc
 expect_ok as anna Anna-Pass-77 "$L" sync
@@ -340,7 +340,7 @@ tm_keys usr U
 tm_wait usr '@0=^ Users of Büro CRM' '@5=^cleo +CLEO1 '
 tm_keys usr q
 tm_wait usr '@1=^ Companies, by name A-Z$'
-tm_keys usr q
+tm_keys usr q y
 expect_eq "$(tm_exit usr)" 0
 tm_kill usr
 
@@ -361,7 +361,7 @@ tm_wait small '@0=^ Settings *$' '^  Sync granularity +record$' \
     '@-2=^ Büro CRM │ MASTER │ root \(ROOT1\) *$'
 tm_keys small '?'
 tm_wait small '@0=^ Keys: Settings of this database' '^  e Enter +change the settings'
-tm_keys small q q q
+tm_keys small q q q y
 expect_eq "$(tm_exit small)" 0
 tm_kill small
 

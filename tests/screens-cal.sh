@@ -111,8 +111,8 @@ tm_keys d t
 # --- n at a slot: a new event prefilled with that time --------------------------------
 tm_wait d '@0=^ Calendar: Wednesday 25 November 2026 \(today\)'
 tm_keys d n
-tm_wait d '@0=^ New event *$' '^ Start \* +2026-11-25T10:00 *$' \
-    '^ End +2026-11-25T11:00 *$' '^ Assigned to +ROOT1'
+tm_wait d '@0=^ New event *$' '^ Start \* +2026-11-25 10:00 *$' \
+    '^ End +2026-11-25 11:00 *$' '^ Assigned to +ROOT1'
 tm_keys d Tab Tab
 tm_type d "Lunch with Bea"
 tm_keys d F2
@@ -180,7 +180,7 @@ tm_wait d '@1=^ Calendar, by start'
 # v elsewhere says where it works.
 tm_keys d 1 v
 tm_wait d '@-1=^v works on the Calendar tab \(agenda\) and the Opportunities tab \(pipeline\)$'
-tm_keys d q
+tm_keys d q y
 expect_eq "$(tm_exit d)" 0
 tm_kill d
 
@@ -229,7 +229,7 @@ expect_ok root "$M" get task "$LATE"
 expect_eq "$(field status)" open
 expect_ok root "$M" get task "$OLD"
 expect_eq "$(field status)" done
-tm_keys t q
+tm_keys t q y
 expect_eq "$(tm_exit t)" 0
 tm_kill t
 
@@ -283,7 +283,7 @@ tm_wait p '@-1=^"Delta deal" moved from Won to Negotiation$' \
     '@9=^   Open stages +4 +60,000.50'
 tm_keys p q
 tm_wait p '@1=^ Opportunities, '
-tm_keys p q
+tm_keys p q y
 expect_eq "$(tm_exit p)" 0
 tm_kill p
 
@@ -305,7 +305,7 @@ tm_wait a '@-1=^you may delete only the events assigned to you; this one is assi
 tm_wait a '@6=^ 09:00 │ 09:00–10:00 +Quarterly review'
 tm_keys a m
 tm_wait a '@1=^ Day, my events: 1 event' '^ 09:00 │ 09:30–11:00 +Demo day *$'
-tm_keys a q q
+tm_keys a q q y
 expect_eq "$(tm_exit a)" 0
 tm_kill a
 

@@ -210,7 +210,7 @@ LDOC=$(printf '%s\n' "$OUT" | tail -n 1 | cut -f 1)
 expect_eq "$(cat "$M/documents/$LDOC")" "$(printf 'Dear Bea Keller,\nabout Acme GmbH.\nKind regards, from the editor')"
 tm_keys d q
 tm_wait d '@0=^ 1 Companies'
-tm_keys d q
+tm_keys d q y
 expect_eq "$(tm_exit d)" 0
 
 # --- an editor that is not there: said, and the letter kept where it says ------------
@@ -235,7 +235,7 @@ tm_wait e "kept in $S/tmp/$KEPT\$"
 expect_eq "$(cat "$S/tmp/$KEPT")" "$(printf 'Dear Bea Keller,\nabout Acme GmbH.')"
 expect_ok root "$M" list note --where contact="$BEA"
 expect_eq "$(rows)" 1
-tm_keys e q q
+tm_keys e q q y
 expect_eq "$(tm_exit e)" 0
 
 # --- 80x24: the prompt and the hash fit ------------------------------------------------
@@ -249,7 +249,7 @@ tm_keys s BTab Enter
 tm_wait s '@0=^ Document: report\.txt' "^ SHA-256 +$H1\$" "^ +$H2\$"
 tm_keys s q a
 tm_wait s '@-4=^ Attach a file to Bea Keller' '@-3=^ File: *$'
-tm_keys s Escape q q
+tm_keys s Escape q q y
 expect_eq "$(tm_exit s)" 0
 : "$DOC2"
 finish

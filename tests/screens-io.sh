@@ -83,9 +83,9 @@ tm_wait x '@1=^ Contacts, by name A-Z$'
 tm_keys x /
 tm_type x ke
 tm_keys x Enter
-tm_wait x '@1=^ Contacts, by name A-Z, names starting "ke"$' '^Keller +Bea'
+tm_wait x '@1=^ Contacts, by name A-Z, matching "ke"$' '^Keller +Bea'
 tm_keys x E
-tm_wait x '^  The list as shown: Contacts, by name A-Z, names starting "ke"$'
+tm_wait x '^  The list as shown: Contacts, by name A-Z, matching "ke"$'
 tm_keys x C-u
 tm_type x "$S/ke.csv"
 tm_keys x Enter
@@ -130,7 +130,7 @@ tm_wait x '@0=^ Import companies' '^  A vCard file, or a CSV file' \
     '^  File +~/'
 tm_keys x Escape
 tm_wait x '@1=^ Companies, '
-tm_keys x q
+tm_keys x q y
 expect_eq "$(tm_exit x)" 0
 tm_kill x
 
@@ -271,7 +271,7 @@ tm_keys i Enter
 tm_wait i "cannot read $S/none\\.csv:" 'No such file'
 tm_keys i Escape
 tm_wait i '@1=^ Contacts, '
-tm_keys i q
+tm_keys i q y
 expect_eq "$(tm_exit i)" 0
 tm_kill i
 

@@ -220,7 +220,7 @@ tm_keys s q
 tm_wait s '@0=^ 1 Companies'
 
 # --- at 80x24 the summary still shows every figure ---------------------------------
-tm_keys s q
+tm_keys s q y
 expect_eq "$(tm_exit s)" 0
 tm_kill s
 anna set company "$ACME" city=Bremen >/dev/null || fail "cannot set on the local"
@@ -234,7 +234,7 @@ tm_wait small '@0=^ Synchronized with the master' \
     '^File +Up +Down +Merged +Won +Lost +Del +RefDel +Refused +Removed +Files$' \
     '^companies +1 +0 +0 +0 +0 +0 +0 +0 +0 +0$' '^total +1 +0 ' \
     '^RefDel: deletions not yours to make, undone'
-tm_keys small q q
+tm_keys small q q y
 expect_eq "$(tm_exit small)" 0
 tm_kill small
 
@@ -263,7 +263,7 @@ tm_wait svc '@0=^ The master cannot be reached' "^ Master: testhost:$M\$" \
 mv "$M.away" "$M" || fail "cannot put the master back"
 tm_keys svc r
 tm_wait svc '@0=^ Synchronized with the master'
-tm_keys svc q q
+tm_keys svc q q y
 expect_eq "$(tm_exit svc)" 0
 tm_kill svc
 
@@ -278,7 +278,7 @@ tm_wait master '@0=^ Keys: The main screen'
 tm_keys master NPage
 tm_wait master '@0=^ Keys: The main screen' \
     '^  S +synchronize with the master: not on a master: a master is synchronized with$'
-tm_keys master q q
+tm_keys master q q y
 expect_eq "$(tm_exit master)" 0
 tm_kill master
 

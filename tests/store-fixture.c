@@ -14,8 +14,10 @@
 
 const struct store_schema t_schema[T_NSCHEMA] = {
 	{ "people.db", { "last", "first", NULL },
-	    { "org", "manager", NULL }, { "owner", "assistant", NULL } },
-	{ "orgs.db", { "name", NULL }, { NULL }, { NULL } },
+	    { "org", "manager", NULL }, { "owner", "assistant", NULL },
+	    { "first", "last", "mail", "phone" }, { "phone" } },
+	{ "orgs.db", { "name", NULL }, { NULL }, { NULL }, { "name" },
+	    { NULL } },
 };
 
 const char *

@@ -316,8 +316,116 @@ test_pipeline_counts_totals_and_windows(void)
 	done();
 }
 
+/* A move follows in memory as a new pass would have it. */
+static void
+test_pipeline_move_in_memory(void)
+{
+	struct pipeline	 p, q;
+	struct record	*before, *after;
+	struct model_change ch = { "stage", "qualified" };
+	char		 name[16];
+	int		 i;
+
+	open_master();
+	for (i = 0; i < 5; i++) {
+		snprintf(name, sizeof name, "Deal %d", i);
+		opportunity(name, "100", "prospect", i == 4 ? "" :
+		    "2026-12-01", "ROOT1");
+	}
+	opportunity("Other", "50", "qualified", "2026-11-01", "ROOT1");
+	pipeline_init(&p, 3);
+	CU_ASSERT_FATAL(pipeline_read(t, &p, NULL) == 0);
+	ASSERT_STR(names(&p.stage[0]), "Deal 0,Deal 1,Deal 2");
+	before = record_dup(p.stage[0].rows[1].rec);
+	CU_ASSERT_FATAL(model_update(t, &root, MODEL_OPPORTUNITY, &before->id,
+	    &ch, 1) == 0);
+	CU_ASSERT_FATAL(model_get(t, MODEL_OPPORTUNITY, &before->id,
+	    &after) == 0);
+	pipeline_moved(&p, before, after);
+	record_free(before);
+	record_free(after);
+	/* What a pass reads now. */
+	pipeline_init(&q, 3);
+	CU_ASSERT_FATAL(pipeline_read(t, &q, NULL) == 0);
+	for (i = 0; i < PIPELINE_NSTAGES; i++) {
+		CU_ASSERT_EQUAL(p.stage[i].count, q.stage[i].count);
+		CU_ASSERT(p.stage[i].total == q.stage[i].total);
+	}
+	CU_ASSERT_EQUAL(p.open_count, q.open_count);
+	ASSERT_STR(names(&p.stage[0]), "Deal 0,Deal 2");
+	ASSERT_STR(names(&p.stage[1]), "Other,Deal 1");
+	ASSERT_STR(names(&q.stage[1]), "Other,Deal 1");
+	pipeline_free(&p);
+	pipeline_free(&q);
+	done();
+}
+
+/* Dates as people write them, against a fixed today (no clock needed). */
+static void
+test_agenda_dates_as_written(void)
+{
+	static const struct {
+		const char	*in, *out;
+	} cases[] = {
+		{ "2026-12-24", "2026-12-24" },
+		{ "2026-12-24T14:30", "2026-12-24T14:30" },
+		{ "2026-12-24 14:30", "2026-12-24T14:30" },
+		{ "today", "2026-11-25" }, { "TOMORROW", "2026-11-26" },
+		{ "tom", "2026-11-26" }, { "yesterday", "2026-11-24" },
+		{ "now", "2026-11-25T10:05" },
+		{ "+3", "2026-11-28" }, { "-1", "2026-11-24" },
+		{ "+2w", "2026-12-09" }, { "-1w", "2026-11-18" },
+		{ "+1m", "2026-12-25" }, { "+3m", "2027-02-25" },
+		{ "+1y", "2027-11-25" },
+		/* Wednesday: the next Friday, today for Wednesday. */
+		{ "fri", "2026-11-27" }, { "friday", "2026-11-27" },
+		{ "wed", "2026-11-25" }, { "mon", "2026-11-30" },
+		{ "24.12.2026", "2026-12-24" }, { "24.12.26", "2026-12-24" },
+		{ "24.12.", "2026-12-24" }, { "1.2.2027 9:05", "2027-02-01T09:05" },
+		{ "24/12/2026", "2026-12-24" },
+		{ "tom 14:30", "2026-11-26T14:30" },
+		{ NULL, NULL }
+	};
+	static const char *const bad[] = { "", "soon", "2026-02-30",
+	    "31.04.2026", "+", "fr", "24.13.2026", "today 25:00", "+3x", NULL };
+	char	out[32];
+	long	today = agenda_day(2026, 11, 25);
+	size_t	i;
+
+	agenda_set_order("iso");
+	for (i = 0; cases[i].in != NULL; i++) {
+		CU_ASSERT(agenda_date_parse(cases[i].in, today, 10 * 60 + 5,
+		    out, sizeof out) == 0);
+		if (strcmp(out, cases[i].out) != 0)
+			fprintf(stderr, "\n  %s: %s, not %s", cases[i].in, out,
+			    cases[i].out);
+		CU_ASSERT_STRING_EQUAL(out, cases[i].out);
+	}
+	for (i = 0; bad[i] != NULL; i++) {
+		if (agenda_date_parse(bad[i], today, 0, out, sizeof out) == 0)
+			fprintf(stderr, "\n  %s read as %s", bad[i], out);
+		CU_ASSERT(agenda_date_parse(bad[i], today, 0, out,
+		    sizeof out) == -1);
+	}
+	/* The user's order: month first with slashes, shown so too. */
+	agenda_set_order("mdy");
+	CU_ASSERT(agenda_date_parse("12/24/2026", today, 0, out,
+	    sizeof out) == 0);
+	CU_ASSERT_STRING_EQUAL(out, "2026-12-24");
+	agenda_date_show("2026-12-24T09:30", out, sizeof out);
+	CU_ASSERT_STRING_EQUAL(out, "12/24/2026 09:30");
+	agenda_set_order("dmy");
+	agenda_date_show("2026-12-24", out, sizeof out);
+	CU_ASSERT_STRING_EQUAL(out, "24.12.2026");
+	agenda_set_order("iso");
+	agenda_date_show("2026-12-24T09:30", out, sizeof out);
+	CU_ASSERT_STRING_EQUAL(out, "2026-12-24 09:30");
+}
+
 static const struct unit_test tests[] = {
 	{ "days and weeks", test_agenda_days_and_weeks },
+	{ "dates as written", test_agenda_dates_as_written },
+	{ "pipeline: a move in memory", test_pipeline_move_in_memory },
 	{ "today follows the clock", test_agenda_today_follows_the_clock },
 	{ "reads a day and a week", test_agenda_reads_a_day_and_a_week },
 	{ "overdue tasks", test_agenda_overdue_tasks },

@@ -63,7 +63,7 @@ fill(void)
 	add(&root, MODEL_COMPANY, NULL, "name", "Zeta", NULL, NULL);
 	add(&root, MODEL_COMPANY, NULL, "name", "Zeta", NULL, NULL);
 	add(&root, MODEL_COMPANY, NULL, "name", "Ωmega Λtd", NULL, NULL);
-	add(&root, MODEL_COMPANY, &acme, "name", "Äpfel GmbH", NULL, NULL);
+	add(&root, MODEL_COMPANY, &acme, "name", "Zürich GmbH", NULL, NULL);
 	{
 		char	 ids[27];
 
@@ -132,9 +132,9 @@ test_browse_pages_in_name_order(void)
 	CU_ASSERT(browse_move(&b, t, -10, 3, &moved) == 0);
 	CU_ASSERT(moved == -2);
 	ASSERT_PAGE(&b, 3, "name", "Company 00,Company 01,Company 02");
-	/* The last page stays full: folded names sort Äpfel as "äpfel". */
+	/* The last page stays full: folded names sort Zürich as "zurich". */
 	CU_ASSERT(browse_end(&b, t, 4) == 0);
-	ASSERT_PAGE(&b, 4, "name", "Zeta,Zeta,Äpfel GmbH,Ωmega Λtd");
+	ASSERT_PAGE(&b, 4, "name", "Zeta,Zeta,Zürich GmbH,Ωmega Λtd");
 	CU_ASSERT(browse_move(&b, t, 5, 4, &moved) == 0);
 	CU_ASSERT(moved == 0);
 	/* Forward by a page near the end keeps the page full. */
@@ -143,7 +143,7 @@ test_browse_pages_in_name_order(void)
 	CU_ASSERT(moved == 58);
 	CU_ASSERT(browse_move(&b, t, 4, 4, &moved) == 0);
 	CU_ASSERT(moved == 2);
-	ASSERT_PAGE(&b, 4, "name", "Zeta,Zeta,Äpfel GmbH,Ωmega Λtd");
+	ASSERT_PAGE(&b, 4, "name", "Zeta,Zeta,Zürich GmbH,Ωmega Λtd");
 	browse_clear(&b);
 	done();
 }
@@ -187,8 +187,11 @@ test_browse_prefix_search_folds_case_and_utf8(void)
 	    "Company 58,Company 59");
 	browse_set_prefix(&b, "ΩM");
 	ASSERT_PAGE(&b, 20, "name", "Ωmega Λtd");
-	browse_set_prefix(&b, "äpf");
-	ASSERT_PAGE(&b, 20, "name", "Äpfel GmbH");
+	/* Accents or none, the same name. */
+	browse_set_prefix(&b, "zur");
+	ASSERT_PAGE(&b, 20, "name", "Zürich GmbH");
+	browse_set_prefix(&b, "ZÜRI");
+	ASSERT_PAGE(&b, 20, "name", "Zürich GmbH");
 	browse_set_prefix(&b, "nothing");
 	ASSERT_PAGE(&b, 20, "name", "");
 	/* Z to A, still inside the prefix. */
@@ -210,7 +213,7 @@ test_browse_newest_first_and_mine(void)
 
 	fill();
 	browse_init(&b, MODEL_COMPANY, BROWSE_NEWEST);
-	ASSERT_PAGE(&b, 2, "name", "Äpfel GmbH,Ωmega Λtd");
+	ASSERT_PAGE(&b, 2, "name", "Zürich GmbH,Ωmega Λtd");
 	browse_set_order(&b, BROWSE_OLDEST);
 	/* The first added was k = 0, then 37, 14 (i * 37 mod 60). */
 	ASSERT_PAGE(&b, 3, "name", "Company 00,Company 37,Company 14");
@@ -320,8 +323,76 @@ test_browse_filter(void)
 	done();
 }
 
+/*
+ * A search: words anywhere in the name, accents or none, a contact by
+ * its company; gathered hits paged as an index is, mine and order kept.
+ */
+static void
+test_browse_search(void)
+{
+	struct browse	b;
+	size_t		count;
+	long		moved;
+	static const char *const owners[] = { "account_manager", NULL };
+
+	fill();
+	browse_init(&b, MODEL_COMPANY, BROWSE_NAME);
+	/* "1" starts the second word of Company 10 to 19 (not of 01). */
+	browse_set_search(&b, "company 1");
+	CU_ASSERT(browse_count(&b, t, 100, &count) == 0);
+	CU_ASSERT_EQUAL(count, 10);
+	ASSERT_PAGE(&b, 3, "name", "Company 10,Company 11,Company 12");
+	CU_ASSERT(browse_move(&b, t, 3, 3, &moved) == 0);
+	CU_ASSERT(moved == 3);
+	ASSERT_PAGE(&b, 3, "name", "Company 13,Company 14,Company 15");
+	CU_ASSERT(browse_move(&b, t, -5, 3, &moved) == 0);
+	CU_ASSERT(moved == -3);
+	CU_ASSERT(browse_end(&b, t, 3) == 0);
+	ASSERT_PAGE(&b, 3, "name", "Company 17,Company 18,Company 19");
+	CU_ASSERT(browse_move(&b, t, 5, 3, &moved) == 0);
+	CU_ASSERT(moved == 0);
+	/* Z to A, and only mine (anna has the even ones). */
+	browse_set_order(&b, BROWSE_NAME_DESC);
+	ASSERT_PAGE(&b, 2, "name", "Company 19,Company 18");
+	browse_set_mine(&b, "ANNA1", owners);
+	ASSERT_PAGE(&b, 3, "name", "Company 18,Company 16,Company 14");
+	browse_set_mine(&b, "", NULL);
+	browse_set_order(&b, BROWSE_NAME);
+	/* Accents or none; Greek keeps its letters, without case. */
+	browse_set_search(&b, "zurich");
+	ASSERT_PAGE(&b, 5, "name", "Zürich GmbH");
+	browse_set_search(&b, "λTD");
+	ASSERT_PAGE(&b, 5, "name", "Ωmega Λtd");
+	browse_set_search(&b, "ΩM");
+	ASSERT_PAGE(&b, 5, "name", "Ωmega Λtd");
+	browse_set_search(&b, "nothing here");
+	ASSERT_PAGE(&b, 5, "name", "");
+	/* No word at all: no search. */
+	browse_set_search(&b, " ,. ");
+	CU_ASSERT_PTR_NULL(b.search);
+	browse_clear(&b);
+	/* Contacts by their company's name; with their own name too. */
+	browse_init(&b, MODEL_CONTACT, BROWSE_NAME);
+	browse_set_search(&b, "zürich");
+	ASSERT_PAGE(&b, 5, "last_name", "Alpha,Beta,Gamma");
+	browse_set_search(&b, "gmbh bet");
+	ASSERT_PAGE(&b, 5, "last_name", "Beta");
+	browse_clear(&b);
+	/* A record's linked records by name, and searched among. */
+	browse_init(&b, MODEL_CONTACT, BROWSE_NAME);
+	browse_set_ref(&b, &acme);
+	ASSERT_PAGE(&b, 5, "last_name", "Alpha,Beta,Gamma");
+	browse_set_order(&b, BROWSE_NAME_DESC);
+	ASSERT_PAGE(&b, 5, "last_name", "Gamma,Beta,Alpha");
+	browse_set_search(&b, "gam");
+	ASSERT_PAGE(&b, 5, "last_name", "Gamma");
+	browse_clear(&b);
+	done();
+}
+
 static const struct unit_test tests[] = {
 	{ "pages in name order", test_browse_pages_in_name_order },
+	{ "search", test_browse_search },
 	{ "equal names keep their place",
 	  test_browse_equal_names_keep_their_place },
 	{ "prefix search folds case and UTF-8",

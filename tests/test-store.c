@@ -540,20 +540,22 @@ test_store_index_name_order(void)
 		record_free(r);
 	}
 	/*
-	 * Case is folded, then keys compare as bytes (Berkeley DB's default):
-	 * ASCII letters in order, then Latin-1 letters after "z" in code
-	 * point order (ä U+E4 < å U+E5 < ø U+F8). Not a locale's collation.
-	 * The two "berg anna" records keep the order of their IDs.
+	 * Case and accents are folded (Ärlig is "arlig", Østby "ostby"),
+	 * then keys compare as bytes (Berkeley DB's default): each name
+	 * sorts with its letter, as a person looks for it. The two "berg
+	 * anna" records keep the order of their IDs.
 	 */
 	CU_ASSERT(t_walk_is(st, T_PEOPLE, STORE_BY_NAME, 0,
-	    "anders,Berg,BERG,zeta,Ärlig,ÅSTRÖM,Østby"));
+	    "anders,Ärlig,ÅSTRÖM,Berg,BERG,Østby,zeta"));
 
 	/* The key is the folded "last first". */
 	CU_ASSERT_FATAL(store_begin(st, &t) == 0);
 	CU_ASSERT_FATAL(store_cursor_open(t, T_PEOPLE, STORE_BY_NAME, 0,
 	    &c) == 0);
-	CU_ASSERT(store_cursor_next(c, &r) == 0);
-	record_free(r);
+	for (i = 0; i < 3; i++) {
+		CU_ASSERT(store_cursor_next(c, &r) == 0);
+		record_free(r);
+	}
 	CU_ASSERT(store_cursor_next(c, &r) == 0);
 	store_cursor_key(c, &key, &len);
 	CU_ASSERT(len == strlen("berg anna") &&
@@ -564,18 +566,18 @@ test_store_index_name_order(void)
 	store_abort(t);
 
 	k = store_name_key("ÅSTRÖM Åke");
-	CU_ASSERT_STRING_EQUAL(k, "åström åke");
+	CU_ASSERT_STRING_EQUAL(k, "astrom ake");
 	free(k);
 
 	/* A range seek: the first name >= "b". */
 	CU_ASSERT(t_seek_is(st, T_PEOPLE, STORE_BY_NAME, "b", 1, 0,
-	    "Berg,BERG,zeta,Ärlig,ÅSTRÖM,Østby"));
+	    "Berg,BERG,Østby,zeta"));
 	/* An exact seek: only that key's records. */
 	CU_ASSERT(t_seek_is(st, T_PEOPLE, STORE_BY_NAME, "berg anna", 9, 1,
 	    "Berg,BERG"));
 	CU_ASSERT(t_seek_is(st, T_PEOPLE, STORE_BY_NAME, "berg", 4, 1, ""));
-	CU_ASSERT(t_seek_is(st, T_PEOPLE, STORE_BY_NAME, "zeta zoë",
-	    strlen("zeta zoë"), 1, "zeta"));
+	CU_ASSERT(t_seek_is(st, T_PEOPLE, STORE_BY_NAME, "zeta zoe",
+	    strlen("zeta zoe"), 1, "zeta"));
 	/* Past the end. */
 	CU_ASSERT(t_seek_is(st, T_PEOPLE, STORE_BY_NAME, "\xff", 1, 0, ""));
 	store_close(st);
@@ -593,13 +595,13 @@ test_store_index_name_key_forms(void)
 	/* Long names are cut at 120 bytes, never inside a character. */
 	longname = xmalloc(400);
 	for (i = 0; i < 199; i++)
-		memcpy(longname + i * 2, "å", 2);	/* 2 bytes each */
+		memcpy(longname + i * 2, "ж", 2);	/* 2 bytes each */
 	longname[398] = '\0';
 	k = store_name_key(longname);
 	CU_ASSERT(strlen(k) == 120);
 	free(k);
 	memmove(longname + 1, longname, 398);
-	longname[0] = 'x';			/* now odd: 'x' + å... */
+	longname[0] = 'x';			/* now odd: 'x' + ж... */
 	longname[399] = '\0';
 	k = store_name_key(longname);
 	CU_ASSERT(strlen(k) == 119);

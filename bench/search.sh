@@ -1,0 +1,190 @@
+#!/usr/bin/env bash
+# bench/search.sh: is a search as cheap on a million records as on ten
+# thousand? (issue 13's goals)
+#
+#   CRM=/abs/path/crm bash bench/search.sh     (bench/run calls it)
+#
+# CRM                  the crm program (default: ../crm beside this directory)
+# BENCH_TMPDIR         scratch space: a fresh BENCH_TMPDIR/search.* is made
+#                      and removed at the end
+# BENCH_SEARCH_SIZES   the two sizes compared (default "10000 1000000")
+# BENCH_SEARCH_REUSE   "N:DIR ...": demo masters already made (bench/run
+#                      passes its own); a size without one is made here
+# BENCH_RUNS           runs of each command; the median is shown (5)
+#
+# For each size, on a demo master with three contacts added that no other
+# record resembles (so that the answer is the same size at both sizes, as
+# a person's query for one person is):
+#  1. crm query for one of them ("wilhelmina benchquery"), timed whole
+#     (start, attach, password check included), the records it read
+#     (CRM_STATS) and its peak memory;
+#  2. crm query for a common surname (its answer grows with the data):
+#     the records it read per line printed, which stays near one when the
+#     index does the finding;
+#  3. crm list company --search for one word of a company name;
+#  4. bench/screens.sh on the same master: the first screen, and each
+#     keystroke of "/" then six letters of company names.
+# Goals (issue 13): crm query and a search keystroke on the larger within
+# 30 ms of the same on the smaller; the first screen under 100 ms on the
+# larger (bench/screens.sh's own goals are in its table).
+#
+# Exit status: 0 every goal met, 3 a goal missed, 1 it could not run.
+if [ -z "${BASH_VERSION:-}" ]; then exec bash "$0" "$@"; fi
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
+
+die() { echo "bench/search: $*" >&2; exit 1; }
+say() { echo "bench/search: $*"; }
+now() { if [ -n "${EPOCHREALTIME:-}" ]; then echo "${EPOCHREALTIME/,/.}"; else date +%s.%N; fi; }
+
+CRM=${CRM:-$here/../crm}
+[ -x "$CRM" ] || die "crm not found at $CRM: build it first (make), or set CRM"
+CRM=$(cd "$(dirname "$CRM")" && pwd)/$(basename "$CRM")
+export CRM
+read -r -a sizes <<<"${BENCH_SEARCH_SIZES:-10000 1000000}"
+[ "${#sizes[@]}" -eq 2 ] || die "BENCH_SEARCH_SIZES must name two sizes"
+runs=${BENCH_RUNS:-5}
+
+BENCH_TMPDIR=${BENCH_TMPDIR:-${TMPDIR:-/tmp}/crm-bench}
+mkdir -p "$BENCH_TMPDIR"
+work=$(mktemp -d "$BENCH_TMPDIR/search.XXXXXX") || die "cannot make a directory in $BENCH_TMPDIR"
+trap 'rm -rf "$work"' EXIT
+export XDG_CONFIG_HOME=$work/config XDG_DATA_HOME=$work/data NO_COLOR=1
+export CRM_PASSWORD=demo
+unset CRM_USER CRM_KEYLOG
+mkdir -p "$XDG_CONFIG_HOME" "$XDG_DATA_HOME"
+
+have_time=0
+[ -x /usr/bin/time ] && have_time=1
+
+# The master of a size: one bench/run made, or a new demo.
+master_of() {
+	local n=$1 pair
+	for pair in ${BENCH_SEARCH_REUSE:-}; do
+		if [ "${pair%%:*}" = "$n" ]; then
+			echo "${pair#*:}"
+			return
+		fi
+	done
+	echo "$work/demo$n"
+}
+
+# timed CMD...: the wall seconds of one run (output thrown away).
+timed() {
+	local t0 t1
+	t0=$(now)
+	"$@" >/dev/null 2>&1 || true
+	t1=$(now)
+	fsub "$t1" "$t0"
+}
+
+# median_ms CMD...: the median of $runs runs, in milliseconds.
+median_ms() {
+	local i t=()
+	"$@" >/dev/null 2>&1 || true	# warm up
+	for ((i = 0; i < runs; i++)); do
+		t+=("$(timed "$@")")
+	done
+	awk -v s="$(median "${t[@]}")" 'BEGIN { printf "%.1f", s * 1000 }'
+}
+
+# stats CMD...: "opened read" of CRM_STATS for one run.
+stats() {
+	CRM_STATS=1 "$@" 2>&1 >/dev/null |
+	    sed -n 's/^crm: stats: \([0-9]*\) opened, \([0-9]*\) records read$/\1 \2/p' |
+	    tail -n 1
+}
+
+# peak_kb DB ARGS...: peak resident memory of one run of crm -d DB ARGS.
+peak_kb() {
+	local db=$1
+	shift
+	if [ "$have_time" = 1 ]; then
+		/usr/bin/time -f '%M' -o "$work/peak" "$CRM" -d "$db" -u demo \
+		    "$@" >/dev/null 2>&1 || true
+		tail -n 1 "$work/peak"
+	else
+		echo n/a
+	fi
+}
+
+declare -A R
+for n in "${sizes[@]}"; do
+	db=$(master_of "$n")
+	if [ ! -f "$db/crm.conf" ]; then
+		say "making a demo master of $(count "$n") records ..."
+		"$CRM" demo "$db" --records "$n" >"$work/demo.out" 2>&1 ||
+			die "crm demo failed: $(tail -n 3 "$work/demo.out")"
+	fi
+	c() { "$CRM" -d "$db" -u demo "$@"; }
+	# Three people no one else is like (once: a reused master keeps them).
+	if ! c list contact --search benchquery --fields id 2>/dev/null |
+	    tail -n +2 | grep -q .; then
+		co=$(c add company name="Benchquery Holdings" city=Valletta) ||
+			die "cannot add to $db"
+		for who in Wilhelmina Ottokar Perpetua; do
+			c add contact first_name="$who" last_name=Benchquery \
+			    company="$co" email="$who@benchquery.example" >/dev/null ||
+				die "cannot add to $db"
+		done
+	fi
+	say "$(count "$n") records: timing crm query and list --search ($runs runs) ..."
+	R[$n,query]=$(median_ms c query "wilhelmina benchquery")
+	read -r _ R[$n,query_read] <<<"$(stats c query "wilhelmina benchquery")"
+	R[$n,query_peak]=$(peak_kb "$db" query "wilhelmina benchquery")
+	R[$n,common_peak]=$(peak_kb "$db" query schmidt)
+	R[$n,common_lines]=$(c query schmidt 2>/dev/null | tail -n +2 | wc -l)
+	read -r _ R[$n,common_read] <<<"$(stats c query schmidt)"
+	R[$n,common]=$(median_ms c query schmidt)
+	R[$n,list]=$(median_ms c list company --search benchquery)
+	read -r _ R[$n,list_read] <<<"$(stats c list company --search benchquery)"
+	say "$(count "$n") records: the screens (bench/screens.sh) ..."
+	BENCH_TMPDIR="$work" BENCH_SCREENS_REUSE="$n:$db" bash "$here/screens.sh" \
+	    >"$work/screens.$n" 2>&1 || true
+	R[$n,first]=$(awk '/^first screen \(key log\)/ { print $(NF-5) }' "$work/screens.$n")
+	R[$n,key]=$(awk '/^search keystroke, median/ { print $(NF-5) }' "$work/screens.$n")
+	[ -n "${R[$n,key]}" ] || die "bench/screens.sh gave no search figure: $(tail -n 5 "$work/screens.$n")"
+done
+
+a=${sizes[0]}
+b=${sizes[1]}
+verdict() { if [ "$1" = 1 ]; then echo PASS; else echo FAIL; fi; }
+row() { printf '%-44s %-12s %-12s %-16s %s\n' "$@" | sed 's/ *$//'; }
+line() { printf '%s\n' "--------------------------------------------------------------------------------------------"; }
+failed=0
+goal() { # goal LABEL A B (B - A <= 30 ms)
+	local d v
+	d=$(fsub "$3" "$2")
+	v=$(verdict "$(fcmp "$d" "<=" 30)")
+	[ "$v" = PASS ] || failed=$((failed + 1))
+	row "$1" "$2 ms" "$3 ms" "+$d ms <= 30" "$v"
+}
+
+echo
+echo "crm search benchmark: $(count "$a") against $(count "$b") records, $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+line
+row "measure" "$(count "$a")" "$(count "$b")" "goal" "result"
+line
+goal "crm query (one person), median" "${R[$a,query]}" "${R[$b,query]}"
+row "  records read" "${R[$a,query_read]}" "${R[$b,query_read]}"
+row "  peak memory (KiB)" "${R[$a,query_peak]}" "${R[$b,query_peak]}"
+row "crm query schmidt: lines printed" "${R[$a,common_lines]}" "${R[$b,common_lines]}"
+row "  records read" "${R[$a,common_read]}" "${R[$b,common_read]}"
+row "  median (grows with what it prints)" "${R[$a,common]} ms" "${R[$b,common]} ms"
+row "  peak memory (KiB)" "${R[$a,common_peak]}" "${R[$b,common_peak]}"
+row "list company --search (one), median" "${R[$a,list]} ms" "${R[$b,list]} ms"
+row "  records read" "${R[$a,list_read]}" "${R[$b,list_read]}"
+goal "search keystroke (screens), median" "${R[$a,key]}" "${R[$b,key]}"
+v=$(verdict "$(fcmp "${R[$b,first]}" "<" 100)")
+[ "$v" = PASS ] || failed=$((failed + 1))
+row "first screen (screens), median" "${R[$a,first]} ms" "${R[$b,first]} ms" "< 100 ms" "$v"
+line
+echo "Commands are timed whole: starting crm, attaching the master and checking"
+echo "the password (yescrypt) included. Keys are crm's own key log (bench/screens.sh)."
+if [ "$failed" -gt 0 ]; then
+	echo "bench/search: $failed goal(s) missed"
+	exit 3
+fi
+echo "bench/search: every goal met"
