@@ -196,9 +196,20 @@ run "$CRM" -d "$M" -u root query zoe
 expect_eq "$STATUS" 1
 expect_out_contains "crm: no password for crm query: set CRM_PASSWORD or give --password-file FILE"
 expect_eq "$ERR" ""
-# A second email address is offered too, one line each.
+# A second email address is offered too, one line each, and found.
 expect_ok root "$M" set contact "$ZOE" email2=zoe@home.example
 expect_ok root "$M" query zoe
 expect_eq "$(printf '%s\n' "$OUT" | tail -n +2)" "$(printf 'zoe@acme.example\tZoë Ångström\tAcme, Inc.\nzoe@home.example\tZoë Ångström\tAcme, Inc.')"
+expect_ok root "$M" query home
+expect_eq "$(printf '%s\n' "$OUT" | head -n 1)" 'crm: 1 match for "home"'
+# A contact whose only email is the second is of use to a mail program.
+expect_ok root "$M" add contact first_name=Nur last_name=Zweit email2=nur@zweit.example
+expect_ok root "$M" query zweit
+expect_eq "$(printf '%s\n' "$OUT" | tail -n +2)" "$(printf 'nur@zweit.example\tNur Zweit\t')"
+# The second phone is found by its digits, as the first.
+expect_ok root "$M" set contact "$ZOE" phone2="+33 6 99 88 77 66"
+expect_ok root "$M" list contact --search 699887766 --fields last_name
+expect_eq "$(rows)" 1
+expect_out_contains "Ångström"
 
 finish
