@@ -42,6 +42,8 @@ struct exchange_import {
 	const struct user	*actor;
 	struct strmap		*seen;		/* contacts by name and email */
 	struct strmap		*companies;	/* company name: ID, "" or "?" */
+	/* The last name folded (exchange_person_key): a row's, once. */
+	char			*pk_first, *pk_last, *pk;
 };
 
 static const char *const exchange_actions[] = {
@@ -87,6 +89,9 @@ exchange_import_end(struct exchange_import *imp)
 		return;
 	strmap_free(imp->seen);
 	strmap_free(imp->companies);
+	free(imp->pk_first);
+	free(imp->pk_last);
+	free(imp->pk);
 	free(imp);
 }
 
@@ -225,17 +230,30 @@ exchange_live(struct store_txn *t, int type, const struct record_id *id,
 
 /* Contacts by name and email. */
 
-/* "berg anna": the whole folded name, as the name index would have it. */
-static char *
-exchange_person_key(const char *first, const char *last)
+/*
+ * "berg anna": the whole folded name, as the name index would have it.
+ * Folding is most of a row's cost: the last name folded is kept, for the
+ * same row's look-up, its record added and the records of its name.
+ */
+static const char *
+exchange_person_key(struct exchange_import *imp, const char *first,
+    const char *last)
 {
-	char	*joined, *key;
+	char	*joined;
 
+	if (imp->pk != NULL && strcmp(imp->pk_first, first) == 0 &&
+	    strcmp(imp->pk_last, last) == 0)
+		return imp->pk;
+	free(imp->pk_first);
+	free(imp->pk_last);
+	free(imp->pk);
+	imp->pk_first = xstrdup(first);
+	imp->pk_last = xstrdup(last);
 	xasprintf(&joined, "%s%s%s", last, *last != '\0' && *first != '\0' ?
 	    " " : "", first);
-	key = utf8_fold(joined);
+	imp->pk = utf8_fold(joined);
 	free(joined);
-	return key;
+	return imp->pk;
 }
 
 /* Remember a contact under each thing that makes another row the same. */
@@ -246,8 +264,8 @@ exchange_seen_add(struct exchange_import *imp, const struct record *r)
 	const char	*mails[2] = { "email", "email2" };
 	int		 i, any = 0;
 
-	name = exchange_person_key(record_value(r, "first_name"),
-	    record_value(r, "last_name"));
+	name = xstrdup(exchange_person_key(imp, record_value(r, "first_name"),
+	    record_value(r, "last_name")));
 	xasprintf(&k, "n\x1f%s", name);
 	if (strmap_get(imp->seen, k) == NULL) {
 		/* Its name was never looked up: the index will find it. */
@@ -330,7 +348,7 @@ exchange_same_contact(struct exchange_import *imp, const char *first,
 
 	if (*first == '\0' && *last == '\0')
 		return 0;
-	name = exchange_person_key(first, last);
+	name = xstrdup(exchange_person_key(imp, first, last));
 	if (exchange_seen_load(imp, first, last, name) != 0) {
 		free(name);
 		return -1;
@@ -827,6 +845,7 @@ exchange_import_row(struct exchange_import *imp,
 	struct record		*old = NULL, *r;
 	struct record_id	 want;
 	char			 cbuf[RECORD_ID_TEXT + 1];
+	size_t			 i;
 	int			 ret, have_want;
 
 	memset(res, 0, sizeof *res);
@@ -838,7 +857,7 @@ exchange_import_row(struct exchange_import *imp,
 		return ret == 1 ? 0 : -1;
 	}
 	if (c.new_company == NULL) {
-		for (size_t i = 0; i < c.n; i++) {
+		for (i = 0; i < c.n; i++) {
 			if (strcmp(c.ch[i].name, "company") == 0 &&
 			    *c.ch[i].value != '\0' && row->type ==
 			    MODEL_CONTACT) {
@@ -888,7 +907,15 @@ exchange_import_row(struct exchange_import *imp,
 	/* A company the map said was not there may be now. */
 	if (row->type == MODEL_COMPANY)
 		strmap_clear(imp->companies);
-	if (row->type == MODEL_CONTACT) {
+	if (row->type == MODEL_CONTACT && res->action == EXCHANGE_ADD) {
+		/* The contact added holds what the row said: no need to read it. */
+		r = record_new();
+		r->id = res->id;
+		for (i = 0; i < c.n; i++)
+			record_set(r, c.ch[i].name, c.ch[i].value, 0);
+		exchange_seen_add(imp, r);
+		record_free(r);
+	} else if (row->type == MODEL_CONTACT) {
 		if (store_get(imp->t, MODEL_CONTACT, &res->id, &r) == 0) {
 			exchange_seen_add(imp, r);
 			record_free(r);
