@@ -1,6 +1,8 @@
 /*
  * csvio: CSV files as RFC 4180 describes them (quoted fields, embedded
- * commas, quotes and newlines), UTF-8. Reading uses libcsv.
+ * commas, quotes and newlines). Reading uses libcsv, and iconv (glibc's)
+ * for files not in UTF-8: Excel, Outlook and LibreOffice on Windows write
+ * Windows-1252, and Excel in German or French separates with ';'.
  *
  * The reader streams: it reads the file in blocks and keeps one row in
  * memory at a time, so a file of any length can be read. Lines may end in
@@ -24,8 +26,19 @@
 
 struct csvio_reader;
 
-/* Open a file for reading; NULL (error set, naming the file) on failure. */
+/* Open a UTF-8 file separated by commas; NULL (error set) on failure. */
 struct csvio_reader *csvio_open(const char *path);
+/*
+ * Open a file in an encoding iconv knows ("WINDOWS-1252"...), separated
+ * by sep (',' ';' or '\t'). encoding NULL detects it: UTF-16 by its byte
+ * order mark, UTF-8 if the whole file is, else Windows-1252. sep 0 takes
+ * the one of the three the first line has most of (outside quotes).
+ */
+struct csvio_reader *csvio_open_with(const char *path, const char *encoding,
+		    int sep);
+/* What the file is read as: "UTF-8", "WINDOWS-1252"... and its separator. */
+const char	*csvio_encoding(const struct csvio_reader *);
+int		 csvio_separator(const struct csvio_reader *);
 /*
  * The next row: 0 with *fields (owned by the reader until the next call)
  * and *n, STORE-like 1 at the end of the file, -1 (error set: the file,
@@ -50,5 +63,19 @@ void		 csvio_close(struct csvio_reader *);
  * error; as with any stdio stream, the caller must still check fclose().
  */
 int		 csvio_write_row(FILE *, const char *const *fields, size_t n);
+
+/*
+ * Spreadsheets (LibreOffice, Excel) run a cell starting with = + - @, a
+ * tab or a CR as a formula, and read digits as a number (a phone's
+ * leading 0 and a postcode's are lost). OWASP's advice: put a single
+ * quote before such a value, which makes it text. csvio_safe returns
+ * the value so neutralised, or NULL when it needs nothing; a value that
+ * already starts with quotes before one of those gets one more, so that
+ * csvio_unsafe (on import) can take exactly one away: for any value v,
+ * csvio_unsafe of csvio_safe(v) (or of v itself, when NULL) is v.
+ */
+char		*csvio_safe(const char *value);
+/* The value as it was before csvio_safe, in place. */
+void		 csvio_unsafe(char *value);
 
 #endif

@@ -21,7 +21,7 @@ struct user;
  * A local says its own when it syncs, so that a master takes fields it
  * does not know only from a newer local (RULES.md T5).
  */
-#define MODEL_FIELDS_VERSION	1
+#define MODEL_FIELDS_VERSION	2	/* 2: phone2, email2, mobile, title... */
 
 /* Record types, in sync order: referenced files before their dependants. */
 enum model_type_id {
@@ -45,6 +45,7 @@ enum model_kind {
 	MODEL_TEXT,		/* one line */
 	MODEL_LONGTEXT,		/* may hold newlines */
 	MODEL_DATE,		/* YYYY-MM-DD or YYYY-MM-DDTHH:MM */
+	MODEL_BIRTHDAY,		/* YYYY-MM-DD, or --MM-DD without a year */
 	MODEL_NUMBER,		/* decimal, e.g. 1250.50 */
 	MODEL_INTEGER,
 	MODEL_EMAIL,
@@ -57,6 +58,7 @@ enum model_kind {
 #define MODEL_REQUIRED	0x1
 #define MODEL_SECRET	0x2	/* never shown, listed or exported */
 #define MODEL_SYSTEM	0x4	/* set by crm, not by a person */
+#define MODEL_SPARE	0x8	/* a record's screen shows it only when set */
 
 struct model_field {
 	const char		*name;
@@ -128,6 +130,13 @@ const char	*model_error_field(void);
 int		 model_add(struct store_txn *, const struct user *actor,
 		    int type, const struct model_change *, size_t n,
 		    struct record_id *out);
+/*
+ * model_add with the ID given (the caller has seen no record has it): a
+ * record imported from a card takes one derived from the card's UID.
+ */
+int		 model_add_id(struct store_txn *, const struct user *actor,
+		    int type, const struct model_change *, size_t n,
+		    const struct record_id *want, struct record_id *out);
 /*
  * The account manager model_add gives a new record of type that names
  * none: its contact's, else its company's, else actor's. A new string.

@@ -33,6 +33,11 @@ int	 utf8_valid(const char *s, size_t len);
  */
 char	*utf8_fold(const char *s);
 /*
+ * utf8_fold through ICU alone, for the tests: utf8_fold folds ASCII and
+ * the Latin-1 and Latin Extended-A letters itself, as ICU does.
+ */
+char	*utf8_fold_icu(const char *s);
+/*
  * The version of the folding (ICU's): index keys made with another one
  * are made again (store.c).
  */

@@ -1,11 +1,12 @@
 /*
- * screen-io: export the main screen's list as shown (E), and import
- * contacts from a CSV or vCard file (I on the Contacts tab) through a
- * preview and a report.
+ * screen-io: export the main screen's list as shown (E), and import into
+ * the tab's type (I) from CSV, vCard (contacts, companies) or iCalendar
+ * (events, tasks) through a preview and a report.
  *
  * The preview runs the import in a transaction and aborts it, so what it
- * shows (rows to create, rows refused and why, companies to be made) is
- * what the import will do; nothing is written until Enter there.
+ * shows (rows to add, to update and what changes, unchanged, refused and
+ * why, companies to be made) is what the import will do; nothing is
+ * written until Enter there, which imports every row but those refused.
  */
 #include "config.h"
 
@@ -48,18 +49,7 @@ struct io_prompt {
 	size_t			 format;	/* index into formats */
 };
 
-static const char *
-io_format_label(enum exchange_format f)
-{
-	switch (f) {
-	case EXCHANGE_VCARD:
-		return "vCard";
-	case EXCHANGE_ICAL:
-		return "iCalendar";
-	default:
-		return "CSV";
-	}
-}
+#define io_format_label exchange_format_label
 
 /* Draw "Label: [path]" at y and put the cursor in it. */
 static void
@@ -121,7 +111,7 @@ screen_export_open(const struct list *l, const char *tab)
 	list_describe(l, desc, sizeof desc);
 	snprintf(d->desc, sizeof d->desc, "%s, %s", tab, desc);
 	d->p.formats[d->p.nformats++] = EXCHANGE_CSV;
-	if (l->type == MODEL_CONTACT)
+	if (l->type == MODEL_CONTACT || l->type == MODEL_COMPANY)
 		d->p.formats[d->p.nformats++] = EXCHANGE_VCARD;
 	if (l->type == MODEL_EVENT || l->type == MODEL_TASK)
 		d->p.formats[d->p.nformats++] = EXCHANGE_ICAL;
@@ -210,8 +200,9 @@ export_write(struct export_data *d, const char *path, unsigned long *count)
 	browse_set_mine(&b, d->b.mine, d->b.owners);
 	if (d->b.search != NULL)
 		browse_set_search(&b, search_text(d->b.search));
+	/* Made for a spreadsheet: safe there (crm reads it back the same). */
 	if ((w = exchange_writer_open(xf.f, path, d->type,
-	    d->p.formats[d->p.format])) == NULL)
+	    d->p.formats[d->p.format], 0)) == NULL)
 		goto fail;
 	for (;;) {
 		/* A long export says how far it is, and Esc stops it. */
@@ -376,12 +367,16 @@ struct import_item {
 
 struct import_data {
 	int			 stage;		/* IMPORT_* */
+	int			 type;
 	struct io_prompt	 p;
 	char			*path;
+	char			*about;		/* how the file was read */
+	char			*note;
 	enum exchange_format	 format;
 	struct import_item	*items;
 	size_t			 n;
-	size_t			 ncreate, nrefuse, ncompanies;
+	size_t			 count[4];	/* by enum exchange_action */
+	size_t			 ncompanies;
 	size_t			 top, sel;
 };
 #define IMPORT_PATH	0
@@ -399,7 +394,8 @@ import_items_clear(struct import_data *d)
 	}
 	free(d->items);
 	d->items = NULL;
-	d->n = d->ncreate = d->nrefuse = d->ncompanies = 0;
+	d->n = d->ncompanies = 0;
+	memset(d->count, 0, sizeof d->count);
 	d->top = d->sel = 0;
 }
 
@@ -408,14 +404,23 @@ screen_import_open(int type)
 {
 	struct import_data	*d;
 
-	if (type != MODEL_CONTACT) {
-		tui_message(1, "I imports contacts: go to the Contacts tab "
-		    "(2) first");
+	if (type == MODEL_USER || type == MODEL_DOCUMENT) {
+		tui_message(1, "%s are not imported: %s",
+		    model_type(type)->plural, type == MODEL_USER ? "U adds "
+		    "users" : "a on a record's screen attaches a file");
 		return;
 	}
 	d = xcalloc(1, sizeof *d);
+	d->type = type;
 	edit_init(&d->p.path, "~/");
 	tui_push(&screen_import, d);
+}
+
+/* Something to write: a row to add or to update. */
+static size_t
+import_writes(const struct import_data *d)
+{
+	return d->count[EXCHANGE_ADD] + d->count[EXCHANGE_UPDATE];
 }
 
 /*
@@ -427,14 +432,15 @@ static int
 import_run(struct import_data *d, int commit)
 {
 	struct exchange_reader	*rd;
+	struct exchange_import	*imp;
 	struct exchange_row	*row;
 	struct store_txn	*t;
 	struct import_item	*it;
 	size_t			 cap = 0, i;
 	int			 ret;
 
-	if ((rd = exchange_reader_open(d->path, commit ? (int)d->format :
-	    -1)) == NULL)
+	if ((rd = exchange_reader_open(d->path, d->type, commit ?
+	    (int)d->format : -1, NULL)) == NULL)
 		return -1;
 	d->format = exchange_reader_format(rd);
 	if ((ret = session_begin(&app.s, app.s.wait_seconds, &t)) != 0) {
@@ -443,6 +449,7 @@ import_run(struct import_data *d, int commit)
 		return -2;
 	}
 	import_items_clear(d);
+	imp = exchange_import_begin(t, &app.s.user);
 	while ((ret = exchange_next(rd, &row)) == 0) {
 		if (d->n == cap) {
 			cap = cap ? cap * 2 : 64;
@@ -451,26 +458,29 @@ import_run(struct import_data *d, int commit)
 		}
 		it = &d->items[d->n++];
 		it->row = row;
-		if (exchange_import(t, &app.s.user, row, &it->res) != 0) {
-			error_prefix("%s %s %lu (line %lu): ", d->path,
-			    d->format == EXCHANGE_VCARD ? "card" : "row",
-			    row->number, row->line);
+		if (exchange_import_row(imp, row, &it->res) != 0) {
+			error_prefix("%s line %lu: ", d->path, row->line);
 			ret = -1;
 			break;
 		}
-		if (it->res.created) {
-			d->ncreate++;
-			d->ncompanies += it->res.company_created;
-		} else
-			d->nrefuse++;
+		d->count[it->res.action]++;
+		d->ncompanies += it->res.company_created ||
+		    (row->type == MODEL_COMPANY && d->type != MODEL_COMPANY &&
+		    it->res.action == EXCHANGE_ADD);
 	}
+	exchange_import_end(imp);
+	free(d->about);
+	d->about = xstrdup(exchange_reader_about(rd));
+	free(d->note);
+	d->note = exchange_reader_note(rd) != NULL ?
+	    xstrdup(exchange_reader_note(rd)) : NULL;
 	exchange_reader_close(rd);
 	if (ret == -1) {
 		session_end(&app.s, t, 0);
 		tui_unit(0);
 		return -1;
 	}
-	if (!commit || d->ncreate == 0) {
+	if (!commit || import_writes(d) == 0) {
 		session_end(&app.s, t, 0);
 		tui_unit(0);
 		return 0;
@@ -480,7 +490,7 @@ import_run(struct import_data *d, int commit)
 	if (ret != 0) {
 		/* Nothing was written: the report must not say otherwise. */
 		for (i = 0; i < d->n; i++)
-			d->items[i].res.created = 0;
+			d->items[i].res.action = EXCHANGE_REFUSED;
 		return -1;
 	}
 	tui_status_reload();
@@ -503,11 +513,13 @@ import_preview(struct import_data *d)
 		return;
 	}
 	if (d->n == 0) {
-		tui_message(1, "%s holds no %s: nothing to import", d->path,
-		    d->format == EXCHANGE_VCARD ? "cards" : "rows");
+		tui_message(1, "%s holds no %ss: nothing to import", d->path,
+		    exchange_row_word(d->format));
 		return;
 	}
 	d->stage = IMPORT_PREVIEW;
+	if (d->note != NULL)
+		tui_message(0, "%s", d->note);
 }
 
 static void
@@ -515,9 +527,10 @@ import_do(struct import_data *d)
 {
 	int	ret;
 
-	if (d->ncreate == 0) {
-		tui_message(1, "every %s is refused: nothing to import",
-		    d->format == EXCHANGE_VCARD ? "card" : "row");
+	if (import_writes(d) == 0) {
+		tui_message(1, "nothing to add or update: every %s is %s",
+		    exchange_row_word(d->format), d->count[EXCHANGE_REFUSED] ==
+		    d->n ? "refused" : "unchanged or refused");
 		return;
 	}
 	if ((ret = import_run(d, 1)) != 0) {
@@ -531,9 +544,10 @@ import_do(struct import_data *d)
 	}
 	d->stage = IMPORT_REPORT;
 	d->top = d->sel = 0;
-	tui_message(0, "imported %zu %s from %s%s", d->ncreate,
-	    d->ncreate == 1 ? "contact" : "contacts", d->path,
-	    d->nrefuse > 0 ? "; the refused rows are marked" : "");
+	tui_message(0, "imported %s: %zu added, %zu updated%s", d->path,
+	    d->count[EXCHANGE_ADD], d->count[EXCHANGE_UPDATE],
+	    d->count[EXCHANGE_REFUSED] > 0 ? "; the refused rows are marked" :
+	    "");
 }
 
 /* What became of an item, as its last column says. */
@@ -541,24 +555,37 @@ static void
 import_outcome(struct import_data *d, struct import_item *it, char *buf,
     size_t len)
 {
-	char	id[RECORD_ID_TEXT + 1];
+	const struct exchange_result	*r = &it->res;
+	char				 id[RECORD_ID_TEXT + 1];
+	const char			*what = "";
 
-	if (!it->res.created) {
-		snprintf(buf, len, "REFUSED: %s", it->res.reason);
+	if (r->action == EXCHANGE_REFUSED) {
+		snprintf(buf, len, "REFUSED: %s", r->reason);
 		return;
 	}
-	if (d->stage == IMPORT_REPORT) {
-		record_id_format(&it->res.id, id);
-		snprintf(buf, len, "created %s%s%s", id,
-		    it->res.company_created ? ", new company" : "",
-		    it->row->remark != NULL ? "; " : "");
-	} else
-		snprintf(buf, len, "new%s%s", it->res.company_created ?
-		    ", new company" : (it->res.company_matched ?
-		    ", company found" : ""), it->row->remark != NULL ?
-		    "; " : "");
-	if (it->row->remark != NULL)
+	if (it->row->type != d->type)
+		what = it->row->type == MODEL_COMPANY ? " company" : "";
+	record_id_format(&r->id, id);
+	if (d->stage == IMPORT_REPORT)
+		snprintf(buf, len, "%s%s %s%s%s", r->action == EXCHANGE_ADD ?
+		    "added" : r->action == EXCHANGE_UPDATE ? "updated" :
+		    "unchanged", what, id, r->changed != NULL &&
+		    r->action == EXCHANGE_UPDATE ? ": " : "",
+		    r->action == EXCHANGE_UPDATE && r->changed != NULL ?
+		    r->changed : "");
+	else
+		snprintf(buf, len, "%s%s%s%s", exchange_action_name(r->action),
+		    what, r->action == EXCHANGE_UPDATE && r->changed != NULL ?
+		    ": " : "", r->action == EXCHANGE_UPDATE &&
+		    r->changed != NULL ? r->changed : "");
+	if (r->company_created)
+		strncat(buf, ", new company", len - strlen(buf) - 1);
+	else if (r->company_matched && d->stage == IMPORT_PREVIEW)
+		strncat(buf, ", company found", len - strlen(buf) - 1);
+	if (it->row->remark != NULL) {
+		strncat(buf, "; ", len - strlen(buf) - 1);
 		strncat(buf, it->row->remark, len - strlen(buf) - 1);
+	}
 }
 
 static int
@@ -578,30 +605,57 @@ io_cell(int y, int *x, int w, const char *text, int attr)
 	*x += w + 1;
 }
 
+/* The second column: what tells the rows of a type apart. */
+static const char *
+import_second(int type)
+{
+	switch (type) {
+	case MODEL_CONTACT:
+	case MODEL_NOTE:
+	case MODEL_OPPORTUNITY:
+	case MODEL_ISSUE:
+		return "company";
+	case MODEL_COMPANY:
+		return "city";
+	case MODEL_EVENT:
+		return "start";
+	case MODEL_TASK:
+		return "due";
+	case MODEL_CAMPAIGN:
+		return "status";
+	case MODEL_TARGET:
+		return "campaign";
+	default:
+		return "description";
+	}
+}
+
 static void
 import_draw_rows(struct import_data *d, int rows, int cols)
 {
 	struct import_item	*it;
+	const struct model_field *mf;
+	const char		*second = import_second(d->type);
 	char			 buf[600], *name;
 	size_t			 i;
-	int			 y, wn, wname, wco, wmail, wout, attr, x;
+	int			 y, wn, wname, wco, wmail, attr, x;
 
-	/* #, name, company, email, outcome: the outcome gets what is left. */
+	/* #, name, second, email, outcome: the outcome gets what is left. */
 	wn = 5;
 	wname = cols >= 100 ? 22 : 18;
 	wco = cols >= 100 ? 18 : 14;
-	wmail = cols >= 100 ? 22 : 0;
-	wout = cols - wn - wname - wco - wmail - 4;
-	if (wout < 10)
-		wout = 10;
+	wmail = cols >= 100 && d->type == MODEL_CONTACT ? 22 : 0;
 	y = 3;
 	x = 0;
-	tui_put(y, x, wn, d->format == EXCHANGE_VCARD ? " Card" : " Row",
-	    tui_attr(C_HEADER));
+	snprintf(buf, sizeof buf, " %s", d->format == EXCHANGE_VCARD ? "Card" :
+	    d->format == EXCHANGE_ICAL ? "Item" : "Row");
+	tui_put(y, x, wn, buf, tui_attr(C_HEADER));
 	x += wn + 1;
-	tui_put(y, x, wname, "Name", tui_attr(C_HEADER));
+	tui_put(y, x, wname, d->type == MODEL_CONTACT || d->type ==
+	    MODEL_COMPANY ? "Name" : "Subject", tui_attr(C_HEADER));
 	x += wname + 1;
-	tui_put(y, x, wco, "Company", tui_attr(C_HEADER));
+	mf = model_field_find(d->type, second);
+	tui_put(y, x, wco, mf != NULL ? mf->label : "", tui_attr(C_HEADER));
 	x += wco + 1;
 	if (wmail > 0) {
 		tui_put(y, x, wmail, "Email", tui_attr(C_HEADER));
@@ -611,15 +665,16 @@ import_draw_rows(struct import_data *d, int rows, int cols)
 	    "Will be", tui_attr(C_HEADER));
 	for (i = d->top, y = 4; i < d->n && y < rows; i++, y++) {
 		it = &d->items[i];
-		attr = i == d->sel ? tui_attr(C_SELECTED) : !it->res.created ?
-		    tui_attr(C_ERROR) : tui_attr(C_NORMAL);
+		attr = i == d->sel ? tui_attr(C_SELECTED) :
+		    it->res.action == EXCHANGE_REFUSED ? tui_attr(C_ERROR) :
+		    tui_attr(C_NORMAL);
 		x = 0;
 		snprintf(buf, sizeof buf, "%*lu", wn - 1, it->row->number);
 		io_cell(y, &x, wn, buf, attr);
 		name = exchange_row_name(it->row);
 		io_cell(y, &x, wname, name, attr);
 		free(name);
-		io_cell(y, &x, wco, it->row->company, attr);
+		io_cell(y, &x, wco, exchange_row_value(it->row, second), attr);
 		if (wmail > 0)
 			io_cell(y, &x, wmail, exchange_row_value(it->row,
 			    "email"), attr);
@@ -661,53 +716,94 @@ import_draw_detail(struct import_data *d, int rows, int cols)
 	it = &d->items[d->sel];
 	import_outcome(d, it, out, sizeof out);
 	snprintf(buf, sizeof buf, "%s %lu, line %lu: %s",
-	    d->format == EXCHANGE_VCARD ? "Card" : "Row", it->row->number,
-	    it->row->line, out);
+	    d->format == EXCHANGE_VCARD ? "Card" : d->format ==
+	    EXCHANGE_ICAL ? "Item" : "Row", it->row->number, it->row->line,
+	    out);
 	for (p = buf, y = rows - 2; y < rows && *p != '\0'; y++) {
 		if ((n = io_fit(p, w)) == 0)
 			break;
 		snprintf(line, sizeof line, "%.*s", (int)n, p);
-		tui_put(y, 1, w, line, tui_attr(it->res.created ? C_NORMAL :
-		    C_ERROR));
+		tui_put(y, 1, w, line, tui_attr(it->res.action ==
+		    EXCHANGE_REFUSED ? C_ERROR : C_NORMAL));
 		p += n;
 	}
+}
+
+/*
+ * "2 to add (1 new company), 1 refused, of 3.": the rows' fates that
+ * some row has, so that the line fits 80 columns.
+ */
+static void
+import_counts(const struct import_data *d, char *buf, size_t len)
+{
+	static const char *const preview[] = { "to add", "to update",
+					       "unchanged", "refused" };
+	static const char *const report[] = { "added", "updated",
+					      "unchanged", "refused" };
+	size_t	 a, used = 0;
+	int	 said = 0;
+
+	buf[0] = '\0';
+	for (a = 0; a < 4; a++) {
+		if (d->count[a] == 0)
+			continue;
+		used += (size_t)snprintf(buf + used, len - used, "%s %zu %s",
+		    used == 0 ? "" : ",", d->count[a], d->stage ==
+		    IMPORT_PREVIEW ? preview[a] : report[a]);
+		/* Made for the rows added, or (none added) updated. */
+		if (used < len && d->ncompanies > 0 && !said &&
+		    (a == EXCHANGE_ADD || a == EXCHANGE_UPDATE)) {
+			used += (size_t)snprintf(buf + used, len - used,
+			    " (%zu new %s)", d->ncompanies, d->ncompanies ==
+			    1 ? "company" : "companies");
+			said = 1;
+		}
+		if (used >= len)
+			return;
+	}
+	snprintf(buf + used, len - used, ", of %zu.", d->n);
 }
 
 static void
 import_draw(struct screen *sc, int rows, int cols)
 {
 	struct import_data	*d = sc->data;
-	char			 buf[600], co[64];
+	const char		*plural = model_type(d->type)->plural;
+	const char		*hint;
+	char			 buf[600];
 
 	if (d->stage == IMPORT_PATH) {
-		tui_put(0, 0, cols, " Import contacts", tui_attr(C_TAB_ON));
-		tui_put(2, 2, cols - 4, "A CSV file whose first row names "
-		    "contact fields, or a vCard file", tui_attr(C_NORMAL));
-		tui_put(3, 2, cols - 4, "(2.1, 3.0 or 4.0). Companies are "
-		    "matched by name, or created.", tui_attr(C_NORMAL));
+		snprintf(buf, sizeof buf, " Import %s", plural);
+		tui_put(0, 0, cols, buf, tui_attr(C_TAB_ON));
+		snprintf(buf, sizeof buf, "%s%s%s", d->type == MODEL_CONTACT ||
+		    d->type == MODEL_COMPANY ? "A vCard file, or a" :
+		    d->type == MODEL_EVENT || d->type == MODEL_TASK ?
+		    "An iCalendar file, or a" : "A", " CSV file (crm's, ",
+		    d->type == MODEL_CONTACT ? "Google's, Outlook's;" :
+		    "a spreadsheet's;");
+		tui_put(2, 2, cols - 4, buf, tui_attr(C_NORMAL));
+		tui_put(3, 2, cols - 4, "UTF-8 or Windows-1252, , ; or tab). "
+		    "A row with a known ID updates.", tui_attr(C_NORMAL));
 		tui_put(7, 2, cols - 4, "Enter shows what would be imported; "
 		    "nothing is written yet. Esc goes back.",
 		    tui_attr(C_NORMAL));
 		io_draw_path(&d->p, 5, cols, "File");
 		return;
 	}
-	snprintf(buf, sizeof buf, " %s contacts from %s (%s)",
-	    d->stage == IMPORT_REPORT ? "Imported" : "Import",
-	    d->path, io_format_label(d->format));
+	snprintf(buf, sizeof buf, " %s %s from %s",
+	    d->stage == IMPORT_REPORT ? "Imported" : "Import", plural,
+	    d->path);
 	tui_put(0, 0, cols, buf, tui_attr(C_TAB_ON));
-	if (d->ncompanies > 0)
-		snprintf(co, sizeof co, " (%zu new %s)", d->ncompanies,
-		    d->ncompanies == 1 ? "company" : "companies");
-	else
-		co[0] = '\0';
-	if (d->stage == IMPORT_PREVIEW)
-		snprintf(buf, sizeof buf, " %zu to create%s, %zu refused, of "
-		    "%zu. Enter imports; Esc cancels.", d->ncreate, co,
-		    d->nrefuse, d->n);
-	else
-		snprintf(buf, sizeof buf, " %zu created%s, %zu refused, of "
-		    "%zu. q goes back.", d->ncreate, co, d->nrefuse, d->n);
+	import_counts(d, buf, sizeof buf);
+	/* The keys are on the last row too: the hint goes if it does not fit. */
+	hint = d->stage == IMPORT_PREVIEW ? " Enter imports; Esc cancels." :
+	    " q goes back.";
+	if (strlen(buf) + strlen(hint) <= (size_t)cols)
+		strncat(buf, hint, sizeof buf - strlen(buf) - 1);
 	tui_put(1, 0, cols, buf, tui_attr(C_TITLE));
+	snprintf(buf, sizeof buf, " Read as %s.", d->about != NULL ? d->about :
+	    exchange_format_label(d->format));
+	tui_put(2, 0, cols, buf, tui_attr(C_NORMAL));
 	import_draw_rows(d, rows - 3, cols);
 	import_draw_detail(d, rows, cols);
 }
@@ -838,6 +934,8 @@ import_leave(struct screen *sc)
 	import_items_clear(d);
 	edit_free(&d->p.path);
 	free(d->path);
+	free(d->about);
+	free(d->note);
 	free(d);
 }
 
@@ -849,5 +947,5 @@ const struct screen_ops screen_import = {
 	.leave = import_leave,
 	.typing = import_typing,
 	.typing_keymaps = KM_IO_IMPORT | KM_PROMPT_PATH,
-	.help = "Import contacts from a CSV or vCard file",
+	.help = "Import from a CSV, vCard or iCalendar file",
 };

@@ -269,6 +269,10 @@ record_load(struct record_data *d)
 		mf = &mt->fields[i];
 		if (mf->flags & MODEL_SECRET)
 			continue;
+		/* A second phone nobody gave need not push the rest away. */
+		if ((mf->flags & MODEL_SPARE) &&
+		    *record_value(r, mf->name) == '\0')
+			continue;
 		/* A SHA-256 in two halves: whole at 80 columns too. */
 		if (strcmp(mf->name, "hash") == 0 &&
 		    strlen(record_value(r, "hash")) == 64) {

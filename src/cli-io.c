@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,222 +26,72 @@
 #include "utf8.h"
 #include "xmalloc.h"
 
-/*
- * A company reference given by name (not an ID): the ID of the company
- * so named, written into buf, or -1 with a message when none or several
- * are.
- */
-static int
-cli_import_company(struct store_txn *t, int type, struct model_change *ch,
-    char *buf)
-{
-	const struct model_field *mf = model_field_find(type, ch->name);
-	struct record_id	  id;
-	int			  ret;
+/* What an import did, counted for its last line. */
+struct cli_import_counts {
+	unsigned long	 n[MODEL_NTYPES][4];	/* by type and action */
+	unsigned long	 companies;		/* made for contacts */
+	unsigned long	 rows;
+};
 
-	if (mf == NULL || mf->kind != MODEL_REF ||
-	    mf->ref_type != MODEL_COMPANY || *ch->value == '\0' ||
-	    record_id_parse(ch->value, &id) == 0)
-		return 0;
-	if ((ret = exchange_company_find(t, ch->value, &id)) == STORE_NOTFOUND)
-		error_set("no company is named \"%s\": add it first, or give "
-		    "its ID", ch->value);
-	if (ret != 0)
-		return -1;
-	record_id_format(&id, buf);
-	ch->value = buf;
-	return 0;
+/* "line 3: add contact Anna Berg (new company "Acme")": a row's fate. */
+static void
+cli_import_line(FILE *out, const char *path, const struct exchange_row *row,
+    const struct exchange_result *res, int dry)
+{
+	char		*name = exchange_row_name(row);
+	char		 id[RECORD_ID_TEXT + 1];
+	const char	*co = exchange_row_value(row, "company");
+
+	fprintf(out, "%s line %lu: %s %s", path, row->line,
+	    exchange_action_name(res->action), model_type(row->type)->name);
+	if (res->action == EXCHANGE_UPDATE || res->action == EXCHANGE_SAME ||
+	    (res->action == EXCHANGE_ADD && !dry)) {
+		record_id_format(&res->id, id);
+		fprintf(out, " %s", id);
+	}
+	if (*name != '\0')
+		fprintf(out, " %s", name);
+	free(name);
+	if (res->action == EXCHANGE_REFUSED)
+		fprintf(out, ": %s", res->reason);
+	else {
+		if (res->action == EXCHANGE_UPDATE && res->changed != NULL)
+			fprintf(out, ": %s", res->changed);
+		if (res->company_created)
+			fprintf(out, " (new company \"%s\")", co);
+		if (row->remark != NULL)
+			fprintf(out, " (%s)", row->remark);
+	}
+	fputc('\n', out);
 }
 
-/* Metadata columns of an export (id, created_at...) are skipped on import. */
-static int
-cli_import_csv(struct cli *cli, int type, const char *path)
+static void
+cli_import_summary(FILE *out, const char *path, int type,
+    const struct cli_import_counts *c, int dry)
 {
-	struct csvio_reader	*rd;
-	struct store_txn	*t = NULL;
-	struct model_change	*ch = NULL;
-	struct record_id	 id;
-	char			**row, **header = NULL;
-	char			(*idtext)[RECORD_ID_TEXT + 1] = NULL;
-	size_t			 n, ncols = 0, i, k;
-	unsigned long		 count = 0;
-	int			 ret;
+	const unsigned long	*k = c->n[type];
+	const struct model_type	*mt = model_type(type);
+	unsigned long		 done = k[EXCHANGE_ADD] + k[EXCHANGE_UPDATE];
+	unsigned long		 co = c->companies + (type == MODEL_CONTACT ?
+				    c->n[MODEL_COMPANY][EXCHANGE_ADD] : 0);
+	unsigned long		 cu = c->n[MODEL_COMPANY][EXCHANGE_UPDATE];
 
-	if ((rd = csvio_open(path)) == NULL)
-		return cli_fail();
-	if ((ret = csvio_next(rd, &row, &n)) != 0) {
-		if (ret == 1)
-			error_set("%s is empty: its first row must name the "
-			    "fields", path);
-		goto fail;
-	}
-	header = xcalloc(n, sizeof *header);
-	ncols = n;
-	for (i = 0; i < n; i++) {
-		header[i] = xstrdup(row[i]);
-		if (!model_is_meta(row[i]) && !model_is_field(type, row[i])) {
-			char	*all = model_field_list(type);
-
-			error_set("%s line 1: %s has no field \"%s\"; its "
-			    "fields are %s", path, model_type(type)->name,
-			    row[i], all);
-			free(all);
-			goto fail;
-		}
-	}
-	if (cli_open(cli) != 0 || store_begin(cli->st, &t) != 0)
-		goto fail;
-	ch = xcalloc(ncols, sizeof *ch);
-	idtext = xcalloc(ncols, sizeof *idtext);
-	/* One transaction: every row is imported, or none. */
-	while ((ret = csvio_next(rd, &row, &n)) == 0) {
-		if (n != ncols) {
-			error_set("%s line %lu: %zu fields where the header "
-			    "has %zu", path, csvio_line(rd), n, ncols);
-			goto fail;
-		}
-		for (i = k = 0; i < n; i++) {
-			if (model_is_meta(header[i]))
-				continue;
-			ch[k].name = header[i];
-			ch[k].value = row[i];
-			/* A company may be named, as the screens' import allows. */
-			if (cli_import_company(t, type, &ch[k], idtext[k]) !=
-			    0) {
-				error_prefix("%s line %lu: ", path,
-				    csvio_line(rd));
-				goto fail;
-			}
-			k++;
-		}
-		if (model_add(t, &cli->user, type, ch, k, &id) != 0) {
-			error_prefix("%s line %lu: ", path, csvio_line(rd));
-			goto fail;
-		}
-		count++;
-	}
-	if (ret == -1)
-		goto fail;
-	if (store_commit(t) != 0) {
-		t = NULL;
-		goto fail;
-	}
-	printf("imported %lu %s from %s\n", count, count == 1 ?
-	    model_type(type)->name : model_type(type)->plural, path);
-	ret = CLI_OK;
-	goto out;
-
-fail:
-	store_abort(t);
-	error_prefix("nothing was imported: ");
-	ret = cli_fail();
-out:
-	csvio_close(rd);
-	for (i = 0; i < ncols; i++)
-		free(header[i]);
-	free(header);
-	free(ch);
-	free(idtext);
-	return ret;
-}
-
-/*
- * Contacts from vCard, card by card: each is created or refused with its
- * reason on stderr, and a broken file imports nothing.
- */
-static int
-cli_import_cards(struct cli *cli, const char *path, int format)
-{
-	struct exchange_reader	*rd;
-	struct exchange_row	*row;
-	struct exchange_result	 res;
-	struct store_txn	*t = NULL;
-	unsigned long		 created = 0, refused = 0, companies = 0;
-	char			 id[RECORD_ID_TEXT + 1];
-	char			 cid[RECORD_ID_TEXT + 1], *name;
-	const char		*what;
-	char			*report = NULL;
-	size_t			 reportlen = 0;
-	FILE			*out = NULL;
-	int			 ret;
-
-	if ((rd = exchange_reader_open(path, format)) == NULL)
-		return cli_fail();
-	what = exchange_reader_format(rd) == EXCHANGE_VCARD ? "card" : "row";
-	/* The report is said once the import is committed, not before. */
-	if ((out = open_memstream(&report, &reportlen)) == NULL)
-		fatal("open_memstream: %s", strerror(errno));
-	if (cli_open(cli) != 0 || store_begin(cli->st, &t) != 0)
-		goto fail;
-	while ((ret = exchange_next(rd, &row)) == 0) {
-		if (exchange_import(t, &cli->user, row, &res) != 0) {
-			error_prefix("%s %s %lu (line %lu): ", path, what,
-			    row->number, row->line);
-			exchange_row_free(row);
-			goto fail;
-		}
-		name = exchange_row_name(row);
-		if (res.created) {
-			created++;
-			record_id_format(&res.id, id);
-			fprintf(out, "%s %lu (line %lu): created contact %s "
-			    "%s", what, row->number, row->line, id, name);
-			if (res.company_created || res.company_matched) {
-				record_id_format(&res.company, cid);
-				fprintf(out, ", company \"%s\" %s %s",
-				    row->company, res.company_created ?
-				    "created as" : "found:", cid);
-				companies += res.company_created;
-			}
-			if (row->remark != NULL)
-				fprintf(out, " (%s)", row->remark);
-			fputc('\n', out);
-		} else {
-			refused++;
-			fprintf(out, "%s %lu (line %lu): refused%s%s: %s\n",
-			    what, row->number, row->line, *name != '\0' ?
-			    " " : "", name, res.reason);
-		}
-		free(name);
-		exchange_result_clear(&res);
-		exchange_row_free(row);
-	}
-	if (ret == -1)
-		goto fail;
-	if (store_commit(t) != 0) {
-		t = NULL;
-		goto fail;
-	}
-	exchange_reader_close(rd);
-	fclose(out);
-	fputs(report, stderr);
-	free(report);
-	printf("imported %lu %s from %s", created, created == 1 ? "contact" :
-	    "contacts", path);
-	if (companies > 0)
-		printf(", with %lu new %s", companies, companies == 1 ?
-		    "company" : "companies");
-	if (refused > 0)
-		printf("; %lu %s refused", refused, refused == 1 ? what :
-		    (*what == 'c' ? "cards" : "rows"));
-	printf("\n");
-	if (refused > 0) {
-		fprintf(stderr, "crm: %lu of %lu %ss of %s were refused: see "
-		    "the reasons above\n", refused, created + refused, what,
-		    path);
-		return CLI_FAIL;
-	}
-	return CLI_OK;
-
-fail:
-	store_abort(t);
-	exchange_reader_close(rd);
-	if (out != NULL) {
-		fclose(out);
-		free(report);
-	}
-	error_prefix("nothing was imported: ");
-	return cli_fail();
+	fprintf(out, "%s %lu %s from %s (%lu added, %lu updated, %lu "
+	    "unchanged", dry ? "would import" : "imported", done, done == 1 ?
+	    mt->name : mt->plural, path, k[EXCHANGE_ADD], k[EXCHANGE_UPDATE],
+	    k[EXCHANGE_SAME]);
+	if (k[EXCHANGE_REFUSED] > 0)
+		fprintf(out, ", %lu refused", k[EXCHANGE_REFUSED]);
+	fputc(')', out);
+	if (co > 0)
+		fprintf(out, ", with %lu new %s", co, co == 1 ? "company" :
+		    "companies");
+	if (type == MODEL_CONTACT && cu > 0)
+		fprintf(out, "; %lu %s updated", cu, cu == 1 ? "company" :
+		    "companies");
+	if (dry)
+		fputs("; nothing was written (--dry-run)", out);
+	fputc('\n', out);
 }
 
 int
@@ -248,17 +99,68 @@ cli_import(struct cli *cli, int argc, char **argv)
 {
 	static const struct option	 opts[] = {
 		{ "format", required_argument, NULL, 'F' },
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ "skip-refused", no_argument, NULL, 's' },
+		{ "map", required_argument, NULL, 'm' },
+		{ "ignore-unknown", no_argument, NULL, 'i' },
+		{ "encoding", required_argument, NULL, 'e' },
+		{ "separator", required_argument, NULL, 'S' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const struct cli_cmd	*cmd = cli_find("import");
-	int			 type, opt, format = -1;
+	struct exchange_options	 o;
+	struct exchange_reader	*rd = NULL;
+	struct exchange_import	*imp = NULL;
+	struct exchange_row	*row;
+	struct exchange_result	 res;
+	struct cli_import_counts c;
+	struct store_txn	*t = NULL;
+	char			*report = NULL, *refused = NULL;
+	size_t			 reportlen = 0, refusedlen = 0;
+	FILE			*out = NULL, *ref = NULL;
+	const char		*path, *note;
+	unsigned long		 nref = 0;
+	int			 type, opt, format = -1, dry = 0, skip = 0;
+	int			 ret, i;
 
+	memset(&o, 0, sizeof o);
+	memset(&c, 0, sizeof c);
 	optind = 0;
 	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (opt != 'F')
+		switch (opt) {
+		case 'F':
+			if ((format = exchange_format_find(optarg)) == -1)
+				return cli_usage(cmd, "%s", error_get());
+			break;
+		case 'n':
+			dry = 1;
+			break;
+		case 's':
+			skip = 1;
+			break;
+		case 'm':
+			o.map = optarg;
+			break;
+		case 'i':
+			o.ignore_unknown = 1;
+			break;
+		case 'e':
+			o.encoding = optarg;
+			break;
+		case 'S':
+			if (strcmp(optarg, ",") == 0 || strcmp(optarg, ";") ==
+			    0)
+				o.separator = *optarg;
+			else if (strcmp(optarg, "tab") == 0 ||
+			    strcmp(optarg, "\t") == 0)
+				o.separator = '\t';
+			else
+				return cli_usage(cmd, "--separator is , ; or "
+				    "tab, not \"%s\"", optarg);
+			break;
+		default:
 			return cli_usage(cmd, "unknown option");
-		if ((format = exchange_format_find(optarg)) == -1)
-			return cli_usage(cmd, "%s", error_get());
+		}
 	}
 	argc -= optind - 1;
 	argv += optind - 1;
@@ -266,35 +168,108 @@ cli_import(struct cli *cli, int argc, char **argv)
 		return cli_usage(cmd, "give TYPE and FILE");
 	if ((type = model_type_find(argv[1])) == -1)
 		return cli_usage(cmd, "%s", error_get());
+	path = argv[2];
 	if (type == MODEL_USER) {
 		error_set("users are added with crm user add, not imported");
 		return cli_fail();
 	}
-	if (format == EXCHANGE_ICAL || (format == EXCHANGE_VCARD &&
-	    type != MODEL_CONTACT))
-		return cli_usage(cmd, "--format %s: import reads csv (any "
-		    "type) and vcard (contacts only)",
-		    exchange_format_name((enum exchange_format)format));
-	/* Contacts: vCard by --format, or by a file that starts BEGIN:VCARD. */
-	if (type == MODEL_CONTACT && (format == EXCHANGE_VCARD ||
-	    (format == -1 && exchange_is_vcard(argv[2]))))
-		return cli_import_cards(cli, argv[2], EXCHANGE_VCARD);
-	return cli_import_csv(cli, type, argv[2]);
-}
+	if (format != -1 && !exchange_format_readable(type,
+	    (enum exchange_format)format))
+		return cli_usage(cmd, "--format %s: %s",
+		    exchange_format_name((enum exchange_format)format),
+		    error_get());
+	/* The file's own faults are said before a password is asked for. */
+	if ((rd = exchange_reader_open(path, type, format, &o)) == NULL)
+		return cli_fail();
+	if ((out = open_memstream(&report, &reportlen)) == NULL ||
+	    (ref = open_memstream(&refused, &refusedlen)) == NULL)
+		fatal("open_memstream: %s", strerror(errno));
+	if (cli_open(cli) != 0 || store_begin(cli->st, &t) != 0)
+		goto fail;
+	imp = exchange_import_begin(t, &cli->user);
+	/* One transaction: every row is imported, or none. */
+	while ((ret = exchange_next(rd, &row)) == 0) {
+		if (exchange_import_row(imp, row, &res) != 0) {
+			error_prefix("%s line %lu: ", path, row->line);
+			exchange_row_free(row);
+			goto fail;
+		}
+		c.rows++;
+		c.n[row->type][res.action]++;
+		c.companies += res.company_created;
+		if (res.action == EXCHANGE_REFUSED)
+			cli_import_line(ref, path, row, &res, dry);
+		else if (dry || row->remark != NULL || res.company_created)
+			cli_import_line(out, path, row, &res, dry);
+		exchange_result_clear(&res);
+		exchange_row_free(row);
+	}
+	if (ret == -1)
+		goto fail;
+	exchange_import_end(imp);
+	imp = NULL;
+	fclose(out);
+	fclose(ref);
+	out = ref = NULL;
+	note = exchange_reader_note(rd);
+	for (i = 0; i < MODEL_NTYPES; i++)
+		nref += c.n[i][EXCHANGE_REFUSED];
+	if (dry) {
+		store_abort(t);
+		if (note != NULL)
+			printf("%s: %s\n", path, note);
+		fputs(report, stdout);
+		fputs(refused, stdout);
+		cli_import_summary(stdout, path, type, &c, 1);
+		ret = nref > 0 && !skip ? CLI_FAIL : CLI_OK;
+		goto out;
+	}
+	if (nref > 0 && !skip) {
+		store_abort(t);
+		if (nref == 1) {
+			/* One message, as every failure has. */
+			refused[strcspn(refused, "\n")] = '\0';
+			fprintf(stderr, "crm: nothing was imported: %s; correct "
+			    "it, or give --skip-refused to import the other "
+			    "%ss\n", refused, exchange_row_word(
+			    exchange_reader_format(rd)));
+			ret = CLI_FAIL;
+			goto out;
+		}
+		fputs(refused, stderr);
+		fprintf(stderr, "crm: nothing was imported: %lu of the %lu %ss "
+		    "of %s %s refused (see above); correct %s, or give "
+		    "--skip-refused to import the others\n", nref, c.rows,
+		    exchange_row_word(exchange_reader_format(rd)), path,
+		    nref == 1 ? "was" : "were", nref == 1 ? "it" : "them");
+		ret = CLI_FAIL;
+		goto out;
+	}
+	if (store_commit(t) != 0)
+		goto fail_committed;
+	if (note != NULL)
+		fprintf(stderr, "crm: %s: %s\n", path, note);
+	fputs(report, stderr);
+	fputs(refused, stderr);
+	cli_import_summary(stdout, path, type, &c, 0);
+	ret = nref > 0 ? CLI_FAIL : CLI_OK;
+	goto out;
 
-/* The format a file name's ending suggests, or -1. */
-static int
-cli_io_format_of(const char *path)
-{
-	const char	*dot = strrchr(path, '.');
-
-	if (dot == NULL)
-		return -1;
-	if (strcasecmp(dot, ".vcf") == 0 || strcasecmp(dot, ".vcard") == 0)
-		return EXCHANGE_VCARD;
-	if (strcasecmp(dot, ".ics") == 0)
-		return EXCHANGE_ICAL;
-	return -1;
+fail:
+	store_abort(t);
+fail_committed:
+	error_prefix("nothing was imported: ");
+	ret = cli_fail();
+out:
+	exchange_import_end(imp);
+	if (out != NULL)
+		fclose(out);
+	if (ref != NULL)
+		fclose(ref);
+	free(report);
+	free(refused);
+	exchange_reader_close(rd);
+	return ret;
 }
 
 int
@@ -303,6 +278,9 @@ cli_export(struct cli *cli, int argc, char **argv)
 	static const struct option	 opts[] = {
 		{ "format", required_argument, NULL, 'F' },
 		{ "where", required_argument, NULL, 'w' },
+		{ "ids", no_argument, NULL, 'I' },
+		{ "plain", no_argument, NULL, 'P' },
+		{ "floating", no_argument, NULL, 'T' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const struct cli_cmd		*cmd = cli_find("export");
@@ -314,6 +292,7 @@ cli_export(struct cli *cli, int argc, char **argv)
 	struct record			*r;
 	FILE				*f = stdout;
 	int				 type, ret, opt, format = -1;
+	int				 flags = 0;
 
 	memset(&xf, 0, sizeof xf);
 	optind = 0;
@@ -324,6 +303,15 @@ cli_export(struct cli *cli, int argc, char **argv)
 				cli_filter_free(&fl);
 				return cli_usage(cmd, "%s", error_get());
 			}
+			break;
+		case 'I':
+			flags |= EXCHANGE_IDS;
+			break;
+		case 'P':
+			flags |= EXCHANGE_PLAIN;
+			break;
+		case 'T':
+			flags |= EXCHANGE_FLOATING;
 			break;
 		case 'w':
 			if (cli_filter_arg(&fl, optarg) != 0) {
@@ -348,7 +336,7 @@ cli_export(struct cli *cli, int argc, char **argv)
 		return cli_usage(cmd, "%s", error_get());
 	}
 	if (format == -1 && argc == 3)
-		format = cli_io_format_of(argv[2]);
+		format = exchange_format_of_name(argv[2]);
 	if (format == -1)
 		format = EXCHANGE_CSV;
 	if (!exchange_format_allowed(type, (enum exchange_format)format)) {
@@ -365,7 +353,7 @@ cli_export(struct cli *cli, int argc, char **argv)
 		f = xf.f;
 	}
 	if ((w = exchange_writer_open(f, argc == 3 ? argv[2] : "the export",
-	    type, (enum exchange_format)format)) == NULL)
+	    type, (enum exchange_format)format, flags)) == NULL)
 		goto fail;
 	while ((ret = store_cursor_next(c, &r)) == 0) {
 		if (cli_filter_match(&fl, r))
@@ -413,7 +401,8 @@ cli_query_has_email(void *arg, struct store_txn *t, const struct record *r)
 {
 	(void)arg;
 	(void)t;
-	return *record_value(r, "email") != '\0';
+	return *record_value(r, "email") != '\0' ||
+	    *record_value(r, "email2") != '\0';
 }
 
 /* A field of a query line: a tab or newline would break the line. */
@@ -425,27 +414,69 @@ cli_query_field(const char *s, int last)
 	putchar(last ? '\n' : '\t');
 }
 
+/*
+ * A failed query says why on stdout's first line, which mutt shows on its
+ * status line (and exit status 1 makes it an error there); stderr would
+ * be written over mutt's screen.
+ */
+static int
+cli_query_fail(int status, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static int
+cli_query_fail(int status, const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+	fflush(stdout);
+	return status;
+}
+
 #define CLI_QUERY_PAGE	256
 
 int
 cli_query(struct cli *cli, int argc, char **argv)
 {
-	const struct cli_cmd	*cmd = cli_find("query");
+	static const char *const mails[] = { "email", "email2" };
 	struct store_txn	*t = NULL;
 	struct browse		 b;
 	struct browse_row	 rows[CLI_QUERY_PAGE];
 	struct record_id	 cid, last;
 	struct record		*co;
 	char			*name, *cname = NULL;
-	size_t			 got, i, shown = 0;
+	const char		*mail;
+	size_t			 got, i, k, shown = 0;
 	long			 moved;
-	int			 have_last = 0, ret;
+	int			 have_last = 0, fd;
 
 	if (argc != 2)
-		return cli_usage(cmd, "give one STRING to look for");
+		return cli_query_fail(CLI_USAGE, "crm query: give one STRING to "
+		    "look for");
 	if (*argv[1] == '\0')
-		return cli_usage(cmd, "STRING is empty: give part of a name, "
-		    "email address or company");
+		return cli_query_fail(CLI_USAGE, "crm query: STRING is empty: "
+		    "give part of a name, email address or company");
+	/*
+	 * mutt runs the query on its own terminal, reading its stdout: a
+	 * password prompt or a line on stderr (a busy master's "waiting")
+	 * would be written over its screen. So when stdout is not the
+	 * terminal stderr is, nothing goes to stderr (a file or a pipe,
+	 * as a script gives, still gets it), and without a password crm
+	 * fails at once.
+	 */
+	if (!isatty(STDOUT_FILENO) && isatty(STDERR_FILENO) &&
+	    (fd = open("/dev/null", O_WRONLY)) != -1) {
+		dup2(fd, STDERR_FILENO);
+		close(fd);
+	}
+	if (cli->password_file == NULL && getenv("CRM_PASSWORD") == NULL &&
+	    !isatty(STDOUT_FILENO))
+		return cli_query_fail(CLI_FAIL, "crm: no password for crm "
+		    "query: set CRM_PASSWORD or give --password-file FILE in "
+		    "mutt's query_command");
 	browse_init(&b, MODEL_CONTACT, BROWSE_NAME);
 	browse_set_search(&b, argv[1]);
 	browse_set_filter(&b, cli_query_has_email, NULL);
@@ -487,9 +518,15 @@ cli_query(struct cli *cli, int argc, char **argv)
 				have_last = 0;
 			}
 			name = tui_record_name(MODEL_CONTACT, rows[i].rec);
-			cli_query_field(record_value(rows[i].rec, "email"), 0);
-			cli_query_field(name, 0);
-			cli_query_field(cname != NULL ? cname : "", 1);
+			/* One line an address: mutt offers each. */
+			for (k = 0; k < 2; k++) {
+				mail = record_value(rows[i].rec, mails[k]);
+				if (*mail == '\0')
+					continue;
+				cli_query_field(mail, 0);
+				cli_query_field(name, 0);
+				cli_query_field(cname != NULL ? cname : "", 1);
+			}
 			free(name);
 			shown++;
 		}
@@ -514,11 +551,10 @@ cli_query(struct cli *cli, int argc, char **argv)
 	return shown == 0 ? CLI_FAIL : CLI_OK;
 
 fail:
-	ret = cli_fail();
 	store_abort(t);
 	browse_clear(&b);
 	free(cname);
-	return ret;
+	return cli_query_fail(CLI_FAIL, "crm: %s", error_get());
 }
 
 int

@@ -103,21 +103,31 @@ static const struct cli_cmd cli_cmds[] = {
 	  "LOSE's values, and LOSE is\ndeleted, kept whole in the conflict "
 	  "log (crm conflicts) to be made again if\nneed be. KEEP and LOSE "
 	  "may be any unique prefix of an ID." },
-	{ "import", cli_import, "import TYPE FILE [--format csv|vcard]",
-	  "Create records from a CSV file (RFC 4180) whose header row names "
-	  "fields.\nAll rows or none: a bad row stops the import with its "
-	  "line and reason.\nContacts may come from vCard (2.1, 3.0, 4.0; "
-	  "a file starting BEGIN:VCARD is\none): card by card, each "
-	  "created or refused with its reason on stderr; the\ncompany "
-	  "(ORG) is matched by name, or created. Exit status 1 if any card "
-	  "was\nrefused." },
+	{ "import", cli_import, "import TYPE FILE [--format csv|vcard|ical] "
+	  "[--dry-run]\n"
+	  "                [--skip-refused] [--map MAPFILE] [--ignore-unknown]\n"
+	  "                [--encoding NAME] [--separator ,|;|tab]",
+	  "Add and update records from CSV (any type; crm's, Google Contacts' "
+	  "or\nOutlook's columns, any encoding and separator, found or "
+	  "given), vCard\n(contacts, companies) or iCalendar (events, tasks; "
+	  "times in the local zone).\nA row whose id or UID is a record "
+	  "here, or that an earlier import made,\nupdates it; so does one "
+	  "whose name (and email) matches; others are added.\nAll rows or "
+	  "none: a refused row stops the import, named with its line and\n"
+	  "reason, unless --skip-refused. --dry-run says what each row would "
+	  "do.\nA column with no field refuses the file: --map says where it "
+	  "goes,\n--ignore-unknown leaves it out." },
 	{ "export", cli_export,
-	  "export TYPE [FILE] [--format csv|vcard|ical] [--where FIELD=VALUE]...",
+	  "export TYPE [FILE] [--format csv|vcard|ical] [--where FIELD=VALUE]...\n"
+	  "                [--ids] [--plain] [--floating]",
 	  "Write the records of TYPE (those --where picks, as for list) to "
-	  "FILE or stdout:\nCSV with a header row, vCard 4.0 (contacts) or "
-	  "iCalendar (events and\ntasks). FILE ending .vcf or .ics chooses "
-	  "the format when --format is not\ngiven. FILE is written whole "
-	  "(0600) and then renamed into place." },
+	  "FILE or stdout:\nCSV with a header row, vCard 4.0 (contacts and "
+	  "companies) or iCalendar\n(events and tasks). FILE ending .vcf or "
+	  ".ics chooses the format when\n--format is not given. References "
+	  "are names (--ids: IDs); the CSV is safe\nin a spreadsheet (a quote "
+	  "before = + - @ and leading zeros; --plain: as\nthey are); times are "
+	  "UTC (--floating: wall-clock). FILE is written whole\n(0600) and "
+	  "then renamed into place." },
 	{ "query", cli_query, "query STRING",
 	  "For mutt's query_command: a first line mutt skips, then "
 	  "email<TAB>name<TAB>company\nfor each contact with an email that "

@@ -2,9 +2,11 @@
 #include "config.h"
 
 #include <errno.h>
+#include <iconv.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <csv.h>
 
@@ -14,6 +16,10 @@
 #include "xmalloc.h"
 
 #define CSVIO_BLOCK	65536
+
+/* Why a field of the row is not text. */
+#define CSVIO_BAD_UTF8	1	/* bytes that are not UTF-8 */
+#define CSVIO_BAD_NUL	2	/* a NUL, in whatever encoding */
 
 /*
  * The file is fed to libcsv one physical line at a time (a piece of the
@@ -27,6 +33,11 @@ struct csvio_reader {
 	char			*path;
 	FILE			*f;
 	struct csv_parser	 parser;
+	char			*encoding;	/* what the file was read as */
+	int			 sep;		/* , ; or tab */
+	iconv_t			 cd;		/* to UTF-8, or (iconv_t)-1 */
+	char			*raw;		/* bytes read, not yet converted */
+	size_t			 rawlen;
 
 	char			*block;
 	size_t			 off;		/* next byte of block to feed */
@@ -41,7 +52,7 @@ struct csvio_reader {
 	unsigned long		 row_line;	/* where that row starts */
 	unsigned long		 last_line;	/* csvio_line() */
 	int			 ready;		/* a complete row is in buf */
-	int			 bad;		/* a field of the row is not text */
+	int			 bad;		/* CSVIO_BAD_*: not text */
 
 	/* The row: fields packed one after another in buf, NUL-terminated. */
 	char			*buf;
@@ -68,9 +79,11 @@ csvio_field(void *data, size_t len, void *arg)
 	struct csvio_reader	*r = arg;
 	size_t			 need;
 
-	if (len > 0 && (memchr(data, '\0', len) != NULL ||
-	    !utf8_valid(data, len)))
-		r->bad = 1;
+	/* A NUL is no text in any encoding; other bytes are UTF-8's. */
+	if (len > 0 && memchr(data, '\0', len) != NULL)
+		r->bad = CSVIO_BAD_NUL;
+	else if (len > 0 && r->bad == 0 && !utf8_valid(data, len))
+		r->bad = CSVIO_BAD_UTF8;
 
 	need = r->buflen + len + 1;
 	if (need > r->bufsize) {
@@ -158,8 +171,12 @@ csvio_check(struct csvio_reader *r)
 	char	*reason;
 	int	 rc;
 
-	if (r->bad)
-		return csvio_fail(r, r->row_line, "not UTF-8 text");
+	if (r->bad == CSVIO_BAD_NUL)
+		return csvio_fail(r, r->row_line, "a NUL character, which "
+		    "text does not hold");
+	if (r->bad == CSVIO_BAD_UTF8)
+		return csvio_fail(r, r->row_line, "not UTF-8 text (give the "
+		    "file's encoding with --encoding, e.g. windows-1252)");
 	if (r->buflen + r->parser.entry_pos > CSVIO_ROW_MAX) {
 		xasprintf(&reason, "a row longer than %d bytes (is a closing "
 		    "quote missing?)", CSVIO_ROW_MAX);
@@ -170,12 +187,77 @@ csvio_check(struct csvio_reader *r)
 	return 0;
 }
 
+static int	csvio_finish(struct csvio_reader *);
+
+/*
+ * The next block of a file in another encoding, converted to UTF-8. A
+ * character cut by the end of a block waits for the next; a byte that
+ * is no character of the encoding is an error naming its line.
+ */
+static int
+csvio_fill_convert(struct csvio_reader *r)
+{
+	char	*in, *out;
+	size_t	 n, inleft, outleft, k;
+	unsigned long line;
+
+	n = fread(r->raw + r->rawlen, 1, CSVIO_BLOCK - r->rawlen, r->f);
+	if (n == 0 && ferror(r->f)) {
+		error_set("cannot read %s: %s", r->path, strerror(errno));
+		free(r->error);
+		r->error = xstrdup(error_get());
+		return -1;
+	}
+	r->rawlen += n;
+	if (r->rawlen == 0)
+		return csvio_finish(r);
+	in = r->raw;
+	inleft = r->rawlen;
+	out = r->block;
+	outleft = CSVIO_BLOCK * 4;
+	if (iconv(r->cd, &in, &inleft, &out, &outleft) == (size_t)-1 &&
+	    (errno != EINVAL || n == 0)) {
+		/* The line of the bad byte: what was converted, and on. */
+		line = r->line;
+		for (k = 0; k < (size_t)(out - r->block); k++)
+			line += r->block[k] == '\n';
+		xasprintf(&in, "a byte that is not %s text (0x%02x): give "
+		    "the file's encoding with --encoding", r->encoding,
+		    (unsigned char)*in);
+		csvio_fail(r, line, in);
+		free(in);
+		return -1;
+	}
+	memmove(r->raw, in, inleft);
+	r->rawlen = inleft;
+	r->off = 0;
+	r->len = (size_t)(out - r->block);
+	if (!r->started) {
+		r->started = 1;
+		if (r->len >= 3 && memcmp(r->block, "\xef\xbb\xbf", 3) == 0)
+			r->off = 3;
+	}
+	return 0;
+}
+
+/* The end of the file: finish the last row. */
+static int
+csvio_finish(struct csvio_reader *r)
+{
+	r->done = 1;
+	if (csv_fini(&r->parser, csvio_field, csvio_row, r) != 0)
+		return csvio_fail(r, r->row_line, "unterminated quoted field");
+	return csvio_check(r);
+}
+
 /* Read the next block; at the end of the file, finish the last row. */
 static int
 csvio_fill(struct csvio_reader *r)
 {
 	size_t	n;
 
+	if (r->cd != (iconv_t)-1)
+		return csvio_fill_convert(r);
 	n = fread(r->block, 1, CSVIO_BLOCK, r->f);
 	if (n == 0) {
 		if (ferror(r->f)) {
@@ -185,11 +267,7 @@ csvio_fill(struct csvio_reader *r)
 			r->error = xstrdup(error_get());
 			return -1;
 		}
-		r->done = 1;
-		if (csv_fini(&r->parser, csvio_field, csvio_row, r) != 0)
-			return csvio_fail(r, r->row_line,
-			    "unterminated quoted field");
-		return csvio_check(r);
+		return csvio_finish(r);
 	}
 	r->off = 0;
 	r->len = n;
@@ -246,26 +324,146 @@ csvio_feed(struct csvio_reader *r)
 	return csvio_check(r);
 }
 
+/*
+ * What a file is written in: a UTF-16 byte order mark says UTF-16; a
+ * file that is UTF-8 throughout (the whole file is read: a "ß" on its
+ * last line counts) is UTF-8; anything else is taken for Windows-1252,
+ * which Excel, Outlook and LibreOffice write on Western European
+ * systems and which holds ISO-8859-1's letters at the same bytes.
+ */
+static const char *
+csvio_detect(FILE *f)
+{
+	char		 buf[CSVIO_BLOCK + 4];
+	size_t		 n, carry = 0, used, k;
+	uint32_t	 cp;
+	int		 valid, first = 1, end;
+	const char	*enc = "UTF-8";
+
+	for (;;) {
+		n = fread(buf + carry, 1, CSVIO_BLOCK, f);
+		end = n == 0 || feof(f);
+		n += carry;
+		if (n == 0)
+			break;
+		if (first && n >= 2 && ((buf[0] == '\xff' && buf[1] ==
+		    '\xfe') || (buf[0] == '\xfe' && buf[1] == '\xff'))) {
+			enc = "UTF-16";
+			break;
+		}
+		first = 0;
+		for (used = 0; used < n; used += k) {
+			k = 1;
+			if ((unsigned char)buf[used] < 0x80)
+				continue;
+			/* A character cut by the block waits for the next. */
+			if (!end && n - used < 4)
+				break;
+			k = utf8_next(buf + used, n - used, &cp, &valid);
+			if (!valid) {
+				enc = "WINDOWS-1252";
+				goto out;
+			}
+		}
+		carry = n - used;
+		memmove(buf, buf + used, carry);
+		if (end)
+			break;
+	}
+out:
+	rewind(f);
+	return enc;
+}
+
+/* The separator of the first line: the most of , ; and tab outside quotes. */
+static int
+csvio_guess_sep(const char *s, size_t len)
+{
+	size_t	comma = 0, semi = 0, tab = 0, i;
+	int	quoted = 0;
+
+	for (i = 0; i < len && (quoted || (s[i] != '\n' && s[i] != '\r'));
+	    i++) {
+		if (s[i] == '"')
+			quoted = !quoted;
+		else if (!quoted && s[i] == ',')
+			comma++;
+		else if (!quoted && s[i] == ';')
+			semi++;
+		else if (!quoted && s[i] == '\t')
+			tab++;
+	}
+	if (semi > comma && semi >= tab)
+		return ';';
+	if (tab > comma && tab > semi)
+		return '\t';
+	return ',';
+}
+
 struct csvio_reader *
 csvio_open(const char *path)
 {
+	return csvio_open_with(path, "UTF-8", ',');
+}
+
+struct csvio_reader *
+csvio_open_with(const char *path, const char *encoding, int sep)
+{
 	struct csvio_reader	*r;
 	FILE			*f;
+	const char		*enc = encoding;
 
 	if ((f = fopen(path, "rb")) == NULL) {
 		error_set("cannot open %s: %s", path, strerror(errno));
 		return NULL;
 	}
+	if (enc == NULL)
+		enc = csvio_detect(f);
 	r = xcalloc(1, sizeof *r);
 	r->path = xstrdup(path);
 	r->f = f;
-	r->block = xmalloc(CSVIO_BLOCK);
+	r->cd = (iconv_t)-1;
+	r->encoding = xstrdup(enc);
+	if (strcasecmp(enc, "UTF-8") != 0 && strcasecmp(enc, "UTF8") != 0) {
+		if ((r->cd = iconv_open("UTF-8", enc)) == (iconv_t)-1) {
+			error_set("\"%s\" is not an encoding this system "
+			    "knows: try utf-8, windows-1252, iso-8859-1 or "
+			    "utf-16 (iconv -l lists them all)", enc);
+			csvio_close(r);
+			return NULL;
+		}
+		r->raw = xmalloc(CSVIO_BLOCK);
+	}
+	/* Up to 3 bytes of UTF-8 for a byte, 4 for two of UTF-16. */
+	r->block = xmalloc(CSVIO_BLOCK * 4);
 	r->line = 1;
 	if (csv_init(&r->parser, CSV_STRICT | CSV_STRICT_FINI) != 0)
 		fatal("csv_init failed");
 	csv_set_realloc_func(&r->parser, csvio_realloc);
 	csv_set_blk_size(&r->parser, 4096);
+	r->sep = sep;
+	if (sep == 0) {
+		/* The header row decides, as read in the file's encoding. */
+		if (csvio_fill(r) != 0) {
+			r->sep = ',';
+			return r;	/* the error is kept for csvio_next */
+		}
+		r->sep = csvio_guess_sep(r->block + r->off, r->len - r->off);
+	}
+	csv_set_delim(&r->parser, (unsigned char)r->sep);
 	return r;
+}
+
+const char *
+csvio_encoding(const struct csvio_reader *r)
+{
+	return r->encoding;
+}
+
+int
+csvio_separator(const struct csvio_reader *r)
+{
+	return r->sep;
 }
 
 int
@@ -320,6 +518,10 @@ csvio_close(struct csvio_reader *r)
 	if (r == NULL)
 		return;
 	fclose(r->f);
+	if (r->cd != (iconv_t)-1)
+		iconv_close(r->cd);
+	free(r->raw);
+	free(r->encoding);
 	csv_free(&r->parser);
 	free(r->block);
 	free(r->buf);
@@ -373,4 +575,54 @@ csvio_write_row(FILE *f, const char *const *fields, size_t n)
 		return -1;
 	}
 	return 0;
+}
+
+/* Would a spreadsheet read this as a formula or a number? */
+static int
+csvio_risky(const char *s)
+{
+	const char	*p;
+
+	if (*s == '\0')
+		return 0;
+	if (strchr("=+-@\t\r", *s) != NULL)
+		return 1;
+	/* Digits alone: "0301234", "01067", or more than a number holds. */
+	for (p = s; *p >= '0' && *p <= '9'; p++)
+		/* nothing */;
+	return *p == '\0' && (s[0] == '0' || p - s > 15);
+}
+
+/*
+ * A quote a spreadsheet keeps before text it would otherwise take for a
+ * formula or a number (before one of = + - @ tab CR, or a digit), or
+ * such a quote that csvio_safe doubled: quotes, then one of those.
+ */
+static int
+csvio_marked(const char *s)
+{
+	if (*s != '\'')
+		return 0;
+	while (*s == '\'')
+		s++;
+	return *s != '\0' && (strchr("=+-@\t\r", *s) != NULL ||
+	    (*s >= '0' && *s <= '9'));
+}
+
+char *
+csvio_safe(const char *value)
+{
+	char	*s;
+
+	if (!csvio_risky(value) && !csvio_marked(value))
+		return NULL;
+	xasprintf(&s, "'%s", value);
+	return s;
+}
+
+void
+csvio_unsafe(char *value)
+{
+	if (csvio_marked(value))
+		memmove(value, value + 1, strlen(value));
 }

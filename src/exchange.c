@@ -17,12 +17,14 @@
 #include "ical.h"
 #include "model.h"
 #include "rights.h"
+#include "strmap.h"
 #include "user.h"
 #include "utf8.h"
 #include "vcard.h"
 #include "xmalloc.h"
 
 static const char *const exchange_names[] = { "csv", "vcard", "ical" };
+static const char *const exchange_labels[] = { "CSV", "vCard", "iCalendar" };
 
 int
 exchange_format_find(const char *name)
@@ -46,6 +48,89 @@ exchange_format_name(enum exchange_format fmt)
 }
 
 const char *
+exchange_format_label(enum exchange_format fmt)
+{
+	return exchange_labels[fmt];
+}
+
+int
+exchange_format_of_name(const char *path)
+{
+	const char	*dot = strrchr(path, '.');
+
+	if (dot == NULL || strchr(dot, '/') != NULL)
+		return -1;
+	if (strcasecmp(dot, ".vcf") == 0 || strcasecmp(dot, ".vcard") == 0)
+		return EXCHANGE_VCARD;
+	if (strcasecmp(dot, ".ics") == 0 || strcasecmp(dot, ".ical") == 0 ||
+	    strcasecmp(dot, ".ifb") == 0)
+		return EXCHANGE_ICAL;
+	if (strcasecmp(dot, ".csv") == 0)
+		return EXCHANGE_CSV;
+	return -1;
+}
+
+enum exchange_format
+exchange_format_sniff(const char *path)
+{
+	FILE			*f;
+	char			 buf[256], *p;
+	enum exchange_format	 fmt = EXCHANGE_CSV;
+
+	if ((f = fopen(path, "rb")) == NULL)
+		return EXCHANGE_CSV;
+	while (fgets(buf, sizeof buf, f) != NULL) {
+		p = buf;
+		if (strncmp(p, "\xef\xbb\xbf", 3) == 0)
+			p += 3;
+		p += strspn(p, " \t\r\n");
+		if (*p == '\0')
+			continue;
+		if (strncasecmp(p, "BEGIN:VCARD", 11) == 0)
+			fmt = EXCHANGE_VCARD;
+		else if (strncasecmp(p, "BEGIN:VCALENDAR", 15) == 0)
+			fmt = EXCHANGE_ICAL;
+		break;
+	}
+	fclose(f);
+	return fmt;
+}
+
+/* Whether a format holds a type; error set with verb ("read from"...). */
+static int
+exchange_format_fits(int type, enum exchange_format fmt, const char *verb)
+{
+	const char	*name = model_type(type)->plural;
+
+	if (fmt == EXCHANGE_CSV ||
+	    (fmt == EXCHANGE_VCARD && (type == MODEL_CONTACT ||
+	    type == MODEL_COMPANY)) ||
+	    (fmt == EXCHANGE_ICAL && (type == MODEL_EVENT ||
+	    type == MODEL_TASK)))
+		return 1;
+	if (type == MODEL_CONTACT || type == MODEL_COMPANY)
+		error_set("%s are %s csv or vcard, not %s", name, verb,
+		    exchange_names[fmt]);
+	else if (type == MODEL_EVENT || type == MODEL_TASK)
+		error_set("%s are %s csv or ical, not %s", name, verb,
+		    exchange_names[fmt]);
+	else
+		error_set("%s are %s csv only (vcard is for contacts and "
+		    "companies, ical for events and tasks)", name, verb);
+	return 0;
+}
+
+int
+exchange_format_readable(int type, enum exchange_format fmt)
+{
+	if (type == MODEL_USER) {
+		error_set("users are added with crm user add, not imported");
+		return 0;
+	}
+	return exchange_format_fits(type, fmt, "read from");
+}
+
+const char *
 exchange_format_ext(enum exchange_format fmt)
 {
 	switch (fmt) {
@@ -61,23 +146,7 @@ exchange_format_ext(enum exchange_format fmt)
 int
 exchange_format_allowed(int type, enum exchange_format fmt)
 {
-	const char	*name = model_type(type)->plural;
-
-	if (fmt == EXCHANGE_CSV ||
-	    (fmt == EXCHANGE_VCARD && type == MODEL_CONTACT) ||
-	    (fmt == EXCHANGE_ICAL && (type == MODEL_EVENT ||
-	    type == MODEL_TASK)))
-		return 1;
-	if (type == MODEL_CONTACT)
-		error_set("%s are written as csv or vcard, not %s", name,
-		    exchange_names[fmt]);
-	else if (type == MODEL_EVENT || type == MODEL_TASK)
-		error_set("%s are written as csv or ical, not %s", name,
-		    exchange_names[fmt]);
-	else
-		error_set("%s are written as csv only (vcard is for contacts, "
-		    "ical for events and tasks)", name);
-	return 0;
+	return exchange_format_fits(type, fmt, "written as");
 }
 
 int
@@ -135,22 +204,24 @@ exchange_file_close(struct exchange_file *xf, int ok)
 
 /* Writing. */
 
+/* The names of the records an export refers to: a few MB at most. */
+#define EXCHANGE_NAMES_MAX	50000
+
 struct exchange_writer {
 	FILE			*f;
 	char			*name;
 	int			 type;
 	enum exchange_format	 fmt;
+	int			 flags;
 	const char		**cols;		/* CSV columns */
 	size_t			 ncols;
 	struct ical_writer	*ical;
-	/* The last company looked up: contacts come in runs of one. */
-	struct record_id	 company_id;
-	char			*company_name;
+	struct strmap		*names;		/* "type:ID" -> what to write */
 };
 
 struct exchange_writer *
 exchange_writer_open(FILE *f, const char *name, int type,
-    enum exchange_format fmt)
+    enum exchange_format fmt, int flags)
 {
 	const struct model_type	*mt = model_type(type);
 	struct exchange_writer	*w;
@@ -163,6 +234,8 @@ exchange_writer_open(FILE *f, const char *name, int type,
 	w->name = xstrdup(name);
 	w->type = type;
 	w->fmt = fmt;
+	w->flags = flags;
+	w->names = strmap_new(EXCHANGE_NAMES_MAX);
 	if (fmt == EXCHANGE_CSV) {
 		w->cols = xcalloc(mt->nfields + 6, sizeof *w->cols);
 		for (i = 0; model_meta_fields[i] != NULL; i++)
@@ -194,37 +267,187 @@ exchange_writer_close(struct exchange_writer *w)
 		ret = -1;
 	}
 	free(w->cols);
-	free(w->company_name);
+	strmap_free(w->names);
 	free(w->name);
 	free(w);
 	return ret;
 }
 
-/* A contact's company name ("" if none). */
+/* A person's name as crm shows it: "Anna Berg". New string. */
+static char *
+exchange_person(const struct record *r)
+{
+	const char	*a = record_value(r, "first_name");
+	const char	*b = record_value(r, "last_name");
+	char		*s;
+
+	xasprintf(&s, "%s%s%s", a, *a != '\0' && *b != '\0' ? " " : "", b);
+	return s;
+}
+
+/*
+ * What a reference is written as: the record's name when that name finds
+ * it again (in this database, the import's way), else its ID; a user's
+ * login for a user ID. A reference to nothing is written as it is.
+ */
+static const char *
+exchange_ref(struct exchange_writer *w, struct store_txn *t,
+    const struct model_field *mf, const char *v)
+{
+	struct record_id	 id, back;
+	struct record		*r;
+	struct user		 u;
+	char			*key, *name = NULL;
+	const char		*got;
+	int			 ret, rtype = mf->ref_type;
+
+	if (*v == '\0' || (w->flags & EXCHANGE_IDS) ||
+	    (mf->kind == MODEL_REF && rtype != MODEL_COMPANY &&
+	    rtype != MODEL_CONTACT && rtype != MODEL_CAMPAIGN))
+		return v;
+	if (mf->kind == MODEL_USERID)
+		rtype = MODEL_USER;
+	xasprintf(&key, "%d:%s", rtype, v);
+	if ((got = strmap_get(w->names, key)) != NULL) {
+		free(key);
+		return *got != '\0' ? got : v;
+	}
+	if (rtype == MODEL_USER) {
+		if (user_find_uid(t, v, &u) == 0) {
+			name = xstrdup(u.login);
+			user_clear(&u);
+		}
+	} else if (record_id_parse(v, &id) == 0 &&
+	    store_get(t, (size_t)rtype, &id, &r) == 0) {
+		if ((r->flags & RECORD_DELETED) == 0) {
+			if (rtype == MODEL_CONTACT) {
+				name = exchange_person(r);
+				ret = exchange_contact_find(t, name, NULL,
+				    &back);
+			} else {
+				name = xstrdup(record_value(r, "name"));
+				ret = rtype == MODEL_COMPANY ?
+				    exchange_company_find(t, name, &back) :
+				    exchange_named_find(t, rtype, name, &back);
+			}
+			/* A name two records share would find the wrong one. */
+			if (ret != 0 || record_id_cmp(&back, &id) != 0 ||
+			    *name == '\0' || record_id_parse(name, &back) == 0) {
+				free(name);
+				name = NULL;
+			}
+		}
+		record_free(r);
+	}
+	error_clear();
+	strmap_put(w->names, key, name != NULL ? name : "");
+	free(name);
+	got = strmap_get(w->names, key);
+	free(key);
+	return got != NULL && *got != '\0' ? got : v;
+}
+
+/* A company's name for a contact's ORG ("" if none). */
 static const char *
 exchange_company_name(struct exchange_writer *w, struct store_txn *t,
     const struct record *r)
 {
 	struct record_id	 id;
 	struct record		*c;
-	const char		*ref = record_value(r, "company");
+	char			*key;
+	const char		*got;
 
-	if (*ref == '\0' || record_id_parse(ref, &id) != 0)
+	if (record_id_parse(record_value(r, "company"), &id) != 0)
 		return "";
-	if (w->company_name != NULL &&
-	    record_id_cmp(&id, &w->company_id) == 0)
-		return w->company_name;
-	free(w->company_name);
-	w->company_name = NULL;
-	if (store_get(t, MODEL_COMPANY, &id, &c) != 0) {
+	xasprintf(&key, "org:%s", record_value(r, "company"));
+	if ((got = strmap_get(w->names, key)) == NULL) {
+		if (store_get(t, MODEL_COMPANY, &id, &c) == 0) {
+			strmap_put(w->names, key, (c->flags & RECORD_DELETED) ?
+			    "" : record_value(c, "name"));
+			record_free(c);
+		} else
+			strmap_put(w->names, key, "");
 		error_clear();
-		return "";
+		got = strmap_get(w->names, key);
 	}
-	w->company_id = id;
-	w->company_name = xstrdup((c->flags & RECORD_DELETED) ? "" :
-	    record_value(c, "name"));
-	record_free(c);
-	return w->company_name;
+	free(key);
+	return got != NULL ? got : "";
+}
+
+/* A phone with an extension ("+1 418 ext. 102") as a 4.0 tel: URI. */
+static int
+exchange_put_tel(FILE *f, const char *types, const char *phone)
+{
+	const char	*ext = strstr(phone, " ext. ");
+	char		*line, *num, *p;
+	int		 ret;
+
+	if (*phone == '\0')
+		return 0;
+	if (ext == NULL || strspn(ext + 6, "0123456789") != strlen(ext + 6) ||
+	    ext[6] == '\0') {
+		xasprintf(&line, "TEL;TYPE=%s", types);
+		ret = vcard_put_text(f, line, phone);
+		free(line);
+		return ret;
+	}
+	num = xstrndup(phone, (size_t)(ext - phone));
+	for (p = num; *p != '\0'; p++) {
+		if (*p == ' ')
+			*p = '-';
+	}
+	xasprintf(&line, "TEL;VALUE=uri;TYPE=%s:tel:%s;ext=%s", types, num,
+	    ext + 6);
+	ret = vcard_put_line(f, line);
+	free(line);
+	free(num);
+	return ret;
+}
+
+/* What contacts and companies share: phones, emails, address, note, UID. */
+static void
+exchange_put_vcard_common(struct exchange_writer *w, const struct record *r)
+{
+	FILE		*f = w->f;
+	const char	*adr[7];
+	char		 id[RECORD_ID_TEXT + 1], rev[32], b[32], *line, *o;
+	const char	*p;
+
+	exchange_put_tel(f, "work,voice", record_value(r, "phone"));
+	exchange_put_tel(f, "voice", record_value(r, "phone2"));
+	exchange_put_tel(f, "cell", record_value(r, "mobile"));
+	vcard_put_text(f, "EMAIL;TYPE=work", record_value(r, "email"));
+	vcard_put_text(f, "EMAIL", record_value(r, "email2"));
+	adr[0] = adr[1] = "";
+	adr[2] = record_value(r, "address");
+	adr[3] = record_value(r, "city");
+	adr[4] = record_value(r, "region");
+	adr[5] = record_value(r, "postcode");
+	adr[6] = record_value(r, "country");
+	vcard_put_struct(f, "ADR;TYPE=work", adr, 7);
+	vcard_put_text(f, "NOTE", record_value(r, "description"));
+	/*
+	 * The UID of the card it came from, so that the other program
+	 * knows it again; else the crm ID (RFC 6350 lets UID be text).
+	 */
+	record_id_format(&r->id, id);
+	if (*record_value(r, "uid") != '\0')
+		vcard_put_text(f, "UID", record_value(r, "uid"));
+	else {
+		xasprintf(&line, "UID;VALUE=text:%s", id);
+		vcard_put_line(f, line);
+		free(line);
+	}
+	/* REV is a timestamp: 2026-11-25T14:03:07Z -> 20261125T140307Z */
+	clock_format(r->modified, rev, sizeof rev);
+	for (p = rev, o = b; *p != '\0' && o < b + sizeof b - 1; p++) {
+		if (*p != '-' && *p != ':')
+			*o++ = *p;
+	}
+	*o = '\0';
+	xasprintf(&line, "REV:%s", b);
+	vcard_put_line(f, line);
+	free(line);
 }
 
 static int
@@ -232,59 +455,81 @@ exchange_put_vcard(struct exchange_writer *w, struct store_txn *t,
     const struct record *r)
 {
 	FILE		*f = w->f;
-	const char	*first = record_value(r, "first_name");
-	const char	*last = record_value(r, "last_name");
-	const char	*n[5], *adr[7];
-	char		 id[RECORD_ID_TEXT + 1], rev[32], *fn, *line;
-	int		 ret = 0;
+	const char	*n[5], *bday;
+	char		*fn, *line, *p;
 
-	record_id_format(&r->id, id);
 	vcard_put_line(f, "BEGIN:VCARD");
 	vcard_put_line(f, "VERSION:4.0");
-	xasprintf(&fn, "%s%s%s", first, *first != '\0' && *last != '\0' ?
-	    " " : "", last);
-	/* FN is required even when empty. */
-	if (*fn == '\0')
-		vcard_put_line(f, "FN:");
-	else
+	if (w->type == MODEL_COMPANY) {
+		/* 4.0 says KIND; Apple's Contacts its own X-ABShowAs. */
+		vcard_put_line(f, "KIND:org");
+		fn = xstrdup(record_value(r, "name"));
 		vcard_put_text(f, "FN", fn);
-	free(fn);
-	n[0] = last;
-	n[1] = first;
-	n[2] = n[3] = n[4] = "";
-	vcard_put_struct(f, "N", n, 5);
-	vcard_put_text(f, "ORG", exchange_company_name(w, t, r));
-	vcard_put_text(f, "TITLE", record_value(r, "job_title"));
-	vcard_put_text(f, "TEL;TYPE=work,voice", record_value(r, "phone"));
-	vcard_put_text(f, "TEL;TYPE=cell", record_value(r, "mobile"));
-	vcard_put_text(f, "EMAIL;TYPE=work", record_value(r, "email"));
-	adr[0] = adr[1] = adr[4] = adr[5] = "";
-	adr[2] = record_value(r, "address");
-	adr[3] = record_value(r, "city");
-	adr[6] = record_value(r, "country");
-	vcard_put_struct(f, "ADR;TYPE=work", adr, 7);
-	vcard_put_text(f, "NOTE", record_value(r, "description"));
-	/* The crm ID as text: RFC 6350 lets UID be reset to text. */
-	xasprintf(&line, "UID;VALUE=text:%s", id);
-	vcard_put_line(f, line);
-	free(line);
-	clock_format(r->modified, rev, sizeof rev);
-	/* REV is a timestamp: 2026-11-25T14:03:07Z -> 20261125T140307Z */
-	{
-		char	 b[32], *o = b;
-		const char *p;
-
-		for (p = rev; *p != '\0'; p++) {
-			if (*p != '-' && *p != ':')
-				*o++ = *p;
+		vcard_put_text(f, "ORG", fn);
+		vcard_put_line(f, "X-ABShowAs:COMPANY");
+		vcard_put_text(f, "URL", record_value(r, "website"));
+		free(fn);
+	} else {
+		fn = exchange_person(r);
+		/* FN is required even when empty. */
+		if (*fn == '\0')
+			vcard_put_line(f, "FN:");
+		else
+			vcard_put_text(f, "FN", fn);
+		free(fn);
+		n[0] = record_value(r, "last_name");
+		n[1] = record_value(r, "first_name");
+		n[2] = "";
+		n[3] = record_value(r, "title");
+		n[4] = "";
+		vcard_put_struct(f, "N", n, 5);
+		vcard_put_text(f, "ORG", exchange_company_name(w, t, r));
+		vcard_put_text(f, "TITLE", record_value(r, "job_title"));
+		bday = record_value(r, "birthday");
+		if (*bday != '\0') {
+			/* 1985-04-15 -> 19850415; --04-15 -> --0415 */
+			line = xstrdup(bday);
+			for (p = line + (bday[0] == '-' ? 2 : 0); *p != '\0';
+			    p++) {
+				if (*p == '-')
+					memmove(p, p + 1, strlen(p));
+			}
+			vcard_put_text(f, "BDAY", line);
+			free(line);
 		}
-		*o = '\0';
-		xasprintf(&line, "REV:%s", b);
 	}
-	vcard_put_line(f, line);
-	free(line);
-	if (vcard_put_line(f, "END:VCARD") != 0)
-		ret = -1;
+	exchange_put_vcard_common(w, r);
+	return vcard_put_line(f, "END:VCARD");
+}
+
+static int
+exchange_put_csv(struct exchange_writer *w, struct store_txn *t,
+    const struct record *r)
+{
+	const struct model_field	*mf;
+	char				**vals, *safe;
+	size_t				 i;
+	int				 ret;
+
+	vals = xcalloc(w->ncols, sizeof *vals);
+	for (i = 0; i < w->ncols; i++) {
+		mf = model_field_find(w->type, w->cols[i]);
+		if (mf != NULL && (mf->kind == MODEL_REF ||
+		    mf->kind == MODEL_USERID))
+			vals[i] = xstrdup(exchange_ref(w, t, mf,
+			    record_value(r, w->cols[i])));
+		else
+			vals[i] = model_value(r, w->cols[i]);
+		if ((w->flags & EXCHANGE_PLAIN) == 0 &&
+		    (safe = csvio_safe(vals[i])) != NULL) {
+			free(vals[i]);
+			vals[i] = safe;
+		}
+	}
+	ret = csvio_write_row(w->f, (const char *const *)vals, w->ncols);
+	for (i = 0; i < w->ncols; i++)
+		free(vals[i]);
+	free(vals);
 	return ret;
 }
 
@@ -293,28 +538,19 @@ exchange_put(struct exchange_writer *w, struct store_txn *t,
     const struct record *r)
 {
 	struct ical_item	 it;
-	char			**vals, id[RECORD_ID_TEXT + 1];
-	size_t			 i;
-	int			 ret;
+	char			 id[RECORD_ID_TEXT + 1];
 
 	switch (w->fmt) {
 	case EXCHANGE_CSV:
-		vals = xcalloc(w->ncols, sizeof *vals);
-		for (i = 0; i < w->ncols; i++)
-			vals[i] = model_value(r, w->cols[i]);
-		ret = csvio_write_row(w->f, (const char *const *)vals,
-		    w->ncols);
-		for (i = 0; i < w->ncols; i++)
-			free(vals[i]);
-		free(vals);
-		return ret;
+		return exchange_put_csv(w, t, r);
 	case EXCHANGE_VCARD:
 		return exchange_put_vcard(w, t, r);
 	case EXCHANGE_ICAL:
 		memset(&it, 0, sizeof it);
 		record_id_format(&r->id, id);
 		it.todo = w->type == MODEL_TASK;
-		it.uid = id;
+		it.uid = *record_value(r, "uid") != '\0' ?
+		    record_value(r, "uid") : id;
 		it.created_ms = clock_stamp_ms(r->created);
 		it.modified_ms = clock_stamp_ms(r->modified);
 		it.start = record_value(r, "start");
@@ -325,694 +561,8 @@ exchange_put(struct exchange_writer *w, struct store_txn *t,
 		it.description = record_value(r, "description");
 		it.status = record_value(r, "status");
 		it.priority = record_value(r, "priority");
+		it.floating = (w->flags & EXCHANGE_FLOATING) != 0;
 		return ical_put(w->ical, &it);
 	}
 	return -1;
-}
-
-/* Reading. */
-
-struct exchange_reader {
-	enum exchange_format	 fmt;
-	char			*path;
-	struct csvio_reader	*csv;
-	char			**header;
-	size_t			 ncols;
-	struct vcard_reader	*vc;
-	unsigned long		 number;
-};
-
-int
-exchange_is_vcard(const char *path)
-{
-	FILE	*f;
-	char	 buf[256], *p;
-	int	 yes = 0;
-
-	if ((f = fopen(path, "rb")) == NULL)
-		return 0;
-	while (fgets(buf, sizeof buf, f) != NULL) {
-		p = buf;
-		if (strncmp(p, "\xef\xbb\xbf", 3) == 0)
-			p += 3;
-		p += strspn(p, " \t\r\n");
-		if (*p == '\0')
-			continue;
-		yes = strncasecmp(p, "BEGIN:VCARD", 11) == 0;
-		break;
-	}
-	fclose(f);
-	return yes;
-}
-
-struct exchange_reader *
-exchange_reader_open(const char *path, int format)
-{
-	struct exchange_reader	*rd;
-	char			**row;
-	size_t			 n, i;
-	int			 ret;
-
-	if (format == EXCHANGE_ICAL) {
-		error_set("crm reads contacts from csv or vcard files, not "
-		    "ical");
-		return NULL;
-	}
-	if (access(path, R_OK) != 0) {
-		error_set("cannot read %s: %s", path, strerror(errno));
-		return NULL;
-	}
-	rd = xcalloc(1, sizeof *rd);
-	rd->path = xstrdup(path);
-	if (format == -1)
-		format = exchange_is_vcard(path) ? EXCHANGE_VCARD :
-		    EXCHANGE_CSV;
-	rd->fmt = (enum exchange_format)format;
-	if (rd->fmt == EXCHANGE_VCARD) {
-		if ((rd->vc = vcard_open(path)) == NULL)
-			goto fail;
-		return rd;
-	}
-	if ((rd->csv = csvio_open(path)) == NULL)
-		goto fail;
-	if ((ret = csvio_next(rd->csv, &row, &n)) != 0) {
-		if (ret == 1)
-			error_set("%s is empty: its first row must name the "
-			    "fields", path);
-		goto fail;
-	}
-	rd->header = xcalloc(n + 1, sizeof *rd->header);
-	for (i = 0; i < n; i++) {
-		rd->header[i] = xstrdup(row[i]);
-		if (!model_is_field(MODEL_CONTACT, row[i])) {
-			char	*all = model_field_list(MODEL_CONTACT);
-
-			error_set("%s line 1: contact has no field \"%s\"; its "
-			    "fields are %s", path, row[i], all);
-			free(all);
-			rd->ncols = i + 1;
-			goto fail;
-		}
-	}
-	rd->ncols = n;
-	return rd;
-
-fail:
-	exchange_reader_close(rd);
-	return NULL;
-}
-
-enum exchange_format
-exchange_reader_format(const struct exchange_reader *rd)
-{
-	return rd->fmt;
-}
-
-void
-exchange_reader_close(struct exchange_reader *rd)
-{
-	size_t	i;
-
-	if (rd == NULL)
-		return;
-	csvio_close(rd->csv);
-	vcard_close(rd->vc);
-	for (i = 0; i < rd->ncols; i++)
-		free(rd->header[i]);
-	free(rd->header);
-	free(rd->path);
-	free(rd);
-}
-
-void
-exchange_row_free(struct exchange_row *row)
-{
-	size_t	i;
-
-	if (row == NULL)
-		return;
-	for (i = 0; i < row->nch; i++) {
-		free((char *)row->ch[i].name);
-		free((char *)row->ch[i].value);
-	}
-	free(row->ch);
-	free(row->company);
-	free(row->uid);
-	free(row->problem);
-	free(row->remark);
-	free(row);
-}
-
-/* Set a field of a row (the last value given wins); value is taken. */
-static void
-exchange_row_set(struct exchange_row *row, const char *name, char *value)
-{
-	size_t	i;
-
-	for (i = 0; i < row->nch; i++) {
-		if (strcmp(row->ch[i].name, name) == 0) {
-			free((char *)row->ch[i].value);
-			row->ch[i].value = value;
-			return;
-		}
-	}
-	row->ch = xreallocarray(row->ch, row->nch + 1, sizeof *row->ch);
-	row->ch[row->nch].name = xstrdup(name);
-	row->ch[row->nch++].value = value;
-}
-
-const char *
-exchange_row_value(const struct exchange_row *row, const char *field)
-{
-	size_t	i;
-
-	if (strcmp(field, "company") == 0)
-		return row->company;
-	for (i = 0; i < row->nch; i++) {
-		if (strcmp(row->ch[i].name, field) == 0)
-			return row->ch[i].value;
-	}
-	return "";
-}
-
-char *
-exchange_row_name(const struct exchange_row *row)
-{
-	const char	*a = exchange_row_value(row, "first_name");
-	const char	*b = exchange_row_value(row, "last_name");
-	char		*s;
-
-	xasprintf(&s, "%s%s%s", a, *a != '\0' && *b != '\0' ? " " : "", b);
-	return s;
-}
-
-static void
-exchange_remark(struct exchange_row *row, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void
-exchange_remark(struct exchange_row *row, const char *fmt, ...)
-{
-	va_list	 ap;
-	char	*s, *tmp;
-
-	va_start(ap, fmt);
-	xvasprintf(&s, fmt, ap);
-	va_end(ap);
-	if (row->remark == NULL)
-		row->remark = s;
-	else {
-		xasprintf(&tmp, "%s; %s", row->remark, s);
-		free(row->remark);
-		free(s);
-		row->remark = tmp;
-	}
-}
-
-static int
-exchange_next_csv(struct exchange_reader *rd, struct exchange_row *row)
-{
-	char	**fields;
-	size_t	 n, i;
-	int	 ret;
-
-	if ((ret = csvio_next(rd->csv, &fields, &n)) != 0)
-		return ret;
-	row->line = csvio_line(rd->csv);
-	if (n != rd->ncols) {
-		xasprintf(&row->problem, "%zu fields where the header has %zu",
-		    n, rd->ncols);
-		n = n < rd->ncols ? n : rd->ncols;
-	}
-	for (i = 0; i < n; i++) {
-		if (strcmp(rd->header[i], "company") == 0) {
-			free(row->company);
-			row->company = xstrdup(fields[i]);
-		} else if (strcmp(rd->header[i], "id") == 0) {
-			free(row->uid);
-			row->uid = xstrdup(fields[i]);
-		} else if (!model_is_meta(rd->header[i]))
-			exchange_row_set(row, rd->header[i],
-			    xstrdup(fields[i]));
-	}
-	return 0;
-}
-
-/* The text of the first property named name that is preferred, else the
- * first; *count is how many there are. NULL if none. */
-static const struct vcard_prop *
-exchange_vcard_pick(const struct vcard *c, const char *name,
-    const char *want_type, const char *skip_type, int *count)
-{
-	const struct vcard_prop	*p, *best = NULL;
-	size_t			 from = 0;
-	const char		*pref;
-	int			 best_rank = -1, rank;
-
-	*count = 0;
-	while ((p = vcard_find(c, name, &from)) != NULL) {
-		if (skip_type != NULL && vcard_has_type(p, skip_type))
-			continue;
-		if (want_type != NULL && strcmp(want_type, "cell") == 0 &&
-		    !vcard_has_type(p, "cell"))
-			continue;
-		(*count)++;
-		rank = 0;
-		if (want_type != NULL && vcard_has_type(p, want_type))
-			rank += 2;
-		pref = vcard_param(p, "PREF");
-		if (vcard_has_type(p, "pref") || (pref != NULL &&
-		    strcmp(pref, "1") == 0))
-			rank += 1;
-		if (rank > best_rank) {
-			best = p;
-			best_rank = rank;
-		}
-	}
-	return best;
-}
-
-/* Join the non-empty strings with sep into a new string. */
-static char *
-exchange_join(const char *const *parts, size_t n, const char *sep)
-{
-	char	*s = xstrdup(""), *tmp;
-	size_t	 i;
-
-	for (i = 0; i < n; i++) {
-		if (parts[i] == NULL || *parts[i] == '\0')
-			continue;
-		xasprintf(&tmp, "%s%s%s", s, *s != '\0' ? sep : "", parts[i]);
-		free(s);
-		s = tmp;
-	}
-	return s;
-}
-
-static void
-exchange_vcard_text(struct exchange_row *row, const struct vcard *c,
-    const char *prop, const char *field, const char *want,
-    const char *skip, const char *one, const char *many)
-{
-	const struct vcard_prop	*p;
-	int			 count;
-
-	if ((p = exchange_vcard_pick(c, prop, want, skip, &count)) == NULL)
-		return;
-	if (p->bad_utf8 && row->problem == NULL)
-		xasprintf(&row->problem, "line %lu: %s is not UTF-8 text and "
-		    "names no CHARSET", p->line, p->name);
-	exchange_row_set(row, field, vcard_text(p->value));
-	if (count > 1)
-		exchange_remark(row, "%d more %s not kept", count - 1,
-		    count == 2 ? one : many);
-}
-
-static int
-exchange_next_vcard(struct exchange_reader *rd, struct exchange_row *row)
-{
-	const struct vcard_prop	*p;
-	struct vcard		*c;
-	char			**parts, *s;
-	const char		*street[3];
-	size_t			 n, from;
-	int			 ret, count;
-
-	if ((ret = vcard_next(rd->vc, &c)) != 0)
-		return ret;
-	row->line = c->line;
-	from = 0;
-	if ((p = vcard_find(c, "N", &from)) != NULL) {
-		parts = vcard_split(p->value, &n);
-		exchange_row_set(row, "last_name", xstrdup(parts[0]));
-		exchange_row_set(row, "first_name", xstrdup(n > 1 ?
-		    parts[1] : ""));
-		vcard_strings_free(parts);
-	}
-	from = 0;
-	if (*exchange_row_value(row, "first_name") == '\0' &&
-	    *exchange_row_value(row, "last_name") == '\0' &&
-	    (p = vcard_find(c, "FN", &from)) != NULL) {
-		/* No N: the last word of the formatted name is the last name. */
-		s = vcard_text(p->value);
-		if (strrchr(s, ' ') != NULL) {
-			exchange_row_set(row, "last_name",
-			    xstrdup(strrchr(s, ' ') + 1));
-			*strrchr(s, ' ') = '\0';
-			exchange_row_set(row, "first_name", s);
-		} else
-			exchange_row_set(row, "last_name", s);
-	}
-	from = 0;
-	if ((p = vcard_find(c, "ORG", &from)) != NULL) {
-		parts = vcard_split(p->value, &n);
-		free(row->company);
-		row->company = xstrdup(parts[0]);
-		vcard_strings_free(parts);
-	}
-	exchange_vcard_text(row, c, "TITLE", "job_title", NULL, NULL,
-	    "title", "titles");
-	exchange_vcard_text(row, c, "TEL", "mobile", "cell", NULL,
-	    "mobile number", "mobile numbers");
-	exchange_vcard_text(row, c, "TEL", "phone", "work", "cell",
-	    "phone number", "phone numbers");
-	exchange_vcard_text(row, c, "EMAIL", "email", "work", NULL,
-	    "email address", "email addresses");
-	exchange_vcard_text(row, c, "NOTE", "description", NULL, NULL,
-	    "note", "notes");
-	if ((p = exchange_vcard_pick(c, "ADR", "work", NULL, &count)) !=
-	    NULL) {
-		parts = vcard_split(p->value, &n);
-		/* pobox;extended;street;locality;region;postcode;country */
-		street[0] = n > 2 ? parts[2] : "";
-		street[1] = n > 1 ? parts[1] : "";
-		street[2] = parts[0];
-		exchange_row_set(row, "address", exchange_join(street, 3,
-		    ", "));
-		street[0] = n > 5 ? parts[5] : "";
-		street[1] = n > 3 ? parts[3] : "";
-		s = exchange_join(street, 2, " ");
-		street[0] = s;
-		street[1] = n > 4 ? parts[4] : "";
-		exchange_row_set(row, "city", exchange_join(street, 2, ", "));
-		free(s);
-		exchange_row_set(row, "country", xstrdup(n > 6 ? parts[6] :
-		    ""));
-		vcard_strings_free(parts);
-		if (count > 1)
-			exchange_remark(row, "%d more %s not kept", count - 1,
-			    count == 2 ? "address" : "addresses");
-	}
-	from = 0;
-	if ((p = vcard_find(c, "UID", &from)) != NULL) {
-		free(row->uid);
-		row->uid = vcard_text(p->value);
-	}
-	for (n = 0; n < c->nprops && row->problem == NULL; n++) {
-		if (c->props[n].bad_utf8 && (strcmp(c->props[n].name, "N") ==
-		    0 || strcmp(c->props[n].name, "FN") == 0 ||
-		    strcmp(c->props[n].name, "ORG") == 0 ||
-		    strcmp(c->props[n].name, "ADR") == 0))
-			xasprintf(&row->problem, "line %lu: %s is not UTF-8 "
-			    "text and names no CHARSET", c->props[n].line,
-			    c->props[n].name);
-	}
-	vcard_free(c);
-	return 0;
-}
-
-int
-exchange_next(struct exchange_reader *rd, struct exchange_row **out)
-{
-	struct exchange_row	*row;
-	int			 ret;
-
-	row = xcalloc(1, sizeof *row);
-	row->company = xstrdup("");
-	row->uid = xstrdup("");
-	if (rd->fmt == EXCHANGE_VCARD)
-		ret = exchange_next_vcard(rd, row);
-	else
-		ret = exchange_next_csv(rd, row);
-	if (ret != 0) {
-		exchange_row_free(row);
-		*out = NULL;
-		return ret;
-	}
-	row->number = ++rd->number;
-	*out = row;
-	return 0;
-}
-
-/* Importing. */
-
-int
-exchange_company_find(struct store_txn *t, const char *name,
-    struct record_id *id)
-{
-	struct store_cursor	*c;
-	struct record		*r;
-	struct record_id	 folded;
-	char			*key, *whole, *a;
-	int			 exact = 0, other = 0, ret;
-
-	key = store_name_key(name);
-	whole = utf8_fold(name);
-	if (store_cursor_open(t, MODEL_COMPANY, STORE_BY_NAME, 0, &c) != 0) {
-		free(key);
-		free(whole);
-		return -1;
-	}
-	store_cursor_seek(c, key, strlen(key), 1);
-	memset(&folded, 0, sizeof folded);
-	while ((ret = store_cursor_next(c, &r)) == 0) {
-		if (strcmp(record_value(r, "name"), name) == 0) {
-			if (exact++ == 0)
-				*id = r->id;
-		} else {
-			/* The key may be cut short: compare whole names. */
-			a = utf8_fold(record_value(r, "name"));
-			if (strcmp(a, whole) == 0 && other++ == 0)
-				folded = r->id;
-			free(a);
-		}
-		record_free(r);
-	}
-	store_cursor_close(c);
-	free(key);
-	free(whole);
-	if (ret == -1)
-		return -1;
-	if (exact == 1)
-		return 0;
-	if (exact > 1) {
-		error_set("%d companies are named \"%s\": give the company's "
-		    "ID instead", exact, name);
-		return STORE_AMBIGUOUS;
-	}
-	if (other == 1) {
-		*id = folded;
-		return 0;
-	}
-	if (other > 1) {
-		error_set("%d companies are named \"%s\" but for case: give the "
-		    "company's ID instead", other, name);
-		return STORE_AMBIGUOUS;
-	}
-	return STORE_NOTFOUND;
-}
-
-void
-exchange_result_clear(struct exchange_result *res)
-{
-	free(res->reason);
-	memset(res, 0, sizeof *res);
-}
-
-static int
-exchange_refuse(struct exchange_result *res, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static int
-exchange_refuse(struct exchange_result *res, const char *fmt, ...)
-{
-	va_list	ap;
-
-	va_start(ap, fmt);
-	xvasprintf(&res->reason, fmt, ap);
-	va_end(ap);
-	res->created = 0;
-	return 0;
-}
-
-/*
- * A live contact with the row's name and email (or, with no email on
- * either, the same company), found through the name index: importing a
- * file twice must not make everyone twice. 0 none, 1 (*id) one, -1.
- */
-static int
-exchange_duplicate(struct store_txn *t, const struct exchange_row *row,
-    const struct record_id *company, struct record_id *id)
-{
-	struct store_cursor	*c;
-	struct record		*r;
-	const char		*first = exchange_row_value(row, "first_name");
-	const char		*last = exchange_row_value(row, "last_name");
-	const char		*mail = exchange_row_value(row, "email");
-	char			*joined, *key, ctext[RECORD_ID_TEXT + 1];
-	int			 ret, found = 0;
-
-	if (*first == '\0' && *last == '\0')
-		return 0;
-	ctext[0] = '\0';
-	if (company != NULL)
-		record_id_format(company, ctext);
-	/* The name index joins last and first name (model_schema). */
-	xasprintf(&joined, "%s%s%s", last, *last != '\0' && *first != '\0' ?
-	    " " : "", first);
-	key = store_name_key(joined);
-	free(joined);
-	if (store_cursor_open(t, MODEL_CONTACT, STORE_BY_NAME, 0, &c) != 0) {
-		free(key);
-		return -1;
-	}
-	store_cursor_seek(c, key, strlen(key), 1);
-	while (!found && (ret = store_cursor_next(c, &r)) == 0) {
-		if (strcmp(record_value(r, "first_name"), first) == 0 &&
-		    strcmp(record_value(r, "last_name"), last) == 0) {
-			if (*mail != '\0')
-				found = strcasecmp(record_value(r, "email"),
-				    mail) == 0;
-			else
-				found = *record_value(r, "email") == '\0' &&
-				    strcmp(record_value(r, "company"),
-				    ctext) == 0;
-			if (found)
-				*id = r->id;
-		}
-		record_free(r);
-	}
-	store_cursor_close(c);
-	free(key);
-	if (!found && ret == -1)
-		return -1;
-	return found;
-}
-
-/*
- * Check a contact row as model_add will, before anything is written, so
- * a row refused leaves no company behind it.
- */
-static int
-exchange_check(struct store_txn *t, const struct user *actor,
-    const struct exchange_row *row, int need_company)
-{
-	const struct model_field	*mf;
-	struct record			*r;
-	const char			*m;
-	size_t				 i;
-	int				 ret = -1;
-
-	r = record_new();
-	for (i = 0; i < row->nch; i++) {
-		mf = model_field_find(MODEL_CONTACT, row->ch[i].name);
-		if (mf == NULL || (mf->flags & MODEL_SYSTEM)) {
-			error_set("contact has no field \"%s\"",
-			    row->ch[i].name);
-			goto out;
-		}
-		record_set(r, row->ch[i].name, row->ch[i].value, 0);
-	}
-	m = record_value(r, "account_manager");
-	if (*m != '\0' && strcmp(m, actor->uid) != 0 &&
-	    !rights_may_change_manager(actor))
-		goto out;
-	if (model_validate(t, MODEL_CONTACT, r) != 0)
-		goto out;
-	if (need_company) {
-		record_free(r);
-		r = record_new();
-		record_set(r, "name", row->company, 0);
-		if (model_validate(t, MODEL_COMPANY, r) != 0) {
-			error_prefix("the new company: ");
-			goto out;
-		}
-	}
-	ret = 0;
-out:
-	record_free(r);
-	return ret;
-}
-
-int
-exchange_import(struct store_txn *t, const struct user *actor,
-    const struct exchange_row *row, struct exchange_result *res)
-{
-	struct model_change	*ch, cch;
-	struct record_id	 id, cid;
-	struct record		*old;
-	char			 idtext[RECORD_ID_TEXT + 1];
-	int			 ret, need_company = 0, have_company = 0;
-
-	memset(res, 0, sizeof *res);
-	if (row->problem != NULL)
-		return exchange_refuse(res, "%s", row->problem);
-	/* The same card or row imported twice is refused the second time. */
-	if (*row->uid != '\0' && record_id_parse(row->uid, &id) == 0) {
-		if ((ret = store_get(t, MODEL_CONTACT, &id, &old)) == -1)
-			return -1;
-		if (ret == 0) {
-			ret = (old->flags & RECORD_DELETED) == 0;
-			record_free(old);
-			if (ret)
-				return exchange_refuse(res, "already here: "
-				    "contact %s has its ID", row->uid);
-		}
-	}
-	error_clear();
-	if (*row->company != '\0') {
-		if (record_id_parse(row->company, &cid) == 0 &&
-		    (ret = store_get(t, MODEL_COMPANY, &cid, &old)) != 1) {
-			if (ret == -1)
-				return -1;
-			ret = (old->flags & RECORD_DELETED) != 0;
-			record_free(old);
-			if (ret)
-				return exchange_refuse(res, "company %s was "
-				    "deleted", row->company);
-			have_company = 1;
-			res->company_matched = 1;
-		} else if ((ret = exchange_company_find(t, row->company,
-		    &cid)) == 0) {
-			have_company = 1;
-			res->company_matched = 1;
-		} else if (ret == -1)
-			return -1;
-		else if (ret == STORE_AMBIGUOUS)
-			return exchange_refuse(res, "%s", error_get());
-		else
-			need_company = 1;
-	}
-	if (!need_company) {
-		ret = exchange_duplicate(t, row, have_company ? &cid : NULL,
-		    &id);
-		if (ret == -1)
-			return -1;
-		if (ret == 1) {
-			record_id_format(&id, idtext);
-			return exchange_refuse(res, "already here: contact %s "
-			    "has this name and %s", idtext,
-			    *exchange_row_value(row, "email") != '\0' ?
-			    "email" : "company");
-		}
-	}
-	if (exchange_check(t, actor, row, need_company) != 0)
-		return exchange_refuse(res, "%s", error_get());
-	if (need_company) {
-		cch.name = "name";
-		cch.value = row->company;
-		if (model_add(t, actor, MODEL_COMPANY, &cch, 1, &cid) != 0)
-			return -1;
-		have_company = 1;
-		res->company_created = 1;
-	}
-	ch = xcalloc(row->nch + 1, sizeof *ch);
-	memcpy(ch, row->ch, row->nch * sizeof *ch);
-	if (have_company) {
-		record_id_format(&cid, idtext);
-		ch[row->nch].name = "company";
-		ch[row->nch].value = idtext;
-		res->company = cid;
-	}
-	ret = model_add(t, actor, MODEL_CONTACT, ch, row->nch + have_company,
-	    &res->id);
-	free(ch);
-	if (ret != 0) {
-		/* Checked above: only a company made for it can be in the way. */
-		if (need_company)
-			return -1;
-		return exchange_refuse(res, "%s", error_get());
-	}
-	res->created = 1;
-	return 0;
 }

@@ -45,19 +45,35 @@ static const char *const user_types[] = {
 #define FREFREQ(n, l, t)	{ n, l, MODEL_REF, MODEL_REQUIRED, t, NULL, NULL }
 #define FCHOICE(n, l, c, d)	{ n, l, MODEL_CHOICE, 0, 0, c, d }
 #define FBOOL(n, l, d)		{ n, l, MODEL_BOOL, 0, 0, NULL, d }
+/* The fields added in issue 12: on a record's screen only when set. */
+#define FSPARE(n, l, k)		{ n, l, k, MODEL_SPARE, 0, NULL, NULL }
 
+/*
+ * Fields added after the first release (phone2, mobile on companies,
+ * email2, region, postcode on contacts, title, birthday, uid) are plain
+ * named fields like the others: the record encoding keeps fields a
+ * program does not know, so an older crm carries them through unchanged.
+ * uid is the UID of the vCard or iCalendar item a record came from, so
+ * that importing the same card again updates it.
+ */
+/* New fields come last: a clerk's Tab order through a form stays. */
 static const struct model_field company_fields[] = {
 	FREQ("name", "Name", MODEL_TEXT),
 	F("phone", "Phone", MODEL_TEXT),
 	F("email", "Email", MODEL_EMAIL),
 	F("website", "Website", MODEL_TEXT),
-	F("address", "Address", MODEL_TEXT),
+	F("address", "Street", MODEL_TEXT),
 	F("postcode", "Postcode", MODEL_TEXT),
 	F("city", "City", MODEL_TEXT),
 	F("country", "Country", MODEL_TEXT),
 	F("industry", "Industry", MODEL_TEXT),
 	F("account_manager", "Account manager", MODEL_USERID),
 	F("description", "Description", MODEL_LONGTEXT),
+	FSPARE("phone2", "Phone 2", MODEL_TEXT),
+	FSPARE("mobile", "Mobile", MODEL_TEXT),
+	FSPARE("email2", "Email 2", MODEL_EMAIL),
+	FSPARE("region", "Region", MODEL_TEXT),
+	FSPARE("uid", "UID elsewhere", MODEL_TEXT),
 };
 
 static const struct model_field contact_fields[] = {
@@ -68,11 +84,18 @@ static const struct model_field contact_fields[] = {
 	F("phone", "Phone", MODEL_TEXT),
 	F("mobile", "Mobile", MODEL_TEXT),
 	F("email", "Email", MODEL_EMAIL),
-	F("address", "Address", MODEL_TEXT),
+	F("address", "Street", MODEL_TEXT),
 	F("city", "City", MODEL_TEXT),
 	F("country", "Country", MODEL_TEXT),
 	F("account_manager", "Account manager", MODEL_USERID),
 	F("description", "Description", MODEL_LONGTEXT),
+	FSPARE("title", "Title (Dr., Ms.)", MODEL_TEXT),
+	FSPARE("phone2", "Phone 2", MODEL_TEXT),
+	FSPARE("email2", "Email 2", MODEL_EMAIL),
+	FSPARE("postcode", "Postcode", MODEL_TEXT),
+	FSPARE("region", "Region", MODEL_TEXT),
+	FSPARE("birthday", "Birthday", MODEL_BIRTHDAY),
+	FSPARE("uid", "UID elsewhere", MODEL_TEXT),
 };
 
 static const struct model_field note_fields[] = {
@@ -92,6 +115,7 @@ static const struct model_field event_fields[] = {
 	F("location", "Location", MODEL_TEXT),
 	F("assigned_to", "Assigned to", MODEL_USERID),
 	F("description", "Description", MODEL_LONGTEXT),
+	FSPARE("uid", "UID elsewhere", MODEL_TEXT),
 };
 
 static const struct model_field task_fields[] = {
@@ -103,6 +127,7 @@ static const struct model_field task_fields[] = {
 	FCHOICE("priority", "Priority", priorities, "normal"),
 	F("assigned_to", "Assigned to", MODEL_USERID),
 	F("description", "Description", MODEL_LONGTEXT),
+	FSPARE("uid", "UID elsewhere", MODEL_TEXT),
 };
 
 static const struct model_field opportunity_fields[] = {
@@ -210,10 +235,12 @@ const struct store_schema model_schema[MODEL_NTYPES] = {
 	{ "users.db", { "login" }, { NULL }, { "uid" },
 	    { "login", "uid", "name" }, { NULL } },
 	{ "companies.db", { "name" }, { NULL }, { "account_manager" },
-	    { "name", "email", "city" }, { "phone" } },
+	    { "name", "email", "email2", "city" },
+	    { "phone", "phone2", "mobile" } },
 	{ "contacts.db", { "last_name", "first_name" }, { "company" },
-	    { "account_manager" }, { "first_name", "last_name", "email", "city" },
-	    { "phone", "mobile" } },
+	    { "account_manager" },
+	    { "first_name", "last_name", "email", "email2", "city" },
+	    { "phone", "mobile", "phone2" } },
 	{ "notes.db", { "subject" }, { "company", "contact" }, { NULL },
 	    { "subject" }, { NULL } },
 	{ "events.db", { "start", "subject" }, { "company", "contact" },
@@ -397,6 +424,18 @@ model_date_valid(const char *s)
 	return 1;
 }
 
+/* --MM-DD: a day of any year (29 February included). */
+static int
+model_day_valid(const char *s)
+{
+	char	buf[16];
+
+	if (strlen(s) != 7 || s[0] != '-' || s[1] != '-')
+		return 0;
+	snprintf(buf, sizeof buf, "2000%s", s + 1);
+	return model_date_valid(buf);
+}
+
 static int
 model_number_valid(const char *s, int integer)
 {
@@ -539,6 +578,16 @@ model_field_check(struct store_txn *t, int type,
 		if (!model_date_valid(v)) {
 			error_set("%s %s \"%s\" is not a date: write YYYY-MM-DD "
 			    "or YYYY-MM-DDTHH:MM", tn, mf->name, v);
+			return -1;
+		}
+		break;
+	case MODEL_BIRTHDAY:
+		/* vCard's --MM-DD: a birthday whose year nobody gave. */
+		if (!(strlen(v) == 10 && model_date_valid(v)) &&
+		    !model_day_valid(v)) {
+			error_set("%s %s \"%s\" is not a day: write YYYY-MM-DD, "
+			    "or --MM-DD when the year is not known", tn,
+			    mf->name, v);
 			return -1;
 		}
 		break;
@@ -939,6 +988,14 @@ int
 model_add(struct store_txn *t, const struct user *actor, int type,
     const struct model_change *ch, size_t n, struct record_id *out)
 {
+	return model_add_id(t, actor, type, ch, n, NULL, out);
+}
+
+int
+model_add_id(struct store_txn *t, const struct user *actor, int type,
+    const struct model_change *ch, size_t n, const struct record_id *want,
+    struct record_id *out)
+{
 	const struct model_type	*mt = model_type(type);
 	struct record		*r;
 	uint64_t		 stamp;
@@ -952,7 +1009,10 @@ model_add(struct store_txn *t, const struct user *actor, int type,
 		return -1;
 	}
 	r = record_new();
-	record_id_new(&r->id, clock_now_ms());
+	if (want != NULL)
+		r->id = *want;
+	else
+		record_id_new(&r->id, clock_now_ms());
 	stamp = store_stamp(t);
 	r->created = r->modified = stamp;
 	snprintf(r->created_by, sizeof r->created_by, "%s", actor->uid);

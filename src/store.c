@@ -167,6 +167,7 @@ static int	store_defer_flush(struct store *);
 /* What this process read, for CRM_STATS (store_stats). */
 static uint64_t	store_n_opened, store_n_read;
 static int	store_fold_check(struct store *);
+static char	*store_fold_mark(const struct store *);
 static struct store_file *store_file(struct store_txn *, size_t);
 
 /* One message for a Berkeley DB error, naming the thing and what to do. */
@@ -1399,7 +1400,7 @@ store_create(const char *dir, enum store_role role,
 {
 	struct store		*st;
 	struct store_txn	*t;
-	char			*path;
+	char			*path, *mark;
 	const char		*role_text;
 	uint8_t			 version = STORE_SCHEMA_VERSION;
 	int			 ret;
@@ -1443,13 +1444,15 @@ store_create(const char *dir, enum store_role role,
 	if (store_begin(st, &t) != 0)
 		goto fail;
 	role_text = role == STORE_MASTER ? "master" : "local";
+	mark = store_fold_mark(st);
 	if (store_meta_put(t, "role", role_text, strlen(role_text)) != 0 ||
 	    store_meta_put(t, "schema", &version, 1) != 0 ||
-	    store_meta_put(t, "fold", utf8_fold_version(),
-	    strlen(utf8_fold_version())) != 0) {
+	    store_meta_put(t, "fold", mark, strlen(mark)) != 0) {
+		free(mark);
 		store_abort(t);
 		goto fail;
 	}
+	free(mark);
 	store_stamp(t);
 	if (store_commit(t) != 0)
 		goto fail;
@@ -2732,44 +2735,83 @@ fail:
 }
 
 /*
- * Index keys are folded text (utf8_fold): a database whose keys another
- * folding made (another ICU, or a database of schema 1, which had no
- * words index and folded case alone) has its name and words indexes made
- * again, once, before anything reads them.
+ * What made the name and words indexes: the folding (ICU's version) and,
+ * after it, a digest of the fields the words index holds (FNV-1a of their
+ * names), so that a model that indexes more fields indexes every record
+ * again. Cannot fail; free the result.
+ */
+static char *
+store_fold_mark(const struct store *st)
+{
+	const struct store_schema *sc;
+	uint64_t	 h = 14695981039346656037ULL;
+	const char	*p;
+	char		*mark;
+	size_t		 i, j;
+
+	for (i = 0; i < st->nfiles; i++) {
+		sc = st->files[i].schema;
+		for (j = 0; j < 8 + 3; j++) {
+			p = j < 8 ? sc->word_fields[j] : sc->digit_fields[j - 8];
+			for (; p != NULL && *p != '\0'; p++)
+				h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+			h = (h ^ (j < 8 ? ',' : '#')) * 1099511628211ULL;
+		}
+	}
+	xasprintf(&mark, "%s %016llx", utf8_fold_version(),
+	    (unsigned long long)h);
+	return mark;
+}
+
+/*
+ * Index keys are folded text (utf8_fold) of the word fields: a database
+ * whose keys another folding made (another ICU, or a database of schema
+ * 1, which had no words index and folded case alone) or other fields
+ * (store_fold_mark) has its name and words indexes made again, once,
+ * before anything reads them.
  */
 static int
 store_fold_check(struct store *st)
 {
 	struct store_txn	*t;
-	const char		*want = utf8_fold_version();
+	char			*want = store_fold_mark(st);
 	char			 have[64];
 	size_t			 len = sizeof have - 1, i;
 	uint8_t			 version = STORE_SCHEMA_VERSION;
 	int			 ret;
 
-	if (store_begin(st, &t) != 0)
+	if (store_begin(st, &t) != 0) {
+		free(want);
 		return -1;
+	}
 	ret = store_meta_get(t, "fold", have, &len);
 	store_abort(t);
-	if (ret == -1)
-		return -1;
-	if (ret == 0 && len == strlen(want) && memcmp(have, want, len) == 0)
-		return 0;
+	if (ret == -1 || (ret == 0 && len == strlen(want) &&
+	    memcmp(have, want, len) == 0)) {
+		free(want);
+		return ret == -1 ? -1 : 0;
+	}
 	for (i = 0; i <= st->nfiles; i++) {
 		struct store_file *f = i < st->nfiles ? &st->files[i] :
 			    &st->conflicts;
 
 		if (store_reindex_sub(st, f, STORE_SUB_NAME) != 0 ||
-		    store_reindex_sub(st, f, STORE_SUB_WORDS) != 0)
+		    store_reindex_sub(st, f, STORE_SUB_WORDS) != 0) {
+			free(want);
 			return -1;
+		}
 	}
-	if (store_begin(st, &t) != 0)
+	if (store_begin(st, &t) != 0) {
+		free(want);
 		return -1;
+	}
 	if (store_meta_put(t, "fold", want, strlen(want)) != 0 ||
 	    store_meta_put(t, "schema", &version, 1) != 0) {
 		store_abort(t);
+		free(want);
 		return -1;
 	}
+	free(want);
 	return store_commit(t);
 }
 

@@ -30,20 +30,33 @@ expect_out_contains "$(printf 'Grace\tHopper "Amazing Grace"\t+1 555 0142')"
 expect_out_contains "$(printf 'Zoë\tÅngström\t')"
 expect_out_contains "$(printf 'Ada\tLovelace\t')"
 # A company may be given by name, as the screens' import allows (a name
-# differing only in case will do); one that does not exist refuses the
-# whole file, naming the line.
+# differing only in case will do); one that does not exist is made, as
+# a vCard's ORG is, and the summary says so.
 acme=$(root "$M" list company --where name="Acme Corporation" --fields id | tail -n 1)
 printf 'first_name,last_name,company\nNamed,Byname,Acme Corporation\nCase,Byname,ACME CORPORATION\n' >"$T/named.csv"
 expect_ok root "$M" import contact "$T/named.csv"
 expect_ok root "$M" list contact --where last_name=Byname --fields company
 expect_eq "$(rows)" 2
 expect_eq "$(printf '%s\n' "$OUT" | tail -n +2 | sort -u)" "$acme"
-printf 'first_name,last_name,company\nFine,Nocorp,Acme Corporation\nLost,Nocorp,No Such GmbH\n' >"$T/unnamed.csv"
-expect_fail root "$M" import contact "$T/unnamed.csv"
-expect_err_contains "unnamed.csv line 3"
-expect_err_contains 'no company is named "No Such GmbH"'
-expect_ok root "$M" list contact --where last_name=Nocorp --fields id
+printf 'first_name,last_name,company\nFine,Nocorp,Acme Corporation\nMade,Nocorp,No Such GmbH\n' >"$T/unnamed.csv"
+expect_ok root "$M" import contact "$T/unnamed.csv"
+expect_out_contains "with 1 new company"
+expect_err_contains 'line 3: add contact'
+expect_err_contains '(new company "No Such GmbH")'
+expect_ok root "$M" list company --where name="No Such GmbH" --fields id
+expect_eq "$(rows)" 1
+# A note names a company that is not there: that is refused, with the line.
+printf 'subject,company\nCall,Acme Corporation\nLost,Nowhere Ltd\n' >"$T/notes.csv"
+expect_fail root "$M" import note "$T/notes.csv"
+expect_err_contains "notes.csv line 3: refused note Lost: no company is named \"Nowhere Ltd\""
+expect_ok root "$M" list note --fields id
 expect_eq "$(rows)" 0
+root "$M" delete company "$(root "$M" list company --where name="No Such GmbH" --fields id | tail -n 1)" >/dev/null 2>&1 || true
+for id in $(root "$M" list contact --where last_name=Nocorp --fields id | tail -n +2); do
+	root "$M" delete contact "$id" >/dev/null || fail "cannot delete $id"
+done
+root "$M" delete company "$(root "$M" list company --where name="No Such GmbH" --fields id | tail -n 1)" >/dev/null ||
+    fail "cannot delete No Such GmbH"
 
 # --- import: bad files import nothing ----------------------------------------------------
 expect_ok root "$M" list company --fields id,name

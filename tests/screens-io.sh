@@ -1,7 +1,9 @@
 #!/bin/sh
 # Export (E) and import (I) on the main screen, driven through tmux:
 # the list as shown written as CSV, vCard or iCalendar and read back; a
-# CSV with a bad row previewed, cancelled, imported and reported.
+# CSV with a bad row previewed, cancelled, imported and reported; what
+# each row of a file will do (add, update and its fields, unchanged,
+# refused) read at 80x24 before the import and after it.
 . "${TESTS_SRCDIR:-$(dirname "$0")}/lib.sh"
 . "$TESTS_SRCDIR/tmux.sh"
 
@@ -99,7 +101,7 @@ tm_wait x "cannot create $S/nowhere/x\\.csv:" 'No such file' \
     '@0=^ Export contacts'
 tm_keys x Escape
 
-# Events offer iCalendar; companies only CSV.
+# Events offer iCalendar; companies vCard, as organisations' cards.
 tm_keys x 4
 tm_wait x '@1=^ Calendar, '
 tm_keys x E
@@ -112,13 +114,22 @@ grep -q '^SUMMARY:Kick-off' "$H/crm-events.ics" || fail "no VEVENT written"
 tm_keys x 1
 tm_wait x '@1=^ Companies, '
 tm_keys x E
-tm_wait x '@0=^ Export companies' '^  Format +\(\*\) CSV *$' \
-    '!vCard|iCalendar'
+tm_wait x '@0=^ Export companies' '^  Format +\(\*\) CSV +\( \) vCard *$' \
+    '!iCalendar'
+tm_keys x Tab
+tm_wait x '^  File +~/crm-companies\.vcf'
+tm_keys x Enter
+tm_wait x "wrote 2 companies to $H/crm-companies\\.vcf" '\(vCard\)'
+grep -q "^KIND:org$(printf '\r')\$" "$H/crm-companies.vcf" ||
+    fail "the companies were not written as organisations' cards"
+grep -q "^ORG:Acme GmbH$(printf '\r')\$" "$H/crm-companies.vcf" ||
+    fail "no card for Acme GmbH"
+# I imports into the tab's type: companies from vCard or CSV.
+tm_keys x I
+tm_wait x '@0=^ Import companies' '^  A vCard file, or a CSV file' \
+    '^  File +~/'
 tm_keys x Escape
 tm_wait x '@1=^ Companies, '
-# I elsewhere than on Contacts says where to go.
-tm_keys x I
-tm_wait x '@-1=I imports contacts: go to the Contacts tab \(2\) first'
 tm_keys x q y
 expect_eq "$(tm_exit x)" 0
 tm_kill x
@@ -142,12 +153,14 @@ tm_wait i "^  File +$S/in\\.csv"
 tm_keys i C-u
 tm_type i "$S/in.csv"
 tm_keys i Enter
-tm_wait i "@0=^ Import contacts from $S/in\\.csv \\(CSV\\)" \
-    '@1=^ 2 to create \(1 new company\), 1 refused, of 3\. Enter imports; Esc cancels\.$' \
-    '@-4=^ Row 1, line 2: new, company found' \
-    '^ +1 +Ida Import +Acme GmbH +new, company found' \
+# At 80 columns the counts and how the file was read fit whole.
+tm_wait i "@0=^ Import contacts from $S/in\\.csv *$" \
+    '@1=^ 2 to add \(1 new company\), 1 refused, of 3\. Enter imports; Esc cancels\.$' \
+    "@2=^ Read as CSV, crm's columns, UTF-8, separated by ','\\.$" \
+    '@-4=^ Row 1, line 2: add, company found' \
+    '^ +1 +Ida Import +Acme GmbH +add, company found' \
     '^ +2 +Bad Row +REFUSED: contact email "not-an-email" i' \
-    '^ +3 +Nele Neu +Neue Firma KG +new, new company'
+    '^ +3 +Nele Neu +Neue Firma KG +add, new company'
 # The selected row's reason is shown whole below the list.
 tm_keys i Down
 tm_wait i '@-4=^ Row 2, line 3: REFUSED: contact email "not-an-email" is not an email address$'
@@ -164,16 +177,16 @@ tm_keys i I
 tm_keys i C-u
 tm_type i "$S/in.csv"
 tm_keys i Enter
-tm_wait i '@1=^ 2 to create'
+tm_wait i '@1=^ 2 to add'
 tm_keys i Enter
-tm_wait i "@0=^ Imported contacts from $S/in\\.csv \\(CSV\\)" \
-    '@1=^ 2 created \(1 new company\), 1 refused, of 3\. q goes back' \
-    '^ +1 +Ida Import +Acme GmbH +created [0-9a-z]{26}' \
+tm_wait i "@0=^ Imported contacts from $S/in\\.csv *$" \
+    '@1=^ 2 added \(1 new company\), 1 refused, of 3\. q goes back\.$' \
+    '^ +1 +Ida Import +Acme GmbH +added [0-9a-z]{26}' \
     '^ +2 +Bad Row +REFUSED: contact email' \
-    '^ +3 +Nele Neu +Neue Firma KG +created [0-9a-z]{26}, new' \
-    "imported 2 contacts from $S/in\\.csv;" 'the refused rows are marked$'
+    '^ +3 +Nele Neu +Neue Firma KG +added [0-9a-z]{26}, new' \
+    "imported $S/in\\.csv:" '2 added, 0 updated; the refused' 'marked$'
 tm_keys i End
-tm_wait i '@-4=^ Row 3, line 4: created [0-9a-z]{26}, new company$'
+tm_wait i '@-4=^ Row 3, line 4: added [0-9a-z]{26}, new company$'
 tm_keys i q
 tm_wait i '@1=^ Contacts, ' '^Import +Ida +Acme GmbH' '^Neu +Nele +Neue Firma'
 expect_ok root "$M" list contact --where last_name=Import --fields first_name,company,email
@@ -183,21 +196,65 @@ expect_eq "$(rows)" 0
 expect_ok root "$M" list company --where name="Neue Firma KG" --fields name
 expect_eq "$(rows)" 1
 
-# The vCard exported above, into this database again: all already here.
+# The vCard exported above, into this database again: each card's UID is
+# its contact's ID, and nothing changed since.
 cp "$H/crm-contacts.vcf" "$S/c.vcf"
 tm_keys i I
 tm_keys i C-u
 tm_type i "$S/c.vcf"
 tm_keys i Enter
-tm_wait i "@0=^ Import contacts from $S/c\\.vcf \\(vCard\\)" \
-    '@1=^ 0 to create, 3 refused, of 3' \
-    '^ +3 +Jörg Öztürk +Zürich Ärzte … REFUSED: already here' \
-    '@-4=^ Card 1, line 1: REFUSED: already here: contact [0-9a-z]{26} has$' \
-    '@-3=^ its ID$'
+tm_wait i "@0=^ Import contacts from $S/c\\.vcf *$" \
+    '@1=^ 3 unchanged, of 3\. Enter imports; Esc cancels\.$' \
+    '@2=^ Read as vCard\.$' \
+    '^ +3 +Jörg Öztürk +Zürich Ärzte … unchanged, company found$' \
+    '@-4=^ Card 1, line 1: unchanged$'
 tm_keys i Enter
-tm_wait i '@-1=every card is refused: nothing to import'
+tm_wait i '@-1=nothing to add or update: every card is unchanged or refused'
 tm_keys i Escape
 tm_wait i '@1=^ Contacts, '
+
+# What each row will do, as a person reads it at 80x24 before saying yes:
+# add, update and the fields it changes, unchanged, refused and why.
+expect_ok root "$M" list contact --where last_name=Keller --fields id
+BEA=$(printf '%s\n' "$OUT" | tail -n 1)
+expect_ok root "$M" list contact --where last_name=Öztürk --fields id
+JOERG=$(printf '%s\n' "$OUT" | tail -n 1)
+expect_ok root "$M" list contact --where last_name=Berg --fields id
+ANNA=$(printf '%s\n' "$OUT" | tail -n 1)
+printf 'id,first_name,last_name,phone,email\r\n%s,Bea,Keller,+49 40 2,bea@acme.example\r\n%s,Jörg,Öztürk,,joerg@aerzte.example\r\n,Lena,Lang,,lena@lang.example\r\n%s,Anna,Berg,,not-an-email\r\n' \
+    "$BEA" "$JOERG" "$ANNA" >"$S/fates.csv"
+tm_keys i I
+tm_keys i C-u
+tm_type i "$S/fates.csv"
+tm_keys i Enter
+# Four counts and the hint do not fit 80 columns: the keys row has them.
+tm_wait i "@0=^ Import contacts from $S/fates\\.csv *$" \
+    '@1=^ 1 to add, 1 to update, 1 unchanged, 1 refused, of 4\. *$' \
+    '@-1=Enter import' \
+    '@3=^ Row +Name +Company +Will be *$' \
+    '@4=^ +1 +Bea Keller +update: phone *$' \
+    '@5=^ +2 +Jörg Öztürk +unchanged *$' \
+    '@6=^ +3 +Lena Lang +add *$' \
+    '@7=^ +4 +Anna Berg +REFUSED: contact email "not-an-email" i' \
+    '@-4=^ Row 1, line 2: update: phone$'
+tm_keys i End
+tm_wait i '@-4=^ Row 4, line 5: REFUSED: contact email "not-an-email" is not an email address$'
+tm_keys i Enter
+tm_wait i "@0=^ Imported contacts from $S/fates\\.csv *$" \
+    '@1=^ 1 added, 1 updated, 1 unchanged, 1 refused, of 4\. q goes back\.$' \
+    '@3=^ Row +Name +Company +Result *$' \
+    '@4=^ +1 +Bea Keller +updated [0-9a-z]{26}: ' \
+    '@5=^ +2 +Jörg Öztürk +unchanged [0-9a-z]{26} *$' \
+    '@6=^ +3 +Lena Lang +added [0-9a-z]{26} *$' \
+    '@7=^ +4 +Anna Berg +REFUSED: contact email'
+tm_keys i Home
+tm_wait i "@-4=^ Row 1, line 2: updated $BEA: phone\$"
+tm_keys i q
+tm_wait i '@1=^ Contacts, ' '^Lang +Lena'
+expect_ok root "$M" get contact "$BEA"
+expect_eq "$(field phone)" "+49 40 2"
+expect_ok root "$M" get contact "$ANNA"
+expect_eq "$(field email)" ""
 
 # A malformed file: one message naming the file and the line.
 printf 'BEGIN:VCARD\nVERSION:3.0\nFN:Cut short\n' >"$S/cut.vcf"

@@ -31,19 +31,14 @@ write_bytes(const char *name, const char *data, size_t len)
  * written FILE) if reading stops on an error. The caller frees it.
  */
 static char *
-dump(const char *path)
+dump_reader(struct csvio_reader *r, const char *path)
 {
-	struct csvio_reader	*r;
 	char			**fields, *out, *tmp;
 	const char		*msg;
 	size_t			 n, i, plen;
 	int			 rc;
 
 	out = xstrdup("");
-	if ((r = csvio_open(path)) == NULL) {
-		free(out);
-		return xstrdup("open failed");
-	}
 	while ((rc = csvio_next(r, &fields, &n)) == 0) {
 		CU_ASSERT_PTR_NULL(fields[n]);
 		xasprintf(&tmp, "%s%lu:", out, csvio_line(r));
@@ -74,6 +69,61 @@ dump(const char *path)
 	csvio_close(r);
 	return out;
 }
+
+/* dump_reader of a file opened as UTF-8 with commas (csvio_open). */
+static char *
+dump(const char *path)
+{
+	struct csvio_reader	*r;
+
+	if ((r = csvio_open(path)) == NULL)
+		return xstrdup("open failed");
+	return dump_reader(r, path);
+}
+
+/*
+ * dump_reader of bytes opened with csvio_open_with, after a line
+ * "ENCODING SEP:" saying what the reader took them for (SEP "tab" for a
+ * tab); an error at the opening is "E:message".
+ */
+static char *
+dump_with(const char *data, size_t len, const char *encoding, int sep)
+{
+	struct csvio_reader	*r;
+	const char		*path = write_bytes("with.csv", data, len);
+	char			*head, *rows, *out, s[8];
+
+	if ((r = csvio_open_with(path, encoding, sep)) == NULL) {
+		xasprintf(&out, "E:%s", error_get());
+		return out;
+	}
+	if (csvio_separator(r) == '\t')
+		snprintf(s, sizeof s, "tab");
+	else
+		snprintf(s, sizeof s, "%c", csvio_separator(r));
+	xasprintf(&head, "%s %s:", csvio_encoding(r), s);
+	rows = dump_reader(r, path);
+	xasprintf(&out, "%s\n%s", head, rows);
+	free(head);
+	free(rows);
+	return out;
+}
+
+/* Check what bytes read as with csvio_open_with. */
+static void
+check_with(const char *data, size_t len, const char *encoding, int sep,
+    const char *expected)
+{
+	char	*got = dump_with(data, len, encoding, sep);
+
+	CU_ASSERT_STRING_EQUAL(got, expected);
+	if (strcmp(got, expected) != 0)
+		fprintf(stderr, "\n--- expected\n%s\n--- got\n%s\n", expected,
+		    got);
+	free(got);
+}
+#define CHECK_WITH(data, enc, sep, expected) \
+	check_with(data, sizeof data - 1, enc, sep, expected)
 
 /* Check that a file's contents read as expected. */
 static void
@@ -224,6 +274,10 @@ test_unterminated_line(void)
 	csvio_close(r);
 }
 
+/* What a file read as UTF-8 says when it is not: how to read it. */
+#define NOT_UTF8	"not UTF-8 text (give the file's encoding with " \
+			"--encoding, e.g. windows-1252)"
+
 static void
 test_bad_utf8(void)
 {
@@ -231,17 +285,20 @@ test_bad_utf8(void)
 	char			*got;
 
 	check("name,city\nok,Lyon\n\xff\xfe,Paris\nnext,Nice\n",
-	    "1:<name><city>\n2:<ok><Lyon>\nE:FILE line 3: not UTF-8 text");
+	    "1:<name><city>\n2:<ok><Lyon>\nE:FILE line 3: " NOT_UTF8);
 	/* Latin-1, a truncated sequence, an overlong encoding. */
-	check("Zo\xeb\n", "E:FILE line 1: not UTF-8 text");
-	check("a\nb,\"x\ny\xc3\"\n", "1:<a>\nE:FILE line 2: not UTF-8 text");
-	check("\xc0\xaf\n", "E:FILE line 1: not UTF-8 text");
+	check("Zo\xeb\n", "E:FILE line 1: " NOT_UTF8);
+	check("a\nb,\"x\ny\xc3\"\n", "1:<a>\nE:FILE line 2: " NOT_UTF8);
+	check("\xc0\xaf\n", "E:FILE line 1: " NOT_UTF8);
 	/* In the last field of a file with no newline at the end. */
-	check("a\nb,\xe2\x82", "1:<a>\nE:FILE line 2: not UTF-8 text");
-	/* A NUL byte is no text either. */
+	check("a\nb,\xe2\x82", "1:<a>\nE:FILE line 2: " NOT_UTF8);
+	/*
+	 * A NUL byte is no text either, in any encoding: another encoding
+	 * would not help, so none is proposed.
+	 */
 	got = dump(write_bytes("nul.csv", nul, sizeof nul - 1));
-	CU_ASSERT_STRING_EQUAL(got,
-	    "1:<a><b>\n2:<x><y>\nE:FILE line 3: not UTF-8 text");
+	CU_ASSERT_STRING_EQUAL(got, "1:<a><b>\n2:<x><y>\nE:FILE line 3: "
+	    "a NUL character, which text does not hold");
 	free(got);
 }
 
@@ -482,6 +539,166 @@ test_large(void)
 	csvio_close(r);
 }
 
+/*
+ * The encoding found: UTF-8 (with or without a byte order mark) when the
+ * whole file is, UTF-16 by its byte order mark, else Windows-1252, as
+ * Outlook, Excel and LibreOffice write on Western European systems.
+ */
+static void
+test_detect_encoding(void)
+{
+	static const char	 utf16[] = "\xff\xfe" "n\0a\0,\0b\0\n\0"
+				    "Z\0o\0\xeb\0,\0\xac\x20\n\0";
+	struct csvio_reader	*r;
+	const char		*path;
+	char			**fields;
+	size_t			 n;
+	FILE			*f;
+	int			 i, at;
+
+	CHECK_WITH("name\nZo\xc3\xab\n", NULL, 0,
+	    "UTF-8 ,:\n1:<name>\n2:<Zo\xc3\xab>\n");
+	CHECK_WITH("\xef\xbb\xbfname\nZo\xc3\xab\n", NULL, 0,
+	    "UTF-8 ,:\n1:<name>\n2:<Zo\xc3\xab>\n");
+	/* Outlook's: ü, and the euro sign where ISO-8859-1 has none. */
+	CHECK_WITH("First Name,Notes\r\nJ\xfcrgen,\x80 5\r\n", NULL, 0,
+	    "WINDOWS-1252 ,:\n1:<First Name><Notes>\n"
+	    "2:<J\xc3\xbcrgen><\xe2\x82\xac 5>\n");
+	check_with(utf16, sizeof utf16 - 1, NULL, 0,
+	    "UTF-16 ,:\n1:<na><b>\n2:<Zo\xc3\xab><\xe2\x82\xac>\n");
+
+	/*
+	 * The whole file counts, past the first block: a character cut by
+	 * a block's end is UTF-8 all the same, a byte that is not UTF-8 on
+	 * the last line makes it Windows-1252.
+	 */
+	path = unit_path("far.csv");
+	for (at = 0; at < 4; at++) {
+		if ((f = fopen(path, "wb")) == NULL)
+			abort();
+		fputs("name\n", f);
+		for (i = 0; i < 20000; i++)
+			fputs("Anna\n", f);
+		if (at < 3) {
+			while (ftell(f) < 65536 - 1 - at)
+				fputc('x', f);
+			fputs("\xe2\x82\xac\n", f);
+		} else
+			fputs("Zo\xeb\n", f);
+		fclose(f);
+		r = csvio_open_with(path, NULL, 0);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+		CU_ASSERT_STRING_EQUAL(csvio_encoding(r), at < 3 ? "UTF-8" :
+		    "WINDOWS-1252");
+		CU_ASSERT_EQUAL(csvio_next(r, &fields, &n), 0);
+		CU_ASSERT_STRING_EQUAL(fields[0], "name");
+		csvio_close(r);
+	}
+}
+
+/* An encoding given, and what is said when the file is not in it. */
+static void
+test_given_encoding(void)
+{
+	CHECK_WITH("name\nZo\xeb\n", "ISO-8859-1", ',',
+	    "ISO-8859-1 ,:\n1:<name>\n2:<Zo\xc3\xab>\n");
+	CHECK_WITH("name\nZo\xeb\n", "utf-8", ',',
+	    "utf-8 ,:\n1:<name>\nE:FILE line 2: " NOT_UTF8);
+	CHECK_WITH("name\n", "klingon", 0, "E:\"klingon\" is not an encoding "
+	    "this system knows: try utf-8, windows-1252, iso-8859-1 or "
+	    "utf-16 (iconv -l lists them all)");
+	/* 0x81 is no character of Windows-1252: the line of the byte. */
+	CHECK_WITH("name\nok\nbad \x81\n", "WINDOWS-1252", ',',
+	    "WINDOWS-1252 ,:\nE:FILE line 3: a byte that is not WINDOWS-1252 "
+	    "text (0x81): give the file's encoding with --encoding");
+	/* The same, met as the first row is read for its separator. */
+	CHECK_WITH("\x81name\n", "WINDOWS-1252", 0,
+	    "WINDOWS-1252 ,:\nE:FILE line 1: a byte that is not WINDOWS-1252 "
+	    "text (0x81): give the file's encoding with --encoding");
+	CHECK_WITH("a\nb\0c\n", "WINDOWS-1252", ',', "WINDOWS-1252 ,:\n"
+	    "1:<a>\nE:FILE line 2: a NUL character, which text does not hold");
+}
+
+/* The separator the first row has most of outside quotes, or the one given. */
+static void
+test_separator(void)
+{
+	/* Excel in German or French. */
+	CHECK_WITH("Vorname;Nachname;Firma\nJ\xc3\xb6rg;\"M\xc3\xbcller; "
+	    "Sohn\";A, B\n", NULL, 0, "UTF-8 ;:\n1:<Vorname><Nachname><Firma>\n"
+	    "2:<J\xc3\xb6rg><M\xc3\xbcller; Sohn><A, B>\n");
+	CHECK_WITH("a\tb\tc\n1\t2,5\t3\n", NULL, 0,
+	    "UTF-8 tab:\n1:<a><b><c>\n2:<1><2,5><3>\n");
+	/* What is quoted does not count; a tie is a comma. */
+	CHECK_WITH("\"Name; Title; Dept\",Phone\nx,y\n", NULL, 0,
+	    "UTF-8 ,:\n1:<Name; Title; Dept><Phone>\n2:<x><y>\n");
+	CHECK_WITH("a;b,c\n", NULL, 0, "UTF-8 ,:\n1:<a;b><c>\n");
+	/* Given, it is taken whatever the first row has. */
+	CHECK_WITH("a,b;c\n", NULL, ';', "UTF-8 ;:\n1:<a,b><c>\n");
+	/* Read after the byte order mark. */
+	CHECK_WITH("\xef\xbb\xbf" "a;b\n", NULL, 0, "UTF-8 ;:\n1:<a><b>\n");
+}
+
+/*
+ * Spreadsheet-safe values: a quote before what LibreOffice or Excel
+ * would run or turn into a number, taken away again on import, so that
+ * any value reads back as it was.
+ */
+static void
+test_safe(void)
+{
+	static const char *const cases[][2] = {
+		{ "=1+1", "'=1+1" },
+		{ "=HYPERLINK(\"http://x.example\",\"x\")",
+		  "'=HYPERLINK(\"http://x.example\",\"x\")" },
+		{ "+33 6 12 34 56 78", "'+33 6 12 34 56 78" },
+		{ "-5", "'-5" },
+		{ "@SUM(A1)", "'@SUM(A1)" },
+		{ "\tx", "'\tx" },
+		{ "\rx", "'\rx" },
+		{ "0123", "'0123" },
+		{ "1234567890123456", "'1234567890123456" },
+		{ "123456789012345", NULL },
+		{ "12345", NULL },
+		{ "0 40 123", NULL },
+		{ "Anna", NULL },
+		{ "a=b", NULL },
+		{ "", NULL },
+		{ "'", NULL },
+		{ "'Anna", NULL },
+		/* A quote already there gets one more, however many. */
+		{ "'0123", "''0123" },
+		{ "'=x", "''=x" },
+		{ "''=x", "'''=x" },
+		{ "'''0", "''''0" },
+	};
+	char	*safe, *back;
+	size_t	 i;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		safe = csvio_safe(cases[i][0]);
+		if (cases[i][1] == NULL) {
+			CU_ASSERT_PTR_NULL(safe);
+		} else {
+			CU_ASSERT_PTR_NOT_NULL(safe);
+			if (safe != NULL)
+				CU_ASSERT_STRING_EQUAL(safe, cases[i][1]);
+		}
+		back = safe != NULL ? safe : xstrdup(cases[i][0]);
+		csvio_unsafe(back);
+		CU_ASSERT_STRING_EQUAL(back, cases[i][0]);
+		if (strcmp(back, cases[i][0]) != 0)
+			fprintf(stderr, "\n\"%s\" read back as \"%s\"\n",
+			    cases[i][0], back);
+		free(back);
+	}
+	/* What a person typed in a spreadsheet to keep a 0: the 0 stays. */
+	back = xstrdup("'0301234");
+	csvio_unsafe(back);
+	CU_ASSERT_STRING_EQUAL(back, "0301234");
+	free(back);
+}
+
 static const struct unit_test tests[] = {
 	{ "simple rows", test_simple },
 	{ "empty files", test_empty },
@@ -503,6 +720,10 @@ static const struct unit_test tests[] = {
 	{ "write error", test_write_error },
 	{ "block boundary", test_block_boundary },
 	{ "200k rows", test_large },
+	{ "encoding found", test_detect_encoding },
+	{ "encoding given", test_given_encoding },
+	{ "separator", test_separator },
+	{ "spreadsheet-safe values", test_safe },
 	{ NULL, NULL }
 };
 

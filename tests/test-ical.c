@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <libical/ical.h>
 
@@ -95,7 +96,9 @@ test_round_trip(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(text, "SUMMARY:Meet\\, talk\\; decide"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(text, "DESCRIPTION:bring\\nslides "
 	    "\\\\ notes"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(text, "DTSTART:20261201T100000\r\n"));
+	/* In UTC: 10:00 in Berlin (TZ) is 09:00Z in December. */
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "DTSTART:20261201T090000Z\r\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "DTEND:20261201T103000Z\r\n"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(text, "DUE;VALUE=DATE:20261202\r\n"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(text, "DTSTAMP:20261125T140307Z\r\n"));
 
@@ -113,13 +116,14 @@ test_round_trip(void)
 	t = icalcomponent_get_dtstart(ev);
 	CU_ASSERT_EQUAL(t.year, 2026);
 	CU_ASSERT_EQUAL(t.month, 12);
-	CU_ASSERT_EQUAL(t.hour, 10);
+	CU_ASSERT_EQUAL(t.hour, 9);
 	CU_ASSERT(!t.is_date);
-	/* Floating: a wall-clock time, no zone. */
-	CU_ASSERT(icaltime_is_utc(t) == 0);
+	/* A moment every calendar places alike, whatever its zone. */
+	CU_ASSERT(icaltime_is_utc(t));
 	t = icalcomponent_get_dtend(ev);
-	CU_ASSERT_EQUAL(t.hour, 11);
+	CU_ASSERT_EQUAL(t.hour, 10);
 	CU_ASSERT_EQUAL(t.minute, 30);
+	CU_ASSERT(icaltime_is_utc(t));
 	t = icalcomponent_get_dtstamp(ev);
 	CU_ASSERT_EQUAL(t.hour, 14);
 	CU_ASSERT_EQUAL(t.second, 7);
@@ -134,6 +138,57 @@ test_round_trip(void)
 	CU_ASSERT_EQUAL(t.day, 2);
 	CU_ASSERT_PTR_NULL(icalcomponent_get_first_property(todo,
 	    ICAL_LOCATION_PROPERTY));
+	icalcomponent_free(cal);
+	free(text);
+}
+
+/*
+ * Times go out in UTC by the rules of TZ (summer time included), or as
+ * floating wall-clock times when asked; days stay DATE values.
+ */
+static void
+test_utc_floating(void)
+{
+	struct ical_item	 it[2];
+	icalcomponent		*cal, *ev;
+	struct icaltimetype	 t;
+	char			*text;
+	int			 ret;
+
+	memset(it, 0, sizeof it);
+	it[0].uid = "summer";
+	it[0].modified_ms = STAMP_MS;
+	it[0].start = "2026-07-01T10:00";
+	it[0].end = "2026-07-02";	/* a day's end: midnight after it */
+	it[0].summary = "Summer";
+	it[1].todo = 1;
+	it[1].uid = "due";
+	it[1].modified_ms = STAMP_MS;
+	it[1].due = "2026-12-02T17:00";
+	it[1].summary = "Due at five";
+	text = write_items(it, 2, &ret);
+	CU_ASSERT_EQUAL(ret, 0);
+	/* Berlin is UTC+2 in July, UTC+1 in December. */
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "DTSTART:20260701T080000Z\r\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "DTEND:20260702T220000Z\r\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "DUE:20261202T160000Z\r\n"));
+	free(text);
+
+	it[0].floating = it[1].floating = 1;
+	text = write_items(it, 2, &ret);
+	CU_ASSERT_EQUAL(ret, 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "DTSTART:20260701T100000\r\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "DTEND:20260703T000000\r\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "DUE:20261202T170000\r\n"));
+	CU_ASSERT_PTR_NULL(strstr(text, "00Z\r\n"));
+	cal = icalparser_parse_string(text);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(cal);
+	ev = first(cal, ICAL_VEVENT_COMPONENT);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ev);
+	t = icalcomponent_get_dtstart(ev);
+	CU_ASSERT_EQUAL(t.hour, 10);
+	/* Floating: a wall-clock time, no zone. */
+	CU_ASSERT(icaltime_is_utc(t) == 0);
 	icalcomponent_free(cal);
 	free(text);
 }
@@ -237,6 +292,7 @@ test_bad_date(void)
 static const struct unit_test tests[] = {
 	{ "mappings", test_mappings },
 	{ "round_trip", test_round_trip },
+	{ "utc_floating", test_utc_floating },
 	{ "all_day", test_all_day },
 	{ "fold_utf8", test_fold_utf8 },
 	{ "bad_date", test_bad_date },
@@ -246,5 +302,8 @@ static const struct unit_test tests[] = {
 int
 main(void)
 {
+	/* crm's times are wall-clock times of TZ: one with summer time. */
+	setenv("TZ", "Europe/Berlin", 1);
+	tzset();
 	return unit_run("ical", tests);
 }

@@ -971,6 +971,56 @@ test_utf8_fold(void)
 	}
 }
 
+/*
+ * utf8_fold folds ASCII and the Latin-1 and Latin Extended-A letters
+ * itself: as ICU does, letter by letter and in any string of them, so
+ * that keys made either way are the same.
+ */
+static void
+test_utf8_fold_latin(void)
+{
+	static const char	 ascii[] = "abcxyzABCXYZ0129 .,-'@_&/()+";
+	char			 in[64], *fast, *icu;
+	uint32_t		 cp, seed = 12345;
+	size_t			 n, k, len;
+	int			 i, bad = 0;
+
+	for (cp = 0x80; cp < 0x180; cp++) {
+		in[utf8_put(cp, in)] = '\0';
+		fast = utf8_fold(in);
+		icu = utf8_fold_icu(in);
+		if (strcmp(fast, icu) != 0 && bad++ < 5)
+			fprintf(stderr, "U+%04X: \"%s\", ICU \"%s\"\n",
+			    (unsigned)cp, fast, icu);
+		free(fast);
+		free(icu);
+	}
+	CU_ASSERT_EQUAL(bad, 0);
+	/* Strings of them and of ASCII: a letter's folding is its own. */
+	for (i = 0; i < 5000; i++) {
+		seed = seed * 1103515245 + 12345;
+		len = 1 + (seed >> 16) % 12;
+		for (n = k = 0; k < len; k++) {
+			seed = seed * 1103515245 + 12345;
+			if ((seed >> 16) % 2)
+				n += utf8_put(0xc0 + (seed >> 17) % 0xc0,
+				    in + n);
+			else
+				in[n++] = ascii[(seed >> 17) %
+				    (sizeof ascii - 1)];
+		}
+		in[n] = '\0';
+		fast = utf8_fold(in);
+		icu = utf8_fold_icu(in);
+		if (strcmp(fast, icu) != 0 && bad++ < 5)
+			fprintf(stderr, "\"%s\": \"%s\", ICU \"%s\"\n", in,
+			    fast, icu);
+		free(fast);
+		free(icu);
+	}
+	CU_ASSERT_EQUAL(bad, 0);
+}
+
 static const struct unit_test tests[] = {
 	{ "id: time order", test_record_id_time_order },
 	{ "id: text round trip", test_record_id_text_round_trip },
@@ -994,6 +1044,7 @@ static const struct unit_test tests[] = {
 	{ "clock: format", test_clock_format },
 	{ "utf8: valid", test_utf8_valid },
 	{ "utf8: fold", test_utf8_fold },
+	{ "utf8: fold of Latin letters as ICU's", test_utf8_fold_latin },
 	{ NULL, NULL }
 };
 

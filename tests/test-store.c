@@ -720,6 +720,52 @@ test_store_index_name_update(void)
 	store_close(st);
 }
 
+/*
+ * The words index follows the model: a database indexed by a model that
+ * found fewer fields (before a second email was searched) has every
+ * record indexed again when a model that finds more opens it, once.
+ */
+static void
+test_store_index_words_fields(void)
+{
+	struct store_schema	 more[T_NSCHEMA];
+	struct store		*st;
+	struct store_txn	*t;
+	struct record		*r;
+	struct record_id	*ids = NULL;
+	size_t			 n = 0;
+
+	CU_ASSERT_FATAL((st = t_new(STORE_MASTER)) != NULL);
+	r = t_person("Berg", "Anna");
+	record_set(r, "mail2", "anna@elsewhere.example", 100);
+	CU_ASSERT(t_put(st, T_PEOPLE, r, 0) == 0);
+	CU_ASSERT_FATAL(store_begin(st, &t) == 0);
+	CU_ASSERT(store_index_ids(t, T_PEOPLE, STORE_BY_WORDS, "elsewhere", 9,
+	    100, &ids, &n) == 0);
+	CU_ASSERT_EQUAL(n, 0);
+	free(ids);
+	store_abort(t);
+	store_close(st);
+
+	memcpy(more, t_schema, sizeof more);
+	more[T_PEOPLE].word_fields[4] = "mail2";
+	st = store_open(t_dir(), STORE_MASTER, more, T_NSCHEMA, 0, 0);
+	CU_ASSERT_FATAL(st != NULL);
+	CU_ASSERT_FATAL(store_begin(st, &t) == 0);
+	ids = NULL;
+	CU_ASSERT(store_index_ids(t, T_PEOPLE, STORE_BY_WORDS, "elsewhere", 9,
+	    100, &ids, &n) == 0);
+	CU_ASSERT_EQUAL(n, 1);
+	if (n == 1)
+		CU_ASSERT(record_id_cmp(&ids[0], &r->id) == 0);
+	free(ids);
+	/* The name index was made again too, and still finds her. */
+	store_abort(t);
+	CU_ASSERT(t_walk_is(st, T_PEOPLE, STORE_BY_NAME, 0, "Berg"));
+	store_close(st);
+	record_free(r);
+}
+
 static void
 test_store_index_ref_fields(void)
 {
@@ -1818,6 +1864,7 @@ static const struct unit_test tests[] = {
 	{ "index name: key forms", test_store_index_name_key_forms },
 	{ "index name: empty name parts", test_store_index_name_empty_parts },
 	{ "index name: update and delete", test_store_index_name_update },
+	{ "index words: fields added", test_store_index_words_fields },
 	{ "index ref", test_store_index_ref_fields },
 	{ "index owner", test_store_index_owner_fields },
 	{ "cursor: paging", test_store_cursor_paging },
