@@ -69,7 +69,10 @@ def record(ident, fields, ext=b""):
         r += text(name) + text(value) + uint(stamp())
     return r
 
-def hello(login, password, claim, wait=0, model=1, mode=0, last_seq=0,
+# The fields' version this crm was built with (include/model.h).
+MODEL = int(os.environ["MODEL_FIELDS_VERSION"])
+
+def hello(login, password, claim, wait=0, model=MODEL, mode=0, last_seq=0,
     flags=0):
     p = uint(mode) + text(login) + text(password) + text(claim)
     p += uint(last_seq) + uint(0) + uint(0) + uint(stamp()) + uint(wait)
@@ -198,7 +201,7 @@ def main():
             data += frame(L_NEED, uint(DOCUMENT) + rid(i))
         data += frame(L_COMMIT, uint(stamp()))
     elif case == "newer-field":
-        h = hello(login, pw, claim, model=2)
+        h = hello(login, pw, claim, model=MODEL + 1)
         data = greeting + h + frame(L_END, uint(0)) + \
             up(COMPANY, record(args[0], [(args[1], args[2])])) + ends(1) + \
             frame(L_ROUND, uint(1)) + frame(L_COMMIT, uint(stamp()))
@@ -230,9 +233,15 @@ def main():
 main()
 EOF
 
+# The fields' version of this build, which a HELLO declares.
+model=$(sed -n 's/^#define MODEL_FIELDS_VERSION[[:space:]]*\([0-9]*\).*/\1/p' \
+    "$TESTS_SRCDIR/../include/model.h")
+[ -n "$model" ] || fail "no MODEL_FIELDS_VERSION in $TESTS_SRCDIR/../include/model.h"
+
 # client CASE [ARG...]: the conversation's transcript in $OUT.
 client() {
-	run env CRM="$CRM" MASTER_ID="${MASTER_ID:-$mid}" python3 "$T/client.py" "$M" "$@"
+	run env CRM="$CRM" MODEL_FIELDS_VERSION="$model" \
+	    MASTER_ID="${MASTER_ID:-$mid}" python3 "$T/client.py" "$M" "$@"
 	[ "$STATUS" -eq 0 ] || fail "the client failed: $ERR"
 }
 
