@@ -263,6 +263,25 @@ tm_wait svc '@0=^ The master cannot be reached' "^ Master: testhost:$M\$" \
 mv "$M.away" "$M" || fail "cannot put the master back"
 tm_keys svc r
 tm_wait svc '@0=^ Synchronized with the master'
+# The settings screen takes a master through the service, as init did,
+# after asking it: the same master by its ssh:// name is saved; a path
+# where the service finds no master is refused and changes nothing.
+tm_keys svc q O
+tm_wait svc '@0=^ Settings *$' "^  Master +testhost:$M\$"
+cp "$LS/crm.conf" "$S/ls.conf"
+tm_keys svc e C-u
+tm_type svc "testhost:$S/nothing"
+tm_keys svc F2
+tm_wait svc "@-2=^cannot reach the master $S/nothing: "
+cmp -s "$S/ls.conf" "$LS/crm.conf" || fail "a refused master location changed crm.conf"
+tm_keys svc C-u
+tm_type svc "ssh://testhost$M"
+tm_keys svc F2
+tm_wait svc "@-1=^saved: the master is ssh://testhost$M\$" '@0=^ Settings *$'
+expect_ok as anna Anna-Pass-77 "$LS" config get db.master
+expect_eq "$OUT" "ssh://testhost$M"
+tm_keys svc q S Enter
+tm_wait svc '@0=^ Synchronized with the master'
 tm_keys svc q q y
 expect_eq "$(tm_exit svc)" 0
 tm_kill svc
