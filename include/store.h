@@ -315,6 +315,16 @@ void		 store_cursor_close(struct store_cursor *);
  * a command or a key costs, counted rather than timed. Cannot fail.
  */
 void		 store_stats(uint64_t *opened, uint64_t *read);
+/*
+ * A command told to stop (SIGINT, SIGTERM, SIGHUP, or SIGPIPE when its
+ * output went away): store_interrupt, safe in a signal handler, makes
+ * every later cursor step, write and commit fail with a message, so that
+ * the command aborts its transaction and lets the database go cleanly
+ * rather than dying while it holds it. store_interrupted says which
+ * signal (0: none).
+ */
+void		 store_interrupt(int sig);
+int		 store_interrupted(void);
 
 /* Big-endian 64-bit numbers: seq keys and meta values. Cannot fail. */
 void		 store_be64(uint8_t *, uint64_t);

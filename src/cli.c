@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -191,8 +192,57 @@ cli_usage_all(FILE *f)
 int
 cli_fail(void)
 {
-	fprintf(stderr, "crm: %s\n", error_get());
+	/* A reader that went away (crm list | head) wants no message. */
+	if (store_interrupted() != SIGPIPE)
+		fprintf(stderr, "crm: %s\n", error_get());
 	return CLI_FAIL;
+}
+
+static void
+cli_on_signal(int sig)
+{
+	store_interrupt(sig);
+}
+
+/*
+ * A command stops where it stands when told to (Ctrl-C, SIGTERM, a
+ * dropped connection's SIGHUP) or when its output goes away (SIGPIPE:
+ * crm list | head): the store fails the next step, the command aborts
+ * its transaction and lets the database go, and only then does crm die
+ * of the signal, as it would have, so that the next crm to attach a
+ * master finds it released, with nothing to recover. Without SA_RESTART,
+ * a read from the terminal or a pipe returns at once.
+ */
+static void
+cli_catch_signals(void)
+{
+	static const int	sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGPIPE };
+	struct sigaction	sa, old;
+	size_t			i;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = cli_on_signal;
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
+		/* What was ignored stays so (nohup crm import ...). */
+		if (sigaction(sigs[i], NULL, &old) == 0 &&
+		    old.sa_handler == SIG_IGN && sigs[i] != SIGPIPE)
+			continue;
+		sigaction(sigs[i], &sa, NULL);
+	}
+}
+
+/* Die of the signal that stopped the command, once all is let go. */
+static void
+cli_reraise(void)
+{
+	int	sig = store_interrupted();
+
+	if (sig == 0)
+		return;
+	fflush(NULL);
+	signal(sig, SIG_DFL);
+	raise(sig);
 }
 
 int
@@ -472,8 +522,10 @@ cli_main(int argc, char **argv)
 		return CLI_OK;
 	if (cli.dir == NULL)
 		cli.dir = session_default_dir();
+	cli_catch_signals();
 	ret = cmd->exec(&cli, argc - i, argv + i);
 	cli_close(&cli);
 	cfg_free();
+	cli_reraise();
 	return ret;
 }

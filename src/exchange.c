@@ -1,6 +1,8 @@
 /* exchange: CSV, vCard and iCalendar files in and out of crm. */
 #include "config.h"
 
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -152,9 +154,24 @@ exchange_format_allowed(int type, enum exchange_format fmt)
 int
 exchange_file_open(struct exchange_file *xf, const char *path)
 {
-	int	fd;
+	struct stat	sb;
+	int		fd;
 
 	memset(xf, 0, sizeof *xf);
+	/*
+	 * A pipe, a terminal or /dev/stdout is written as it is: a file
+	 * made beside it and renamed would put a plain file in its place.
+	 */
+	if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode) &&
+	    !S_ISDIR(sb.st_mode)) {
+		if ((xf->f = fopen(path, "we")) == NULL) {
+			error_set("cannot write %s: %s", path,
+			    strerror(errno));
+			return -1;
+		}
+		xf->path = xstrdup(path);
+		return 0;
+	}
 	xasprintf(&xf->tmp, "%s.tmp", path);
 	unlink(xf->tmp);
 	fd = open(xf->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
@@ -178,7 +195,8 @@ exchange_file_close(struct exchange_file *xf, int ok)
 
 	if (xf->f == NULL)
 		return -1;
-	if (ok && (fflush(xf->f) != 0 || fsync(fileno(xf->f)) != 0)) {
+	if (ok && (fflush(xf->f) != 0 ||
+	    (xf->tmp != NULL && fsync(fileno(xf->f)) != 0))) {
 		error_set("cannot write %s: %s", xf->path, strerror(errno));
 		ok = 0;
 	}
@@ -187,6 +205,12 @@ exchange_file_close(struct exchange_file *xf, int ok)
 		ok = 0;
 	}
 	xf->f = NULL;
+	if (xf->tmp == NULL) {
+		/* Written in place (a pipe, a device). */
+		free(xf->path);
+		xf->path = NULL;
+		return ok ? 0 : -1;
+	}
 	if (ok && rename(xf->tmp, xf->path) != 0) {
 		error_set("cannot rename %s to %s: %s", xf->tmp, xf->path,
 		    strerror(errno));

@@ -52,6 +52,52 @@ enum store_sub {
 	STORE_NSUB
 };
 
+/* The signal that told this command to stop (store_interrupt), or 0. */
+static volatile sig_atomic_t	store_signal;
+
+void
+store_interrupt(int sig)
+{
+	store_signal = sig;
+}
+
+int
+store_interrupted(void)
+{
+	return store_signal;
+}
+
+/* -1 with the reason set when the command was told to stop, else 0. */
+static int
+store_stopped(void)
+{
+	switch (store_signal) {
+	case 0:
+		return 0;
+	case SIGPIPE:
+		error_set("its output was closed: stopped, and nothing it was "
+		    "writing was saved");
+		break;
+	case SIGINT:
+		error_set("interrupted (Ctrl-C): stopped, and nothing it was "
+		    "writing was saved");
+		break;
+	case SIGTERM:
+		error_set("told to stop (SIGTERM): stopped, and nothing it "
+		    "was writing was saved");
+		break;
+	case SIGHUP:
+		error_set("its terminal or connection went away (SIGHUP): "
+		    "stopped, and nothing it was writing was saved");
+		break;
+	default:
+		error_set("told to stop (signal %d): stopped, and nothing it "
+		    "was writing was saved", (int)store_signal);
+		break;
+	}
+	return -1;
+}
+
 static const char *const store_sub_names[STORE_NSUB] = {
 	"name", "ref", "owner", "seq", "outbox", "words"
 };
@@ -1789,6 +1835,8 @@ store_commit(struct store_txn *t)
 	uint8_t		 buf[8];
 	int		 ret;
 
+	if (store_stopped() != 0)
+		goto fail;
 	if (t->clock != t->clock0) {
 		store_be64(buf, t->clock);
 		if (store_meta_put(t, "clock", buf, 8) != 0)
@@ -2179,6 +2227,8 @@ store_put(struct store_txn *t, size_t file, struct record *r, int flags)
 {
 	struct store_file	*f = store_file(t, file);
 
+	if (store_stopped() != 0)
+		return -1;
 	if (t->st->role == STORE_MASTER && (flags & STORE_PUT_KEEPSEQ) == 0) {
 		r->seq = ++t->seq;
 		if (f->journal != NULL && store_journal(t, f, r) != 0)
@@ -2521,6 +2571,9 @@ store_cursor_move(struct store_cursor *c, int forward, struct record **out)
 {
 	struct record	*r;
 	int		 ret, tomb_ok;
+
+	if (store_stopped() != 0)
+		return -1;
 
 	tomb_ok = (c->flags & STORE_CURSOR_DELETED) ||
 	    c->idx == STORE_BY_SEQ || c->idx == STORE_BY_OUTBOX ||
