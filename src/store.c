@@ -1514,7 +1514,7 @@ out:
  * each tree's pages and frees those emptied, scattered among the others'
  * pages; the second moves the pages at the end of the file into them,
  * and the file is cut. Measured on that demo: 148.1 MB on disk before,
- * 130.0 MB after. It is not free: 3.6 of the 26.2 billion instructions
+ * 130.0 MB after. It is not free: 2.9 of the 26.2 billion instructions
  * of the demo (callgrind), half of them the words index's, while the
  * demo's wall-clock time stayed where it was (its words now go in
  * sorted). Returns 0, or -1 with the error set; the database is whole
