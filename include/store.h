@@ -125,7 +125,9 @@ struct store	*store_open(const char *dir, enum store_role,
 /*
  * Close: if anything was written, checkpoint and remove the logs recovery
  * no longer needs; a master is then unlocked. Returns -1 if the checkpoint
- * failed (the data is still committed). st may be NULL.
+ * failed (the data is still committed). A bulk load (STORE_BULK) has its
+ * words index filled, sorted, and every file compacted here instead, and
+ * returns -1 if that failed. st may be NULL.
  */
 int		 store_close(struct store *);
 /*

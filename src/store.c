@@ -643,13 +643,27 @@ static int (*const store_sub_callbacks[STORE_NSUB])(DB *, const DBT *,
 /*
  * The indexes a load fills sorted: their keys come in no order. A load
  * writes in key order, which is nearly seq order, and has no outbox: those
- * two Berkeley DB keeps as it goes.
+ * two Berkeley DB keeps as it goes. A bulk load of a new database (crm
+ * demo) sorts the words alone: it adds its users through the name index,
+ * and the words index is its largest and slowest (a record's words go
+ * into a dozen places of the tree).
  */
 static int
-store_sub_deferred(int sub)
+store_sub_deferred(const struct store *st, int sub)
 {
-	return sub == STORE_SUB_NAME || sub == STORE_SUB_REF ||
-	    sub == STORE_SUB_OWNER || sub == STORE_SUB_WORDS;
+	if (st->flags & STORE_LOADING)
+		return sub == STORE_SUB_NAME || sub == STORE_SUB_REF ||
+		    sub == STORE_SUB_OWNER || sub == STORE_SUB_WORDS;
+	if (st->flags & STORE_BULK)
+		return sub == STORE_SUB_WORDS;
+	return 0;
+}
+
+/* Whether a write gathers index entries (store_defer_record). */
+static int
+store_defers(const struct store *st)
+{
+	return (st->flags & (STORE_LOADING | STORE_BULK)) != 0;
 }
 
 static int
@@ -745,7 +759,7 @@ store_open_file(struct store *st, DB_TXN *txn, struct store_file *f)
 			return -1;
 		f->sub[i]->app_private = f;
 		/* A load fills these indexes itself (store_defer_flush). */
-		if ((st->flags & STORE_LOADING) && store_sub_deferred(i))
+		if (store_sub_deferred(st, i))
 			continue;
 		ret = f->primary->associate(f->primary, txn, f->sub[i],
 		    store_sub_callbacks[i], 0);
@@ -1535,6 +1549,52 @@ out:
 	return n;
 }
 
+/*
+ * Fill every page of a bulk-loaded database and give the pages emptied
+ * back to the file system. Index entries that go in out of key order
+ * (those Berkeley DB puts in as each record is written, or sorted
+ * batches spread over the whole tree) leave the pages they split half
+ * full: on a demo of 200,000 records whose words were put in as each
+ * record was written, the leaf pages of the words index were 63% full.
+ * Two passes, because a file's trees share its pages: the first fills
+ * each tree's pages and frees those emptied, scattered among the others'
+ * pages; the second moves the pages at the end of the file into them,
+ * and the file is cut. Measured on that demo: 148.1 MB on disk before,
+ * 130.0 MB after. It is not free: 2.9 of the 26.2 billion instructions
+ * of the demo (callgrind), half of them the words index's, while the
+ * demo's wall-clock time stayed where it was (its words now go in
+ * sorted). Returns 0, or -1 with the error set; the database is whole
+ * either way.
+ */
+static int
+store_compact(struct store *st)
+{
+	struct store_file	*f;
+	DB_COMPACT		 c;
+	DB			*db;
+	size_t			 i;
+	int			 pass, j, ret;
+
+	for (pass = 0; pass < 2; pass++) {
+		for (i = 0; i <= st->nfiles; i++) {
+			f = i < st->nfiles ? &st->files[i] : &st->conflicts;
+			for (j = -1; j <= STORE_NSUB; j++) {
+				db = j == -1 ? f->primary : j == STORE_NSUB ?
+				    f->journal : f->sub[j];
+				if (db == NULL)
+					continue;
+				memset(&c, 0, sizeof c);
+				ret = db->compact(db, NULL, NULL, NULL, &c,
+				    DB_FREE_SPACE, NULL);
+				if (ret != 0)
+					return store_dberr(st, f->schema->file,
+					    ret);
+			}
+		}
+	}
+	return 0;
+}
+
 int
 store_close(struct store *st)
 {
@@ -1555,6 +1615,17 @@ store_close(struct store *st)
 		 * from here instead of replaying the whole log.
 		 */
 		if (st->flags & STORE_BULK) {
+			/*
+			 * A new database's bulk load ends with its gathered
+			 * words and full pages. A first sync's load put its
+			 * entries in already (store_load_end); it is not
+			 * compacted, as what that would add to a first
+			 * sync's time is not measured.
+			 */
+			if ((st->flags & STORE_LOADING) == 0 &&
+			    (store_defer_flush(st) != 0 ||
+			    store_compact(st) != 0))
+				rv = -1;
 			if ((ret = st->env->memp_sync(st->env, NULL)) != 0)
 				rv = store_dberr(st, "writing it out", ret);
 		} else if (st->broken) {
@@ -2000,6 +2071,8 @@ store_defer_flush(struct store *st)
 	size_t			 i, j, klen;
 	int			 ret = 0;
 
+	if (d->n == 0)
+		return 0;
 	store_defer_sorting = d->buf;
 	qsort(d->sort, d->n, sizeof *d->sort, store_defer_cmp);
 	store_defer_sorting = NULL;
@@ -2078,7 +2151,7 @@ store_defer_record(struct store *st, struct store_file *f, const DBT *key,
 	int	 i, ret, err = 0;
 
 	for (i = 0; i < STORE_NSUB; i++) {
-		if (!store_sub_deferred(i))
+		if (!store_sub_deferred(st, i))
 			continue;
 		memset(&result, 0, sizeof result);
 		ret = store_sub_callbacks[i](f->sub[i], key, data, &result);
@@ -2140,7 +2213,7 @@ store_write(struct store_txn *t, struct store_file *f, struct record *r)
 	f->put_bytes = buf;
 	f->put_len = len;
 	ret = f->primary->put(f->primary, t->txn, &key, &data, 0);
-	if (ret == 0 && (t->st->flags & STORE_LOADING))
+	if (ret == 0 && store_defers(t->st))
 		deferred = store_defer_record(t->st, f, &key, &data);
 	f->put_rec = NULL;
 	f->put_bytes = NULL;

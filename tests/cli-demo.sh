@@ -76,6 +76,21 @@ done
 expect_ok demo list template --fields filename
 expect_out_contains offer.txt
 
+# Search finds every record of the demo: its words index, filled sorted
+# when the demo ends, has them all. Every contact's email is at example.com,
+# and each contact is found by its last name and by its phone's number.
+expect_ok demo list contact --fields id,last_name,phone
+contacts=$(rows)
+one=$(printf '%s\n' "$OUT" | sed -n 2p)
+expect_ok demo list contact --search example --fields id
+expect_eq "$(rows)" "$contacts"
+last=$(printf '%s\n' "$one" | cut -f2)
+number=$(printf '%s\n' "$one" | cut -f3 | awk '{ print $NF }')
+expect_ok demo list contact --search "$last" --fields id
+expect_out_contains "$(printf '%s\n' "$one" | cut -f1)"
+expect_ok demo list contact --search "$number" --fields id
+expect_out_contains "$(printf '%s\n' "$one" | cut -f1)"
+
 # Users.
 expect_ok demo user list
 for u in demo anna ben carla; do
