@@ -58,7 +58,12 @@ static volatile sig_atomic_t	store_signal;
 void
 store_interrupt(int sig)
 {
-	store_signal = sig;
+	/*
+	 * The first signal says why: Ctrl-C also stops the reader of crm's
+	 * pipe, and the SIGPIPE that follows is its consequence.
+	 */
+	if (store_signal == 0)
+		store_signal = sig;
 }
 
 int

@@ -61,10 +61,11 @@ done
 
 # --- Ctrl-C, as a person presses it, in tmux -----------------------------------
 # crm list writes into a pipe nobody reads: it waits, attached, when the
-# keys come.
+# keys come. (A test run in the background ignores SIGINT, and so would
+# crm, as nohup asks: env gives it back its default.)
 TMUX_SOCKET=crmsig$$
 tmux -L "$TMUX_SOCKET" new-session -d -x 80 -y 24 -s ctrlc \
-    "env CRM_PASSWORD=demo CRM_USER=demo '$CRM' -d '$M' list contact 2>'$T/err' | (sleep 60; cat >/dev/null)" ||
+    "env --default-signal=INT CRM_PASSWORD=demo CRM_USER=demo '$CRM' -d '$M' list contact 2>'$T/err' | (sleep 60; cat >/dev/null)" ||
     fail "cannot start tmux"
 i=0
 while [ ! -s "$M/lock" ]; do
