@@ -681,37 +681,53 @@ vcard_strings_free(char **v)
 	free(v);
 }
 
-char *
-vcard_escape(const char *text)
+/*
+ * Escape text into dst, which has room for twice its length and a NUL;
+ * returns the end (the NUL).
+ */
+static char *
+vcard_escape_to(char *dst, const char *text)
 {
-	struct vcard_buf	 b = { NULL, 0, 0 };
-	const char		*s;
+	const char	*s;
 
-	vcard_buf_add(&b, "", 0);
 	for (s = text; *s != '\0'; s++) {
 		switch (*s) {
 		case '\\':
-			vcard_buf_add(&b, "\\\\", 2);
+			*dst++ = '\\';
+			*dst++ = '\\';
 			break;
 		case ';':
-			vcard_buf_add(&b, "\\;", 2);
+			*dst++ = '\\';
+			*dst++ = ';';
 			break;
 		case ',':
-			vcard_buf_add(&b, "\\,", 2);
+			*dst++ = '\\';
+			*dst++ = ',';
 			break;
 		case '\r':
 			if (s[1] == '\n')
 				s++;
 			/* FALLTHROUGH */
 		case '\n':
-			vcard_buf_add(&b, "\\n", 2);
+			*dst++ = '\\';
+			*dst++ = 'n';
 			break;
 		default:
-			vcard_buf_add(&b, s, 1);
+			*dst++ = *s;
 			break;
 		}
 	}
-	return b.s;
+	*dst = '\0';
+	return dst;
+}
+
+char *
+vcard_escape(const char *text)
+{
+	char	*esc = xmalloc(2 * strlen(text) + 1);
+
+	vcard_escape_to(esc, text);
+	return esc;
 }
 
 int
@@ -745,16 +761,19 @@ vcard_put_line(FILE *f, const char *line)
 int
 vcard_put_text(FILE *f, const char *name, const char *text)
 {
-	char	*esc, *line;
+	char	*line;
+	size_t	 n;
 	int	 ret;
 
 	if (text == NULL || *text == '\0')
 		return 0;
-	esc = vcard_escape(text);
-	xasprintf(&line, "%s:%s", name, esc);
+	n = strlen(name);
+	line = xmalloc(n + 1 + 2 * strlen(text) + 1);
+	memcpy(line, name, n);
+	line[n] = ':';
+	vcard_escape_to(line + n + 1, text);
 	ret = vcard_put_line(f, line);
 	free(line);
-	free(esc);
 	return ret;
 }
 
@@ -762,29 +781,32 @@ int
 vcard_put_struct(FILE *f, const char *name, const char *const *parts,
     size_t n)
 {
-	struct vcard_buf	 b = { NULL, 0, 0 };
-	char			*esc;
-	size_t			 i;
-	int			 any = 0, ret;
+	char	*line, *p;
+	size_t	 i, len;
+	int	 any = 0, ret;
 
+	len = strlen(name) + 1 + n + 1;
 	for (i = 0; i < n; i++) {
-		if (parts[i] != NULL && *parts[i] != '\0')
+		if (parts[i] != NULL && *parts[i] != '\0') {
 			any = 1;
+			len += 2 * strlen(parts[i]);
+		}
 	}
 	if (!any)
 		return 0;
-	vcard_buf_add(&b, name, strlen(name));
-	vcard_buf_add(&b, ":", 1);
+	line = xmalloc(len);
+	p = stpcpy(line, name);
+	*p++ = ':';
+	*p = '\0';
 	for (i = 0; i < n; i++) {
-		if (i > 0)
-			vcard_buf_add(&b, ";", 1);
-		if (parts[i] == NULL)
-			continue;
-		esc = vcard_escape(parts[i]);
-		vcard_buf_add(&b, esc, strlen(esc));
-		free(esc);
+		if (i > 0) {
+			*p++ = ';';
+			*p = '\0';
+		}
+		if (parts[i] != NULL)
+			p = vcard_escape_to(p, parts[i]);
 	}
-	ret = vcard_put_line(f, b.s);
-	free(b.s);
+	ret = vcard_put_line(f, line);
+	free(line);
 	return ret;
 }
