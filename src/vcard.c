@@ -595,22 +595,31 @@ static void
 vcard_unescape(struct vcard_buf *b, const char *s, size_t len)
 {
 	size_t	i;
-	char	c;
+	char	c, *o;
 
+	/* Unescaped, a value is never longer: room is made once. */
+	if (b->len + len + 1 > b->cap) {
+		b->cap = b->len + len + 1;
+		b->s = xreallocarray(b->s, b->cap, 1);
+	}
+	o = b->s + b->len;
 	for (i = 0; i < len; i++) {
 		if (s[i] == '\\' && i + 1 < len) {
 			c = s[++i];
 			if (c == 'n' || c == 'N')
-				vcard_buf_add(b, "\n", 1);
+				*o++ = '\n';
 			else if (c == '\\' || c == ',' || c == ';' || c == ':')
-				vcard_buf_add(b, &c, 1);
+				*o++ = c;
 			else {
 				/* Not an escape: keep both characters. */
-				vcard_buf_add(b, s + i - 1, 2);
+				*o++ = s[i - 1];
+				*o++ = c;
 			}
 		} else
-			vcard_buf_add(b, s + i, 1);
+			*o++ = s[i];
 	}
+	*o = '\0';
+	b->len = (size_t)(o - b->s);
 }
 
 /* Line ends in a value (2.1 quoted-printable "=0D=0A") become newlines. */
@@ -634,7 +643,6 @@ vcard_text(const char *value)
 {
 	struct vcard_buf	b = { NULL, 0, 0 };
 
-	vcard_buf_add(&b, "", 0);
 	vcard_unescape(&b, value, strlen(value));
 	vcard_newlines(b.s);
 	return b.s;
@@ -656,7 +664,6 @@ vcard_split(const char *value, size_t *n)
 		if (*s != ';' && *s != '\0')
 			continue;
 		memset(&b, 0, sizeof b);
-		vcard_buf_add(&b, "", 0);
 		vcard_unescape(&b, start, (size_t)(s - start));
 		vcard_newlines(b.s);
 		parts = xreallocarray(parts, *n + 2, sizeof *parts);
