@@ -530,8 +530,11 @@ vcard_next(struct vcard_reader *rd, struct vcard **out)
 			vcard_prop_clear(&p);
 			continue;
 		}
-		c->props = xreallocarray(c->props, c->nprops + 1,
-		    sizeof *c->props);
+		/* Room for 8, then doubled. */
+		if (c->nprops == 0 || (c->nprops >= 8 &&
+		    (c->nprops & (c->nprops - 1)) == 0))
+			c->props = xreallocarray(c->props, c->nprops == 0 ?
+			    8 : c->nprops * 2, sizeof *c->props);
 		c->props[c->nprops++] = p;
 	}
 	/* VERSION is required, but a card without one is still a card. */
