@@ -191,10 +191,12 @@ int		 store_begin_read(struct store *, struct store_txn **);
 int		 store_commit(struct store_txn *);
 /*
  * A number that stays the same while what this transaction read of file
- * stays as it was: until the transaction ends or this process writes the
- * file. A caller may keep what it read under it and ask again before
- * using it. 0 when nothing may be kept (store_begin_read's transactions
- * let go of what they read). Cannot fail.
+ * stays as it was: until the transaction ends or writes the file. A
+ * caller may keep what it read under it and ask again before using it.
+ * No other transaction is given the same number. 0 when nothing may be
+ * kept: store_begin_read's transactions let go of what they read, and
+ * another transaction of this process has written the file since this
+ * one began. Cannot fail.
  */
 uint64_t	 store_memo_stamp(struct store_txn *, size_t file);
 void		 store_abort(struct store_txn *);

@@ -82,6 +82,7 @@ struct store_file {
 	struct record			*put_rec;
 
 	uint64_t			 written;	/* store_memo_stamp */
+	uint64_t			 writer;	/* begun of who wrote */
 
 	/* The record the index callbacks decoded last: one put calls five. */
 	uint8_t				*cache_bytes;
@@ -1748,7 +1749,11 @@ store_meta_get_u64(struct store_txn *t, const char *key, uint64_t *v)
 	return 0;
 }
 
-/* Counts transactions begun and writes made, for store_memo_stamp. */
+/*
+ * Counts transactions begun and writes made, for store_memo_stamp: a
+ * stamp is the count when its transaction began, or when it last wrote
+ * the file itself, so no two transactions ever share one.
+ */
 static uint64_t	store_memo_clock;
 
 uint64_t
@@ -1758,7 +1763,10 @@ store_memo_stamp(struct store_txn *t, size_t file)
 
 	if (t->begun == 0)
 		return 0;
-	return f->written > t->begun ? f->written : t->begun;
+	if (f->written < t->begun)
+		return t->begun;
+	/* Written since it began: by itself, or by another it may not see. */
+	return f->writer == t->begun ? f->written : 0;
 }
 
 static int
@@ -2117,6 +2125,7 @@ store_write(struct store_txn *t, struct store_file *f, struct record *r)
 	f->put_bytes = buf;
 	f->put_len = len;
 	f->written = ++store_memo_clock;
+	f->writer = t->begun;
 	ret = f->primary->put(f->primary, t->txn, &key, &data, 0);
 	if (ret == 0 && (t->st->flags & STORE_LOADING))
 		deferred = store_defer_record(t->st, f, &key, &data);
@@ -2229,6 +2238,7 @@ store_remove(struct store_txn *t, size_t file, const struct record_id *id)
 	key.data = (void *)id->b;
 	key.size = RECORD_ID_SIZE;
 	f->written = ++store_memo_clock;
+	f->writer = t->begun;
 	ret = f->primary->del(f->primary, t->txn, &key, 0);
 	if (ret == DB_NOTFOUND)
 		return STORE_NOTFOUND;
