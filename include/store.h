@@ -178,6 +178,12 @@ char		*store_path(const struct store *, const char *name);
 /* Transactions: every write happens inside one. */
 int		 store_begin(struct store *, struct store_txn **);
 /*
+ * A transaction that adds many records (an import): what it writes on
+ * pages the files did not have before it is not logged; those pages are
+ * written out before it commits instead. As safe as store_begin.
+ */
+int		 store_begin_bulk(struct store *, struct store_txn **);
+/*
  * A transaction that reads only committed data: its cursors let go of
  * each page as they leave it, so a walk of a whole file holds few locks.
  * It may write too, and then holds only the locks of what it wrote: a
@@ -185,6 +191,16 @@ int		 store_begin(struct store *, struct store_txn **);
  */
 int		 store_begin_read(struct store *, struct store_txn **);
 int		 store_commit(struct store_txn *);
+/*
+ * A number that stays the same while what this transaction read of file
+ * stays as it was: until the transaction ends or writes the file. A
+ * caller may keep what it read under it and ask again before using it.
+ * No other transaction is given the same number. 0 when nothing may be
+ * kept: store_begin_read's transactions let go of what they read, and
+ * another transaction of this process has written the file since this
+ * one began. Cannot fail.
+ */
+uint64_t	 store_memo_stamp(struct store_txn *, size_t file);
 void		 store_abort(struct store_txn *);
 
 /* A new HLC stamp for a change made in this transaction. Cannot fail. */

@@ -184,7 +184,7 @@ cli_import(struct cli *cli, int argc, char **argv)
 	if ((out = open_memstream(&report, &reportlen)) == NULL ||
 	    (ref = open_memstream(&refused, &refusedlen)) == NULL)
 		fatal("open_memstream: %s", strerror(errno));
-	if (cli_open(cli) != 0 || store_begin(cli->st, &t) != 0)
+	if (cli_open(cli) != 0 || store_begin_bulk(cli->st, &t) != 0)
 		goto fail;
 	imp = exchange_import_begin(t, &cli->user);
 	/* One transaction: every row is imported, or none. */

@@ -42,6 +42,7 @@ struct exchange_import {
 	const struct user	*actor;
 	struct strmap		*seen;		/* contacts by name and email */
 	struct strmap		*companies;	/* company name: ID, "" or "?" */
+	struct strmap		*users;		/* user ID or login: ID or "" */
 	/* The last name folded (exchange_person_key): a row's, once. */
 	char			*pk_first, *pk_last, *pk;
 };
@@ -79,6 +80,7 @@ exchange_import_begin(struct store_txn *t, const struct user *actor)
 	imp->actor = actor;
 	imp->seen = strmap_new(EXCHANGE_SEEN_MAX);
 	imp->companies = strmap_new(EXCHANGE_SEEN_MAX / 4);
+	imp->users = strmap_new(1024);
 	return imp;
 }
 
@@ -89,6 +91,7 @@ exchange_import_end(struct exchange_import *imp)
 		return;
 	strmap_free(imp->seen);
 	strmap_free(imp->companies);
+	strmap_free(imp->users);
 	free(imp->pk_first);
 	free(imp->pk_last);
 	free(imp->pk);
@@ -519,6 +522,45 @@ exchange_named_find(struct store_txn *t, int type, const char *name,
 }
 
 /*
+ * A user ID or login as a user ID: 0 with *out (a new string, or NULL
+ * when v is a user ID), 1 refused (res), -1. An import writes no users,
+ * so each value is looked up once.
+ */
+static int
+exchange_resolve_user(struct exchange_import *imp,
+    const struct model_field *mf, const char *v, char **out,
+    struct exchange_result *res)
+{
+	struct user	 u;
+	const char	*known;
+	int		 ret;
+
+	if ((known = strmap_get(imp->users, v)) == NULL) {
+		if ((ret = user_find_uid(imp->t, v, &u)) == -1)
+			return -1;
+		if (ret == 0)
+			strmap_put(imp->users, v, v);
+		else if ((ret = user_find_login(imp->t, v, &u)) == -1)
+			return -1;
+		else if (ret == 0)
+			strmap_put(imp->users, v, u.uid);
+		else
+			strmap_put(imp->users, v, "");
+		if (ret == 0)
+			user_clear(&u);
+		known = strmap_get(imp->users, v);
+	}
+	if (*known == '\0') {
+		exchange_refuse(res, "%s \"%s\": no user has that ID or "
+		    "login (see crm user list)", mf->name, v);
+		return 1;
+	}
+	if (strcmp(known, v) != 0)
+		*out = xstrdup(known);
+	return 0;
+}
+
+/*
  * A reference as a record ID (or a user ID), whatever the row gave: an
  * ID, a name, a login. 0 with *out (new string), 1 refused (res), 2 a
  * company to be made (contacts only), -1 a database error.
@@ -529,31 +571,14 @@ exchange_resolve(struct exchange_import *imp, int type,
     char **out, struct exchange_result *res)
 {
 	struct record_id	 id;
-	struct user		 u;
 	char			 text[RECORD_ID_TEXT + 1];
 	int			 ret;
 
 	*out = NULL;
 	if (*v == '\0' || (mf->kind != MODEL_REF && mf->kind != MODEL_USERID))
 		return 0;
-	if (mf->kind == MODEL_USERID) {
-		if ((ret = user_find_uid(imp->t, v, &u)) == -1)
-			return -1;
-		if (ret == 0) {
-			user_clear(&u);
-			return 0;
-		}
-		if ((ret = user_find_login(imp->t, v, &u)) == -1)
-			return -1;
-		if (ret != 0) {
-			exchange_refuse(res, "%s \"%s\": no user has that ID or "
-			    "login (see crm user list)", mf->name, v);
-			return 1;
-		}
-		*out = xstrdup(u.uid);
-		user_clear(&u);
-		return 0;
-	}
+	if (mf->kind == MODEL_USERID)
+		return exchange_resolve_user(imp, mf, v, out, res);
 	if (record_id_parse(v, &id) == 0)
 		return 0;	/* an ID: validation says if it is one here */
 	switch (mf->ref_type) {

@@ -94,7 +94,11 @@ exchange_row_set(struct exchange_row *row, const char *name, char *value)
 		c->value = value;
 		return;
 	}
-	row->ch = xreallocarray(row->ch, row->nch + 1, sizeof *row->ch);
+	/* Room for 8, then doubled: nch is never made smaller. */
+	if (row->nch == 0 || (row->nch >= 8 &&
+	    (row->nch & (row->nch - 1)) == 0))
+		row->ch = xreallocarray(row->ch, row->nch == 0 ? 8 :
+		    row->nch * 2, sizeof *row->ch);
 	row->ch[row->nch].name = xstrdup(name);
 	row->ch[row->nch++].value = value;
 }

@@ -238,6 +238,7 @@ struct exchange_writer {
 	enum exchange_format	 fmt;
 	int			 flags;
 	const char		**cols;		/* CSV columns */
+	const struct model_field **fields;	/* each column's, or NULL */
 	size_t			 ncols;
 	struct ical_writer	*ical;
 	struct strmap		*names;		/* "type:ID" -> what to write */
@@ -268,6 +269,9 @@ exchange_writer_open(FILE *f, const char *name, int type,
 			if ((mt->fields[i].flags & MODEL_SECRET) == 0)
 				w->cols[w->ncols++] = mt->fields[i].name;
 		}
+		w->fields = xcalloc(w->ncols, sizeof *w->fields);
+		for (i = 0; i < w->ncols; i++)
+			w->fields[i] = model_field_find(type, w->cols[i]);
 		if (csvio_write_row(f, w->cols, w->ncols) != 0) {
 			exchange_writer_close(w);
 			return NULL;
@@ -291,6 +295,7 @@ exchange_writer_close(struct exchange_writer *w)
 		ret = -1;
 	}
 	free(w->cols);
+	free(w->fields);
 	strmap_free(w->names);
 	free(w->name);
 	free(w);
@@ -537,7 +542,7 @@ exchange_put_csv(struct exchange_writer *w, struct store_txn *t,
 
 	vals = xcalloc(w->ncols, sizeof *vals);
 	for (i = 0; i < w->ncols; i++) {
-		mf = model_field_find(w->type, w->cols[i]);
+		mf = w->fields[i];
 		if (mf != NULL && (mf->kind == MODEL_REF ||
 		    mf->kind == MODEL_USERID))
 			vals[i] = xstrdup(exchange_ref(w, t, mf,

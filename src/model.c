@@ -487,23 +487,87 @@ model_bool_canon(const char *s)
 	return NULL;
 }
 
+/*
+ * The record read last by model_lend and the user found last by
+ * model_user_exists, while store_memo_stamp says they are as they were:
+ * a row of an import checks the same company and account manager a few
+ * times, and most rows of a file name the same few.
+ */
+static struct {
+	uint64_t	 stamp;
+	int		 type;
+	struct record	*r;
+} model_memo;
+static struct {
+	uint64_t	 stamp;
+	char		 uid[RECORD_UID_SIZE + 1];
+} model_memo_user;
+
+/* store_get, but the record is lent (until the next call): 0, or as it. */
+static int
+model_lend(struct store_txn *t, int type, const struct record_id *id,
+    const struct record **out)
+{
+	struct record	*r;
+	uint64_t	 stamp = store_memo_stamp(t, (size_t)type);
+	int		 ret;
+
+	if (stamp != 0 && model_memo.r != NULL && model_memo.stamp == stamp &&
+	    model_memo.type == type && record_id_cmp(&model_memo.r->id,
+	    id) == 0) {
+		*out = model_memo.r;
+		return 0;
+	}
+	if ((ret = store_get(t, (size_t)type, id, &r)) != 0)
+		return ret;
+	record_free(model_memo.r);
+	model_memo.r = r;
+	model_memo.type = type;
+	model_memo.stamp = stamp;
+	*out = r;
+	return 0;
+}
+
+/* Is there a live user with this ID? 1, 0 or -1. */
+static int
+model_user_exists(struct store_txn *t, const char *uid)
+{
+	struct user	u;
+	uint64_t	stamp = store_memo_stamp(t, MODEL_USER);
+	int		ret;
+
+	if (stamp != 0 && model_memo_user.stamp == stamp &&
+	    strcmp(model_memo_user.uid, uid) == 0)
+		return 1;
+	if ((ret = user_find_uid(t, uid, &u)) == -1)
+		return -1;
+	if (ret != 0)
+		return 0;
+	user_clear(&u);
+	if (strlen(uid) < sizeof model_memo_user.uid) {
+		strcpy(model_memo_user.uid, uid);
+		model_memo_user.stamp = stamp;
+	}
+	return 1;
+}
+
+
 /* Does a live record of this type (any type for MODEL_ANY) have this ID? */
 static int
 model_ref_exists(struct store_txn *t, int type, const struct record_id *id,
     int *found_type)
 {
-	struct record	*r;
-	int		 i, ret;
+	const struct record	*r;
+	int			 i, ret;
 
 	for (i = 0; i < MODEL_NTYPES; i++) {
 		if (type != MODEL_ANY && i != type)
 			continue;
-		ret = store_get(t, (size_t)i, id, &r);
+		ret = model_lend(t, i, id, &r);
 		if (ret == -1)
 			return -1;
 		if (ret == 0) {
 			ret = (r->flags & RECORD_DELETED) == 0;
-			record_free(r);
 			if (ret) {
 				if (found_type != NULL)
 					*found_type = i;
@@ -540,7 +604,6 @@ model_field_check(struct store_txn *t, int type,
 {
 	const char		*tn = model_type(type)->name;
 	struct record_id	 id;
-	struct user		 u;
 	size_t			 len, i;
 	int			 ret;
 
@@ -623,14 +686,13 @@ model_field_check(struct store_txn *t, int type,
 		}
 		break;
 	case MODEL_USERID:
-		if ((ret = user_find_uid(t, v, &u)) == -1)
+		if ((ret = model_user_exists(t, v)) == -1)
 			return -1;
-		if (ret != 0) {
+		if (ret == 0) {
 			error_set("%s %s \"%s\": no user has that ID (see crm "
 			    "user list)", tn, mf->name, v);
 			return -1;
 		}
-		user_clear(&u);
 		break;
 	case MODEL_CHOICE:
 		for (i = 0; mf->choices[i] != NULL; i++) {
@@ -744,16 +806,13 @@ static char *
 model_ref_manager(struct store_txn *t, int type, const char *ref)
 {
 	struct record_id	 id;
-	struct record		*r;
-	char			*m;
+	const struct record	*r;
 
 	if (*ref == '\0' || record_id_parse(ref, &id) != 0)
 		return xstrdup("");
-	if (store_get(t, (size_t)type, &id, &r) != 0)
+	if (model_lend(t, type, &id, &r) != 0)
 		return xstrdup("");
-	m = xstrdup(record_value(r, "account_manager"));
-	record_free(r);
-	return m;
+	return xstrdup(record_value(r, "account_manager"));
 }
 
 char *

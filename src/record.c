@@ -108,19 +108,19 @@ record_id_format(const struct record_id *id, char *buf)
 static int
 record_b32_value(char c)
 {
-	const char	*p;
+	/* a to z in record_b32; o is read as 0, i and l as 1, u is none. */
+	static const signed char	letters[26] = {
+		10, 11, 12, 13, 14, 15, 16, 17, 1, 18, 19, 1, 20,
+		21, 0, 22, 23, 24, 25, 26, -1, 27, 28, 29, 30, 31
+	};
 
 	if (c >= '0' && c <= '9')
 		return c - '0';
 	if (c >= 'A' && c <= 'Z')
 		c = (char)(c - 'A' + 'a');
-	if (c == 'o')
-		c = '0';
-	if (c == 'i' || c == 'l')
-		c = '1';
-	if (c == '\0' || (p = strchr(record_b32, c)) == NULL)
+	if (c < 'a' || c > 'z')
 		return -1;
-	return (int)(p - record_b32);
+	return letters[c - 'a'];
 }
 
 int

@@ -132,6 +132,9 @@ struct store_file {
 	size_t				 put_len;
 	struct record			*put_rec;
 
+	uint64_t			 written;	/* store_memo_stamp */
+	uint64_t			 writer;	/* begun of who wrote */
+
 	/* The record the index callbacks decoded last: one put calls five. */
 	uint8_t				*cache_bytes;
 	size_t				 cache_len;
@@ -190,6 +193,7 @@ struct store_txn {
 	uint64_t	 clock, clock0;
 	uint64_t	 seq, seq0;
 	int		 wrote;
+	uint64_t	 begun;		/* store_memo_stamp */
 	DB		**raw[STORE_TXN_RAW];	/* handles opened in it */
 	size_t		 nraw;
 };
@@ -1867,6 +1871,26 @@ store_meta_get_u64(struct store_txn *t, const char *key, uint64_t *v)
 	return 0;
 }
 
+/*
+ * Counts transactions begun and writes made, for store_memo_stamp: a
+ * stamp is the count when its transaction began, or when it last wrote
+ * the file itself, so no two transactions ever share one.
+ */
+static uint64_t	store_memo_clock;
+
+uint64_t
+store_memo_stamp(struct store_txn *t, size_t file)
+{
+	struct store_file	*f = store_file(t, file);
+
+	if (t->begun == 0)
+		return 0;
+	if (f->written < t->begun)
+		return t->begun;
+	/* Written since it began: by itself, or by another it may not see. */
+	return f->writer == t->begun ? f->written : 0;
+}
+
 static int
 store_begin_flags(struct store *st, u_int32_t flags, struct store_txn **tp)
 {
@@ -1875,6 +1899,9 @@ store_begin_flags(struct store *st, u_int32_t flags, struct store_txn **tp)
 
 	t = xcalloc(1, sizeof *t);
 	t->st = st;
+	/* A read-committed transaction may see what it read change. */
+	if ((flags & DB_READ_COMMITTED) == 0)
+		t->begun = ++store_memo_clock;
 	if ((st->flags & STORE_BULK) == 0 &&
 	    (ret = st->env->txn_begin(st->env, NULL, &t->txn, flags)) != 0) {
 		free(t);
@@ -1896,6 +1923,12 @@ int
 store_begin(struct store *st, struct store_txn **tp)
 {
 	return store_begin_flags(st, 0, tp);
+}
+
+int
+store_begin_bulk(struct store *st, struct store_txn **tp)
+{
+	return store_begin_flags(st, DB_TXN_BULK, tp);
 }
 
 int
@@ -2217,6 +2250,8 @@ store_write(struct store_txn *t, struct store_file *f, struct record *r)
 	f->put_rec = r;
 	f->put_bytes = buf;
 	f->put_len = len;
+	f->written = ++store_memo_clock;
+	f->writer = t->begun;
 	ret = f->primary->put(f->primary, t->txn, &key, &data, 0);
 	if (ret == 0 && store_defers(t->st))
 		deferred = store_defer_record(t->st, f, &key, &data);
@@ -2330,6 +2365,8 @@ store_remove(struct store_txn *t, size_t file, const struct record_id *id)
 	memset(&key, 0, sizeof key);
 	key.data = (void *)id->b;
 	key.size = RECORD_ID_SIZE;
+	f->written = ++store_memo_clock;
+	f->writer = t->begun;
 	ret = f->primary->del(f->primary, t->txn, &key, 0);
 	if (ret == DB_NOTFOUND)
 		return STORE_NOTFOUND;

@@ -8,11 +8,12 @@
 #include "strmap.h"
 #include "xmalloc.h"
 
+/* One allocation: the key, then the value, after the entry. */
 struct strmap_entry {
 	struct strmap_entry	*next;
 	uint32_t		 hash;
-	char			*key;
 	char			*value;
+	char			 key[];
 };
 
 struct strmap {
@@ -84,6 +85,20 @@ strmap_grow(struct strmap *m)
 	m->nslots = n;
 }
 
+static struct strmap_entry *
+strmap_entry_new(const char *key, uint32_t h, const char *value)
+{
+	struct strmap_entry	*n;
+	size_t			 klen = strlen(key), vlen = strlen(value);
+
+	n = xmalloc(sizeof *n + klen + 1 + vlen + 1);
+	n->hash = h;
+	memcpy(n->key, key, klen + 1);
+	n->value = n->key + klen + 1;
+	memcpy(n->value, value, vlen + 1);
+	return n;
+}
+
 void
 strmap_put(struct strmap *m, const char *key, const char *value)
 {
@@ -92,18 +107,17 @@ strmap_put(struct strmap *m, const char *key, const char *value)
 
 	e = strmap_find(m, key, h);
 	if (*e != NULL) {
-		free((*e)->value);
-		(*e)->value = xstrdup(value);
+		n = strmap_entry_new(key, h, value);
+		n->next = (*e)->next;
+		free(*e);
+		*e = n;
 		return;
 	}
 	if (m->limit != 0 && m->count >= m->limit)
 		strmap_clear(m);
 	if (m->count >= m->nslots)
 		strmap_grow(m);
-	n = xmalloc(sizeof *n);
-	n->hash = h;
-	n->key = xstrdup(key);
-	n->value = xstrdup(value);
+	n = strmap_entry_new(key, h, value);
 	n->next = m->slots[h & (m->nslots - 1)];
 	m->slots[h & (m->nslots - 1)] = n;
 	m->count++;
@@ -118,8 +132,6 @@ strmap_del(struct strmap *m, const char *key)
 	if ((dead = *e) == NULL)
 		return;
 	*e = dead->next;
-	free(dead->key);
-	free(dead->value);
 	free(dead);
 	m->count--;
 }
@@ -133,8 +145,6 @@ strmap_clear(struct strmap *m)
 	for (i = 0; i < m->nslots; i++) {
 		for (e = m->slots[i]; e != NULL; e = next) {
 			next = e->next;
-			free(e->key);
-			free(e->value);
 			free(e);
 		}
 		m->slots[i] = NULL;

@@ -530,8 +530,11 @@ vcard_next(struct vcard_reader *rd, struct vcard **out)
 			vcard_prop_clear(&p);
 			continue;
 		}
-		c->props = xreallocarray(c->props, c->nprops + 1,
-		    sizeof *c->props);
+		/* Room for 8, then doubled. */
+		if (c->nprops == 0 || (c->nprops >= 8 &&
+		    (c->nprops & (c->nprops - 1)) == 0))
+			c->props = xreallocarray(c->props, c->nprops == 0 ?
+			    8 : c->nprops * 2, sizeof *c->props);
 		c->props[c->nprops++] = p;
 	}
 	/* VERSION is required, but a card without one is still a card. */
@@ -595,22 +598,31 @@ static void
 vcard_unescape(struct vcard_buf *b, const char *s, size_t len)
 {
 	size_t	i;
-	char	c;
+	char	c, *o;
 
+	/* Unescaped, a value is never longer: room is made once. */
+	if (b->len + len + 1 > b->cap) {
+		b->cap = b->len + len + 1;
+		b->s = xreallocarray(b->s, b->cap, 1);
+	}
+	o = b->s + b->len;
 	for (i = 0; i < len; i++) {
 		if (s[i] == '\\' && i + 1 < len) {
 			c = s[++i];
 			if (c == 'n' || c == 'N')
-				vcard_buf_add(b, "\n", 1);
+				*o++ = '\n';
 			else if (c == '\\' || c == ',' || c == ';' || c == ':')
-				vcard_buf_add(b, &c, 1);
+				*o++ = c;
 			else {
 				/* Not an escape: keep both characters. */
-				vcard_buf_add(b, s + i - 1, 2);
+				*o++ = s[i - 1];
+				*o++ = c;
 			}
 		} else
-			vcard_buf_add(b, s + i, 1);
+			*o++ = s[i];
 	}
+	*o = '\0';
+	b->len = (size_t)(o - b->s);
 }
 
 /* Line ends in a value (2.1 quoted-printable "=0D=0A") become newlines. */
@@ -634,7 +646,6 @@ vcard_text(const char *value)
 {
 	struct vcard_buf	b = { NULL, 0, 0 };
 
-	vcard_buf_add(&b, "", 0);
 	vcard_unescape(&b, value, strlen(value));
 	vcard_newlines(b.s);
 	return b.s;
@@ -656,7 +667,6 @@ vcard_split(const char *value, size_t *n)
 		if (*s != ';' && *s != '\0')
 			continue;
 		memset(&b, 0, sizeof b);
-		vcard_buf_add(&b, "", 0);
 		vcard_unescape(&b, start, (size_t)(s - start));
 		vcard_newlines(b.s);
 		parts = xreallocarray(parts, *n + 2, sizeof *parts);
@@ -681,37 +691,53 @@ vcard_strings_free(char **v)
 	free(v);
 }
 
-char *
-vcard_escape(const char *text)
+/*
+ * Escape text into dst, which has room for twice its length and a NUL;
+ * returns the end (the NUL).
+ */
+static char *
+vcard_escape_to(char *dst, const char *text)
 {
-	struct vcard_buf	 b = { NULL, 0, 0 };
-	const char		*s;
+	const char	*s;
 
-	vcard_buf_add(&b, "", 0);
 	for (s = text; *s != '\0'; s++) {
 		switch (*s) {
 		case '\\':
-			vcard_buf_add(&b, "\\\\", 2);
+			*dst++ = '\\';
+			*dst++ = '\\';
 			break;
 		case ';':
-			vcard_buf_add(&b, "\\;", 2);
+			*dst++ = '\\';
+			*dst++ = ';';
 			break;
 		case ',':
-			vcard_buf_add(&b, "\\,", 2);
+			*dst++ = '\\';
+			*dst++ = ',';
 			break;
 		case '\r':
 			if (s[1] == '\n')
 				s++;
 			/* FALLTHROUGH */
 		case '\n':
-			vcard_buf_add(&b, "\\n", 2);
+			*dst++ = '\\';
+			*dst++ = 'n';
 			break;
 		default:
-			vcard_buf_add(&b, s, 1);
+			*dst++ = *s;
 			break;
 		}
 	}
-	return b.s;
+	*dst = '\0';
+	return dst;
+}
+
+char *
+vcard_escape(const char *text)
+{
+	char	*esc = xmalloc(2 * strlen(text) + 1);
+
+	vcard_escape_to(esc, text);
+	return esc;
 }
 
 int
@@ -745,16 +771,19 @@ vcard_put_line(FILE *f, const char *line)
 int
 vcard_put_text(FILE *f, const char *name, const char *text)
 {
-	char	*esc, *line;
+	char	*line;
+	size_t	 n;
 	int	 ret;
 
 	if (text == NULL || *text == '\0')
 		return 0;
-	esc = vcard_escape(text);
-	xasprintf(&line, "%s:%s", name, esc);
+	n = strlen(name);
+	line = xmalloc(n + 1 + 2 * strlen(text) + 1);
+	memcpy(line, name, n);
+	line[n] = ':';
+	vcard_escape_to(line + n + 1, text);
 	ret = vcard_put_line(f, line);
 	free(line);
-	free(esc);
 	return ret;
 }
 
@@ -762,29 +791,32 @@ int
 vcard_put_struct(FILE *f, const char *name, const char *const *parts,
     size_t n)
 {
-	struct vcard_buf	 b = { NULL, 0, 0 };
-	char			*esc;
-	size_t			 i;
-	int			 any = 0, ret;
+	char	*line, *p;
+	size_t	 i, len;
+	int	 any = 0, ret;
 
+	len = strlen(name) + 1 + n + 1;
 	for (i = 0; i < n; i++) {
-		if (parts[i] != NULL && *parts[i] != '\0')
+		if (parts[i] != NULL && *parts[i] != '\0') {
 			any = 1;
+			len += 2 * strlen(parts[i]);
+		}
 	}
 	if (!any)
 		return 0;
-	vcard_buf_add(&b, name, strlen(name));
-	vcard_buf_add(&b, ":", 1);
+	line = xmalloc(len);
+	p = stpcpy(line, name);
+	*p++ = ':';
+	*p = '\0';
 	for (i = 0; i < n; i++) {
-		if (i > 0)
-			vcard_buf_add(&b, ";", 1);
-		if (parts[i] == NULL)
-			continue;
-		esc = vcard_escape(parts[i]);
-		vcard_buf_add(&b, esc, strlen(esc));
-		free(esc);
+		if (i > 0) {
+			*p++ = ';';
+			*p = '\0';
+		}
+		if (parts[i] != NULL)
+			p = vcard_escape_to(p, parts[i]);
 	}
-	ret = vcard_put_line(f, b.s);
-	free(b.s);
+	ret = vcard_put_line(f, line);
+	free(line);
 	return ret;
 }
