@@ -2,7 +2,8 @@
  * ical: events and tasks as iCalendar (RFC 5545) for other calendars.
  *
  * libical (Debian's libical-dev, the library of Evolution and many
- * others) builds each VEVENT or VTODO and writes it with its escaping
+ * others) builds each event or task component (RFC 5545 names them
+ * VEVENT and VTODO) and writes it with its escaping
  * and folding (75 octets, on UTF-8 boundaries, CRLF). The calendar
  * wrapper is written here one component at a time, so an export of any
  * size holds one record in memory, never the whole calendar.
@@ -16,8 +17,8 @@
  * last change (the calendar has no METHOD, so DTSTAMP means just that),
  * CREATED its creation.
  *
- * Reading: the file is read component by component (each VEVENT, VTODO
- * and VTIMEZONE is handed to libical's parser alone), so a calendar of
+ * Reading: the file is read component by component (each event, task
+ * and time zone is handed to libical's parser alone), so a calendar of
  * any size holds one item in memory. Times with a TZID (of a VTIMEZONE
  * in the file, or an Olson name libical knows) and UTC times become the
  * local wall-clock time; floating times and dates stay as written.
@@ -29,7 +30,7 @@
 #include <stdio.h>
 
 struct ical_item {
-	int		 todo;		/* a VTODO; else a VEVENT */
+	int		 is_task;	/* a task; else an event */
 	const char	*uid;		/* the crm ID */
 	uint64_t	 created_ms;	/* Unix milliseconds, UTC */
 	uint64_t	 modified_ms;
@@ -58,7 +59,7 @@ int		 ical_close(struct ical_writer *);
 
 /* One event or task read from a file, in crm's terms. */
 struct ical_in {
-	int		 todo;
+	int		 is_task;	/* a task; else an event */
 	unsigned long	 line;		/* its BEGIN line */
 	char		*uid;		/* NULL when it has none */
 	char		*summary;
@@ -78,7 +79,7 @@ struct ical_reader;
 /* Open a calendar; NULL (error set, naming the file) on failure. */
 struct ical_reader *ical_reader_open(const char *path);
 /*
- * The next VEVENT or VTODO: 0 and *out (free it), 1 at the end, -1
+ * The next event or task: 0 and *out (free it), 1 at the end, -1
  * (error set: "FILE line N: reason") when the file is not a calendar or
  * is broken. An error is final.
  */
@@ -87,7 +88,7 @@ void		 ical_in_free(struct ical_in *);
 /* NULL is allowed. */
 void		 ical_reader_close(struct ical_reader *);
 
-/* STATUS of a VTODO for crm's task status ("NEEDS-ACTION"...). */
+/* A task component's STATUS for crm's task status ("NEEDS-ACTION"...). */
 const char	*ical_status(const char *crm_status);
 /* PRIORITY (1 highest .. 9 lowest, 0 none) for crm's priority. */
 int		 ical_priority(const char *crm_priority);

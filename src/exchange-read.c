@@ -881,7 +881,7 @@ exchange_next_ical(struct exchange_reader *rd, struct exchange_row *row)
 	for (;;) {
 		if ((ret = ical_next(rd->ical, &it)) != 0)
 			return ret;
-		if (it->todo == want)
+		if (it->is_task == want)
 			break;
 		rd->skipped++;
 		ical_in_free(it);
@@ -897,7 +897,7 @@ exchange_next_ical(struct exchange_reader *rd, struct exchange_row *row)
 		exchange_row_set(row, "subject", xstrdup(it->summary));
 	if (it->description != NULL)
 		exchange_row_set(row, "description", xstrdup(it->description));
-	if (!it->todo) {
+	if (!it->is_task) {
 		exchange_row_set(row, "start", xstrdup(it->start != NULL ?
 		    it->start : ""));
 		exchange_row_set(row, "end", xstrdup(it->end != NULL ?

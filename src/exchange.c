@@ -577,7 +577,7 @@ exchange_put(struct exchange_writer *w, struct store_txn *t,
 	case EXCHANGE_ICAL:
 		memset(&it, 0, sizeof it);
 		record_id_format(&r->id, id);
-		it.todo = w->type == MODEL_TASK;
+		it.is_task = w->type == MODEL_TASK;
 		it.uid = *record_value(r, "uid") != '\0' ?
 		    record_value(r, "uid") : id;
 		it.created_ms = clock_stamp_ms(r->created);

@@ -158,7 +158,7 @@ ical_put(struct ical_writer *w, const struct ical_item *it)
 	char			*text;
 	int			 prio;
 
-	c = it->todo ? icalcomponent_new_vtodo() : icalcomponent_new_vevent();
+	c = it->is_task ? icalcomponent_new_vtodo() : icalcomponent_new_vevent();
 	icalcomponent_add_property(c, icalproperty_new_uid(it->uid));
 	icalcomponent_add_property(c,
 	    icalproperty_new_dtstamp(ical_utc(it->modified_ms)));
@@ -167,7 +167,7 @@ ical_put(struct ical_writer *w, const struct ical_item *it)
 		    icalproperty_new_created(ical_utc(it->created_ms)));
 	icalcomponent_add_property(c,
 	    icalproperty_new_lastmodified(ical_utc(it->modified_ms)));
-	if (!it->todo && it->start != NULL && *it->start != '\0') {
+	if (!it->is_task && it->start != NULL && *it->start != '\0') {
 		if (ical_date("the start", it->start, &start,
 		    !it->floating) != 0)
 			goto fail;
@@ -203,17 +203,17 @@ ical_put(struct ical_writer *w, const struct ical_item *it)
 				    icalproperty_new_dtend(end));
 		}
 	}
-	if (it->todo && it->due != NULL && *it->due != '\0') {
+	if (it->is_task && it->due != NULL && *it->due != '\0') {
 		if (ical_date("the due date", it->due, &end,
 		    !it->floating) != 0)
 			goto fail;
 		icalcomponent_add_property(c, icalproperty_new_due(end));
 	}
 	ical_text(c, icalproperty_new_summary, it->summary);
-	if (!it->todo)
+	if (!it->is_task)
 		ical_text(c, icalproperty_new_location, it->location);
 	ical_text(c, icalproperty_new_description, it->description);
-	if (it->todo) {
+	if (it->is_task) {
 		icalcomponent_add_property(c, icalproperty_new_status(
 		    icalproperty_string_to_status(ical_status(it->status))));
 		if ((prio = ical_priority(it->priority)) != 0)
@@ -455,7 +455,7 @@ ical_crm_priority(int p)
 	return "normal";
 }
 
-/* What crm takes from a VEVENT or VTODO. */
+/* What crm takes from an event or task component. */
 static void
 ical_take(struct ical_reader *rd, icalcomponent *c, struct ical_in *it)
 {
@@ -485,7 +485,7 @@ ical_take(struct ical_reader *rd, icalcomponent *c, struct ical_in *it)
 		    "the subject");
 		return;
 	}
-	if (it->todo) {
+	if (it->is_task) {
 		if ((p = icalcomponent_get_first_property(c,
 		    ICAL_DUE_PROPERTY)) != NULL &&
 		    (it->due = ical_crm_date(rd, p, icalproperty_get_due(p),
@@ -609,7 +609,7 @@ ical_next(struct ical_reader *rd, struct ical_in **out)
 			continue;
 		}
 		it = xcalloc(1, sizeof *it);
-		it->todo = strcasecmp(kind, "VTODO") == 0;
+		it->is_task = strcasecmp(kind, "VTODO") == 0;
 		it->line = begun;
 		ical_take(rd, c, it);
 		icalcomponent_free(c);

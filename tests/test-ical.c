@@ -79,7 +79,7 @@ test_round_trip(void)
 	it[0].summary = "Meet, talk; decide";
 	it[0].location = "Z\xc3\xbcrich, Raum 1";
 	it[0].description = "bring\nslides \\ notes";
-	it[1].todo = 1;
+	it[1].is_task = 1;
 	it[1].uid = "01m89h8t0k3dpy6tby6ww5ned8";
 	it[1].modified_ms = STAMP_MS;
 	it[1].due = "2026-12-02";
@@ -161,7 +161,7 @@ test_utc_floating(void)
 	it[0].start = "2026-07-01T10:00";
 	it[0].end = "2026-07-02";	/* a day's end: midnight after it */
 	it[0].summary = "Summer";
-	it[1].todo = 1;
+	it[1].is_task = 1;
 	it[1].uid = "due";
 	it[1].modified_ms = STAMP_MS;
 	it[1].due = "2026-12-02T17:00";
