@@ -11,6 +11,16 @@ CRM_PASSWORD=demo "$CRM" demo "$M" --records 20000 >/dev/null 2>&1 ||
     fail "cannot make the demo master"
 export CRM_PASSWORD=demo CRM_USER=demo
 
+# held WHAT: wait until a crm has attached the master (its lock names it).
+held() {
+	_i=0
+	while [ ! -s "$M/lock" ]; do
+		_i=$((_i + 1))
+		[ $_i -lt 300 ] || fail "$1 never attached the master"
+		sleep 0.1
+	done
+}
+
 released() {
 	[ -f "$M/lock" ] || fail "$M has no lock file"
 	[ ! -s "$M/lock" ] ||
@@ -67,12 +77,7 @@ TMUX_SOCKET=crmsig$$
 tmux -L "$TMUX_SOCKET" new-session -d -x 80 -y 24 -s ctrlc \
     "env --default-signal=INT CRM_PASSWORD=demo CRM_USER=demo '$CRM' -d '$M' list contact 2>'$T/err' | (sleep 60; cat >/dev/null)" ||
     fail "cannot start tmux"
-i=0
-while [ ! -s "$M/lock" ]; do
-	i=$((i + 1))
-	[ $i -lt 300 ] || fail "crm list never attached the master"
-	sleep 0.1
-done
+held "crm list"
 tmux -L "$TMUX_SOCKET" send-keys -t ctrlc C-c
 # What crm says comes before it lets go; then the lock is empty, or the
 # next check says who holds it still.
@@ -93,12 +98,7 @@ awk 'BEGIN { print "name,city"; for (i = 0; i < 100000; i++)
     printf "Signal Test %d GmbH,Kiel\n", i }' >"$T/companies.csv"
 "$CRM" -d "$M" import company "$T/companies.csv" >/dev/null 2>"$T/err" &
 pid=$!
-i=0
-while [ ! -s "$M/lock" ]; do
-	i=$((i + 1))
-	[ $i -lt 300 ] || fail "crm import never attached the master"
-	sleep 0.1
-done
+held "crm import"
 sleep 0.5
 kill -s TERM "$pid"
 status=0

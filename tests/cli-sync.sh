@@ -6,24 +6,6 @@
 FILES="users companies contacts notes events tasks opportunities issues campaigns targets documents templates"
 TYPES="company contact note event task opportunity campaign target issue document template user"
 
-# cell ROW COLUMN: a number of the sync table in $OUT.
-cell() {
-	printf '%s\n' "$OUT" | awk -v r="$1" -v c="$2" '
-	    NR == 1 { for (i = 1; i <= NF; i++) if ($i == c) k = i }
-	    NR > 1 && $1 == r && k { print $k; exit }'
-}
-
-expect_cell() {
-	_v=$(cell "$1" "$2")
-	[ "$_v" = "$3" ] || fail "sync table: $1 $2 is \"$_v\", expected $3"
-}
-
-expect_cell_ge() {
-	_v=$(cell "$1" "$2")
-	[ -n "$_v" ] && [ "$_v" -ge "$3" ] ||
-	    fail "sync table: $1 $2 is \"$_v\", expected at least $3"
-}
-
 # A well-formed sync table in $OUT: the header, a row per file, the total.
 expect_table() {
 	printf '%s\n' "$OUT" | head -n 1 | grep -q '^file .*uploaded' ||

@@ -104,6 +104,26 @@ expect_eq() {
 	[ "$1" = "$2" ] || fail "expected \"$2\", got \"$1\""
 }
 
+# sync_cell ROW COLUMN: a number of crm sync's table in $OUT.
+sync_cell() {
+	printf '%s\n' "$OUT" | awk -v r="$1" -v c="$2" '
+	    NR == 1 { for (i = 1; i <= NF; i++) if ($i == c) k = i }
+	    NR > 1 && $1 == r && k { print $k; exit }'
+}
+
+# expect_cell ROW COLUMN N: that number of the sync table is N.
+expect_cell() {
+	_v=$(sync_cell "$1" "$2")
+	[ "$_v" = "$3" ] || fail "sync table: $1 $2 is \"$_v\", expected $3"
+}
+
+# expect_cell_ge ROW COLUMN N: it is at least N.
+expect_cell_ge() {
+	_v=$(sync_cell "$1" "$2")
+	[ -n "$_v" ] && [ "$_v" -ge "$3" ] ||
+	    fail "sync table: $1 $2 is \"$_v\", expected at least $3"
+}
+
 # The value of FIELD in the FIELD=VALUE lines of $OUT (after expect_ok get).
 field() {
 	printf '%s\n' "$OUT" | sed -n "s/^$1=//p" | head -n 1

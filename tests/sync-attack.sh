@@ -19,18 +19,6 @@ forge() {
 	"$FORGE" "$@" || fail "forge $*"
 }
 
-# cell ROW COLUMN: a number of the sync table in $OUT.
-cell() {
-	printf '%s\n' "$OUT" | awk -v r="$1" -v c="$2" '
-	    NR == 1 { for (i = 1; i <= NF; i++) if ($i == c) k = i }
-	    NR > 1 && $1 == r && k { print $k; exit }'
-}
-
-expect_cell() {
-	_v=$(cell "$1" "$2")
-	[ "$_v" = "$3" ] || fail "sync table: $1 $2 is \"$_v\", expected $3"
-}
-
 # master_snap FILE: everything root sees of the master.
 master_snap() {
 	: >"$1"
