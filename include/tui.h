@@ -197,6 +197,15 @@ struct screen_ops {
 	 * keys only in the week)? The key line and the help ask. NULL: all.
 	 */
 	int		(*offers)(const struct screen *, const struct binding *);
+	/* Does it hold changes not saved (Ctrl-C asks first)? May be NULL. */
+	int		(*unsaved)(struct screen *);
+	/*
+	 * crm is ending with the screen still open: keep (1: a signal
+	 * stopped it) what it holds not saved, as a draft offered at the
+	 * next start, or let it go (0: the person chose to discard it).
+	 * May be NULL.
+	 */
+	void		(*stop)(struct screen *, int keep);
 };
 
 struct screen {
@@ -236,6 +245,7 @@ struct app {
 	uint64_t	 pending;
 	uint64_t	 last_sync;
 	struct tui_options opt;
+	int		 offer_drafts;	/* logged in: offer a kept form */
 };
 
 extern struct app app;
@@ -268,6 +278,16 @@ int	 tui_progress(const char *fmt, ...)
 /* Ask a yes/no question on the message line: 1 yes, 0 no. */
 int	 tui_confirm(const char *fmt, ...)
 	    __attribute__((format(printf, 1, 2)));
+/*
+ * A question about more than a line holds (a conflict, a draft): title
+ * and lines in a box over the screen, keyline (the answers) at its foot.
+ * Returns the key pressed among keys (lower case), or 0 for Esc, Ctrl-C
+ * or a signal that stops crm.
+ */
+int	 tui_dialog(const char *title, const char *const *lines, size_t n,
+	    const char *keys, const char *keyline);
+/* Has a signal (SIGHUP, SIGTERM, SIGINT) told crm to stop? */
+int	 tui_signalled(void);
 /* Read the status line's figures again (after a write). */
 void	 tui_status_reload(void);
 /* Handle the result of session_begin: 0 go on; else a message is set. */
@@ -373,6 +393,11 @@ void	 screen_record_open(int type, const struct record_id *);
 /* Open a form: a new record (id NULL) or an edit. */
 void	 screen_form_open(int type, const struct record_id *id,
 	    const struct record *defaults);
+/*
+ * Just logged in: a form this user was typing in when crm was stopped
+ * (draft.h) is offered, to resume or discard.
+ */
+void	 screen_form_offer_draft(void);
 /*
  * Choose a record of type (a user for MODEL_USER) whose name starts with
  * start; done is called with the choice (NULL: cancelled).

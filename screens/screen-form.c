@@ -7,6 +7,14 @@
  * its message is shown beside the field it is about. F2 saves, F3 saves
  * and starts the next record of the same type, Esc asks before losing
  * changes.
+ *
+ * An edit keeps the record as the form opened it (the base): at the save,
+ * a field this person did not touch takes what is stored now, and a
+ * field both this person and someone else changed meanwhile is asked
+ * about (keep mine, take theirs), the value that loses going to the
+ * conflict log, as a sync's would. A record deleted meanwhile can be
+ * saved as a new one. A signal that ends crm (a dropped connection)
+ * keeps the form as a draft (draft.h), offered at the next start.
  */
 #include "config.h"
 
@@ -18,6 +26,9 @@
 #include <unistd.h>
 
 #include "agenda.h"
+#include "clock.h"
+#include "conflict.h"
+#include "draft.h"
 #include "duplicate.h"
 #include "error.h"
 #include "model.h"
@@ -32,13 +43,26 @@ struct form_field {
 	char		*shown;		/* a reference's or user's name */
 	char		*orig;		/* the value the form started with */
 	char		*error;		/* the model's message about it */
+	/*
+	 * At a save, a field someone else changed too: what is stored now,
+	 * and FORM_ASK until the person chose FORM_MINE or FORM_THEIRS.
+	 */
+	char		*theirs;
+	int		 choice;
 };
+
+#define FORM_ASK	'?'
+#define FORM_MINE	'm'
+#define FORM_THEIRS	't' 
 
 struct form_data {
 	int		 type;
 	int		 is_new;
 	struct record_id id;
 	struct record	*defaults;	/* for F3: the next record's start */
+	struct record	*base;		/* an edit: the record as it opened */
+	struct draft	*resume;	/* a draft to fill the form from */
+	char		*draft_key;	/* the draft it came from (meta.db) */
 	struct form_field *f;
 	size_t		 n;
 	size_t		 cur;
@@ -91,6 +115,7 @@ form_fields_free(struct form_data *d)
 		free(d->f[i].shown);
 		free(d->f[i].orig);
 		free(d->f[i].error);
+		free(d->f[i].theirs);
 	}
 	free(d->f);
 	d->f = NULL;
@@ -197,6 +222,66 @@ screen_form_open(int type, const struct record_id *id,
 	tui_push(&screen_form, d);
 }
 
+/*
+ * A draft kept when crm was stopped: the form as the record was when it
+ * first opened (its base), then the values typed over it, so that the
+ * save compares with the base it would have compared with then.
+ */
+static int
+form_fill_draft(struct form_data *d)
+{
+	struct draft		*dr = d->resume;
+	struct form_field	*ff;
+	struct store_txn	*t;
+	struct record		*one;
+	const char		*v;
+	size_t			 i;
+	int			 ret;
+
+	d->resume = NULL;
+	ret = form_fill(d, dr->is_new ? NULL : dr->base);
+	if (ret == 0 && (ret = session_begin(&app.s, 0, &t)) != 0)
+		ret = tui_unit(ret);
+	for (i = 0; ret == 0 && i < d->n; i++) {
+		ff = &d->f[i];
+		/* A new one: all it holds is what was typed. */
+		if (dr->is_new) {
+			free(ff->orig);
+			ff->orig = xstrdup("");
+		}
+		if ((v = record_get(dr->mine, ff->mf->name)) == NULL)
+			continue;
+		if (form_is_text(ff->mf)) {
+			edit_set(&ff->e, v);
+			continue;
+		}
+		free(ff->value);
+		free(ff->shown);
+		ff->value = xstrdup(v);
+		ff->shown = NULL;
+		if (*v == '\0')
+			continue;
+		if (ff->mf->kind == MODEL_USERID)
+			ff->shown = xstrdup(v);
+		else if (ff->mf->kind == MODEL_REF) {
+			one = record_new();
+			record_set(one, ff->mf->name, v, 0);
+			ff->shown = tui_field_text(t, d->type, one,
+			    ff->mf->name);
+			record_free(one);
+		}
+	}
+	if (ret == 0)
+		session_end(&app.s, t, 0);
+	d->base = dr->base;
+	dr->base = NULL;
+	d->draft_key = dr->key;
+	dr->key = NULL;
+	draft_free(dr);
+	free(dr);
+	return ret;
+}
+
 static int
 form_enter(struct screen *sc)
 {
@@ -205,6 +290,8 @@ form_enter(struct screen *sc)
 	struct record		*r;
 	int			 ret;
 
+	if (d->resume != NULL)
+		return form_fill_draft(d);
 	if (d->is_new)
 		return form_fill(d, d->defaults);
 	if ((ret = session_begin(&app.s, 0, &t)) != 0)
@@ -216,7 +303,7 @@ form_enter(struct screen *sc)
 		return -1;
 	}
 	ret = form_fill(d, r);
-	record_free(r);
+	d->base = r;
 	return ret;
 }
 
@@ -227,6 +314,12 @@ form_leave(struct screen *sc)
 
 	form_fields_free(d);
 	record_free(d->defaults);
+	record_free(d->base);
+	if (d->resume != NULL) {
+		draft_free(d->resume);
+		free(d->resume);
+	}
+	free(d->draft_key);
 	free(d);
 }
 
@@ -336,36 +429,338 @@ form_duplicate_ok(struct form_data *d, const char *const *vals)
 	return ret;
 }
 
-/* Save; 0 and *id on success, -1 with the message beside its field. */
+/* The model's message beside the field it is about, or on the last line. */
+static void
+form_failed(struct form_data *d)
+{
+	const char	*bad = model_error_field();
+	char		*m;
+	size_t		 i;
+
+	for (i = 0; bad != NULL && i < d->n; i++) {
+		if (strcmp(d->f[i].mf->name, bad) == 0) {
+			d->f[i].error = form_message(error_get());
+			d->cur = i;
+			break;
+		}
+	}
+	if (bad != NULL) {
+		m = form_message(error_get());
+		tui_message(1, "%s", m);
+		free(m);
+	} else
+		tui_error();
+}
+
+/* Saved: the draft the form was resumed from is done with. */
+static int
+form_draft_done(struct store_txn *t, struct form_data *d)
+{
+	if (d->draft_key == NULL || draft_drop(t, d->draft_key) != 0)
+		return d->draft_key == NULL ? 0 : -1;
+	free(d->draft_key);
+	d->draft_key = NULL;
+	return 0;
+}
+
+/* A stored value as the form shows it (a name, a date). Free it. */
+static char *
+form_shown(struct store_txn *t, struct form_data *d, struct form_field *ff,
+    const char *v)
+{
+	struct record	*one;
+	char		 buf[64], *s, *p;
+
+	if (*v == '\0')
+		return xstrdup("(empty)");
+	if (ff->mf->kind == MODEL_REF && t != NULL) {
+		one = record_new();
+		record_set(one, ff->mf->name, v, 0);
+		s = tui_field_text(t, d->type, one, ff->mf->name);
+		record_free(one);
+		if (s != NULL)
+			return s;
+	}
+	if (ff->mf->kind == MODEL_DATE) {
+		agenda_date_show(v, buf, sizeof buf);
+		return xstrdup(buf);
+	}
+	s = xstrdup(v);
+	for (p = s; *p != '\0'; p++) {
+		if (*p == '\n' || *p == '\r' || *p == '\t')
+			*p = ' ';
+	}
+	return s;
+}
+
+/*
+ * Ask about each field both changed (FORM_ASK): keep mine or take theirs.
+ * 0 when all are answered, -1 when the person went back to the form.
+ */
+static int
+form_ask_conflicts(struct form_data *d, const struct record *now,
+    char **mine)
+{
+	struct form_field	*ff;
+	struct store_txn	*t = NULL;
+	const struct field	*f;
+	const char		*lines[7];
+	char			 title[160], l0[200], l1[300], l2[300],
+				 l3[300], *b, *m, *th, *when;
+	size_t			 i, k = 0, n = 0;
+	int			 answer;
+
+	for (i = 0; i < d->n; i++)
+		n += d->f[i].choice == FORM_ASK;
+	if (session_begin(&app.s, 0, &t) != 0) {
+		error_clear();
+		t = NULL;
+	}
+	for (i = 0; i < d->n; i++) {
+		ff = &d->f[i];
+		if (ff->choice != FORM_ASK)
+			continue;
+		k++;
+		f = record_field(now, ff->mf->name);
+		when = tui_local_time(clock_stamp_ms(f != NULL ? f->stamp :
+		    now->modified));
+		b = form_shown(t, d, ff, record_value(d->base, ff->mf->name));
+		m = form_shown(t, d, ff, mine[i]);
+		th = form_shown(t, d, ff, ff->theirs);
+		snprintf(title, sizeof title, "%s: changed by someone else "
+		    "too (%zu of %zu) ", ff->mf->label, k, n);
+		snprintf(l0, sizeof l0, "%s saved it at %s, while you "
+		    "edited it.", now->modified_by, when);
+		snprintf(l1, sizeof l1, "When you opened it: %s", b);
+		snprintf(l2, sizeof l2, "Yours:              %s", m);
+		snprintf(l3, sizeof l3, "Theirs:             %s", th);
+		lines[0] = l0;
+		lines[1] = "";
+		lines[2] = l1;
+		lines[3] = l2;
+		lines[4] = l3;
+		lines[5] = "";
+		lines[6] = "The value not kept goes to the conflict log (C).";
+		free(b);
+		free(m);
+		free(th);
+		free(when);
+		if (t != NULL) {
+			session_end(&app.s, t, 0);
+			t = NULL;
+		}
+		answer = tui_dialog(title, lines, 7, "mt", "m keep mine   "
+		    "t take theirs   Esc back to the form, not saved");
+		if (answer == 0)
+			return -1;
+		ff->choice = answer;
+	}
+	if (t != NULL)
+		session_end(&app.s, t, 0);
+	return 0;
+}
+
+/*
+ * The record edited is gone: deleted meanwhile (by whom, if its tombstone
+ * says). 's' save it as a new one, 'd' discard the form, 0 back to it.
+ */
+static int
+form_ask_gone(struct form_data *d)
+{
+	struct store_txn	*t;
+	struct record		*r = NULL;
+	const char		*lines[3];
+	char			 l0[300], title[120], *name;
+	int			 answer;
+
+	snprintf(l0, sizeof l0, "Someone deleted it while you edited it.");
+	if (session_begin(&app.s, 0, &t) == 0) {
+		if (store_get(t, (size_t)d->type, &d->id, &r) == 0 &&
+		    (r->flags & RECORD_DELETED))
+			snprintf(l0, sizeof l0, "%s deleted it while you edited "
+			    "it.", r->modified_by);
+		record_free(r);
+		session_end(&app.s, t, 0);
+	}
+	error_clear();
+	name = model_name(d->type, d->base);
+	snprintf(title, sizeof title, "The %s \"%s\" was deleted ",
+	    model_type(d->type)->name, name);
+	free(name);
+	lines[0] = l0;
+	lines[1] = "";
+	lines[2] = "Your changes can be saved as a new one, or discarded.";
+	answer = tui_dialog(title, lines, 3, "sd", "s save as new   "
+	    "d discard   Esc back to the form");
+	return answer;
+}
+
+/*
+ * Save an edit against the record as it is stored now (the top of this
+ * file says how): 0 saved, -1 not (message set), FORM_GONE_NEW the
+ * record is gone and is to be saved as a new one, FORM_GONE_DISCARD
+ * gone and the form discarded.
+ */
+#define FORM_GONE_NEW		2
+#define FORM_GONE_DISCARD	3
+static int
+form_save_edit(struct form_data *d, char **mine, const int *changed)
+{
+	struct model_change	*ch;
+	struct form_field	*ff;
+	struct store_txn	*t;
+	struct record		*now;
+	const struct field	*f;
+	const char		*v, *b;
+	char			 why[200];
+	size_t			 i, n, ask;
+	int			 ret;
+
+	for (i = 0; i < d->n; i++)
+		d->f[i].choice = 0;
+	for (;;) {
+		if ((ret = session_begin(&app.s, 0, &t)) != 0) {
+			tui_unit(ret);
+			return -1;
+		}
+		if ((ret = model_get(t, d->type, &d->id, &now)) != 0) {
+			session_end(&app.s, t, 0);
+			if (ret == -1) {
+				tui_error();
+				return -1;
+			}
+			error_clear();
+			switch (form_ask_gone(d)) {
+			case 's':
+				return FORM_GONE_NEW;
+			case 'd':
+				return FORM_GONE_DISCARD;
+			}
+			tui_message(0, "not saved: F2 asks again");
+			return -1;
+		}
+		/* Fields both changed, and not yet asked about as they are. */
+		ask = 0;
+		for (i = 0; i < d->n; i++) {
+			ff = &d->f[i];
+			v = record_value(now, ff->mf->name);
+			b = record_value(d->base, ff->mf->name);
+			if (!changed[i] || strcmp(v, b) == 0 ||
+			    strcmp(v, mine[i]) == 0) {
+				ff->choice = 0;
+				continue;
+			}
+			if (ff->choice != 0 && ff->choice != FORM_ASK &&
+			    ff->theirs != NULL && strcmp(ff->theirs, v) == 0)
+				continue;
+			free(ff->theirs);
+			ff->theirs = xstrdup(v);
+			ff->choice = FORM_ASK;
+			ask++;
+		}
+		if (ask == 0)
+			break;
+		/* Never keep a master, nor a transaction, while asking. */
+		session_end(&app.s, t, 0);
+		ret = form_ask_conflicts(d, now, mine);
+		record_free(now);
+		if (ret != 0) {
+			tui_message(0, "not saved: your changes are still here; "
+			    "F2 asks again");
+			return -1;
+		}
+	}
+
+	ch = xcalloc(d->n + 1, sizeof *ch);
+	n = 0;
+	ret = 0;
+	for (i = 0; i < d->n && ret == 0; i++) {
+		ff = &d->f[i];
+		if (!changed[i])
+			continue;
+		v = record_value(now, ff->mf->name);
+		f = record_field(now, ff->mf->name);
+		if (ff->choice == FORM_THEIRS) {
+			snprintf(why, sizeof why, "edited in two places at "
+			    "once: %s took the other value",
+			    app.s.user.uid);
+			ret = conflict_log(t, d->type, now, ff->mf->name, v,
+			    mine[i], app.s.user.uid,
+			    clock_stamp_from_ms(clock_now_ms()), why);
+			continue;
+		}
+		if (ff->choice == FORM_MINE) {
+			snprintf(why, sizeof why, "edited in two places at "
+			    "once: %s kept their own value", app.s.user.uid);
+			ret = conflict_log(t, d->type, now, ff->mf->name,
+			    mine[i], v, now->modified_by, f != NULL ?
+			    f->stamp : now->modified, why);
+		}
+		if (ret == 0 && strcmp(v, mine[i]) != 0) {
+			ch[n].name = ff->mf->name;
+			ch[n].value = mine[i];
+			n++;
+		}
+	}
+	if (ret == 0 && n > 0)
+		ret = undo_update(t, d->type, &d->id, ch, n);
+	if (ret == 0)
+		ret = form_draft_done(t, d);
+	free(ch);
+	record_free(now);
+	if (ret != 0) {
+		session_end(&app.s, t, 0);
+		form_failed(d);
+		return -1;
+	}
+	if ((ret = session_end(&app.s, t, 1)) != 0) {
+		tui_error();
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Save; 0 and *id on success, -1 with the message beside its field,
+ * FORM_GONE_DISCARD when the record was deleted meanwhile and the person
+ * chose to let the form go.
+ */
 static int
 form_save(struct form_data *d, struct record_id *id)
 {
 	struct model_change	*ch;
 	struct store_txn	*t;
-	const char		*bad;
-	char			**vals, iso[32];
-	size_t			 i, n = 0;
-	int			 ret, minute;
+	char			**vals, **stored, iso[32];
+	size_t			 i, n;
+	int			 ret, minute, *changed;
 	long			 today = agenda_today(&minute);
 
 	ch = xcalloc(d->n + 1, sizeof *ch);
 	vals = xcalloc(d->n + 1, sizeof *vals);
+	stored = xcalloc(d->n + 1, sizeof *stored);
+	changed = xcalloc(d->n + 1, sizeof *changed);
+again:
+	n = 0;
 	for (i = 0; i < d->n; i++) {
 		free(d->f[i].error);
 		d->f[i].error = NULL;
+		free(vals[i]);
+		free(stored[i]);
 		vals[i] = form_value(&d->f[i]);
-		if (d->is_new ? *vals[i] == '\0' :
-		    strcmp(vals[i], d->f[i].orig) == 0)
+		stored[i] = xstrdup(vals[i]);
+		changed[i] = d->is_new ? *vals[i] != '\0' :
+		    strcmp(vals[i], d->f[i].orig) != 0;
+		if (!changed[i])
 			continue;
 		/* today, +3, fri, 24.12.2026...: stored in ISO (agenda.h). */
 		if (d->f[i].mf->kind == MODEL_DATE && *vals[i] != '\0' &&
 		    agenda_date_parse(vals[i], today, minute, iso,
 		    sizeof iso) == 0) {
-			free(vals[i]);
-			vals[i] = xstrdup(iso);
+			free(stored[i]);
+			stored[i] = xstrdup(iso);
 		}
 		ch[n].name = d->f[i].mf->name;
-		ch[n].value = vals[i];
+		ch[n].value = stored[i];
 		n++;
 	}
 	ret = -1;
@@ -378,51 +773,46 @@ form_save(struct form_data *d, struct record_id *id)
 		ret = -1;
 		goto out;
 	}
+	if (!d->is_new) {
+		ret = form_save_edit(d, stored, changed);
+		*id = d->id;
+		if (ret == FORM_GONE_NEW) {
+			/* Deleted meanwhile: all the form holds, as a new one. */
+			d->is_new = 1;
+			goto again;
+		}
+		goto out;
+	}
 	if ((ret = session_begin(&app.s, 0, &t)) != 0) {
 		ret = tui_unit(ret);
 		goto out;
 	}
-	if (d->is_new) {
-		ret = model_add(t, &app.s.user, d->type, ch, n, id);
-		if (ret == 0) {
-			struct record	*made;
+	ret = model_add(t, &app.s.user, d->type, ch, n, id);
+	if (ret == 0) {
+		struct record	*made;
 
-			/* u takes it back (screens/undo.c). */
-			if (model_get(t, d->type, id, &made) == 0) {
-				undo_created(d->type, made);
-				record_free(made);
-			}
+		/* u takes it back (screens/undo.c). */
+		if (model_get(t, d->type, id, &made) == 0) {
+			undo_created(d->type, made);
+			record_free(made);
 		}
-	} else {
-		ret = undo_update(t, d->type, &d->id, ch, n);
-		*id = d->id;
+		ret = form_draft_done(t, d);
 	}
 	if (ret != 0) {
 		session_end(&app.s, t, 0);
-		/* The message goes beside the field it is about. */
-		bad = model_error_field();
-		for (i = 0; bad != NULL && i < d->n; i++) {
-			if (strcmp(d->f[i].mf->name, bad) == 0) {
-				d->f[i].error = form_message(error_get());
-				d->cur = i;
-				break;
-			}
-		}
-		if (bad != NULL) {
-			char	*m = form_message(error_get());
-
-			tui_message(1, "%s", m);
-			free(m);
-		} else
-			tui_error();
+		form_failed(d);
 		goto out;
 	}
 	if ((ret = session_end(&app.s, t, 1)) != 0)
 		tui_error();
 out:
-	for (i = 0; i < d->n; i++)
+	for (i = 0; i < d->n; i++) {
 		free(vals[i]);
+		free(stored[i]);
+	}
 	free(vals);
+	free(stored);
+	free(changed);
 	free(ch);
 	tui_redraw(REDRAW_BODY);
 	return ret;
@@ -644,12 +1034,34 @@ form_external(struct form_data *d, struct form_field *ff)
 	tui_message(0, "%s: the text from the editor", ff->mf->label);
 }
 
+/* Let the draft the form was resumed from go: the person discarded it. */
+static void
+form_draft_drop(struct form_data *d)
+{
+	struct store_txn	*t;
+
+	if (d->draft_key == NULL)
+		return;
+	if (session_begin(&app.s, app.s.wait_seconds, &t) != 0) {
+		tui_error();
+		return;
+	}
+	if (form_draft_done(t, d) != 0) {
+		session_end(&app.s, t, 0);
+		tui_error();
+		return;
+	}
+	if (session_end(&app.s, t, 1) != 0)
+		tui_error();
+}
+
 static void
 form_back(struct form_data *d)
 {
 	if (form_changed(d) && !tui_confirm("Discard your changes to this "
 	    "%s?", model_type(d->type)->name))
 		return;
+	form_draft_drop(d);
 	tui_pop();
 }
 
@@ -703,7 +1115,15 @@ form_key(struct screen *sc, enum action a, int iskey, wint_t ch)
 		form_external(d, ff);
 		break;
 	case A_SAVE:
-		if (form_save(d, &id) != 0)
+		if ((n = form_save(d, &id)) == FORM_GONE_DISCARD) {
+			form_draft_drop(d);
+			tui_message(0, "not saved: the %s was deleted meanwhile, "
+			    "and your changes were discarded",
+			    model_type(d->type)->name);
+			tui_pop();
+			return;
+		}
+		if (n != 0)
 			return;
 		{
 			int	type = d->type, was_new = d->is_new;
@@ -716,8 +1136,21 @@ form_key(struct screen *sc, enum action a, int iskey, wint_t ch)
 		}
 		return;
 	case A_SAVE_NEW:
-		if (form_save(d, &id) != 0)
+		if ((n = form_save(d, &id)) == FORM_GONE_DISCARD) {
+			form_draft_drop(d);
+			d->is_new = 1;
+			record_free(d->base);
+			d->base = NULL;
+			form_fill(d, d->defaults);
+			tui_message(0, "not saved: the %s was deleted meanwhile, "
+			    "and your changes were discarded; here is a new one",
+			    model_type(d->type)->name);
+			break;
+		}
+		if (n != 0)
 			return;
+		record_free(d->base);
+		d->base = NULL;
 		d->saved++;
 		d->is_new = 1;
 		form_keep_company(d);
@@ -864,6 +1297,67 @@ form_draw(struct screen *sc, int rows, int cols)
 	}
 }
 
+static int
+form_unsaved(struct screen *sc)
+{
+	struct form_data	*d = sc->data;
+
+	return d->n > 0 && form_changed(d);
+}
+
+/*
+ * crm ends with the form open: a signal (a dropped connection, a
+ * shutdown) keeps what it holds as a draft of this user's; a person who
+ * chose to discard it (Ctrl-C, y) lets the draft it came from go too.
+ */
+static void
+form_stop(struct screen *sc, int keep)
+{
+	struct form_data	*d = sc->data;
+	struct store_txn	*t;
+	struct draft		 dr;
+	char			*v;
+	size_t			 i;
+
+	if (!keep) {
+		form_draft_drop(d);
+		return;
+	}
+	if (!form_unsaved(sc))
+		return;
+	memset(&dr, 0, sizeof dr);
+	dr.type = d->type;
+	dr.is_new = d->is_new;
+	dr.id = d->id;
+	dr.base = d->base;
+	dr.mine = record_new();
+	dr.key = d->draft_key;
+	for (i = 0; i < d->n; i++) {
+		v = form_value(&d->f[i]);
+		record_set(dr.mine, d->f[i].mf->name, v, 0);
+		free(v);
+	}
+	if (session_begin(&app.s, app.s.wait_seconds, &t) != 0)
+		goto fail;
+	if (draft_save(t, app.s.user.uid, &dr) != 0) {
+		session_end(&app.s, t, 0);
+		goto fail;
+	}
+	if (session_end(&app.s, t, 1) != 0)
+		goto fail;
+	d->draft_key = dr.key;
+	record_free(dr.mine);
+	return;
+fail:
+	/* The terminal may be gone: said on stderr after the screen. */
+	snprintf(app.exit_message, sizeof app.exit_message, "the %s being "
+	    "edited could not be kept as a draft: %s",
+	    model_type(d->type)->name, error_get());
+	if (dr.key != d->draft_key)
+		free(dr.key);
+	record_free(dr.mine);
+}
+
 const struct screen_ops screen_form = {
 	.name = "form",
 	.keymaps = KM_FORM,
@@ -873,7 +1367,76 @@ const struct screen_ops screen_form = {
 	.leave = form_leave,
 	.typing = form_typing,
 	.help = "Editing a record",
+	.unsaved = form_unsaved,
+	.stop = form_stop,
 };
+
+void
+screen_form_offer_draft(void)
+{
+	struct store_txn	*t;
+	struct form_data	*d;
+	struct draft		 dr;
+	const char		*lines[4];
+	char			 l0[300], l1[200], *name, *when;
+	size_t			 count = 0, n = 0;
+	int			 ret, answer;
+
+	/* A master busy: offered at the next start instead. */
+	if (session_begin(&app.s, 0, &t) != 0) {
+		error_clear();
+		return;
+	}
+	ret = draft_load(t, app.s.user.uid, &dr, &count);
+	session_end(&app.s, t, 0);
+	if (ret != 0) {
+		if (ret == -1)
+			tui_error();
+		return;
+	}
+	name = model_name(dr.type, dr.is_new || dr.base == NULL ? dr.mine :
+	    dr.base);
+	when = tui_local_time(dr.when);
+	snprintf(l0, sizeof l0, "%s %s \"%s\", kept %s.", dr.is_new ?
+	    "A new" : "An edit of the", model_type(dr.type)->name, name, when);
+	free(name);
+	free(when);
+	lines[n++] = l0;
+	lines[n++] = "";
+	lines[n++] = "Resume it to save it (F2), or discard it.";
+	if (count > 1) {
+		snprintf(l1, sizeof l1, "You have %zu such forms: the others "
+		    "are offered next time.", count);
+		lines[n++] = l1;
+	}
+	answer = tui_dialog("A form you were editing when crm was stopped ",
+	    lines, n, "rd", "r resume   d discard   Esc later");
+	if (answer == 'r') {
+		d = xcalloc(1, sizeof *d);
+		d->type = dr.type;
+		d->is_new = dr.is_new;
+		d->id = dr.id;
+		d->resume = xmalloc(sizeof *d->resume);
+		*d->resume = dr;
+		tui_push(&screen_form, d);
+		return;
+	}
+	if (answer == 'd') {
+		if ((ret = session_begin(&app.s, app.s.wait_seconds, &t)) != 0)
+			tui_unit(ret);
+		else if (draft_drop(t, dr.key) != 0) {
+			session_end(&app.s, t, 0);
+			tui_error();
+		} else if (session_end(&app.s, t, 1) != 0)
+			tui_error();
+		else
+			tui_message(0, "the form kept when crm was stopped is "
+			    "discarded");
+	} else if (!tui_signalled())
+		tui_message(0, "the form kept when crm was stopped is offered "
+		    "again next time");
+	draft_free(&dr);
+}
 
 /* The picker: a list searched as you type, Enter chooses. */
 struct pick_data {

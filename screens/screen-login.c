@@ -151,6 +151,7 @@ login_try(struct login_data *d, const char *login, const char *password)
 	}
 	app.msg[0] = '\0';
 	tui_replace(&screen_main, NULL);
+	app.offer_drafts = 1;
 	return 0;
 }
 

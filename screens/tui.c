@@ -715,6 +715,121 @@ tui_confirm(const char *fmt, ...)
 	return answer;
 }
 
+int
+tui_dialog(const char *title, const char *const *lines, size_t n,
+    const char *keys, const char *keyline)
+{
+	char	buf[512];
+	wint_t	ch;
+	size_t	i;
+	int	r, w, x, y, top, answer = -1, frame = tui_attr(C_NORMAL);
+
+	if (app.open && app.s.role == STORE_MASTER) {
+		session_release(&app.s);
+		session_hold(&app.s);
+	}
+	while (answer == -1) {
+		tui_paint();
+		/* A box over the screen, so what is asked about stays seen. */
+		w = COLS - 4 > 76 ? 76 : COLS - 4;
+		if (w < 20)
+			w = COLS;
+		x = (COLS - w) / 2;
+		top = (LINES - 2 - (int)n - 4) / 2;
+		if (top < 0)
+			top = 0;
+		y = top;
+		snprintf(buf, sizeof buf, "┌ %s", title);
+		tui_put(y, x, w, buf, tui_attr(C_TITLE));
+		for (i = (size_t)tui_width(buf); i + 1 < (size_t)w; i++)
+			tui_put(y, x + (int)i, 1, "─", frame);
+		tui_put(y, x + w - 1, 1, "┐", frame);
+		for (i = 0; i < n && y + 1 < LINES - 2; i++) {
+			y++;
+			tui_put(y, x, w, "│", frame);
+			tui_put(y, x + 2, w - 3, lines[i], frame);
+			tui_put(y, x + w - 1, 1, "│", frame);
+		}
+		if (y + 1 < LINES - 2) {
+			y++;
+			tui_put(y, x, w, "│", frame);
+			tui_put(y, x + w - 1, 1, "│", frame);
+		}
+		if (y + 1 < LINES - 1) {
+			y++;
+			tui_put(y, x, w, "│", frame);
+			tui_put(y, x + 2, w - 3, keyline, tui_attr(C_KEY));
+			tui_put(y, x + w - 1, 1, "│", frame);
+		}
+		if (y + 1 < LINES - 1) {
+			y++;
+			tui_put(y, x, w, "└", frame);
+			for (i = 1; i + 1 < (size_t)w; i++)
+				tui_put(y, x + (int)i, 1, "─", frame);
+			tui_put(y, x + w - 1, 1, "┘", frame);
+		}
+		curs_set(0);
+		wnoutrefresh(stdscr);
+		doupdate();
+		r = get_wch(&ch);
+		if (r == ERR) {
+			if (tui_signal)
+				answer = 0;
+			continue;
+		}
+		if (r == KEY_CODE_YES) {
+			if (ch == KEY_RESIZE)
+				tui_redraw(REDRAW_ALL);
+			continue;
+		}
+		if (ch == 27 || ch == 3)
+			answer = 0;
+		else if (ch < 128 && ch > ' ' && strchr(keys, (int)ch) != NULL)
+			answer = (int)ch;
+		else if (ch < 128 && ch >= 'A' && ch <= 'Z' &&
+		    strchr(keys, (int)ch - 'A' + 'a') != NULL)
+			answer = (int)ch - 'A' + 'a';
+	}
+	/* What was under the box is painted again. */
+	tui_redraw(REDRAW_BODY | REDRAW_STATUS);
+	return answer;
+}
+
+int
+tui_signalled(void)
+{
+	return tui_signal;
+}
+
+/*
+ * Is a screen holding changes not saved (a form)? Ctrl-C asks before
+ * they are lost, and a signal that ends crm keeps them (keep).
+ */
+static int
+tui_unsaved(void)
+{
+	int	i;
+
+	for (i = app.depth - 1; i >= 0; i--) {
+		if (app.stack[i].ops->unsaved != NULL &&
+		    app.stack[i].ops->unsaved(&app.stack[i]))
+			return 1;
+	}
+	return 0;
+}
+
+/* Each screen's stop: keep what it holds (a signal), or let it go. */
+static void
+tui_stop(int keep)
+{
+	int	i;
+
+	for (i = app.depth - 1; i >= 0; i--) {
+		if (app.stack[i].ops->stop != NULL)
+			app.stack[i].ops->stop(&app.stack[i], keep);
+	}
+}
+
 unsigned
 tui_keymaps(struct screen *sc)
 {
@@ -831,6 +946,16 @@ tui_dispatch(int iskey, wint_t ch)
 	a = iskey == -1 ? A_RETRY : keys_action(tui_keymaps(sc), iskey, ch);
 	last_action = a;
 	if (!iskey && ch == 3) {
+		/*
+		 * Ctrl-C ends crm, as in any terminal program; a form's
+		 * changes not saved are asked about first.
+		 */
+		if (tui_unsaved()) {
+			if (!tui_confirm("Your changes in the form are not "
+			    "saved: discard them and quit crm?"))
+				return;
+			tui_stop(0);
+		}
 		app.quit = 1;
 		return;
 	}
@@ -919,6 +1044,14 @@ tui_loop(void)
 	tui_paint();
 	tui_log_key("first-screen", 0, 0, &tui_t0);
 	while (!app.quit && app.depth > 0) {
+		if (app.offer_drafts) {
+			/* Just logged in: a form kept when crm was stopped. */
+			app.offer_drafts = 0;
+			screen_form_offer_draft();
+			tui_paint();
+			if (tui_signal)
+				break;
+		}
 		timeout(tui_holding() ? TUI_HOLD_IDLE_MS : app.busy ? 1000 :
 		    5000);
 		r = get_wch(&ch);
@@ -1007,6 +1140,9 @@ tui_main(const struct tui_options *opt)
 	edit_word_keys(key_defined("kLFT5"), key_defined("kRIT5"));
 	tui_push(&screen_login, NULL);
 	tui_loop();
+	/* Stopped by a signal (a dropped connection): forms kept as drafts. */
+	if (tui_signal && app.open && app.s.logged_in)
+		tui_stop(1);
 	while (app.depth > 0)
 		tui_pop();
 	tui_end();
