@@ -1116,11 +1116,14 @@ form_key(struct screen *sc, enum action a, int iskey, wint_t ch)
 		break;
 	case A_SAVE:
 		if ((n = form_save(d, &id)) == FORM_GONE_DISCARD) {
+			int	type = d->type;
+
 			form_draft_drop(d);
+			/* The screen under it may say the record is gone. */
+			tui_pop();
 			tui_message(0, "not saved: the %s was deleted meanwhile, "
 			    "and your changes were discarded",
-			    model_type(d->type)->name);
-			tui_pop();
+			    model_type(type)->name);
 			return;
 		}
 		if (n != 0)
