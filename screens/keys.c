@@ -138,6 +138,9 @@ const struct binding bindings[] = {
 	  "the text in $PAGER", 1 },
 	{ A_BACK, "cancel", KM_FORM | KM_PICK, { ESC }, "Esc",
 	  "cancel (asks before losing changes)", 1 },
+	/* tui.c: Ctrl-C ends crm; a form's changes are asked about first. */
+	{ A_DOC, "interrupt", KM_FORM, { 0 }, "^C",
+	  "quit crm (asks first when the form has changes not saved)", 0 },
 	{ A_QUIT, "quit", KM_MAIN | KM_LOGIN, { 'q' }, "q", "quit", 1 },
 	{ A_REDRAW, "redraw", KM_ALL, { CTRL('l') }, "^L",
 	  "redraw the screen", 0 },
@@ -256,7 +259,7 @@ const struct binding bindings[] = {
 	{ A_SYNC, "sync", KM_MAIN, { 'S' }, "S",
 	  "synchronize with the master", 0 },
 	{ A_CONFLICTS, "conflicts", KM_MAIN, { 'C' }, "C",
-	  "the conflict log: values a sync overwrote, to restore", 0 },
+	  "the conflict log: values a sync or a save overwrote, to restore", 0 },
 	{ A_SYNC_GO, "sync", KM_SYNC, { '\r', '\n', KEY_ENTER, 'y' },
 	  "Enter y", "synchronize now", 1 },
 	{ A_SYNC_PREVIEW, "preview", KM_SYNC, { 'p' }, "p",

@@ -366,8 +366,8 @@ conflicts_draw(struct screen *sc, int rows, int cols)
 		conflicts_draw_full(d, rows, cols);
 		return;
 	}
-	tui_put(0, 0, cols, " Conflict log: values a sync overwrote or "
-	    "refused, newest first", tui_attr(C_TAB_ON));
+	tui_put(0, 0, cols, " Conflict log: values a sync or a save "
+	    "overwrote, newest first", tui_attr(C_TAB_ON));
 	width[0] = 16;
 	width[5] = 5;
 	width[6] = 8;

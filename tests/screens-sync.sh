@@ -105,7 +105,7 @@ tm_wait s '@0=^ 1 Companies' '@3=^Acme GmbH' '@4=^Lokal AG' '@5=^Zentrale KG' \
 
 # --- the conflict log: both values, restore in one key ---------------------------
 tm_keys s C
-tm_wait s '@0=^ Conflict log: values a sync overwrote or refused, newest first' \
+tm_wait s '@0=^ Conflict log: values a sync or a save overwrote, newest first' \
     '@1=^When +Record +Field +Kept +Lost +Who +Restored' \
     '@2=^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2} +Company Acme GmbH +phone +222 +111 +ANNA1 *$' \
     '^ Company Acme GmbH, phone: the newer change on the master won$' \
