@@ -3,7 +3,7 @@
  *
  * A dropped SSH connection (SIGHUP) or a shutdown (SIGTERM) ends the
  * screens; what the open form held is kept in meta.db, which sync never
- * carries, under "draft/UID/STAMP", and offered to that user (never to
+ * carries, under "draft/UID/STAMP/ID", and offered to that user (never to
  * another) the next time the screens start. A draft holds the record's
  * type and ID (none for a new one), the record as the form opened it
  * (the base a save is compared with) and the values typed.

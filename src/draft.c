@@ -25,9 +25,10 @@ int
 draft_save(struct store_txn *t, const char *uid, struct draft *d)
 {
 	struct record	*r = record_new();
+	struct record_id id;
 	uint8_t		*buf;
 	size_t		 len, i;
-	char		 name[256];
+	char		 name[256], idtext[RECORD_ID_TEXT + 1];
 	int		 ret;
 
 	if (!d->is_new)
@@ -46,9 +47,19 @@ draft_save(struct store_txn *t, const char *uid, struct draft *d)
 		snprintf(name, sizeof name, "m.%s", d->mine->fields[i].name);
 		record_set(r, name, d->mine->fields[i].value, 0);
 	}
-	if (d->key == NULL)
-		xasprintf(&d->key, DRAFT_PREFIX "%s/%016llx", uid,
-		    (unsigned long long)d->when);
+	/*
+	 * Newest first by the time in the key; an ID after it (the record's,
+	 * or a new one's) keeps two drafts of one millisecond apart.
+	 */
+	if (d->key == NULL) {
+		if (d->is_new)
+			record_id_new(&id, d->when);
+		else
+			id = d->id;
+		record_id_format(&id, idtext);
+		xasprintf(&d->key, DRAFT_PREFIX "%s/%016llx/%s", uid,
+		    (unsigned long long)d->when, idtext);
+	}
 	record_encode(r, &buf, &len);
 	record_free(r);
 	ret = store_meta_put(t, d->key, buf, len);

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "clock.h"
+#include "draft.h"
 #include "error.h"
 #include "model.h"
 #include "record.h"
@@ -1467,6 +1468,84 @@ test_model_S15_campaign_count(void)
 	close_master();
 }
 
+/*
+ * Drafts (draft.h): a form kept when crm was stopped, its user's alone;
+ * it survives a reopen, is replaced in place when kept again under its
+ * key, and is gone once dropped.
+ */
+static void
+test_model_drafts(void)
+{
+	struct draft		 d, got, other;
+	struct record_id	 id;
+	size_t			 count = 9;
+
+	open_master(WITH_ROOT);
+	memset(&d, 0, sizeof d);
+	record_id_new(&id, clock_now_ms());
+	d.type = MODEL_COMPANY;
+	d.id = id;
+	d.base = record_new();
+	record_set(d.base, "name", "Acme GmbH", 0);
+	record_set(d.base, "phone", "+49 40 1111", 0);
+	d.mine = record_new();
+	record_set(d.mine, "name", "Acme GmbH", 0);
+	record_set(d.mine, "phone", "+49 40 3333", 0);
+	CU_ASSERT(draft_load(t, "ROOT1", &got, &count) == STORE_NOTFOUND);
+	CU_ASSERT(draft_save(t, "ROOT1", &d) == 0);
+	CU_ASSERT_FATAL(d.key != NULL);
+	reopen();
+
+	/* Another user's, never offered: ROOT1's is not ANNA1's. */
+	CU_ASSERT(draft_load(t, "ANNA1", &other, &count) == STORE_NOTFOUND);
+	CU_ASSERT(draft_load(t, "ROOT", &other, &count) == STORE_NOTFOUND);
+	CU_ASSERT_FATAL(draft_load(t, "ROOT1", &got, &count) == 0);
+	CU_ASSERT(count == 1);
+	CU_ASSERT(got.type == MODEL_COMPANY);
+	CU_ASSERT(!got.is_new);
+	CU_ASSERT(record_id_cmp(&got.id, &id) == 0);
+	CU_ASSERT_FATAL(got.base != NULL);
+	CU_ASSERT_STRING_EQUAL(record_value(got.base, "phone"), "+49 40 1111");
+	CU_ASSERT_STRING_EQUAL(record_value(got.mine, "phone"), "+49 40 3333");
+	CU_ASSERT_STRING_EQUAL(got.key, d.key);
+	CU_ASSERT(got.when > 0);
+
+	/* Kept again under its key: still one. */
+	record_set(got.mine, "phone", "+49 40 4444", 0);
+	CU_ASSERT(draft_save(t, "ROOT1", &got) == 0);
+	draft_free(&got);
+	CU_ASSERT_FATAL(draft_load(t, "ROOT1", &got, &count) == 0);
+	CU_ASSERT(count == 1);
+	CU_ASSERT_STRING_EQUAL(record_value(got.mine, "phone"), "+49 40 4444");
+
+	/* A new record's: no base; the newest is offered first. */
+	draft_free(&d);
+	memset(&d, 0, sizeof d);
+	d.type = MODEL_CONTACT;
+	d.is_new = 1;
+	d.mine = record_new();
+	record_set(d.mine, "last_name", "Keller", 0);
+	unit_now_ms += 1000;	/* kept later: offered first */
+	CU_ASSERT(draft_save(t, "ROOT1", &d) == 0);
+	CU_ASSERT_FATAL(draft_load(t, "ROOT1", &other, &count) == 0);
+	CU_ASSERT(count == 2);
+	CU_ASSERT(other.type == MODEL_CONTACT);
+	CU_ASSERT(other.is_new);
+	CU_ASSERT(other.base == NULL);
+	CU_ASSERT_STRING_EQUAL(record_value(other.mine, "last_name"),
+	    "Keller");
+
+	/* Dropped: gone; dropping again is no error. */
+	CU_ASSERT(draft_drop(t, other.key) == 0);
+	CU_ASSERT(draft_drop(t, other.key) == 0);
+	CU_ASSERT(draft_drop(t, got.key) == 0);
+	CU_ASSERT(draft_load(t, "ROOT1", &got, &count) == STORE_NOTFOUND);
+	draft_free(&got);
+	draft_free(&other);
+	draft_free(&d);
+	close_master();
+}
+
 static const struct unit_test tests[] = {
 	{ "types and CLI.md fields", test_model_types_and_fields },
 	{ "every type can be created", test_model_create_every_type },
@@ -1508,6 +1587,7 @@ static const struct unit_test tests[] = {
 	{ "a target is unique in its campaign",
 	    test_model_target_unique_in_campaign },
 	{ "S15 campaign counts", test_model_S15_campaign_count },
+	{ "drafts of forms", test_model_drafts },
 	{ NULL, NULL }
 };
 
