@@ -53,7 +53,7 @@ struct form_field {
 
 #define FORM_ASK	'?'
 #define FORM_MINE	'm'
-#define FORM_THEIRS	't' 
+#define FORM_THEIRS	't'
 
 struct form_data {
 	int		 type;

@@ -771,6 +771,8 @@ tui_dialog(const char *title, const char *const *lines, size_t n,
 		curs_set(0);
 		wnoutrefresh(stdscr);
 		doupdate();
+		/* A signal is seen within a second, whatever waited before. */
+		timeout(1000);
 		r = get_wch(&ch);
 		if (r == ERR) {
 			if (tui_signal)
