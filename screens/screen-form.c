@@ -1424,6 +1424,10 @@ screen_form_offer_draft(void)
 		tui_push(&screen_form, d);
 		return;
 	}
+	/* A key typed at once, meant for the main screen, loses nothing. */
+	if (answer == 'd' && !tui_confirm("Discard the %s kept when crm was "
+	    "stopped, for good?", model_type(dr.type)->name))
+		answer = 0;
 	if (answer == 'd') {
 		if ((ret = session_begin(&app.s, app.s.wait_seconds, &t)) != 0)
 			tui_unit(ret);

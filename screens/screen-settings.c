@@ -316,6 +316,15 @@ settings_offers(const struct screen *sc, const struct binding *b)
 	return b->action != A_SAVE_NEW;
 }
 
+/* Ctrl-C asks before the changes typed are lost (tui.c). */
+static int
+settings_unsaved(struct screen *sc)
+{
+	struct settings_data	*d = sc->data;
+
+	return d->fs.editing && fieldset_changed(&d->fs);
+}
+
 const struct screen_ops screen_settings = {
 	.name = "settings",
 	.keymaps = KM_SETTINGS,
@@ -328,4 +337,5 @@ const struct screen_ops screen_settings = {
 	.typing_keymaps = KM_FORM,
 	.help = "Settings of this database",
 	.offers = settings_offers,
+	.unsaved = settings_unsaved,
 };

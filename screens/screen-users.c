@@ -435,6 +435,18 @@ user_form_draw(struct screen *sc, int rows, int cols)
 		    "Space or ←/→ turns a choice.", tui_attr(C_NORMAL));
 }
 
+/*
+ * Ctrl-C asks before what was typed is lost (tui.c); never kept as a
+ * draft, since it may hold a password.
+ */
+static int
+user_form_unsaved(struct screen *sc)
+{
+	struct user_form_data	*d = sc->data;
+
+	return fieldset_changed(&d->fs);
+}
+
 const struct screen_ops screen_user_form = {
 	.name = "user-form",
 	.keymaps = KM_FORM,
@@ -443,4 +455,5 @@ const struct screen_ops screen_user_form = {
 	.leave = user_form_leave,
 	.typing = user_form_typing,
 	.help = "A user's account",
+	.unsaved = user_form_unsaved,
 };

@@ -285,7 +285,19 @@ while kill -0 "$PID" 2>/dev/null; do
 done
 tm_start a 80 24 CRM_PASSWORD=secret -- -d "$M" -u root
 tm_wait a 'An edit of the company "Acme GmbH"'
+# d asks first: n keeps it.
 tm_keys a d
+tm_wait a '@-1=^Discard the company kept when crm was stopped, for good\? \(y/n\)'
+tm_keys a n
+tm_wait a '@-1=^the form kept when crm was stopped is offered again next time$'
+tm_keys a q y
+expect_eq "$(tm_exit a)" 0
+tm_kill a
+tm_start a 80 24 CRM_PASSWORD=secret -- -d "$M" -u root
+tm_wait a 'An edit of the company "Acme GmbH"'
+tm_keys a d
+tm_wait a 'Discard the company kept when crm was stopped, for good\?'
+tm_keys a y
 tm_wait a '@-1=^the form kept when crm was stopped is discarded$'
 tm_keys a q y
 expect_eq "$(tm_exit a)" 0
