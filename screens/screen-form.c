@@ -1377,6 +1377,7 @@ const struct screen_ops screen_form = {
 void
 screen_form_offer_draft(void)
 {
+	static int		 tries;
 	struct store_txn	*t;
 	struct form_data	*d;
 	struct draft		 dr;
@@ -1385,8 +1386,13 @@ screen_form_offer_draft(void)
 	size_t			 count = 0, n = 0;
 	int			 ret, answer;
 
-	/* A master busy: offered at the next start instead. */
-	if (session_begin(&app.s, 0, &t) != 0) {
+	/*
+	 * A master busy (a sync, another crm): asked again after the next
+	 * key or idle moment, a few times, then at the next start.
+	 */
+	if ((ret = session_begin(&app.s, 0, &t)) != 0) {
+		if (ret == SESSION_BUSY && ++tries < 10)
+			app.offer_drafts = 1;
 		error_clear();
 		return;
 	}

@@ -1046,8 +1046,11 @@ tui_loop(void)
 	tui_paint();
 	tui_log_key("first-screen", 0, 0, &tui_t0);
 	while (!app.quit && app.depth > 0) {
-		if (app.offer_drafts) {
-			/* Just logged in: a form kept when crm was stopped. */
+		if (app.offer_drafts && tui_top()->ops == &screen_main) {
+			/*
+			 * Logged in: a form kept when crm was stopped (asked
+			 * on the main screen only, never over what is typed).
+			 */
 			app.offer_drafts = 0;
 			screen_form_offer_draft();
 			tui_paint();
