@@ -512,15 +512,16 @@ form_ask_conflicts(struct form_data *d, const struct record *now,
 
 	for (i = 0; i < d->n; i++)
 		n += d->f[i].choice == FORM_ASK;
-	if (session_begin(&app.s, 0, &t) != 0) {
-		error_clear();
-		t = NULL;
-	}
 	for (i = 0; i < d->n; i++) {
 		ff = &d->f[i];
 		if (ff->choice != FORM_ASK)
 			continue;
 		k++;
+		/* References by name: read, and let go before asking. */
+		if (session_begin(&app.s, 0, &t) != 0) {
+			error_clear();
+			t = NULL;
+		}
 		f = record_field(now, ff->mf->name);
 		when = tui_local_time(clock_stamp_ms(f != NULL ? f->stamp :
 		    now->modified));
@@ -555,8 +556,6 @@ form_ask_conflicts(struct form_data *d, const struct record *now,
 			return -1;
 		ff->choice = answer;
 	}
-	if (t != NULL)
-		session_end(&app.s, t, 0);
 	return 0;
 }
 

@@ -103,7 +103,8 @@ tm_keys a C
 tm_wait a '@0=^ Conflict log' '^ Kept: \+49 40 3333$' '^ Lost: \+49 40 2222$'
 tm_keys a q
 
-# t takes theirs: the stored value stays, and A's goes to the log.
+# Two fields both changed: asked one by one. t takes theirs (the stored
+# value stays, A's goes to the log), m keeps A's.
 tm_keys a e
 tm_wait a '@0=^ Edit company' '^ Phone +\+49 40 3333$'
 idle
@@ -111,19 +112,30 @@ tm_keys b e
 tm_wait b '@0=^ Edit company' '^ Phone +\+49 40 3333$'
 tm_keys b Tab C-u
 tm_type b "+49 40 5555"
+tm_keys b Tab C-u
+tm_type b b@acme.example
 tm_keys b F2
 tm_wait b '@-1=^saved company$'
 idle
 tm_keys a Tab C-u
 tm_type a "+49 40 6666"
+tm_keys a Tab C-u
+tm_type a a@acme.example
 tm_keys a F2
-tm_wait a 'Theirs: +\+49 40 5555' 'Yours: +\+49 40 6666'
+tm_wait a 'Phone: changed by someone else too \(1 of 2\)' \
+    'Theirs: +\+49 40 5555' 'Yours: +\+49 40 6666'
 tm_keys a t
+tm_wait a 'Email: changed by someone else too \(2 of 2\)' \
+    'When you opened it: info@acme\.example' 'Theirs: +b@acme\.example' \
+    'Yours: +a@acme\.example'
+tm_keys a m
 tm_wait a '@-1=^saved company$'
 expect_eq "$(acme phone)" "+49 40 5555"
+expect_eq "$(acme email)" "a@acme.example"
 expect_ok root "$M" conflicts
 expect_out_contains "$(printf 'phone\t+49 40 5555\t+49 40 6666\tROOT1\t')"
 expect_out_contains "ROOT1 took the other value"
+expect_out_contains "$(printf 'email\ta@acme.example\tb@acme.example\tROOT1\t')"
 
 # A field changed to the same value in both: nothing to ask.
 tm_keys a e
