@@ -99,6 +99,13 @@ enum store_index {
 /* Flags for store_open. */
 #define STORE_BULK	0x1	/* no log records: a fresh database's bulk load */
 
+/*
+ * A database whose making was cut off (crm demo stopped half-way) has
+ * this file beside meta.db: it is opened by nothing but the maker, which
+ * removes the file when the database is whole.
+ */
+#define STORE_UNFINISHED "demo.unfinished"
+
 /* Flags for store_put. */
 #define STORE_PUT_SYNCED 0x1	/* a local write by sync: not for the outbox */
 #define STORE_PUT_KEEPSEQ 0x2	/* keep rec->seq: do not take a new one */

@@ -1380,6 +1380,17 @@ store_open(const char *dir, enum store_role role,
 		    "create one with crm init, or check the path", dir);
 		goto fail;
 	}
+	if ((flags & (STORE_CREATE | STORE_BULK)) == 0) {
+		path = store_path(st, STORE_UNFINISHED);
+		ret = access(path, F_OK);
+		free(path);
+		if (ret == 0) {
+			error_set("%s is unfinished: the crm demo making it was "
+			    "stopped before the end; run crm demo %s again, "
+			    "which makes it anew", dir, dir);
+			goto fail;
+		}
+	}
 	if (role == STORE_MASTER &&
 	    (st->lockfd = store_lock(dir, wait_seconds)) == -1)
 		goto fail;
