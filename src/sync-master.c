@@ -270,7 +270,10 @@ sm_file_ok(struct sync_master *sm, int type, const struct record *r)
 	return ok;
 }
 
-/* A killed sync left its staged files: the master is ours alone now. */
+/*
+ * A killed sync left its staged files, a killed attach or copy its
+ * temporary ones: the master is ours alone now.
+ */
 static void
 sm_sweep(struct sync_master *sm)
 {
@@ -294,6 +297,7 @@ sm_sweep(struct sync_master *sm)
 		}
 		free(sub);
 	}
+	file_sweep(sm->dir, 1);
 }
 
 /* The content staged for the record just sent is not wanted after all. */
