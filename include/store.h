@@ -138,6 +138,11 @@ struct store	*store_open(const char *dir, enum store_role,
  */
 int		 store_close(struct store *);
 /*
+ * Read dir's log from end to end: 0 if every record reads back, else -1
+ * with the error naming the damaged log file and where.
+ */
+int		 store_log_check(const char *dir);
+/*
  * Checkpoint now and remove the logs recovery no longer needs: long
  * writers (a first sync) call it now and then so logs do not pile up.
  */

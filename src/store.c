@@ -223,6 +223,7 @@ static int	store_defer_flush(struct store *);
 static uint64_t	store_n_opened, store_n_read;
 static int	store_fold_check(struct store *);
 static char	*store_fold_mark(const struct store *);
+static int	 store_log_damaged(struct store *);
 static struct store_file *store_file(struct store_txn *, size_t);
 
 /* One message for a Berkeley DB error, naming the thing and what to do. */
@@ -686,6 +687,25 @@ store_defers(const struct store *st)
 	return (st->flags & (STORE_LOADING | STORE_BULK)) != 0;
 }
 
+/* What kind of damage a Berkeley DB error met opening a file says. */
+static const char *
+store_damage(int ret, const char *sub)
+{
+	switch (ret) {
+	case DB_VERIFY_BAD:
+		return sub != NULL ? "the list of the B-trees it holds is "
+		    "damaged" : "its pages are damaged";
+	case DB_PAGE_NOTFOUND:
+		return "a page it points to is not in it";
+	case DB_SECONDARY_BAD:
+		return "an index does not match its records";
+	case DB_OLD_VERSION:
+		return "it was written by another version of Berkeley DB";
+	default:
+		return "its header is not a Berkeley DB B-tree's";
+	}
+}
+
 static int
 store_open_db(struct store *st, DB_TXN *txn, DB **dbp, const char *file,
     const char *sub, int dups)
@@ -720,6 +740,19 @@ store_open_db(struct store *st, DB_TXN *txn, DB **dbp, const char *file,
 		flags |= DB_AUTO_COMMIT;
 	if ((ret = db->open(db, txn, file, sub, DB_BTREE, flags, 0600)) != 0) {
 		db->close(db, 0);
+		/*
+		 * A B-tree of a file that is there yet cannot be found in it:
+		 * the file's list of its B-trees is damaged, the file is not
+		 * missing.
+		 */
+		if (ret == ENOENT && sub != NULL) {
+			char		*path = store_path(st, file);
+			struct stat	 sb;
+
+			if (stat(path, &sb) == 0 && sb.st_size > 0)
+				ret = DB_VERIFY_BAD;
+			free(path);
+		}
 		if (ret == EINVAL || ret == DB_VERIFY_BAD ||
 		    ret == DB_PAGE_NOTFOUND || ret == DB_SECONDARY_BAD ||
 		    ret == DB_OLD_VERSION) {
@@ -737,17 +770,21 @@ store_open_db(struct store *st, DB_TXN *txn, DB **dbp, const char *file,
 				    "network or the disk failed; check the "
 				    "connection and run the command again, what "
 				    "was saved is safe", st->dir, file);
-			} else if (st->role == STORE_MASTER)
-				error_set("%s/%s could not be opened as a crm "
-				    "file: if the master is on the network, "
+			} else if (store_log_damaged(st))
+				;	/* recovery read a damaged log into it */
+			else if (st->role == STORE_MASTER)
+				error_set("%s/%s is damaged (%s) or could not "
+				    "be read: if the master is on the network, "
 				    "check the connection and try again; if "
-				    "this persists the file is damaged: restore "
-				    "it from a backup", st->dir, file);
+				    "this persists, restore the master from a "
+				    "backup", st->dir, file,
+				    store_damage(ret, sub));
 			else
-				error_set("%s/%s is damaged or is not a crm "
-				    "file: restore it from a backup (a local "
-				    "can be made again with crm init --local "
-				    "and a sync)", st->dir, file);
+				error_set("%s/%s is damaged (%s): make the "
+				    "local again from its master (crm init "
+				    "--local in a new directory, then crm sync "
+				    "there), or restore the file from a backup",
+				    st->dir, file, store_damage(ret, sub));
 			return -1;
 		}
 		if (ret == ENOENT) {
@@ -843,12 +880,17 @@ store_close_file(struct store_file *f)
 	free(f->cache_bytes);
 }
 
+/* Berkeley DB's last diagnostic: store_log_check reads where it stopped. */
+static char	store_errmsg[512];
+
 static void
 store_errcall(const DB_ENV *env, const char *prefix, const char *msg)
 {
 	(void)env;
 	(void)prefix;
-	(void)msg;
+	/* The first says what went wrong; those after, what followed. */
+	if (store_errmsg[0] == '\0')
+		snprintf(store_errmsg, sizeof store_errmsg, "%s", msg);
 }
 
 /*
@@ -1222,9 +1264,129 @@ store_recover_apart(struct store *st, int cache_mb, u_int32_t flags)
 		    WIFSIGNALED(status) ? strsignal(WTERMSIG(status)) : "");
 		return -1;
 	}
-	if (ret != 0)
-		return store_dberr(st, "recovering it", ret);
+	if (ret != 0) {
+		store_dberr(st, "recovering it", ret);
+		if (ret != ENOSPC)
+			store_log_damaged(st);
+		return -1;
+	}
 	return 0;
+}
+
+int
+store_log_check(const char *dir)
+{
+	DB_ENV		*env;
+	DB_LOGC		*logc = NULL;
+	DB_LSN		 lsn, last;
+	DBT		 data;
+	unsigned int	 file, offset;
+	const char	*p;
+	int		 ret;
+
+	if ((ret = db_env_create(&env, 0)) != 0) {
+		error_set("cannot read the log of %s: %s", dir,
+		    db_strerror(ret));
+		return -1;
+	}
+	env->set_errcall(env, store_errcall);
+	store_errmsg[0] = '\0';
+	memset(&last, 0, sizeof last);
+	/* Its own private environment: it reads the log, and writes nothing. */
+	ret = env->open(env, dir, DB_CREATE | DB_INIT_LOG | DB_INIT_MPOOL |
+	    DB_PRIVATE, 0600);
+	if (ret == 0)
+		ret = env->log_cursor(env, &logc, 0);
+	memset(&data, 0, sizeof data);
+	while (ret == 0 && (ret = logc->get(logc, &lsn, &data, DB_NEXT)) == 0)
+		last = lsn;
+	if (logc != NULL)
+		logc->close(logc, 0);
+	env->close(env, 0);
+	if (ret == DB_NOTFOUND)
+		return 0;
+	/* "log record LSN 3/995067: checksum mismatch", or the record after. */
+	if ((p = strstr(store_errmsg, "LSN ")) != NULL &&
+	    sscanf(p, "LSN %u/%u", &file, &offset) == 2) {
+		error_set("%s/log.%010u is damaged (its record at byte %u %s)",
+		    dir, file, offset, strstr(p, "checksum") != NULL ?
+		    "does not match its checksum" : "cannot be read");
+	} else if (last.file != 0) {
+		error_set("%s/log.%010u is damaged (after its record at byte "
+		    "%u: %s)", dir, last.file, last.offset, db_strerror(ret));
+	} else
+		error_set("the log of %s is damaged (%s)", dir,
+		    db_strerror(ret));
+	return -1;
+}
+
+/*
+ * Recovery, or opening, failed: if the log is damaged, say so, naming
+ * its file, and what to do. Returns 1 if it did.
+ */
+static int
+store_log_damaged(struct store *st)
+{
+	char	*saved = xstrdup(error_get());
+
+	if (store_log_check(st->dir) == 0) {
+		error_set("%s", saved);
+		free(saved);
+		return 0;
+	}
+	free(saved);
+	st->broken = 1;
+	saved = xstrdup(error_get());
+	if (st->role == STORE_MASTER)
+		error_set("%s cannot be recovered: %s; restore the master "
+		    "from a backup", st->dir, saved);
+	else
+		error_set("%s cannot be recovered: %s; make the local again "
+		    "from its master (crm init --local in a new directory, "
+		    "then crm sync there)", st->dir, saved);
+	free(saved);
+	return 1;
+}
+
+/*
+ * A local's region files (__db.*) hold nothing durable: the cache, the
+ * locks, the transactions under way, all of which recovery makes again
+ * from the database's files and its log. When they are damaged (written
+ * over, cut short), Berkeley DB cannot open the environment and says
+ * anything from "Invalid argument" to "Cannot allocate memory". If no
+ * other crm has the local open, they are removed, and the caller opens
+ * it again, recovering. Returns 1 if they were.
+ */
+static int
+store_regions_remove(struct store *st)
+{
+	DIR		*d;
+	struct dirent	*e;
+	char		*path;
+	int		 alone;
+
+	if (st->role != STORE_LOCAL || st->openfd == -1)
+		return 0;
+	/* Another crm's shared lock on open.lock means it is in use. */
+	alone = flock(st->openfd, LOCK_EX | LOCK_NB) == 0;
+	if (!alone) {
+		/* The conversion let go of ours: take it again. */
+		while (flock(st->openfd, LOCK_SH) != 0 && errno == EINTR)
+			;
+		return 0;
+	}
+	if ((d = opendir(st->dir)) != NULL) {
+		while ((e = readdir(d)) != NULL) {
+			if (strncmp(e->d_name, "__db.", 5) != 0)
+				continue;
+			xasprintf(&path, "%s/%s", st->dir, e->d_name);
+			unlink(path);
+			free(path);
+		}
+		closedir(d);
+	}
+	flock(st->openfd, LOCK_SH);
+	return 1;
 }
 
 static int
@@ -1263,7 +1425,25 @@ store_open_env(struct store *st, int cache_mb)
 	if ((ret = st->env->open(st->env, st->dir, flags, 0600)) != 0) {
 		st->env->close(st->env, 0);
 		st->env = NULL;
-		return store_dberr(st, "opening its environment", ret);
+		if (ret != ENOSPC && ret != EACCES && ret != EPERM &&
+		    ret != EIO && ret != ENOENT && (flags & DB_RECOVER) &&
+		    store_regions_remove(st)) {
+			if ((ret = store_env_make(st, cache_mb,
+			    &st->env)) != 0) {
+				st->env = NULL;
+				return store_dberr(st, "creating its "
+				    "environment", ret);
+			}
+			ret = st->env->open(st->env, st->dir, flags, 0600);
+			if (ret == 0)
+				return 0;
+			st->env->close(st->env, 0);
+			st->env = NULL;
+		}
+		store_dberr(st, "opening its environment", ret);
+		if (ret != ENOSPC)
+			store_log_damaged(st);
+		return -1;
 	}
 	return 0;
 }
@@ -3134,7 +3314,8 @@ store_index_ids(struct store_txn *t, size_t file, enum store_index idx,
 		return store_dberr(t->st, f->schema->file, ret);
 	}
 	/* One record may hold several words with the prefix: once each. */
-	qsort(*ids, *n, sizeof **ids, store_id_cmp);
+	if (*n > 1)
+		qsort(*ids, *n, sizeof **ids, store_id_cmp);
 	for (i = j = 0; i < *n; i++) {
 		if (j == 0 || record_id_cmp(&(*ids)[i], &(*ids)[j - 1]) != 0)
 			(*ids)[j++] = (*ids)[i];
