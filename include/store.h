@@ -143,6 +143,14 @@ int		 store_close(struct store *);
  */
 int		 store_log_check(const char *dir);
 /*
+ * crm verify: with the database to itself (a master's lock, a local no
+ * other crm has open), read its log from end to end and check every
+ * file with Berkeley DB's DB->verify, telling report of each damaged
+ * one. Returns how many were, or -1 with the error set.
+ */
+int		 store_verify(const char *dir, enum store_role, int wait_seconds,
+		    void (*report)(const char *, void *), void *);
+/*
  * Checkpoint now and remove the logs recovery no longer needs: long
  * writers (a first sync) call it now and then so logs do not pile up.
  */

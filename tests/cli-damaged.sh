@@ -48,7 +48,33 @@ for db in "$M" "$L"; do
 	*) expect_err_contains "make the local again from its master" ;;
 	esac
 	case $ERR in *missing*) fail "a damaged companies.db is said to be missing" ;; esac
+	# crm verify names it too, and only it.
+	expect_status 1 "$CRM" -d "$C" verify
+	expect_out_contains "$C/companies.db is damaged"
+	[ "$(printf '%s\n' "$OUT" | wc -l)" -eq 1 ] ||
+	    fail "crm verify named more than companies.db: $OUT"
+	expect_err_contains "1 damaged file"
 done
+# Whole databases pass, with no login: the files are only read.
+expect_ok "$CRM" -d "$M" verify
+expect_out_contains "read back whole"
+expect_ok "$CRM" -d "$L" verify
+# ... but not a local another crm has open (its shared lock on open.lock).
+if command -v flock >/dev/null 2>&1; then
+	flock -s "$L/open.lock" sleep 30 &
+	holder=$!
+	# Until it holds the lock: an exclusive one cannot be had then.
+	i=0
+	while flock -n -x "$L/open.lock" true 2>/dev/null; do
+		i=$((i + 1))
+		[ $i -lt 200 ] || fail "flock never took $L/open.lock"
+		sleep 0.05
+	done
+	expect_fail "$CRM" -d "$L" verify
+	expect_err_contains "open in another crm"
+	kill "$holder"
+	wait "$holder" 2>/dev/null || true
+fi
 
 # --- 2. the log damaged where recovery must read it -------------------------
 # An import killed half-way leaves a transaction that recovery rolls back,
@@ -80,6 +106,8 @@ expect_err_contains "checksum"
 expect_err_contains "restore the master from a backup"
 case $ERR in *issues.db*|*"run the command again"*)
 	fail "a damaged log is not named as the damage" ;; esac
+expect_status 1 "$CRM" -d "$C" verify
+expect_out_contains "$C/log.0000000002 is damaged"
 # The same master, its log whole, recovers by itself: nothing half-imported.
 expect_ok root "$M2" list company
 expect_eq "$(rows)" 0
