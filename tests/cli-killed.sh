@@ -2,7 +2,8 @@
 # cli-killed.sh: a crm killed at any moment (SIGKILL: nothing of it runs
 # after) leaves the database as it was before or as it would be after,
 # and what it left half-made is cleaned up or refused in words a user can
-# act on: crm demo, crm import, the temporary files of file copies.
+# act on. Here crm demo; crm import and the temporary files of file
+# copies are in cli-killed-import.sh.
 . "${TESTS_SRCDIR:-$(dirname "$0")}/lib.sh"
 
 # --- crm demo killed at several moments -----------------------------------
