@@ -113,6 +113,7 @@ int	 cli_export(struct cli *, int, char **);
 int	 cli_attach(struct cli *, int, char **);
 int	 cli_config(struct cli *, int, char **);
 int	 cli_demo(struct cli *, int, char **);
+int	 cli_verify(struct cli *, int, char **);
 int	 cli_sync(struct cli *, int, char **);
 int	 cli_serve(struct cli *, int, char **);
 int	 cli_conflicts(struct cli *, int, char **);

@@ -39,5 +39,12 @@ int	file_mkdirs(const char *dir, const char *path);
  * path appears only complete and replaces what was there.
  */
 int	file_write(const char *path, const char *data, size_t len);
+/*
+ * Remove the temporary files (NAME.tmp-PID, .attach-PID) that copies cut
+ * off by a kill left in dir's documents/ and templates/: those of
+ * processes that are gone, or every one if all (the caller has the
+ * directory to itself, a master it holds). Returns how many went.
+ */
+int	file_sweep(const char *dir, int all);
 
 #endif

@@ -99,6 +99,13 @@ enum store_index {
 /* Flags for store_open. */
 #define STORE_BULK	0x1	/* no log records: a fresh database's bulk load */
 
+/*
+ * A database whose making was cut off (crm demo stopped half-way) has
+ * this file beside meta.db: it is opened by nothing but the maker, which
+ * removes the file when the database is whole.
+ */
+#define STORE_UNFINISHED "demo.unfinished"
+
 /* Flags for store_put. */
 #define STORE_PUT_SYNCED 0x1	/* a local write by sync: not for the outbox */
 #define STORE_PUT_KEEPSEQ 0x2	/* keep rec->seq: do not take a new one */
@@ -130,6 +137,19 @@ struct store	*store_open(const char *dir, enum store_role,
  * returns -1 if that failed. st may be NULL.
  */
 int		 store_close(struct store *);
+/*
+ * Read dir's log from end to end: 0 if every record reads back, else -1
+ * with the error naming the damaged log file and where.
+ */
+int		 store_log_check(const char *dir);
+/*
+ * crm verify: with the database to itself (a master's lock, a local no
+ * other crm has open), read its log from end to end and check every
+ * file with Berkeley DB's DB->verify, telling report of each damaged
+ * one. Returns how many were, or -1 with the error set.
+ */
+int		 store_verify(const char *dir, enum store_role, int wait_seconds,
+		    void (*report)(const char *, void *), void *);
 /*
  * Checkpoint now and remove the logs recovery no longer needs: long
  * writers (a first sync) call it now and then so logs do not pile up.

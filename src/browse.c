@@ -509,7 +509,8 @@ browse_hits_make(struct browse *b, struct store_txn *t)
 			search_ids_and(ids, &n, sids, nsids);
 	} else {
 		ids = xcalloc(n + 1, sizeof *ids);
-		memcpy(ids, sids, n * sizeof *ids);
+		if (n > 0)
+			memcpy(ids, sids, n * sizeof *ids);
 	}
 	b->hits = xcalloc(n + 1, sizeof *b->hits);
 	for (i = 0; i < n; i++) {

@@ -143,6 +143,9 @@ static const struct cli_cmd cli_cmds[] = {
 	{ "demo", cli_demo, "demo DIR [--records N]",
 	  "Create a master filled with N realistic sample records (login "
 	  "demo,\npassword demo)." },
+	{ "verify", cli_verify, "verify",
+	  "Check every file of the database and its log, with no other crm "
+	  "using it,\nand name each that is damaged (status 1 if any is)." },
 	/* Documents and letters (issue 5). */
 	{ "template", cli_template,
 	  "template add NAME FILE [--description TEXT]\n"

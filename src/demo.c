@@ -5,12 +5,21 @@
  * and loaded in large transactions with logging off (STORE_BULK): a fresh
  * database that is cut off half-way is simply made again. The checkpoint
  * at close makes the result durable.
+ *
+ * Until then the directory holds STORE_UNFINISHED (store.h), made before
+ * anything else and removed last: a demo killed at any moment is refused
+ * by every other command, and the next crm demo removes what it left
+ * and starts again.
  */
 #include "config.h"
 
 #include <nettle/sha2.h>
 
+#include <sys/stat.h>
+
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -535,6 +544,129 @@ demo_users_add(struct demo *d)
 	return 0;
 }
 
+/*
+ * Whether a name in a database's directory is one that crm makes there:
+ * only those are removed when a stopped demo is made again, since the
+ * directory may have been the user's before.
+ */
+static int
+demo_ours(const char *name)
+{
+	size_t	len = strlen(name);
+
+	return (len > 3 && strcmp(name + len - 3, ".db") == 0) ||
+	    strncmp(name, "log.", 4) == 0 || strncmp(name, "__db.", 5) == 0 ||
+	    strncmp(name, "crm.conf", 8) == 0 || strcmp(name, "lock") == 0 ||
+	    strcmp(name, "open.lock") == 0;
+}
+
+/* A document or template file of the demo: named by its record's ID. */
+static int
+demo_ours_file(const char *name)
+{
+	return strlen(name) == RECORD_ID_TEXT || strstr(name, ".tmp-") != NULL;
+}
+
+/* Remove what a stopped demo left in dir, but STORE_UNFINISHED. */
+static int
+demo_undo(const char *dir)
+{
+	static const char *const subs[] = { "documents", "templates" };
+	DIR		*d;
+	struct dirent	*e;
+	char		*sub, *path;
+	size_t		 i;
+	int		 ret = 0;
+
+	for (i = 0; i < NELEM(subs) + 1; i++) {
+		if (i < NELEM(subs))
+			xasprintf(&sub, "%s/%s", dir, subs[i]);
+		else
+			sub = xstrdup(dir);
+		if ((d = opendir(sub)) == NULL) {
+			free(sub);
+			continue;
+		}
+		while ((e = readdir(d)) != NULL) {
+			if (i < NELEM(subs) ? !demo_ours_file(e->d_name) :
+			    !demo_ours(e->d_name))
+				continue;
+			xasprintf(&path, "%s/%s", sub, e->d_name);
+			if (unlink(path) != 0 && errno != ENOENT) {
+				error_set("cannot remove %s, left by a crm "
+				    "demo that was stopped: %s; remove %s "
+				    "and run crm demo again", path,
+				    strerror(errno), dir);
+				ret = -1;
+			}
+			free(path);
+		}
+		closedir(d);
+		free(sub);
+	}
+	return ret;
+}
+
+/*
+ * Mark dir unfinished, or find it marked by a demo that was stopped and
+ * clear what that one left. *redo says which.
+ */
+static int
+demo_begin(const char *dir, int *redo)
+{
+	char	*path;
+	int	 fd;
+
+	*redo = 0;
+	if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
+		error_set("cannot create %s: %s", dir, strerror(errno));
+		return -1;
+	}
+	xasprintf(&path, "%s/%s", dir, STORE_UNFINISHED);
+	if (access(path, F_OK) == 0) {
+		*redo = 1;
+		free(path);
+		return demo_undo(dir);
+	}
+	/* A database already there is store_create's to refuse. */
+	free(path);
+	xasprintf(&path, "%s/meta.db", dir);
+	if (access(path, F_OK) == 0) {
+		free(path);
+		return 0;
+	}
+	free(path);
+	xasprintf(&path, "%s/%s", dir, STORE_UNFINISHED);
+	fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+	if (fd == -1 || fsync(fd) != 0) {
+		error_set("cannot create %s: %s", path, strerror(errno));
+		if (fd != -1)
+			close(fd);
+		free(path);
+		return -1;
+	}
+	close(fd);
+	free(path);
+	return 0;
+}
+
+/* The demo is whole: any crm may open it now. */
+static int
+demo_end(const char *dir)
+{
+	char	*path;
+	int	 ret = 0;
+
+	xasprintf(&path, "%s/%s", dir, STORE_UNFINISHED);
+	if (unlink(path) != 0) {
+		error_set("cannot remove %s: %s; remove it by hand, the demo "
+		    "is complete", path, strerror(errno));
+		ret = -1;
+	}
+	free(path);
+	return ret;
+}
+
 int
 demo_create(const char *dir, unsigned long n,
     void (*progress)(unsigned long, unsigned long))
@@ -543,7 +675,7 @@ demo_create(const char *dir, unsigned long n,
 	struct record_id mid;
 	char		 idtext[RECORD_ID_TEXT + 1];
 	unsigned long	 ncompanies, ncontacts, ncampaigns, ndocs, left;
-	int		 ret = -1;
+	int		 ret = -1, redo;
 
 	memset(&d, 0, sizeof d);
 	d.rng = 0x9e3779b97f4a7c15ULL;
@@ -551,6 +683,11 @@ demo_create(const char *dir, unsigned long n,
 	d.progress = progress;
 	d.ms = clock_now_ms() - 2 * n / 16 - 86400000ULL;
 
+	if (demo_begin(dir, &redo) != 0)
+		return -1;
+	if (redo)
+		fprintf(stderr, "crm demo: %s was left unfinished by a crm demo "
+		    "that was stopped: making it anew\n", dir);
 	if (model_create(dir, STORE_MASTER) != 0)
 		return -1;
 	record_id_new(&mid, clock_now_ms());
@@ -598,6 +735,8 @@ out:
 	store_abort(d.t);
 	if (store_close(d.st) != 0)
 		ret = -1;
+	if (ret == 0)
+		ret = demo_end(dir);
 	free(d.companies);
 	free(d.company_manager);
 	free(d.contacts);

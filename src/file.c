@@ -2,10 +2,13 @@
 #include "config.h"
 
 #include <sys/stat.h>
+#include <ctype.h>
+#include <dirent.h>
 
 #include <errno.h>
 #include <fcntl.h>
 #include <nettle/sha2.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -226,4 +229,69 @@ fail:
 	unlink(tmp);
 	free(tmp);
 	return -1;
+}
+
+/*
+ * The process that named a temporary file NAME.tmp-PID (file_install,
+ * file_write, a sync's download) or .attach-PID (document.c), or 0 if
+ * name is not one.
+ */
+static pid_t
+file_tmp_pid(const char *name)
+{
+	const char	*p;
+	long		 pid;
+	char		*end;
+
+	if (strncmp(name, ".attach-", 8) == 0)
+		p = name + 8;
+	else if ((p = strstr(name, ".tmp-")) != NULL)
+		p += 5;
+	else
+		return 0;
+	if (!isdigit((unsigned char)*p))
+		return 0;
+	errno = 0;
+	pid = strtol(p, &end, 10);
+	if (*end != '\0' || errno != 0 || pid <= 0 || (pid_t)pid != pid)
+		return 0;
+	return (pid_t)pid;
+}
+
+int
+file_sweep(const char *dir, int all)
+{
+	static const char *const subs[] = { "documents", "templates" };
+	DIR		*d;
+	struct dirent	*e;
+	char		*sub, *path;
+	pid_t		 pid;
+	size_t		 i;
+	int		 n = 0;
+
+	for (i = 0; i < sizeof subs / sizeof subs[0]; i++) {
+		xasprintf(&sub, "%s/%s", dir, subs[i]);
+		if ((d = opendir(sub)) == NULL) {
+			free(sub);
+			continue;
+		}
+		while ((e = readdir(d)) != NULL) {
+			if ((pid = file_tmp_pid(e->d_name)) == 0)
+				continue;
+			/*
+			 * A live process's copy is under way: a PID that
+			 * was reused keeps its file until the next time.
+			 */
+			if (!all && (pid == getpid() || kill(pid, 0) == 0 ||
+			    errno != ESRCH))
+				continue;
+			xasprintf(&path, "%s/%s", sub, e->d_name);
+			if (unlink(path) == 0)
+				n++;
+			free(path);
+		}
+		closedir(d);
+		free(sub);
+	}
+	return n;
 }

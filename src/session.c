@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "agenda.h"
 #include "cfg.h"
@@ -27,6 +28,8 @@ session_role(const char *dir, enum store_role *role)
 {
 	const char	*r;
 	struct stat	 sb;
+	char		*path;
+	int		 unfinished;
 
 	if (stat(dir, &sb) != 0) {
 		error_set("there is no database at %s: create one with crm "
@@ -36,6 +39,16 @@ session_role(const char *dir, enum store_role *role)
 	if (!S_ISDIR(sb.st_mode)) {
 		error_set("%s is not a directory: a crm database is a "
 		    "directory", dir);
+		return -1;
+	}
+	/* Before its crm.conf, which a stopped crm demo may not have made. */
+	xasprintf(&path, "%s/%s", dir, STORE_UNFINISHED);
+	unfinished = access(path, F_OK) == 0;
+	free(path);
+	if (unfinished) {
+		error_set("%s is unfinished: the crm demo making it was stopped "
+		    "before the end; run crm demo %s again, which makes it "
+		    "anew", dir, dir);
 		return -1;
 	}
 	if (cfg_load(dir) != 0)

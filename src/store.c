@@ -223,6 +223,7 @@ static int	store_defer_flush(struct store *);
 static uint64_t	store_n_opened, store_n_read;
 static int	store_fold_check(struct store *);
 static char	*store_fold_mark(const struct store *);
+static int	 store_log_damaged(struct store *);
 static struct store_file *store_file(struct store_txn *, size_t);
 
 /* One message for a Berkeley DB error, naming the thing and what to do. */
@@ -686,6 +687,25 @@ store_defers(const struct store *st)
 	return (st->flags & (STORE_LOADING | STORE_BULK)) != 0;
 }
 
+/* What kind of damage a Berkeley DB error met opening a file says. */
+static const char *
+store_damage(int ret, const char *sub)
+{
+	switch (ret) {
+	case DB_VERIFY_BAD:
+		return sub != NULL ? "the list of the B-trees it holds is "
+		    "damaged" : "its pages are damaged";
+	case DB_PAGE_NOTFOUND:
+		return "a page it points to is not in it";
+	case DB_SECONDARY_BAD:
+		return "an index does not match its records";
+	case DB_OLD_VERSION:
+		return "it was written by another version of Berkeley DB";
+	default:
+		return "its header is not a Berkeley DB B-tree's";
+	}
+}
+
 static int
 store_open_db(struct store *st, DB_TXN *txn, DB **dbp, const char *file,
     const char *sub, int dups)
@@ -720,6 +740,19 @@ store_open_db(struct store *st, DB_TXN *txn, DB **dbp, const char *file,
 		flags |= DB_AUTO_COMMIT;
 	if ((ret = db->open(db, txn, file, sub, DB_BTREE, flags, 0600)) != 0) {
 		db->close(db, 0);
+		/*
+		 * A B-tree of a file that is there yet cannot be found in it:
+		 * the file's list of its B-trees is damaged, the file is not
+		 * missing.
+		 */
+		if (ret == ENOENT && sub != NULL) {
+			char		*path = store_path(st, file);
+			struct stat	 sb;
+
+			if (stat(path, &sb) == 0 && sb.st_size > 0)
+				ret = DB_VERIFY_BAD;
+			free(path);
+		}
 		if (ret == EINVAL || ret == DB_VERIFY_BAD ||
 		    ret == DB_PAGE_NOTFOUND || ret == DB_SECONDARY_BAD ||
 		    ret == DB_OLD_VERSION) {
@@ -737,17 +770,21 @@ store_open_db(struct store *st, DB_TXN *txn, DB **dbp, const char *file,
 				    "network or the disk failed; check the "
 				    "connection and run the command again, what "
 				    "was saved is safe", st->dir, file);
-			} else if (st->role == STORE_MASTER)
-				error_set("%s/%s could not be opened as a crm "
-				    "file: if the master is on the network, "
+			} else if (store_log_damaged(st))
+				;	/* recovery read a damaged log into it */
+			else if (st->role == STORE_MASTER)
+				error_set("%s/%s is damaged (%s) or could not "
+				    "be read: if the master is on the network, "
 				    "check the connection and try again; if "
-				    "this persists the file is damaged: restore "
-				    "it from a backup", st->dir, file);
+				    "this persists, restore the master from a "
+				    "backup", st->dir, file,
+				    store_damage(ret, sub));
 			else
-				error_set("%s/%s is damaged or is not a crm "
-				    "file: restore it from a backup (a local "
-				    "can be made again with crm init --local "
-				    "and a sync)", st->dir, file);
+				error_set("%s/%s is damaged (%s): make the "
+				    "local again from its master (crm init "
+				    "--local in a new directory, then crm sync "
+				    "there), or restore the file from a backup",
+				    st->dir, file, store_damage(ret, sub));
 			return -1;
 		}
 		if (ret == ENOENT) {
@@ -1222,9 +1259,82 @@ store_recover_apart(struct store *st, int cache_mb, u_int32_t flags)
 		    WIFSIGNALED(status) ? strsignal(WTERMSIG(status)) : "");
 		return -1;
 	}
-	if (ret != 0)
-		return store_dberr(st, "recovering it", ret);
+	if (ret != 0) {
+		store_dberr(st, "recovering it", ret);
+		if (ret != ENOSPC)
+			store_log_damaged(st);
+		return -1;
+	}
 	return 0;
+}
+
+/*
+ * Recovery, or opening, failed: if the log is damaged, say so, naming
+ * its file, and what to do. Returns 1 if it did.
+ */
+static int
+store_log_damaged(struct store *st)
+{
+	char	*saved = xstrdup(error_get());
+
+	if (store_log_check(st->dir) == 0) {
+		error_set("%s", saved);
+		free(saved);
+		return 0;
+	}
+	free(saved);
+	st->broken = 1;
+	saved = xstrdup(error_get());
+	if (st->role == STORE_MASTER)
+		error_set("%s cannot be recovered: %s; restore the master "
+		    "from a backup", st->dir, saved);
+	else
+		error_set("%s cannot be recovered: %s; make the local again "
+		    "from its master (crm init --local in a new directory, "
+		    "then crm sync there)", st->dir, saved);
+	free(saved);
+	return 1;
+}
+
+/*
+ * A local's region files (__db.*) hold nothing durable: the cache, the
+ * locks, the transactions under way, all of which recovery makes again
+ * from the database's files and its log. When they are damaged (written
+ * over, cut short), Berkeley DB cannot open the environment and says
+ * anything from "Invalid argument" to "Cannot allocate memory". If no
+ * other crm has the local open, they are removed, and the caller opens
+ * it again, recovering. Returns 1 if they were.
+ */
+static int
+store_regions_remove(struct store *st)
+{
+	DIR		*d;
+	struct dirent	*e;
+	char		*path;
+	int		 alone;
+
+	if (st->role != STORE_LOCAL || st->openfd == -1)
+		return 0;
+	/* Another crm's shared lock on open.lock means it is in use. */
+	alone = flock(st->openfd, LOCK_EX | LOCK_NB) == 0;
+	if (!alone) {
+		/* The conversion let go of ours: take it again. */
+		while (flock(st->openfd, LOCK_SH) != 0 && errno == EINTR)
+			;
+		return 0;
+	}
+	if ((d = opendir(st->dir)) != NULL) {
+		while ((e = readdir(d)) != NULL) {
+			if (strncmp(e->d_name, "__db.", 5) != 0)
+				continue;
+			xasprintf(&path, "%s/%s", st->dir, e->d_name);
+			unlink(path);
+			free(path);
+		}
+		closedir(d);
+	}
+	flock(st->openfd, LOCK_SH);
+	return 1;
 }
 
 static int
@@ -1263,7 +1373,25 @@ store_open_env(struct store *st, int cache_mb)
 	if ((ret = st->env->open(st->env, st->dir, flags, 0600)) != 0) {
 		st->env->close(st->env, 0);
 		st->env = NULL;
-		return store_dberr(st, "opening its environment", ret);
+		if (ret != ENOSPC && ret != EACCES && ret != EPERM &&
+		    ret != EIO && ret != ENOENT && (flags & DB_RECOVER) &&
+		    store_regions_remove(st)) {
+			if ((ret = store_env_make(st, cache_mb,
+			    &st->env)) != 0) {
+				st->env = NULL;
+				return store_dberr(st, "creating its "
+				    "environment", ret);
+			}
+			ret = st->env->open(st->env, st->dir, flags, 0600);
+			if (ret == 0)
+				return 0;
+			st->env->close(st->env, 0);
+			st->env = NULL;
+		}
+		store_dberr(st, "opening its environment", ret);
+		if (ret != ENOSPC)
+			store_log_damaged(st);
+		return -1;
 	}
 	return 0;
 }
@@ -1379,6 +1507,17 @@ store_open(const char *dir, enum store_role role,
 		error_set("%s is not a crm database (it has no meta.db): "
 		    "create one with crm init, or check the path", dir);
 		goto fail;
+	}
+	if ((flags & (STORE_CREATE | STORE_BULK)) == 0) {
+		path = store_path(st, STORE_UNFINISHED);
+		ret = access(path, F_OK);
+		free(path);
+		if (ret == 0) {
+			error_set("%s is unfinished: the crm demo making it was "
+			    "stopped before the end; run crm demo %s again, "
+			    "which makes it anew", dir, dir);
+			goto fail;
+		}
 	}
 	if (role == STORE_MASTER &&
 	    (st->lockfd = store_lock(dir, wait_seconds)) == -1)
@@ -3123,7 +3262,8 @@ store_index_ids(struct store_txn *t, size_t file, enum store_index idx,
 		return store_dberr(t->st, f->schema->file, ret);
 	}
 	/* One record may hold several words with the prefix: once each. */
-	qsort(*ids, *n, sizeof **ids, store_id_cmp);
+	if (*n > 1)
+		qsort(*ids, *n, sizeof **ids, store_id_cmp);
 	for (i = j = 0; i < *n; i++) {
 		if (j == 0 || record_id_cmp(&(*ids)[i], &(*ids)[j - 1]) != 0)
 			(*ids)[j++] = (*ids)[i];

@@ -270,7 +270,10 @@ sm_file_ok(struct sync_master *sm, int type, const struct record *r)
 	return ok;
 }
 
-/* A killed sync left its staged files: the master is ours alone now. */
+/*
+ * A killed sync left its staged files, a killed attach or copy its
+ * temporary ones: the master is ours alone now.
+ */
 static void
 sm_sweep(struct sync_master *sm)
 {
@@ -294,6 +297,7 @@ sm_sweep(struct sync_master *sm)
 		}
 		free(sub);
 	}
+	file_sweep(sm->dir, 1);
 }
 
 /* The content staged for the record just sent is not wanted after all. */
@@ -1424,8 +1428,9 @@ sm_hello(struct sync_master *sm, const struct wire_frame *f)
 	uint64_t	 mode, wait, flags, lclock;
 	char		*password = NULL, *claim = NULL, *program = NULL;
 	char		*v, id[64];
+	struct record_id idparsed;
 	size_t		 len = sizeof id - 1;
-	int		 ret, ok;
+	int		 ret, idret, ok;
 
 	wire_in_init(&in, f);
 	if (wire_get_max(&in, SYNC_MODE_CHECK, &mode) != 0 ||
@@ -1459,7 +1464,7 @@ sm_hello(struct sync_master *sm, const struct wire_frame *f)
 	sm_sweep(sm);
 	if (store_begin_read(sm->st, &t) != 0)
 		goto fail;
-	ret = store_meta_get(t, "id", id, &len);
+	ret = idret = store_meta_get(t, "id", id, &len);
 	if (ret == 0)
 		ret = store_meta_get_u64(t, "seq", &sm->upto);
 	if (ret == 0)
@@ -1472,7 +1477,18 @@ sm_hello(struct sync_master *sm, const struct wire_frame *f)
 	store_abort(t);
 	if (ret == -1)
 		goto fail;
-	id[len] = '\0';
+	id[idret == 0 ? len : 0] = '\0';
+	/*
+	 * A master's ID is a record ID's text: anything else is damage to
+	 * its meta.db, not another master.
+	 */
+	if (idret != 0 || record_id_parse(id, &idparsed) != 0) {
+		error_set("%s/meta.db is damaged: the master's ID cannot be "
+		    "read from it, so no local can tell it is its master; "
+		    "nothing was changed: restore the master from a backup",
+		    sm->dir);
+		goto fail;
+	}
 	/* S2: which master this is says nothing of anyone: it comes first. */
 	if (mode != SYNC_MODE_INIT && strcmp(claim, id) != 0) {
 		error_set("%s is not the master this local was made from "

@@ -1784,6 +1784,9 @@ sl_start(struct sync_local *sl)
 		    "master", store_dir(sl->conf.local));
 		return -1;
 	}
+	/* What the copies of a sync or an attach that was killed left. */
+	if (sl->mode == SYNC_MODE_SYNC)
+		file_sweep(store_dir(sl->conf.local), 0);
 	if (sl->mode == SYNC_MODE_SYNC && !sl->conf.no_load) {
 		if ((ret = sl_load_empty(sl->conf.local)) == -1)
 			return -1;
