@@ -3123,7 +3123,8 @@ store_index_ids(struct store_txn *t, size_t file, enum store_index idx,
 		return store_dberr(t->st, f->schema->file, ret);
 	}
 	/* One record may hold several words with the prefix: once each. */
-	qsort(*ids, *n, sizeof **ids, store_id_cmp);
+	if (*n > 1)
+		qsort(*ids, *n, sizeof **ids, store_id_cmp);
 	for (i = j = 0; i < *n; i++) {
 		if (j == 0 || record_id_cmp(&(*ids)[i], &(*ids)[j - 1]) != 0)
 			(*ids)[j++] = (*ids)[i];
