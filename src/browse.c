@@ -531,7 +531,8 @@ browse_hits_make(struct browse *b, struct store_txn *t)
 	}
 	free(ids);
 	browse_sorting = b;
-	qsort(b->hits, b->nhits, sizeof *b->hits, browse_hit_cmp);
+	if (b->nhits > 1)
+		qsort(b->hits, b->nhits, sizeof *b->hits, browse_hit_cmp);
 	browse_sorting = NULL;
 	return 0;
 

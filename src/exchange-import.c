@@ -632,6 +632,7 @@ exchange_changes_free(struct exchange_changes *c)
 		free(c->owned[i]);
 	free(c->owned);
 	free(c->ch);
+	free(c->new_company);
 	memset(c, 0, sizeof *c);
 }
 

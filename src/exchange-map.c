@@ -376,6 +376,14 @@ exchange_map_file(const char *path, int type, char ***cols, char ***fields,
 fail:
 	free(line);
 	fclose(f);
+	while (*n > 0) {
+		(*n)--;
+		free((*cols)[*n]);
+		free((*fields)[*n]);
+	}
+	free(*cols);
+	free(*fields);
+	*cols = *fields = NULL;
 	return -1;
 }
 

@@ -377,6 +377,9 @@ wire_reader_line(struct wire_reader *r, char **line)
 	uint8_t	*nl;
 	size_t	 have = r->len - r->off, n;
 
+	/* Nothing read yet: no buffer either. */
+	if (have == 0)
+		return 0;
 	nl = memchr(r->buf + r->off, '\n', have);
 	if (nl == NULL && have < WIRE_GREETING_MAX)
 		return 0;

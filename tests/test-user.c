@@ -95,6 +95,7 @@ test_user_add_refuses_restricted_non_remote(void)
 	unit_user(&u, "eve", "EVE01", "Eve", USER_USER, 1, 0);
 	CU_ASSERT(user_add(t, &root, &u, "password", NULL) == -1);
 	CU_ASSERT(unit_error_has("remote"));
+	user_clear(&u);
 	CU_ASSERT(user_find_login(t, "eve", &u) == STORE_NOTFOUND);
 	close_master();
 }

@@ -103,6 +103,7 @@ test_fold_utf8(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(f = open_memstream(&buf, &len));
 	CU_ASSERT_EQUAL(vcard_put_line(f, line), 0);
 	fclose(f);
+	free(line);
 	joined = xstrdup("");
 	for (p = buf; *p != '\0'; p = end + 2) {
 		end = strstr(p, "\r\n");
