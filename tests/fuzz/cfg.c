@@ -38,13 +38,13 @@ fuzz_includes(const uint8_t *data, size_t len)
 }
 
 /*
- * libconfig 1.7 leaks the string its scanner was reading when a syntax
- * error stops it (an unterminated string, one cut by a newline, or
- * adjacent strings "" "" cut short): the buffer of strbuf_append, or
- * the one libconfig_yylex made, is never freed, whatever crm does
- * (cfg_read destroys the config_t on every path). That is libconfig's,
- * found here and told to LeakSanitizer, so the fuzzer goes on to crm's
- * own code.
+ * libconfig 1.5 (Debian 12's) leaks the string its scanner was reading
+ * when a syntax error stops it (an unterminated string, one cut by a
+ * newline, or adjacent strings "" "" cut short): the buffer of
+ * strbuf_append, or the one libconfig_yylex made, is never freed,
+ * whatever crm does (every caller of cfg_read destroys the config_t).
+ * That is libconfig's, found here and told to LeakSanitizer, so the
+ * fuzzer goes on to crm's own code.
  */
 const char	*__lsan_default_suppressions(void);
 
