@@ -377,7 +377,7 @@ wire_reader_line(struct wire_reader *r, char **line)
 	uint8_t	*nl;
 	size_t	 have = r->len - r->off, n;
 
-	/* Nothing read yet: no buffer either. */
+	/* Nothing fed yet: buf is NULL, and NULL + 0 is undefined. */
 	if (have == 0)
 		return 0;
 	nl = memchr(r->buf + r->off, '\n', have);
@@ -402,12 +402,13 @@ wire_reader_line(struct wire_reader *r, char **line)
 int
 wire_reader_next(struct wire_reader *r, struct wire_frame *f)
 {
-	const uint8_t	*h = r->buf + r->off;
+	const uint8_t	*h;
 	size_t		 have = r->len - r->off, len;
 	int		 type;
 
 	if (have < 5)
 		return 0;
+	h = r->buf + r->off;
 	type = h[0];
 	len = (size_t)h[1] << 24 | (size_t)h[2] << 16 | (size_t)h[3] << 8 |
 	    (size_t)h[4];
