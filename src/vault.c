@@ -376,6 +376,26 @@ vault_keyring_name(const char *dir)
 	return name;
 }
 
+/*
+ * The keyring to keep a key in: the login's session keyring (pam_keyinit
+ * gives each login one, which its processes inherit). A process started
+ * with none (a container's shell, some ssh set-ups) would be given a new
+ * one of its own by add_key, gone when it exits: it keeps the key in the
+ * user's keyring instead, which the session keyring it then has, the
+ * user's default one, links to, so that later commands find it there.
+ */
+static key_serial_t
+vault_keyring(void)
+{
+	key_serial_t	session, user_session;
+
+	session = keyctl_get_keyring_ID(KEY_SPEC_SESSION_KEYRING, 0);
+	user_session = keyctl_get_keyring_ID(KEY_SPEC_USER_SESSION_KEYRING, 0);
+	if (session == -1 || session == user_session)
+		return KEY_SPEC_USER_KEYRING;
+	return KEY_SPEC_SESSION_KEYRING;
+}
+
 int
 vault_keyring_find(const char *dir, uint8_t key[VAULT_KEY_SIZE])
 {
@@ -407,8 +427,7 @@ vault_keyring_keep(const char *dir, const uint8_t key[VAULT_KEY_SIZE],
 
 	if (minutes == 0 || (name = vault_keyring_name(dir)) == NULL)
 		return;
-	k = add_key("user", name, key, VAULT_KEY_SIZE,
-	    KEY_SPEC_SESSION_KEYRING);
+	k = add_key("user", name, key, VAULT_KEY_SIZE, vault_keyring());
 	free(name);
 	if (k == -1)
 		return;
@@ -430,12 +449,13 @@ vault_keyring_forget(const char *dir)
 
 	if ((name = vault_keyring_name(dir)) == NULL)
 		return 1;
-	/* Every copy: a session may have been given it more than once. */
+	/* Every copy, in the session's keyring and the user's. */
 	while ((k = keyctl_search(KEY_SPEC_SESSION_KEYRING, "user", name,
 	    0)) != -1) {
-		if (keyctl_revoke(k) != 0 ||
-		    keyctl_unlink(k, KEY_SPEC_SESSION_KEYRING) != 0)
+		if (keyctl_revoke(k) != 0)
 			break;
+		keyctl_unlink(k, KEY_SPEC_SESSION_KEYRING);
+		keyctl_unlink(k, KEY_SPEC_USER_KEYRING);
 		found = 1;
 	}
 	free(name);
