@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cfg.h"
 #include "cli.h"
 #include "error.h"
 #include "model.h"
@@ -250,6 +251,53 @@ cli_user_rewrap(struct cli *cli, const char *pwfile)
 		return cli_fail();
 	printf("%s now opens with the new password; the master's is "
 	    "changed there (crm user passwd on the master)\n", cli->dir);
+	return CLI_OK;
+}
+
+int
+cli_unlock(struct cli *cli, int argc, char **argv)
+{
+	const struct cli_cmd	*cmd = cli_find("unlock");
+	enum store_role		 role;
+	const char		*login;
+	uint8_t			 key[VAULT_KEY_SIZE];
+	char			 text[VAULT_KEY_TEXT], *pw;
+	int			 print = 0, ret;
+
+	if (argc == 2 && strcmp(argv[1], "--print-key") == 0)
+		print = 1;
+	else if (argc != 1)
+		return cli_usage(cmd, "unlock takes only --print-key");
+	if (session_role(cli->dir, &role) != 0)
+		return cli_fail();
+	if (role != STORE_LOCAL || !vault_encrypted(cli->dir)) {
+		error_set("%s is not an encrypted local: there is nothing to "
+		    "unlock", cli->dir);
+		return cli_fail();
+	}
+	login = cli->login != NULL ? cli->login : cfg_string("db.user");
+	/* The password always: this is where it is typed once. */
+	if ((pw = cli_password(cli, "Password: ", 0)) == NULL)
+		return cli_fail();
+	ret = vault_key_unlock(cli->dir, login, pw, key);
+	explicit_bzero(pw, strlen(pw));
+	free(pw);
+	if (ret != 0)
+		return cli_fail();
+	vault_keyring_keep(cli->dir, key,
+	    (unsigned)cfg_int("security.unlock_minutes"));
+	if (print) {
+		vault_key_text(key, text);
+		printf("%s\n", text);
+		explicit_bzero(text, sizeof text);
+	} else if (cfg_int("security.unlock_minutes") > 0)
+		printf("%s is unlocked for %ld minute(s) in this session (crm "
+		    "lock ends it)\n", cli->dir,
+		    (long)cfg_int("security.unlock_minutes"));
+	else
+		printf("the password is right; security.unlock_minutes is 0, "
+		    "so every command asks for it\n");
+	explicit_bzero(key, sizeof key);
 	return CLI_OK;
 }
 

@@ -67,6 +67,12 @@ static const struct cli_cmd cli_cmds[] = {
 	  "encrypted\nlocal, crm user passwd YOURLOGIN changes the password "
 	  "that opens it (the\nmaster's is changed on the master; a "
 	  "forgotten one means a new local)." },
+	{ "unlock", cli_unlock, "unlock [--print-key]",
+	  "Open this encrypted local's key with your password and keep it "
+	  "in the login\nsession for security.unlock_minutes, so that "
+	  "commands ask for no password\nmeanwhile. --print-key also prints "
+	  "the key as Berkeley DB's password, for an\nadministrator's "
+	  "recovery with db5.3_dump -P KEY (see crm(1), FILES)." },
 	{ "lock", cli_lock, "lock",
 	  "Forget this encrypted local's key in the login session now: the "
 	  "next command\nasks for the password again (security.unlock_minutes "
@@ -396,7 +402,7 @@ cli_forget_password(struct cli *cli)
  * user holds the password that opens it.
  */
 int
-cli_unlock(struct cli *cli)
+cli_open_key(struct cli *cli)
 {
 	uint8_t		 key[VAULT_KEY_SIZE];
 	char		 text[VAULT_KEY_TEXT], *pw;
@@ -474,7 +480,7 @@ cli_open_start(struct cli *cli)
 		return -1;
 	}
 	encrypted = cli->role == STORE_LOCAL && vault_encrypted(cli->dir);
-	if (encrypted && cli_unlock(cli) != 0)
+	if (encrypted && cli_open_key(cli) != 0)
 		return -1;
 	cli->st = model_open(cli->dir, cli->role, 0,
 	    (int)cfg_int("master.wait_seconds"));

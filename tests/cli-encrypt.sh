@@ -147,4 +147,20 @@ expect_ok ben list company
 run "$CRM" -d "$LB" list company
 [ "$STATUS" -eq 1 ] || fail "the key was kept with security.unlock_minutes 0"
 
+# An administrator's recovery: Berkeley DB's own tools read the files
+# given the key, which crm unlock --print-key prints for the password.
+expect_ok ben unlock --print-key
+key=$OUT
+[ "${#key}" -eq 64 ] || fail "the printed key is not 64 hex digits: $key"
+run env CRM_PASSWORD=benpw2 "$CRM" -d "$LB" unlock --print-key
+[ "$STATUS" -eq 1 ] || fail "unlock --print-key took a wrong password"
+[ -z "$OUT" ] || fail "a wrong password printed a key"
+if command -v db5.3_dump >/dev/null 2>&1; then
+	db5.3_dump -P "$key" -p -s records "$LB/companies.db" | grep -q Zorbatek ||
+	    fail "db5.3_dump -P with the key does not read companies.db"
+	if db5.3_dump -p -s records "$LB/companies.db" >/dev/null 2>&1; then
+		fail "db5.3_dump read companies.db without the key"
+	fi
+fi
+
 finish
