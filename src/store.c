@@ -1070,6 +1070,7 @@ static struct {
 	char	*dir;
 	char	*key;
 } store_keys[STORE_NKEYS];
+static size_t	store_keys_next;
 
 void
 store_set_key(const char *dir, const char *key)
@@ -1093,8 +1094,18 @@ store_set_key(const char *dir, const char *key)
 	}
 	if (key == NULL)
 		return;
-	if (free_slot == STORE_NKEYS)
-		fatal("store: more than %d keys", STORE_NKEYS);
+	/*
+	 * Full (the screens opened many databases in turn): the oldest
+	 * goes. A store keeps its own copy, so only a later open of that
+	 * database misses it, and then says how it opens.
+	 */
+	if (free_slot == STORE_NKEYS) {
+		free_slot = store_keys_next++ % STORE_NKEYS;
+		explicit_bzero(store_keys[free_slot].key,
+		    strlen(store_keys[free_slot].key));
+		free(store_keys[free_slot].key);
+		free(store_keys[free_slot].dir);
+	}
 	store_keys[free_slot].dir = xstrdup(dir);
 	store_keys[free_slot].key = xstrdup(key);
 }

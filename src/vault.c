@@ -77,9 +77,10 @@ vault_limits(unsigned long long *ops, size_t *mem_kib)
 	*mem_kib = crypto_pwhash_MEMLIMIT_MIN / 1024;
 #else
 	/*
-	 * libsodium's "interactive" limits: 2 passes over 64 MiB, about a
-	 * tenth of a second on a laptop, paid once per unlock (the keyring
-	 * spares the rest). 64 MiB is also crm's memory budget.
+	 * libsodium's "interactive" limits: 2 passes over 64 MiB, measured
+	 * 0.55 to 1.1 s on a busy two-core machine, paid once per unlock
+	 * (the keyring spares the rest). 64 MiB is also crm's memory
+	 * budget, and is given back before the database opens.
 	 */
 	*ops = crypto_pwhash_OPSLIMIT_INTERACTIVE;
 	*mem_kib = crypto_pwhash_MEMLIMIT_INTERACTIVE / 1024;
