@@ -13,7 +13,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "error.h"
+#include "model.h"
+#include "record.h"
+#include "store.h"
 #include "unit.h"
 #include "vault.h"
 
@@ -210,6 +214,69 @@ test_vault_keyring(void)
 	CU_ASSERT(vault_keyring_find(dir, got) == 1);
 }
 
+/* Whether any file of dir holds needle (a byte string). */
+static int
+dir_holds(const char *dir, const char *needle)
+{
+	char	cmd[8192];
+
+	snprintf(cmd, sizeof cmd, "grep -rqa -- '%s' '%s'", needle, dir);
+	return system(cmd) == 0;
+}
+
+/*
+ * The store with a key: every file encrypted, no region file holding the
+ * cache, and no opening without the key.
+ */
+static void
+test_vault_store_encrypted(void)
+{
+	char			 dir[4000], text[VAULT_KEY_TEXT];
+	uint8_t			 key[VAULT_KEY_SIZE];
+	struct store		*st;
+	struct store_txn	*t;
+	struct record		*r;
+	struct record_id	 id;
+
+	snprintf(dir, sizeof dir, "%s", unit_path("l"));
+	make(dir, "secret", key);
+	vault_key_text(key, text);
+	store_set_key(dir, text);
+	CU_ASSERT_FATAL(model_create(dir, STORE_LOCAL) == 0);
+	st = model_open(dir, STORE_LOCAL, 0, 5);
+	CU_ASSERT_FATAL(st != NULL);
+	CU_ASSERT_FATAL(store_begin(st, &t) == 0);
+	r = record_new();
+	record_id_new(&r->id, clock_now_ms());
+	record_set(r, "name", "Xylophonica", 1);
+	record_set(r, "email", "xylo@phonica.example", 1);
+	id = r->id;
+	CU_ASSERT(store_put(t, MODEL_COMPANY, r, 0) == 0);
+	record_free(r);
+	CU_ASSERT(store_commit(t) == 0);
+	/* While it is open, too: the cache is not a file. */
+	CU_ASSERT(!dir_holds(dir, "Xylophonica"));
+	CU_ASSERT(store_close(st) == 0);
+	CU_ASSERT(!dir_holds(dir, "Xylophonica"));
+	CU_ASSERT(!dir_holds(dir, "phonica.example"));
+
+	/* Without its key it is refused, saying how it opens. */
+	store_set_key(dir, NULL);
+	CU_ASSERT(model_open(dir, STORE_LOCAL, 0, 5) == NULL);
+	CU_ASSERT(unit_error_has("is encrypted"));
+	/* With it, the record is there. */
+	store_set_key(dir, text);
+	st = model_open(dir, STORE_LOCAL, 0, 5);
+	CU_ASSERT_FATAL(st != NULL);
+	CU_ASSERT_FATAL(store_begin(st, &t) == 0);
+	CU_ASSERT_FATAL(store_get(t, MODEL_COMPANY, &id, &r) == 0);
+	CU_ASSERT(strcmp(record_value(r, "name"), "Xylophonica") == 0);
+	record_free(r);
+	store_abort(t);
+	CU_ASSERT(store_close(st) == 0);
+	store_set_key(dir, NULL);
+}
+
 int
 main(void)
 {
@@ -220,6 +287,7 @@ main(void)
 		{ "vault_rewrap", test_vault_rewrap },
 		{ "vault_key_text", test_vault_key_text },
 		{ "vault_keyring", test_vault_keyring },
+		{ "vault_store_encrypted", test_vault_store_encrypted },
 		{ NULL, NULL }
 	};
 
