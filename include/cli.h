@@ -99,6 +99,13 @@ void	 cli_filter_free(struct cli_filter *);
 
 int	 cli_init(struct cli *, int, char **);
 int	 cli_user(struct cli *, int, char **);
+int	 cli_lock(struct cli *, int, char **);
+int	 cli_unlock(struct cli *, int, char **);
+/*
+ * Give store the key of cli->dir, an encrypted local, from the session
+ * keyring or the password (then kept in cli->password).
+ */
+int	 cli_open_key(struct cli *);
 int	 cli_add(struct cli *, int, char **);
 int	 cli_set(struct cli *, int, char **);
 int	 cli_get(struct cli *, int, char **);

@@ -57,6 +57,10 @@ const struct cfg_def cfg_table[] = {
 	  "the crm the master's host runs for the sync service (crm serve)" },
 	{ "master.wait_seconds", CFG_INT, "30", CFG_DATABASE|CFG_USER,
 	  "seconds to wait for a master another process holds" },
+	{ "security.unlock_minutes", CFG_INT, "30", CFG_DATABASE|CFG_USER,
+	  "minutes an encrypted local stays unlocked in the login session "
+	  "after its password was typed (0: ask every time; crm lock ends "
+	  "it early)" },
 	{ "store.cache_mb", CFG_INT, "16", CFG_DATABASE|CFG_USER,
 	  "Berkeley DB cache size in megabytes" },
 	{ "general.default_database", CFG_STRING, "", CFG_USER,
@@ -84,6 +88,7 @@ static const struct cfg_limit cfg_limits[] = {
 	{ "sync.update_window_days", 0, INT_MAX, { NULL } },
 	{ "sync.granularity", 0, 0, { "field", "record", NULL } },
 	{ "master.wait_seconds", 0, INT_MAX, { NULL } },
+	{ "security.unlock_minutes", 0, 10080, { NULL } },
 	{ "store.cache_mb", 1, 4096, { NULL } },
 	{ "ui.date_order", 0, 0, { "iso", "dmy", "mdy" } },
 	{ NULL, 0, 0, { NULL } }

@@ -1,11 +1,16 @@
 /* cli-init: create a master, or a local bound to a master. */
 #include "config.h"
 
+#include <sys/stat.h>
+
+#include <errno.h>
+
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cfg.h"
 #include "cli.h"
@@ -16,6 +21,7 @@
 #include "store.h"
 #include "sync.h"
 #include "user.h"
+#include "vault.h"
 #include "xmalloc.h"
 
 static int
@@ -59,6 +65,42 @@ cli_init_master(struct cli *cli, const char *dir, const char *admin,
  * master checks the login (RULES.md T1) and says its ID and name, and the
  * user's own record, the only one a new local holds.
  */
+/*
+ * The key of a new local (issue 15): made in dir before its files, which
+ * are then made encrypted. 0, or 1 (error set) when it could not be.
+ */
+static int
+cli_init_key(const char *dir, const char *password)
+{
+	uint8_t	 key[VAULT_KEY_SIZE];
+	char	 text[VAULT_KEY_TEXT], *path;
+	int	 ret;
+
+	if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
+		error_set("cannot create %s: %s", dir, strerror(errno));
+		return 1;
+	}
+	xasprintf(&path, "%s/meta.db", dir);
+	ret = access(path, F_OK);
+	free(path);
+	if (ret == 0) {
+		error_set("%s already holds a crm database: choose another "
+		    "directory, or remove this one first", dir);
+		return 1;
+	}
+	/* A key with no database beside it is an init cut off: made again. */
+	xasprintf(&path, "%s/%s", dir, VAULT_KEY_FILE);
+	unlink(path);
+	free(path);
+	if (vault_key_create(dir, password, 0, 0, key) != 0)
+		return 1;
+	vault_key_text(key, text);
+	store_set_key(dir, text);
+	explicit_bzero(key, sizeof key);
+	explicit_bzero(text, sizeof text);
+	return 0;
+}
+
 static int
 cli_init_local(struct cli *cli, const char *dir, const char *master)
 {
@@ -86,9 +128,14 @@ cli_init_local(struct cli *cli, const char *dir, const char *master)
 	}
 	ret = sync_hello(where, cli->login, pw,
 	    (int)cfg_int("master.wait_seconds"), &h);
+	/* Every new local is encrypted, under the password just checked. */
+	if (ret == 0)
+		ret = cli_init_key(dir, pw);
 	explicit_bzero(pw, strlen(pw));
 	free(pw);
 	if (ret != 0) {
+		if (ret == 1)
+			sync_hello_free(&h);
 		free(where);
 		return -1;
 	}

@@ -187,6 +187,12 @@ cli_sync(struct cli *cli, int argc, char **argv)
 	job.local = cli->st;
 	login = xstrdup(cli->login);
 	job.login = login;
+	/* Unlocked from the keyring: the master still wants the password. */
+	if (cli->password == NULL &&
+	    (cli->password = cli_password(cli, "Password: ", 0)) == NULL) {
+		free(login);
+		return cli_fail();
+	}
 	job.password = cli->password;
 	job.wait_seconds = (int)wait;
 	job.dry_run = dry;

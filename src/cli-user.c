@@ -6,12 +6,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cfg.h"
 #include "cli.h"
 #include "error.h"
 #include "model.h"
 #include "rights.h"
+#include "session.h"
 #include "store.h"
 #include "user.h"
+#include "vault.h"
 #include "xmalloc.h"
 
 /*
@@ -216,6 +219,112 @@ cli_user_set(struct cli *cli, int argc, char **argv)
 	return store_commit(t) != 0 ? cli_fail() : CLI_OK;
 }
 
+/*
+ * The password that opens one's own encrypted local: its key is sealed
+ * again under the new one, in a moment; nothing else changes, here or
+ * on the master.
+ */
+static int
+cli_user_rewrap(struct cli *cli, const char *pwfile)
+{
+	char	*old, *pw;
+	int	 ret;
+
+	/* Opened from the keyring: the current password is asked for. */
+	if (cli->password != NULL)
+		old = xstrdup(cli->password);
+	else if ((old = cli_password(cli, "Current password: ", 0)) == NULL)
+		return cli_fail();
+	if ((pw = cli_user_password(pwfile, "passwd", cli->login)) == NULL) {
+		explicit_bzero(old, strlen(old));
+		free(old);
+		return cli_fail();
+	}
+	ret = user_password_valid(cli->login, pw);
+	if (ret == 0)
+		ret = vault_key_rewrap(cli->dir, cli->login, old, pw);
+	explicit_bzero(old, strlen(old));
+	explicit_bzero(pw, strlen(pw));
+	free(old);
+	free(pw);
+	if (ret != 0)
+		return cli_fail();
+	printf("%s now opens with the new password; the master's is "
+	    "changed there (crm user passwd on the master)\n", cli->dir);
+	return CLI_OK;
+}
+
+int
+cli_unlock(struct cli *cli, int argc, char **argv)
+{
+	const struct cli_cmd	*cmd = cli_find("unlock");
+	enum store_role		 role;
+	const char		*login;
+	uint8_t			 key[VAULT_KEY_SIZE];
+	char			 text[VAULT_KEY_TEXT], *pw;
+	int			 print = 0, ret;
+
+	if (argc == 2 && strcmp(argv[1], "--print-key") == 0)
+		print = 1;
+	else if (argc != 1)
+		return cli_usage(cmd, "unlock takes only --print-key");
+	if (session_role(cli->dir, &role) != 0)
+		return cli_fail();
+	if (role != STORE_LOCAL || !vault_encrypted(cli->dir)) {
+		error_set("%s is not an encrypted local: there is nothing to "
+		    "unlock", cli->dir);
+		return cli_fail();
+	}
+	login = cli->login != NULL ? cli->login : cfg_string("db.user");
+	/* The password always: this is where it is typed once. */
+	if ((pw = cli_password(cli, "Password: ", 0)) == NULL)
+		return cli_fail();
+	ret = vault_key_unlock(cli->dir, login, pw, key);
+	explicit_bzero(pw, strlen(pw));
+	free(pw);
+	if (ret != 0)
+		return cli_fail();
+	vault_keyring_keep(cli->dir, key,
+	    (unsigned)cfg_int("security.unlock_minutes"));
+	if (print) {
+		vault_key_text(key, text);
+		printf("%s\n", text);
+		explicit_bzero(text, sizeof text);
+	} else if (cfg_int("security.unlock_minutes") > 0)
+		printf("%s is unlocked for %ld minute(s) in this session (crm "
+		    "lock ends it)\n", cli->dir,
+		    (long)cfg_int("security.unlock_minutes"));
+	else
+		printf("the password is right; security.unlock_minutes is 0, "
+		    "so every command asks for it\n");
+	explicit_bzero(key, sizeof key);
+	return CLI_OK;
+}
+
+int
+cli_lock(struct cli *cli, int argc, char **argv)
+{
+	const struct cli_cmd	*cmd = cli_find("lock");
+	enum store_role		 role;
+
+	(void)argv;
+	if (argc != 1)
+		return cli_usage(cmd, "lock takes no arguments");
+	if (session_role(cli->dir, &role) != 0)
+		return cli_fail();
+	if (role != STORE_LOCAL || !vault_encrypted(cli->dir)) {
+		error_set("%s is not an encrypted local: there is nothing to "
+		    "lock", cli->dir);
+		return cli_fail();
+	}
+	if (vault_keyring_forget(cli->dir) == 0)
+		printf("%s is locked: the next command asks for the "
+		    "password\n", cli->dir);
+	else
+		printf("%s was not unlocked in this session\n", cli->dir);
+	return CLI_OK;
+}
+
 /* A new password for a user (an administrator's, or one's own). */
 static int
 cli_user_passwd(struct cli *cli, int argc, char **argv)
@@ -240,6 +349,9 @@ cli_user_passwd(struct cli *cli, int argc, char **argv)
 		return cli_usage(cmd, "give one LOGIN");
 	if (cli_open(cli) != 0)
 		return cli_fail();
+	if (cli->role == STORE_LOCAL && vault_encrypted(cli->dir) &&
+	    strcmp(argv[optind], cli->login) == 0)
+		return cli_user_rewrap(cli, pwfile);
 	/* A local's passwords come from the master, like its users. */
 	if (cli->role == STORE_LOCAL &&
 	    !rights_may_manage_users(&cli->user, cli->role))

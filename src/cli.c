@@ -19,7 +19,9 @@
 #include "session.h"
 #include "store.h"
 #include "tui.h"
+#include "rights.h"
 #include "user.h"
+#include "vault.h"
 #include "xmalloc.h"
 
 static const struct cli_cmd cli_cmds[] = {
@@ -61,7 +63,20 @@ static const struct cli_cmd cli_cmds[] = {
 	  "\n(administrators only, on the master; anyone may set their own "
 	  "password) or\nlist the users. A new password comes from the "
 	  "--password-file given after\nthe subcommand, else "
-	  "$CRM_NEW_PASSWORD, else a prompt on the terminal." },
+	  "$CRM_NEW_PASSWORD, else a prompt on the terminal. On your own "
+	  "encrypted\nlocal, crm user passwd YOURLOGIN changes the password "
+	  "that opens it (the\nmaster's is changed on the master; a "
+	  "forgotten one means a new local)." },
+	{ "unlock", cli_unlock, "unlock [--print-key]",
+	  "Open this encrypted local's key with your password and keep it "
+	  "in the login\nsession for security.unlock_minutes, so that "
+	  "commands ask for no password\nmeanwhile. --print-key also prints "
+	  "the key as Berkeley DB's password, for an\nadministrator's "
+	  "recovery with db5.3_dump -P KEY (see crm(1), FILES)." },
+	{ "lock", cli_lock, "lock",
+	  "Forget this encrypted local's key in the login session now: the "
+	  "next command\nasks for the password again (security.unlock_minutes "
+	  "says for how long it\nis kept otherwise)." },
 	{ "add", cli_add, "add TYPE FIELD=VALUE...",
 	  "Create a record and print its ID." },
 	{ "set", cli_set, "set TYPE ID FIELD=VALUE...",
@@ -383,11 +398,80 @@ cli_forget_password(struct cli *cli)
 	}
 }
 
+/*
+ * An encrypted local (issue 15) opens with its data key: from the
+ * session keyring when no password was given on purpose, else from the
+ * password, kept there for security.unlock_minutes. Only the local's own
+ * user holds the password that opens it.
+ */
+int
+cli_open_key(struct cli *cli)
+{
+	uint8_t		 key[VAULT_KEY_SIZE];
+	char		 text[VAULT_KEY_TEXT], *pw;
+	const char	*owner = cfg_string("db.user");
+	int		 given;
+
+	if (*owner != '\0' && strcmp(owner, cli->login) != 0) {
+		error_set("login refused for %s: %s is %s's local, "
+		    "encrypted with %s's password: only %s can open it",
+		    cli->login, cli->dir, owner, owner, owner);
+		return -1;
+	}
+	given = cli->password_file != NULL || getenv("CRM_PASSWORD") != NULL;
+	if (given || vault_keyring_find(cli->dir, key) != 0) {
+		if ((pw = cli_password(cli, "Password: ", 0)) == NULL)
+			return -1;
+		if (vault_key_unlock(cli->dir, cli->login, pw, key) != 0) {
+			explicit_bzero(pw, strlen(pw));
+			free(pw);
+			return -1;
+		}
+		cli_forget_password(cli);
+		cli->password = pw;
+		vault_keyring_keep(cli->dir, key,
+		    (unsigned)cfg_int("security.unlock_minutes"));
+	}
+	vault_key_text(key, text);
+	store_set_key(cli->dir, text);
+	explicit_bzero(key, sizeof key);
+	explicit_bzero(text, sizeof text);
+	return 0;
+}
+
+/*
+ * The user of an unlocked local: the key's seal checked the password
+ * already, and yescrypt would only add its cost.
+ */
+static int
+cli_open_unlocked(struct cli *cli)
+{
+	struct store_txn	*t;
+	int			 ret;
+
+	if (store_begin(cli->st, &t) != 0)
+		return -1;
+	ret = user_find_login(t, cli->login, &cli->user);
+	store_abort(t);
+	if (ret == STORE_NOTFOUND)
+		error_set("login refused for %s: wrong login or password",
+		    cli->login);
+	if (ret != 0)
+		return -1;
+	if (!rights_may_login(&cli->user, cli->role)) {
+		user_clear(&cli->user);
+		return -1;
+	}
+	cli->logged_in = 1;
+	return 0;
+}
+
 int
 cli_open_start(struct cli *cli)
 {
 	char			*pw;
 	struct store_txn	*t;
+	int			 encrypted;
 
 	if (session_role(cli->dir, &cli->role) != 0)
 		return -1;
@@ -398,10 +482,18 @@ cli_open_start(struct cli *cli)
 		error_set("who is working? give -u LOGIN or set CRM_USER");
 		return -1;
 	}
+	encrypted = cli->role == STORE_LOCAL && vault_encrypted(cli->dir);
+	if (encrypted && cli_open_key(cli) != 0)
+		return -1;
 	cli->st = model_open(cli->dir, cli->role, 0,
 	    (int)cfg_int("master.wait_seconds"));
 	if (cli->st == NULL)
 		return -1;
+	if (encrypted) {
+		if (cli_open_unlocked(cli) != 0)
+			goto fail;
+		return 0;
+	}
 	if ((pw = cli_password(cli, "Password: ", 0)) == NULL)
 		goto fail;
 	if (store_begin(cli->st, &t) != 0) {
@@ -432,6 +524,9 @@ cli_open_finish(struct cli *cli)
 	struct user_check	*c = cli->check;
 
 	cli->check = NULL;
+	/* An encrypted local's login was its unlocking (cli_open_start). */
+	if (c == NULL && cli->logged_in)
+		return 0;
 	if (c == NULL || user_login_finish(c, &cli->user) != 0) {
 		cli_close(cli);
 		return -1;

@@ -19,6 +19,7 @@
 #include "session.h"
 #include "store.h"
 #include "user.h"
+#include "vault.h"
 #include "xmalloc.h"
 
 static void	session_forget(struct session *);
@@ -84,7 +85,8 @@ session_open(struct session *s, const char *dir)
 	}
 	s->name = xstrdup(name);
 	s->wait_seconds = (int)cfg_int("master.wait_seconds");
-	if (s->role == STORE_LOCAL &&
+	/* An encrypted local opens at the login, with its key (issue 15). */
+	if (s->role == STORE_LOCAL && !vault_encrypted(dir) &&
 	    (s->st = model_open(dir, STORE_LOCAL, 0, 0)) == NULL) {
 		session_close(s);
 		return -1;
@@ -189,6 +191,10 @@ session_begin(struct session *s, int wait, struct store_txn **t)
 
 	if ((ret = session_attach(s, wait)) != 0)
 		return ret;
+	if (s->st == NULL) {
+		error_set("%s is encrypted: log in to open it", s->dir);
+		return -1;
+	}
 	if (store_begin(s->st, t) != 0) {
 		session_detach(s);
 		return -1;
@@ -221,6 +227,55 @@ session_forget(struct session *s)
 	}
 }
 
+/*
+ * Log in to an encrypted local: the password opens its key (a wrong one
+ * is refused by the key's seal, before anything is decrypted), and the
+ * local is opened with it; the seal was the password's check.
+ */
+static int
+session_unlock(struct session *s, const char *login, const char *password,
+    struct user *u)
+{
+	struct store_txn	*t;
+	uint8_t			 key[VAULT_KEY_SIZE];
+	char			 text[VAULT_KEY_TEXT];
+	const char		*owner = cfg_string("db.user");
+	int			 ret;
+
+	memset(u, 0, sizeof *u);
+	if (*owner != '\0' && strcmp(owner, login) != 0) {
+		error_set("login refused for %s: %s is %s's local, encrypted "
+		    "with %s's password: only %s can open it", login, s->dir,
+		    owner, owner, owner);
+		return -1;
+	}
+	if (vault_key_unlock(s->dir, login, password, key) != 0)
+		return -1;
+	/* Commands of the same login session then need no password. */
+	vault_keyring_keep(s->dir, key,
+	    (unsigned)cfg_int("security.unlock_minutes"));
+	vault_key_text(key, text);
+	store_set_key(s->dir, text);
+	explicit_bzero(key, sizeof key);
+	explicit_bzero(text, sizeof text);
+	if ((s->st = model_open(s->dir, STORE_LOCAL, 0, 0)) == NULL)
+		return -1;
+	if (store_begin(s->st, &t) != 0)
+		return -1;
+	ret = user_find_login(t, login, u);
+	store_abort(t);
+	if (ret == STORE_NOTFOUND)
+		error_set("login refused for %s: wrong login or password",
+		    login);
+	if (ret != 0)
+		return -1;
+	if (!rights_may_login(u, s->role)) {
+		user_clear(u);
+		return -1;
+	}
+	return 0;
+}
+
 int
 session_login(struct session *s, const char *login, const char *password)
 {
@@ -228,12 +283,18 @@ session_login(struct session *s, const char *login, const char *password)
 	struct user		 u;
 	int			 ret;
 
+	if (s->role == STORE_LOCAL && s->st == NULL) {
+		if (session_unlock(s, login, password, &u) != 0)
+			return -1;
+		goto in;
+	}
 	if ((ret = session_begin(s, 0, &t)) != 0)
 		return ret;
 	ret = user_login(t, login, password, s->role, &u);
 	session_end(s, t, 0);
 	if (ret != 0)
 		return -1;
+in:
 	user_clear(&s->user);
 	s->user = u;
 	s->logged_in = 1;

@@ -28,6 +28,7 @@
 #include "error.h"
 #include "record.h"
 #include "store.h"
+#include "vault.h"
 #include "utf8.h"
 #include "xmalloc.h"
 
@@ -183,6 +184,7 @@ struct store {
 	int			 broken;	/* an I/O error: no checkpoint */
 	int			 journal_missing; /* a master made before it */
 	struct store_defer	 defer;		/* a load's index entries */
+	char			*key;		/* encrypted: store_set_key */
 };
 
 #define STORE_TXN_RAW	64	/* raw handles a writing txn opens, at most */
@@ -726,6 +728,10 @@ store_open_db(struct store *st, DB_TXN *txn, DB **dbp, const char *file,
 		db->close(db, 0);
 		return store_dberr(st, file, ret);
 	}
+	if (st->key != NULL && (ret = db->set_flags(db, DB_ENCRYPT)) != 0) {
+		db->close(db, 0);
+		return store_dberr(st, file, ret);
+	}
 	/* A master's private environment is single-threaded, as is a load. */
 	flags = st->role == STORE_LOCAL && (st->flags & STORE_BULK) == 0 ?
 	    DB_THREAD : 0;
@@ -1091,6 +1097,156 @@ store_io_init(void)
 	done = 1;
 }
 
+/*
+ * Encryption at rest (issue 15; include/store.h, store_set_key). The
+ * keys given, by directory: a process has a local open, perhaps its
+ * load, and a master (never encrypted yet).
+ */
+#define STORE_NKEYS	8
+static struct {
+	char	*dir;
+	char	*key;
+} store_keys[STORE_NKEYS];
+static size_t	store_keys_next;
+
+void
+store_set_key(const char *dir, const char *key)
+{
+	size_t	i, free_slot = STORE_NKEYS;
+
+	for (i = 0; i < STORE_NKEYS; i++) {
+		if (store_keys[i].dir == NULL) {
+			if (free_slot == STORE_NKEYS)
+				free_slot = i;
+			continue;
+		}
+		if (strcmp(store_keys[i].dir, dir) != 0)
+			continue;
+		explicit_bzero(store_keys[i].key, strlen(store_keys[i].key));
+		free(store_keys[i].key);
+		free(store_keys[i].dir);
+		store_keys[i].dir = store_keys[i].key = NULL;
+		if (free_slot == STORE_NKEYS)
+			free_slot = i;
+	}
+	if (key == NULL)
+		return;
+	/*
+	 * Full (the screens opened many databases in turn): the oldest
+	 * goes. A store keeps its own copy, so only a later open of that
+	 * database misses it, and then says how it opens.
+	 */
+	if (free_slot == STORE_NKEYS) {
+		free_slot = store_keys_next++ % STORE_NKEYS;
+		explicit_bzero(store_keys[free_slot].key,
+		    strlen(store_keys[free_slot].key));
+		free(store_keys[free_slot].key);
+		free(store_keys[free_slot].dir);
+	}
+	store_keys[free_slot].dir = xstrdup(dir);
+	store_keys[free_slot].key = xstrdup(key);
+}
+
+/*
+ * The key of the database being opened, if it was given. A local with a
+ * key file opened without its key is refused here, in words, rather
+ * than by Berkeley DB's "no encryption key" on its first file.
+ */
+static int
+store_key_take(struct store *st)
+{
+	char	*path;
+	size_t	 i;
+	int	 locked;
+
+	for (i = 0; i < STORE_NKEYS; i++) {
+		if (store_keys[i].dir != NULL &&
+		    strcmp(store_keys[i].dir, st->dir) == 0) {
+			st->key = xstrdup(store_keys[i].key);
+			return 0;
+		}
+	}
+	path = store_path(st, VAULT_KEY_FILE);
+	locked = access(path, F_OK) == 0;
+	free(path);
+	if (locked) {
+		error_set("%s is encrypted: it opens with its user's password "
+		    "(crm -u LOGIN, with the password asked for or given)",
+		    st->dir);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Berkeley DB's AES on every file and log record (DB_ENCRYPT is set on
+ * each file in store_open_db). Its cache holds pages decrypted, and a
+ * shared environment's cache is normally a file beside the data
+ * (__db.003, a memory map the kernel writes back): on a lost laptop it
+ * would give away what the files hide. Berkeley DB 5.3 cannot put its
+ * region files elsewhere (set_region_dir came in 6.x), so an encrypted
+ * local's regions live in System V shared memory (DB_SYSTEM_MEM), which
+ * never reaches the disk but through swap; __db.001 then only names the
+ * segments (24 bytes). DB_PRIVATE would keep them in the process, but a
+ * local is shared by the screens and a sync. Each local takes its own
+ * segment keys, from its directory's device and inode; the segments
+ * are removed when the last process lets the local go
+ * (store_crypt_release), so no decrypted page outlives the work.
+ */
+static long
+store_shm_key(const struct store *st)
+{
+	struct stat	sb;
+	uint64_t	h = 1469598103934665603ULL;
+
+	if (stat(st->dir, &sb) == 0) {
+		h = (h ^ (uint64_t)sb.st_dev) * 1099511628211ULL;
+		h = (h ^ (uint64_t)sb.st_ino) * 1099511628211ULL;
+		h ^= h >> 29;
+	}
+	/* Room for 256 segments after it; a positive 32-bit key_t. */
+	return (long)(((h & 0x7fffffULL) | 0x10000ULL) << 8);
+}
+
+static int
+store_crypt_env(const struct store *st, DB_ENV *env)
+{
+	int	ret;
+
+	if ((ret = env->set_encrypt(env, st->key, DB_ENCRYPT_AES)) != 0)
+		return ret;
+	if (st->role == STORE_LOCAL && (st->flags & STORE_BULK) == 0)
+		ret = env->set_shm_key(env, store_shm_key(st));
+	return ret;
+}
+
+/*
+ * The last process to let an encrypted local go removes its shared
+ * memory segments: an exclusive try on its lock (store_local_lock) says
+ * nobody else has it open. A process that dies leaves them to the next
+ * open's recovery, which makes the environment again.
+ */
+static void
+store_crypt_release(struct store *st)
+{
+	DB_ENV	*env;
+
+	if (st->key == NULL || st->role != STORE_LOCAL || st->openfd == -1 ||
+	    (st->flags & STORE_BULK) || st->env == NULL)
+		return;
+	if (flock(st->openfd, LOCK_EX | LOCK_NB) != 0)
+		return;
+	if (db_env_create(&env, 0) == 0) {
+		env->set_errcall(env, store_errcall);
+		env->set_encrypt(env, st->key, DB_ENCRYPT_AES);
+		env->set_shm_key(env, store_shm_key(st));
+		/* remove frees the handle, whatever it answers. */
+		if (env->remove(env, st->dir, 0) != 0)
+			error_clear();
+	}
+	flock(st->openfd, LOCK_SH);
+}
+
 /* Make an environment handle with crm's settings. */
 static int
 store_env_make(const struct store *st, int cache_mb, DB_ENV **envp)
@@ -1126,6 +1282,11 @@ store_env_make(const struct store *st, int cache_mb, DB_ENV **envp)
 	/* Small log files: a checkpoint then frees all but the newest. */
 	env->set_lg_max(env, 2 * 1024 * 1024);
 	env->log_set_config(env, DB_LOG_AUTO_REMOVE, 1);
+	if (st->key != NULL && (ret = store_crypt_env(st, env)) != 0) {
+		env->close(env, 0);
+		*envp = NULL;
+		return ret;
+	}
 	if (st->role == STORE_MASTER) {
 		/*
 		 * A master may be on a network mount that goes away: read it,
@@ -1360,6 +1521,9 @@ store_open_env(struct store *st, int cache_mb)
 		flags |= DB_PRIVATE;
 	else
 		flags |= DB_REGISTER | DB_THREAD;
+	/* An encrypted local's cache is never a file (store_crypt_env). */
+	if (st->key != NULL && (flags & DB_PRIVATE) == 0)
+		flags |= DB_SYSTEM_MEM;
 	if (st->role == STORE_MASTER && (flags & DB_RECOVER) &&
 	    (st->flags & STORE_CREATE) == 0) {
 		if (store_recover_apart(st, cache_mb, flags) != 0)
@@ -1489,6 +1653,8 @@ store_open(const char *dir, enum store_role role,
 	st->flags = flags;
 	st->lockfd = -1;
 	st->openfd = -1;
+	if (store_key_take(st) != 0)
+		goto fail;
 
 	if (stat(dir, &sb) != 0 && errno != ENOENT && errno != ENOTDIR) {
 		error_set("cannot read %s: %s: if it is on the network, check "
@@ -1825,6 +1991,7 @@ store_close(struct store *st)
 	store_close_file(&st->conflicts);
 	if (st->env != NULL)
 		st->env->close(st->env, 0);
+	store_crypt_release(st);
 	store_unlock_dirty(st->lockfd, st->broken || rv != 0);
 	if (st->role == STORE_MASTER)
 		store_lost_unwatch();
@@ -1834,6 +2001,10 @@ store_close(struct store *st)
 	free(st->defer.sort);
 	free(st->files);
 	free(st->dir);
+	if (st->key != NULL) {
+		explicit_bzero(st->key, strlen(st->key));
+		free(st->key);
+	}
 	free(st);
 	return rv;
 }
@@ -1889,6 +2060,8 @@ store_load_begin(struct store *local, struct store **loadp)
 		free(path);
 		goto fail;
 	}
+	/* An encrypted local's load is encrypted with its key. */
+	store_set_key(path, local->key);
 	load = store_open(path, STORE_LOCAL, local->files[0].schema,
 	    local->nfiles, STORE_CREATE | STORE_BULK | STORE_LOADING, 0);
 	free(path);

@@ -155,9 +155,11 @@ n=$(cat "$LB"/*.db | grep -ac SecretNote || :)
 expect_eq "$n" 0
 n=$(cat "$LB"/*.db | grep -ac 'Hidden' || :)
 expect_eq "$n" 0
-# Password hashes: ben's own, no one else's.
+# Password hashes: ben's own, no one else's (test-sync's S15 tests read
+# them through the store); here the files are encrypted (issue 15), and
+# not even ben's shows in them.
 n=$(cat "$LB"/*.db | grep -ao '\$y\$' | wc -l)
-expect_eq "$n" 1
+expect_eq "$n" 0
 
 # The plain user's local holds everything.
 expect_ok anna sync

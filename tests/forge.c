@@ -27,6 +27,9 @@
  *	forge DIR get TYPE ID
  *		Print the record: its metadata (id, created, created_by,
  *		modified, modified_by, seq, flags), then FIELD=VALUE lines.
+ *	forge DIR all TYPE
+ *		Print every field of every record of TYPE, tombstones too,
+ *		as FIELD=VALUE lines: what an encrypted local holds.
  *	forge DIR find TYPE FIELD=VALUE
  *		Print the ID of each record (tombstones too) with that value.
  *	forge DIR meta KEY [VALUE]
@@ -63,6 +66,7 @@
 #include "model.h"
 #include "record.h"
 #include "store.h"
+#include "vault.h"
 #include "xmalloc.h"
 
 #define FORGE_MAXDROP	32
@@ -198,7 +202,18 @@ static struct store *
 forge_open(const char *dir, struct store_txn **t)
 {
 	struct store	*st;
+	uint8_t		 key[VAULT_KEY_SIZE];
+	char		 text[VAULT_KEY_TEXT];
+	const char	*pw = getenv("CRM_PASSWORD");
 
+	/* An encrypted local opens with its user's password, as in crm. */
+	if (vault_encrypted(dir)) {
+		if (vault_key_unlock(dir, "the forger", pw != NULL ? pw : "",
+		    key) != 0)
+			forge_fail();
+		vault_key_text(key, text);
+		store_set_key(dir, text);
+	}
 	if ((st = model_open(dir, STORE_LOCAL, 0, 5)) == NULL)
 		forge_fail();
 	if (store_role(st) != STORE_LOCAL) {
@@ -393,6 +408,37 @@ forge_get(const char *dir, int argc, char **argv)
 	return 0;
 }
 
+/* Every field of every record of a type, tombstones too: what it holds. */
+static int
+forge_all(const char *dir, int argc, char **argv)
+{
+	struct store		*st;
+	struct store_txn	*t;
+	struct store_cursor	*c;
+	struct record		*r;
+	size_t			 i;
+	int			 type, ret;
+
+	if (argc != 1)
+		forge_usage("all wants a type");
+	type = forge_type(argv[0]);
+	st = forge_open(dir, &t);
+	if (store_cursor_open(t, (size_t)type, STORE_BY_ID,
+	    STORE_CURSOR_DELETED, &c) != 0)
+		forge_fail();
+	while ((ret = store_cursor_next(c, &r)) == 0) {
+		for (i = 0; i < r->nfields; i++)
+			printf("%s=%s\n", r->fields[i].name,
+			    r->fields[i].value);
+		record_free(r);
+	}
+	store_cursor_close(c);
+	if (ret == -1)
+		forge_fail();
+	forge_close(st, t, 0);
+	return 0;
+}
+
 static int
 forge_find(const char *dir, int argc, char **argv)
 {
@@ -538,6 +584,7 @@ main(int argc, char **argv)
 		{ "put", forge_put },
 		{ "get", forge_get },
 		{ "find", forge_find },
+		{ "all", forge_all },
 		{ "meta", forge_meta },
 		{ "stamp", forge_clock },
 		{ "file", forge_file },
