@@ -170,6 +170,14 @@ int		 store_load_clear(const char *dir);
 int		 store_local_lock(const char *dir, int wait_seconds);
 /* For tests of crash safety: tick is called before every step of a switch. */
 void		 store_load_fault(void (*tick)(void));
+/*
+ * Whether the write about to be made is to fail as on a full disk (errno
+ * set to ENOSPC): in a test build, CRM_FAULT_ENOSPC=N fails the Nth write
+ * of the process and every one after it. Always 0 in other builds. crm's
+ * own files (attached files, exports) ask it before each write, as
+ * Berkeley DB's writes do.
+ */
+int		 store_io_full(void);
 enum store_role	 store_role(const struct store *);
 const char	*store_dir(const struct store *);
 /* A path inside the database directory; free it. Cannot fail. */

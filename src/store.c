@@ -225,6 +225,14 @@ static int	store_fold_check(struct store *);
 static char	*store_fold_mark(const struct store *);
 static struct store_file *store_file(struct store_txn *, size_t);
 
+/*
+ * Whether a write of this process failed for lack of space. Berkeley DB
+ * passes ENOSPC on from some writes only: a page it could not write out
+ * of its cache, or a failed write during recovery, comes back as
+ * DB_RUNRECOVERY or EIO, which store_dberr then says is a full disk.
+ */
+static int		 store_io_nospace;
+
 /* One message for a Berkeley DB error, naming the thing and what to do. */
 /* Has a master's directory gone away under us (a lost network mount)? */
 static int
@@ -259,8 +267,19 @@ store_dberr(const struct store *st, const char *what, int ret)
 		    "the command again, what was saved is safe", dir, what);
 		return -1;
 	}
+	/* What Berkeley DB made of a write that found the disk full. */
+	if (store_io_nospace && ret != DB_LOCK_DEADLOCK &&
+	    ret != DB_LOCK_NOTGRANTED && ret != ENOMEM)
+		ret = ENOSPC;
 	switch (ret) {
 	case ENOSPC:
+		/*
+		 * Berkeley DB may have written part of what it was writing:
+		 * no checkpoint over it, and the master's next attach
+		 * recovers from the log.
+		 */
+		if (st != NULL)
+			((struct store *)st)->broken = 1;
 		error_set("the disk holding %s is full (%s): free some space "
 		    "and try again; nothing was changed", dir, what);
 		break;
@@ -872,6 +891,9 @@ store_io_failed(int fd)
 	struct stat	sb;
 	int		saved = errno;
 
+	if (saved == ENOSPC || saved == EDQUOT)
+		store_io_nospace = 1;
+
 	if (saved == EIO && store_lost_dir[0] != '\0' &&
 	    (fstat(fd, &sb) != 0 || (store_lost_has_dev &&
 	    sb.st_dev == store_lost_dev)))
@@ -888,20 +910,119 @@ store_io_pread(int fd, void *buf, size_t len, off_t off)
 	return n < 0 ? store_io_failed(fd) : n;
 }
 
+#ifdef CRM_FAULT_INJECTION
+/*
+ * A test build's full disk: CRM_FAULT_ENOSPC=N makes the Nth write of
+ * the process (Berkeley DB's, and crm's own files: store_io_full) and
+ * every one after it fail with ENOSPC, as a disk that filled up stays
+ * full until the command ends.
+ */
+static unsigned long	store_full_at, store_full_writes;
+static int		store_full_read;
+
+int
+store_io_full(void)
+{
+	const char	*env;
+
+	if (!store_full_read) {
+		if ((env = getenv("CRM_FAULT_ENOSPC")) != NULL)
+			store_full_at = strtoul(env, NULL, 10);
+		store_full_read = 1;
+	}
+	if (store_full_at == 0 || ++store_full_writes < store_full_at)
+		return 0;
+	errno = ENOSPC;
+	return 1;
+}
+#else
+int
+store_io_full(void)
+{
+	return 0;
+}
+#endif
+
+/*
+ * Berkeley DB takes a replaced write that returns less than it was asked
+ * for as failed and reads errno for the reason, so a write cut short by
+ * a full disk (which returns what fitted, not ENOSPC) was reported with
+ * whatever errno held before: "No such file or directory" or "File
+ * exists" for a disk that was full. All of it is written, or the reason
+ * is in errno.
+ */
 static ssize_t
 store_io_pwrite(int fd, const void *buf, size_t len, off_t off)
 {
-	ssize_t	n = pwrite(fd, buf, len, off);
+	const char	*p = buf;
+	size_t		 done = 0;
+	ssize_t		 n;
 
-	return n < 0 ? store_io_failed(fd) : n;
+	if (store_io_full())
+		return store_io_failed(fd);
+	while (done < len) {
+		n = pwrite(fd, p + done, len - done, off + (off_t)done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return store_io_failed(fd);
+		if (n == 0) {
+			errno = ENOSPC;
+			return store_io_failed(fd);
+		}
+		done += (size_t)n;
+	}
+	return (ssize_t)len;
+}
+
+/*
+ * Berkeley DB grows a file by writing its last bytes past the end
+ * (__db_file_extend): the file's region files, mapped into memory, are
+ * made and grown so. On a full disk that write fits while the blocks
+ * before it do not exist, and the first touch of such a page in the
+ * mapping is a bus error (SIGBUS), not an error Berkeley DB could
+ * return. So the blocks before a write past the end are allocated first
+ * (posix_fallocate): a disk too full for them fails here, with ENOSPC.
+ */
+static int
+store_io_fill(int fd, size_t len)
+{
+	struct stat	sb;
+	off_t		off;
+	int		err;
+
+	if ((off = lseek(fd, 0, SEEK_CUR)) == -1 || fstat(fd, &sb) != 0 ||
+	    !S_ISREG(sb.st_mode) || off <= sb.st_size)
+		return 0;
+	err = posix_fallocate(fd, sb.st_size, off + (off_t)len - sb.st_size);
+	if (err == 0 || err == EOPNOTSUPP || err == EINVAL)
+		return 0;
+	errno = err;
+	return -1;		/* said by store_io_failed */
 }
 
 static ssize_t
 store_io_write(int fd, const void *buf, size_t len)
 {
-	ssize_t	n = write(fd, buf, len);
+	const char	*p = buf;
+	size_t		 done = 0;
+	ssize_t		 n;
 
-	return n < 0 ? store_io_failed(fd) : n;
+	if (store_io_full() || store_io_fill(fd, len) != 0)
+		return store_io_failed(fd);
+	while (done < len) {
+		n = write(fd, p + done, len - done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return store_io_failed(fd);
+		if (n == 0) {
+			errno = ENOSPC;
+			return store_io_failed(fd);
+		}
+		done += (size_t)n;
+	}
+	return (ssize_t)len;
 }
 
 static int
@@ -1198,6 +1319,25 @@ store_recover_apart(struct store *st, int cache_mb, u_int32_t flags)
 		close(p[0]);
 		if ((ret = store_env_make(st, cache_mb, &env)) == 0) {
 			ret = env->open(env, st->dir, flags, 0600);
+			if (env->close(env, 0) != 0 && ret == 0)
+				ret = EIO;
+		}
+		/*
+		 * Normal recovery starts from the last checkpoint and trusts
+		 * what the log says was written before it. A master written
+		 * on after a failure that no recovery followed (an attach
+		 * that found the lock file emptied by a full disk, before the
+		 * lock was written in place) breaks that trust, and normal
+		 * recovery then failed with DB_RUNRECOVERY at every attach:
+		 * catastrophic recovery, which replays every log file there
+		 * is (db_recover -c), brings it back.
+		 */
+		if (store_io_nospace)
+			ret = ENOSPC;	/* catastrophic recovery would fail too */
+		if (ret == DB_RUNRECOVERY && (ret = store_env_make(st,
+		    cache_mb, &env)) == 0) {
+			ret = env->open(env, st->dir, (flags &
+			    ~(u_int32_t)DB_RECOVER) | DB_RECOVER_FATAL, 0600);
 			if (env->close(env, 0) != 0 && ret == 0)
 				ret = EIO;
 		}
@@ -1706,8 +1846,14 @@ store_checkpoint(struct store *st)
 
 	if (st->flags & STORE_BULK)
 		return 0;
-	/* Only once enough log has been written to be worth it. */
-	if ((ret = st->env->txn_checkpoint(st->env, 16 * 1024, 0, 0)) != 0)
+	/*
+	 * Only once enough log has been written to be worth it. A master
+	 * may sit on a small shared disk: a sync of 6,000 companies wrote
+	 * 16 MB of log before its first checkpoint and filled a 20 MB one,
+	 * so it keeps less (a round of 2,000 records logs about 5 MB).
+	 */
+	if ((ret = st->env->txn_checkpoint(st->env, st->role ==
+	    STORE_MASTER ? 1024 : 16 * 1024, 0, 0)) != 0)
 		return store_dberr(st, "checkpoint", ret);
 	st->env->log_archive(st->env, NULL, DB_ARCH_REMOVE);
 	return 0;

@@ -1625,6 +1625,9 @@ sm_commit(struct sync_master *sm, const struct wire_frame *f)
 		sm->t = NULL;
 		if (sm_install(sm) != 0)
 			return sm_fail(sm, SYNC_E_FAIL);
+		/* A long sync up keeps the master's log small (a full disk). */
+		if (!sm->final && store_checkpoint(sm->st) != 0)
+			return sm_fail(sm, SYNC_E_FAIL);
 		if (!sm->final && store_begin_read(sm->st, &sm->t) != 0)
 			return sm_fail(sm, SYNC_E_FAIL);
 	}
