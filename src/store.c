@@ -1943,6 +1943,26 @@ store_fsync_path(const char *path, int flags)
 	return ret;
 }
 
+/*
+ * A load that failed (a full disk) is thrown away at once, giving its
+ * space back; its message stays what it was.
+ */
+static void
+store_load_drop(const char *loaddir)
+{
+	char	*local, *slash, *saved;
+
+	local = xstrdup(loaddir);
+	if ((slash = strrchr(local, '/')) != NULL && slash != local) {
+		*slash = '\0';
+		saved = xstrdup(error_get());
+		store_load_clear(local);
+		error_set("%s", saved);
+		free(saved);
+	}
+	free(local);
+}
+
 int
 store_load_end(struct store *load)
 {
@@ -1956,10 +1976,12 @@ store_load_end(struct store *load)
 	dir = xstrdup(load->dir);
 	if (store_defer_flush(load) != 0) {
 		store_close(load);
+		store_load_drop(dir);
 		free(dir);
 		return -1;
 	}
 	if (store_close(load) != 0) {
+		store_load_drop(dir);
 		free(dir);
 		return -1;
 	}
@@ -1984,10 +2006,16 @@ store_load_end(struct store *load)
 		ret = -1;
 	if (ret == 0)
 		ret = store_fsync_path(dir, O_RDONLY | O_DIRECTORY);
-	if (ret != 0)
+	if (ret != 0 && (errno == ENOSPC || errno == EDQUOT))
+		error_set("the disk holding %s is full (writing out a first "
+		    "sync): free some space and sync again; nothing was "
+		    "changed", dir);
+	else if (ret != 0)
 		error_set("cannot write out %s: %s: free some space and sync "
 		    "again", dir, strerror(errno));
 	free(path);
+	if (ret != 0)
+		store_load_drop(dir);
 	free(dir);
 	return ret;
 }
