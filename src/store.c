@@ -915,7 +915,9 @@ store_io_pread(int fd, void *buf, size_t len, off_t off)
  * A test build's full disk: CRM_FAULT_ENOSPC=N makes the Nth write of
  * the process (Berkeley DB's, and crm's own files: store_io_full) and
  * every one after it fail with ENOSPC, as a disk that filled up stays
- * full until the command ends.
+ * full until the command ends. CRM_FAULT_ENOSPC_MARK=FILE: FILE is made
+ * when the Nth write is reached, so that a test knows when N has gone
+ * past the last write.
  */
 static unsigned long	store_full_at, store_full_writes;
 static int		store_full_read;
@@ -932,6 +934,14 @@ store_io_full(void)
 	}
 	if (store_full_at == 0 || ++store_full_writes < store_full_at)
 		return 0;
+	/* A test learns that the write was reached: the command may pass. */
+	if (store_full_writes == store_full_at &&
+	    (env = getenv("CRM_FAULT_ENOSPC_MARK")) != NULL) {
+		int	fd = open(env, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+
+		if (fd != -1)
+			close(fd);
+	}
 	errno = ENOSPC;
 	return 1;
 }
@@ -1799,9 +1809,16 @@ store_close(struct store *st)
 			if (ret == 0)
 				ret = st->env->txn_checkpoint(st->env, 0, 0,
 				    DB_FORCE);
-			if (ret != 0)
+			if (ret != 0) {
 				rv = store_dberr(st, "checkpoint", ret);
-			else
+				/* Committed, only not yet in its files. */
+				if (ret == ENOSPC || store_io_nospace)
+					error_set("the disk holding %s is "
+					    "full: what was saved is safe in "
+					    "its log, and goes into its files "
+					    "with the next command once some "
+					    "space is free", st->dir);
+			} else
 				st->env->log_archive(st->env, NULL,
 				    DB_ARCH_REMOVE);
 		} else if (st->role == STORE_MASTER) {
