@@ -1864,13 +1864,12 @@ store_checkpoint(struct store *st)
 	if (st->flags & STORE_BULK)
 		return 0;
 	/*
-	 * Only once enough log has been written to be worth it. A master
-	 * may sit on a small shared disk: a sync of 6,000 companies wrote
-	 * 16 MB of log before its first checkpoint and filled a 20 MB one,
-	 * so it keeps less (a round of 2,000 records logs about 5 MB).
+	 * Only once enough log has been written to be worth it: 2 MB, one
+	 * log file. It was 16 MB: a sync of 6,000 companies wrote that much
+	 * log before its first checkpoint, on the master and on the local
+	 * alike, and filled a 20 MB disk with it.
 	 */
-	if ((ret = st->env->txn_checkpoint(st->env, st->role ==
-	    STORE_MASTER ? 1024 : 16 * 1024, 0, 0)) != 0)
+	if ((ret = st->env->txn_checkpoint(st->env, 2 * 1024, 0, 0)) != 0)
 		return store_dberr(st, "checkpoint", ret);
 	st->env->log_archive(st->env, NULL, DB_ARCH_REMOVE);
 	return 0;
