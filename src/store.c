@@ -1333,24 +1333,14 @@ store_recover_apart(struct store *st, int cache_mb, u_int32_t flags)
 				ret = EIO;
 		}
 		/*
-		 * Normal recovery starts from the last checkpoint and trusts
-		 * what the log says was written before it. A master written
-		 * on after a failure that no recovery followed (an attach
-		 * that found the lock file emptied by a full disk, before the
-		 * lock was written in place) breaks that trust, and normal
-		 * recovery then failed with DB_RUNRECOVERY at every attach:
-		 * catastrophic recovery, which replays every log file there
-		 * is (db_recover -c), brings it back.
+		 * A recovery that could not write for lack of space comes
+		 * back as DB_RUNRECOVERY: said as the full disk it is. (A
+		 * master on a 20 MB disk holding 16 MB of its own log said
+		 * "needs recovery" at every attach; with space, the same
+		 * recovery brings it back.)
 		 */
-		if (store_io_nospace)
-			ret = ENOSPC;	/* catastrophic recovery would fail too */
-		if (ret == DB_RUNRECOVERY && (ret = store_env_make(st,
-		    cache_mb, &env)) == 0) {
-			ret = env->open(env, st->dir, (flags &
-			    ~(u_int32_t)DB_RECOVER) | DB_RECOVER_FATAL, 0600);
-			if (env->close(env, 0) != 0 && ret == 0)
-				ret = EIO;
-		}
+		if (ret != 0 && store_io_nospace)
+			ret = ENOSPC;
 		n = write(p[1], &ret, sizeof ret);
 		_exit(n == (ssize_t)sizeof ret ? 0 : 1);
 	}
