@@ -7,9 +7,11 @@
 #    it by itself and both sides converge (it said "needs recovery" at
 #    every later command, and listed no companies).
 # 2. A local whose first sync runs out of space says so; the commands
-#    after it work or say the disk is full (they said "File exists", and
-#    crm import died of SIGBUS, touching a region file whose blocks could
-#    not be allocated), and once space is freed the next sync converges.
+#    after it work or say the disk is full (they said "File exists"), and
+#    once space is freed the next sync converges.
+# 3. A local whose disk fills up before it makes its environment afresh
+#    (after a first sync): its commands say the disk is full (they died of
+#    SIGBUS, touching a region file whose blocks could not be allocated).
 #
 # Mounting a tmpfs needs root: elsewhere, or where mount fails, skipped.
 . "${TESTS_SRCDIR:-$(dirname "$0")}/lib.sh"
@@ -140,5 +142,32 @@ expect_ok anna sync --verify
 expect_out_contains "0 difference(s)"
 expect_ok anna list company
 [ "$(rows)" -ge 2000 ] || fail "the local lists $(rows) companies, not 2000"
+
+# --- 3. the disk fills up while the local has no environment ----------------
+# A first sync replaces the local's files and removes its environment: the
+# next command makes its region files afresh, and Berkeley DB maps them
+# into memory. With a little space left, the last page of each fitted and
+# the pages before it could not be had: crm list and crm export died of
+# SIGBUS (status 135) at the first touch of them.
+rm -rf "$L"
+CRM_PASSWORD=annapw "$CRM" -u anna init --local "$L" --master "$M" \
+    >/dev/null || fail "cannot make the local again"
+expect_ok anna sync
+for free in 256 1024 2048; do
+	rm -f "$DISK/filler"
+	fill "$free"
+	run anna list company
+	expect_no_signal
+	[ "$STATUS" -eq 0 ] || expect_full_of "$L"
+	run anna export company "$T/out.csv"
+	expect_no_signal
+	[ "$STATUS" -eq 0 ] || expect_full_of "$L"
+done
+rm -f "$DISK/filler"
+expect_ok anna list company
+[ "$(rows)" -ge 2000 ] || fail "the local lists $(rows) companies, not 2000"
+expect_ok anna sync
+expect_ok anna sync --verify
+expect_out_contains "0 difference(s)"
 
 finish
