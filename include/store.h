@@ -191,15 +191,23 @@ int		 store_local_lock(const char *dir, int wait_seconds);
 /* For tests of crash safety: tick is called before every step of a switch. */
 void		 store_load_fault(void (*tick)(void));
 /*
- * Encryption at rest (issue 15): the database in dir, and its load, are
- * opened with key, a NUL-terminated text (vault_key_text) that Berkeley
- * DB takes as its AES password: every file and log record is encrypted,
- * and a local's shared regions are kept in shared memory, never in
- * files. Call before store_create or store_open of dir; NULL forgets it.
- * A local with a key file (vault.h) opened without its key is refused,
- * saying how it opens. Cannot fail.
+ * Encryption at rest: the database in dir, and its load, are opened with
+ * key, a NUL-terminated text (vault_key_text) that Berkeley DB takes as
+ * its AES password: every file and log record is encrypted, and a local's
+ * shared regions are kept in shared memory, never in files. Call before
+ * store_create or store_open of dir; NULL forgets it. A local with a key
+ * file (vault.h) opened without its key is refused, saying how it opens.
+ * Cannot fail.
  */
 void		 store_set_key(const char *dir, const char *key);
+/*
+ * Whether the write about to be made is to fail as on a full disk (errno
+ * set to ENOSPC): in a test build, CRM_FAULT_ENOSPC=N fails the Nth write
+ * of the process and every one after it. Always 0 in other builds. crm's
+ * own files (attached files, exports) ask it before each write, as
+ * Berkeley DB's writes do.
+ */
+int		 store_io_full(void);
 enum store_role	 store_role(const struct store *);
 const char	*store_dir(const struct store *);
 /* A path inside the database directory; free it. Cannot fail. */

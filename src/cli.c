@@ -622,6 +622,11 @@ cli_main(int argc, char **argv)
 		cli.dir = session_default_dir();
 	cli_catch_signals();
 	ret = cmd->exec(&cli, argc - i, argv + i);
+	/* A command that failed said why: closing it says nothing more. */
+	if (ret != CLI_OK && cli.st != NULL) {
+		store_close(cli.st);
+		cli.st = NULL;
+	}
 	cli_close(&cli);
 	cfg_free();
 	cli_reraise();

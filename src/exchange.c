@@ -19,6 +19,7 @@
 #include "ical.h"
 #include "model.h"
 #include "rights.h"
+#include "store.h"
 #include "strmap.h"
 #include "user.h"
 #include "utf8.h"
@@ -188,6 +189,16 @@ exchange_file_open(struct exchange_file *xf, const char *path)
 	return 0;
 }
 
+static void
+exchange_file_failed(struct exchange_file *xf)
+{
+	if (errno == ENOSPC || errno == EDQUOT)
+		error_set("cannot write %s: the disk is full; free some space "
+		    "and try again (nothing was written)", xf->path);
+	else
+		error_set("cannot write %s: %s", xf->path, strerror(errno));
+}
+
 int
 exchange_file_close(struct exchange_file *xf, int ok)
 {
@@ -195,13 +206,14 @@ exchange_file_close(struct exchange_file *xf, int ok)
 
 	if (xf->f == NULL)
 		return -1;
-	if (ok && (fflush(xf->f) != 0 ||
+	/* A write that failed earlier is remembered by the stream alone. */
+	if (ok && (ferror(xf->f) || store_io_full() || fflush(xf->f) != 0 ||
 	    (xf->tmp != NULL && fsync(fileno(xf->f)) != 0))) {
-		error_set("cannot write %s: %s", xf->path, strerror(errno));
+		exchange_file_failed(xf);
 		ok = 0;
 	}
 	if (fclose(xf->f) != 0 && ok) {
-		error_set("cannot write %s: %s", xf->path, strerror(errno));
+		exchange_file_failed(xf);
 		ok = 0;
 	}
 	xf->f = NULL;

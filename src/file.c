@@ -16,6 +16,7 @@
 
 #include "error.h"
 #include "file.h"
+#include "store.h"
 #include "xmalloc.h"
 
 void
@@ -36,6 +37,33 @@ file_hex(struct sha256_ctx *sha, char *hex)
 	file_digest_hex(digest, hex);
 }
 
+/*
+ * Write all of buf, or fail with the reason in errno: a write cut short
+ * by a full disk returns what fitted and sets no errno.
+ */
+static int
+file_write_all(int fd, const char *buf, size_t len)
+{
+	size_t	done = 0;
+	ssize_t	n;
+
+	while (done < len) {
+		if (store_io_full())
+			return -1;
+		n = write(fd, buf + done, len - done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		if (n == 0) {
+			errno = ENOSPC;
+			return -1;
+		}
+		done += (size_t)n;
+	}
+	return 0;
+}
+
 /* Read src (and write it to out when out != -1), hashing it. */
 static int
 file_pump(const char *src, int in, int out, const char *dst, char *hex,
@@ -49,7 +77,7 @@ file_pump(const char *src, int in, int out, const char *dst, char *hex,
 	sha256_init(&sha);
 	while ((n = read(in, buf, sizeof buf)) > 0) {
 		sha256_update(&sha, (size_t)n, (const uint8_t *)buf);
-		if (out != -1 && write(out, buf, (size_t)n) != n) {
+		if (out != -1 && file_write_all(out, buf, (size_t)n) != 0) {
 			error_set("cannot write %s: %s", dst, errno == ENOSPC ?
 			    "the disk is full; free some space and try again" :
 			    strerror(errno));
@@ -192,8 +220,6 @@ int
 file_write(const char *path, const char *data, size_t len)
 {
 	char	*tmp;
-	size_t	 done = 0;
-	ssize_t	 n;
 	int	 fd;
 
 	xasprintf(&tmp, "%s.tmp-%ld", path, (long)getpid());
@@ -204,9 +230,7 @@ file_write(const char *path, const char *data, size_t len)
 		free(tmp);
 		return -1;
 	}
-	while (done < len && (n = write(fd, data + done, len - done)) > 0)
-		done += (size_t)n;
-	if (done != len || fsync(fd) != 0) {
+	if (file_write_all(fd, data, len) != 0 || fsync(fd) != 0) {
 		error_set("cannot write %s: %s", path, errno == ENOSPC ?
 		    "the disk is full; free some space and try again" :
 		    strerror(errno));

@@ -85,12 +85,21 @@ store_lock_holder(const char *dir)
 	return who;
 }
 
-static void
+/*
+ * Write the holder's line, which also tells the next holder to recover
+ * if this one dies holding the lock. It goes over whatever the file held
+ * before it is cut to its length: truncated first, a line that did not
+ * fit on a full disk left the file empty, which says "let go cleanly",
+ * and the next attach skipped the recovery the master needed. Returns
+ * -1 with errno set when the line could not be written.
+ */
+static int
 store_lock_record(int fd)
 {
 	char		 host[256], when[32], *line;
 	struct passwd	*pw;
 	const char	*user;
+	size_t		 len;
 
 	if (gethostname(host, sizeof host) != 0)
 		strcpy(host, "unknown host");
@@ -100,12 +109,17 @@ store_lock_record(int fd)
 	clock_format(clock_stamp_from_ms(clock_now_ms()), when, sizeof when);
 	xasprintf(&line, "%s on %s (pid %ld) since %s\n", user, host,
 	    (long)getpid(), when);
-	if (ftruncate(fd, 0) == 0) {
-		/* Only a description for waiters: failing to write it is harmless. */
-		if (pwrite(fd, line, strlen(line), 0) < 0)
-			errno = 0;
+	len = strlen(line);
+	errno = 0;		/* a short write sets none */
+	if (store_io_full() || pwrite(fd, line, len, 0) != (ssize_t)len ||
+	    ftruncate(fd, (off_t)len) != 0) {
+		if (errno == 0)
+			errno = ENOSPC;
+		free(line);
+		return -1;
 	}
 	free(line);
+	return 0;
 }
 
 int
@@ -164,7 +178,17 @@ store_lock(const char *dir, int wait_seconds)
 
 		store_lock_clean = fstat(fd, &sb) == 0 && sb.st_size == 0;
 	}
-	store_lock_record(fd);
+	if (store_lock_record(fd) != 0) {
+		if (errno == ENOSPC || errno == EDQUOT)
+			error_set("the disk holding %s is full (writing its "
+			    "lock %s): free some space and try again; nothing "
+			    "was changed", dir, path);
+		else
+			error_set("cannot write the master's lock %s: %s; "
+			    "check that the master is mounted and writable",
+			    path, strerror(errno));
+		goto fail;
+	}
 	free(who);
 	free(store_lock_path);
 	store_lock_path = path;

@@ -228,6 +228,14 @@ static char	*store_fold_mark(const struct store *);
 static int	 store_log_damaged(struct store *);
 static struct store_file *store_file(struct store_txn *, size_t);
 
+/*
+ * Whether a write of this process failed for lack of space. Berkeley DB
+ * passes ENOSPC on from some writes only: a page it could not write out
+ * of its cache, or a failed write during recovery, comes back as
+ * DB_RUNRECOVERY or EIO, which store_dberr then says is a full disk.
+ */
+static int		 store_io_nospace;
+
 /* One message for a Berkeley DB error, naming the thing and what to do. */
 /* Has a master's directory gone away under us (a lost network mount)? */
 static int
@@ -262,8 +270,19 @@ store_dberr(const struct store *st, const char *what, int ret)
 		    "the command again, what was saved is safe", dir, what);
 		return -1;
 	}
+	/* What Berkeley DB made of a write that found the disk full. */
+	if (store_io_nospace && ret != DB_LOCK_DEADLOCK &&
+	    ret != DB_LOCK_NOTGRANTED && ret != ENOMEM)
+		ret = ENOSPC;
 	switch (ret) {
 	case ENOSPC:
+		/*
+		 * Berkeley DB may have written part of what it was writing:
+		 * no checkpoint over it, and the master's next attach
+		 * recovers from the log.
+		 */
+		if (st != NULL)
+			((struct store *)st)->broken = 1;
 		error_set("the disk holding %s is full (%s): free some space "
 		    "and try again; nothing was changed", dir, what);
 		break;
@@ -915,6 +934,9 @@ store_io_failed(int fd)
 	struct stat	sb;
 	int		saved = errno;
 
+	if (saved == ENOSPC || saved == EDQUOT)
+		store_io_nospace = 1;
+
 	if (saved == EIO && store_lost_dir[0] != '\0' &&
 	    (fstat(fd, &sb) != 0 || (store_lost_has_dev &&
 	    sb.st_dev == store_lost_dev)))
@@ -931,20 +953,129 @@ store_io_pread(int fd, void *buf, size_t len, off_t off)
 	return n < 0 ? store_io_failed(fd) : n;
 }
 
+#ifdef CRM_FAULT_INJECTION
+/*
+ * A test build's full disk: CRM_FAULT_ENOSPC=N makes the Nth write of
+ * the process (Berkeley DB's, and crm's own files: store_io_full) and
+ * every one after it fail with ENOSPC, as a disk that filled up stays
+ * full until the command ends. CRM_FAULT_ENOSPC_MARK=FILE: FILE is made
+ * when the Nth write is reached, so that a test knows when N has gone
+ * past the last write.
+ */
+static unsigned long	store_full_at, store_full_writes;
+static int		store_full_read;
+
+int
+store_io_full(void)
+{
+	const char	*env;
+
+	if (!store_full_read) {
+		if ((env = getenv("CRM_FAULT_ENOSPC")) != NULL)
+			store_full_at = strtoul(env, NULL, 10);
+		store_full_read = 1;
+	}
+	if (store_full_at == 0 || ++store_full_writes < store_full_at)
+		return 0;
+	/* A test learns that the write was reached: the command may pass. */
+	if (store_full_writes == store_full_at &&
+	    (env = getenv("CRM_FAULT_ENOSPC_MARK")) != NULL) {
+		int	fd = open(env, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+
+		if (fd != -1)
+			close(fd);
+	}
+	errno = ENOSPC;
+	return 1;
+}
+#else
+int
+store_io_full(void)
+{
+	return 0;
+}
+#endif
+
+/*
+ * Berkeley DB takes a replaced write that returns less than it was asked
+ * for as failed and reads errno for the reason, so a write cut short by
+ * a full disk (which returns what fitted, not ENOSPC) was reported with
+ * whatever errno held before: "No such file or directory" or "File
+ * exists" for a disk that was full. All of it is written, or the reason
+ * is in errno.
+ */
 static ssize_t
 store_io_pwrite(int fd, const void *buf, size_t len, off_t off)
 {
-	ssize_t	n = pwrite(fd, buf, len, off);
+	const char	*p = buf;
+	size_t		 done = 0;
+	ssize_t		 n;
 
-	return n < 0 ? store_io_failed(fd) : n;
+	if (store_io_full())
+		return store_io_failed(fd);
+	while (done < len) {
+		n = pwrite(fd, p + done, len - done, off + (off_t)done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return store_io_failed(fd);
+		if (n == 0) {
+			errno = ENOSPC;
+			return store_io_failed(fd);
+		}
+		done += (size_t)n;
+	}
+	return (ssize_t)len;
+}
+
+/*
+ * Berkeley DB grows a file by writing its last bytes past the end
+ * (__db_file_extend): the file's region files, mapped into memory, are
+ * made and grown so. On a full disk that write fits while the blocks
+ * before it do not exist, and the first touch of such a page in the
+ * mapping is a bus error (SIGBUS), not an error Berkeley DB could
+ * return. So the blocks before a write past the end are allocated first
+ * (posix_fallocate): a disk too full for them fails here, with ENOSPC.
+ */
+static int
+store_io_fill(int fd, size_t len)
+{
+	struct stat	sb;
+	off_t		off;
+	int		err;
+
+	if ((off = lseek(fd, 0, SEEK_CUR)) == -1 || fstat(fd, &sb) != 0 ||
+	    !S_ISREG(sb.st_mode) || off <= sb.st_size)
+		return 0;
+	err = posix_fallocate(fd, sb.st_size, off + (off_t)len - sb.st_size);
+	if (err == 0 || err == EOPNOTSUPP || err == EINVAL)
+		return 0;
+	errno = err;
+	return -1;		/* said by store_io_failed */
 }
 
 static ssize_t
 store_io_write(int fd, const void *buf, size_t len)
 {
-	ssize_t	n = write(fd, buf, len);
+	const char	*p = buf;
+	size_t		 done = 0;
+	ssize_t		 n;
 
-	return n < 0 ? store_io_failed(fd) : n;
+	if (store_io_full() || store_io_fill(fd, len) != 0)
+		return store_io_failed(fd);
+	while (done < len) {
+		n = write(fd, p + done, len - done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return store_io_failed(fd);
+		if (n == 0) {
+			errno = ENOSPC;
+			return store_io_failed(fd);
+		}
+		done += (size_t)n;
+	}
+	return (ssize_t)len;
 }
 
 static int
@@ -1399,6 +1530,15 @@ store_recover_apart(struct store *st, int cache_mb, u_int32_t flags)
 			if (env->close(env, 0) != 0 && ret == 0)
 				ret = EIO;
 		}
+		/*
+		 * A recovery that could not write for lack of space comes
+		 * back as DB_RUNRECOVERY: said as the full disk it is. (A
+		 * master on a 20 MB disk holding 16 MB of its own log said
+		 * "needs recovery" at every attach; with space, the same
+		 * recovery brings it back.)
+		 */
+		if (ret != 0 && store_io_nospace)
+			ret = ENOSPC;
 		n = write(p[1], &ret, sizeof ret);
 		_exit(n == (ssize_t)sizeof ret ? 0 : 1);
 	}
@@ -1964,9 +2104,16 @@ store_close(struct store *st)
 			if (ret == 0)
 				ret = st->env->txn_checkpoint(st->env, 0, 0,
 				    DB_FORCE);
-			if (ret != 0)
+			if (ret != 0) {
 				rv = store_dberr(st, "checkpoint", ret);
-			else
+				/* Committed, only not yet in its files. */
+				if (ret == ENOSPC || store_io_nospace)
+					error_set("the disk holding %s is "
+					    "full: what was saved is safe in "
+					    "its log, and goes into its files "
+					    "with the next command once some "
+					    "space is free", st->dir);
+			} else
 				st->env->log_archive(st->env, NULL,
 				    DB_ARCH_REMOVE);
 		} else if (st->role == STORE_MASTER) {
@@ -2016,8 +2163,13 @@ store_checkpoint(struct store *st)
 
 	if (st->flags & STORE_BULK)
 		return 0;
-	/* Only once enough log has been written to be worth it. */
-	if ((ret = st->env->txn_checkpoint(st->env, 16 * 1024, 0, 0)) != 0)
+	/*
+	 * Only once enough log has been written to be worth it: 2 MB, one
+	 * log file. It was 16 MB: a sync of 6,000 companies wrote that much
+	 * log before its first checkpoint, on the master and on the local
+	 * alike, and filled a 20 MB disk with it.
+	 */
+	if ((ret = st->env->txn_checkpoint(st->env, 2 * 1024, 0, 0)) != 0)
 		return store_dberr(st, "checkpoint", ret);
 	st->env->log_archive(st->env, NULL, DB_ARCH_REMOVE);
 	return 0;
@@ -2109,6 +2261,26 @@ store_fsync_path(const char *path, int flags)
 	return ret;
 }
 
+/*
+ * A load that failed (a full disk) is thrown away at once, giving its
+ * space back; its message stays what it was.
+ */
+static void
+store_load_drop(const char *loaddir)
+{
+	char	*local, *slash, *saved;
+
+	local = xstrdup(loaddir);
+	if ((slash = strrchr(local, '/')) != NULL && slash != local) {
+		*slash = '\0';
+		saved = xstrdup(error_get());
+		store_load_clear(local);
+		error_set("%s", saved);
+		free(saved);
+	}
+	free(local);
+}
+
 int
 store_load_end(struct store *load)
 {
@@ -2122,10 +2294,12 @@ store_load_end(struct store *load)
 	dir = xstrdup(load->dir);
 	if (store_defer_flush(load) != 0) {
 		store_close(load);
+		store_load_drop(dir);
 		free(dir);
 		return -1;
 	}
 	if (store_close(load) != 0) {
+		store_load_drop(dir);
 		free(dir);
 		return -1;
 	}
@@ -2150,10 +2324,16 @@ store_load_end(struct store *load)
 		ret = -1;
 	if (ret == 0)
 		ret = store_fsync_path(dir, O_RDONLY | O_DIRECTORY);
-	if (ret != 0)
+	if (ret != 0 && (errno == ENOSPC || errno == EDQUOT))
+		error_set("the disk holding %s is full (writing out a first "
+		    "sync): free some space and sync again; nothing was "
+		    "changed", dir);
+	else if (ret != 0)
 		error_set("cannot write out %s: %s: free some space and sync "
 		    "again", dir, strerror(errno));
 	free(path);
+	if (ret != 0)
+		store_load_drop(dir);
 	free(dir);
 	return ret;
 }

@@ -1641,6 +1641,9 @@ sm_commit(struct sync_master *sm, const struct wire_frame *f)
 		sm->t = NULL;
 		if (sm_install(sm) != 0)
 			return sm_fail(sm, SYNC_E_FAIL);
+		/* A long sync up keeps the master's log small (a full disk). */
+		if (!sm->final && store_checkpoint(sm->st) != 0)
+			return sm_fail(sm, SYNC_E_FAIL);
 		if (!sm->final && store_begin_read(sm->st, &sm->t) != 0)
 			return sm_fail(sm, SYNC_E_FAIL);
 	}
@@ -2030,8 +2033,18 @@ sync_master_free(struct sync_master *sm)
 	sm_unstage(sm);
 	if (sm->send_fd != -1)
 		close(sm->send_fd);
-	if (sm->st != NULL && store_close(sm->st) != 0)
-		error_clear();
+	if (sm->st != NULL) {
+		/*
+		 * A close that fails (a checkpoint on a full disk) leaves
+		 * what was committed safe in the log, for the next attach to
+		 * recover: the error said is the one before it, if any.
+		 */
+		char	*saved = xstrdup(error_get());
+
+		if (store_close(sm->st) != 0)
+			error_set("%s", saved);
+		free(saved);
+	}
 	for (i = sm->qhead; i < sm->qn; i++)
 		wire_frame_free(&sm->q[i]);
 	free(sm->q);

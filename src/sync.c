@@ -1896,8 +1896,17 @@ sync_local_free(struct sync_local *sl)
 	store_cursor_close(sl->vc);
 	record_free(sl->vnext);
 	store_abort(sl->lt);
-	if (sl->load != NULL)
-		store_close(sl->load);	/* unfinished: thrown away later */
+	if (sl->load != NULL) {
+		/*
+		 * Unfinished: thrown away now (the local's lock is still
+		 * held exclusively), so that a load cut short by a full disk
+		 * gives its space back at once. A load killed is thrown away
+		 * by the next one.
+		 */
+		store_close(sl->load);
+		if (sl->conf.local != NULL)
+			store_load_clear(store_dir(sl->conf.local));
+	}
 	if (sl->send_fd != -1)
 		close(sl->send_fd);
 	if (sl->recv_fd != -1)
