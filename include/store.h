@@ -201,6 +201,11 @@ void		 store_load_fault(void (*tick)(void));
  */
 void		 store_set_key(const char *dir, const char *key);
 /*
+ * The key store_set_key gave dir, or NULL: for what reads the files
+ * without a store (store-verify.c). Cannot fail.
+ */
+const char	*store_key_of(const char *dir);
+/*
  * Whether the write about to be made is to fail as on a full disk (errno
  * set to ENOSPC): in a test build, CRM_FAULT_ENOSPC=N fails the Nth write
  * of the process and every one after it. Always 0 in other builds. crm's

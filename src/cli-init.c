@@ -249,6 +249,18 @@ cli_verify(struct cli *cli, int argc, char **argv)
 		return cli_usage(cmd, "unexpected argument \"%s\"", argv[1]);
 	if (session_role(cli->dir, &role) != 0)
 		return cli_fail();
+	/* An encrypted local is read with its key: its user's password. */
+	if (role == STORE_LOCAL && vault_encrypted(cli->dir)) {
+		if (cli->login == NULL && *cfg_string("db.user") != '\0')
+			cli->login = cfg_string("db.user");
+		if (cli->login == NULL) {
+			error_set("who is working? give -u LOGIN or set "
+			    "CRM_USER");
+			return cli_fail();
+		}
+		if (cli_open_key(cli) != 0)
+			return cli_fail();
+	}
 	wait = (int)cfg_int("master.wait_seconds");
 	/*
 	 * Opened and closed first: what a crm that was stopped left under

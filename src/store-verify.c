@@ -45,7 +45,7 @@ store_log_check(const char *dir)
 	DB_LSN		 lsn, last;
 	DBT		 data;
 	unsigned int	 file, offset;
-	const char	*p;
+	const char	*p, *key;
 	int		 ret;
 
 	if ((ret = db_env_create(&env, 0)) != 0) {
@@ -54,6 +54,14 @@ store_log_check(const char *dir)
 		return -1;
 	}
 	env->set_errcall(env, store_verify_errcall);
+	/* An encrypted local's log reads with its key only. */
+	if ((key = store_key_of(dir)) != NULL &&
+	    (ret = env->set_encrypt(env, key, DB_ENCRYPT_AES)) != 0) {
+		env->close(env, 0);
+		error_set("cannot read the log of %s: %s", dir,
+		    db_strerror(ret));
+		return -1;
+	}
 	store_verify_msg[0] = '\0';
 	memset(&last, 0, sizeof last);
 	/* Its own private environment: it reads the log, and writes nothing. */
@@ -90,7 +98,7 @@ store_log_check(const char *dir)
  * index is left out: a file made before it gains it when next opened.
  */
 static int
-store_verify_trees(const char *path)
+store_verify_trees(const char *path, const char *key)
 {
 	DB	*db;
 	size_t	 i;
@@ -101,6 +109,11 @@ store_verify_trees(const char *path)
 		if ((ret = db_create(&db, NULL, 0)) != 0)
 			return ret;
 		db->set_errcall(db, store_verify_errcall);
+		if (key != NULL &&
+		    (ret = db->set_encrypt(db, key, DB_ENCRYPT_AES)) != 0) {
+			db->close(db, 0);
+			return ret;
+		}
 		ret = db->open(db, NULL, path, store_verify_trees_names[i],
 		    DB_BTREE, DB_RDONLY, 0);
 		db->close(db, 0);
@@ -126,6 +139,7 @@ store_verify(const char *dir, enum store_role role, int wait_seconds,
 	struct dirent	*e;
 	DB		*db;
 	char		*path, **names = NULL;
+	const char	*key = store_key_of(dir);
 	size_t		 n = 0, i, len;
 	int		 fd, ret, damaged = 0;
 
@@ -169,8 +183,13 @@ store_verify(const char *dir, enum store_role role, int wait_seconds,
 		store_verify_msg[0] = '\0';
 		if ((ret = db_create(&db, NULL, 0)) == 0) {
 			db->set_errcall(db, store_verify_errcall);
+			if (key != NULL)
+				ret = db->set_encrypt(db, key, DB_ENCRYPT_AES);
 			/* DB->verify closes the handle, whatever it finds. */
-			ret = db->verify(db, path, NULL, NULL, 0);
+			if (ret == 0)
+				ret = db->verify(db, path, NULL, NULL, 0);
+			else
+				db->close(db, 0);
 		}
 		if (ret != 0) {
 			error_set("%s is damaged (%s)", path,
@@ -179,7 +198,7 @@ store_verify(const char *dir, enum store_role role, int wait_seconds,
 			report(error_get(), arg);
 			damaged++;
 		} else if (strcmp(names[i], "meta.db") != 0 &&
-		    (ret = store_verify_trees(path)) != 0) {
+		    (ret = store_verify_trees(path, key)) != 0) {
 			error_set("%s is damaged (%s)", path,
 			    ret == DB_VERIFY_BAD ? "the list of the B-trees "
 			    "it holds is damaged" : db_strerror(ret));

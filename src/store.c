@@ -237,6 +237,9 @@ static struct store_file *store_file(struct store_txn *, size_t);
 static int		 store_io_nospace;
 
 /* One message for a Berkeley DB error, naming the thing and what to do. */
+/* Berkeley DB's last word of a page failing its checksum (store_errcall). */
+static char	store_checksum_msg[256];
+
 /* Has a master's directory gone away under us (a lost network mount)? */
 static int
 store_unreachable(const struct store *st)
@@ -254,7 +257,7 @@ store_unreachable(const struct store *st)
 static int
 store_dberr(const struct store *st, const char *what, int ret)
 {
-	const char	*dir = st != NULL ? st->dir : "the database";
+	const char	*dir = st != NULL ? st->dir : "the database", *page;
 
 	/*
 	 * Whatever Berkeley DB makes of it (an I/O error, a page not found,
@@ -294,6 +297,17 @@ store_dberr(const struct store *st, const char *what, int ret)
 	case DB_RUNRECOVERY:
 		if (st != NULL)
 			((struct store *)st)->broken = 1;
+		if (store_checksum_msg[0] != '\0' &&
+		    (page = strstr(store_checksum_msg, "page ")) != NULL) {
+			error_set("%s has a damaged file (%s: %.*s fails its "
+			    "checksum): %s", dir, what,
+			    (int)strcspn(page, ":"), page,
+			    st != NULL && st->role == STORE_MASTER ?
+			    "restore the master from a backup" : "make the "
+			    "local again from its master (crm init --local in "
+			    "a new directory, then crm sync there)");
+			break;
+		}
 		if (st != NULL && st->role == STORE_MASTER)
 			error_set("%s needs recovery (%s): run the command "
 			    "again; attaching the master recovers it", dir,
@@ -910,7 +924,13 @@ store_errcall(const DB_ENV *env, const char *prefix, const char *msg)
 {
 	(void)env;
 	(void)prefix;
-	(void)msg;
+	/*
+	 * A page that fails its checksum (or, encrypted, its MAC) is
+	 * reported as a need for recovery; the message says it is damage.
+	 */
+	if (strstr(msg, "checksum error") != NULL)
+		snprintf(store_checksum_msg, sizeof store_checksum_msg, "%s",
+		    msg);
 }
 
 /*
@@ -1229,7 +1249,7 @@ store_io_init(void)
 }
 
 /*
- * Encryption at rest (issue 15; include/store.h, store_set_key). The
+ * Encryption at rest (include/store.h, store_set_key). The
  * keys given, by directory: a process has a local open, perhaps its
  * load, and a master (never encrypted yet).
  */
@@ -1276,6 +1296,19 @@ store_set_key(const char *dir, const char *key)
 	}
 	store_keys[free_slot].dir = xstrdup(dir);
 	store_keys[free_slot].key = xstrdup(key);
+}
+
+const char *
+store_key_of(const char *dir)
+{
+	size_t	i;
+
+	for (i = 0; i < STORE_NKEYS; i++) {
+		if (store_keys[i].dir != NULL &&
+		    strcmp(store_keys[i].dir, dir) == 0)
+			return store_keys[i].key;
+	}
+	return NULL;
 }
 
 /*

@@ -34,31 +34,44 @@ copy() {
 	echo "$T/$2"
 }
 
-# --- 1. companies.db's list of B-trees written over -------------------------
-# The name of its "records" B-tree changes by one byte: Berkeley DB cannot
-# find it and says ENOENT, which is not a missing file.
+# --- 1. companies.db damaged -----------------------------------------------
+# On the master, the name of its "records" B-tree changes by one byte:
+# Berkeley DB cannot find it and says ENOENT, which is not a missing file.
+# A local is encrypted, names and all: a page written over there fails its
+# checksum, which Berkeley DB reports as a need for recovery.
 for db in "$M" "$L"; do
 	C=$(copy "$db" c1)
-	poke "$C/companies.db" $(($(offset "$C/companies.db" records) + 6)) X
-	expect_fail root "$C" list company
-	expect_err_contains "$C/companies.db is damaged"
-	expect_err_contains "list of the B-trees"
 	case $db in
-	"$M") expect_err_contains "restore the master from a backup" ;;
-	*) expect_err_contains "make the local again from its master" ;;
+	"$M")
+		poke "$C/companies.db" \
+		    $(($(offset "$C/companies.db" records) + 6)) X
+		expect_fail root "$C" list company
+		expect_err_contains "$C/companies.db is damaged"
+		expect_err_contains "list of the B-trees"
+		expect_err_contains "restore the master from a backup" ;;
+	*)
+		poke "$C/companies.db" 8292 XXXXXXXX
+		expect_fail root "$C" list company
+		expect_err_contains "companies.db: page 1 fails its checksum"
+		expect_err_contains "make the local again from its master" ;;
 	esac
-	case $ERR in *missing*) fail "a damaged companies.db is said to be missing" ;; esac
-	# crm verify names it too, and only it.
-	expect_status 1 "$CRM" -d "$C" verify
+	case $ERR in *missing* | *"start crm again"*)
+		fail "a damaged companies.db is said to be missing or to need recovery" ;; esac
+	# crm verify names it too, and only it: with the key, for a local.
+	CRM_PASSWORD=secret expect_status 1 "$CRM" -d "$C" verify
 	expect_out_contains "$C/companies.db is damaged"
 	[ "$(printf '%s\n' "$OUT" | wc -l)" -eq 1 ] ||
 	    fail "crm verify named more than companies.db: $OUT"
 	expect_err_contains "1 damaged file"
 done
-# Whole databases pass, with no login: the files are only read.
+# Whole databases pass. A master's files are only read, with no login; an
+# encrypted local's are read with its key, its user's password.
 expect_ok "$CRM" -d "$M" verify
 expect_out_contains "read back whole"
-expect_ok "$CRM" -d "$L" verify
+CRM_PASSWORD=secret expect_ok "$CRM" -d "$L" verify
+expect_out_contains "read back whole"
+CRM_PASSWORD=wrong expect_fail "$CRM" -d "$L" verify
+expect_err_contains "wrong login or password"
 # ... but not a local another crm has open (its shared lock on open.lock).
 if command -v flock >/dev/null 2>&1; then
 	flock -s "$L/open.lock" sleep 30 &
@@ -70,7 +83,7 @@ if command -v flock >/dev/null 2>&1; then
 		[ $i -lt 200 ] || fail "flock never took $L/open.lock"
 		sleep 0.05
 	done
-	expect_fail "$CRM" -d "$L" verify
+	CRM_PASSWORD=secret expect_fail "$CRM" -d "$L" verify
 	expect_err_contains "open in another crm"
 	kill "$holder"
 	wait "$holder" 2>/dev/null || true
@@ -133,12 +146,13 @@ done
 # --- 4. a local's region file written over ----------------------------------
 # Regions hold nothing durable: crm removes them and recovers, and the
 # local goes on with what it held ("Cannot allocate memory" before, for
-# good).
+# good). An encrypted local's __db.001 only names its shared memory, and
+# is gone once the last crm lets it go: here it is as a crm killed while
+# it held the local would leave it, then written over.
 L4=$T/l4
 rm -rf "$L4"
 cp -a "$L" "$L4"
 expect_ok root "$L4" list company
-[ -f "$L4/__db.001" ] || fail "the local has no __db.001"
 dd if=/dev/urandom of="$L4/__db.001" bs=4096 count=4 conv=notrunc 2>/dev/null
 expect_ok root "$L4" list company --fields name
 expect_out_contains Acme

@@ -10,32 +10,44 @@ M=$T/master
 L=$T/local
 make_master "$M"
 CRM_PASSWORD=secret expect_ok "$CRM" -u root init --local "$L" --master "$M"
-awk 'BEGIN { print "name,phone,city"
-	for (i = 0; i < 10000; i++)
-		printf "Import %d,+1 555 %04d,City %d\n", i, i, i % 97 }' \
-    >"$T/big.csv"
+# rows N TAG: a CSV of N new companies, named after TAG.
+rows_csv() {
+	awk -v n="$1" -v tag="$2" 'BEGIN { print "name,phone,city"
+		for (i = 0; i < n; i++)
+			printf "Import %s %d,+1 555 %04d,City %d\n", tag, i, i % 10000, i % 97 }'
+}
 # count DIR: the companies in DIR.
 count() {
 	expect_ok root "$1" list company --fields name
 	rows
 }
+# written PID: the bytes process PID has written so far (0 once it is gone).
+written() {
+	awk '/^wchar:/ { print $2 }' "/proc/$1/io" 2>/dev/null || echo 0
+}
+# The kill comes once the import has written a given number of bytes, so
+# that it meets the import at the same point however fast the machine:
+# opening, early in its transaction, late in it, at its commit.
 for db in "$L" "$M"; do
 	cut=0
-	for delay in 0.3 0.8 1.5; do
+	for at in 1 200000 2000000 6000000; do
+		rows_csv 10000 "$at" >"$T/big.csv"
 		before=$(count "$db")
 		CRM_PASSWORD=secret "$CRM" -d "$db" -u root import company \
 		    "$T/big.csv" >/dev/null 2>&1 &
 		pid=$!
-		sleep "$delay"
+		while kill -0 "$pid" 2>/dev/null; do
+			[ "$(written "$pid")" -lt "$at" ] || break
+		done
 		kill -KILL "$pid" 2>/dev/null || true
 		wait "$pid" 2>/dev/null || cut=$((cut + 1))
 		# The next command recovers what the kill left, by itself.
 		after=$(count "$db")
 		[ "$after" -eq "$before" ] ||
 		    [ "$after" -eq $((before + 10000)) ] ||
-		    fail "crm import killed after $delay s left $((after - before)) of 10000 companies in $db"
+		    fail "crm import killed after writing $at bytes left $((after - before)) of 10000 companies in $db"
 	done
-	[ "$cut" -ge 1 ] || fail "no kill met crm import in $db before it ended"
+	[ "$cut" -ge 2 ] || fail "only $cut kills met crm import in $db before it ended"
 done
 expect_ok root "$L" sync
 

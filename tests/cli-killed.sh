@@ -26,6 +26,12 @@ for delay in 0.05 0.2 0.4 0.7 1 1.5; do
 		expect_err_contains "unfinished"
 		expect_err_contains "crm demo $D again"
 		expect_out_lacks "wrong login"
+	elif [ -f "$D/meta.db" ]; then
+		# The demo ended before the kill (a fast machine): it is whole,
+		# and crm demo leaves it alone.
+		expect_fail "$CRM" demo "$D" --records 2000
+		expect_err_contains "already holds a crm database"
+		rm -rf "$D"
 	fi
 	expect_ok "$CRM" demo "$D" --records 2000
 	[ ! -f "$D/demo.unfinished" ] ||
