@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # bench/search.sh: is a search as cheap on a million records as on ten
-# thousand? (issue 13's goals)
+# thousand? (the goals of search)
 #
 #   CRM=/abs/path/crm bash bench/search.sh     (bench/run calls it)
 #
@@ -24,7 +24,7 @@
 #  3. crm list company --search for one word of a company name;
 #  4. bench/screens.sh on the same master: the first screen, and each
 #     keystroke of "/" then six letters of company names.
-# Goals (issue 13): crm query and a search keystroke on the larger within
+# Goals: crm query and a search keystroke on the larger within
 # 30 ms of the same on the smaller; the first screen under 100 ms on the
 # larger (bench/screens.sh's own goals are in its table).
 #

@@ -65,7 +65,7 @@
 #     do, and cp -r of the master through the mount, synced to disk.
 #
 # Over a simulated link (--link): the network rows alone, at every size,
-# as issue 10's benchmark asks. bench/linkproxy sits between the client
+# as the sync service's goals ask. bench/linkproxy sits between the client
 # (sshfs, ssh) and the throw-away sshd and makes an ordinary VPN of the
 # loopback: LINK_DELAY ms each way, paced at LINK_RATE Mbit/s each way
 # (bench/link-check.sh shows that it does). For each size, "ssh HOST true"
@@ -83,7 +83,7 @@
 # from the laptop after data from the master on one connection: in a
 # conversation that waits for each answer, one round trip). Timings are
 # the median of the runs, bytes and turns too. The goals printed are the
-# service's (issue 10); a transport counts them only if it says so (the
+# service's; a transport counts them only if it says so (the
 # attach over sshfs does not: its rows are the "before" figures).
 #
 # Goals (RULES B4: a sync costs what changed, not the size of the master):
@@ -787,7 +787,7 @@ link_tables() {
 	done
 	echo "$line"
 
-	# The goals are the service's (issue 10); a transport whose rows are
+	# The goals are the service's; a transport whose rows are
 	# there for comparison shows them without counting them.
 	results=()
 	goal() { # goal T LABEL FIGURE TARGET OK-FLAG
@@ -801,7 +801,7 @@ link_tables() {
 		printf '%-60s %-12s %-9s %s\n' "$2" "$3" "$4" "$v"
 	}
 	echo
-	printf '%-60s %-12s %-9s %s\n' "goal (issue 10, over the link)" "figure" "target" "result"
+	printf '%-60s %-12s %-9s %s\n' "goal (over the link)" "figure" "target" "result"
 	echo "$line"
 	for t in "${transports[@]}"; do
 		for n in "${sizes[@]}"; do

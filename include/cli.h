@@ -111,7 +111,7 @@ int	 cli_set(struct cli *, int, char **);
 int	 cli_get(struct cli *, int, char **);
 int	 cli_list(struct cli *, int, char **);
 int	 cli_delete(struct cli *, int, char **);
-/* A day at the keyboard (issue 13): deleted records, duplicates. */
+/* A day at the keyboard: deleted records, duplicates. */
 int	 cli_undelete(struct cli *, int, char **);
 int	 cli_duplicates(struct cli *, int, char **);
 int	 cli_merge(struct cli *, int, char **);
@@ -124,7 +124,7 @@ int	 cli_verify(struct cli *, int, char **);
 int	 cli_sync(struct cli *, int, char **);
 int	 cli_serve(struct cli *, int, char **);
 int	 cli_conflicts(struct cli *, int, char **);
-/* Documents and letters (issue 5). */
+/* Documents and letters. */
 int	 cli_template(struct cli *, int, char **);
 int	 cli_letter(struct cli *, int, char **);
 int	 cli_query(struct cli *, int, char **);

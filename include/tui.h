@@ -57,11 +57,11 @@ enum action {
 	A_CLEAR,
 	A_ADD_DB,
 	A_REMOVE_DB,
-	/* Settings and users screens (issue 5). */
+	/* Settings and users screens. */
 	A_SETTINGS,
 	A_USERS,
 	A_PASSWORD,
-	/* Campaign screen (issue 5). */
+	/* Campaign screen. */
 	A_CAMP_ADD_COMPANY,	/* targets from a search of companies */
 	A_CAMP_ADD_CONTACT,	/* ... of contacts */
 	A_CAMP_RESPONDED,	/* responded today, or not (asks) */
@@ -69,7 +69,7 @@ enum action {
 	A_CAMP_KIND,		/* the picker: companies or contacts */
 	A_CAMP_OPEN,		/* a record screen: the target's campaign */
 	A_CAMP_INFO,		/* the campaign's record: who made it (S4) */
-	/* Documents and letters (issue 5). */
+	/* Documents and letters. */
 	A_ATTACH,
 	A_VIEW_FILE,
 	A_SAVE_COPY,
@@ -77,7 +77,7 @@ enum action {
 	A_TEMPLATES,
 	A_EDIT_TEXT,
 	A_COMPLETE,
-	/* Calendar agenda, tasks and pipeline (issue 5). */
+	/* Calendar agenda, tasks and pipeline. */
 	A_VIEW,			/* the Calendar's agenda, the pipeline */
 	A_DONE,			/* a task done, or open again */
 	A_WEEK,			/* the agenda: a day or a week */
@@ -86,20 +86,20 @@ enum action {
 	A_TODAY,
 	A_STAGE_NEXT,		/* an opportunity to the next stage */
 	A_STAGE_PREV,
-	/* Sync and conflicts screens (issue 5). */
+	/* Sync and conflicts screens. */
 	A_SYNC,			/* main: the sync screen */
 	A_CONFLICTS,		/* main, sync: the conflict log */
 	A_SYNC_GO,		/* sync: synchronize now */
 	A_SYNC_PREVIEW,		/* sync: a dry run first */
 	A_SYNC_AGAIN,		/* sync: try to reach the master again */
 	A_RESTORE,		/* conflicts: put the lost value back */
-	/* Import and export (issue 5). */
+	/* Import and export. */
 	A_EXPORT,
 	A_IMPORT,
 	A_IO_GO,
 	A_IO_FORMAT,
 	A_IO_PREV_FORMAT,
-	/* A day at the keyboard (issue 13). */
+	/* A day at the keyboard. */
 	A_SEARCH_NEXT,		/* the next match of a search kept */
 	A_SEARCH_PREV,
 	A_UNDO,			/* undo the last change or deletion */
@@ -122,27 +122,27 @@ enum action {
 #define KM_HELP		0x80
 #define KM_SEARCH	0x100	/* typing a search into a list */
 #define KM_FIELDS	0x200	/* typing into the login's fields */
-/* Settings and users screens (issue 5). */
+/* Settings and users screens. */
 #define KM_SETTINGS	0x1000	/* the settings screen, not editing */
 #define KM_USERS	0x2000	/* the list of users */
-/* Campaign screen (issue 5). */
+/* Campaign screen. */
 #define KM_CAMPAIGN	0x40000	/* a campaign and its targets */
 #define KM_CAMP_PICK	0x80000	/* adding targets: typing a name */
-/* Documents and letters (issue 5). */
+/* Documents and letters. */
 #define KM_PROMPT	0x4000	/* a one-line prompt (a path, a description) */
 #define KM_TEMPLATES	0x8000	/* the list of letter templates */
-/* Calendar agenda, tasks and pipeline (issue 5). */
+/* Calendar agenda, tasks and pipeline. */
 #define KM_AGENDA	0x10000	/* the day and week agenda */
 #define KM_PIPELINE	0x20000	/* opportunities by stage */
-/* Sync and conflicts screens (issue 5). */
+/* Sync and conflicts screens. */
 #define KM_SYNC		0x400	/* the sync screen */
 #define KM_CONFLICTS	0x800	/* the conflict log */
-/* Import and export (issue 5). */
+/* Import and export. */
 #define KM_IO_PROMPT	0x100000	/* typing a file name to export or import */
 #define KM_IO_VIEW	0x200000	/* the import's preview and report */
 #define KM_PROMPT_PATH	0x400000	/* a prompt for a path: Tab completes */
 #define KM_IO_IMPORT	0x800000	/* typing the name of a file to import */
-/* A day at the keyboard (issue 13). */
+/* A day at the keyboard. */
 #define KM_READER	0x1000000	/* a long text read in full */
 #define KM_DELETED	0x2000000	/* deleted records, to bring back */
 
@@ -432,7 +432,7 @@ void	 undo_clear(void);
 extern const struct screen_ops screen_deleted;
 void	 screen_deleted_open(void);
 
-/* Settings and users screens (issue 5). */
+/* Settings and users screens. */
 /*
  * Turn a choice (NULL-terminated choices) with Space, arrows or its first
  * letter, as a form's choice fields turn; Backspace empties it. 1 if the
@@ -503,7 +503,7 @@ extern const struct screen_ops screen_user_form;
 void	 screen_settings_open(void);
 /* The list of users (U): refused with the reason for non-administrators. */
 void	 screen_users_open(void);
-/* Campaign screen (issue 5). */
+/* Campaign screen. */
 extern const struct screen_ops screen_campaign;
 extern const struct screen_ops screen_campaign_pick;
 /* A campaign: its fields, counts and targets (screen_record_open too). */
@@ -518,7 +518,7 @@ void	 screen_campaign_of(int type, const struct record *shown,
 char	*screen_campaign_target_name(const struct record *);
 /* The record screen itself, whatever the type (campaigns included). */
 void	 screen_record_open_fields(int type, const struct record_id *);
-/* Documents and letters (issue 5). */
+/* Documents and letters. */
 extern const struct screen_ops screen_prompt;
 extern const struct screen_ops screen_prompt_path;
 extern const struct screen_ops screen_templates;
@@ -556,7 +556,7 @@ char	*screen_docs_temp(const char *data, size_t len, const char *ext);
  * (which says the text is kept in path).
  */
 int	 screen_docs_edit(const char *path);
-/* Calendar agenda, tasks and pipeline (issue 5). */
+/* Calendar agenda, tasks and pipeline. */
 extern const struct screen_ops screen_agenda;
 extern const struct screen_ops screen_pipeline;
 /* The agenda of today; mine: only events assigned to this user ("": all). */
@@ -568,7 +568,7 @@ void	 screen_pipeline_open(const char *mine);
  * carries it). 0 when changed (message set), -1 with the error shown.
  */
 int	 tasks_toggle_done(const struct record *task);
-/* Sync and conflicts screens (issue 5). */
+/* Sync and conflicts screens. */
 extern const struct screen_ops screen_sync;
 extern const struct screen_ops screen_conflicts;
 /* The sync screen; on a master, a message why not (RULES S1). */
@@ -580,7 +580,7 @@ void	 screen_conflicts_open(void);
  * the key), or NULL when it can.
  */
 const char *screen_sync_unavailable(enum action);
-/* Import and export (issue 5; screens/screen-io.c). */
+/* Import and export (screens/screen-io.c). */
 extern const struct screen_ops screen_export;
 extern const struct screen_ops screen_import;
 /* Export a list as it is shown (tab: its label, for the screen). */

@@ -1,5 +1,5 @@
 /*
- * vault: the key that encrypts a local at rest (issue 15).
+ * vault: the key that encrypts a local at rest.
  *
  * Every local is encrypted with a random data key of its own
  * (VAULT_KEY_SIZE bytes), made when the local is made and never changed.

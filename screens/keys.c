@@ -149,7 +149,7 @@ const struct binding bindings[] = {
 	  KM_SYNC | KM_CONFLICTS | KM_IO_PROMPT | KM_IO_VIEW | KM_IO_IMPORT,
 	  { CTRL('z') }, "^Z", "suspend crm: back to the shell, fg returns",
 	  0 },
-	/* Settings and users screens (issue 5). */
+	/* Settings and users screens. */
 	{ A_SETTINGS, "settings", KM_MAIN, { 'O' }, "O",
 	  "settings of this database (and its users)", 0 },
 	{ A_USERS, "users", KM_MAIN, { 'U' }, "U",
@@ -169,7 +169,7 @@ const struct binding bindings[] = {
 	  "back", 1 },
 	{ A_REDRAW, "redraw", KM_SETTINGS, { CTRL('l') }, "^L",
 	  "redraw the screen", 0 },
-	/* Campaign screen (issue 5). */
+	/* Campaign screen. */
 	{ A_CAMP_ADD_COMPANY, "add-company", KM_CAMPAIGN, { 'a' }, "a",
 	  "add companies as targets: search them by name", 1 },
 	{ A_CAMP_ADD_CONTACT, "add-contact", KM_CAMPAIGN, { 'A' }, "A",
@@ -188,7 +188,7 @@ const struct binding bindings[] = {
 	  { '\t', KEY_BTAB }, "Tab", "search companies or contacts", 1 },
 	{ A_CAMP_OPEN, "campaign", KM_RECORD, { 'c' }, "c",
 	  "open the campaign of this target, or of the target selected", 0 },
-	/* Documents and letters (issue 5). */
+	/* Documents and letters. */
 	{ A_ATTACH, "attach", KM_RECORD, { 'a' }, "a",
 	  "attach a file to this record (Tab completes the path)", 1 },
 	{ A_VIEW_FILE, "open-file", KM_RECORD | KM_TEMPLATES, { 'o' }, "o",
@@ -218,7 +218,7 @@ const struct binding bindings[] = {
 	  "show the keys of this screen", 0 },
 	{ A_REDRAW, "redraw", KM_PROMPT | KM_TEMPLATES, { CTRL('l') }, "^L",
 	  "redraw the screen", 0 },
-	/* Calendar agenda, tasks and pipeline (issue 5). */
+	/* Calendar agenda, tasks and pipeline. */
 	{ A_VIEW, "agenda-pipeline", KM_MAIN, { 'v' }, "v",
 	  "Calendar tab: day and week agenda; Opportunities tab: pipeline", 0 },
 	{ A_DONE, "done", KM_MAIN | KM_RECORD, { 'x' }, "x",
@@ -255,7 +255,7 @@ const struct binding bindings[] = {
 	  "only mine, or everyone's", 1 },
 	{ A_BACK, "back", KM_AGENDA | KM_PIPELINE, { 'q', ESC }, "q Esc",
 	  "back", 1 },
-	/* Sync and conflicts screens (issue 5). */
+	/* Sync and conflicts screens. */
 	{ A_SYNC, "sync", KM_MAIN, { 'S' }, "S",
 	  "synchronize with the master", 0 },
 	{ A_CONFLICTS, "conflicts", KM_MAIN, { 'C' }, "C",
@@ -290,7 +290,7 @@ const struct binding bindings[] = {
 	  "show the keys of this screen", 1 },
 	{ A_REDRAW, "redraw", KM_SYNC | KM_CONFLICTS, { CTRL('l') }, "^L",
 	  "redraw the screen", 0 },
-	/* Import and export (issue 5). */
+	/* Import and export. */
 	{ A_EXPORT, "export", KM_MAIN, { 'E' }, "E",
 	  "export this list as shown to a file (CSV, vCard, iCalendar)", 0 },
 	{ A_IMPORT, "import", KM_MAIN, { 'I' }, "I",

@@ -77,7 +77,7 @@ tui_field_text(struct store_txn *t, int type, const struct record *r,
 	v = record_value(r, field);
 	if ((mf = model_field_find(type, field)) == NULL || *v == '\0')
 		return xstrdup(v);
-	/* Documents and letters (issue 5): a size as a person reads it. */
+	/* Documents and letters: a size as a person reads it. */
 	if (type == MODEL_DOCUMENT && strcmp(field, "size") == 0)
 		return document_size_text(v);
 	if (mf->kind == MODEL_REF && t != NULL && record_id_parse(v, &id) == 0) {
@@ -504,7 +504,7 @@ list_widths(const struct list *l, int w, int *width, int *shown)
 			break;
 	}
 	/*
-	 * Documents and letters (issue 5): a description is the longest
+	 * Documents and letters: a description is the longest
 	 * text of a row (a document's, a template's): it takes the rest.
 	 */
 	for (extra = 0; extra < n; extra++) {
@@ -525,10 +525,10 @@ list_label(const char *field, const struct model_field *mf)
 		{ "close_date", "Closing" },
 		{ "probability", "Prob. %" },
 		{ "@name", "Name" },
-		/* Settings and users screens (issue 5). */
+		/* Settings and users screens. */
 		{ "restricted", "Restrict." },
 		{ "may_change_manager", "Sets mgr" },
-		{ "response_date", "Resp. date" },	/* campaigns (issue 5) */
+		{ "response_date", "Resp. date" },	/* campaigns */
 	};
 	size_t	i;
 

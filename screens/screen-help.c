@@ -132,7 +132,7 @@ help_draw(struct screen *sc, int rows, int cols)
 			continue;
 		}
 		tui_put(y, 2, 14, b->keytext, tui_attr(C_KEY));
-		/* Sync and conflicts screens (issue 5): shown disabled. */
+		/* Sync and conflicts screens: shown disabled. */
 		if ((why = screen_sync_unavailable(b->action)) != NULL) {
 			snprintf(buf, sizeof buf, "%s: %s", b->label, why);
 			tui_put(y, 17, cols - 18, buf, A_DIM);

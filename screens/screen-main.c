@@ -248,18 +248,18 @@ main_key(struct screen *sc, enum action a, int iskey, wint_t ch)
 		l->sel = 0;
 		list_load(l);
 		return;
-	/* Settings and users screens (issue 5). */
+	/* Settings and users screens. */
 	case A_SETTINGS:
 		screen_settings_open();
 		return;
 	case A_USERS:
 		screen_users_open();
 		return;
-	/* Documents and letters (issue 5). */
+	/* Documents and letters. */
 	case A_TEMPLATES:
 		screen_templates_open();
 		return;
-	/* Calendar agenda, tasks and pipeline (issue 5). */
+	/* Calendar agenda, tasks and pipeline. */
 	case A_VIEW:
 		if (l->type == MODEL_EVENT)
 			screen_agenda_open(l->b.mine);
@@ -279,14 +279,14 @@ main_key(struct screen *sc, enum action a, int iskey, wint_t ch)
 	case A_UNDELETE:
 		screen_deleted_open();
 		return;
-	/* Sync and conflicts screens (issue 5). */
+	/* Sync and conflicts screens. */
 	case A_SYNC:
 		screen_sync_open();
 		return;
 	case A_CONFLICTS:
 		screen_conflicts_open();
 		return;
-	/* Import and export (issue 5). */
+	/* Import and export. */
 	case A_EXPORT:
 		screen_export_open(l, main_tabs[d->tab].label);
 		return;

@@ -330,7 +330,7 @@ record_load_panes(struct record_data *d)
 void
 screen_record_open(int type, const struct record_id *id)
 {
-	/* A campaign opens with its targets (issue 5). */
+	/* A campaign opens with its targets. */
 	if (type == MODEL_CAMPAIGN)
 		screen_campaign_open(id);
 	else
@@ -506,7 +506,7 @@ record_key(struct screen *sc, enum action a, int iskey, wint_t ch)
 	char			 idtext[RECORD_ID_TEXT + 1];
 	int			 fh, ph;
 
-	/* Documents and letters (issue 5). */
+	/* Documents and letters. */
 	if (screen_docs_record_key(d->type, d->rec, l != NULL ? l->type : -1,
 	    l != NULL ? list_selected(l) : NULL, a))
 		return;
@@ -575,7 +575,7 @@ record_key(struct screen *sc, enum action a, int iskey, wint_t ch)
 		record_read(d);
 		return;
 	case A_DONE:
-		/* Calendar agenda, tasks and pipeline (issue 5). */
+		/* Calendar agenda, tasks and pipeline. */
 		r = l != NULL ? list_selected(l) : d->rec;
 		if ((l != NULL ? l->type : d->type) != MODEL_TASK || r == NULL)
 			tui_message(1, "x marks a task done: this is not a task");

@@ -66,7 +66,7 @@ cli_init_master(struct cli *cli, const char *dir, const char *admin,
  * user's own record, the only one a new local holds.
  */
 /*
- * The key of a new local (issue 15): made in dir before its files, which
+ * The key of a new local: made in dir before its files, which
  * are then made encrypted. 0, or 1 (error set) when it could not be.
  */
 static int

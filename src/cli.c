@@ -161,7 +161,7 @@ static const struct cli_cmd cli_cmds[] = {
 	{ "verify", cli_verify, "verify",
 	  "Check every file of the database and its log, with no other crm "
 	  "using it,\nand name each that is damaged (status 1 if any is)." },
-	/* Documents and letters (issue 5). */
+	/* Documents and letters. */
 	{ "template", cli_template,
 	  "template add NAME FILE [--description TEXT]\n"
 	  "       crm template replace NAME|ID FILE\n"
@@ -399,7 +399,7 @@ cli_forget_password(struct cli *cli)
 }
 
 /*
- * An encrypted local (issue 15) opens with its data key: from the
+ * An encrypted local opens with its data key: from the
  * session keyring when no password was given on purpose, else from the
  * password, kept there for security.unlock_minutes. Only the local's own
  * user holds the password that opens it.

@@ -45,7 +45,7 @@ static const char *const user_types[] = {
 #define FREFREQ(n, l, t)	{ n, l, MODEL_REF, MODEL_REQUIRED, t, NULL, NULL }
 #define FCHOICE(n, l, c, d)	{ n, l, MODEL_CHOICE, 0, 0, c, d }
 #define FBOOL(n, l, d)		{ n, l, MODEL_BOOL, 0, 0, NULL, d }
-/* The fields added in issue 12: on a record's screen only when set. */
+/* The fields added for what other tools export: on a record's screen only when set. */
 #define FSPARE(n, l, k)		{ n, l, k, MODEL_SPARE, 0, NULL, NULL }
 
 /*

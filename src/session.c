@@ -85,7 +85,7 @@ session_open(struct session *s, const char *dir)
 	}
 	s->name = xstrdup(name);
 	s->wait_seconds = (int)cfg_int("master.wait_seconds");
-	/* An encrypted local opens at the login, with its key (issue 15). */
+	/* An encrypted local opens at the login, with its key. */
 	if (s->role == STORE_LOCAL && !vault_encrypted(dir) &&
 	    (s->st = model_open(dir, STORE_LOCAL, 0, 0)) == NULL) {
 		session_close(s);

@@ -1,5 +1,5 @@
 #!/bin/sh
-# cli-encrypt.sh: a lost laptop gives away nothing (issue 15). A restricted
+# cli-encrypt.sh: a lost laptop gives away nothing. A restricted
 # user's local, made and synced through the sync service, edited, given an
 # attachment, and then left by a company reassigned to someone else
 # (RULES.md S16), holds none of the names, emails and phone numbers it

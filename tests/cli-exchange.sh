@@ -1,5 +1,5 @@
 #!/bin/sh
-# Data in and out with the tools people already have (issue 12): CSV from
+# Data in and out with the tools people already have: CSV from
 # Google and Outlook, updates by ID, names for references, spreadsheet-safe
 # exports, vCard organisation cards and tel: URIs, iCalendar import, and
 # the fields a contact manager holds. Fixtures are in the shapes those

@@ -151,7 +151,7 @@ expect_eq "$(rows)" 1
 expect_out_contains "$(printf 'rem\tREM01\tRem Ote\tremote\tyes')"
 CRM_PASSWORD=rempw12 expect_ok "$CRM" -d "$R" list company
 # No other user's password hash travelled to the restricted local (user
-# list above shows its one user), and the local is encrypted (issue 15):
+# list above shows its one user), and the local is encrypted:
 # not even its own user's hash can be read from its files.
 [ -f "$R/crm.key" ] || fail "the new local has no key file"
 n=$(cat "$R"/*.db | grep -ao '\$y\$' | wc -l)

@@ -1,5 +1,5 @@
 #!/bin/sh
-# crm's CSV in a real spreadsheet (issue 12, problem 4): LibreOffice Calc,
+# crm's CSV in a real spreadsheet: LibreOffice Calc,
 # run headless, opens crm's export and saves it as a spreadsheet, whose
 # cells are read back here. A value that is a formula or looks like a
 # number to a spreadsheet (=1+1, =HYPERLINK(...), +33..., 0123, -5) must

@@ -156,7 +156,7 @@ expect_eq "$n" 0
 n=$(cat "$LB"/*.db | grep -ac 'Hidden' || :)
 expect_eq "$n" 0
 # Password hashes: ben's own, no one else's (test-sync's S15 tests read
-# them through the store); here the files are encrypted (issue 15), and
+# them through the store); here the files are encrypted, and
 # not even ben's shows in them.
 n=$(cat "$LB"/*.db | grep -ao '\$y\$' | wc -l)
 expect_eq "$n" 0

@@ -131,7 +131,7 @@ n=$(grep -ao '\$y\$' "$M/users.db" | wc -l)
 [ "$n" -ge 7 ] || fail "users.db holds $n yescrypt hashes, expected 7"
 
 
-# --- user set and user passwd (issue 5; the users screen uses the same) -------------
+# --- user set and user passwd (the users screen uses the same) -------------
 expect_ok root "$M" user set carl --name "Carl Berg" --type remote --restricted \
     --may-not-change-manager
 expect_ok root "$M" user list

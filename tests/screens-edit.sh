@@ -1,5 +1,5 @@
 #!/bin/sh
-# Nothing a form holds is lost by accident (issue 11, items 5 and 6): two
+# Nothing a form holds is lost by accident: two
 # people editing one record in two screens, on a master and on a local (a
 # field both changed is asked about, the value that loses goes to the
 # conflict log; fields only one changed merge; a record deleted meanwhile

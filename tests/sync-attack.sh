@@ -15,7 +15,7 @@ FORGE=$(dirname "$CRM")/tests/forge
 [ -x "$FORGE" ] || fail "no $FORGE: make check builds it"
 TYPES="company contact note event task opportunity campaign target issue document template user"
 
-# A local is encrypted (issue 15): its own user's password opens it, for
+# A local is encrypted: its own user's password opens it, for
 # the forger as for crm.
 forge() {
 	case $1 in
@@ -69,7 +69,7 @@ expect_conflicts_lack() {
 }
 
 # Distinct password hashes in a directory's files (yescrypt: $y$...); an
-# encrypted local's (issue 15) as its user reads them.
+# encrypted local's as its user reads them.
 hashes_in() {
 	if [ -f "$1/crm.key" ]; then
 		forge "$1" all user

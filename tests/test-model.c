@@ -1058,7 +1058,7 @@ test_model_delete_company_with_contacts(void)
 	    "last_name", "Two", NULL) == 0);
 	CU_ASSERT(del(&root, MODEL_COMPANY, &co) == -1);
 	CU_ASSERT(unit_error_has("2 contacts"));
-	/* Named as a person names it, not by its ID (issue 13). */
+	/* Named as a person names it, not by its ID. */
 	CU_ASSERT(unit_error_has("company \"Acme\" still has"));
 	CU_ASSERT(del(&root, MODEL_CONTACT, &c1) == 0);
 	CU_ASSERT(del(&root, MODEL_COMPANY, &co) == -1);

@@ -399,7 +399,7 @@ test_rights_S15_unrestricted_may_assign_others(void)
 	CU_ASSERT_EQUAL(rights_may_assign(&q, "ANNA1"), 1);
 }
 
-/* --- settings and users (issue 5) --- */
+/* --- settings and users --- */
 
 static void
 test_rights_configure(void)
@@ -551,7 +551,7 @@ static const struct unit_test tests[] = {
 	    test_rights_S15_restricted_cannot_assign_others },
 	{ "S15 unrestricted user may assign to others",
 	    test_rights_S15_unrestricted_may_assign_others },
-	/* Settings and users (issue 5). */
+	/* Settings and users. */
 	{ "settings: administrators on a master, anyone on a local",
 	    test_rights_configure },
 	{ "users: administrators, on a master only", test_rights_manage_users },

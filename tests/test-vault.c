@@ -1,5 +1,5 @@
 /*
- * test-vault: the key file that locks a local (issue 15): a data key
+ * test-vault: the key file that locks a local: a data key
  * made once, sealed under the password with Argon2id; a wrong password
  * or a tampered file opens nothing; a password change seals the same
  * key again; the session keyring keeps and forgets it.
