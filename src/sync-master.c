@@ -697,6 +697,42 @@ sm_refuse(struct sync_master *sm, int type, const struct record *l,
 	free(note);
 }
 
+/*
+ * A change that reaches the master late (B1, B3). Whether a field changed
+ * on the master since a local's last sync is judged by its stamp against
+ * the master's clock at that sync; but a stamp is the time of the edit,
+ * and an edit made before another local's sync may arrive after it. That
+ * local would take the field as unchanged and overwrite it unlogged. So
+ * each field this upload changes on the master, stamped no later than the
+ * master's clock when this round began (every sync stamp handed out so
+ * far), is stamped just after it: later than every sync that missed it,
+ * and otherwise as old as it can be, so that an edit made after those
+ * syncs still wins (S7). -1 on error.
+ */
+static int
+sm_arrive(struct sync_master *sm, struct record *up, const struct record *m)
+{
+	struct field	*f;
+	const char	*mv;
+	uint64_t	 clock;
+	size_t		 i;
+
+	/* The clock as committed: takes in this round have not moved it. */
+	if (store_meta_get_u64(sm->t, "clock", &clock) != 0)
+		return -1;
+	for (i = 0; i < up->nfields; i++) {
+		f = &up->fields[i];
+		mv = record_get(m, f->name);
+		if (f->stamp > clock ||
+		    (mv != NULL && strcmp(mv, f->value) == 0))
+			continue;
+		f->stamp = clock + 1;
+		if (up->modified < f->stamp)
+			up->modified = f->stamp;
+	}
+	return 0;
+}
+
 /* Write a decided record and tell the local it is taken. */
 static int
 sm_take(struct sync_master *sm, int type, struct record *up)
@@ -1027,7 +1063,7 @@ sm_decide(struct sync_master *sm, int type, struct record *l)
 		sm_refuse(sm, type, l, m, 1, why);
 		goto out;
 	}
-	if (sm_take(sm, type, up) != 0)
+	if (sm_arrive(sm, up, m) != 0 || sm_take(sm, type, up) != 0)
 		goto fail;
 	sm_stage(sm, type, &up->id);
 	if (!any)
