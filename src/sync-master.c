@@ -909,7 +909,8 @@ sm_decide(struct sync_master *sm, int type, struct record *l)
 	struct record		*m = NULL, *up = NULL, *d;
 	struct sync_counts	 before = *n;
 	size_t			 mark = sm->qn;
-	int			 ret, in, scope, any;
+	int			 ret, in, scope, any, dtype = 0;
+	unsigned long		 count;
 	char			*why = NULL, *note;
 
 	l->flags &= RECORD_DELETED;
@@ -1025,6 +1026,30 @@ sm_decide(struct sync_master *sm, int type, struct record *l)
 			d = sm_for_local(sm, type, m);
 			sm_verdict(sm, type, &l->id, SYNC_V_BACK, d, NULL);
 			record_free(d);
+			goto out;
+		}
+		/*
+		 * Something was linked to it meanwhile (a document attached
+		 * in another local): as a local refuses to delete a record
+		 * that still has dependants, so does the master, rather than
+		 * leave them hanging from a deleted record. It comes back.
+		 */
+		if (model_dependants(sm->t, &m->id, &dtype, &count) != 0)
+			goto fail;
+		if (count > 0) {
+			n->refused_delete++;
+			xasprintf(&why, "it has %lu %s on the master, linked to "
+			    "it since: delete or move %s first", count,
+			    count == 1 ? model_type(dtype)->name :
+			    model_type(dtype)->plural, count == 1 ? "it" :
+			    "them");
+			note = sm_note(type, l, why);
+			sm_conflict(sm, type, &l->id, "*", "kept", "deleted",
+			    u->uid, l->modified, why);
+			d = sm_for_local(sm, type, m);
+			sm_verdict(sm, type, &l->id, SYNC_V_BACK, d, note);
+			record_free(d);
+			free(note);
 			goto out;
 		}
 		up = sm_tombstone(sm, type, m, l);

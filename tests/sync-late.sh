@@ -70,4 +70,50 @@ expect_out_contains phone=2
 expect_ok eve conflicts
 expect_eq "$(rows)" 1
 
+# --- a note deleted in one local while a document is attached to it in another -----
+# The attachment reaches the master first: the deletion is refused there,
+# as a local refuses to delete a record with dependants, and the note
+# comes back (S12); nothing hangs from a deleted record.
+n=$(anna add note company="$c" subject=Doomed text=x)
+expect_ok anna sync
+expect_ok eve sync
+printf 'the file\n' >"$T/file.txt"
+doc=$(eve attach note "$n" "$T/file.txt" --description Late) ||
+    fail "cannot attach on eve's local"
+expect_ok anna delete note "$n"
+expect_ok eve sync
+expect_ok anna sync
+expect_cell notes ref.del 1
+expect_out_contains "Refused"
+expect_ok anna get note "$n"
+expect_out_contains subject=Doomed
+expect_ok anna get document "$doc"
+expect_ok root "$M" get note "$n"
+expect_ok root "$M" get document "$doc"
+expect_ok anna conflicts
+printf '%s\n' "$OUT" | awk -F '\t' -v r="$n" '$4 == r && $5 == "*" { ok = 1 } END { exit !ok }' ||
+    fail "the refused deletion is not in anna's conflict log"
+expect_ok anna sync --verify
+expect_ok eve sync
+expect_ok eve sync --verify
+
+# The deletion reaches the master first: the attachment to a deleted note
+# is refused and logged, not kept hanging from it.
+expect_ok eve sync
+printf 'another\n' >"$T/file2.txt"
+doc2=$(eve attach note "$n" "$T/file2.txt" --description Later) ||
+    fail "cannot attach on eve's local"
+root "$M" delete document "$doc" >/dev/null || fail "cannot delete the document on the master"
+expect_ok anna sync
+expect_ok anna delete note "$n"
+expect_ok anna sync
+expect_cell notes deleted 1
+expect_fail root "$M" get note "$n"
+expect_ok eve sync
+expect_fail root "$M" get document "$doc2"
+expect_ok eve conflicts
+printf '%s\n' "$OUT" | grep -q Later || fail "eve's refused attachment is not in her conflict log"
+expect_ok eve sync --verify
+expect_ok anna sync --verify
+
 exit 0
