@@ -155,12 +155,6 @@ int		 model_update(struct store_txn *, const struct user *actor,
 int		 model_delete(struct store_txn *, const struct user *actor,
 		    int type, const struct record_id *);
 /*
- * The number of live records of any type that refer to id, and the type
- * of the first ones; -1 on error.
- */
-int		 model_dependants(struct store_txn *, const struct record_id *,
-		    int *type, unsigned long *count);
-/*
  * Why actor may not delete the record, before anything is asked: -1
  * with a message naming it (no right; records still linked to it, by
  * name), or 0.

@@ -1206,7 +1206,7 @@ out:
 }
 
 /* The number of live records of any type that refer to id. */
-int
+static int
 model_dependants(struct store_txn *t, const struct record_id *id,
     int *type, unsigned long *count)
 {

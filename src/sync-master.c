@@ -733,6 +733,40 @@ sm_arrive(struct sync_master *sm, struct record *up, const struct record *m)
 	return 0;
 }
 
+/*
+ * The number of live records of any type that refer to id and changed on
+ * the master since the local's last sync, and the type of the first ones.
+ */
+static int
+sm_linked_since(struct sync_master *sm, const struct record_id *id,
+    int *type, unsigned long *count)
+{
+	struct store_cursor	*c;
+	struct record		*r;
+	int			 i, ret;
+
+	*count = 0;
+	for (i = 0; i < MODEL_NTYPES; i++) {
+		if (store_cursor_open(sm->t, (size_t)i, STORE_BY_REF, 0,
+		    &c) != 0)
+			return -1;
+		store_cursor_seek(c, id->b, RECORD_ID_SIZE, 1);
+		while ((ret = store_cursor_next(c, &r)) == 0) {
+			if (r->seq > sm->last_seq)
+				(*count)++;
+			record_free(r);
+		}
+		store_cursor_close(c);
+		if (ret == -1)
+			return -1;
+		if (*count > 0) {
+			*type = i;
+			return 0;
+		}
+	}
+	return 0;
+}
+
 /* Write a decided record and tell the local it is taken. */
 static int
 sm_take(struct sync_master *sm, int type, struct record *up)
@@ -1029,17 +1063,19 @@ sm_decide(struct sync_master *sm, int type, struct record *l)
 			goto out;
 		}
 		/*
-		 * Something was linked to it meanwhile (a document attached
-		 * in another local): as a local refuses to delete a record
-		 * that still has dependants, so does the master, rather than
-		 * leave them hanging from a deleted record. It comes back.
+		 * Something was linked to it since the local's last sync (a
+		 * document attached in another local): as a local refuses to
+		 * delete a record that still has dependants, so does the
+		 * master, rather than leave them hanging from a deleted
+		 * record. It comes back. Those the local knew of, it deleted
+		 * too: their deletions follow in this sync.
 		 */
-		if (model_dependants(sm->t, &m->id, &dtype, &count) != 0)
+		if (sm_linked_since(sm, &m->id, &dtype, &count) != 0)
 			goto fail;
 		if (count > 0) {
 			n->refused_delete++;
 			xasprintf(&why, "it has %lu %s on the master, linked to "
-			    "it since: delete or move %s first", count,
+			    "it since your last sync: delete or move %s first", count,
 			    count == 1 ? model_type(dtype)->name :
 			    model_type(dtype)->plural, count == 1 ? "it" :
 			    "them");
