@@ -283,7 +283,9 @@ worker() {
 			pf=$W/pids/serve-$login
 			rm -f "$pf"
 			echo "== $(date +%T) epoch $epoch $transport $how $delay ms" >>"$LOG"
-			SOAK_SERVE_PIDFILE=$pf c sync >>"$LOG" 2>&1 &
+			# crm itself in the background, not a function's
+			# subshell: $! must be the sync that is killed
+			SOAK_SERVE_PIDFILE=$pf "$CRM" -d "$L" sync >>"$LOG" 2>&1 &
 			pid=$!
 			if [ $how != plain ]; then
 				sleep "$(printf '%d.%03d' $((delay / 1000)) $((delay % 1000)))"
