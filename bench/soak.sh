@@ -290,7 +290,7 @@ worker() {
 			if [ $how != plain ]; then
 				sleep "$(printf '%d.%03d' $((delay / 1000)) $((delay % 1000)))"
 				if [ $how = kill-sync ]; then
-					kill -KILL "$pid" 2>/dev/null && echo sync-killed >>"$W/count-$login"
+					kill -KILL "$pid" 2>/dev/null
 				else
 					spid=$(cat "$pf" 2>/dev/null || :)
 					if [ -n "$spid" ] && grep -qa serve "/proc/$spid/cmdline" 2>/dev/null &&
@@ -303,6 +303,8 @@ worker() {
 			# (bash's "Killed" notice is not wanted)
 			{ wait "$pid"; } 2>/dev/null || rc=$?
 			echo "== status $rc" >>"$LOG"
+			# (one that had ended before the signal is not counted)
+			[ $rc -ne 137 ] || echo sync-killed >>"$W/count-$login"
 			echo sync >>"$W/count-$login"
 			printf 'S\t%d\t%d\t%s\n' "$epoch" "$rc" "$how" >>"$J"
 			if [ $rc -eq 0 ]; then
