@@ -701,6 +701,76 @@ sm_refuse(struct sync_master *sm, int type, const struct record *l,
 	free(note);
 }
 
+/*
+ * A change that reaches the master late (B1, B3). Whether a field changed
+ * on the master since a local's last sync is judged by its stamp against
+ * the master's clock at that sync; but a stamp is the time of the edit,
+ * and an edit made before another local's sync may arrive after it. That
+ * local would take the field as unchanged and overwrite it unlogged. So
+ * each field this upload changes on the master, stamped no later than the
+ * master's clock when this round began (every sync stamp handed out so
+ * far), is stamped just after it: later than every sync that missed it,
+ * and otherwise as old as it can be, so that an edit made after those
+ * syncs still wins (S7). -1 on error.
+ */
+static int
+sm_arrive(struct sync_master *sm, struct record *up, const struct record *m)
+{
+	struct field	*f;
+	const char	*mv;
+	uint64_t	 clock;
+	size_t		 i;
+
+	/* The clock as committed: takes in this round have not moved it. */
+	if (store_meta_get_u64(sm->t, "clock", &clock) != 0)
+		return -1;
+	for (i = 0; i < up->nfields; i++) {
+		f = &up->fields[i];
+		mv = record_get(m, f->name);
+		if (f->stamp > clock ||
+		    (mv != NULL && strcmp(mv, f->value) == 0))
+			continue;
+		f->stamp = clock + 1;
+		if (up->modified < f->stamp)
+			up->modified = f->stamp;
+	}
+	return 0;
+}
+
+/*
+ * The number of live records of any type that refer to id and changed on
+ * the master since the local's last sync, and the type of the first ones.
+ */
+static int
+sm_linked_since(struct sync_master *sm, const struct record_id *id,
+    int *type, unsigned long *count)
+{
+	struct store_cursor	*c;
+	struct record		*r;
+	int			 i, ret;
+
+	*count = 0;
+	for (i = 0; i < MODEL_NTYPES; i++) {
+		if (store_cursor_open(sm->t, (size_t)i, STORE_BY_REF, 0,
+		    &c) != 0)
+			return -1;
+		store_cursor_seek(c, id->b, RECORD_ID_SIZE, 1);
+		while ((ret = store_cursor_next(c, &r)) == 0) {
+			if (r->seq > sm->last_seq)
+				(*count)++;
+			record_free(r);
+		}
+		store_cursor_close(c);
+		if (ret == -1)
+			return -1;
+		if (*count > 0) {
+			*type = i;
+			return 0;
+		}
+	}
+	return 0;
+}
+
 /* Write a decided record and tell the local it is taken. */
 static int
 sm_take(struct sync_master *sm, int type, struct record *up)
@@ -877,7 +947,8 @@ sm_decide(struct sync_master *sm, int type, struct record *l)
 	struct record		*m = NULL, *up = NULL, *d;
 	struct sync_counts	 before = *n;
 	size_t			 mark = sm->qn;
-	int			 ret, in, scope, any;
+	int			 ret, in, scope, any, dtype = 0;
+	unsigned long		 count;
 	char			*why = NULL, *note;
 
 	l->flags &= RECORD_DELETED;
@@ -995,6 +1066,32 @@ sm_decide(struct sync_master *sm, int type, struct record *l)
 			record_free(d);
 			goto out;
 		}
+		/*
+		 * Something was linked to it since the local's last sync (a
+		 * document attached in another local): as a local refuses to
+		 * delete a record that still has dependants, so does the
+		 * master, rather than leave them hanging from a deleted
+		 * record. It comes back. Those the local knew of, it deleted
+		 * too: their deletions follow in this sync.
+		 */
+		if (sm_linked_since(sm, &m->id, &dtype, &count) != 0)
+			goto fail;
+		if (count > 0) {
+			n->refused_delete++;
+			xasprintf(&why, "it has %lu %s on the master, linked to "
+			    "it since your last sync: delete or move %s first", count,
+			    count == 1 ? model_type(dtype)->name :
+			    model_type(dtype)->plural, count == 1 ? "it" :
+			    "them");
+			note = sm_note(type, l, why);
+			sm_conflict(sm, type, &l->id, "*", "kept", "deleted",
+			    u->uid, l->modified, why);
+			d = sm_for_local(sm, type, m);
+			sm_verdict(sm, type, &l->id, SYNC_V_BACK, d, note);
+			record_free(d);
+			free(note);
+			goto out;
+		}
 		up = sm_tombstone(sm, type, m, l);
 		sm_clamp(sm, type, up);
 		if (sm_take(sm, type, up) != 0)
@@ -1031,7 +1128,7 @@ sm_decide(struct sync_master *sm, int type, struct record *l)
 		sm_refuse(sm, type, l, m, 1, why);
 		goto out;
 	}
-	if (sm_take(sm, type, up) != 0)
+	if (sm_arrive(sm, up, m) != 0 || sm_take(sm, type, up) != 0)
 		goto fail;
 	sm_stage(sm, type, &up->id);
 	if (!any)
