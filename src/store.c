@@ -723,40 +723,6 @@ store_defers(const struct store *st)
 }
 
 /* What kind of damage a Berkeley DB error met opening a file says. */
-/*
- * Berkeley DB frees nothing of a handle closed in an environment that
- * panicked (DB_RUNRECOVERY: a page that fails its checksum, a full disk
- * under its log): the close returns at once. Such handles are kept here,
- * reachable, until the process ends, as it does soon after with the
- * error; the sanitizer build's leak checker then sees them held, not
- * lost, and still reports any handle crm itself forgets.
- */
-#define STORE_KEPT	64
-static void	*store_kept[STORE_KEPT];
-static size_t	 store_nkept;
-
-static int
-store_db_close(DB *db, u_int32_t flags)
-{
-	int	ret;
-
-	if ((ret = db->close(db, flags)) == DB_RUNRECOVERY &&
-	    store_nkept < STORE_KEPT)
-		store_kept[store_nkept++] = db;
-	return ret;
-}
-
-static int
-store_env_close(DB_ENV *env)
-{
-	int	ret;
-
-	if ((ret = env->close(env, 0)) == DB_RUNRECOVERY &&
-	    store_nkept < STORE_KEPT)
-		store_kept[store_nkept++] = env;
-	return ret;
-}
-
 static const char *
 store_damage(int ret, const char *sub)
 {
@@ -788,15 +754,15 @@ store_open_db(struct store *st, DB_TXN *txn, DB **dbp, const char *file,
 	/* 8 KB pages: measured smaller and faster than 4 KB for CRM records. */
 	if ((st->flags & STORE_CREATE) && (ret = db->set_pagesize(db,
 	    8192)) != 0) {
-		store_db_close(db, 0);
+		db->close(db, 0);
 		return store_dberr(st, file, ret);
 	}
 	if (dups && (ret = db->set_flags(db, DB_DUPSORT)) != 0) {
-		store_db_close(db, 0);
+		db->close(db, 0);
 		return store_dberr(st, file, ret);
 	}
 	if (st->key != NULL && (ret = db->set_flags(db, DB_ENCRYPT)) != 0) {
-		store_db_close(db, 0);
+		db->close(db, 0);
 		return store_dberr(st, file, ret);
 	}
 	/* A master's private environment is single-threaded, as is a load. */
@@ -812,7 +778,7 @@ store_open_db(struct store *st, DB_TXN *txn, DB **dbp, const char *file,
 	if (txn == NULL && (st->flags & STORE_BULK) == 0)
 		flags |= DB_AUTO_COMMIT;
 	if ((ret = db->open(db, txn, file, sub, DB_BTREE, flags, 0600)) != 0) {
-		store_db_close(db, 0);
+		db->close(db, 0);
 		/*
 		 * A B-tree of a file that is there yet cannot be found in it:
 		 * the file's list of its B-trees is damaged, the file is not
@@ -923,7 +889,7 @@ store_open_journal(struct store *st, DB_TXN *txn, struct store_file *f,
 		f->journal = db;
 		return 0;
 	}
-	store_db_close(db, 0);
+	db->close(db, 0);
 	if (ret == ENOENT && !create) {
 		st->journal_missing = 1;
 		return 0;
@@ -939,16 +905,16 @@ store_close_file(struct store_file *f)
 	/* store_close wrote everything out before, once for all handles. */
 	for (i = 0; i < STORE_NSUB; i++) {
 		if (f->raw[i] != NULL)
-			store_db_close(f->raw[i], DB_NOSYNC);
+			f->raw[i]->close(f->raw[i], DB_NOSYNC);
 	}
 	for (i = 0; i < STORE_NSUB; i++) {
 		if (f->sub[i] != NULL)
-			store_db_close(f->sub[i], DB_NOSYNC);
+			f->sub[i]->close(f->sub[i], DB_NOSYNC);
 	}
 	if (f->journal != NULL)
-		store_db_close(f->journal, DB_NOSYNC);
+		f->journal->close(f->journal, DB_NOSYNC);
 	if (f->primary != NULL)
-		store_db_close(f->primary, DB_NOSYNC);
+		f->primary->close(f->primary, DB_NOSYNC);
 	record_free(f->cache_rec);
 	free(f->cache_bytes);
 }
@@ -1481,7 +1447,7 @@ store_env_make(const struct store *st, int cache_mb, DB_ENV **envp)
 	env->set_lg_max(env, 2 * 1024 * 1024);
 	env->log_set_config(env, DB_LOG_AUTO_REMOVE, 1);
 	if (st->key != NULL && (ret = store_crypt_env(st, env)) != 0) {
-		store_env_close(env);
+		env->close(env, 0);
 		*envp = NULL;
 		return ret;
 	}
@@ -1594,7 +1560,7 @@ store_recover_apart(struct store *st, int cache_mb, u_int32_t flags)
 		close(p[0]);
 		if ((ret = store_env_make(st, cache_mb, &env)) == 0) {
 			ret = env->open(env, st->dir, flags, 0600);
-			if (store_env_close(env) != 0 && ret == 0)
+			if (env->close(env, 0) != 0 && ret == 0)
 				ret = EIO;
 		}
 		/*
@@ -1742,7 +1708,7 @@ store_open_env(struct store *st, int cache_mb)
 		return store_dberr(st, "creating its environment", ret);
 	}
 	if ((ret = st->env->open(st->env, st->dir, flags, 0600)) != 0) {
-		store_env_close(st->env);
+		st->env->close(st->env, 0);
 		st->env = NULL;
 		if (ret != ENOSPC && ret != EACCES && ret != EPERM &&
 		    ret != EIO && ret != ENOENT && (flags & DB_RECOVER) &&
@@ -1756,7 +1722,7 @@ store_open_env(struct store *st, int cache_mb)
 			ret = st->env->open(st->env, st->dir, flags, 0600);
 			if (ret == 0)
 				return 0;
-			store_env_close(st->env);
+			st->env->close(st->env, 0);
 			st->env = NULL;
 		}
 		store_dberr(st, "opening its environment", ret);
@@ -2201,10 +2167,10 @@ store_close(struct store *st)
 	for (i = 0; i < st->nfiles; i++)
 		store_close_file(&st->files[i]);
 	if (st->meta != NULL)
-		store_db_close(st->meta, DB_NOSYNC);
+		st->meta->close(st->meta, DB_NOSYNC);
 	store_close_file(&st->conflicts);
 	if (st->env != NULL)
-		store_env_close(st->env);
+		st->env->close(st->env, 0);
 	store_crypt_release(st);
 	store_unlock_dirty(st->lockfd, st->broken || rv != 0);
 	if (st->role == STORE_MASTER)
@@ -2557,7 +2523,7 @@ store_abort(struct store_txn *t)
 		t->txn->abort(t->txn);
 	/* A handle opened in an aborted transaction must be closed. */
 	for (i = 0; i < t->nraw; i++) {
-		store_db_close(*t->raw[i], DB_NOSYNC);
+		(*t->raw[i])->close(*t->raw[i], DB_NOSYNC);
 		*t->raw[i] = NULL;
 	}
 	free(t);
@@ -3380,7 +3346,7 @@ store_reindex_sub(struct store *st, struct store_file *f, int sub)
 	uint8_t		 last[RECORD_ID_SIZE];
 	int		 ret, have_last = 0, n, done = 0;
 
-	store_db_close(f->sub[sub], 0);
+	f->sub[sub]->close(f->sub[sub], 0);
 	f->sub[sub] = NULL;
 	if ((ret = st->env->txn_begin(st->env, NULL, &txn, 0)) != 0)
 		return store_dberr(st, f->schema->file, ret);
@@ -3463,7 +3429,7 @@ store_reindex_sub(struct store *st, struct store_file *f, int sub)
 		store_dberr(st, f->schema->file, ret);
 		goto fail;
 	}
-	store_db_close(raw, 0);
+	raw->close(raw, 0);
 	return 0;
 
 fail:
@@ -3472,7 +3438,7 @@ fail:
 	if (txn != NULL)
 		txn->abort(txn);
 	if (raw != NULL)
-		store_db_close(raw, 0);
+		raw->close(raw, 0);
 	return -1;
 }
 
