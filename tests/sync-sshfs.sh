@@ -167,11 +167,7 @@ cut_sync() {
 	# shellcheck disable=SC2034 # read by fail (lib.sh)
 	LAST="crm sync (the connection cut $2)"
 	# exec: $SYNC_PID must be crm itself, whose /proc entry is watched.
-	# In a sanitizer build, no leak check: closing an environment whose
-	# files can no longer be reached fails half-way in Berkeley DB, which
-	# then keeps what it allocated.
-	(CRM_PASSWORD=demo ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=0" \
-	    exec "$CRM" -d "$L" -u demo sync) \
+	(CRM_PASSWORD=demo exec "$CRM" -d "$L" -u demo sync) \
 	    >"$T/.out" 2>"$T/.err" &
 	SYNC_PID=$!
 	_cut=no
