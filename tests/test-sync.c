@@ -1476,7 +1476,7 @@ test_sync_S2_other_master_refused(void)
 	char			 odir[PATH_MAX], l2dir[PATH_MAX];
 	char			*lb, *mb, *ob, *la, *ma, *oa;
 	struct record_id	 c;
-	const char		*oid = "0000000000000000000000other";
+	const char		*oid = "0000000000000000000000abcd";
 
 	world("anna");
 	c = add(M, &root, MODEL_COMPANY, "name", "Ours");
