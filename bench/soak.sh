@@ -21,7 +21,7 @@
 # up, picks at random: change a field of a company, contact or note; add
 # one; delete one it may delete (S12); attach a file (S13); hand a company
 # to another account manager (S16, plain users and carl only); or sync.
-# A sync goes through the sync service (sync.ssh_command is bench/soak-ssh.sh,
+# A sync goes through the sync service (sync.ssh_command is tests/ssh-pipe.sh,
 # which runs crm serve here, as sshd would) or, one in five, attaches the
 # master's directory; some syncs are killed with SIGKILL after a random
 # delay, and some have their crm serve killed instead.
@@ -88,7 +88,7 @@ echo "soak: seed $SEED, $SECONDS_WANTED s, crm $CRM, in $W"
 
 M=$W/master
 mkdir -p "$XDG_CONFIG_HOME/crm" "$W/files" "$W/pids"
-printf 'sync = {\n  ssh_command = "%s/soak-ssh.sh";\n  remote_crm = "%s";\n};\n' \
+printf 'sync = {\n  ssh_command = "%s/../tests/ssh-pipe.sh";\n  remote_crm = "%s";\n};\n' \
     "$here" "$CRM" >"$XDG_CONFIG_HOME/crm/crm.conf"
 
 root() {
@@ -285,7 +285,7 @@ worker() {
 			echo "== $(date +%T) epoch $epoch $transport $how $delay ms" >>"$LOG"
 			# crm itself in the background, not a function's
 			# subshell: $! must be the sync that is killed
-			SOAK_SERVE_PIDFILE=$pf "$CRM" -d "$L" sync >>"$LOG" 2>&1 &
+			SSH_PIPE_PIDFILE=$pf "$CRM" -d "$L" sync >>"$LOG" 2>&1 &
 			pid=$!
 			if [ $how != plain ]; then
 				sleep "$(printf '%d.%03d' $((delay / 1000)) $((delay % 1000)))"

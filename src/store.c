@@ -1021,20 +1021,21 @@ store_io_full(void)
  * for as failed and reads errno for the reason, so a write cut short by
  * a full disk (which returns what fitted, not ENOSPC) was reported with
  * whatever errno held before: "No such file or directory" or "File
- * exists" for a disk that was full. All of it is written, or the reason
- * is in errno.
+ * exists" for a disk that was full. All of it is written, at off (or at
+ * the file's offset when off is -1), or the reason is in errno.
  */
 static ssize_t
-store_io_pwrite(int fd, const void *buf, size_t len, off_t off)
+store_io_all(int fd, const void *buf, size_t len, off_t off)
 {
 	const char	*p = buf;
 	size_t		 done = 0;
 	ssize_t		 n;
 
-	if (store_io_full())
-		return store_io_failed(fd);
 	while (done < len) {
-		n = pwrite(fd, p + done, len - done, off + (off_t)done);
+		if (off == -1)
+			n = write(fd, p + done, len - done);
+		else
+			n = pwrite(fd, p + done, len - done, off + (off_t)done);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
@@ -1046,6 +1047,14 @@ store_io_pwrite(int fd, const void *buf, size_t len, off_t off)
 		done += (size_t)n;
 	}
 	return (ssize_t)len;
+}
+
+static ssize_t
+store_io_pwrite(int fd, const void *buf, size_t len, off_t off)
+{
+	if (store_io_full())
+		return store_io_failed(fd);
+	return store_io_all(fd, buf, len, off);
 }
 
 /*
@@ -1077,25 +1086,9 @@ store_io_fill(int fd, size_t len)
 static ssize_t
 store_io_write(int fd, const void *buf, size_t len)
 {
-	const char	*p = buf;
-	size_t		 done = 0;
-	ssize_t		 n;
-
 	if (store_io_full() || store_io_fill(fd, len) != 0)
 		return store_io_failed(fd);
-	while (done < len) {
-		n = write(fd, p + done, len - done);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return store_io_failed(fd);
-		if (n == 0) {
-			errno = ENOSPC;
-			return store_io_failed(fd);
-		}
-		done += (size_t)n;
-	}
-	return (ssize_t)len;
+	return store_io_all(fd, buf, len, -1);
 }
 
 static int

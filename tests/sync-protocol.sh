@@ -452,7 +452,8 @@ expect_ok root "$M" get company "$cb"
 expect_out_contains phone=older-edit
 grep -rqF from-a-newer-crm "$M" || fail "the newer local's field was lost"
 # An older local that sets it (tests/forge writes it) is refused.
-"$(dirname "$CRM")/tests/forge" "$LB" put company "$cb" \
+# (The local is encrypted: forge opens it with its user's password.)
+CRM_PASSWORD=benpw1 "$(dirname "$CRM")/tests/forge" "$LB" put company "$cb" \
     future_field=set-by-an-older-crm >/dev/null || fail "forge failed"
 CRM_PASSWORD=benpw1 expect_ok "$CRM" -d "$LB" sync
 expect_out_contains "Refused: company $cb: future_field is not a field of a company"
