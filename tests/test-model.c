@@ -1539,6 +1539,7 @@ test_model_drafts(void)
 	CU_ASSERT(draft_drop(t, other.key) == 0);
 	CU_ASSERT(draft_drop(t, other.key) == 0);
 	CU_ASSERT(draft_drop(t, got.key) == 0);
+	draft_free(&got);
 	CU_ASSERT(draft_load(t, "ROOT1", &got, &count) == STORE_NOTFOUND);
 	draft_free(&got);
 	draft_free(&other);
