@@ -138,8 +138,10 @@ struct store	*store_open(const char *dir, enum store_role,
  */
 int		 store_close(struct store *);
 /*
- * Read dir's log from end to end: 0 if every record reads back, else -1
- * with the error naming the damaged log file and where.
+ * Read dir's log from end to end: 0 if every record reads back; 1 if a
+ * record is damaged, with the error naming the log file and where; -1 if
+ * the log could not be read at all (the error says why: damage, or a
+ * network filesystem gone).
  */
 int		 store_log_check(const char *dir);
 /*

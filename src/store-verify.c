@@ -83,12 +83,14 @@ store_log_check(const char *dir)
 		error_set("%s/log.%010u is damaged (its record at byte %u %s)",
 		    dir, file, offset, strstr(p, "checksum") != NULL ?
 		    "does not match its checksum" : "cannot be read");
-	} else if (last.file != 0) {
+		return 1;
+	}
+	if (last.file != 0) {
 		error_set("%s/log.%010u is damaged (after its record at byte "
 		    "%u: %s)", dir, last.file, last.offset, db_strerror(ret));
-	} else
-		error_set("the log of %s is damaged (%s)", dir,
-		    db_strerror(ret));
+		return 1;
+	}
+	error_set("the log of %s is damaged (%s)", dir, db_strerror(ret));
 	return -1;
 }
 

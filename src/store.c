@@ -1603,8 +1603,15 @@ static int
 store_log_damaged(struct store *st)
 {
 	char	*saved = xstrdup(error_get());
+	int	 ret;
 
-	if (store_log_check(st->dir) == 0) {
+	/*
+	 * A master's log that cannot be read at all, none of its records,
+	 * is as likely a network filesystem gone as damage: the message
+	 * already given stands, and restoring a backup is not advised.
+	 */
+	if ((ret = store_log_check(st->dir)) == 0 ||
+	    (ret == -1 && st->role == STORE_MASTER)) {
 		error_set("%s", saved);
 		free(saved);
 		return 0;
