@@ -392,5 +392,12 @@ void	 sync_fault_set(unsigned long n);
 void	 sync_fault_tick(void);
 /* Test builds: cut the connection after the Nth frame the local reads. */
 void	 sync_cut_set(unsigned long n);
+/*
+ * Test builds: hold a local's sync before it commits its end, with
+ * nothing of the local locked, so that a test can edit the local while
+ * the sync runs. The sync makes DIR/paused and waits until DIR/go
+ * exists. NULL: no pause.
+ */
+void	 sync_pause_set(const char *dir);
 
 #endif

@@ -203,6 +203,7 @@ cli_sync(struct cli *cli, int argc, char **argv)
 		sync_fault_set(strtoul(env, NULL, 10));
 	if ((env = getenv("CRM_SYNC_CUT")) != NULL)
 		sync_cut_set(strtoul(env, NULL, 10));
+	sync_pause_set(getenv("CRM_SYNC_PAUSE"));
 #else
 	(void)env;
 #endif

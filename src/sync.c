@@ -61,6 +61,12 @@ struct sl_need {
 	char			 hash[FILE_HASH_TEXT + 1];
 };
 
+struct sl_known {
+	struct record_id	 id;
+	uint64_t		 since;
+	int			 type;
+};
+
 struct sync_local {
 	struct sync_local_conf	 conf;
 	enum sync_mode		 mode;
@@ -127,6 +133,14 @@ struct sync_local {
 	struct record_id	*seen;
 	size_t			 nseen;
 
+	/*
+	 * The records this sync sent up or wrote, with the stamp each had
+	 * then: an edit made here while the sync ran is what came after it
+	 * (sl_restamp).
+	 */
+	struct sl_known		*known;
+	size_t			 nknown, knowncap;
+
 	/* Verify. */
 	long			 diffs;
 	struct store_cursor	*vc;
@@ -145,6 +159,7 @@ struct sync_local {
  */
 
 static unsigned long	sync_fault_at;
+static const char	*sync_pause_dir;
 static unsigned long	sync_writes;
 
 void
@@ -161,6 +176,33 @@ sync_fault_set(unsigned long n)
 	sync_writes = 0;
 	/* The switch to a first sync's load counts too. */
 	store_load_fault(n != 0 ? sync_fault_tick : NULL);
+}
+
+void
+sync_pause_set(const char *dir)
+{
+	sync_pause_dir = dir;
+}
+
+/* Test builds: wait at DIR/paused until DIR/go is there. */
+static void
+sync_pause(void)
+{
+	char	*paused, *go;
+	int	 fd;
+
+	if (sync_pause_dir == NULL)
+		return;
+	xasprintf(&paused, "%s/paused", sync_pause_dir);
+	xasprintf(&go, "%s/go", sync_pause_dir);
+	if ((fd = open(paused, O_WRONLY | O_CREAT | O_CLOEXEC, 0600)) != -1) {
+		close(fd);
+		while (access(go, F_OK) != 0)
+			usleep(10000);
+	}
+	free(go);
+	free(paused);
+	sync_pause_dir = NULL;
 }
 
 unsigned long *
@@ -311,6 +353,55 @@ sl_wrote(struct sync_local *sl)
 	return 0;
 }
 
+/* Remember that this sync knew record id as it was at stamp since. */
+static void
+sl_known(struct sync_local *sl, int type, const struct record_id *id,
+    uint64_t since)
+{
+	struct sl_known	*k;
+
+	if (sl->nknown == sl->knowncap) {
+		sl->knowncap = sl->knowncap == 0 ? 64 : sl->knowncap * 2;
+		sl->known = xreallocarray(sl->known, sl->knowncap,
+		    sizeof *sl->known);
+	}
+	k = &sl->known[sl->nknown++];
+	k->type = type;
+	k->id = *id;
+	k->since = since;
+}
+
+static int
+sl_known_cmp(const void *a, const void *b)
+{
+	const struct sl_known	*ka = a, *kb = b;
+	int			 c;
+
+	if (ka->type != kb->type)
+		return ka->type < kb->type ? -1 : 1;
+	if ((c = record_id_cmp(&ka->id, &kb->id)) != 0)
+		return c;
+	if (ka->since != kb->since)
+		return ka->since < kb->since ? -1 : 1;
+	return 0;
+}
+
+/* The first entry of the sorted known records after key. */
+static size_t
+sl_known_upper(const struct sync_local *sl, const struct sl_known *key)
+{
+	size_t	lo = 0, hi = sl->nknown, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (sl_known_cmp(&sl->known[mid], key) <= 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 static int
 sl_put(struct sync_local *sl, int type, struct record *r, int flags)
 {
@@ -321,6 +412,14 @@ sl_put(struct sync_local *sl, int type, struct record *r, int flags)
 	sync_fault_tick();
 	if (store_put(t, (size_t)type, r, flags) != 0)
 		return -1;
+	if (flags & STORE_PUT_SYNCED) {
+		/*
+		 * An edit made here after this write is stamped after every
+		 * stamp it wrote, so that sl_restamp can tell the two apart.
+		 */
+		store_observe(t, r->modified);
+		sl_known(sl, type, &r->id, r->modified);
+	}
 	return sl_wrote(sl);
 }
 
@@ -634,6 +733,7 @@ sl_send_record(struct sync_local *sl)
 	u->id = r->id;
 	u->modified = r->modified;
 	u->hold = NULL;
+	sl_known(sl, sl->file, &r->id, r->modified);
 	wire_uint(&o, (uint64_t)sl->file);
 	wire_record(&o, r);
 	wire_uint(&o, (uint64_t)content);
@@ -723,6 +823,7 @@ sl_commit_step(struct sync_local *sl)
 		return -1;
 	if (sl->final && sl->mode != SYNC_MODE_DRY &&
 	    sl->mode != SYNC_MODE_VERIFY) {
+		sync_pause();
 		for (i = 0; i < sl->nneed; i++) {
 			wire_uint(&o, (uint64_t)sl->need[i].type);
 			wire_id(&o, &sl->need[i].id);
@@ -1512,6 +1613,90 @@ sl_put_data_end(struct sync_local *sl, const struct wire_frame *f)
 }
 
 /*
+ * Edits made here while this sync ran (B3): the records still in the
+ * outbox at its end. They go up at the next sync and win there, as they
+ * are the newest; but they were stamped by this local's clock before it
+ * observed the master's at the end, and the next sync takes a field
+ * stamped no later than this one as unchanged, so the master's value
+ * would come back over them with nothing logged. Each field changed
+ * after this sync last knew the record (when it went up or came down;
+ * else since the last sync) is stamped anew, after this sync; what went
+ * up before keeps its stamp, so a later change elsewhere still wins
+ * over it (S7). In the sync's last transaction, t.
+ */
+static int
+sl_restamp(struct sync_local *sl, struct store_txn *t)
+{
+	struct store_cursor	*c;
+	struct record		**late = NULL, *r;
+	struct sl_known		 key, *k;
+	uint64_t		 since, now = 0;
+	size_t			 i, j, n, cap = 0;
+	int			 type, ret = 0, changed;
+
+	if (sl->nknown > 0)
+		qsort(sl->known, sl->nknown, sizeof *sl->known, sl_known_cmp);
+	for (type = 0; type < MODEL_NTYPES && ret == 0; type++) {
+		if (store_cursor_open(t, (size_t)type, STORE_BY_OUTBOX, 0,
+		    &c) != 0)
+			return -1;
+		n = 0;
+		while ((ret = store_cursor_next(c, &r)) == 0) {
+			if (n == cap) {
+				cap = cap == 0 ? 16 : cap * 2;
+				late = xreallocarray(late, cap, sizeof *late);
+			}
+			late[n++] = r;
+		}
+		store_cursor_close(c);
+		ret = ret == -1 ? -1 : 0;
+		for (i = 0; i < n; i++) {
+			r = late[i];
+			if (ret != 0) {
+				record_free(r);
+				continue;
+			}
+			since = sl->last_stamp;
+			/* The last entry of the record: the latest it knew. */
+			key.type = type;
+			key.id = r->id;
+			key.since = UINT64_MAX;
+			k = NULL;
+			if (sl->nknown > 0) {
+				j = sl_known_upper(sl, &key);
+				if (j > 0 && sl->known[j - 1].type == type &&
+				    record_id_cmp(&sl->known[j - 1].id,
+				    &r->id) == 0)
+					k = &sl->known[j - 1];
+			}
+			if (k != NULL && k->since > since)
+				since = k->since;
+			if (now == 0)
+				now = store_stamp(t);
+			changed = 0;
+			for (j = 0; j < r->nfields; j++) {
+				if (r->fields[j].stamp > since) {
+					r->fields[j].stamp = now;
+					changed = 1;
+				}
+			}
+			if ((r->flags & RECORD_DELETED) && r->modified > since)
+				changed = 1;
+			if (changed) {
+				r->modified = now;
+				sync_fault_tick();
+				if (store_put(t, (size_t)type, r, 0) != 0)
+					ret = -1;
+				sl->inlt++;
+			}
+			record_free(r);
+		}
+	}
+	free(late);
+	return ret;
+}
+
+/*
  * The master committed the round: hold what it took (unless changed here
  * meanwhile: that goes up at the next sync). After the last round, the
  * local records where it stands, with both clocks observed (B2).
@@ -1569,6 +1754,8 @@ sl_put_committed(struct sync_local *sl, const struct wire_frame *f)
 		sl->rep.clock_reset = 1;
 	}
 	store_observe(t, mclock);
+	if (sl->load == NULL && sl_restamp(sl, t) != 0)
+		return sl_fail(sl);
 	if (store_meta_put_u64(t, "sync_seq", end_seq) != 0 ||
 	    store_meta_put_u64(t, "sync_stamp", mclock > lclock ? mclock :
 	    lclock) != 0 ||
@@ -1927,6 +2114,7 @@ sync_local_free(struct sync_local *sl)
 	free(sl->here_type);
 	free(sl->need);
 	free(sl->seen);
+	free(sl->known);
 	free(sl->ids);
 	free(sl->send_path);
 	if (sl->have_user)
