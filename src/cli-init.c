@@ -320,6 +320,8 @@ cli_verify(struct cli *cli, int argc, char **argv)
 	const struct cli_cmd	*cmd = cli_find("verify");
 	struct store		*st;
 	enum store_role		 role;
+	uint8_t			 key[VAULT_KEY_SIZE];
+	char			 text[VAULT_KEY_TEXT];
 	int			 n, wait;
 
 	if (argc != 1)
@@ -337,6 +339,18 @@ cli_verify(struct cli *cli, int argc, char **argv)
 		}
 		if (cli_open_key(cli) != 0)
 			return cli_fail();
+	}
+	/*
+	 * An encrypted master with its key file, read here rather than by
+	 * the open below: without it every file would be called damaged.
+	 */
+	if (role == STORE_MASTER && vault_master_encrypted(cli->dir)) {
+		if (vault_master_key(cli->dir, key) != 0)
+			return cli_fail();
+		vault_key_text(key, text);
+		store_set_key(cli->dir, text);
+		explicit_bzero(key, sizeof key);
+		explicit_bzero(text, sizeof text);
 	}
 	wait = (int)cfg_int("master.wait_seconds");
 	/*
