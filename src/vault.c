@@ -653,8 +653,10 @@ vault_master_key(const char *dir, uint8_t key[VAULT_KEY_SIZE])
 	int	 fd, i, ok = 1, ret = -1;
 
 	memset(key, 0, VAULT_KEY_SIZE);
-	if ((ret = vault_master_name(dir, &name)) != 1)
-		return ret;
+	if ((ret = vault_master_name(dir, &name)) == -1)
+		return -1;
+	if (ret == 0)
+		return 1;
 	ret = -1;
 	if (vault_ready() != 0) {
 		free(name);

@@ -253,6 +253,18 @@ expect_status 2 env CRM_PASSWORD=benpw1 "$CRM" -u ben init --local "$T/l3" \
 expect_status 2 env CRM_PASSWORD=secret "$CRM" init --master "$T/m4" \
     --admin root --admin-id ROOT1 --key-file "$T/keys/m4.key"
 
+# A plain master stays plain: opened with no key at all, its files read
+# by Berkeley DB's tools without one.
+make_master "$T/plain"
+expect_ok root "$T/plain" add company name=Plainfield
+expect_ok root "$T/plain" list company
+expect_out_contains Plainfield
+expect_ok "$CRM" -d "$T/plain" verify
+if command -v db5.3_dump >/dev/null 2>&1; then
+	db5.3_dump -p -s records "$T/plain/companies.db" | grep -q Plainfield ||
+	    fail "db5.3_dump cannot read a plain master's companies.db"
+fi
+
 # crm demo --encrypt: the same, for trying and for the benchmarks.
 expect_ok "$CRM" demo "$T/demo" --records 300 --encrypt
 expect_eq "$(mode "$T/demo/master.key")" 600
