@@ -126,31 +126,42 @@ expect_out_contains Quillmoor
 
 # A laptop that reaches the master's directory (a share) but not its key
 # file is refused, and told to sync through the service. As root, the
-# laptop is the account nobody; otherwise the key file is made unreadable
-# for a moment (its mode then still says "the owner's alone").
-chmod 755 "$M" "$T"
-chmod 644 "$M/crm.conf"
-mkdir -m 1777 "$T/laptop"
+# laptop is the account nobody, on a copy of the master where nobody
+# reaches it (the test's own directory may be private); otherwise the key
+# file is made unreadable for a moment (its mode then still says "the
+# owner's alone").
 if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null 2>&1; then
+	share=$(mktemp -d "${TMPDIR:-/tmp}/crm-share.XXXXXX")
+	chmod 755 "$share"
+	cp -a "$M" "$share/master"
+	SM=$share/master
+	chmod 755 "$SM"
+	chmod 644 "$SM/crm.conf"
+	mkdir -m 1777 "$share/laptop"
 	laptop() {
 		setpriv --reuid=65534 --regid=65534 --clear-groups \
-		    env CRM_PASSWORD=annapw "$CRM" "$@"
+		    env CRM_PASSWORD=annapw XDG_CONFIG_HOME="$share/laptop" \
+		    XDG_DATA_HOME="$share/laptop" \
+		    CRM_SYSCONF="$share/laptop/none.conf" "$CRM" "$@"
 	}
 else
+	share=
+	SM=$M
+	mkdir "$T/laptop"
 	chmod 000 "$M/master.key"
 	laptop() {
 		CRM_PASSWORD=annapw "$CRM" "$@"
 	}
 fi
-expect_status 1 laptop -u anna init --local "$T/laptop/anna" --master "$M"
+LL=${share:-$T}/laptop/anna
+expect_status 1 laptop -u anna init --local "$LL" --master "$SM"
 expect_one_message
-expect_err_contains "$M is encrypted"
-expect_err_contains "cannot read its key file $M/master.key"
+expect_err_contains "$SM is encrypted"
+expect_err_contains "cannot read its key file $SM/master.key"
 expect_err_contains "crm serve over ssh"
-[ ! -e "$T/laptop/anna/meta.db" ] || fail "the refused laptop has a local"
+[ ! -e "$LL/meta.db" ] || fail "the refused laptop has a local"
 chmod 600 "$M/master.key"
-chmod 700 "$M"
-chmod 600 "$M/crm.conf"
+[ -z "$share" ] || rm -rf "$share"
 
 # --- nothing in the clear ---------------------------------------------------
 files=$(find "$M" -type f | sort)
