@@ -82,11 +82,21 @@ int	 session_pending(struct session *, struct store_txn *,
 
 /*
  * Create a master in dir with its first administrator (crm init --master,
- * and the first run of the screens).
+ * and the first run of the screens). key_file NULL makes a plain master;
+ * else the master is encrypted, its key in a new key file key_file
+ * (relative to dir, or absolute: vault_master_create), which its crm.conf
+ * names.
  */
 int	 session_create_master(const char *dir, const char *name,
 	    const char *admin, const char *uid, const char *fullname,
-	    const char *password);
+	    const char *password, const char *key_file);
+/*
+ * The key of a new encrypted master, before its files: a new key file
+ * key_file for master_id (vault_master_create), given to store_set_key,
+ * in dir (made 0700 if missing; it must not hold a database).
+ */
+int	 session_master_key(const char *dir, const char *key_file,
+	    const char *master_id);
 /*
  * The database used without -d: general.default_database, else the
  * embedded one under $XDG_DATA_HOME/crm/default.

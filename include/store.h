@@ -196,15 +196,20 @@ void		 store_load_fault(void (*tick)(void));
  * Encryption at rest: the database in dir, and its load, are opened with
  * key, a NUL-terminated text (vault_key_text) that Berkeley DB takes as
  * its AES password: every file and log record is encrypted, and a local's
- * shared regions are kept in shared memory, never in files. Call before
- * store_create or store_open of dir; NULL forgets it. A local with a key
- * file (vault.h) opened without its key is refused, saying how it opens.
- * Cannot fail.
+ * shared regions are kept in shared memory, never in files (a master's
+ * environment is private: its regions are the attaching process's own
+ * memory, gone with it). Call before store_create or store_open of dir;
+ * NULL forgets it. A local with a key file (vault.h) opened without its
+ * key is refused, saying how it opens. An encrypted master needs no call:
+ * store_open reads its key file (vault_master_key), or fails with that
+ * file's error, and gives the key to store_set_key itself. Cannot fail.
  */
 void		 store_set_key(const char *dir, const char *key);
 /*
  * The key store_set_key gave dir, or NULL: for what reads the files
- * without a store (store-verify.c). Cannot fail.
+ * without a store (store-verify.c), or seals what the database keeps
+ * beside them with its key. For a master, known once store_open opened
+ * it, under the dir it was given. Cannot fail.
  */
 const char	*store_key_of(const char *dir);
 /*

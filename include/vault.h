@@ -87,4 +87,46 @@ void	 vault_keyring_keep(const char *dir,
 	    const uint8_t key[VAULT_KEY_SIZE], unsigned minutes);
 int	 vault_keyring_forget(const char *dir);
 
+/*
+ * An encrypted master (crm init --master --encrypt, crm demo --encrypt).
+ * Its data key is made and used as a local's, but kept unsealed in a key
+ * file that only the master's service account can read (mode 0600, as
+ * ssh keeps its private keys): crm serve, an administrator's commands on
+ * the master's host and a nightly job open the master unattended, and a
+ * process that cannot read the file cannot open the master at all (a
+ * laptop attaching it over a share is refused, and told to sync through
+ * crm serve over ssh).
+ *
+ * DIR/crm.conf names the file in db.key_file: relative to DIR (by default
+ * VAULT_MASTER_KEY_FILE) or absolute, for a key kept apart from the
+ * database, so that a copy of the directory is no copy of its key. The
+ * file reads:
+ *
+ *	crm-master-key 1
+ *	master ID			the master's db.id
+ *	key HEX				the data key, Berkeley DB's password
+ *	check HEX			BLAKE2b of the master ID under the key
+ *
+ * so that a key file of another master or a damaged one is named as such
+ * rather than as a damaged database.
+ */
+#define VAULT_MASTER_KEY_FILE	"master.key"
+/*
+ * Make a new data key for the master master_id in dir and write its key
+ * file at path (relative to dir, or absolute), which must not exist:
+ * 0600, made whole (a temporary file, fsync, link). The key is returned.
+ */
+int	 vault_master_create(const char *dir, const char *path,
+	    const char *master_id, uint8_t key[VAULT_KEY_SIZE]);
+/*
+ * The data key of the master in dir: 0 and key; 1 when the master is not
+ * encrypted (its crm.conf names no key file); -1 with the error naming
+ * the key file and what to do when it is missing, cannot be read by this
+ * process, is readable by group or others, is damaged or is another
+ * master's.
+ */
+int	 vault_master_key(const char *dir, uint8_t key[VAULT_KEY_SIZE]);
+/* Whether the master in dir is encrypted (it names a key file). */
+int	 vault_master_encrypted(const char *dir);
+
 #endif

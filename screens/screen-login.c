@@ -383,7 +383,7 @@ login_submit(struct login_data *d)
 			d->cur = 2;
 		} else if (login_parents(session_default_dir()) != 0 ||
 		    session_create_master(session_default_dir(),
-		    "Default database", a, b, a, c) != 0)
+		    "Default database", a, b, a, c, NULL) != 0)
 			tui_error();
 		else if (session_open(&app.s, session_default_dir()) != 0)
 			tui_error();

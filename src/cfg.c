@@ -41,6 +41,9 @@ const struct cfg_def cfg_table[] = {
 	  "HOST:/PATH or ssh://[USER@]HOST[:PORT]/PATH (the sync service)" },
 	{ "db.user", CFG_STRING, "", CFG_DATABASE,
 	  "for a local: the login it was made for" },
+	{ "db.key_file", CFG_STRING, "", CFG_DATABASE,
+	  "for an encrypted master: its key file, relative to the database "
+	  "directory or absolute (crm init --master --encrypt)" },
 	{ "sync.update_window_days", CFG_INT, "0", CFG_DATABASE,
 	  "days a local may go without sync before the master's version wins "
 	  "(0: no limit)" },

@@ -25,12 +25,13 @@ cli_demo(struct cli *cli, int argc, char **argv)
 {
 	static const struct option	 opts[] = {
 		{ "records", required_argument, NULL, 'r' },
+		{ "encrypt", no_argument, NULL, 'e' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const struct cli_cmd		*cmd = cli_find("demo");
 	unsigned long			 n = 2000;
 	char				*end;
-	int				 ch;
+	int				 ch, encrypt = 0;
 
 	(void)cli;
 	optind = 0;
@@ -44,13 +45,16 @@ cli_demo(struct cli *cli, int argc, char **argv)
 				    "number from 100 to 100000000, not \"%s\"",
 				    optarg);
 			break;
+		case 'e':
+			encrypt = 1;
+			break;
 		default:
 			return cli_usage(cmd, "unknown option");
 		}
 	}
 	if (optind + 1 != argc)
 		return cli_usage(cmd, "give one DIR");
-	if (demo_create(argv[optind], n, isatty(STDERR_FILENO) ?
+	if (demo_create(argv[optind], n, encrypt, isatty(STDERR_FILENO) ?
 	    cli_demo_progress : NULL) != 0)
 		return cli_fail();
 	printf("created the demo master %s with %lu records: log in as demo, "

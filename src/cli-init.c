@@ -7,6 +7,7 @@
 
 #include <getopt.h>
 #include <limits.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,11 +35,63 @@ cli_init_conf(const char *dir, const char *const *kv)
 	return 0;
 }
 
+/* The account that runs this: the owner of what it makes. */
+static const char *
+cli_init_owner(void)
+{
+	struct passwd	*pw;
+
+	if ((pw = getpwuid(geteuid())) != NULL)
+		return pw->pw_name;
+	return "this account";
+}
+
+/*
+ * Where an encrypted master's key file goes: DIR/master.key, or a file
+ * given, named absolutely in the master's crm.conf (a key kept on
+ * another disk stays where it is whatever the working directory).
+ */
+static char *
+cli_init_key_file(const char *key_file)
+{
+	char		*copy, *slash, *parent, *abs, *path;
+	const char	*base;
+
+	if (key_file == NULL)
+		return xstrdup(VAULT_MASTER_KEY_FILE);
+	copy = xstrdup(key_file);
+	if ((slash = strrchr(copy, '/')) == NULL) {
+		parent = xstrdup(".");
+		base = key_file;
+	} else {
+		*slash = '\0';
+		parent = xstrdup(*copy == '\0' ? "/" : copy);
+		base = slash + 1;
+	}
+	if (*base == '\0' || strcmp(base, ".") == 0 ||
+	    strcmp(base, "..") == 0) {
+		error_set("--key-file %s names no file: give the path of the "
+		    "key file to make", key_file);
+		path = NULL;
+	} else if ((abs = realpath(parent, NULL)) == NULL) {
+		error_set("cannot make the key file %s: %s: %s (make the "
+		    "directory first)", key_file, parent, strerror(errno));
+		path = NULL;
+	} else {
+		xasprintf(&path, "%s%s%s", abs, strcmp(abs, "/") == 0 ? "" :
+		    "/", base);
+		free(abs);
+	}
+	free(parent);
+	free(copy);
+	return path;
+}
+
 static int
 cli_init_master(struct cli *cli, const char *dir, const char *admin,
-    const char *uid, const char *name)
+    const char *uid, const char *name, int encrypt, const char *key_file)
 {
-	char	*pw;
+	char	*pw, *kf = NULL;
 	int	 ret;
 
 	if (!user_uid_valid(uid)) {
@@ -46,17 +99,30 @@ cli_init_master(struct cli *cli, const char *dir, const char *admin,
 		    "letters or digits", uid);
 		return -1;
 	}
-	if ((pw = cli_password(cli, "Password for the administrator: ",
-	    1)) == NULL)
+	if (encrypt && (kf = cli_init_key_file(key_file)) == NULL)
 		return -1;
+	if ((pw = cli_password(cli, "Password for the administrator: ",
+	    1)) == NULL) {
+		free(kf);
+		return -1;
+	}
 	ret = session_create_master(dir, name != NULL ? name : dir, admin, uid,
-	    admin, pw);
+	    admin, pw, kf);
 	explicit_bzero(pw, strlen(pw));
 	free(pw);
-	if (ret != 0)
+	if (ret != 0) {
+		free(kf);
 		return -1;
+	}
 	printf("created the master %s with administrator %s (%s)\n", dir,
 	    admin, uid);
+	if (kf != NULL) {
+		printf("encrypted: its key is %s%s%s, readable by %s alone; "
+		    "keep a copy of it apart from the master's backups\n",
+		    *kf == '/' ? "" : dir, *kf == '/' ? "" : "/", kf,
+		    cli_init_owner());
+	}
+	free(kf);
 	return 0;
 }
 
@@ -188,12 +254,15 @@ cli_init(struct cli *cli, int argc, char **argv)
 		{ "admin", required_argument, NULL, 'a' },
 		{ "admin-id", required_argument, NULL, 'i' },
 		{ "name", required_argument, NULL, 'n' },
+		{ "encrypt", no_argument, NULL, 'e' },
+		{ "key-file", required_argument, NULL, 'k' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const struct cli_cmd		*cmd = cli_find("init");
 	const char			*master = NULL, *local = NULL;
 	const char			*admin = NULL, *uid = NULL, *name = NULL;
-	int				 ch, ret;
+	const char			*key_file = NULL;
+	int				 ch, ret, encrypt = 0;
 
 	optind = 0;
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -203,6 +272,8 @@ cli_init(struct cli *cli, int argc, char **argv)
 		case 'a': admin = optarg; break;
 		case 'i': uid = optarg; break;
 		case 'n': name = optarg; break;
+		case 'e': encrypt = 1; break;
+		case 'k': key_file = optarg; break;
 		default:
 			return cli_usage(cmd, "unknown option");
 		}
@@ -217,6 +288,9 @@ cli_init(struct cli *cli, int argc, char **argv)
 		if (admin != NULL || uid != NULL)
 			return cli_usage(cmd, "--admin and --admin-id are for "
 			    "a master");
+		if (encrypt || key_file != NULL)
+			return cli_usage(cmd, "--encrypt and --key-file are "
+			    "for a master: every local is encrypted");
 		ret = cli_init_local(cli, local, master);
 	} else {
 		if (master == NULL)
@@ -225,7 +299,10 @@ cli_init(struct cli *cli, int argc, char **argv)
 		if (admin == NULL || uid == NULL)
 			return cli_usage(cmd, "a master needs --admin LOGIN "
 			    "and --admin-id UID");
-		ret = cli_init_master(cli, master, admin, uid, name);
+		if (key_file != NULL && !encrypt)
+			return cli_usage(cmd, "--key-file goes with --encrypt");
+		ret = cli_init_master(cli, master, admin, uid, name, encrypt,
+		    key_file);
 	}
 	return ret == 0 ? CLI_OK : cli_fail();
 }
@@ -243,6 +320,8 @@ cli_verify(struct cli *cli, int argc, char **argv)
 	const struct cli_cmd	*cmd = cli_find("verify");
 	struct store		*st;
 	enum store_role		 role;
+	uint8_t			 key[VAULT_KEY_SIZE];
+	char			 text[VAULT_KEY_TEXT];
 	int			 n, wait;
 
 	if (argc != 1)
@@ -260,6 +339,18 @@ cli_verify(struct cli *cli, int argc, char **argv)
 		}
 		if (cli_open_key(cli) != 0)
 			return cli_fail();
+	}
+	/*
+	 * An encrypted master with its key file, read here rather than by
+	 * the open below: without it every file would be called damaged.
+	 */
+	if (role == STORE_MASTER && vault_master_encrypted(cli->dir)) {
+		if (vault_master_key(cli->dir, key) != 0)
+			return cli_fail();
+		vault_key_text(key, text);
+		store_set_key(cli->dir, text);
+		explicit_bzero(key, sizeof key);
+		explicit_bzero(text, sizeof text);
 	}
 	wait = (int)cfg_int("master.wait_seconds");
 	/*

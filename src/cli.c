@@ -27,10 +27,13 @@
 static const struct cli_cmd cli_cmds[] = {
 	{ "init", cli_init,
 	  "init --master DIR --admin LOGIN --admin-id UID [--name NAME]\n"
+	  "            [--encrypt [--key-file FILE]]\n"
 	  "       crm -u LOGIN init --local DIR --master MASTERDIR",
 	  "Create a master database with its first administrator, or an "
 	  "empty local\ndatabase for LOGIN bound to a master (LOGIN's password "
-	  "is checked there)." },
+	  "is checked there).\n--encrypt encrypts the master with a key kept "
+	  "in DIR/master.key, or FILE,\nreadable by the service account "
+	  "alone." },
 	{ "sync", cli_sync,
 	  "sync [--dry-run] [--verify] [--wait SECONDS] [--stats]",
 	  "Synchronize this local with its master (RULES.md) and print what "
@@ -155,9 +158,9 @@ static const struct cli_cmd cli_cmds[] = {
 	  "record;\nprints the document's ID." },
 	{ "config", cli_config, "config get KEY\n       crm config set KEY VALUE",
 	  "Read or change a database setting (see crm.conf(5))." },
-	{ "demo", cli_demo, "demo DIR [--records N]",
+	{ "demo", cli_demo, "demo DIR [--records N] [--encrypt]",
 	  "Create a master filled with N realistic sample records (login "
-	  "demo,\npassword demo)." },
+	  "demo,\npassword demo); --encrypt as init --master --encrypt." },
 	{ "verify", cli_verify, "verify",
 	  "Check every file of the database and its log, with no other crm "
 	  "using it,\nand name each that is damaged (status 1 if any is)." },

@@ -33,8 +33,10 @@
 #include "error.h"
 #include "model.h"
 #include "record.h"
+#include "session.h"
 #include "store.h"
 #include "user.h"
+#include "vault.h"
 #include "xmalloc.h"
 
 #define DEMO_BATCH	20000	/* records per transaction */
@@ -557,7 +559,9 @@ demo_ours(const char *name)
 	return (len > 3 && strcmp(name + len - 3, ".db") == 0) ||
 	    strncmp(name, "log.", 4) == 0 || strncmp(name, "__db.", 5) == 0 ||
 	    strncmp(name, "crm.conf", 8) == 0 || strcmp(name, "lock") == 0 ||
-	    strcmp(name, "open.lock") == 0;
+	    strcmp(name, "open.lock") == 0 ||
+	    strncmp(name, VAULT_MASTER_KEY_FILE,
+	    strlen(VAULT_MASTER_KEY_FILE)) == 0;
 }
 
 /* A document or template file of the demo: named by its record's ID. */
@@ -668,7 +672,7 @@ demo_end(const char *dir)
 }
 
 int
-demo_create(const char *dir, unsigned long n,
+demo_create(const char *dir, unsigned long n, int encrypt,
     void (*progress)(unsigned long, unsigned long))
 {
 	struct demo	 d;
@@ -688,13 +692,18 @@ demo_create(const char *dir, unsigned long n,
 	if (redo)
 		fprintf(stderr, "crm demo: %s was left unfinished by a crm demo "
 		    "that was stopped: making it anew\n", dir);
-	if (model_create(dir, STORE_MASTER) != 0)
-		return -1;
 	record_id_new(&mid, clock_now_ms());
 	record_id_format(&mid, idtext);
+	if (encrypt && session_master_key(dir, VAULT_MASTER_KEY_FILE,
+	    idtext) != 0)
+		return -1;
+	if (model_create(dir, STORE_MASTER) != 0)
+		return -1;
 	if (cfg_set(dir, "db.role", "master") != 0 ||
 	    cfg_set(dir, "db.name", "crm demo") != 0 ||
-	    cfg_set(dir, "db.id", idtext) != 0)
+	    cfg_set(dir, "db.id", idtext) != 0 ||
+	    (encrypt && cfg_set(dir, "db.key_file",
+	    VAULT_MASTER_KEY_FILE) != 0))
 		return -1;
 	if ((d.st = model_open(dir, STORE_MASTER, STORE_BULK, 0)) == NULL)
 		return -1;

@@ -3,6 +3,7 @@
 
 #include <sys/stat.h>
 
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -338,8 +339,38 @@ session_pending(struct session *s, struct store_txn *t, uint64_t limit,
 }
 
 int
+session_master_key(const char *dir, const char *key_file,
+    const char *master_id)
+{
+	uint8_t	 key[VAULT_KEY_SIZE];
+	char	 text[VAULT_KEY_TEXT], *path;
+	int	 ret;
+
+	if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
+		error_set("cannot create %s: %s", dir, strerror(errno));
+		return -1;
+	}
+	xasprintf(&path, "%s/meta.db", dir);
+	ret = access(path, F_OK);
+	free(path);
+	if (ret == 0) {
+		error_set("%s already holds a crm database: choose another "
+		    "directory, or remove this one first", dir);
+		return -1;
+	}
+	if (vault_master_create(dir, key_file, master_id, key) != 0)
+		return -1;
+	vault_key_text(key, text);
+	store_set_key(dir, text);
+	explicit_bzero(key, sizeof key);
+	explicit_bzero(text, sizeof text);
+	return 0;
+}
+
+int
 session_create_master(const char *dir, const char *name, const char *admin,
-    const char *uid, const char *fullname, const char *password)
+    const char *uid, const char *fullname, const char *password,
+    const char *key_file)
 {
 	struct store		*st;
 	struct store_txn	*t;
@@ -347,13 +378,16 @@ session_create_master(const char *dir, const char *name, const char *admin,
 	struct record_id	 mid;
 	char			 idtext[RECORD_ID_TEXT + 1];
 
-	if (model_create(dir, STORE_MASTER) != 0)
-		return -1;
 	record_id_new(&mid, clock_now_ms());
 	record_id_format(&mid, idtext);
+	if (key_file != NULL && session_master_key(dir, key_file, idtext) != 0)
+		return -1;
+	if (model_create(dir, STORE_MASTER) != 0)
+		return -1;
 	if (cfg_set(dir, "db.role", "master") != 0 ||
 	    cfg_set(dir, "db.name", name) != 0 ||
 	    cfg_set(dir, "db.id", idtext) != 0 ||
+	    (key_file != NULL && cfg_set(dir, "db.key_file", key_file) != 0) ||
 	    (st = model_open(dir, STORE_MASTER, 0, 30)) == NULL)
 		goto fail;
 	memset(&u, 0, sizeof u);

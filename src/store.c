@@ -1244,7 +1244,7 @@ store_io_init(void)
 /*
  * Encryption at rest (include/store.h, store_set_key). The
  * keys given, by directory: a process has a local open, perhaps its
- * load, and a master (never encrypted yet).
+ * load, and a master (whose key store_key_take reads from its key file).
  */
 #define STORE_NKEYS	8
 static struct {
@@ -1312,9 +1312,10 @@ store_key_of(const char *dir)
 static int
 store_key_take(struct store *st)
 {
-	char	*path;
+	uint8_t	 key[VAULT_KEY_SIZE];
+	char	*path, text[VAULT_KEY_TEXT];
 	size_t	 i;
-	int	 locked;
+	int	 locked, ret;
 
 	for (i = 0; i < STORE_NKEYS; i++) {
 		if (store_keys[i].dir != NULL &&
@@ -1322,6 +1323,22 @@ store_key_take(struct store *st)
 			st->key = xstrdup(store_keys[i].key);
 			return 0;
 		}
+	}
+	/*
+	 * An encrypted master opens with its key file, without a password
+	 * (vault.h); the key is then known as a local's is (store_key_of).
+	 */
+	if (st->role == STORE_MASTER) {
+		if ((ret = vault_master_key(st->dir, key)) == -1)
+			return -1;
+		if (ret == 0) {
+			vault_key_text(key, text);
+			store_set_key(st->dir, text);
+			st->key = xstrdup(text);
+			explicit_bzero(key, sizeof key);
+			explicit_bzero(text, sizeof text);
+		}
+		return 0;
 	}
 	path = store_path(st, VAULT_KEY_FILE);
 	locked = access(path, F_OK) == 0;

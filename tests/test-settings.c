@@ -47,7 +47,7 @@ master(const char *name)
 	char	*dir = xstrdup(unit_path(name));
 
 	CU_ASSERT_FATAL(session_create_master(dir, name, "root", "ROOT1",
-	    "Root", "password") == 0);
+	    "Root", "password", NULL) == 0);
 	return dir;
 }
 

@@ -20,6 +20,7 @@
 #include "store.h"
 #include "unit.h"
 #include "vault.h"
+#include "xmalloc.h"
 
 /* A key file with the lowest limits: the tests are about the seal. */
 static void
@@ -277,6 +278,74 @@ test_vault_store_encrypted(void)
 	store_set_key(dir, NULL);
 }
 
+/*
+ * A master's key file: a plain master has none (1, and no key), an
+ * encrypted one opens with its own, refused when others may read it or
+ * when it is another master's; the store opens each as it is, and
+ * exposes the encrypted one's key.
+ */
+static void
+test_vault_master_key(void)
+{
+	char		 dir[4000], text[VAULT_KEY_TEXT], *conf;
+	uint8_t		 key[VAULT_KEY_SIZE], got[VAULT_KEY_SIZE];
+	struct store	*st;
+	FILE		*f;
+
+	snprintf(dir, sizeof dir, "%s", unit_path("m"));
+	CU_ASSERT_FATAL(model_create(dir, STORE_MASTER) == 0);
+	CU_ASSERT(vault_master_key(dir, got) == 1);
+	CU_ASSERT(!vault_master_encrypted(dir));
+	st = model_open(dir, STORE_MASTER, 0, 5);
+	CU_ASSERT_FATAL(st != NULL);
+	CU_ASSERT(store_key_of(dir) == NULL);
+	CU_ASSERT(store_close(st) == 0);
+
+	snprintf(dir, sizeof dir, "%s", unit_path("e"));
+	CU_ASSERT_FATAL(mkdir(dir, 0700) == 0);
+	CU_ASSERT_FATAL(vault_master_create(dir, VAULT_MASTER_KEY_FILE,
+	    "01m96g3v9ncwsprtm07bkn60jj", key) == 0);
+	CU_ASSERT(vault_master_create(dir, VAULT_MASTER_KEY_FILE,
+	    "01m96g3v9ncwsprtm07bkn60jj", got) == -1);
+	xasprintf(&conf, "%s/crm.conf", dir);
+	f = fopen(conf, "w");
+	CU_ASSERT_FATAL(f != NULL);
+	fprintf(f, "db = { role = \"master\"; key_file = \"%s\"; "
+	    "id = \"01m96g3v9ncwsprtm07bkn60jj\"; };\n",
+	    VAULT_MASTER_KEY_FILE);
+	fclose(f);
+	CU_ASSERT(vault_master_encrypted(dir));
+	CU_ASSERT(vault_master_key(dir, got) == 0);
+	CU_ASSERT(memcmp(key, got, sizeof key) == 0);
+	vault_key_text(key, text);
+	store_set_key(dir, text);
+	CU_ASSERT_FATAL(model_create(dir, STORE_MASTER) == 0);
+	store_set_key(dir, NULL);
+	/* The store reads the key file itself, and says what it read. */
+	st = model_open(dir, STORE_MASTER, 0, 5);
+	CU_ASSERT_FATAL(st != NULL);
+	CU_ASSERT(store_key_of(store_dir(st)) != NULL &&
+	    strcmp(store_key_of(store_dir(st)), text) == 0);
+	CU_ASSERT(store_close(st) == 0);
+	store_set_key(dir, NULL);
+
+	/* Another master's ID: named so. */
+	f = fopen(conf, "w");
+	CU_ASSERT_FATAL(f != NULL);
+	fprintf(f, "db = { role = \"master\"; key_file = \"%s\"; "
+	    "id = \"01m96g3v9ncwsprtm07bkn6zzz\"; };\n",
+	    VAULT_MASTER_KEY_FILE);
+	fclose(f);
+	CU_ASSERT(vault_master_key(dir, got) == -1);
+	CU_ASSERT(unit_error_has("the key of another master"));
+	free(conf);
+	xasprintf(&conf, "%s/%s", dir, VAULT_MASTER_KEY_FILE);
+	CU_ASSERT(chmod(conf, 0604) == 0);
+	CU_ASSERT(vault_master_key(dir, got) == -1);
+	CU_ASSERT(unit_error_has("chmod 600"));
+	free(conf);
+}
+
 int
 main(void)
 {
@@ -288,6 +357,7 @@ main(void)
 		{ "vault_key_text", test_vault_key_text },
 		{ "vault_keyring", test_vault_keyring },
 		{ "vault_store_encrypted", test_vault_store_encrypted },
+		{ "vault_master_key", test_vault_master_key },
 		{ NULL, NULL }
 	};
 
