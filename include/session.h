@@ -44,6 +44,13 @@ struct session {
  * database.
  */
 int	 session_role(const char *dir, enum store_role *);
+/*
+ * What session_role found and did in a local that the user should hear
+ * of (a crm encrypt that was stopped there: finished, or its copy
+ * removed), once; NULL when nothing. The command line prints it on
+ * stderr, the screens show it.
+ */
+const char *session_notice(void);
 /* Open dir: a local's store is opened, a master is only checked. */
 int	 session_open(struct session *, const char *dir);
 /*

@@ -24,6 +24,62 @@
 
 static void	session_forget(struct session *);
 
+/* What the last session_role found and did, for session_notice. */
+static char	session_notice_text[1024];
+
+const char *
+session_notice(void)
+{
+	static char	told[sizeof session_notice_text];
+
+	if (session_notice_text[0] == '\0')
+		return NULL;
+	memcpy(told, session_notice_text, sizeof told);
+	session_notice_text[0] = '\0';
+	return told;
+}
+
+/*
+ * A crm encrypt that was stopped is finished, or its copy removed, before
+ * anything opens the local (include/store.h), and the user is told.
+ */
+static int
+session_settle(const char *dir)
+{
+	const char	*owner = cfg_string("db.user");
+	int		 ret;
+
+	ret = store_encrypt_settle(dir, (int)cfg_int("master.wait_seconds"));
+	if (*owner == '\0')
+		owner = "its user";
+	switch (ret) {
+	case STORE_SETTLED_SWITCHED:
+		snprintf(session_notice_text, sizeof session_notice_text,
+		    "%s: the crm encrypt that was stopped there had made its "
+		    "encrypted copy, which replaces the plain files now: %s is "
+		    "encrypted, and opens with %s's password", dir, dir,
+		    owner);
+		break;
+	case STORE_SETTLED_REMOVED:
+		if (vault_encrypted(dir))
+			snprintf(session_notice_text,
+			    sizeof session_notice_text, "%s: removed what "
+			    "was left of its conversion (%s/%s); %s is "
+			    "encrypted", dir, dir, STORE_ENCRYPT_DIR, dir);
+		else
+			snprintf(session_notice_text,
+			    sizeof session_notice_text, "%s: a crm encrypt "
+			    "was stopped there before its copy was complete: "
+			    "the copy (%s/%s) is removed, and %s is as it was, "
+			    "not encrypted; run crm encrypt again", dir, dir,
+			    STORE_ENCRYPT_DIR, dir);
+		break;
+	case -1:
+		return -1;
+	}
+	return 0;
+}
+
 int
 session_role(const char *dir, enum store_role *role)
 {
@@ -59,9 +115,11 @@ session_role(const char *dir, enum store_role *role)
 	r = cfg_string("db.role");
 	if (strcmp(r, "master") == 0)
 		*role = STORE_MASTER;
-	else if (strcmp(r, "local") == 0)
+	else if (strcmp(r, "local") == 0) {
 		*role = STORE_LOCAL;
-	else {
+		if (session_settle(dir) != 0)
+			return -1;
+	} else {
 		error_set("%s is not a crm database: its crm.conf does not set "
 		    "db.role to master or local", dir);
 		return -1;
