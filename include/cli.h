@@ -100,6 +100,9 @@ void	 cli_filter_free(struct cli_filter *);
 int	 cli_init(struct cli *, int, char **);
 int	 cli_user(struct cli *, int, char **);
 int	 cli_lock(struct cli *, int, char **);
+int	 cli_encrypt(struct cli *, int, char **);
+/* Print what session_role found and did, if anything, on stderr. */
+void	 cli_notice(void);
 int	 cli_unlock(struct cli *, int, char **);
 /*
  * Give store the key of cli->dir, an encrypted local, from the session

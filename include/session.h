@@ -30,7 +30,8 @@ struct session {
 	enum store_role	 role;
 	struct user	 user;
 	int		 logged_in;
-	char		*password;	/* kept to log in to the master at a sync */
+	char		*password;	/* kept to log in to the master at a sync
+					   (NULL: logged in from the keyring) */
 	int		 wait_seconds;	/* master.wait_seconds, for writes */
 	struct store	*st;		/* a local's; a master's while attached */
 	int		 attached;	/* units of work under way */
@@ -44,6 +45,13 @@ struct session {
  * database.
  */
 int	 session_role(const char *dir, enum store_role *);
+/*
+ * What session_role found and did in a local that the user should hear
+ * of (a crm encrypt that was stopped there: finished, or its copy
+ * removed), once; NULL when nothing. The command line prints it on
+ * stderr, the screens show it.
+ */
+const char *session_notice(void);
 /* Open dir: a local's store is opened, a master is only checked. */
 int	 session_open(struct session *, const char *dir);
 /*
@@ -53,6 +61,23 @@ int	 session_open(struct session *, const char *dir);
 int	 session_login(struct session *, const char *login,
 	    const char *password);
 void	 session_close(struct session *);
+/* Whether the database is an encrypted local (vault.h). Cannot fail. */
+int	 session_encrypted(const struct session *);
+/*
+ * Log in to an encrypted local as login with the key its user unlocked
+ * in this login session, kept in the session keyring (vault.h): no
+ * password is asked, nor kept (s->password stays NULL: ask for it with
+ * session_set_password before a sync). 0 when logged in; 1 when the key
+ * is not kept there (nor is this an encrypted local): ask for the
+ * password; -1 with the error set (another user's local).
+ */
+int	 session_login_kept(struct session *, const char *login);
+/*
+ * Keep the password for the master (a sync, a new db.master), after
+ * session_login_kept: an encrypted local checks it first with its key
+ * file, refusing a wrong one as a wrong login.
+ */
+int	 session_set_password(struct session *, const char *password);
 
 /*
  * A unit of work: attach (a master: wait up to wait seconds, 0 for

@@ -193,6 +193,67 @@ int		 store_local_lock(const char *dir, int wait_seconds);
 /* For tests of crash safety: tick is called before every step of a switch. */
 void		 store_load_fault(void (*tick)(void));
 /*
+ * Encrypting a plain local (crm encrypt, src/encrypt.c).
+ *
+ * store_alone takes the open local's lock for this process alone
+ * (exclusive, as a load does): 0, STORE_BUSY when another process has
+ * it open (nothing is done, and the lock stays shared), or -1. It stays
+ * exclusive until the local is closed.
+ *
+ * store_encrypt_copy writes a copy of the local, which this process has
+ * alone, into the empty directory to, encrypted under the key
+ * store_set_key gave to: meta.db and the conflict log and every record
+ * file, each value byte for byte as the local holds it, their indexes
+ * made again from them; then every file of it is written out (fsync).
+ * progress (may be NULL) is told the records copied and the total, now
+ * and then and at the end. On error what is in to is half made: the
+ * caller removes it. The local is only read.
+ */
+int		 store_alone(struct store *local);
+int		 store_encrypt_copy(struct store *local, const char *to,
+		    void (*progress)(void *, uint64_t done, uint64_t total),
+		    void *arg);
+/*
+ * The copy of a local being encrypted is made in DIR/encrypt/ (with
+ * its key file, documents/ and templates/), and marked complete
+ * (DIR/encrypt/complete) once all of it is on disk. From the mark on,
+ * the copy replaces the local as the first process to take the local's
+ * lock finds it (store_local_lock; store_encrypt_switch does it now):
+ * the key file first, so that the local is called encrypted from then
+ * on, then the old environment (its regions and logs, which hold the
+ * plain text) goes, the copy's files replace the local's, its
+ * documents/ and templates/ the local's, and DIR/encrypt/ with the old
+ * ones goes last, the mark first. Every step can be done again, so a
+ * switch cut off anywhere is finished by the next process. A copy never
+ * marked leaves the local plain as it was, and is removed
+ * (store_encrypt_settle, or the next crm encrypt).
+ */
+#define STORE_ENCRYPT_DIR	"encrypt"
+/* Whether DIR holds a complete copy not yet switched into place. */
+int		 store_encrypt_pending(const char *dir);
+/*
+ * Mark the copy in DIR/encrypt complete: every file in it and under it
+ * is written out, then the mark, and the directories. The local's lock
+ * must be held exclusively.
+ */
+int		 store_encrypt_mark(const char *dir);
+/* Switch a marked copy into place, waiting up to wait_seconds. */
+int		 store_encrypt_switch(const char *dir, int wait_seconds);
+/* Remove DIR/encrypt, whatever it holds. The local's lock must be held. */
+int		 store_encrypt_clear(const char *dir);
+/*
+ * What a crm encrypt that was stopped left in DIR, dealt with before
+ * the local is opened: a marked copy is switched into place
+ * (STORE_SETTLED_SWITCHED), a copy never marked, or the rest of one
+ * switched already, is removed (STORE_SETTLED_REMOVED) once nobody has
+ * the local open; 0 when there was nothing, -1 (error set) when it
+ * could not be done.
+ */
+#define STORE_SETTLED_SWITCHED	1
+#define STORE_SETTLED_REMOVED	2
+int		 store_encrypt_settle(const char *dir, int wait_seconds);
+
+/*
  * Encryption at rest: the database in dir, and its load, are opened with
  * key, a NUL-terminated text (vault_key_text) that Berkeley DB takes as
  * its AES password: every file and log record is encrypted, and a local's
@@ -220,6 +281,11 @@ const char	*store_key_of(const char *dir);
  * Berkeley DB's writes do.
  */
 int		 store_io_full(void);
+/*
+ * Whether a write of this process met a full disk (ENOSPC, EDQUOT),
+ * whatever Berkeley DB made of it. Cannot fail.
+ */
+int		 store_io_was_full(void);
 enum store_role	 store_role(const struct store *);
 const char	*store_dir(const struct store *);
 /* A path inside the database directory; free it. Cannot fail. */

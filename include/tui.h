@@ -533,6 +533,18 @@ void	 screen_prompt_open(const char *title, const char *label,
 	    const char *initial, int paths,
 	    void (*done)(void *arg, const char *text), void *arg);
 /*
+ * Run then(arg) with the password kept for the master (app.s.password):
+ * at once if it is, else once it is asked for, with why (what wants it:
+ * "Synchronize") in the title, and checked (a session logged in from the
+ * keyring has none). Cancelled or wrong, then is not run, and the
+ * message says why.
+ */
+void	 screen_login_password(const char *why, void (*then)(void *),
+	    void *arg);
+/* The same for a password: shown as stars, and wiped once given. */
+void	 screen_prompt_secret(const char *title, const char *label,
+	    void (*done)(void *arg, const char *text), void *arg);
+/*
  * The record screen's document and letter keys: a attaches a file to the
  * record, o opens a document, w saves a copy of it, e edits its
  * description, L writes a letter to a contact. type and r are the

@@ -2,7 +2,8 @@
  * prompt: one line of text asked for under the screen it is about (a
  * file to attach, a description, where to save a copy). For file names
  * Tab completes as a shell does and lists the candidates when several
- * fit; "~" is expanded.
+ * fit; "~" is expanded. A secret (a password) is shown as stars and
+ * wiped once given.
  */
 #include "config.h"
 
@@ -20,10 +21,26 @@ struct prompt_data {
 	char		*label;
 	struct edit	 e;
 	int		 paths;
+	int		 secret;
 	struct path_completion pc;	/* the candidates shown, if any */
 	void		(*done)(void *, const char *);
 	void		*arg;
 };
+
+void
+screen_prompt_secret(const char *title, const char *label,
+    void (*done)(void *, const char *), void *arg)
+{
+	struct prompt_data	*d = xcalloc(1, sizeof *d);
+
+	d->title = xstrdup(title);
+	d->label = xstrdup(label);
+	edit_init(&d->e, "");
+	d->secret = 1;
+	d->done = done;
+	d->arg = arg;
+	tui_push(&screen_prompt, d);
+}
 
 void
 screen_prompt_open(const char *title, const char *label, const char *initial,
@@ -47,6 +64,8 @@ prompt_leave(struct screen *sc)
 
 	free(d->title);
 	free(d->label);
+	if (d->secret && d->e.buf != NULL)
+		explicit_bzero(d->e.buf, d->e.cap * sizeof *d->e.buf);
 	edit_free(&d->e);
 	path_completion_free(&d->pc);
 	free(d);
@@ -132,12 +151,20 @@ prompt_draw(struct screen *sc, int rows, int cols)
 	if (lw > cols / 2)
 		lw = cols / 2;
 	tui_put(rows - 1, 0, lw, buf, tui_attr(C_LABEL));
-	col = edit_view(&d->e, cols - lw - 1, out, sizeof out / sizeof out[0]);
-	move(rows - 1, lw);
-	clrtoeol();
-	attrset(tui_attr(C_FIELD_ON));
-	addnwstr(out, -1);
-	attrset(A_NORMAL);
+	if (d->secret) {
+		move(rows - 1, lw);
+		clrtoeol();
+		col = fieldset_put_secret(rows - 1, lw, cols - lw - 1, &d->e,
+		    tui_attr(C_FIELD_ON));
+	} else {
+		col = edit_view(&d->e, cols - lw - 1, out,
+		    sizeof out / sizeof out[0]);
+		move(rows - 1, lw);
+		clrtoeol();
+		attrset(tui_attr(C_FIELD_ON));
+		addnwstr(out, -1);
+		attrset(A_NORMAL);
+	}
 	app.cursor_y = rows - 1;
 	app.cursor_x = lw + col;
 }
@@ -170,6 +197,7 @@ prompt_key(struct screen *sc, enum action a, int iskey, wint_t ch)
 		text = edit_text(&d->e);
 		tui_pop();
 		done(arg, text);
+		explicit_bzero(text, strlen(text));
 		free(text);
 		return;
 	case A_BACK:

@@ -3,7 +3,10 @@
  *
  * The databases are those of the user's configuration (dblist), with the
  * default one first; -d skips the choice, -u and $CRM_PASSWORD (or
- * --password-file) skip what they answer. On a fresh account with no
+ * --password-file) skip what they answer. An encrypted local whose key
+ * its user unlocked in this login session (crm unlock, a command or
+ * screen that asked the password; vault.h) opens with no password asked,
+ * as commands do; a password given on purpose is checked all the same. On a fresh account with no
  * database at all, the embedded default database is created here with
  * its administrator, so a new user is working within a minute.
  */
@@ -127,7 +130,11 @@ login_credentials(struct login_data *d)
 	d->cur = *login_guess() != '\0' ? 1 : 0;
 }
 
-/* Log in; on success the main screen takes this one's place. */
+/*
+ * Log in; on success the main screen takes this one's place. With no
+ * password, from the session keyring: nothing is said if the key is not
+ * kept there, and the password is asked as ever.
+ */
 static int
 login_try(struct login_data *d, const char *login, const char *password)
 {
@@ -135,7 +142,11 @@ login_try(struct login_data *d, const char *login, const char *password)
 
 	/* One attach for the login and the first screen (tui.c lets go). */
 	session_hold(&app.s);
-	ret = session_login(&app.s, login, password);
+	if (password == NULL) {
+		if ((ret = session_login_kept(&app.s, login)) == 1)
+			return -1;
+	} else
+		ret = session_login(&app.s, login, password);
 	if (ret == SESSION_BUSY) {
 		tui_unit(ret);
 		return -1;
@@ -155,11 +166,21 @@ login_try(struct login_data *d, const char *login, const char *password)
 	return 0;
 }
 
+/* What opening the database found and did (session_notice), shown. */
+static void
+login_notice(const char *notice)
+{
+	if (notice != NULL)
+		tui_message(0, "%s", notice);
+}
+
 /* Open a database and go on to the login (or log in straight away). */
 static int
 login_open(struct login_data *d, const char *dir)
 {
-	char	*pw;
+	const char	*notice;
+	char		*pw;
+	int		 ret = 0;
 
 	if (app.open) {
 		session_close(&app.s);
@@ -170,20 +191,62 @@ login_open(struct login_data *d, const char *dir)
 		tui_error();
 		return -1;
 	}
+	notice = session_notice();
 	app.open = 1;
 	login_credentials(d);
 	if ((pw = login_given_password()) == NULL) {
 		error_clear();
-		return 0;
+		/* Unlocked in this login session: no password is asked. */
+		if (*login_guess() != '\0' &&
+		    login_try(d, login_guess(), NULL) == 0)
+			ret = 1;
+		login_notice(notice);
+		return ret;
 	}
-	if (*login_guess() != '\0' && login_try(d, login_guess(), pw) == 0) {
-		explicit_bzero(pw, strlen(pw));
-		free(pw);
-		return 1;
-	}
+	if (*login_guess() != '\0' && login_try(d, login_guess(), pw) == 0)
+		ret = 1;
 	explicit_bzero(pw, strlen(pw));
 	free(pw);
-	return 0;
+	login_notice(notice);
+	return ret;
+}
+
+struct login_password {
+	void	(*then)(void *);
+	void	*arg;
+};
+
+static void
+login_password_given(void *arg, const char *text)
+{
+	struct login_password	*lp = arg;
+
+	if (text == NULL)
+		tui_message(1, "nothing was done: the master wants your "
+		    "password");
+	else if (session_set_password(&app.s, text) != 0)
+		tui_error();
+	else
+		lp->then(lp->arg);
+	free(lp);
+}
+
+void
+screen_login_password(const char *why, void (*then)(void *), void *arg)
+{
+	struct login_password	*lp;
+	char			 title[256];
+
+	if (app.s.password != NULL) {
+		then(arg);
+		return;
+	}
+	lp = xcalloc(1, sizeof *lp);
+	lp->then = then;
+	lp->arg = arg;
+	snprintf(title, sizeof title, "%s: the master checks your password",
+	    why);
+	screen_prompt_secret(title, "Password", login_password_given, lp);
 }
 
 static int
@@ -617,6 +680,17 @@ login_draw(struct screen *sc, int rows, int cols)
 		tui_put(9, 2, cols - 4, d->from_list ? "Enter logs in; Esc "
 		    "goes back to the list of databases." : "Enter logs in; "
 		    "Esc quits.", tui_attr(C_NORMAL));
+		/* Nobody can open it without the password: say what then. */
+		if (session_encrypted(&app.s)) {
+			tui_put(11, 2, cols - 4, "This local is encrypted with "
+			    "your password, which nobody can recover.",
+			    tui_attr(C_NORMAL));
+			tui_put(12, 2, cols - 4, "Forgotten it? Make a new "
+			    "local (crm init --local, then sync): the",
+			    tui_attr(C_NORMAL));
+			tui_put(13, 2, cols - 4, "master holds everything "
+			    "synchronized.", tui_attr(C_NORMAL));
+		}
 		break;
 	case LOGIN_FIRST:
 		tui_put(2, 2, cols - 4, "Welcome to crm. A new database will "

@@ -190,11 +190,19 @@ settings_put(struct settings_data *d, size_t row, const char *key,
 	return ret;
 }
 
+static void	settings_save(struct settings_data *);
+
+static void
+settings_asked(void *arg)
+{
+	settings_save(arg);
+}
+
 static void
 settings_save(struct settings_data *d)
 {
-	char	*w, *g;
-	int	 saved = 0;
+	char	*w, *g, *v;
+	int	 saved = 0, changed;
 
 	if (app.s.role == STORE_MASTER) {
 		if (settings_put(d, d->window, "sync.update_window_days",
@@ -214,6 +222,15 @@ settings_save(struct settings_data *d)
 		free(w);
 		free(g);
 	} else {
+		/* The new master checks the password (settings_set). */
+		v = fieldset_text(&d->fs, d->master);
+		changed = strcmp(v, d->fs.rows[d->master].orig) != 0;
+		free(v);
+		if (changed && app.s.password == NULL) {
+			screen_login_password("Change the master",
+			    settings_asked, d);
+			return;
+		}
 		if (settings_put(d, d->master, "db.master", &saved) != 0) {
 			tui_redraw(REDRAW_BODY);
 			return;

@@ -50,6 +50,7 @@ struct sync_data {
 	struct timespec		 painted;
 	double			 seconds;
 	unsigned		 tries;		/* SYNC_BUSY: for the screen */
+	int			 asked_dry;	/* the run the password is for */
 };
 
 
@@ -592,7 +593,7 @@ sync_told(void *arg, const struct sync_progress *p)
 
 /* Reach the master and run the sync (or its preview). */
 static void
-sync_go(struct sync_data *d, int dry)
+sync_run(struct sync_data *d, int dry)
 {
 	struct sync_job	job;
 	int		ret;
@@ -670,6 +671,25 @@ sync_go(struct sync_data *d, int dry)
 	}
 	tui_status_reload();
 	tui_redraw(REDRAW_BODY | REDRAW_STATUS);
+}
+
+static void
+sync_asked(void *arg)
+{
+	struct sync_data	*d = arg;
+
+	sync_run(d, d->asked_dry);
+}
+
+/*
+ * The master checks the password: logged in from the keyring, the
+ * session has none yet, and it is asked for first.
+ */
+static void
+sync_go(struct sync_data *d, int dry)
+{
+	d->asked_dry = dry;
+	screen_login_password(dry ? "Preview" : "Synchronize", sync_asked, d);
 }
 
 static void

@@ -270,6 +270,7 @@ cli_unlock(struct cli *cli, int argc, char **argv)
 		return cli_usage(cmd, "unlock takes only --print-key");
 	if (session_role(cli->dir, &role) != 0)
 		return cli_fail();
+	cli_notice();
 	if (role != STORE_LOCAL || !vault_encrypted(cli->dir)) {
 		error_set("%s is not an encrypted local: there is nothing to "
 		    "unlock", cli->dir);
@@ -312,6 +313,7 @@ cli_lock(struct cli *cli, int argc, char **argv)
 		return cli_usage(cmd, "lock takes no arguments");
 	if (session_role(cli->dir, &role) != 0)
 		return cli_fail();
+	cli_notice();
 	if (role != STORE_LOCAL || !vault_encrypted(cli->dir)) {
 		error_set("%s is not an encrypted local: there is nothing to "
 		    "lock", cli->dir);

@@ -76,6 +76,16 @@ static const struct cli_cmd cli_cmds[] = {
 	  "commands ask for no password\nmeanwhile. --print-key also prints "
 	  "the key as Berkeley DB's password, for an\nadministrator's "
 	  "recovery with db5.3_dump -P KEY (see crm(1), FILES)." },
+	{ "encrypt", cli_encrypt, "encrypt",
+	  "Encrypt this local, made plain by a version of crm before "
+	  "encryption, as\nnew locals are (see crm(1), ENCRYPTION): asks its "
+	  "user's password, under\nwhich its key is sealed, and loses "
+	  "nothing: records, outbox, conflict log,\nsync state, drafts and "
+	  "attached files. Another crm may not have it open\nmeanwhile. "
+	  "Stopped at any moment, the local is the old plain one or the "
+	  "new\nencrypted one; the plain files are removed, not kept. A "
+	  "forgotten password\nthen means a new local (crm init --local, "
+	  "then crm sync)." },
 	{ "lock", cli_lock, "lock",
 	  "Forget this encrypted local's key in the login session now: the "
 	  "next command\nasks for the password again (security.unlock_minutes "
@@ -208,6 +218,15 @@ cli_usage_all(FILE *f)
 		fprintf(f, "  crm %s\n", c->usage);
 	fprintf(f, "\nRun \"crm COMMAND --help\" for one command; see crm(1).\n"
 	    "Without a command crm starts the full-screen application.\n");
+}
+
+void
+cli_notice(void)
+{
+	const char	*notice;
+
+	if ((notice = session_notice()) != NULL)
+		fprintf(stderr, "crm: %s\n", notice);
 }
 
 int
@@ -478,6 +497,7 @@ cli_open_start(struct cli *cli)
 
 	if (session_role(cli->dir, &cli->role) != 0)
 		return -1;
+	cli_notice();
 	if (cli->login == NULL && cli->role == STORE_LOCAL &&
 	    *cfg_string("db.user") != '\0')
 		cli->login = cfg_string("db.user");

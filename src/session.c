@@ -25,6 +25,62 @@
 
 static void	session_forget(struct session *);
 
+/* What the last session_role found and did, for session_notice. */
+static char	session_notice_text[1024];
+
+const char *
+session_notice(void)
+{
+	static char	told[sizeof session_notice_text];
+
+	if (session_notice_text[0] == '\0')
+		return NULL;
+	memcpy(told, session_notice_text, sizeof told);
+	session_notice_text[0] = '\0';
+	return told;
+}
+
+/*
+ * A crm encrypt that was stopped is finished, or its copy removed, before
+ * anything opens the local (include/store.h), and the user is told.
+ */
+static int
+session_settle(const char *dir)
+{
+	const char	*owner = cfg_string("db.user");
+	int		 ret;
+
+	ret = store_encrypt_settle(dir, (int)cfg_int("master.wait_seconds"));
+	if (*owner == '\0')
+		owner = "its user";
+	switch (ret) {
+	case STORE_SETTLED_SWITCHED:
+		snprintf(session_notice_text, sizeof session_notice_text,
+		    "%s: the crm encrypt that was stopped there had made its "
+		    "encrypted copy, which replaces the plain files now: %s is "
+		    "encrypted, and opens with %s's password", dir, dir,
+		    owner);
+		break;
+	case STORE_SETTLED_REMOVED:
+		if (vault_encrypted(dir))
+			snprintf(session_notice_text,
+			    sizeof session_notice_text, "%s: removed what "
+			    "was left of its conversion (%s/%s); %s is "
+			    "encrypted", dir, dir, STORE_ENCRYPT_DIR, dir);
+		else
+			snprintf(session_notice_text,
+			    sizeof session_notice_text, "%s: a crm encrypt "
+			    "was stopped there before its copy was complete: "
+			    "the copy (%s/%s) is removed, and %s is as it was, "
+			    "not encrypted; run crm encrypt again", dir, dir,
+			    STORE_ENCRYPT_DIR, dir);
+		break;
+	case -1:
+		return -1;
+	}
+	return 0;
+}
+
 int
 session_role(const char *dir, enum store_role *role)
 {
@@ -60,9 +116,11 @@ session_role(const char *dir, enum store_role *role)
 	r = cfg_string("db.role");
 	if (strcmp(r, "master") == 0)
 		*role = STORE_MASTER;
-	else if (strcmp(r, "local") == 0)
+	else if (strcmp(r, "local") == 0) {
 		*role = STORE_LOCAL;
-	else {
+		if (session_settle(dir) != 0)
+			return -1;
+	} else {
 		error_set("%s is not a crm database: its crm.conf does not set "
 		    "db.role to master or local", dir);
 		return -1;
@@ -228,36 +286,39 @@ session_forget(struct session *s)
 	}
 }
 
-/*
- * Log in to an encrypted local: the password opens its key (a wrong one
- * is refused by the key's seal, before anything is decrypted), and the
- * local is opened with it; the seal was the password's check.
- */
-static int
-session_unlock(struct session *s, const char *login, const char *password,
-    struct user *u)
+int
+session_encrypted(const struct session *s)
 {
-	struct store_txn	*t;
-	uint8_t			 key[VAULT_KEY_SIZE];
-	char			 text[VAULT_KEY_TEXT];
-	const char		*owner = cfg_string("db.user");
-	int			 ret;
+	return s->role == STORE_LOCAL && vault_encrypted(s->dir);
+}
 
-	memset(u, 0, sizeof *u);
+/* Only the local's own user holds the password that opens it. */
+static int
+session_owner(const struct session *s, const char *login)
+{
+	const char	*owner = cfg_string("db.user");
+
 	if (*owner != '\0' && strcmp(owner, login) != 0) {
 		error_set("login refused for %s: %s is %s's local, encrypted "
 		    "with %s's password: only %s can open it", login, s->dir,
 		    owner, owner, owner);
 		return -1;
 	}
-	if (vault_key_unlock(s->dir, login, password, key) != 0)
-		return -1;
-	/* Commands of the same login session then need no password. */
-	vault_keyring_keep(s->dir, key,
-	    (unsigned)cfg_int("security.unlock_minutes"));
+	return 0;
+}
+
+/* Open an encrypted local with its key, logging login in. */
+static int
+session_open_key(struct session *s, const char *login,
+    uint8_t key[VAULT_KEY_SIZE], struct user *u)
+{
+	struct store_txn	*t;
+	char			 text[VAULT_KEY_TEXT];
+	int			 ret;
+
 	vault_key_text(key, text);
 	store_set_key(s->dir, text);
-	explicit_bzero(key, sizeof key);
+	explicit_bzero(key, VAULT_KEY_SIZE);
 	explicit_bzero(text, sizeof text);
 	if ((s->st = model_open(s->dir, STORE_LOCAL, 0, 0)) == NULL)
 		return -1;
@@ -274,6 +335,82 @@ session_unlock(struct session *s, const char *login, const char *password,
 		user_clear(u);
 		return -1;
 	}
+	return 0;
+}
+
+/*
+ * Log in to an encrypted local: the password opens its key (a wrong one
+ * is refused by the key's seal, before anything is decrypted), and the
+ * local is opened with it; the seal was the password's check.
+ */
+static int
+session_unlock(struct session *s, const char *login, const char *password,
+    struct user *u)
+{
+	uint8_t		key[VAULT_KEY_SIZE];
+	char		*saved;
+
+	memset(u, 0, sizeof *u);
+	if (session_owner(s, login) != 0)
+		return -1;
+	if (vault_key_unlock(s->dir, login, password, key) != 0) {
+		/* Nobody can open it without the password: say what then. */
+		saved = xstrdup(error_get());
+		error_set("%s; a forgotten password cannot be recovered: make "
+		    "a new local (the master holds everything synchronized)",
+		    saved);
+		free(saved);
+		return -1;
+	}
+	/* Commands of the same login session then need no password. */
+	vault_keyring_keep(s->dir, key,
+	    (unsigned)cfg_int("security.unlock_minutes"));
+	return session_open_key(s, login, key, u);
+}
+
+int
+session_login_kept(struct session *s, const char *login)
+{
+	struct user	u;
+	uint8_t		key[VAULT_KEY_SIZE];
+
+	if (s->st != NULL || !session_encrypted(s))
+		return 1;
+	if (session_owner(s, login) != 0)
+		return -1;
+	if (vault_keyring_find(s->dir, key) != 0)
+		return 1;
+	memset(&u, 0, sizeof u);
+	if (session_open_key(s, login, key, &u) != 0) {
+		if (s->st != NULL) {
+			store_close(s->st);
+			s->st = NULL;
+		}
+		return -1;
+	}
+	user_clear(&s->user);
+	s->user = u;
+	s->logged_in = 1;
+	session_forget(s);
+	return 0;
+}
+
+int
+session_set_password(struct session *s, const char *password)
+{
+	uint8_t	key[VAULT_KEY_SIZE];
+
+	if (!s->logged_in)
+		fatal("session: a password before the login");
+	/* The local's own check, so that a typing error is said at once. */
+	if (session_encrypted(s)) {
+		if (vault_key_unlock(s->dir, s->user.login, password,
+		    key) != 0)
+			return -1;
+		explicit_bzero(key, sizeof key);
+	}
+	session_forget(s);
+	s->password = xstrdup(password);
 	return 0;
 }
 

@@ -42,6 +42,7 @@
 #define STORE_LOAD_DEFER_MB	4	/* its index entries, gathered */
 #define STORE_CREATE		0x100	/* private flags of store_open */
 #define STORE_LOADING		0x200	/* the database of store_load_begin */
+#define STORE_COPYING		0x400	/* the copy of store_encrypt_copy */
 
 enum store_sub {
 	STORE_SUB_NAME,
@@ -220,6 +221,8 @@ struct store_cursor {
 };
 
 static int	store_defer_flush(struct store *);
+static int	store_defer_record(struct store *, struct store_file *,
+		    const DBT *, const DBT *);
 
 /* What this process read, for CRM_STATS (store_stats). */
 static uint64_t	store_n_opened, store_n_read;
@@ -707,7 +710,7 @@ static int (*const store_sub_callbacks[STORE_NSUB])(DB *, const DBT *,
 static int
 store_sub_deferred(const struct store *st, int sub)
 {
-	if (st->flags & STORE_LOADING)
+	if (st->flags & (STORE_LOADING | STORE_COPYING))
 		return sub == STORE_SUB_NAME || sub == STORE_SUB_REF ||
 		    sub == STORE_SUB_OWNER || sub == STORE_SUB_WORDS;
 	if (st->flags & STORE_BULK)
@@ -1015,6 +1018,12 @@ store_io_full(void)
 	return 0;
 }
 #endif
+
+int
+store_io_was_full(void)
+{
+	return store_io_nospace;
+}
 
 /*
  * Berkeley DB takes a replaced write that returns less than it was asked
@@ -1883,13 +1892,19 @@ store_open(const char *dir, enum store_role role,
 	if (role == STORE_LOCAL && (flags & STORE_LOADING) == 0 &&
 	    (st->openfd = store_local_lock(dir, wait_seconds)) == -1)
 		goto fail;
+	/*
+	 * Taking the lock may have finished a crm encrypt that was stopped
+	 * (store-load.c): a local opened as plain may be encrypted now.
+	 */
+	if (st->key == NULL && store_key_take(st) != 0)
+		goto fail;
 
 	/*
 	 * A load shares the memory budget with the attached master (64 MiB
 	 * in all), and it writes in key order or sorted: a small cache is
 	 * enough. Measured on a million records: 8 MB as fast as 16 MB.
 	 */
-	if (flags & STORE_LOADING)
+	if (flags & (STORE_LOADING | STORE_COPYING))
 		cache_mb = STORE_LOAD_CACHE_MB;
 	else
 		cache_mb = (flags & STORE_BULK) ? 256 : 16;
@@ -2226,6 +2241,27 @@ store_checkpoint(struct store *st)
 }
 
 int
+store_alone(struct store *local)
+{
+	if (local->role != STORE_LOCAL || local->openfd == -1)
+		fatal("store: only an open local is had alone");
+	if (flock(local->openfd, LOCK_EX | LOCK_NB) == 0)
+		return 0;
+	if (errno != EWOULDBLOCK) {
+		error_set("cannot lock %s/open.lock: %s", local->dir,
+		    strerror(errno));
+		return -1;
+	}
+	/* Converting may have let go of the shared lock: take it back. */
+	if (flock(local->openfd, LOCK_SH) != 0) {
+		error_set("cannot lock %s/open.lock: %s", local->dir,
+		    strerror(errno));
+		return -1;
+	}
+	return STORE_BUSY;
+}
+
+int
 store_load_begin(struct store *local, struct store **loadp)
 {
 	struct store	*load = NULL;
@@ -2238,20 +2274,8 @@ store_load_begin(struct store *local, struct store **loadp)
 	if (local->role != STORE_LOCAL || local->openfd == -1)
 		fatal("store: a load is only for an open local");
 	/* Nobody else may have the local open while it is replaced. */
-	if (flock(local->openfd, LOCK_EX | LOCK_NB) != 0) {
-		if (errno != EWOULDBLOCK) {
-			error_set("cannot lock %s/open.lock: %s", local->dir,
-			    strerror(errno));
-			return -1;
-		}
-		/* Converting may have let go of the shared lock: take it back. */
-		if (flock(local->openfd, LOCK_SH) != 0) {
-			error_set("cannot lock %s/open.lock: %s", local->dir,
-			    strerror(errno));
-			return -1;
-		}
-		return STORE_BUSY;
-	}
+	if ((ret = store_alone(local)) != 0)
+		return ret;
 	/* What an earlier load left, cut off or never switched, goes. */
 	if (store_load_clear(local->dir) != 0)
 		goto fail;
@@ -2385,6 +2409,143 @@ store_load_end(struct store *load)
 	if (ret != 0)
 		store_load_drop(dir);
 	free(dir);
+	return ret;
+}
+
+/* The records of a B-tree, for a copy's progress. */
+static int
+store_copy_count(struct store *st, DB *db, const char *file, uint64_t *n)
+{
+	DB_BTREE_STAT	*sp;
+	int		 ret;
+
+	if ((ret = db->stat(db, NULL, &sp, 0)) != 0)
+		return store_dberr(st, file, ret);
+	*n += sp->bt_ndata;
+	free(sp);
+	return 0;
+}
+
+struct store_copy_progress {
+	void		(*tell)(void *, uint64_t, uint64_t);
+	void		*arg;
+	uint64_t	 done, total;
+};
+
+/*
+ * Copy one B-tree's values byte for byte (a record file's primary, whose
+ * indexes follow it, or meta.db when f is NULL).
+ */
+static int
+store_copy_db(struct store *from, DB *src, struct store *to,
+    struct store_file *f, const char *file, struct store_copy_progress *p)
+{
+	DB	*dst = f != NULL ? f->primary : to->meta;
+	DBC	*c;
+	DBT	 key, data;
+	int	 ret, err = 0;
+
+	memset(&key, 0, sizeof key);
+	memset(&data, 0, sizeof data);
+	key.flags = data.flags = DB_DBT_REALLOC;
+	if ((ret = src->cursor(src, NULL, &c, 0)) != 0)
+		return store_dberr(from, file, ret);
+	while ((ret = c->get(c, &key, &data, DB_NEXT)) == 0) {
+		if (store_stopped() != 0) {
+			err = -1;
+			break;
+		}
+		if ((ret = dst->put(dst, NULL, &key, &data, 0)) != 0) {
+			err = store_dberr(to, file, ret);
+			break;
+		}
+		if (f == NULL)
+			continue;
+		if (store_defer_record(to, f, &key, &data) != 0) {
+			err = -1;
+			break;
+		}
+		if (++p->done % 1000 == 0 && p->tell != NULL)
+			p->tell(p->arg, p->done, p->total);
+	}
+	c->close(c);
+	free(key.data);
+	free(data.data);
+	if (err == 0 && ret != DB_NOTFOUND)
+		err = store_dberr(from, file, ret);
+	return err;
+}
+
+int
+store_encrypt_copy(struct store *local, const char *to,
+    void (*progress)(void *, uint64_t, uint64_t), void *arg)
+{
+	struct store_copy_progress	 p;
+	struct store			*copy;
+	DIR				*d;
+	struct dirent			*de;
+	char				*path;
+	size_t				 i;
+	int				 ret = 0;
+
+	if (local->role != STORE_LOCAL || local->key != NULL)
+		fatal("store: only a plain local is encrypted");
+	memset(&p, 0, sizeof p);
+	p.tell = progress;
+	p.arg = arg;
+	if (store_copy_count(local, local->conflicts.primary,
+	    local->conflicts.schema->file, &p.total) != 0)
+		return -1;
+	for (i = 0; i < local->nfiles; i++) {
+		if (store_copy_count(local, local->files[i].primary,
+		    local->files[i].schema->file, &p.total) != 0)
+			return -1;
+	}
+	if (progress != NULL)
+		progress(arg, 0, p.total);
+	copy = store_open(to, STORE_LOCAL, local->files[0].schema,
+	    local->nfiles, STORE_CREATE | STORE_BULK | STORE_COPYING, 0);
+	if (copy == NULL)
+		return -1;
+	if (copy->key == NULL)
+		fatal("store: a copy to encrypt has no key");
+	if (store_copy_db(local, local->meta, copy, NULL, "meta.db",
+	    &p) != 0 ||
+	    store_copy_db(local, local->conflicts.primary, copy,
+	    &copy->conflicts, local->conflicts.schema->file, &p) != 0)
+		ret = -1;
+	for (i = 0; ret == 0 && i < local->nfiles; i++) {
+		if (store_copy_db(local, local->files[i].primary, copy,
+		    &copy->files[i], local->files[i].schema->file, &p) != 0)
+			ret = -1;
+	}
+	/* The indexes gathered, full pages, and all of it written out. */
+	if (ret == 0 && store_defer_flush(copy) != 0)
+		ret = -1;
+	if (store_close(copy) != 0)
+		ret = -1;
+	if (ret != 0)
+		return -1;
+	if (progress != NULL)
+		progress(arg, p.done, p.total);
+	if ((d = opendir(to)) == NULL) {
+		error_set("cannot read %s: %s", to, strerror(errno));
+		return -1;
+	}
+	while (ret == 0 && (de = readdir(d)) != NULL) {
+		size_t	len = strlen(de->d_name);
+
+		if (len < 4 || strcmp(de->d_name + len - 3, ".db") != 0)
+			continue;
+		xasprintf(&path, "%s/%s", to, de->d_name);
+		if (store_fsync_path(path, O_RDONLY) != 0) {
+			error_set("cannot write out %s: %s", path,
+			    strerror(errno));
+			ret = -1;
+		}
+		free(path);
+	}
+	closedir(d);
 	return ret;
 }
 

@@ -30,6 +30,12 @@
  *	forge DIR all TYPE
  *		Print every field of every record of TYPE, tombstones too,
  *		as FIELD=VALUE lines: what an encrypted local holds.
+ *	forge DIR dump
+ *		Print all the local holds: every meta.db value, then every
+ *		record of every file and of the conflict log, tombstones
+ *		too, as the file's name, the ID and the record encoded, in
+ *		hexadecimal: two dumps are equal when the locals hold the
+ *		same.
  *	forge DIR find TYPE FIELD=VALUE
  *		Print the ID of each record (tombstones too) with that value.
  *	forge DIR meta KEY [VALUE]
@@ -86,6 +92,7 @@ forge_usage(const char *why)
 	    "[--seq N] [--deleted]\n"
 	    "           [--clean] [--drop FIELD] [--ext HEX] [--fresh]\n"
 	    "       forge DIR get TYPE ID\n"
+	    "       forge DIR dump\n"
 	    "       forge DIR find TYPE FIELD=VALUE\n"
 	    "       forge DIR meta KEY [VALUE]\n"
 	    "       forge DIR stamp [MS]\n"
@@ -439,6 +446,67 @@ forge_all(const char *dir, int argc, char **argv)
 	return 0;
 }
 
+static void
+forge_put_hex(const uint8_t *p, size_t len)
+{
+	size_t	i;
+
+	for (i = 0; i < len; i++)
+		printf("%02x", p[i]);
+}
+
+static int
+forge_dump_meta(void *arg, const char *key, const void *value, size_t len)
+{
+	(void)arg;
+	printf("meta %s ", key);
+	forge_put_hex(value, len);
+	printf("\n");
+	return 0;
+}
+
+/* All a local holds, to compare (forge DIR dump). */
+static int
+forge_dump(const char *dir, int argc, char **argv)
+{
+	struct store		*st;
+	struct store_txn	*t;
+	struct store_cursor	*c;
+	struct record		*r;
+	char			 text[RECORD_ID_TEXT + 1];
+	uint8_t			*buf;
+	size_t			 len, file;
+	int			 ret;
+
+	(void)argv;
+	if (argc != 0)
+		forge_usage("dump takes nothing more");
+	st = forge_open(dir, &t);
+	if (store_meta_list(t, "", 0, forge_dump_meta, NULL) != 0)
+		forge_fail();
+	for (file = 0; file <= MODEL_NTYPES; file++) {
+		if (store_cursor_open(t, file == MODEL_NTYPES ?
+		    STORE_CONFLICTS : file, STORE_BY_ID, STORE_CURSOR_DELETED,
+		    &c) != 0)
+			forge_fail();
+		while ((ret = store_cursor_next(c, &r)) == 0) {
+			record_id_format(&r->id, text);
+			record_encode(r, &buf, &len);
+			printf("%s %s ", file == MODEL_NTYPES ? "conflicts" :
+			    model_type((int)file)->name, text);
+			forge_put_hex(buf, len);
+			printf("\n");
+			free(buf);
+			record_free(r);
+		}
+		store_cursor_close(c);
+		if (ret == -1)
+			forge_fail();
+	}
+	forge_close(st, t, 0);
+	return 0;
+}
+
 static int
 forge_find(const char *dir, int argc, char **argv)
 {
@@ -585,6 +653,7 @@ main(int argc, char **argv)
 		{ "get", forge_get },
 		{ "find", forge_find },
 		{ "all", forge_all },
+		{ "dump", forge_dump },
 		{ "meta", forge_meta },
 		{ "stamp", forge_clock },
 		{ "file", forge_file },
