@@ -121,10 +121,11 @@ void		 document_temp_remove(char *path);
 /*
  * A plaintext copy of r's file at dst (0600, under a temporary name,
  * then renamed; an existing dst is replaced): the document_read codes.
- * For DOCUMENT_CHANGED the copy is made all the same (the caller asked).
+ * For DOCUMENT_CHANGED the copy is made only if changed_ok (a person
+ * was asked); otherwise, and for any other failure, dst is untouched.
  */
 int		 document_export(const char *dir, int type,
-		    const struct record *r, const char *dst);
+		    const struct record *r, const char *dst, int changed_ok);
 /*
  * Seal the plain file of r in place, for converting a database that
  * was given a key after its files were written (crm encrypt): its

@@ -285,11 +285,7 @@ document_pump(struct document_in *in, int (*cb)(void *, const void *, size_t),
 	off_t			 total = 0;
 	int			 ret = 0;
 
-	/* Plaintext: kept out of swap, and wiped. */
-	if ((buf = sodium_malloc(SEAL_CHUNK)) == NULL) {
-		error_set("out of memory to read %s", in->path);
-		return -1;
-	}
+	buf = xmalloc(SEAL_CHUNK);
 	sha256_init(&sha);
 	while ((n = document_in_read(in, buf, SEAL_CHUNK)) > 0) {
 		sha256_update(&sha, (size_t)n, buf);
@@ -303,7 +299,9 @@ document_pump(struct document_in *in, int (*cb)(void *, const void *, size_t),
 		ret = DOCUMENT_DAMAGED;
 	else if (n < 0)
 		ret = -1;
-	sodium_free(buf);
+	/* Plaintext: wiped before it goes back to the heap. */
+	sodium_memzero(buf, SEAL_CHUNK);
+	free(buf);
 	if (ret != 0)
 		return ret;
 	sha256_digest(&sha, sizeof digest, digest);
@@ -448,7 +446,7 @@ document_temp_remove(char *path)
 
 int
 document_export(const char *dir, int type, const struct record *r,
-    const char *dst)
+    const char *dst, int changed_ok)
 {
 	struct document_to	 to;
 	char			*tmp;
@@ -464,21 +462,26 @@ document_export(const char *dir, int type, const struct record *r,
 		return -1;
 	}
 	ret = document_read(dir, type, r, document_to_fd, &to);
-	if (ret == DOCUMENT_OK || ret == DOCUMENT_CHANGED) {
-		if (fsync(to.fd) != 0 || close(to.fd) != 0) {
+	if (ret == DOCUMENT_OK || (ret == DOCUMENT_CHANGED && changed_ok)) {
+		if (fsync(to.fd) != 0) {
 			error_set("cannot write %s: %s", dst, strerror(errno));
 			ret = -1;
-		} else if (rename(tmp, dst) != 0) {
+		}
+		if (close(to.fd) != 0 && ret != -1) {
+			error_set("cannot write %s: %s", dst, strerror(errno));
+			ret = -1;
+		}
+		if (ret != -1 && rename(tmp, dst) != 0) {
 			error_set("cannot rename %s to %s: %s", tmp, dst,
 			    strerror(errno));
 			ret = -1;
 		}
-		to.fd = -1;
-	}
-	if (to.fd != -1)
+		if (ret == -1)
+			unlink(tmp);
+	} else {
 		close(to.fd);
-	if (ret != DOCUMENT_OK && ret != DOCUMENT_CHANGED)
 		unlink(tmp);
+	}
 	free(tmp);
 	return ret;
 }

@@ -50,6 +50,7 @@ struct seal_in {
 	uint8_t		*piece;
 	struct seal_for	*sf;		/* kept out of swap: sodium_malloc */
 	int		 started;	/* the header was read */
+	int		 opened;	/* a piece was opened */
 	int		 final;		/* the final piece was opened */
 	int		 failed;
 	const char	*why;		/* what is wrong, once damaged */
@@ -60,7 +61,11 @@ seal_key_derive(const uint8_t *data_key, size_t len,
     uint8_t key[SEAL_KEY_SIZE])
 {
 	uint8_t	master[crypto_kdf_KEYBYTES];
+	int	started;
 
+	/* Started already, or starts here; derivation needs no randomness. */
+	started = sodium_init();
+	(void)started;
 	/* crypto_kdf takes a key of its own size: a longer one is hashed. */
 	if (len == sizeof master)
 		memcpy(master, data_key, sizeof master);
@@ -379,10 +384,15 @@ seal_in_next(struct seal_in *si)
 	if (crypto_secretstream_xchacha20poly1305_pull(&si->st, si->plain,
 	    &mlen, &tag, si->piece, (unsigned long long)n, si->ad,
 	    sizeof si->ad) != 0)
-		return seal_damaged(si, n < SEAL_PIECE ? "it was cut short, "
-		    "added to or changed" : "it was changed, or it is not this "
-		    "record's file of this database (sealed under another "
-		    "key, or for another record)");
+		return seal_damaged(si, !si->opened ? (n < SEAL_PIECE ?
+		    "it was cut short or changed, or it is not this record's "
+		    "file of this database (sealed under another key, or for "
+		    "another record)" : "it was changed, or it is not this "
+		    "record's file of this database (sealed under another key, "
+		    "or for another record)") : n < SEAL_PIECE ? "it was cut "
+		    "short, added to or changed" : "it was changed (a piece "
+		    "of it was altered, moved or dropped)");
+	si->opened = 1;
 	si->nplain = (size_t)mlen;
 	si->pos = 0;
 	if (tag == crypto_secretstream_xchacha20poly1305_TAG_FINAL) {

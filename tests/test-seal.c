@@ -312,7 +312,7 @@ test_seal_tampered(void)
 	other = sf;
 	other.id[0] ^= 1;
 	CU_ASSERT_EQUAL(unseal_file(path, &other, &back, &len), SEAL_DAMAGED);
-	CU_ASSERT(unit_error_has("another record"));
+	CU_ASSERT(unit_error_has("not this record's file"));
 	free(back);
 	other = sf;
 	other.kind = SEAL_TEMPLATE;
