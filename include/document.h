@@ -107,9 +107,10 @@ int		 document_read(const char *dir, int type,
 		    int (*cb)(void *, const void *, size_t), void *arg);
 /*
  * The plaintext of r's file in a private temporary file, to be opened by
- * another program: a directory of its own (0700) under $XDG_RUNTIME_DIR,
- * else $TMPDIR, else /tmp (never inside the database), holding the file
- * under r's filename (0600). *path gets it for DOCUMENT_OK and
+ * another program: a directory of its own (0700, crm-open-PID-XXXXXX)
+ * under $XDG_RUNTIME_DIR, else $TMPDIR, else /tmp (never inside the
+ * database), holding the file under r's filename (0600). Those that a
+ * killed crm left are removed on the way. *path gets it for DOCUMENT_OK and
  * DOCUMENT_CHANGED (the caller asks before showing a changed file);
  * for anything else nothing is left behind. Remove it with
  * document_temp_remove, whatever happened.

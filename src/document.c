@@ -3,10 +3,12 @@
 
 #include <sys/stat.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <nettle/sha2.h>
+#include <signal.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -367,6 +369,28 @@ document_to_fd(void *arg, const void *p, size_t len)
 	return 0;
 }
 
+/* Empty a private directory of document_temp's and remove it. */
+static void
+document_temp_clear(const char *sub)
+{
+	DIR		*d;
+	struct dirent	*e;
+	char		*path;
+
+	if ((d = opendir(sub)) != NULL) {
+		while ((e = readdir(d)) != NULL) {
+			if (strcmp(e->d_name, ".") == 0 ||
+			    strcmp(e->d_name, "..") == 0)
+				continue;
+			xasprintf(&path, "%s/%s", sub, e->d_name);
+			unlink(path);
+			free(path);
+		}
+		closedir(d);
+	}
+	rmdir(sub);
+}
+
 /* Where a document is opened: $XDG_RUNTIME_DIR, else $TMPDIR, else /tmp. */
 static const char *
 document_temp_base(void)
@@ -385,6 +409,41 @@ document_temp_base(void)
 	return "/tmp";
 }
 
+/*
+ * Remove what a crm killed while a program had a document open left in
+ * base: the private directories (crm-open-PID-XXXXXX) of this user's
+ * processes that are gone, and the copy in each.
+ */
+static void
+document_temp_sweep(const char *base)
+{
+	DIR		*d;
+	struct dirent	*e;
+	struct stat	 sb;
+	char		*sub, *end;
+	long		 pid;
+
+	if ((d = opendir(base)) == NULL)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		if (strncmp(e->d_name, "crm-open-", 9) != 0)
+			continue;
+		errno = 0;
+		pid = strtol(e->d_name + 9, &end, 10);
+		if (errno != 0 || pid <= 0 || *end != '-')
+			continue;
+		/* Alive, or not ours to ask about: left alone. */
+		if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue;
+		xasprintf(&sub, "%s/%s", base, e->d_name);
+		if (lstat(sub, &sb) == 0 && S_ISDIR(sb.st_mode) &&
+		    sb.st_uid == getuid())
+			document_temp_clear(sub);
+		free(sub);
+	}
+	closedir(d);
+}
+
 int
 document_temp(const char *dir, int type, const struct record *r, char **path)
 {
@@ -393,7 +452,9 @@ document_temp(const char *dir, int type, const struct record *r, char **path)
 	int			 ret;
 
 	*path = NULL;
-	xasprintf(&tmpdir, "%s/crm-open-XXXXXX", document_temp_base());
+	document_temp_sweep(document_temp_base());
+	xasprintf(&tmpdir, "%s/crm-open-%ld-XXXXXX", document_temp_base(),
+	    (long)getpid());
 	/* mkdtemp makes it 0700: the file inside is this user's alone. */
 	if (mkdtemp(tmpdir) == NULL) {
 		error_set("cannot make a private directory in %s to open the "
@@ -449,9 +510,21 @@ document_export(const char *dir, int type, const struct record *r,
     const char *dst, int changed_ok)
 {
 	struct document_to	 to;
-	char			*tmp;
+	struct stat		 sb;
+	char			*tmp, *parent, *slash;
 	int			 ret;
 
+	/* Said of dst, not of the temporary file beside it. */
+	parent = xstrdup(dst);
+	if ((slash = strrchr(parent, '/')) != NULL)
+		slash[slash == parent ? 1 : 0] = '\0';
+	if (slash != NULL && (stat(parent, &sb) != 0 ||
+	    !S_ISDIR(sb.st_mode))) {
+		error_set("cannot write %s: %s is not a directory", dst, parent);
+		free(parent);
+		return -1;
+	}
+	free(parent);
 	xasprintf(&tmp, "%s.tmp-%ld", dst, (long)getpid());
 	unlink(tmp);
 	to.path = dst;

@@ -149,8 +149,10 @@ expect_ok ben document show "$dm"
 expect_eq "$OUT" "Pelerinquad contract draft"
 # A template's: the letter is refused, naming the template.
 tw=$(find "$LB/templates" -type f | while read -r t; do
-	ben template show "${t##*/}" 2>/dev/null | grep -q Orvanthistle &&
-	    echo "$t"; done)
+	if ben template show "${t##*/}" 2>/dev/null | grep -q Orvanthistle; then
+		echo "$t"
+	fi
+done)
 [ -n "$tw" ] || fail "cannot find the Welcome template's file"
 cp "$tw" "$T/sealed-tw"
 truncate -s -1 "$tw"

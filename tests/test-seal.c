@@ -432,6 +432,13 @@ test_seal_documents(void)
 
 	/* Opened only into a private directory, removed after. */
 	setenv("XDG_RUNTIME_DIR", run, 1);
+	/* What a killed crm left there goes on the way. */
+	xasprintf(&docs, "%s/crm-open-2147483646-abcdef", run);
+	CU_ASSERT_FATAL(mkdir(docs, 0700) == 0);
+	free(docs);
+	xasprintf(&docs, "%s/crm-open-2147483646-abcdef/left.txt", run);
+	unit_put(docs, "left behind");
+	free(docs);
 	CU_ASSERT_EQUAL(document_temp(dir, MODEL_DOCUMENT, r, &tmp),
 	    DOCUMENT_OK);
 	CU_ASSERT_FATAL(tmp != NULL);
