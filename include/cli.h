@@ -128,6 +128,7 @@ int	 cli_sync(struct cli *, int, char **);
 int	 cli_serve(struct cli *, int, char **);
 int	 cli_conflicts(struct cli *, int, char **);
 /* Documents and letters. */
+int	 cli_document(struct cli *, int, char **);
 int	 cli_template(struct cli *, int, char **);
 int	 cli_letter(struct cli *, int, char **);
 int	 cli_query(struct cli *, int, char **);

@@ -20,6 +20,13 @@ int	file_copy(const char *src, const char *dst, char *hex, off_t *size);
  * complete (S13). Replaces an existing dst.
  */
 int	file_install(const char *src, const char *dst, char *hex);
+/*
+ * Write all of len bytes to fd, or fail (-1, no message) with the reason
+ * in errno: a write cut short by a full disk, which returns what fitted
+ * and sets no errno, is ENOSPC, and so is a test build's full disk
+ * (store_io_full).
+ */
+int	file_write_all(int fd, const void *, size_t len);
 /* The SHA-256 of a file; -1 (error set) if it cannot be read. */
 int	file_hash(const char *path, char *hex, off_t *size);
 /* A SHA-256 (32 bytes) as its hex text (FILE_HASH_TEXT + 1 bytes). */

@@ -68,8 +68,9 @@ int	 letter_render(const char *name, const char *text, size_t len,
 int	 letter_template_find(struct store_txn *, const char *text,
 	    struct record **out);
 /*
- * Read a template's text from dir; -1 (error set) if its file is
- * missing, unreadable or not the one recorded (its hash).
+ * Read a template's text from dir (through document_read: sealed or
+ * not); -1 (error set) if its file is missing, unreadable, damaged or
+ * not the one recorded (its hash).
  */
 int	 letter_template_read(const char *dir, const struct record *tmpl,
 	    char **text, size_t *len);
@@ -91,5 +92,14 @@ int	 letter_record(struct store_txn *, const char *dir, const struct user *,
 	    const struct record *tmpl, const struct record *contact,
 	    const char *path, uint64_t now_ms, struct record_id *note,
 	    struct record_id *doc);
+/*
+ * letter_record from the letter's text in memory (len bytes), so that
+ * it reaches the disk only as the stored file (sealed in an encrypted
+ * database), never as a plain temporary copy.
+ */
+int	 letter_record_text(struct store_txn *, const char *dir,
+	    const struct user *, const struct record *tmpl,
+	    const struct record *contact, const char *text, size_t len,
+	    uint64_t now_ms, struct record_id *note, struct record_id *doc);
 
 #endif

@@ -13,8 +13,8 @@
  * make a new local).
  *
  * Berkeley DB takes the data key as its encryption password
- * (vault_key_text), and the attached files are sealed with it
- * (libsodium's secretstream).
+ * (vault_key_text), and the attached files and templates are sealed
+ * with a key derived from it (libsodium's secretstream; seal.h).
  *
  * Once unlocked, the data key may be kept in the kernel's session keyring
  * for a time the user chooses (security.unlock_minutes): later commands

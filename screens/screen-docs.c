@@ -180,18 +180,29 @@ docs_usable(int type, const struct record *r, const char *doing)
 	return 0;
 }
 
-/* Open a document or template: text in $PAGER, others with run-mailcap. */
+/*
+ * Open a document or template: text in $PAGER, others with run-mailcap.
+ * The program is given a private plaintext copy (document_temp: never
+ * inside the database, whose file may be sealed), removed when it ends.
+ */
 static void
 docs_open(int type, const struct record *r)
 {
 	const char	*mime = record_value(r, "mime");
 	const char	*pager = docs_env("PAGER", "less");
 	char		*path, *viewer = NULL, *arg = NULL, *cmd;
-	int		 status;
+	int		 status, ret;
 
-	if (!docs_usable(type, r, "open"))
+	ret = document_temp(app.s.dir, type, r, &path);
+	if (ret == DOCUMENT_CHANGED) {
+		if (!tui_confirm("%s; open it anyway?", error_get())) {
+			document_temp_remove(path);
+			return;
+		}
+	} else if (ret != DOCUMENT_OK) {
+		tui_error();
 		return;
-	path = document_path(app.s.dir, type, &r->id);
+	}
 	if (type == MODEL_TEMPLATE || *mime == '\0' ||
 	    strncmp(mime, "text/", 5) == 0) {
 		status = screen_docs_run(pager, path);
@@ -202,7 +213,7 @@ docs_open(int type, const struct record *r)
 		else if (status > 0)
 			tui_message(1, "%s ended with status %d", pager,
 			    status);
-		free(path);
+		document_temp_remove(path);
 		return;
 	}
 	if ((viewer = docs_which("run-mailcap")) == NULL &&
@@ -210,10 +221,10 @@ docs_open(int type, const struct record *r)
 		tui_message(1, "no viewer for %s files: install Debian's "
 		    "mailcap package (run-mailcap), or save a copy with w",
 		    mime);
-		free(path);
+		document_temp_remove(path);
 		return;
 	}
-	/* The stored file has no extension: the type is given with it. */
+	/* The type is given with the file, whatever its name says. */
 	xasprintf(&arg, "%s:%s", mime, path);
 	xasprintf(&cmd, "%s%s", viewer, strstr(viewer, "run-mailcap") !=
 	    NULL ? " --action=view" : "");
@@ -225,7 +236,7 @@ docs_open(int type, const struct record *r)
 	free(cmd);
 	free(arg);
 	free(viewer);
-	free(path);
+	document_temp_remove(path);
 }
 
 /* Attaching: the path, then the description, then the copy. */
@@ -321,7 +332,7 @@ docs_save_done(void *arg, const char *text)
 	struct store_txn	*t;
 	struct record		*r;
 	struct stat		 sb;
-	char			*path, *dst, *src, hex[FILE_HASH_TEXT + 1];
+	char			*path, *dst;
 	int			 ret, usable;
 
 	(void)arg;
@@ -350,39 +361,28 @@ docs_save_done(void *arg, const char *text)
 		return;
 	}
 	usable = docs_usable(job.type, r, "copy");
-	record_free(r);
-	if (!usable) {
-		free(dst);
-		return;
-	}
+	if (!usable)
+		goto out;
 	if (lstat(dst, &sb) == 0) {
 		if (S_ISDIR(sb.st_mode) || !S_ISREG(sb.st_mode)) {
 			tui_message(1, "cannot save over %s: it is not a "
 			    "regular file", dst);
-			free(dst);
-			return;
+			goto out;
 		}
 		if (!tui_confirm("%s exists: replace it?", dst)) {
 			tui_message(0, "no copy was saved; %s is as it was",
 			    dst);
-			free(dst);
-			return;
+			goto out;
 		}
 	}
-	src = document_path(app.s.dir, job.type, &job.id);
-	/* The database's own file, never what a link put there points at. */
-	if (lstat(src, &sb) != 0 || !S_ISREG(sb.st_mode)) {
-		tui_message(1, "%s is not a regular file: the database is "
-		    "damaged; sync again to have it from the master", src);
-		free(src);
-		free(dst);
-		return;
-	}
-	if (file_install(src, dst, hex) != 0)
+	/* Unsealed on its way to dst: a changed file was asked about. */
+	ret = document_export(app.s.dir, job.type, r, dst, 1);
+	if (ret != DOCUMENT_OK && ret != DOCUMENT_CHANGED)
 		tui_error();
 	else
 		tui_message(0, "saved a copy of %s as %s", job.filename, dst);
-	free(src);
+out:
+	record_free(r);
 	free(dst);
 }
 

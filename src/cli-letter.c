@@ -1,4 +1,7 @@
-/* cli-letter: letter templates and letters from the command line. */
+/*
+ * cli-letter: documents, letter templates and letters from the command
+ * line.
+ */
 #include "config.h"
 
 #include <errno.h>
@@ -161,6 +164,81 @@ cli_template_show(struct cli *cli, const struct cli_cmd *cmd, int argc,
 	return CLI_OK;
 }
 
+/* A document's content to stdout, piece by piece. */
+static int
+cli_document_out(void *arg, const void *p, size_t len)
+{
+	(void)arg;
+	if (fwrite(p, 1, len, stdout) != len) {
+		error_set("cannot write the document: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static int
+cli_document_show(struct cli *cli, const struct cli_cmd *cmd, int argc,
+    char **argv)
+{
+	struct store_txn	*t = NULL;
+	struct record		*r = NULL;
+	struct record_id	 id;
+	const char		*output = NULL, *arg = NULL;
+	int			 i, ret;
+
+	for (i = 1; i < argc; i++) {
+		if ((strcmp(argv[i], "-o") == 0 ||
+		    strcmp(argv[i], "--output") == 0) && i + 1 < argc)
+			output = argv[++i];
+		else if (argv[i][0] == '-' && argv[i][1] != '\0')
+			return cli_usage(cmd, "unknown option %s", argv[i]);
+		else if (arg != NULL)
+			return cli_usage(cmd, "give one document ID");
+		else
+			arg = argv[i];
+	}
+	if (arg == NULL)
+		return cli_usage(cmd, "give the document's ID");
+	if (cli_open(cli) != 0 || store_begin(cli->st, &t) != 0)
+		return cli_fail();
+	ret = model_lookup(t, MODEL_DOCUMENT, arg, &id) != 0 ||
+	    model_get(t, MODEL_DOCUMENT, &id, &r) != 0;
+	store_abort(t);
+	if (ret)
+		return cli_fail();
+	/*
+	 * To stdout the content goes as it is read; a damage found late
+	 * has then printed some of it, and the status says so.
+	 */
+	if (output != NULL)
+		ret = document_export(store_dir(cli->st), MODEL_DOCUMENT, r,
+		    output, 0);
+	else {
+		ret = document_read(store_dir(cli->st), MODEL_DOCUMENT, r,
+		    cli_document_out, NULL);
+		if (ret == DOCUMENT_OK && fflush(stdout) != 0) {
+			error_set("cannot write the document: %s",
+			    strerror(errno));
+			ret = -1;
+		}
+	}
+	record_free(r);
+	return ret == DOCUMENT_OK ? CLI_OK : cli_fail();
+}
+
+int
+cli_document(struct cli *cli, int argc, char **argv)
+{
+	const struct cli_cmd	*cmd = cli_find("document");
+
+	if (argc < 2)
+		return cli_usage(cmd, "give show");
+	if (strcmp(argv[1], "show") == 0)
+		return cli_document_show(cli, cmd, argc - 1, argv + 1);
+	return cli_usage(cmd, "\"%s\" is not a document command: give show",
+	    argv[1]);
+}
+
 int
 cli_template(struct cli *cli, int argc, char **argv)
 {
@@ -188,8 +266,8 @@ cli_letter(struct cli *cli, int argc, char **argv)
 	const char		*output = NULL, *args[2];
 	char			 ntext[RECORD_ID_TEXT + 1];
 	char			 dtext[RECORD_ID_TEXT + 1];
-	char			*text = NULL, *tmp = NULL, *dir;
-	size_t			 len;
+	char			*text = NULL, *dir;
+	size_t			 len = 0;
 	uint64_t		 now;
 	int			 i, nargs = 0, written = 0;
 
@@ -221,14 +299,10 @@ cli_letter(struct cli *cli, int argc, char **argv)
 		if (file_write(output, text, len) != 0)
 			goto fail;
 		written = 1;
-	} else {
-		xasprintf(&tmp, "%s/documents/.letter-%ld", dir,
-		    (long)getpid());
-		if (file_write(tmp, text, len) != 0)
-			goto fail;
 	}
-	if (letter_record(t, dir, &cli->user, tmpl, contact, output != NULL ?
-	    output : tmp, now, &note, &doc) != 0)
+	/* From memory: the letter is on disk only as its stored file. */
+	if (letter_record_text(t, dir, &cli->user, tmpl, contact, text, len,
+	    now, &note, &doc) != 0)
 		goto fail;
 	if (store_commit(t) != 0) {
 		t = NULL;
@@ -259,9 +333,8 @@ fail:
 		    output);
 	i = cli_fail();
 out:
-	if (tmp != NULL)
-		unlink(tmp);
-	free(tmp);
+	if (text != NULL)
+		explicit_bzero(text, len);
 	free(text);
 	free(dir);
 	record_free(tmpl);

@@ -175,6 +175,11 @@ static const struct cli_cmd cli_cmds[] = {
 	  "Check every file of the database and its log, with no other crm "
 	  "using it,\nand name each that is damaged (status 1 if any is)." },
 	/* Documents and letters. */
+	{ "document", cli_document, "document show ID [-o FILE]",
+	  "Print the content of the document ID (an ID prefix) on stdout, or "
+	  "with -o\nwrite it to FILE (0600, under a temporary name, then "
+	  "renamed). The file\nis checked against its SHA-256 first; in an "
+	  "encrypted local it is\nunsealed only on its way out." },
 	{ "template", cli_template,
 	  "template add NAME FILE [--description TEXT]\n"
 	  "       crm template replace NAME|ID FILE\n"

@@ -13,7 +13,6 @@
  */
 #include "config.h"
 
-#include <nettle/sha2.h>
 
 #include <sys/stat.h>
 
@@ -30,6 +29,8 @@
 #include "cfg.h"
 #include "clock.h"
 #include "demo.h"
+#include "document.h"
+#include "file.h"
 #include "error.h"
 #include "model.h"
 #include "record.h"
@@ -461,21 +462,17 @@ demo_files(struct demo *d, unsigned long ndocs)
 	};
 	struct record	*r;
 	unsigned long	 i;
-	char		 idtext[RECORD_ID_TEXT + 1], *path, text[512];
-	FILE		*f;
+	char		 text[512], hex[FILE_HASH_TEXT + 1];
 	int		 type;
 	size_t		 len;
 
 	for (i = 0; i < ndocs + NELEM(templates); i++) {
 		type = i < ndocs ? MODEL_DOCUMENT : MODEL_TEMPLATE;
 		r = demo_record(d);
-		record_id_format(&r->id, idtext);
 		if (type == MODEL_DOCUMENT) {
 			snprintf(text, sizeof text, "Offer %lu\n\nDear "
 			    "customer,\nplease find our offer attached.\n",
 			    i + 1);
-			xasprintf(&path, "%s/documents/%s", store_dir(d->st),
-			    idtext);
 			demo_ref(r, "parent", &d->companies[i % d->ncompanies]);
 			demo_setf(r, "description", "Signed offer %lu", i + 1);
 			demo_setf(r, "filename", "offer-%lu.txt", i + 1);
@@ -486,8 +483,6 @@ demo_files(struct demo *d, unsigned long ndocs)
 			    "{{date}}\n\nDear {{contact.first_name}} "
 			    "{{contact.last_name}},\n\n%s text.\n\nKind "
 			    "regards,\n{{user.name}}\n", templates[i - ndocs]);
-			xasprintf(&path, "%s/templates/%s", store_dir(d->st),
-			    idtext);
 			demo_set(r, "name", templates[i - ndocs]);
 			demo_setf(r, "description", "Letter: %s",
 			    templates[i - ndocs]);
@@ -495,30 +490,15 @@ demo_files(struct demo *d, unsigned long ndocs)
 			    demo_file_name[i - ndocs]);
 		}
 		len = strlen(text);
-		if ((f = fopen(path, "wx")) == NULL ||
-		    fwrite(text, 1, len, f) != len || fclose(f) != 0) {
-			error_set("cannot write %s: %s", path,
-			    strerror(errno));
-			free(path);
+		/* Sealed if the database has a key, as every stored file. */
+		if (document_put(store_dir(d->st), type, &r->id, text, len,
+		    hex) != 0) {
 			record_free(r);
 			return -1;
 		}
-		free(path);
-		{
-			struct sha256_ctx	sha;
-			uint8_t			dig[SHA256_DIGEST_SIZE];
-			char			hex[2 * SHA256_DIGEST_SIZE + 1];
-			int			j;
-
-			sha256_init(&sha);
-			sha256_update(&sha, len, (const uint8_t *)text);
-			sha256_digest(&sha, sizeof dig, dig);
-			for (j = 0; j < SHA256_DIGEST_SIZE; j++)
-				sprintf(hex + 2 * j, "%02x", dig[j]);
-			demo_set(r, "hash", hex);
-			if (type == MODEL_DOCUMENT)
-				demo_setf(r, "size", "%zu", len);
-		}
+		demo_set(r, "hash", hex);
+		if (type == MODEL_DOCUMENT)
+			demo_setf(r, "size", "%zu", len);
 		if (demo_put(d, type, r) != 0)
 			return -1;
 	}

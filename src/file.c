@@ -37,15 +37,12 @@ file_hex(struct sha256_ctx *sha, char *hex)
 	file_digest_hex(digest, hex);
 }
 
-/*
- * Write all of buf, or fail with the reason in errno: a write cut short
- * by a full disk returns what fitted and sets no errno.
- */
-static int
-file_write_all(int fd, const char *buf, size_t len)
+int
+file_write_all(int fd, const void *p, size_t len)
 {
-	size_t	done = 0;
-	ssize_t	n;
+	const char	*buf = p;
+	size_t		 done = 0;
+	ssize_t		 n;
 
 	while (done < len) {
 		if (store_io_full())

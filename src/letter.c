@@ -294,16 +294,39 @@ letter_template_find(struct store_txn *t, const char *text,
 	return model_get(t, MODEL_TEMPLATE, &id, out);
 }
 
+/* A template's text read into memory, at most LETTER_MAX bytes. */
+struct letter_buf {
+	const char	*name;
+	char		*p;
+	size_t		 len, cap;
+};
+
+static int
+letter_take(void *arg, const void *data, size_t len)
+{
+	struct letter_buf	*b = arg;
+
+	if (b->len + len > LETTER_MAX) {
+		error_set("template \"%s\" is more than %d bytes: a template "
+		    "is a text of at most 4 MiB", b->name, LETTER_MAX);
+		return -1;
+	}
+	if (b->len + len + 1 > b->cap) {
+		b->cap = (b->len + len + 1) * 2;
+		b->p = xreallocarray(b->p, b->cap, 1);
+	}
+	memcpy(b->p + b->len, data, len);
+	b->len += len;
+	return 0;
+}
+
 int
 letter_template_read(const char *dir, const struct record *tmpl, char **text,
     size_t *len)
 {
-	struct stat	 sb;
-	const char	*name = record_value(tmpl, "name");
-	char		*path, *buf = NULL;
-	ssize_t		 n;
-	size_t		 got = 0;
-	int		 fd, ret;
+	struct letter_buf	 b;
+	const char		*name = record_value(tmpl, "name");
+	int			 ret;
 
 	*text = NULL;
 	if (*record_value(tmpl, "hash") == '\0') {
@@ -311,47 +334,30 @@ letter_template_read(const char *dir, const struct record *tmpl, char **text,
 		    "the templates list (T) or crm template add", name);
 		return -1;
 	}
-	if ((ret = document_check(dir, MODEL_TEMPLATE, tmpl)) != DOCUMENT_OK) {
+	memset(&b, 0, sizeof b);
+	b.name = name;
+	b.p = xmalloc(1);
+	b.cap = 1;
+	/* Its file, whatever it is sealed with, checked against its hash. */
+	if ((ret = document_read(dir, MODEL_TEMPLATE, tmpl, letter_take,
+	    &b)) != DOCUMENT_OK) {
 		if (ret != -1)
 			error_prefix("template \"%s\": ", name);
-		return -1;
-	}
-	path = document_path(dir, MODEL_TEMPLATE, &tmpl->id);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1 ||
-	    fstat(fd, &sb) != 0) {
-		error_set("cannot read %s: %s", path, strerror(errno));
 		goto fail;
 	}
-	if (sb.st_size > LETTER_MAX) {
-		error_set("template \"%s\" is %lld bytes: a template is a "
-		    "text of at most 4 MiB", name, (long long)sb.st_size);
-		goto fail;
-	}
-	buf = xmalloc((size_t)sb.st_size + 1);
-	while (got < (size_t)sb.st_size &&
-	    (n = read(fd, buf + got, (size_t)sb.st_size - got)) > 0)
-		got += (size_t)n;
-	if (got != (size_t)sb.st_size) {
-		error_set("cannot read %s: %s", path, strerror(errno));
-		goto fail;
-	}
-	if (memchr(buf, '\0', got) != NULL) {
+	if (memchr(b.p, '\0', b.len) != NULL) {
 		error_set("template \"%s\" is not plain text: write letters "
 		    "as text files with {{fields}}", name);
 		goto fail;
 	}
-	buf[got] = '\0';
-	close(fd);
-	free(path);
-	*text = buf;
-	*len = got;
+	b.p[b.len] = '\0';
+	*text = b.p;
+	*len = b.len;
 	return 0;
 
 fail:
-	if (fd != -1)
-		close(fd);
-	free(path);
-	free(buf);
+	explicit_bzero(b.p, b.cap);
+	free(b.p);
 	return -1;
 }
 
@@ -387,10 +393,12 @@ letter_clean(char *s)
 	}
 }
 
-int
-letter_record(struct store_txn *t, const char *dir, const struct user *u,
+/* letter_record's work, the letter in the file at path or in text. */
+static int
+letter_record_from(struct store_txn *t, const char *dir, const struct user *u,
     const struct record *tmpl, const struct record *contact, const char *path,
-    uint64_t now_ms, struct record_id *note, struct record_id *doc)
+    const char *text, size_t len, uint64_t now_ms, struct record_id *note,
+    struct record_id *doc)
 {
 	struct model_change	 ch[5];
 	struct letter_vars	 v;
@@ -437,11 +445,34 @@ letter_record(struct store_txn *t, const char *dir, const struct user *u,
 	ch[1].value = desc;
 	ch[2].name = "filename";
 	ch[2].value = filename;
-	ret = document_store(t, dir, u, MODEL_DOCUMENT, path, ch, 3, doc);
+	if (path != NULL)
+		ret = document_store(t, dir, u, MODEL_DOCUMENT, path, ch, 3,
+		    doc);
+	else
+		ret = document_store_text(t, dir, u, MODEL_DOCUMENT, text, len,
+		    ch, 3, doc);
 	free(filename);
 	free(desc);
 out:
 	free(subject);
 	letter_vars_free(&v);
 	return ret;
+}
+
+int
+letter_record(struct store_txn *t, const char *dir, const struct user *u,
+    const struct record *tmpl, const struct record *contact, const char *path,
+    uint64_t now_ms, struct record_id *note, struct record_id *doc)
+{
+	return letter_record_from(t, dir, u, tmpl, contact, path, NULL, 0,
+	    now_ms, note, doc);
+}
+
+int
+letter_record_text(struct store_txn *t, const char *dir, const struct user *u,
+    const struct record *tmpl, const struct record *contact, const char *text,
+    size_t len, uint64_t now_ms, struct record_id *note, struct record_id *doc)
+{
+	return letter_record_from(t, dir, u, tmpl, contact, NULL, text, len,
+	    now_ms, note, doc);
 }

@@ -31,6 +31,7 @@
 #include "cfg.h"
 #include "clock.h"
 #include "conflict.h"
+#include "document.h"
 #include "error.h"
 #include "file.h"
 #include "model.h"
@@ -107,9 +108,9 @@ struct sync_master {
 	/* The record just sent up, while its content comes. */
 	struct record		*pend;
 	int			 pend_type;
-	int			 pend_fd;
+	struct document_out	*pend_out;	/* its content coming */
 	char			*pend_tmp;
-	struct sha256_ctx	 pend_sha;
+	char			 pend_hex[FILE_HASH_TEXT + 1];
 	uint64_t		 pend_size;
 	int			 pend_bad;
 
@@ -118,7 +119,7 @@ struct sync_master {
 	size_t			 nstage;
 	struct sm_file		*need;
 	size_t			 nneed, ineed;
-	int			 send_fd;	/* the file being sent, or -1 */
+	struct document_in	*send_in;	/* the file being sent, or NULL */
 	struct wire_out		 committed;	/* the last word, kept */
 };
 
@@ -247,25 +248,18 @@ sm_file_path(struct sync_master *sm, int type, const struct record_id *id)
 static int
 sm_file_ok(struct sync_master *sm, int type, const struct record *r)
 {
-	char		*path, hex[FILE_HASH_TEXT + 1], size[32];
+	char		 hex[FILE_HASH_TEXT + 1], size[32];
 	const char	*want = record_value(r, "hash");
-	int		 fd, ok = 0;
-	struct stat	 sb;
+	off_t		 len;
+	int		 ok;
 
-	path = sm_file_path(sm, type, &r->id);
-	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) != -1) {
-		if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode))
-			ok = *want == '\0' || (file_hash_fd(fd, path, hex,
-			    NULL) == 0 && strcmp(hex, want) == 0);
-		if (ok && type == MODEL_DOCUMENT &&
-		    *record_value(r, "size") != '\0') {
-			snprintf(size, sizeof size, "%lld",
-			    (long long)sb.st_size);
-			ok = strcmp(record_value(r, "size"), size) == 0;
-		}
-		close(fd);
+	/* The plaintext's hash and size, whatever the file is sealed with. */
+	ok = document_hash(sm->dir, type, &r->id, NULL, hex, &len) == 0 &&
+	    (*want == '\0' || strcmp(hex, want) == 0);
+	if (ok && type == MODEL_DOCUMENT && *record_value(r, "size") != '\0') {
+		snprintf(size, sizeof size, "%lld", (long long)len);
+		ok = strcmp(record_value(r, "size"), size) == 0;
 	}
-	free(path);
 	error_clear();
 	return ok;
 }
@@ -313,9 +307,8 @@ sm_pend_clear_file(struct sync_master *sm)
 static void
 sm_pend_clear(struct sync_master *sm)
 {
-	if (sm->pend_fd != -1)
-		close(sm->pend_fd);
-	sm->pend_fd = -1;
+	document_out_abort(sm->pend_out);
+	sm->pend_out = NULL;
 	if (sm->pend_tmp != NULL)
 		unlink(sm->pend_tmp);
 	free(sm->pend_tmp);
@@ -840,8 +833,7 @@ static int
 sm_content(struct sync_master *sm, int type, const struct record *l,
     const struct record *m, struct record *up)
 {
-	char		 hex[FILE_HASH_TEXT + 1];
-	uint8_t		 digest[SHA256_DIGEST_SIZE];
+	const char	*hex = sm->pend_hex;
 	const char	*claim = record_value(l, "hash");
 	const char	*want = record_value(up, "hash");
 	char		 size[32];
@@ -871,8 +863,6 @@ sm_content(struct sync_master *sm, int type, const struct record *l,
 		    want : "none");
 		return 0;
 	}
-	sha256_digest(&sm->pend_sha, SHA256_DIGEST_SIZE, digest);
-	file_digest_hex(digest, hex);
 	snprintf(size, sizeof size, "%llu", (unsigned long long)sm->pend_size);
 	if (*claim != '\0' && strcmp(hex, claim) != 0) {
 		error_set("its file does not match its SHA-256 (%s, the "
@@ -1816,17 +1806,15 @@ sm_up(struct sync_master *sm, const struct wire_frame *f)
 		xasprintf(&sm->pend_tmp, "%s/%s/%s.up-%ld", sm->dir,
 		    sm_subdir((int)type), id, (long)getpid());
 		unlink(sm->pend_tmp);
-		sm->pend_fd = open(sm->pend_tmp, O_WRONLY | O_CREAT | O_EXCL |
-		    O_NOFOLLOW | O_CLOEXEC, 0600);
-		if (sm->pend_fd == -1) {
-			error_set("cannot write %s: %s", sm->pend_tmp,
-			    strerror(errno));
+		/* Sealed as it comes if the master has a key (seal.h). */
+		sm->pend_out = document_out_new(sm->dir, (int)type, &l->id,
+		    sm->pend_tmp);
+		if (sm->pend_out == NULL) {
 			free(sm->pend_tmp);
 			sm->pend_tmp = NULL;
 			record_free(l);
 			return sm_fail(sm, SYNC_E_FAIL);
 		}
-		sha256_init(&sm->pend_sha);
 		sm->pend_size = 0;
 		sm->pend = l;
 		sm->pend_type = (int)type;
@@ -1841,29 +1829,27 @@ sm_up(struct sync_master *sm, const struct wire_frame *f)
 static int
 sm_data(struct sync_master *sm, const struct wire_frame *f)
 {
-	if (wire_write_all(sm->pend_fd, f->data, f->len) != 0) {
-		error_set("cannot write %s: %s", sm->pend_tmp, errno == ENOSPC ?
-		    "the master's disk is full; free some space there and "
-		    "sync again" : strerror(errno));
+	if (document_out_write(sm->pend_out, f->data, f->len) != 0) {
+		if (errno == ENOSPC)
+			error_set("cannot write %s: the master's disk is full; "
+			    "free some space there and sync again",
+			    sm->pend_tmp);
 		return sm_fail(sm, SYNC_E_FAIL);
 	}
-	sha256_update(&sm->pend_sha, f->len, f->data);
-	sm->pend_size += f->len;
 	return 0;
 }
 
 static int
 sm_data_end(struct sync_master *sm)
 {
-	int	ret;
+	struct document_out	*out = sm->pend_out;
+	off_t			 size;
+	int			 ret;
 
-	if (fsync(sm->pend_fd) != 0 || close(sm->pend_fd) != 0) {
-		sm->pend_fd = -1;
-		error_set("cannot write %s: %s", sm->pend_tmp,
-		    strerror(errno));
+	sm->pend_out = NULL;
+	if (document_out_finish(out, sm->pend_hex, &size) != 0)
 		return sm_fail(sm, SYNC_E_FAIL);
-	}
-	sm->pend_fd = -1;
+	sm->pend_size = (uint64_t)size;
 	ret = sm_decide(sm, sm->pend_type, sm->pend);
 	/* Refused, or a deletion after all: the content goes. */
 	sm_pend_clear(sm);
@@ -1901,16 +1887,16 @@ sm_send_step(struct sync_master *sm)
 	struct wire_out	 o = { 0 };
 	struct sm_file	*n;
 	struct record	*r = NULL;
-	struct stat	 sb;
 	uint8_t		 buf[WIRE_CHUNK];
-	char		*path;
 	ssize_t		 got;
 	int		 ret, ok = 0;
 
-	if (sm->send_fd != -1) {
-		got = read(sm->send_fd, buf, sizeof buf);
-		if (got < 0 && errno == EINTR)
-			return 1;
+	if (sm->send_in != NULL) {
+		/*
+		 * A file that cannot be read (or is damaged) ends here: the
+		 * local finds it does not match its hash and keeps nothing.
+		 */
+		got = document_in_read(sm->send_in, buf, sizeof buf);
 		if (got > 0) {
 			/* DATA is the content itself, no field around it. */
 			o.p = xmalloc((size_t)got);
@@ -1919,8 +1905,9 @@ sm_send_step(struct sync_master *sm)
 			sm_push(sm, WIRE_DATA, &o);
 			return 1;
 		}
-		close(sm->send_fd);
-		sm->send_fd = -1;
+		error_clear();
+		document_in_close(sm->send_in);
+		sm->send_in = NULL;
 		sm_push(sm, WIRE_DATA_END, &o);
 		sm->ineed++;
 		return 1;
@@ -1935,21 +1922,16 @@ sm_send_step(struct sync_master *sm)
 		record_free(r);
 	}
 	error_clear();
-	if (ok) {
-		path = sm_file_path(sm, n->type, &n->id);
-		sm->send_fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-		if (sm->send_fd != -1 && (fstat(sm->send_fd, &sb) != 0 ||
-		    !S_ISREG(sb.st_mode))) {
-			close(sm->send_fd);
-			sm->send_fd = -1;
-		}
-		free(path);
-	}
+	/* Never through a link (T7); unsealed if the master is sealed. */
+	if (ok && document_in_open(sm->dir, n->type, &n->id, NULL,
+	    &sm->send_in) != 0)
+		sm->send_in = NULL;
+	error_clear();
 	wire_uint(&o, (uint64_t)n->type);
 	wire_id(&o, &n->id);
-	wire_uint(&o, sm->send_fd != -1);
+	wire_uint(&o, sm->send_in != NULL);
 	sm_push(sm, WIRE_M_FILE, &o);
-	if (sm->send_fd == -1)
+	if (sm->send_in == NULL)
 		sm->ineed++;
 	return 1;
 }
@@ -1970,9 +1952,8 @@ sm_fail(struct sync_master *sm, int code)
 	sm->t = NULL;
 	sm_pend_clear(sm);
 	sm_unstage(sm);
-	if (sm->send_fd != -1)
-		close(sm->send_fd);
-	sm->send_fd = -1;
+	document_in_close(sm->send_in);
+	sm->send_in = NULL;
 	sm->state = SM_DONE;
 	error_set("%s", msg);
 	free(msg);
@@ -1989,8 +1970,8 @@ sync_master_new(const char *dir, const char *only_login, int service)
 	sm->only_login = only_login != NULL ? xstrdup(only_login) : NULL;
 	sm->service = service;
 	sm->state = SM_HELLO;
-	sm->pend_fd = -1;
-	sm->send_fd = -1;
+	sm->pend_out = NULL;
+	sm->send_in = NULL;
 	return sm;
 }
 
@@ -2128,8 +2109,7 @@ sync_master_free(struct sync_master *sm)
 	store_abort(sm->t);
 	sm_pend_clear(sm);
 	sm_unstage(sm);
-	if (sm->send_fd != -1)
-		close(sm->send_fd);
+	document_in_close(sm->send_in);
 	if (sm->st != NULL) {
 		/*
 		 * A close that fails (a checkpoint on a full disk) leaves

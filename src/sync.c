@@ -24,6 +24,7 @@
 
 #include "clock.h"
 #include "conflict.h"
+#include "document.h"
 #include "error.h"
 #include "file.h"
 #include "model.h"
@@ -95,8 +96,7 @@ struct sync_local {
 	int			 have_ids;
 	unsigned long		 round_sent;
 	int			 final;
-	int			 send_fd;	/* content going up, or -1 */
-	char			*send_path;
+	struct document_in	*send_in;	/* content going up, or NULL */
 	struct wire_frame	*q;
 	size_t			 qhead, qn, qcap;
 
@@ -114,10 +114,9 @@ struct sync_local {
 	/* Files. */
 	struct sl_need		*need;
 	size_t			 nneed;
-	int			 recv_fd;
+	struct document_out	*recv_out;	/* content coming, or NULL */
 	char			*recv_tmp;
 	struct sl_need		 recv;
-	struct sha256_ctx	 recv_sha;
 
 	/* A load: what the local held already (seq 1 once it came). */
 	struct record		**here;
@@ -447,22 +446,16 @@ sl_has_file(int type)
 static void
 sl_want_file(struct sync_local *sl, int type, const struct record *r)
 {
-	char		*path, hex[FILE_HASH_TEXT + 1];
+	char		 hex[FILE_HASH_TEXT + 1];
 	const char	*want = record_value(r, "hash");
-	struct stat	 sb;
 	struct sl_need	*n;
-	int		 fd, ok = 0;
+	int		 ok;
 
 	if (!sl_has_file(type) || (r->flags & RECORD_DELETED))
 		return;
-	path = sl_file_path(sl, type, &r->id);
-	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) != -1) {
-		ok = fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) &&
-		    (*want == '\0' || (file_hash_fd(fd, path, hex, NULL) == 0 &&
-		    strcmp(hex, want) == 0));
-		close(fd);
-	}
-	free(path);
+	/* The plaintext's hash: a damaged sealed file is asked for again. */
+	ok = document_hash(sl->conf.dir, type, &r->id, NULL, hex, NULL) == 0 &&
+	    (*want == '\0' || strcmp(hex, want) == 0);
 	error_clear();
 	if (ok)
 		return;
@@ -700,7 +693,8 @@ sl_send_record(struct sync_local *sl)
 	struct store_txn *t;
 	struct record	*r;
 	struct sl_up	*u;
-	struct stat	 sb;
+	char		 hex[FILE_HASH_TEXT + 1], note[SYNC_NOTE_MAX];
+	char		 id[RECORD_ID_TEXT + 1];
 	int		 ret, content = 0;
 
 	for (;;) {
@@ -715,17 +709,25 @@ sl_send_record(struct sync_local *sl)
 			break;
 	}
 	if (sl_content_goes(sl, sl->file, r)) {
-		free(sl->send_path);
-		sl->send_path = sl_file_path(sl, sl->file, &r->id);
-		/* Never a link: the content is the local's own file (T7). */
-		sl->send_fd = open(sl->send_path, O_RDONLY | O_NOFOLLOW |
-		    O_CLOEXEC);
-		if (sl->send_fd != -1 && (fstat(sl->send_fd, &sb) != 0 ||
-		    !S_ISREG(sb.st_mode))) {
-			close(sl->send_fd);
-			sl->send_fd = -1;
-		}
-		content = sl->send_fd != -1;
+		/*
+		 * Never a link: the content is the local's own file (T7),
+		 * unsealed on its way up. It is checked whole first: a
+		 * damaged file does not go (the master keeps its own, or
+		 * refuses a record that names content it does not have),
+		 * and the report names it.
+		 */
+		ret = document_hash(sl->conf.dir, sl->file, &r->id,
+		    record_value(r, "filename"), hex, NULL);
+		if (ret == DOCUMENT_DAMAGED) {
+			record_id_format(&r->id, id);
+			snprintf(note, sizeof note, "%s %s: %s",
+			    model_type(sl->file)->name, id, error_get());
+			sl_note(sl, note);
+		} else if (ret == 0 && document_in_open(sl->conf.dir, sl->file,
+		    &r->id, record_value(r, "filename"), &sl->send_in) != 0)
+			sl->send_in = NULL;
+		error_clear();
+		content = sl->send_in != NULL;
 	}
 	sl->ups = xreallocarray(sl->ups, sl->nups + 1, sizeof *sl->ups);
 	u = &sl->ups[sl->nups++];
@@ -752,11 +754,9 @@ sl_send_content(struct sync_local *sl)
 
 	o.p = xmalloc(WIRE_CHUNK);
 	o.cap = WIRE_CHUNK;
-	do
-		n = read(sl->send_fd, o.p, WIRE_CHUNK);
-	while (n < 0 && errno == EINTR);
-	if (n < 0) {
-		error_set("cannot read %s: %s", sl->send_path, strerror(errno));
+	if ((n = document_in_read(sl->send_in, o.p, WIRE_CHUNK)) < 0) {
+		/* Damaged since it was checked: the sync stops, saying so. */
+		explicit_bzero(o.p, WIRE_CHUNK);
 		free(o.p);
 		return -1;
 	}
@@ -768,8 +768,8 @@ sl_send_content(struct sync_local *sl)
 	free(o.p);
 	o.p = NULL;
 	o.cap = 0;
-	close(sl->send_fd);
-	sl->send_fd = -1;
+	document_in_close(sl->send_in);
+	sl->send_in = NULL;
 	sl_push(sl, WIRE_DATA_END, &o);
 	return 0;
 }
@@ -781,7 +781,7 @@ sl_send_step(struct sync_local *sl)
 	struct wire_out	o = { 0 };
 	int		ret;
 
-	if (sl->send_fd != -1)
+	if (sl->send_in != NULL)
 		return sl_send_content(sl) == 0 ? 1 : -1;
 	if (sl->file == MODEL_NTYPES)
 		return 0;
@@ -1536,6 +1536,8 @@ sl_put_file(struct sync_local *sl, const struct wire_frame *f)
 	}
 	if (i == sl->nneed)
 		return sl_bad(sl, f, "for a file that was not asked for");
+	if (sl->recv_out != NULL)
+		return sl_bad(sl, f, "while another file was under way");
 	if (!present) {
 		sl->rep.file[type].files_missing++;
 		return 0;
@@ -1544,48 +1546,46 @@ sl_put_file(struct sync_local *sl, const struct wire_frame *f)
 	xasprintf(&sl->recv_tmp, "%s.tmp-%ld", path, (long)getpid());
 	free(path);
 	unlink(sl->recv_tmp);
-	sl->recv_fd = open(sl->recv_tmp, O_WRONLY | O_CREAT | O_EXCL |
-	    O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (sl->recv_fd == -1) {
-		error_set("cannot write %s: %s", sl->recv_tmp, strerror(errno));
+	/* Sealed as it comes, if this local has a key: never plain here. */
+	sl->recv_out = document_out_new(sl->conf.dir, (int)type, &sl->recv.id,
+	    sl->recv_tmp);
+	if (sl->recv_out == NULL) {
+		free(sl->recv_tmp);
+		sl->recv_tmp = NULL;
 		return sl_fail(sl);
 	}
-	sha256_init(&sl->recv_sha);
 	return 0;
 }
 
 static int
 sl_put_data(struct sync_local *sl, const struct wire_frame *f)
 {
-	if (sl->recv_fd == -1)
+	if (sl->recv_out == NULL)
 		return sl_bad(sl, f, "with no file under way");
-	if (wire_write_all(sl->recv_fd, f->data, f->len) != 0) {
-		error_set("cannot write %s: %s", sl->recv_tmp, errno == ENOSPC ?
-		    "the disk is full; free some space and sync again" :
-		    strerror(errno));
+	if (document_out_write(sl->recv_out, f->data, f->len) != 0) {
+		if (errno == ENOSPC)
+			error_set("cannot write %s: the disk is full; free "
+			    "some space and sync again", sl->recv_tmp);
 		return sl_fail(sl);
 	}
-	sha256_update(&sl->recv_sha, f->len, f->data);
 	return 0;
 }
 
 static int
 sl_put_data_end(struct sync_local *sl, const struct wire_frame *f)
 {
-	uint8_t	 digest[SHA256_DIGEST_SIZE];
-	char	 hex[FILE_HASH_TEXT + 1], *path, id[RECORD_ID_TEXT + 1];
-	char	 note[SYNC_NOTE_MAX];
-	int	 fd = sl->recv_fd;
+	struct document_out	*out = sl->recv_out;
+	char			 hex[FILE_HASH_TEXT + 1], *path;
+	char			 id[RECORD_ID_TEXT + 1], note[SYNC_NOTE_MAX];
 
-	if (fd == -1)
+	if (out == NULL)
 		return sl_bad(sl, f, "with no file under way");
-	sl->recv_fd = -1;
-	if (fsync(fd) != 0 || close(fd) != 0) {
-		error_set("cannot write %s: %s", sl->recv_tmp, strerror(errno));
+	sl->recv_out = NULL;
+	if (document_out_finish(out, hex, NULL) != 0) {
+		free(sl->recv_tmp);
+		sl->recv_tmp = NULL;
 		return sl_fail(sl);
 	}
-	sha256_digest(&sl->recv_sha, SHA256_DIGEST_SIZE, digest);
-	file_digest_hex(digest, hex);
 	/* T7: what does not match its record's hash is never installed. */
 	if (*sl->recv.hash != '\0' && strcmp(hex, sl->recv.hash) != 0) {
 		unlink(sl->recv_tmp);
@@ -2002,8 +2002,8 @@ sync_local_new(const struct sync_local_conf *conf)
 	sl->conf = *conf;
 	sl->mode = conf->mode;
 	sl->state = SL_HELLO;
-	sl->send_fd = -1;
-	sl->recv_fd = -1;
+	sl->send_in = NULL;
+	sl->recv_out = NULL;
 	sl->prog.type = -1;
 	sl->st = conf->local;
 	if (conf->local != NULL && sl_start(sl) != 0)
@@ -2094,10 +2094,8 @@ sync_local_free(struct sync_local *sl)
 		if (sl->conf.local != NULL)
 			store_load_clear(store_dir(sl->conf.local));
 	}
-	if (sl->send_fd != -1)
-		close(sl->send_fd);
-	if (sl->recv_fd != -1)
-		close(sl->recv_fd);
+	document_in_close(sl->send_in);
+	document_out_abort(sl->recv_out);
 	if (sl->recv_tmp != NULL) {
 		unlink(sl->recv_tmp);
 		free(sl->recv_tmp);
@@ -2116,7 +2114,6 @@ sync_local_free(struct sync_local *sl)
 	free(sl->seen);
 	free(sl->known);
 	free(sl->ids);
-	free(sl->send_path);
 	if (sl->have_user)
 		user_clear(&sl->user);
 	record_free(sl->user_rec);

@@ -4,7 +4,11 @@
 # attachment, and then left by a company reassigned to someone else
 # (RULES.md S16), holds none of the names, emails and phone numbers it
 # ever held in any file under its directory: data files, logs, regions,
-# documents/. A wrong password opens nothing; a password change re-seals
+# documents/ and templates/. Documents and templates that came down,
+# were attached, written as letters, shown and sent up are sealed there
+# (and plain on the master), over the service and over an attach alike;
+# a sealed file cut short, changed or swapped for another is named and
+# refused. A wrong password opens nothing; a password change re-seals
 # the key; the session keyring spares later commands the password, and
 # crm lock ends that.
 . "${TESTS_SRCDIR:-$(dirname "$0")}/lib.sh"
@@ -26,7 +30,8 @@ SECRETS="Zorbatek Quillmoor Vexhollow Brindlewick Yarrowgate
 zorbatek-sales@example.org quillmoor@example.net vex.hollow@example.com
 4471829365 3395017742 2208466153
 Fenwhistle Glimmerdown Kestrelby
-NotezQuibble MovedcoWhisper RoadeditPlume"
+NotezQuibble MovedcoWhisper RoadeditPlume
+Pelerinquad Orvanthistle Saffrodune Tindalrook"
 
 cb=$(root "$M" add company name=Zorbatek phone=4471829365 \
     email=zorbatek-sales@example.org city=Vexhollow account_manager=BEN01) ||
@@ -50,13 +55,48 @@ expect_ok ben list company
 expect_out_contains Zorbatek
 expect_out_contains Quillmoor
 
-# Work on the road: edits, a new contact, a note, an attachment.
+# A document and a letter template on the master, plain there, that come
+# down into ben's local sealed (S13, S14).
+printf 'Pelerinquad contract draft\n' >"$T/draft.txt"
+dm=$(root "$M" attach company "$cb" "$T/draft.txt" --description Draft) ||
+    fail "cannot attach a file on the master"
+printf 'Orvanthistle greets {{contact.first_name}}\n' >"$T/welcome.txt"
+root "$M" template add Welcome "$T/welcome.txt" >/dev/null ||
+    fail "cannot add a template on the master"
+grep -rq Pelerinquad "$M/documents" || fail "the master's document is not plain"
+expect_ok ben sync
+expect_ok ben document show "$dm"
+expect_eq "$OUT" "Pelerinquad contract draft"
+expect_ok ben template show Welcome
+expect_out_contains Orvanthistle
+
+# Work on the road: edits, a new contact, a note, an attachment, a
+# template of ben's own and letters from both templates.
 expect_ok ben set company "$cb" phone=2208466153 city=Yarrowgate
-expect_ok ben add contact company="$cb" first_name=Kestrelby last_name=Road
+kr=$(ben add contact company="$cb" first_name=Kestrelby last_name=Road) ||
+    fail "ben cannot add a contact"
 expect_ok ben add note company="$cm" subject=NotezQuibble text="met them"
 printf 'Attached Brindlewick terms\n' >"$T/terms.txt"
 expect_ok ben attach company "$cm" "$T/terms.txt" --description Terms
+printf 'Saffrodune notes for {{contact.last_name}}\n' >"$T/road.txt"
+expect_ok ben template add Road "$T/road.txt"
+expect_ok ben letter Welcome "$kr"
+expect_eq "$OUT" "Orvanthistle greets Kestrelby"
+mkdir "$T/out"
+expect_ok ben letter Road "$kr" -o "$T/out/letter.txt"
+expect_eq "$(cat "$T/out/letter.txt")" "Saffrodune notes for Road"
+expect_ok ben document show "$dm" -o "$T/out/draft.txt"
+cmp -s "$T/out/draft.txt" "$T/draft.txt" || fail "document show -o differs"
+expect_eq "$(mode "$T/out/draft.txt")" 600
 expect_ok ben sync
+# Unsealed on their way up: the master has them in the clear.
+grep -rq Saffrodune "$M/templates" || fail "ben's template did not reach the master"
+grep -rq "Orvanthistle greets Kestrelby" "$M/documents" ||
+    fail "ben's letter did not reach the master"
+grep -rq Brindlewick "$M/documents" || fail "ben's attachment did not reach the master"
+# No temporary copy of anything was left beside the files.
+[ -z "$(find "$LB/documents" "$LB/templates" -name '.*' -o -name '*.tmp-*')" ] ||
+    fail "temporary files left: $(find "$LB/documents" "$LB/templates")"
 # An edit that cannot go up any more, for the conflict log.
 expect_ok ben set company "$cm" phone=RoadeditPlume
 # S16: Quillmoor goes to anna; ben's next sync takes it and what hangs
@@ -77,15 +117,73 @@ case $files in
 esac
 for s in $SECRETS; do
 	for f in $files; do
-		case $f in
-		# The attached files themselves are not encrypted yet.
-		"$LB"/documents/*|"$LB"/templates/*) continue ;;
-		esac
 		if grep -aqi -- "$s" "$f"; then
 			fail "$f holds \"$s\" in the clear"
 		fi
 	done
 done
+[ "$(find "$LB/documents" "$LB/templates" -type f | wc -l)" -ge 5 ] ||
+    fail "the local holds too few documents and templates to look at"
+
+# A sealed file cut short, changed, or another record's put in its place:
+# named, refused, nothing of it shown.
+f=$LB/documents/$dm
+cp "$f" "$T/sealed"
+head -c 60 "$T/sealed" >"$f"
+expect_fail ben document show "$dm"
+expect_err_contains 'the file of "draft.txt"'
+expect_err_contains "is damaged: it was cut short"
+expect_err_contains "restore it from a backup"
+[ -z "$OUT" ] || fail "a damaged document printed: $OUT"
+cp "$T/sealed" "$f"
+printf 'X' | dd of="$f" bs=1 seek=70 conv=notrunc 2>/dev/null
+expect_fail ben document show "$dm" -o "$T/out/damaged.txt"
+expect_err_contains "is damaged"
+[ ! -e "$T/out/damaged.txt" ] || fail "a damaged document was written out"
+other=$(find "$LB/documents" -type f ! -name "$dm" | head -n 1)
+cp "$other" "$f"
+expect_fail ben document show "$dm"
+expect_err_contains "not this record's file of this database"
+cp "$T/sealed" "$f"
+expect_ok ben document show "$dm"
+expect_eq "$OUT" "Pelerinquad contract draft"
+# A template's: the letter is refused, naming the template.
+tw=$(find "$LB/templates" -type f | while read -r t; do
+	if ben template show "${t##*/}" 2>/dev/null | grep -q Orvanthistle; then
+		echo "$t"
+	fi
+done)
+[ -n "$tw" ] || fail "cannot find the Welcome template's file"
+cp "$tw" "$T/sealed-tw"
+truncate -s -1 "$tw"
+expect_fail ben letter Welcome "$kr"
+expect_err_contains 'template "Welcome"'
+expect_err_contains "is damaged"
+cp "$T/sealed-tw" "$tw"
+
+# Anna's local over an attach (the master's directory opened here): the
+# same, sealed on arrival, plain on the master once sent up.
+LA=$T/local-anna
+CRM_PASSWORD=annapw expect_ok "$CRM" -u anna init --local "$LA" --master "$M"
+anna() {
+	CRM_PASSWORD=annapw "$CRM" -d "$LA" "$@"
+}
+expect_ok anna sync
+expect_ok anna document show "$dm"
+expect_eq "$OUT" "Pelerinquad contract draft"
+printf 'Tindalrook memo\n' >"$T/memo.txt"
+expect_ok anna attach company "$cm" "$T/memo.txt" --description Memo
+expect_ok anna sync
+grep -rq Tindalrook "$M/documents" || fail "anna's attachment did not reach the master"
+expect_ok ben sync
+for s in Pelerinquad Orvanthistle Saffrodune Tindalrook Brindlewick; do
+	for f in $(find "$LA" -type f); do
+		if grep -aqi -- "$s" "$f"; then
+			fail "$f holds \"$s\" in the clear"
+		fi
+	done
+done
+
 # The regions are shared memory, not files holding the cache, and the
 # last command to let the local go removed them.
 for f in "$LB"/__db.0*; do

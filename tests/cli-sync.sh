@@ -131,8 +131,12 @@ expect_ok root "$M" get company "$cb"
 expect_eq "$local_get" "$OUT"
 expect_ok ben get contact "$kb"
 expect_out_contains first_name=Bea
-cmp -s "$T/spec.txt" "$LB/documents/$db" ||
+# The local is encrypted: its file is sealed, and crm gives it back whole.
+expect_ok ben document show "$db" -o "$T/spec-got.txt"
+cmp -s "$T/spec.txt" "$T/spec-got.txt" ||
     fail "the attached file did not travel with its document (S13)"
+grep -q "$(head -c 20 "$T/spec.txt")" "$LB/documents/$db" &&
+    fail "the attached file is in the clear in ben's encrypted local"
 expect_ok ben sync --verify
 expect_out_contains "0 difference(s)"
 # A second sync has nothing to move.

@@ -27,6 +27,7 @@ printf 'Dear {{contact.first_name}} {{contact.last_name}},\n%s\n' \
 # The pager and the editor: scripts that say what they were given.
 cat >"$S/pager" <<EOS
 #!/bin/sh
+printf '%s\n' "\$1" >"$S/paged-path"
 cat "\$1" >"$S/paged.tmp" && mv "$S/paged.tmp" "$S/paged"
 EOS
 cat >"$S/editor" <<EOS
@@ -45,8 +46,21 @@ wait_file() {
 	done
 }
 
+# Where a document is opened: a private copy under $XDG_RUNTIME_DIR.
+mkdir -m 700 "$S/run"
+
+# Wait for a file to be gone (the copy a viewer was given).
+wait_gone() {
+	_tries=$((TM_TIMEOUT * 20))
+	while [ -e "$1" ]; do
+		_tries=$((_tries - 1))
+		[ "$_tries" -gt 0 ] || fail "$1 is still there: $2"
+		sleep 0.05
+	done
+}
+
 tm_start d 100 30 CRM_PASSWORD=secret PAGER="$S/pager" EDITOR="$S/editor" \
-    -- -d "$M" -u root
+    XDG_RUNTIME_DIR="$S/run" -- -d "$M" -u root
 tm_wait d '@0=^ 1 Companies' '^Acme GmbH'
 
 # --- attaching a file to a contact, with Tab completion ---------------------------
@@ -87,6 +101,13 @@ tm_keys d o
 wait_file "$S/paged" "the pager was not run"
 tm_wait d '@0=^ Contact: Bea Keller' '^report\.txt +Quarterly'
 expect_eq "$(cat "$S/paged")" "$(cat "$S/files/report.txt")"
+# It was given a private copy under its own name, removed after.
+case $(cat "$S/paged-path") in
+"$S/run/crm-open-"*/report.txt) ;;
+*) fail "the pager was given $(cat "$S/paged-path"), not a private copy" ;;
+esac
+wait_gone "$(cat "$S/paged-path")" "the copy opened was not removed"
+[ -z "$(ls "$S/run")" ] || fail "left in the runtime directory: $(ls "$S/run")"
 
 # --- saving a copy: into a directory, then refusing to overwrite unasked -----------
 tm_keys d w
@@ -252,4 +273,36 @@ tm_wait s '@-4=^ Attach a file to Bea Keller' '@-3=^ File: *$'
 tm_keys s Escape q q y
 expect_eq "$(tm_exit s)" 0
 : "$DOC2"
+
+# --- an encrypted local: its files sealed, opened from a private copy -------------
+add_user "$M" anna ANNA1 annapw
+root "$M" delete document "$DOC" || fail "cannot delete a document"
+L=$S/l
+CRM_PASSWORD=annapw "$CRM" -u anna init --local "$L" --master "$M" \
+    >/dev/null 2>&1 || fail "cannot make anna's local"
+CRM_PASSWORD=annapw "$CRM" -d "$L" sync >/dev/null 2>&1 ||
+    fail "cannot sync anna's local"
+[ -z "$(grep -rl 'Quarterly report' "$L")" ] ||
+    fail "the document is in the clear in the local: $(grep -rl 'Quarterly report' "$L")"
+rm -f "$S/paged" "$S/paged-path"
+tm_start l 100 30 CRM_PASSWORD=annapw PAGER="$S/pager" \
+    XDG_RUNTIME_DIR="$S/run" -- -d "$L"
+tm_wait l '@0=^ 1 Companies' '^Acme GmbH'
+tm_keys l 2 Enter
+tm_wait l '@0=^ Contact: Bea Keller'
+tm_keys l BTab
+tm_wait l '^report\.txt +small'
+tm_keys l o
+wait_file "$S/paged" "the pager was not run in the local"
+expect_eq "$(cat "$S/paged")" "$(cat "$S/files/report.txt")"
+case $(cat "$S/paged-path") in
+"$S/run/crm-open-"*/report.txt) ;;
+*) fail "the pager was given $(cat "$S/paged-path"), not a private copy" ;;
+esac
+wait_gone "$(cat "$S/paged-path")" "the unsealed copy was not removed"
+[ -z "$(ls "$S/run")" ] || fail "left in the runtime directory: $(ls "$S/run")"
+[ -z "$(grep -rl 'Quarterly report' "$L")" ] ||
+    fail "opening left the document in the clear in the local"
+tm_keys l q q y
+expect_eq "$(tm_exit l)" 0
 finish

@@ -59,8 +59,21 @@ state() {
 		[ $side = master ] && d=$M || d=$L
 		for sub in documents templates; do
 			printf '== %s %s/\n' "$side" "$sub" >>"$1"
+			# The local's files are sealed (a new nonce each
+			# time): their plaintext is what must converge.
 			(cd "$d/$sub" && for f in $(ls -A | LC_ALL=C sort); do
-				printf '%s %s\n' "$f" "$(md5sum <"$f" | cut -d' ' -f1)"
+				if [ $side = local ] && [ ${#f} -eq 26 ]; then
+					if [ $sub = documents ]; then
+						anna document show "$f"
+					else
+						anna template show "$f"
+					fi >"$T/.plain" 2>/dev/null ||
+					    echo unreadable >"$T/.plain"
+					sum=$(md5sum <"$T/.plain")
+				else
+					sum=$(md5sum <"$f")
+				fi
+				printf '%s %s\n' "$f" "${sum%% *}"
 			done) >>"$1"
 		done
 	done
