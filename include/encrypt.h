@@ -24,6 +24,7 @@
 
 #include <stdint.h>
 
+#include "record.h"
 #include "store.h"
 #include "vault.h"
 
@@ -40,21 +41,21 @@ int	encrypt_local(struct store *local, const char *password,
 	    void *arg, uint8_t key[VAULT_KEY_SIZE]);
 /*
  * The attached files of the local in dir, documents/ and templates/,
- * made into the copy's in to (which has both directories, empty), file
- * by file (encrypt_document). Symbolic links, which crm never makes nor
- * follows, are left out.
+ * made into the copy's in to (which has both directories, empty, and the
+ * key: store_set_key), file by file (encrypt_document). Only files named
+ * by a record ID are data: leftovers of killed commands (NAME.tmp-PID)
+ * stay behind with the old local, and so do symbolic links, which crm
+ * never makes nor follows.
  */
-int	encrypt_documents(const char *dir, const char *to,
-	    const uint8_t key[VAULT_KEY_SIZE]);
+int	encrypt_documents(const char *dir, const char *to);
 /*
- * One attached file of a local being encrypted: copied from from to to
- * (0600, written out), then sealed there under key, in place. Attached
- * files are not sealed yet in this version (crm(1), ENCRYPTION): the
- * copy is the file as it was, and sealing it is this function's to do
- * when they are.
+ * One attached file of a local being encrypted, the file of (type, id):
+ * read from from and sealed into to as it is read (a temporary name, then
+ * a rename), under the key of the copy in todir, so that its plaintext is
+ * never written there.
  */
-int	encrypt_document(const char *from, const char *to,
-	    const uint8_t key[VAULT_KEY_SIZE]);
+int	encrypt_document(const char *from, const char *todir, int type,
+	    const struct record_id *id, const char *to);
 /* For tests of crash safety: tick is called before every step. */
 void	encrypt_fault(void (*tick)(void));
 

@@ -5,14 +5,18 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "document.h"
 #include "encrypt.h"
 #include "error.h"
 #include "file.h"
+#include "model.h"
+#include "record.h"
 #include "store.h"
 #include "vault.h"
 #include "xmalloc.h"
@@ -34,24 +38,61 @@ encrypt_step(void)
 }
 
 int
-encrypt_document(const char *from, const char *to,
-    const uint8_t key[VAULT_KEY_SIZE])
+encrypt_document(const char *from, const char *todir, int type,
+    const struct record_id *id, const char *to)
 {
-	char	hex[FILE_HASH_TEXT + 1];
+	struct document_out	*o;
+	char			 buf[65536], hex[FILE_HASH_TEXT + 1], *tmp;
+	ssize_t			 n;
+	int			 fd, ret = -1;
 
-	/*
-	 * The file is copied as it is: attached files are not sealed yet.
-	 * Once they are, the copy at to is sealed here under key, in place.
-	 */
-	(void)key;
-	return file_copy(from, to, hex, NULL);
+	if ((fd = open(from, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) == -1) {
+		error_set("cannot read %s: %s", from, strerror(errno));
+		return -1;
+	}
+	xasprintf(&tmp, "%s.tmp-%ld", to, (long)getpid());
+	unlink(tmp);
+	if ((o = document_out_new(todir, type, id, tmp)) == NULL)
+		goto out;
+	for (;;) {
+		do
+			n = read(fd, buf, sizeof buf);
+		while (n == -1 && errno == EINTR);
+		if (n <= 0)
+			break;
+		if (document_out_write(o, buf, (size_t)n) != 0) {
+			o = NULL;
+			goto out;
+		}
+	}
+	if (n == -1) {
+		error_set("cannot read %s: %s", from, strerror(errno));
+		document_out_abort(o);
+		goto out;
+	}
+	if (document_out_finish(o, hex, NULL) != 0)
+		goto out;
+	if (rename(tmp, to) != 0) {
+		error_set("cannot rename %s to %s: %s", tmp, to,
+		    strerror(errno));
+		unlink(tmp);
+		goto out;
+	}
+	ret = 0;
+out:
+	explicit_bzero(buf, sizeof buf);
+	close(fd);
+	free(tmp);
+	return ret;
 }
 
 int
-encrypt_documents(const char *dir, const char *to,
-    const uint8_t key[VAULT_KEY_SIZE])
+encrypt_documents(const char *dir, const char *to)
 {
 	static const char *const	 trees[] = { "documents", "templates" };
+	static const int		 types[] = { MODEL_DOCUMENT,
+					    MODEL_TEMPLATE };
+	struct record_id		 id;
 	struct stat			 sb;
 	DIR				*d;
 	struct dirent			*de;
@@ -72,6 +113,10 @@ encrypt_documents(const char *dir, const char *to,
 			continue;
 		}
 		while (ret == 0 && (de = readdir(d)) != NULL) {
+			if (record_id_parse(de->d_name, &id) != 0) {
+				error_clear();
+				continue;
+			}
 			xasprintf(&from, "%s/%s", src, de->d_name);
 			if (lstat(from, &sb) != 0 || !S_ISREG(sb.st_mode)) {
 				free(from);
@@ -79,7 +124,7 @@ encrypt_documents(const char *dir, const char *to,
 			}
 			encrypt_step();
 			xasprintf(&dst, "%s/%s/%s", to, trees[i], de->d_name);
-			ret = encrypt_document(from, dst, key);
+			ret = encrypt_document(from, to, types[i], &id, dst);
 			free(dst);
 			free(from);
 		}
@@ -159,10 +204,10 @@ encrypt_build(struct store *local, const char *work, const char *password,
 	explicit_bzero(text, sizeof text);
 	encrypt_step();
 	ret = store_encrypt_copy(local, work, progress, arg);
+	if (ret == 0)
+		ret = encrypt_documents(dir, work);
 	store_set_key(work, NULL);
 	if (ret != 0)
-		return -1;
-	if (encrypt_documents(dir, work, key) != 0)
 		return -1;
 	encrypt_step();
 	return store_encrypt_mark(dir);

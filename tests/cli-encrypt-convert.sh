@@ -67,6 +67,7 @@ expect_ok ben add contact company="$cb" first_name=Kestrelby \
     last_name=Outboxwren
 printf 'Terms for Zorbatek\n' >"$T/terms.txt"
 expect_ok ben attach company "$cb" "$T/terms.txt" --description Terms
+doc=$OUT
 # Some bulk, so that kills meet the copy half-way: 1,500 companies of
 # ben's own, waiting in the outbox too.
 awk 'BEGIN { print "name,phone,city,account_manager"
@@ -133,13 +134,13 @@ expect_eq "$(mode "$LB/crm.key")" 600
 snap "$LB" "$T/after" sync
 cmp -s "$T/before-sync" "$T/after" ||
     fail "the converted local differs: $(diff "$T/before" "$T/after" | head -n 5)"
-expect_eq "$(cat "$LB/documents/"*)" "Terms for Zorbatek"
+# The attached file is sealed now, and reads as it was.
+expect_ok ben document show "$doc"
+expect_eq "$OUT" "Terms for Zorbatek"
 # What the plain local was: no old log, region or file in the clear.
 printf '%s\n' $SECRETS >"$T/secrets"
 check_clear() {
-	# Attached files are not encrypted yet.
-	_held=$(grep -rlaiF -f "$T/secrets" --exclude-dir=documents \
-	    --exclude-dir=templates "$1" || :)
+	_held=$(grep -rlaiF -f "$T/secrets" "$1" || :)
 	[ -z "$_held" ] || fail "$(echo $_held) hold(s) in the clear: $(grep -raoiF -f "$T/secrets" $_held | sort -u | head -n 3) ($2)"
 }
 check_clear "$LB" "after crm encrypt"
