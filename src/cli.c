@@ -243,10 +243,45 @@ cli_fail(void)
 	return CLI_FAIL;
 }
 
+/*
+ * The longest a command told to stop may take to reach its next step:
+ * one stuck inside Berkeley DB (a file damaged so that a search goes
+ * round for ever) would otherwise never stop. After it, or at a second
+ * Ctrl-C or SIGTERM, crm dies at once, and the next crm to attach the
+ * master recovers it.
+ */
+#define CLI_STOP_SECONDS	10
+static unsigned	cli_stop_seconds = CLI_STOP_SECONDS;
+
+/* Die now of the signal that stopped the command. */
+static void
+cli_die(int sig)
+{
+	static const char	msg[] = "crm: stopped at once, before it "
+	    "could let the database go; the next command recovers it\n";
+	int			stop = store_interrupted();
+	ssize_t			n;
+
+	(void)sig;
+	n = write(STDERR_FILENO, msg, sizeof msg - 1);
+	(void)n;
+	signal(stop, SIG_DFL);
+	raise(stop);
+	_exit(128 + stop);
+}
+
 static void
 cli_on_signal(int sig)
 {
+	int	first = store_interrupted() == 0;
+
+	if (!first && sig == store_interrupted() && sig != SIGPIPE)
+		cli_die(sig);
 	store_interrupt(sig);
+	if (first) {
+		signal(SIGALRM, cli_die);
+		alarm(cli_stop_seconds);
+	}
 }
 
 /*
@@ -265,6 +300,13 @@ cli_catch_signals(void)
 	struct sigaction	sa, old;
 	size_t			i;
 
+#ifdef CRM_FAULT_INJECTION
+	const char		*env;
+
+	/* The tests' stuck commands need not wait the whole time. */
+	if ((env = getenv("CRM_STOP_SECONDS")) != NULL && *env != '\0')
+		cli_stop_seconds = (unsigned)strtoul(env, NULL, 10);
+#endif
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = cli_on_signal;
 	sigemptyset(&sa.sa_mask);
