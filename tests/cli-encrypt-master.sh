@@ -30,7 +30,7 @@ use_service
 SECRETS="Zorbatek Quillmoor Vexhollow Brindlewick Qorvath
 zorbatek-sales@example.org quillmoor@example.net vex.hollow@example.com
 4471829365 3395017742 2208466153
-Fenwhistle Glimmerdown Kestrelby NotezQuibble"
+Fenwhistle Glimmerdown Kestrelby NotezQuibble Plumbrook Thistlegarth"
 
 cb=$(root "$M" add company name=Zorbatek phone=4471829365 \
     email=zorbatek-sales@example.org city=Vexhollow account_manager=BEN01) ||
@@ -63,6 +63,23 @@ expect_ok root "$M" get company "$cb"
 expect_out_contains 2208466153
 expect_ok root "$M" list contact --fields first_name
 expect_out_contains Kestrelby
+
+# Attached files: sealed on the master with its key too, plain to whoever
+# reads them through crm, both ways through the service.
+printf 'Terms of Plumbrook\n' >"$T/terms.txt"
+mdoc=$(root "$M" attach company "$cb" "$T/terms.txt" --description Terms) ||
+    fail "cannot attach a file on the encrypted master"
+printf 'Visit to Thistlegarth\n' >"$T/visit.txt"
+ldoc=$(ben attach company "$cb" "$T/visit.txt" --description Visit) ||
+    fail "cannot attach a file on ben's local"
+rm -f "$T/terms.txt" "$T/visit.txt"
+expect_ok ben sync
+expect_ok ben document show "$mdoc"
+expect_eq "$OUT" "Terms of Plumbrook"
+expect_ok root "$M" document show "$ldoc"
+expect_eq "$OUT" "Visit to Thistlegarth"
+expect_ok root "$M" document show "$mdoc"
+expect_eq "$OUT" "Terms of Plumbrook"
 
 # Several processes in turn: syncs through crm serve and an
 # administrator's commands on the master's host at the same moment, each
