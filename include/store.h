@@ -115,6 +115,11 @@ struct store_txn;
 struct store_cursor;
 
 /*
+ * Make dir (0700) if it is missing, and refuse it if it holds a crm
+ * database already: 0, or -1 with the error set.
+ */
+int		 store_dir_fresh(const char *dir);
+/*
  * Create an empty database in dir (made 0700 if missing; it must not hold
  * one already): every file of the schema, meta.db, conflicts.db,
  * documents/ and templates/, all 0600/0700, meta "role" set.

@@ -140,20 +140,9 @@ cli_init_key(const char *dir, const char *password)
 {
 	uint8_t	 key[VAULT_KEY_SIZE];
 	char	 text[VAULT_KEY_TEXT], *path;
-	int	 ret;
 
-	if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
-		error_set("cannot create %s: %s", dir, strerror(errno));
+	if (store_dir_fresh(dir) != 0)
 		return 1;
-	}
-	xasprintf(&path, "%s/meta.db", dir);
-	ret = access(path, F_OK);
-	free(path);
-	if (ret == 0) {
-		error_set("%s already holds a crm database: choose another "
-		    "directory, or remove this one first", dir);
-		return 1;
-	}
 	/* A key with no database beside it is an init cut off: made again. */
 	xasprintf(&path, "%s/%s", dir, VAULT_KEY_FILE);
 	unlink(path);

@@ -480,21 +480,10 @@ session_master_key(const char *dir, const char *key_file,
     const char *master_id)
 {
 	uint8_t	 key[VAULT_KEY_SIZE];
-	char	 text[VAULT_KEY_TEXT], *path;
-	int	 ret;
+	char	 text[VAULT_KEY_TEXT];
 
-	if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
-		error_set("cannot create %s: %s", dir, strerror(errno));
+	if (store_dir_fresh(dir) != 0)
 		return -1;
-	}
-	xasprintf(&path, "%s/meta.db", dir);
-	ret = access(path, F_OK);
-	free(path);
-	if (ret == 0) {
-		error_set("%s already holds a crm database: choose another "
-		    "directory, or remove this one first", dir);
-		return -1;
-	}
 	if (vault_master_create(dir, key_file, master_id, key) != 0)
 		return -1;
 	vault_key_text(key, text);

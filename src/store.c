@@ -1989,15 +1989,10 @@ fail:
 }
 
 int
-store_create(const char *dir, enum store_role role,
-    const struct store_schema *schema, size_t nschema)
+store_dir_fresh(const char *dir)
 {
-	struct store		*st;
-	struct store_txn	*t;
-	char			*path, *mark;
-	const char		*role_text;
-	uint8_t			 version = STORE_SCHEMA_VERSION;
-	int			 ret;
+	char	*path;
+	int	 ret;
 
 	if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
 		error_set("cannot create %s: %s", dir, strerror(errno));
@@ -2011,6 +2006,22 @@ store_create(const char *dir, enum store_role role,
 		    "directory, or remove this one first", dir);
 		return -1;
 	}
+	return 0;
+}
+
+int
+store_create(const char *dir, enum store_role role,
+    const struct store_schema *schema, size_t nschema)
+{
+	struct store		*st;
+	struct store_txn	*t;
+	char			*path, *mark;
+	const char		*role_text;
+	uint8_t			 version = STORE_SCHEMA_VERSION;
+	int			 ret;
+
+	if (store_dir_fresh(dir) != 0)
+		return -1;
 	if (chmod(dir, 0700) != 0) {
 		error_set("cannot make %s private: %s", dir, strerror(errno));
 		return -1;

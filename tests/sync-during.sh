@@ -41,13 +41,18 @@ P=$T/pause
 mkdir "$P"
 # A held sync is let go whatever happens to the test.
 trap 'touch "$P/go"' EXIT
+# held PID: wait until the sync PID is held at its pause, or has ended.
+held() {
+	_i=0
+	while [ ! -e "$P/paused" ] && kill -0 "$1" 2>/dev/null &&
+	    [ $_i -lt 600 ]; do
+		sleep 0.05
+		_i=$((_i + 1))
+	done
+}
 CRM_SYNC_PAUSE=$P anna sync >"$T/probe.out" 2>&1 &
 pid=$!
-i=0
-while [ ! -e "$P/paused" ] && kill -0 "$pid" 2>/dev/null && [ $i -lt 600 ]; do
-	sleep 0.05
-	i=$((i + 1))
-done
+held "$pid"
 if [ ! -e "$P/paused" ]; then
 	touch "$P/go"
 	wait "$pid" || true
@@ -64,11 +69,7 @@ expect_ok eve set company "$down" city=Rennes
 expect_ok eve sync
 CRM_SYNC_PAUSE=$P anna sync >"$T/sync.out" 2>&1 &
 pid=$!
-i=0
-while [ ! -e "$P/paused" ] && kill -0 "$pid" 2>/dev/null && [ $i -lt 600 ]; do
-	sleep 0.05
-	i=$((i + 1))
-done
+held "$pid"
 [ -e "$P/paused" ] || { kill "$pid" 2>/dev/null; fail "the sync never reached its pause: $(cat "$T/sync.out")"; }
 expect_ok anna set company "$up" phone=2222
 expect_ok anna set company "$quiet" phone=3333
