@@ -52,6 +52,17 @@ int	 session_role(const char *dir, enum store_role *);
  * stderr, the screens show it.
  */
 const char *session_notice(void);
+/*
+ * The first line of a password file, without its newline; NULL (error
+ * set) if it cannot be read or is empty.
+ */
+char	*session_password_file(const char *path);
+/*
+ * A password given without asking, as both faces take it: the first line
+ * of password_file when one is named, else $CRM_PASSWORD. NULL when
+ * neither is given, or (error set) when the file cannot be read.
+ */
+char	*session_password_given(const char *password_file);
 /* Open dir: a local's store is opened, a master is only checked. */
 int	 session_open(struct session *, const char *dir);
 /*

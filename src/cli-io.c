@@ -22,7 +22,6 @@
 #include "browse.h"
 #include "model.h"
 #include "store.h"
-#include "tui.h"
 #include "utf8.h"
 #include "xmalloc.h"
 
@@ -517,7 +516,7 @@ cli_query(struct cli *cli, int argc, char **argv)
 				cname = NULL;
 				have_last = 0;
 			}
-			name = tui_record_name(MODEL_CONTACT, rows[i].rec);
+			name = model_name(MODEL_CONTACT, rows[i].rec);
 			/* One line an address: mutt offers each. */
 			for (k = 0; k < 2; k++) {
 				mail = record_value(rows[i].rec, mails[k]);

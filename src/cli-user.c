@@ -29,7 +29,7 @@ cli_user_password(const char *pwfile, const char *sub, const char *login)
 	char		*pw, *prompt;
 
 	if (pwfile != NULL)
-		return cli_read_password_file(pwfile);
+		return session_password_file(pwfile);
 	if ((env = getenv("CRM_NEW_PASSWORD")) != NULL)
 		return xstrdup(env);
 	xasprintf(&prompt, "New password for %s: ", login);

@@ -18,7 +18,6 @@
 #include "model.h"
 #include "session.h"
 #include "store.h"
-#include "tui.h"
 #include "rights.h"
 #include "user.h"
 #include "vault.h"
@@ -346,41 +345,14 @@ cli_prompt(const char *prompt)
 	return line;
 }
 
-/* The first line of a file, without its newline. */
-char *
-cli_read_password_file(const char *path)
-{
-	FILE	*f;
-	char	*line = NULL;
-	size_t	 cap = 0;
-
-	if ((f = fopen(path, "r")) == NULL) {
-		error_set("cannot read the password file %s: %s", path,
-		    strerror(errno));
-		return NULL;
-	}
-	if (getline(&line, &cap, f) < 0) {
-		fclose(f);
-		free(line);
-		error_set("the password file %s is empty: put the password "
-		    "on its first line", path);
-		return NULL;
-	}
-	fclose(f);
-	line[strcspn(line, "\r\n")] = '\0';
-	return line;
-}
-
 char *
 cli_password(struct cli *cli, const char *prompt, int confirm)
 {
-	const char	*env;
-	char		*pw;
+	char	*pw;
 
-	if (cli->password_file != NULL)
-		return cli_read_password_file(cli->password_file);
-	if ((env = getenv("CRM_PASSWORD")) != NULL)
-		return xstrdup(env);
+	pw = session_password_given(cli->password_file);
+	if (pw != NULL || cli->password_file != NULL)
+		return pw;
 	if ((pw = cli_ask(prompt, confirm)) == NULL)
 		error_prefix("no password: give --password-file FILE, set "
 		    "CRM_PASSWORD, or run crm on a terminal to be asked; ");
@@ -590,67 +562,69 @@ cli_close(struct cli *cli)
 }
 
 int
-cli_main(int argc, char **argv)
+cli_options(struct cli *cli, int argc, char **argv, int *ret)
 {
-	struct cli		 cli;
-	const struct cli_cmd	*cmd;
-	int			 i, ret;
+	int	i;
 
-	memset(&cli, 0, sizeof cli);
-	cli.login = getenv("CRM_USER");
-	if (cli.login != NULL && *cli.login == '\0')
-		cli.login = NULL;
+	memset(cli, 0, sizeof *cli);
+	cli->login = getenv("CRM_USER");
+	if (cli->login != NULL && *cli->login == '\0')
+		cli->login = NULL;
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
 		if (strcmp(argv[i], "--help") == 0 ||
 		    strcmp(argv[i], "-h") == 0) {
 			cli_usage_all(stdout);
-			return CLI_OK;
+			*ret = CLI_OK;
+			return -1;
 		} else if (strcmp(argv[i], "--version") == 0) {
 			printf("crm %s\n", PACKAGE_VERSION);
-			return CLI_OK;
+			*ret = CLI_OK;
+			return -1;
 		} else if (strcmp(argv[i], "-d") == 0 && i + 1 < argc)
-			cli.dir = argv[++i];
+			cli->dir = argv[++i];
 		else if (strcmp(argv[i], "-u") == 0 && i + 1 < argc)
-			cli.login = argv[++i];
+			cli->login = argv[++i];
 		else if (strcmp(argv[i], "--password-file") == 0 &&
 		    i + 1 < argc)
-			cli.password_file = argv[++i];
+			cli->password_file = argv[++i];
 		else {
 			fprintf(stderr, "crm: unknown option %s, or it lacks "
 			    "its value\n", argv[i]);
 			cli_usage_all(stderr);
-			return CLI_USAGE;
+			*ret = CLI_USAGE;
+			return -1;
 		}
 	}
-	if (cfg_load(NULL) != 0)
-		return cli_fail();
-	if (i == argc) {
-		struct tui_options	opt;
-
-		opt.dir = cli.dir;
-		opt.login = cli.login;
-		opt.password_file = cli.password_file;
-		ret = tui_main(&opt);
-		cfg_free();
-		return ret;
+	if (cfg_load(NULL) != 0) {
+		*ret = cli_fail();
+		return -1;
 	}
-	if ((cmd = cli_find(argv[i])) == NULL) {
-		fprintf(stderr, "crm: unknown command \"%s\"\n", argv[i]);
+	return i;
+}
+
+int
+cli_run(struct cli *cli, int argc, char **argv)
+{
+	const struct cli_cmd	*cmd;
+	int			 ret;
+
+	if ((cmd = cli_find(argv[0])) == NULL) {
+		fprintf(stderr, "crm: unknown command \"%s\"\n", argv[0]);
 		cli_usage_all(stderr);
 		return CLI_USAGE;
 	}
-	if (cli_want_help(cmd, argc - i, argv + i))
+	if (cli_want_help(cmd, argc, argv))
 		return CLI_OK;
-	if (cli.dir == NULL)
-		cli.dir = session_default_dir();
+	if (cli->dir == NULL)
+		cli->dir = session_default_dir();
 	cli_catch_signals();
-	ret = cmd->exec(&cli, argc - i, argv + i);
+	ret = cmd->exec(cli, argc, argv);
 	/* A command that failed said why: closing it says nothing more. */
-	if (ret != CLI_OK && cli.st != NULL) {
-		store_close(cli.st);
-		cli.st = NULL;
+	if (ret != CLI_OK && cli->st != NULL) {
+		store_close(cli->st);
+		cli->st = NULL;
 	}
-	cli_close(&cli);
+	cli_close(cli);
 	cfg_free();
 	cli_reraise();
 	return ret;

@@ -128,6 +128,42 @@ session_role(const char *dir, enum store_role *role)
 	return 0;
 }
 
+char *
+session_password_file(const char *path)
+{
+	FILE	*f;
+	char	*line = NULL;
+	size_t	 cap = 0;
+
+	if ((f = fopen(path, "r")) == NULL) {
+		error_set("cannot read the password file %s: %s", path,
+		    strerror(errno));
+		return NULL;
+	}
+	if (getline(&line, &cap, f) < 0) {
+		fclose(f);
+		free(line);
+		error_set("the password file %s is empty: put the password "
+		    "on its first line", path);
+		return NULL;
+	}
+	fclose(f);
+	line[strcspn(line, "\r\n")] = '\0';
+	return line;
+}
+
+char *
+session_password_given(const char *password_file)
+{
+	const char	*env;
+
+	if (password_file != NULL)
+		return session_password_file(password_file);
+	if ((env = getenv("CRM_PASSWORD")) != NULL)
+		return xstrdup(env);
+	return NULL;
+}
+
 int
 session_open(struct session *s, const char *dir)
 {
