@@ -516,7 +516,8 @@ cli_query(struct cli *cli, int argc, char **argv)
 				cname = NULL;
 				have_last = 0;
 			}
-			name = model_name(MODEL_CONTACT, rows[i].rec);
+			name = model_record_name(MODEL_CONTACT, rows[i].rec,
+			    0);
 			/* One line an address: mutt offers each. */
 			for (k = 0; k < 2; k++) {
 				mail = record_value(rows[i].rec, mails[k]);

@@ -621,7 +621,7 @@ cli_undelete_line(void *arg, const struct model_deleted *d)
 	(void)arg;
 	record_id_format(&d->id, id);
 	clock_format(d->when, when, sizeof when);
-	name = model_name(d->type, d->rec);
+	name = model_record_name(d->type, d->rec, 0);
 	printf("%s\t%s\t", model_type(d->type)->name, id);
 	cli_put_escaped(stdout, name);
 	printf("\t%s\t%s\n", when, d->by);
@@ -668,7 +668,7 @@ cli_undelete(struct cli *cli, int argc, char **argv)
 		struct record	*r;
 
 		if (model_get(t, type, &id, &r) == 0) {
-			name = model_name(type, r);
+			name = model_record_name(type, r, 0);
 			record_free(r);
 		}
 		store_abort(t);
@@ -691,7 +691,7 @@ cli_duplicates_group(void *arg, struct record **g, size_t n)
 	for (i = 0; i < n; i++) {
 		record_id_format(&g[i]->id, id);
 		clock_format(g[i]->created, when, sizeof when);
-		name = model_name(type, g[i]);
+		name = model_record_name(type, g[i], 0);
 		printf("%d\t%s\t", group[0], id);
 		cli_put_escaped(stdout, name);
 		putchar('\t');
