@@ -286,6 +286,7 @@ cli_serve(struct cli *cli, int argc, char **argv)
 	/* The master's own settings, as its crm.conf says them. */
 	if (cfg_load(argv[optind]) != 0)
 		return cli_fail();
+	store_set_cache_mb((int)cfg_int("store.cache_mb"));
 	if (sync_serve(STDIN_FILENO, STDOUT_FILENO, argv[optind], only) != 0)
 		return cli_fail();
 	return CLI_OK;

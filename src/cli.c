@@ -599,6 +599,7 @@ cli_options(struct cli *cli, int argc, char **argv, int *ret)
 		*ret = cli_fail();
 		return -1;
 	}
+	store_set_cache_mb((int)cfg_int("store.cache_mb"));
 	return i;
 }
 

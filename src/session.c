@@ -111,8 +111,9 @@ session_role(const char *dir, enum store_role *role)
 	}
 	if (cfg_load(dir) != 0)
 		return -1;
-	/* Dates as this person writes them (both faces come through here). */
+	/* Both faces come through here: dates as this person writes them. */
 	agenda_set_order(cfg_string("ui.date_order"));
+	store_set_cache_mb((int)cfg_int("store.cache_mb"));
 	r = cfg_string("db.role");
 	if (strcmp(r, "master") == 0)
 		*role = STORE_MASTER;
