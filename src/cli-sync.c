@@ -22,21 +22,30 @@ static int	cli_sync_refused;	/* the local's login check said no */
 static void
 cli_sync_row(const char *name, const struct sync_counts *c)
 {
-	printf("%-14s %8lu %8lu %7lu %5lu %5lu %8lu %8lu %8lu %8lu %8lu %6lu\n",
-	    name, c->uploaded, c->downloaded, c->merged, c->won, c->lost,
-	    c->deleted, c->refused_delete, c->refused_scope,
-	    c->refused_invalid, c->removed, c->files);
+	int	i;
+
+	printf("%-14s", name);
+	for (i = 0; i < SYNC_NCOUNTS; i++) {
+		if (sync_count_info[i].column != NULL)
+			printf(" %*lu", sync_count_info[i].width,
+			    sync_count(c, i));
+	}
+	printf("\n");
 }
 
 static void
 cli_sync_table(const struct sync_report *rep, int dry)
 {
 	unsigned long	i;
-	int		f;
+	int		f, c;
 
-	printf("%-14s %8s %8s %7s %5s %5s %8s %8s %8s %8s %8s %6s\n", "file",
-	    "uploaded", "download", "merged", "won", "lost", "deleted",
-	    "ref.del", "ref.scop", "ref.inv", "removed", "files");
+	printf("%-14s", "file");
+	for (c = 0; c < SYNC_NCOUNTS; c++) {
+		if (sync_count_info[c].column != NULL)
+			printf(" %*s", sync_count_info[c].width,
+			    sync_count_info[c].column);
+	}
+	printf("\n");
 	for (f = 0; f < MODEL_NTYPES; f++)
 		cli_sync_row(model_type(f)->plural, &rep->file[f]);
 	cli_sync_row("total", &rep->total);
