@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "model.h"
+#include "session.h"
 #include "store.h"
 #include "user.h"
 
@@ -16,16 +17,16 @@
 #define CLI_FAIL	1
 #define CLI_USAGE	2
 
-/* What every command gets: the global options and, once opened, the database. */
+/*
+ * What every command gets: the global options and, once opened, the
+ * session of the screens (include/session.h): the database, who is
+ * logged in, the password kept for the master.
+ */
 struct cli {
 	const char	*dir;		/* -d, or the configured default */
 	const char	*login;		/* -u, $CRM_USER, or a local's own user */
 	const char	*password_file;	/* --password-file */
-	struct store	*st;
-	enum store_role	 role;
-	struct user	 user;		/* who acts, once logged in */
-	int		 logged_in;
-	char		*password;	/* kept for the master (sync, T1) */
+	struct session	 s;
 	struct user_check *check;	/* between cli_open_start and _finish */
 };
 

@@ -99,11 +99,11 @@ cli_sync_gate(void *arg)
 	if (c == NULL)
 		return 0;
 	cli->check = NULL;
-	if (user_login_finish(c, &cli->user) != 0) {
+	if (user_login_finish(c, &cli->s.user) != 0) {
 		cli_sync_refused = 1;
 		return -1;
 	}
-	cli->logged_in = 1;
+	cli->s.logged_in = 1;
 	return 0;
 }
 
@@ -175,7 +175,7 @@ cli_sync(struct cli *cli, int argc, char **argv)
 	 */
 	if (cli_open_start(cli) != 0)
 		return cli_fail();
-	if (cli->role != STORE_LOCAL) {
+	if (cli->s.role != STORE_LOCAL) {
 		if (cli_open_finish(cli) != 0)
 			return cli_fail();
 		error_set("%s is a master: sync runs on a local, against its "
@@ -193,16 +193,16 @@ cli_sync(struct cli *cli, int argc, char **argv)
 		wait = cfg_int("master.wait_seconds");
 	memset(&job, 0, sizeof job);
 	job.dir = cli->dir;
-	job.local = cli->st;
+	job.local = cli->s.st;
 	login = xstrdup(cli->login);
 	job.login = login;
 	/* Unlocked from the keyring: the master still wants the password. */
-	if (cli->password == NULL &&
-	    (cli->password = cli_password(cli, "Password: ", 0)) == NULL) {
+	if (cli->s.password == NULL &&
+	    (cli->s.password = cli_password(cli, "Password: ", 0)) == NULL) {
 		free(login);
 		return cli_fail();
 	}
-	job.password = cli->password;
+	job.password = cli->s.password;
 	job.wait_seconds = (int)wait;
 	job.dry_run = dry;
 	job.verify = verify;
@@ -221,7 +221,7 @@ cli_sync(struct cli *cli, int argc, char **argv)
 	job.arg = cli;
 	if ((ret = sync_job_open(&job)) == 0)
 		ret = sync_job_run(&job);
-	cli->st = job.local;
+	cli->s.st = job.local;
 	free(login);
 	/* Not asked yet (the master never answered): the login comes first. */
 	if (cli->check != NULL) {
@@ -320,7 +320,7 @@ cli_conflicts(struct cli *cli, int argc, char **argv)
 		return cli_usage(cmd, "give nothing, show ID or restore ID");
 	if (argc == 2)
 		return cli_usage(cmd, "%s needs an ID", argv[1]);
-	if (cli_open(cli) != 0 || store_begin(cli->st, &t) != 0)
+	if (cli_open(cli) != 0 || store_begin(cli->s.st, &t) != 0)
 		return cli_fail();
 	if (argc == 1) {
 		if (store_cursor_open(t, STORE_CONFLICTS, STORE_BY_ID, 0,
@@ -366,7 +366,7 @@ cli_conflicts(struct cli *cli, int argc, char **argv)
 		record_free(r);
 		return CLI_OK;
 	}
-	if ((ret = conflict_restore(t, &cli->user, &id, &made)) == -1) {
+	if ((ret = conflict_restore(t, &cli->s.user, &id, &made)) == -1) {
 		store_abort(t);
 		return cli_fail();
 	}

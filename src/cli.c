@@ -18,7 +18,6 @@
 #include "model.h"
 #include "session.h"
 #include "store.h"
-#include "rights.h"
 #include "user.h"
 #include "vault.h"
 #include "xmalloc.h"
@@ -382,14 +381,12 @@ cli_ask(const char *prompt, int confirm)
 	return pw;
 }
 
+/* The session of cli->dir, before its database is opened. */
 static void
-cli_forget_password(struct cli *cli)
+cli_session(struct cli *cli)
 {
-	if (cli->password != NULL) {
-		explicit_bzero(cli->password, strlen(cli->password));
-		free(cli->password);
-		cli->password = NULL;
-	}
+	if (cli->s.dir == NULL)
+		cli->s.dir = xstrdup(cli->dir);
 }
 
 /*
@@ -403,15 +400,11 @@ cli_open_key(struct cli *cli)
 {
 	uint8_t		 key[VAULT_KEY_SIZE];
 	char		 text[VAULT_KEY_TEXT], *pw;
-	const char	*owner = cfg_string("db.user");
 	int		 given;
 
-	if (*owner != '\0' && strcmp(owner, cli->login) != 0) {
-		error_set("login refused for %s: %s is %s's local, "
-		    "encrypted with %s's password: only %s can open it",
-		    cli->login, cli->dir, owner, owner, owner);
+	cli_session(cli);
+	if (session_owner(&cli->s, cli->login) != 0)
 		return -1;
-	}
 	given = cli->password_file != NULL || getenv("CRM_PASSWORD") != NULL;
 	if (given || vault_keyring_find(cli->dir, key) != 0) {
 		if ((pw = cli_password(cli, "Password: ", 0)) == NULL)
@@ -421,8 +414,8 @@ cli_open_key(struct cli *cli)
 			free(pw);
 			return -1;
 		}
-		cli_forget_password(cli);
-		cli->password = pw;
+		session_forget(&cli->s);
+		cli->s.password = pw;
 		vault_keyring_keep(cli->dir, key,
 		    (unsigned)cfg_int("security.unlock_minutes"));
 	}
@@ -433,33 +426,6 @@ cli_open_key(struct cli *cli)
 	return 0;
 }
 
-/*
- * The user of an unlocked local: the key's seal checked the password
- * already, and yescrypt would only add its cost.
- */
-static int
-cli_open_unlocked(struct cli *cli)
-{
-	struct store_txn	*t;
-	int			 ret;
-
-	if (store_begin(cli->st, &t) != 0)
-		return -1;
-	ret = user_find_login(t, cli->login, &cli->user);
-	store_abort(t);
-	if (ret == STORE_NOTFOUND)
-		error_set("login refused for %s: wrong login or password",
-		    cli->login);
-	if (ret != 0)
-		return -1;
-	if (!rights_may_login(&cli->user, cli->role)) {
-		user_clear(&cli->user);
-		return -1;
-	}
-	cli->logged_in = 1;
-	return 0;
-}
-
 int
 cli_open_start(struct cli *cli)
 {
@@ -467,36 +433,39 @@ cli_open_start(struct cli *cli)
 	struct store_txn	*t;
 	int			 encrypted;
 
-	if (session_role(cli->dir, &cli->role) != 0)
+	cli_session(cli);
+	if (session_role(cli->dir, &cli->s.role) != 0)
 		return -1;
+	cli->s.wait_seconds = (int)cfg_int("master.wait_seconds");
 	cli_notice();
-	if (cli->login == NULL && cli->role == STORE_LOCAL &&
+	if (cli->login == NULL && cli->s.role == STORE_LOCAL &&
 	    *cfg_string("db.user") != '\0')
 		cli->login = cfg_string("db.user");
 	if (cli->login == NULL) {
 		error_set("who is working? give -u LOGIN or set CRM_USER");
 		return -1;
 	}
-	encrypted = cli->role == STORE_LOCAL && vault_encrypted(cli->dir);
+	encrypted = cli->s.role == STORE_LOCAL && vault_encrypted(cli->dir);
 	if (encrypted && cli_open_key(cli) != 0)
 		return -1;
-	cli->st = model_open(cli->dir, cli->role, 0,
-	    (int)cfg_int("master.wait_seconds"));
-	if (cli->st == NULL)
+	cli->s.st = model_open(cli->dir, cli->s.role, 0, cli->s.wait_seconds);
+	if (cli->s.st == NULL)
 		return -1;
 	if (encrypted) {
-		if (cli_open_unlocked(cli) != 0)
+		if (session_login_unlocked(&cli->s, cli->login,
+		    &cli->s.user) != 0)
 			goto fail;
+		cli->s.logged_in = 1;
 		return 0;
 	}
 	if ((pw = cli_password(cli, "Password: ", 0)) == NULL)
 		goto fail;
-	if (store_begin(cli->st, &t) != 0) {
+	if (store_begin(cli->s.st, &t) != 0) {
 		explicit_bzero(pw, strlen(pw));
 		free(pw);
 		goto fail;
 	}
-	cli->check = user_login_start(t, cli->login, pw, cli->role);
+	cli->check = user_login_start(t, cli->login, pw, cli->s.role);
 	store_abort(t);
 	if (cli->check == NULL) {
 		explicit_bzero(pw, strlen(pw));
@@ -504,8 +473,8 @@ cli_open_start(struct cli *cli)
 		goto fail;
 	}
 	/* The master checks it again when this local syncs (RULES.md T1). */
-	cli_forget_password(cli);
-	cli->password = pw;
+	session_forget(&cli->s);
+	cli->s.password = pw;
 	return 0;
 
 fail:
@@ -520,13 +489,13 @@ cli_open_finish(struct cli *cli)
 
 	cli->check = NULL;
 	/* An encrypted local's login was its unlocking (cli_open_start). */
-	if (c == NULL && cli->logged_in)
+	if (c == NULL && cli->s.logged_in)
 		return 0;
-	if (c == NULL || user_login_finish(c, &cli->user) != 0) {
+	if (c == NULL || user_login_finish(c, &cli->s.user) != 0) {
 		cli_close(cli);
 		return -1;
 	}
-	cli->logged_in = 1;
+	cli->s.logged_in = 1;
 	return 0;
 }
 
@@ -553,12 +522,7 @@ cli_close(struct cli *cli)
 		error_set("%s", saved);
 		free(saved);
 	}
-	if (cli->st != NULL && store_close(cli->st) != 0)
-		fprintf(stderr, "crm: %s\n", error_get());
-	cli->st = NULL;
-	user_clear(&cli->user);
-	cli->logged_in = 0;
-	cli_forget_password(cli);
+	session_close(&cli->s);
 }
 
 int
@@ -621,9 +585,9 @@ cli_run(struct cli *cli, int argc, char **argv)
 	cli_catch_signals();
 	ret = cmd->exec(cli, argc, argv);
 	/* A command that failed said why: closing it says nothing more. */
-	if (ret != CLI_OK && cli->st != NULL) {
-		store_close(cli->st);
-		cli->st = NULL;
+	if (ret != CLI_OK && cli->s.st != NULL) {
+		store_close(cli->s.st);
+		cli->s.st = NULL;
 	}
 	cli_close(cli);
 	cfg_free();

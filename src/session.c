@@ -1,4 +1,4 @@
-/* session: one person working in one database, for the screens. */
+/* session: one person working in one database, for both faces. */
 #include "config.h"
 
 #include <sys/stat.h>
@@ -22,8 +22,6 @@
 #include "user.h"
 #include "vault.h"
 #include "xmalloc.h"
-
-static void	session_forget(struct session *);
 
 /* What the last session_role found and did, for session_notice. */
 static char	session_notice_text[1024];
@@ -312,8 +310,7 @@ session_end(struct session *s, struct store_txn *t, int commit)
 	return ret;
 }
 
-/* The password kept for syncs, wiped. */
-static void
+void
 session_forget(struct session *s)
 {
 	if (s->password != NULL) {
@@ -329,8 +326,7 @@ session_encrypted(const struct session *s)
 	return s->role == STORE_LOCAL && vault_encrypted(s->dir);
 }
 
-/* Only the local's own user holds the password that opens it. */
-static int
+int
 session_owner(const struct session *s, const char *login)
 {
 	const char	*owner = cfg_string("db.user");
@@ -349,9 +345,7 @@ static int
 session_open_key(struct session *s, const char *login,
     uint8_t key[VAULT_KEY_SIZE], struct user *u)
 {
-	struct store_txn	*t;
-	char			 text[VAULT_KEY_TEXT];
-	int			 ret;
+	char	text[VAULT_KEY_TEXT];
 
 	vault_key_text(key, text);
 	store_set_key(s->dir, text);
@@ -359,6 +353,15 @@ session_open_key(struct session *s, const char *login,
 	explicit_bzero(text, sizeof text);
 	if ((s->st = model_open(s->dir, STORE_LOCAL, 0, 0)) == NULL)
 		return -1;
+	return session_login_unlocked(s, login, u);
+}
+
+int
+session_login_unlocked(struct session *s, const char *login, struct user *u)
+{
+	struct store_txn	*t;
+	int			 ret;
+
 	if (store_begin(s->st, &t) != 0)
 		return -1;
 	ret = user_find_login(t, login, u);
