@@ -1,6 +1,6 @@
 /*
  * cli: the command line (CLI.md). Each command is a row of one table;
- * cli_main parses the global options and runs one.
+ * cli_options reads the global options and cli_run runs one.
  */
 #ifndef CRM_CLI_H
 #define CRM_CLI_H
@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "model.h"
+#include "session.h"
 #include "store.h"
 #include "user.h"
 
@@ -16,16 +17,16 @@
 #define CLI_FAIL	1
 #define CLI_USAGE	2
 
-/* What every command gets: the global options and, once opened, the database. */
+/*
+ * What every command gets: the global options and, once opened, the
+ * session of the screens (include/session.h): the database, who is
+ * logged in, the password kept for the master.
+ */
 struct cli {
 	const char	*dir;		/* -d, or the configured default */
 	const char	*login;		/* -u, $CRM_USER, or a local's own user */
 	const char	*password_file;	/* --password-file */
-	struct store	*st;
-	enum store_role	 role;
-	struct user	 user;		/* who acts, once logged in */
-	int		 logged_in;
-	char		*password;	/* kept for the master (sync, T1) */
+	struct session	 s;
 	struct user_check *check;	/* between cli_open_start and _finish */
 };
 
@@ -36,7 +37,15 @@ struct cli_cmd {
 	const char	*help;
 };
 
-int	 cli_main(int argc, char **argv);
+/*
+ * Read crm's global options into cli and load the configuration. Returns
+ * the index in argv of the command, argc when there is none, or -1 when
+ * crm is done (--help, --version, a bad option, a bad configuration),
+ * with its exit status in *ret.
+ */
+int	 cli_options(struct cli *, int argc, char **argv, int *ret);
+/* Run the command argv[0] with its arguments; crm's exit status. */
+int	 cli_run(struct cli *, int argc, char **argv);
 
 /*
  * Open the database of cli->dir and log in as cli->login, asking for the
@@ -56,8 +65,6 @@ void	 cli_close(struct cli *);
 char	*cli_password(struct cli *, const char *prompt, int confirm);
 /* Ask on the terminal with echo off (twice if confirm); NULL if no terminal. */
 char	*cli_ask(const char *prompt, int confirm);
-/* The first line of a password file; NULL (error set) if unreadable. */
-char	*cli_read_password_file(const char *path);
 /* Split FIELD=VALUE arguments; -1 (error set) if one has no '='. */
 int	 cli_changes(int argc, char **argv, struct model_change **out);
 /* Write a value for list output: tab, newline, CR, backslash escaped. */

@@ -161,8 +161,14 @@ int		 model_delete(struct store_txn *, const struct user *actor,
  */
 int		 model_delete_check(struct store_txn *, const struct user *actor,
 		    int type, const struct record *);
-/* A record as a person names it ("Acme GmbH", "Anna Berg"). Free it. */
-char		*model_name(int type, const struct record *);
+/*
+ * A record as a person names it ("Acme GmbH", "Anna Berg", a subject, a
+ * file name); every face and file crm writes names records this way.
+ * With MODEL_NAME_SCREEN, as the screens show them: a user by full name
+ * (the login when there is none), a target as "target". Free it.
+ */
+#define MODEL_NAME_SCREEN	0x1
+char		*model_record_name(int type, const struct record *, int flags);
 
 /* A deleted record that can be brought back (its tombstone lives). */
 struct model_deleted {

@@ -1,5 +1,8 @@
 /*
- * session: one person working in one database, for the screens.
+ * session: one person working in one database, for both faces: the
+ * screens keep one for their whole run, and the command line's struct
+ * cli holds one for a command (include/cli.h), opened and logged in by
+ * the same functions where the two faces open alike.
  *
  * A LOCAL stays open for the whole session. A MASTER is attached for
  * units of work (a page read, a save) and let go as soon as the screen is
@@ -10,6 +13,8 @@
  * of holding, whichever is first (tui.c). While another
  * process holds the master, session_begin fails with SESSION_BUSY and the
  * error names the holder and since when; the caller says so and retries.
+ * A command of the command line opens either for the whole command
+ * (cli_open), waiting up to master.wait_seconds for a master.
  *
  * The screens never touch Berkeley DB: they read and write through a
  * session's transactions and the model.
@@ -52,6 +57,17 @@ int	 session_role(const char *dir, enum store_role *);
  * stderr, the screens show it.
  */
 const char *session_notice(void);
+/*
+ * The first line of a password file, without its newline; NULL (error
+ * set) if it cannot be read or is empty.
+ */
+char	*session_password_file(const char *path);
+/*
+ * A password given without asking, as both faces take it: the first line
+ * of password_file when one is named, else $CRM_PASSWORD. NULL when
+ * neither is given, or (error set) when the file cannot be read.
+ */
+char	*session_password_given(const char *password_file);
 /* Open dir: a local's store is opened, a master is only checked. */
 int	 session_open(struct session *, const char *dir);
 /*
@@ -72,6 +88,21 @@ int	 session_encrypted(const struct session *);
  * password; -1 with the error set (another user's local).
  */
 int	 session_login_kept(struct session *, const char *login);
+/*
+ * Only an encrypted local's own user holds the password that opens it:
+ * -1 (error set, refusing login) if the local is another's, else 0.
+ */
+int	 session_owner(const struct session *, const char *login);
+/*
+ * Find login in the local s->st that its key opened (the key's seal
+ * checked the password already, and yescrypt would only add its cost)
+ * and check the right to work there: the user is then *u. 0, or -1 with
+ * the error set (a login it lacks is refused as a wrong password).
+ */
+int	 session_login_unlocked(struct session *, const char *login,
+	    struct user *u);
+/* Wipe and forget the password kept for the master. */
+void	 session_forget(struct session *);
 /*
  * Keep the password for the master (a sync, a new db.master), after
  * session_login_kept: an encrypted local checks it first with its key

@@ -127,6 +127,13 @@ int		 store_dir_fresh(const char *dir);
 int		 store_create(const char *dir, enum store_role,
 		    const struct store_schema *, size_t nschema);
 /*
+ * The Berkeley DB cache, in megabytes, of the environments store_open
+ * makes from now on (store.cache_mb; 16 until set; a bulk load and a
+ * first sync's load keep their own). A local's environment shared with
+ * another process keeps the size it was made with. Cannot fail.
+ */
+void		 store_set_cache_mb(int mb);
+/*
  * Open a database. A master is attached: this waits up to wait_seconds for
  * its lock, telling the user on stderr who holds it, then fails naming the
  * holder. Returns NULL with the error set.

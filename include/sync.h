@@ -109,26 +109,76 @@ struct sync_progress {
 	const struct sync_report *rep;		/* the figures so far */
 };
 
-/* What a sync did to one file: the columns of `crm sync`'s table. */
+/*
+ * The counts of what a sync did to one file, described once: struct
+ * sync_counts, the order the wire sends them in, crm sync's table and
+ * the sync screen's table and running figures are all made from this
+ * list. X(field, column, width, label, brief, name):
+ *   column, width  crm sync's header and its width (NULL: not a column)
+ *   label          the sync screen's header (NULL: not a column)
+ *   brief          its header at 80 columns (NULL: not there)
+ *   name           what the running figures call it (NULL: not there)
+ * At 80 columns the two kinds of refusal share one (SYNC_COUNT_JOINED).
+ */
+#define SYNC_COUNTS(X)							\
+	/* S5, S6 */							\
+	X(uploaded, "uploaded", 8, "Uploaded", "Up", "uploaded")	\
+	/* S8, S9 */							\
+	X(downloaded, "download", 8, "Downloaded", "Down", "downloaded") \
+	/* B1: both changed, fields combined */				\
+	X(merged, "merged", 7, "Merged", "Merged", "merged")		\
+	/* S7: fields where the local won */				\
+	X(won, "won", 5, "Won", "Won", "won")				\
+	/* S7, S11: fields where it lost */				\
+	X(lost, "lost", 5, "Lost", "Lost", "lost")			\
+	/* deletions propagated either way */				\
+	X(deleted, "deleted", 8, "Deleted", "Del", "deleted")		\
+	/* S12 */							\
+	X(refused_delete, "ref.del", 8, "Ref.del", "RefDel",		\
+	    "refused deletions")					\
+	/* S15, T4 */							\
+	X(refused_scope, "ref.scop", 8, "Ref.scop", "Refused",		\
+	    "refused out of scope")					\
+	/* T2, T5, T7 */						\
+	X(refused_invalid, "ref.inv", 8, "Ref.inv", NULL,		\
+	    "refused by the master's checks")				\
+	/* S16: left the user's scope */				\
+	X(removed, "removed", 8, "Removed", "Removed", "removed")	\
+	/* S13, S14: files copied */					\
+	X(files, "files", 6, "Files", "Files", "files")			\
+	/* files reported missing */					\
+	X(files_missing, NULL, 0, NULL, NULL, NULL)			\
+	/* B2: stamps too far ahead */					\
+	X(clamped, NULL, 0, NULL, NULL, NULL)
+
 struct sync_counts {
-	unsigned long	 uploaded;	/* S5, S6 */
-	unsigned long	 downloaded;	/* S8, S9 */
-	unsigned long	 merged;	/* B1: both changed, fields combined */
-	unsigned long	 won;		/* S7: fields where the local won */
-	unsigned long	 lost;		/* S7, S11: fields where it lost */
-	unsigned long	 deleted;	/* deletions propagated either way */
-	unsigned long	 refused_delete; /* S12 */
-	unsigned long	 refused_scope;	/* S15, T4 */
-	unsigned long	 refused_invalid; /* T2, T5, T7 */
-	unsigned long	 removed;	/* S16: left the user's scope */
-	unsigned long	 files;		/* S13, S14: files copied */
-	unsigned long	 files_missing;	/* files reported missing */
-	unsigned long	 clamped;	/* B2: stamps too far ahead */
+#define SYNC_COUNT_FIELD(f, c, w, l, b, n) unsigned long f;
+	SYNC_COUNTS(SYNC_COUNT_FIELD)
+#undef SYNC_COUNT_FIELD
 };
-#define SYNC_NCOUNTS	13
+
+enum sync_count {
+#define SYNC_COUNT_ENUM(f, c, w, l, b, n) SYNC_COUNT_##f,
+	SYNC_COUNTS(SYNC_COUNT_ENUM)
+#undef SYNC_COUNT_ENUM
+	SYNC_NCOUNTS
+};
+
+/* One count as SYNC_COUNTS describes it. */
+struct sync_count_info {
+	const char	*column;
+	int		 width;
+	const char	*label;
+	const char	*brief;
+	const char	*name;
+};
+extern const struct sync_count_info sync_count_info[SYNC_NCOUNTS];
+/* The count whose column at 80 columns holds the next count too. */
+#define SYNC_COUNT_JOINED	SYNC_COUNT_refused_scope
 
 /* A count of sync_counts by its place (the wire sends them in order). */
 unsigned long	*sync_count_at(struct sync_counts *, int i);
+unsigned long	 sync_count(const struct sync_counts *, int i);
 
 #define SYNC_NOTES	16	/* refusals kept word for word */
 #define SYNC_NOTE_MAX	240

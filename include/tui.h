@@ -331,8 +331,6 @@ size_t	 tui_wrap(const char *text, int width, char ***lines);
 void	 tui_wrap_free(char **lines, size_t n);
 /* Display columns of UTF-8 text. */
 int	 tui_width(const char *utf8);
-/* A record's name as a person reads it ("Anna Berg", "Acme"). Free it. */
-char	*tui_record_name(int type, const struct record *);
 /* The text of a field for display: references and users by name. */
 char	*tui_field_text(struct store_txn *, int type, const struct record *,
 	    const char *field);

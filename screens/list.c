@@ -23,22 +23,6 @@
 #include "user.h"
 #include "xmalloc.h"
 
-char *
-tui_record_name(int type, const struct record *r)
-{
-	const char	*a;
-
-	switch (type) {
-	case MODEL_USER:
-		a = record_value(r, "name");
-		return xstrdup(*a != '\0' ? a : record_value(r, "login"));
-	case MODEL_TARGET:
-		return xstrdup("target");
-	default:
-		return model_name(type, r);
-	}
-}
-
 /* The type of the record an ID refers to, trying each when any will do. */
 static int
 tui_ref_type(struct store_txn *t, int want, const struct record_id *id,
@@ -71,7 +55,7 @@ tui_field_text(struct store_txn *t, int type, const struct record *r,
 	int				 rt;
 
 	if (strcmp(field, "@name") == 0)
-		return tui_record_name(type, r);
+		return model_record_name(type, r, MODEL_NAME_SCREEN);
 	if (model_is_meta(field))
 		return model_value(r, field);
 	v = record_value(r, field);
@@ -82,7 +66,7 @@ tui_field_text(struct store_txn *t, int type, const struct record *r,
 		return document_size_text(v);
 	if (mf->kind == MODEL_REF && t != NULL && record_id_parse(v, &id) == 0) {
 		if ((rt = tui_ref_type(t, mf->ref_type, &id, &ref)) >= 0) {
-			s = tui_record_name(rt, ref);
+			s = model_record_name(rt, ref, MODEL_NAME_SCREEN);
 			record_free(ref);
 			return s;
 		}

@@ -551,7 +551,7 @@ camp_pick_add(struct camp_pick *p)
 		return;
 	}
 	p->added++;
-	name = tui_record_name(p->kind, r);
+	name = model_record_name(p->kind, r, MODEL_NAME_SCREEN);
 	tui_message(0, "added %s \"%s\" to \"%s\" (%d added here)",
 	    model_type(p->kind)->name, name, p->name, p->added);
 	free(name);

@@ -99,7 +99,7 @@ conflicts_name(struct store_txn *t, const struct record *c)
 		    record_value(c, "record"));
 		return s;
 	}
-	name = tui_record_name(type, r);
+	name = model_record_name(type, r, MODEL_NAME_SCREEN);
 	xasprintf(&s, "%s %s%s", model_type(type)->label, name,
 	    (r->flags & RECORD_DELETED) ? " (deleted)" : "");
 	free(name);

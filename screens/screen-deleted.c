@@ -63,7 +63,7 @@ deleted_row(void *arg, const struct model_deleted *m)
 	r = &d->rows[d->n++];
 	r->type = m->type;
 	r->id = m->id;
-	r->name = model_name(m->type, m->rec);
+	r->name = model_record_name(m->type, m->rec, 0);
 	r->when = tui_local_time(clock_stamp_ms(m->when));
 	snprintf(r->by, sizeof r->by, "%s", m->by);
 	return 0;

@@ -55,7 +55,7 @@ docs_job_set(int type, const struct record *r)
 	memset(&job, 0, sizeof job);
 	job.type = type;
 	job.id = r->id;
-	job.name = tui_record_name(type, r);
+	job.name = model_record_name(type, r, MODEL_NAME_SCREEN);
 	/* A name from a record (a sync brought it): a plain name, no path. */
 	job.filename = path_base_safe(record_value(r, "filename"));
 }
@@ -567,7 +567,7 @@ docs_letter_picked(void *arg, const struct record *picked)
 		goto kept;
 	}
 	unlink(path);
-	name = tui_record_name(MODEL_CONTACT, contact);
+	name = model_record_name(MODEL_CONTACT, contact, 0);
 	tui_message(0, "letter to %s recorded: note \"Letter: %s\" with the "
 	    "letter attached", name, record_value(tmpl, "name"));
 	free(name);

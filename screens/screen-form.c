@@ -413,7 +413,7 @@ form_duplicate_ok(struct form_data *d, const char *const *vals)
 		tui_error();
 		return -1;
 	}
-	name = model_name(d->type, probe);
+	name = model_record_name(d->type, probe, 0);
 	record_free(probe);
 	ret = 0;
 	if (n > 0 && !tui_confirm("%s \"%s\"%s%s%s is here already%s: save "
@@ -582,7 +582,7 @@ form_ask_gone(struct form_data *d)
 		session_end(&app.s, t, 0);
 	}
 	error_clear();
-	name = model_name(d->type, d->base);
+	name = model_record_name(d->type, d->base, 0);
 	snprintf(title, sizeof title, "The %s \"%s\" was deleted ",
 	    model_type(d->type)->name, name);
 	free(name);
@@ -873,7 +873,8 @@ form_picked(void *arg, const struct record *r)
 	} else {
 		record_id_format(&r->id, idtext);
 		ff->value = xstrdup(idtext);
-		ff->shown = tui_record_name(ff->mf->ref_type, r);
+		ff->shown = model_record_name(ff->mf->ref_type, r,
+		    MODEL_NAME_SCREEN);
 	}
 	free(ff->error);
 	ff->error = NULL;
@@ -1402,8 +1403,8 @@ screen_form_offer_draft(void)
 			tui_error();
 		return;
 	}
-	name = model_name(dr.type, dr.is_new || dr.base == NULL ? dr.mine :
-	    dr.base);
+	name = model_record_name(dr.type, dr.is_new || dr.base == NULL ?
+	    dr.mine : dr.base, 0);
 	when = tui_local_time(dr.when);
 	snprintf(l0, sizeof l0, "%s %s \"%s\", kept %s.", dr.is_new ?
 	    "A new" : "An edit of the", model_type(dr.type)->name, name, when);

@@ -22,7 +22,6 @@
 #include <unistd.h>
 
 #include "cfg.h"
-#include "cli.h"
 #include "dblist.h"
 #include "error.h"
 #include "file.h"
@@ -112,13 +111,7 @@ login_guess(void)
 static char *
 login_given_password(void)
 {
-	const char	*env;
-
-	if (app.opt.password_file != NULL)
-		return cli_read_password_file(app.opt.password_file);
-	if ((env = getenv("CRM_PASSWORD")) != NULL)
-		return xstrdup(env);
-	return NULL;
+	return session_password_given(app.opt.password_file);
 }
 
 static void

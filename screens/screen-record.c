@@ -407,7 +407,7 @@ record_draw(struct screen *sc, int rows, int cols)
 	size_t			 i;
 	int			 fh, ph, y, x, w, lw = RECORD_LABEL_W, level;
 
-	name = tui_record_name(d->type, d->rec);
+	name = model_record_name(d->type, d->rec, MODEL_NAME_SCREEN);
 	snprintf(buf, sizeof buf, " %s: %s", mt->label, name);
 	free(name);
 	tui_put(0, 0, cols, buf, tui_attr(C_TAB_ON));
@@ -487,7 +487,7 @@ record_read(struct record_data *d)
 		    "note's text, a description)", mt->name);
 		return;
 	}
-	name = tui_record_name(d->type, d->rec);
+	name = model_record_name(d->type, d->rec, MODEL_NAME_SCREEN);
 	snprintf(title, sizeof title, "%s: %s%s%s", mt->label, name,
 	    n == 1 ? ", " : "", n == 1 ? label : "");
 	free(name);
@@ -635,7 +635,7 @@ screen_delete(int type, const struct record *r)
 		return -1;
 	}
 	name = type == MODEL_TARGET ? screen_campaign_target_name(r) :
-	    tui_record_name(type, r);
+	    model_record_name(type, r, MODEL_NAME_SCREEN);
 	ret = tui_confirm("Delete %s \"%s\"?", model_type(type)->name, name);
 	if (!ret) {
 		free(name);

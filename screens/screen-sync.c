@@ -55,68 +55,36 @@ struct sync_data {
 
 
 /*
- * The columns of `crm sync`'s table: long labels, and short ones for 80
- * columns, where the two kinds of refusal share one column. A column is
- * one count, or two added (off2).
+ * The columns of `crm sync`'s table (SYNC_COUNTS in include/sync.h), one
+ * a count: long labels, and short ones for 80 columns, where the two
+ * kinds of refusal share one column (SYNC_COUNT_JOINED).
  */
-#define SC_LONG		0x1
-#define SC_BRIEF	0x2
-static const struct sync_col {
-	const char	*label;
-	const char	*brief;
-	const char	*name;		/* in the running summary */
-	size_t		 off;
-	size_t		 off2;		/* or (size_t)-1 */
-	int		 in;		/* SC_LONG, SC_BRIEF */
-} sync_cols[] = {
-#define SC(l, b, n, f) { l, b, n, offsetof(struct sync_counts, f), \
-	(size_t)-1, SC_LONG | SC_BRIEF }
-	SC("Uploaded", "Up", "uploaded", uploaded),
-	SC("Downloaded", "Down", "downloaded", downloaded),
-	SC("Merged", "Merged", "merged", merged),
-	SC("Won", "Won", "won", won),
-	SC("Lost", "Lost", "lost", lost),
-	SC("Deleted", "Del", "deleted", deleted),
-	SC("Ref.del", "RefDel", "refused deletions", refused_delete),
-	{ "Ref.scop", NULL, "refused out of scope",
-	    offsetof(struct sync_counts, refused_scope), (size_t)-1, SC_LONG },
-	{ "Ref.inv", NULL, "refused by the master's checks",
-	    offsetof(struct sync_counts, refused_invalid), (size_t)-1,
-	    SC_LONG },
-	{ NULL, "Refused", NULL, offsetof(struct sync_counts, refused_scope),
-	    offsetof(struct sync_counts, refused_invalid), SC_BRIEF },
-	SC("Removed", "Removed", "removed", removed),
-	SC("Files", "Files", "files", files),
-#undef SC
-};
-#define SYNC_NCOLS	(sizeof sync_cols / sizeof sync_cols[0])
+#define SYNC_NCOLS	SYNC_NCOUNTS
 #define SYNC_NAMEW	14
 
 static unsigned long
-sync_cell(const struct sync_counts *c, size_t col)
+sync_cell(const struct sync_counts *c, size_t col, int brief)
 {
-	const struct sync_col	*sc = &sync_cols[col];
-	unsigned long		 v;
+	unsigned long	v;
 
-	v = *(const unsigned long *)(const void *)((const char *)c + sc->off);
-	if (sc->off2 != (size_t)-1)
-		v += *(const unsigned long *)(const void *)((const char *)c +
-		    sc->off2);
+	v = sync_count(c, (int)col);
+	if (brief && col == SYNC_COUNT_JOINED)
+		v += sync_count(c, (int)col + 1);
 	return v;
-}
-
-/* Whether column col is drawn in this form (brief or not). */
-static int
-sync_col_in(size_t col, int brief)
-{
-	return (sync_cols[col].in & (brief ? SC_BRIEF : SC_LONG)) != 0;
 }
 
 /* Its label in this form. */
 static const char *
 sync_col_label(size_t col, int brief)
 {
-	return brief ? sync_cols[col].brief : sync_cols[col].label;
+	return brief ? sync_count_info[col].brief : sync_count_info[col].label;
+}
+
+/* Whether column col is drawn in this form (brief or not). */
+static int
+sync_col_in(size_t col, int brief)
+{
+	return sync_col_label(col, brief) != NULL;
 }
 
 static double
@@ -223,15 +191,15 @@ sync_draw_counts(int y, int rows, int cols, const struct sync_counts *t)
 
 	line[0] = '\0';
 	for (c = 0; c < SYNC_NCOLS && y < rows; c++) {
-		if (sync_cols[c].name == NULL)
+		if (sync_count_info[c].name == NULL)
 			continue;
 		w = snprintf(item, sizeof item, "%s%lu %s", len ? "   " : "  ",
-		    sync_cell(t, c), sync_cols[c].name);
+		    sync_cell(t, c, 0), sync_count_info[c].name);
 		if ((int)len + w > cols && len > 0) {
 			tui_put(y++, 0, cols, line, tui_attr(C_NORMAL));
 			len = 0;
 			w = snprintf(item, sizeof item, "  %lu %s",
-			    sync_cell(t, c), sync_cols[c].name);
+			    sync_cell(t, c, 0), sync_count_info[c].name);
 		}
 		len += (size_t)snprintf(line + len, sizeof line - len, "%s",
 		    item);
@@ -343,7 +311,7 @@ sync_row_empty(const struct sync_counts *c)
 	size_t	i;
 
 	for (i = 0; i < SYNC_NCOLS; i++) {
-		if (sync_cell(c, i) != 0)
+		if (sync_col_in(i, 0) && sync_cell(c, i, 0) != 0)
 			return 0;
 	}
 	return 1;
@@ -361,7 +329,8 @@ sync_draw_row(int y, int cols, const char *name, const struct sync_counts *c,
 	for (i = 0, x = SYNC_NAMEW; i < SYNC_NCOLS && x < cols; i++) {
 		if (!sync_col_in(i, brief))
 			continue;
-		snprintf(buf, sizeof buf, "%*lu", width[i], sync_cell(c, i));
+		snprintf(buf, sizeof buf, "%*lu", width[i],
+		    sync_cell(c, i, brief));
 		tui_put(y, x, width[i] + 1, buf, attr);
 		x += width[i] + 1;
 	}

@@ -35,7 +35,7 @@ tasks_toggle_done(const struct record *task)
 		return -1;
 	}
 	tui_unit(0);
-	name = tui_record_name(MODEL_TASK, task);
+	name = model_record_name(MODEL_TASK, task, MODEL_NAME_SCREEN);
 	tui_message(0, "task \"%s\" is %s", name, *ch.value == 'd' ? "done" :
 	    "open again");
 	free(name);

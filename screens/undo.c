@@ -64,7 +64,7 @@ undo_push(enum undo_kind kind, int type, const struct record_id *id,
 	e->kind = kind;
 	e->type = type;
 	e->id = *id;
-	name = named != NULL ? model_name(type, named) : xstrdup("");
+	name = named != NULL ? model_record_name(type, named, 0) : xstrdup("");
 	xasprintf(&e->what, "%s \"%s\"", model_type(type)->name, name);
 	free(name);
 	return e;

@@ -40,8 +40,8 @@ cli_config(struct cli *cli, int argc, char **argv)
 	/* The settings screen sets them the same way, through settings_set. */
 	if (cli_open(cli) != 0)
 		return cli_fail();
-	if (settings_set(cli->dir, cli->st, cli->role, &cli->user,
-	    cli->password, argv[2], argv[3],
+	if (settings_set(cli->dir, cli->s.st, cli->s.role, &cli->s.user,
+	    cli->s.password, argv[2], argv[3],
 	    (int)cfg_int("master.wait_seconds")) != 0)
 		return cli_fail();
 	cli_close(cli);

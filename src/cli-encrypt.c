@@ -98,9 +98,9 @@ cli_encrypt(struct cli *cli, int argc, char **argv)
 	if (cli_open(cli) != 0)
 		return cli_fail();
 	cli_encrypt_faults();
-	ret = encrypt_local(cli->st, cli->password, isatty(STDERR_FILENO) ?
+	ret = encrypt_local(cli->s.st, cli->s.password, isatty(STDERR_FILENO) ?
 	    cli_encrypt_progress : NULL, &shown, key);
-	cli->st = NULL;
+	cli->s.st = NULL;
 	if (shown)
 		fputc('\n', stderr);
 	if (ret == STORE_BUSY || ret != 0)

@@ -22,7 +22,6 @@
 #include "browse.h"
 #include "model.h"
 #include "store.h"
-#include "tui.h"
 #include "utf8.h"
 #include "xmalloc.h"
 
@@ -184,9 +183,9 @@ cli_import(struct cli *cli, int argc, char **argv)
 	if ((out = open_memstream(&report, &reportlen)) == NULL ||
 	    (ref = open_memstream(&refused, &refusedlen)) == NULL)
 		fatal("open_memstream: %s", strerror(errno));
-	if (cli_open(cli) != 0 || store_begin_bulk(cli->st, &t) != 0)
+	if (cli_open(cli) != 0 || store_begin_bulk(cli->s.st, &t) != 0)
 		goto fail;
-	imp = exchange_import_begin(t, &cli->user);
+	imp = exchange_import_begin(t, &cli->s.user);
 	/* One transaction: every row is imported, or none. */
 	while ((ret = exchange_next(rd, &row)) == 0) {
 		if (exchange_import_row(imp, row, &res) != 0) {
@@ -344,7 +343,7 @@ cli_export(struct cli *cli, int argc, char **argv)
 		return cli_usage(cmd, "%s", error_get());
 	}
 
-	if (cli_open(cli) != 0 || store_begin_read(cli->st, &t) != 0 ||
+	if (cli_open(cli) != 0 || store_begin_read(cli->s.st, &t) != 0 ||
 	    cli_filter_open(&fl, t, type, &c) != 0)
 		goto fail;
 	if (argc == 3) {
@@ -480,7 +479,7 @@ cli_query(struct cli *cli, int argc, char **argv)
 	browse_init(&b, MODEL_CONTACT, BROWSE_NAME);
 	browse_set_search(&b, argv[1]);
 	browse_set_filter(&b, cli_query_has_email, NULL);
-	if (cli_open(cli) != 0 || store_begin_read(cli->st, &t) != 0)
+	if (cli_open(cli) != 0 || store_begin_read(cli->s.st, &t) != 0)
 		goto fail;
 	memset(&last, 0, sizeof last);
 	for (;;) {
@@ -517,7 +516,8 @@ cli_query(struct cli *cli, int argc, char **argv)
 				cname = NULL;
 				have_last = 0;
 			}
-			name = tui_record_name(MODEL_CONTACT, rows[i].rec);
+			name = model_record_name(MODEL_CONTACT, rows[i].rec,
+			    0);
 			/* One line an address: mutt offers each. */
 			for (k = 0; k < 2; k++) {
 				mail = record_value(rows[i].rec, mails[k]);
@@ -596,16 +596,16 @@ cli_attach(struct cli *cli, int argc, char **argv)
 		    "there is no such file; check the path" : strerror(errno));
 		return cli_fail();
 	}
-	if (cli_open(cli) != 0 || store_begin(cli->st, &t) != 0)
+	if (cli_open(cli) != 0 || store_begin(cli->s.st, &t) != 0)
 		return cli_fail();
 	if (model_lookup(t, type, argv[2], &parent) != 0 ||
-	    document_attach(t, store_dir(cli->st), &cli->user, &parent,
+	    document_attach(t, store_dir(cli->s.st), &cli->s.user, &parent,
 	    argv[3], desc, &docid) != 0) {
 		store_abort(t);
 		return cli_fail();
 	}
 	if (store_commit(t) != 0) {
-		document_discard(store_dir(cli->st), MODEL_DOCUMENT, &docid);
+		document_discard(store_dir(cli->s.st), MODEL_DOCUMENT, &docid);
 		return cli_fail();
 	}
 	record_id_format(&docid, dtext);

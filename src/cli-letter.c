@@ -70,7 +70,7 @@ cli_template_add(struct cli *cli, const struct cli_cmd *cmd, int argc,
 		    "the path" : strerror(errno));
 		return cli_fail();
 	}
-	if (cli_open(cli) != 0 || store_begin(cli->st, &t) != 0)
+	if (cli_open(cli) != 0 || store_begin(cli->s.st, &t) != 0)
 		return cli_fail();
 	switch (cli_template_exists(t, args[0])) {
 	case 0:
@@ -87,11 +87,11 @@ cli_template_add(struct cli *cli, const struct cli_cmd *cmd, int argc,
 	ch[0].value = args[0];
 	ch[1].name = "description";
 	ch[1].value = desc;
-	if (document_store(t, store_dir(cli->st), &cli->user, MODEL_TEMPLATE,
+	if (document_store(t, store_dir(cli->s.st), &cli->s.user, MODEL_TEMPLATE,
 	    args[1], ch, 2, &id) != 0)
 		goto fail;
 	if (store_commit(t) != 0) {
-		document_discard(store_dir(cli->st), MODEL_TEMPLATE, &id);
+		document_discard(store_dir(cli->s.st), MODEL_TEMPLATE, &id);
 		return cli_fail();
 	}
 	record_id_format(&id, text);
@@ -116,11 +116,11 @@ cli_template_replace(struct cli *cli, const struct cli_cmd *cmd, int argc,
 		error_set("cannot read %s: %s", argv[2], strerror(errno));
 		return cli_fail();
 	}
-	if (cli_open(cli) != 0 || store_begin(cli->st, &t) != 0)
+	if (cli_open(cli) != 0 || store_begin(cli->s.st, &t) != 0)
 		return cli_fail();
 	if (letter_template_find(t, argv[1], &r) != 0)
 		goto fail;
-	if (document_replace(t, store_dir(cli->st), &cli->user,
+	if (document_replace(t, store_dir(cli->s.st), &cli->s.user,
 	    MODEL_TEMPLATE, &r->id, argv[2]) != 0) {
 		record_free(r);
 		goto fail;
@@ -147,10 +147,10 @@ cli_template_show(struct cli *cli, const struct cli_cmd *cmd, int argc,
 
 	if (argc != 2)
 		return cli_usage(cmd, "give the template's NAME or ID");
-	if (cli_open(cli) != 0 || store_begin(cli->st, &t) != 0)
+	if (cli_open(cli) != 0 || store_begin(cli->s.st, &t) != 0)
 		return cli_fail();
 	ret = letter_template_find(t, argv[1], &r) != 0 ||
-	    letter_template_read(store_dir(cli->st), r, &text, &len) != 0;
+	    letter_template_read(store_dir(cli->s.st), r, &text, &len) != 0;
 	store_abort(t);
 	record_free(r);
 	if (ret)
@@ -199,7 +199,7 @@ cli_document_show(struct cli *cli, const struct cli_cmd *cmd, int argc,
 	}
 	if (arg == NULL)
 		return cli_usage(cmd, "give the document's ID");
-	if (cli_open(cli) != 0 || store_begin(cli->st, &t) != 0)
+	if (cli_open(cli) != 0 || store_begin(cli->s.st, &t) != 0)
 		return cli_fail();
 	ret = model_lookup(t, MODEL_DOCUMENT, arg, &id) != 0 ||
 	    model_get(t, MODEL_DOCUMENT, &id, &r) != 0;
@@ -211,10 +211,10 @@ cli_document_show(struct cli *cli, const struct cli_cmd *cmd, int argc,
 	 * has then printed some of it, and the status says so.
 	 */
 	if (output != NULL)
-		ret = document_export(store_dir(cli->st), MODEL_DOCUMENT, r,
+		ret = document_export(store_dir(cli->s.st), MODEL_DOCUMENT, r,
 		    output, 0);
 	else {
-		ret = document_read(store_dir(cli->st), MODEL_DOCUMENT, r,
+		ret = document_read(store_dir(cli->s.st), MODEL_DOCUMENT, r,
 		    cli_document_out, NULL);
 		if (ret == DOCUMENT_OK && fflush(stdout) != 0) {
 			error_set("cannot write the document: %s",
@@ -284,14 +284,14 @@ cli_letter(struct cli *cli, int argc, char **argv)
 	}
 	if (nargs != 2)
 		return cli_usage(cmd, "give TEMPLATE and CONTACT");
-	if (cli_open(cli) != 0 || store_begin(cli->st, &t) != 0)
+	if (cli_open(cli) != 0 || store_begin(cli->s.st, &t) != 0)
 		return cli_fail();
-	dir = xstrdup(store_dir(cli->st));
+	dir = xstrdup(store_dir(cli->s.st));
 	now = clock_now_ms();
 	if (letter_template_find(t, args[0], &tmpl) != 0 ||
 	    model_lookup(t, MODEL_CONTACT, args[1], &cid) != 0 ||
 	    model_get(t, MODEL_CONTACT, &cid, &contact) != 0 ||
-	    letter_make(t, dir, &cli->user, tmpl, contact, now, &text,
+	    letter_make(t, dir, &cli->s.user, tmpl, contact, now, &text,
 	    &len) != 0)
 		goto fail;
 	/* -o FILE is written first: a path that cannot be is said early. */
@@ -301,7 +301,7 @@ cli_letter(struct cli *cli, int argc, char **argv)
 		written = 1;
 	}
 	/* From memory: the letter is on disk only as its stored file. */
-	if (letter_record_text(t, dir, &cli->user, tmpl, contact, text, len,
+	if (letter_record_text(t, dir, &cli->s.user, tmpl, contact, text, len,
 	    now, &note, &doc) != 0)
 		goto fail;
 	if (store_commit(t) != 0) {

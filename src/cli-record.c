@@ -187,12 +187,12 @@ cli_add(struct cli *cli, int argc, char **argv)
 		return CLI_USAGE;
 	if (cli_changes(argc - 2, argv + 2, &ch) != 0)
 		return cli_usage(cmd, "%s", error_get());
-	if (cli_open(cli) != 0 || store_begin(cli->st, &t) != 0) {
+	if (cli_open(cli) != 0 || store_begin(cli->s.st, &t) != 0) {
 		free(ch);
 		return cli_fail();
 	}
 	dates = cli_dates(type, ch, (size_t)(argc - 2));
-	if (model_add(t, &cli->user, type, ch, (size_t)(argc - 2), &id) != 0) {
+	if (model_add(t, &cli->s.user, type, ch, (size_t)(argc - 2), &id) != 0) {
 		store_abort(t);
 		free(ch);
 		cli_dates_free(dates);
@@ -223,13 +223,13 @@ cli_set(struct cli *cli, int argc, char **argv)
 		return cli_usage(cmd, "nothing to change: give FIELD=VALUE");
 	if (cli_changes(argc - 3, argv + 3, &ch) != 0)
 		return cli_usage(cmd, "%s", error_get());
-	if (cli_open(cli) != 0 || store_begin(cli->st, &t) != 0) {
+	if (cli_open(cli) != 0 || store_begin(cli->s.st, &t) != 0) {
 		free(ch);
 		return cli_fail();
 	}
 	dates = cli_dates(type, ch, (size_t)(argc - 3));
 	if (model_lookup(t, type, argv[2], &id) != 0 ||
-	    model_update(t, &cli->user, type, &id, ch,
+	    model_update(t, &cli->s.user, type, &id, ch,
 	    (size_t)(argc - 3)) != 0) {
 		store_abort(t);
 		free(ch);
@@ -260,7 +260,7 @@ cli_get(struct cli *cli, int argc, char **argv)
 		return CLI_USAGE;
 	if (argc > 3)
 		return cli_usage(cmd, "too many arguments");
-	if (cli_open(cli) != 0 || store_begin(cli->st, &t) != 0)
+	if (cli_open(cli) != 0 || store_begin(cli->s.st, &t) != 0)
 		return cli_fail();
 	if (model_lookup(t, type, argv[2], &id) != 0 ||
 	    model_get(t, type, &id, &r) != 0) {
@@ -549,7 +549,7 @@ cli_list(struct cli *cli, int argc, char **argv)
 		ret = cli_usage(cmd, "--search wants some text to look for");
 		goto out;
 	}
-	if (cli_open(cli) != 0 || store_begin_read(cli->st, &t) != 0 ||
+	if (cli_open(cli) != 0 || store_begin_read(cli->s.st, &t) != 0 ||
 	    (search == NULL && cli_filter_open(&fl, t, type, &c) != 0)) {
 		ret = cli_fail();
 		goto out;
@@ -600,10 +600,10 @@ cli_delete(struct cli *cli, int argc, char **argv)
 		return CLI_USAGE;
 	if (argc > 3)
 		return cli_usage(cmd, "too many arguments");
-	if (cli_open(cli) != 0 || store_begin(cli->st, &t) != 0)
+	if (cli_open(cli) != 0 || store_begin(cli->s.st, &t) != 0)
 		return cli_fail();
 	if (model_lookup(t, type, argv[2], &id) != 0 ||
-	    model_delete(t, &cli->user, type, &id) != 0) {
+	    model_delete(t, &cli->s.user, type, &id) != 0) {
 		store_abort(t);
 		return cli_fail();
 	}
@@ -621,7 +621,7 @@ cli_undelete_line(void *arg, const struct model_deleted *d)
 	(void)arg;
 	record_id_format(&d->id, id);
 	clock_format(d->when, when, sizeof when);
-	name = model_name(d->type, d->rec);
+	name = model_record_name(d->type, d->rec, 0);
 	printf("%s\t%s\t", model_type(d->type)->name, id);
 	cli_put_escaped(stdout, name);
 	printf("\t%s\t%s\n", when, d->by);
@@ -643,11 +643,11 @@ cli_undelete(struct cli *cli, int argc, char **argv)
 		    "what may come back");
 	if (argc == 3 && (type = model_type_find(argv[1])) == -1)
 		return cli_usage(cmd, "%s", error_get());
-	if (cli_open(cli) != 0 || store_begin(cli->st, &t) != 0)
+	if (cli_open(cli) != 0 || store_begin(cli->s.st, &t) != 0)
 		return cli_fail();
 	if (argc == 1) {
 		printf("type\tid\tname\tdeleted_at\tdeleted_by\n");
-		ret = model_deleted_list(t, &cli->user, cli_undelete_line,
+		ret = model_deleted_list(t, &cli->s.user, cli_undelete_line,
 		    NULL);
 		store_abort(t);
 		if (ret != 0)
@@ -656,7 +656,7 @@ cli_undelete(struct cli *cli, int argc, char **argv)
 	}
 	/* A prefix of a deleted record's ID: tombstones count here. */
 	if ((ret = cli_deleted_id(t, type, argv[2], &id)) != 0 ||
-	    model_undelete(t, &cli->user, type, &id) != 0) {
+	    model_undelete(t, &cli->s.user, type, &id) != 0) {
 		store_abort(t);
 		return cli_fail();
 	}
@@ -664,11 +664,11 @@ cli_undelete(struct cli *cli, int argc, char **argv)
 		return cli_fail();
 	record_id_format(&id, idtext);
 	name = NULL;
-	if (store_begin(cli->st, &t) == 0) {
+	if (store_begin(cli->s.st, &t) == 0) {
 		struct record	*r;
 
 		if (model_get(t, type, &id, &r) == 0) {
-			name = model_name(type, r);
+			name = model_record_name(type, r, 0);
 			record_free(r);
 		}
 		store_abort(t);
@@ -691,7 +691,7 @@ cli_duplicates_group(void *arg, struct record **g, size_t n)
 	for (i = 0; i < n; i++) {
 		record_id_format(&g[i]->id, id);
 		clock_format(g[i]->created, when, sizeof when);
-		name = model_name(type, g[i]);
+		name = model_record_name(type, g[i], 0);
 		printf("%d\t%s\t", group[0], id);
 		cli_put_escaped(stdout, name);
 		putchar('\t');
@@ -716,7 +716,7 @@ cli_duplicates(struct cli *cli, int argc, char **argv)
 	    !duplicate_type(state[1]))
 		return cli_usage(cmd, "duplicates are looked for among "
 		    "companies and contacts");
-	if (cli_open(cli) != 0 || store_begin_read(cli->st, &t) != 0)
+	if (cli_open(cli) != 0 || store_begin_read(cli->s.st, &t) != 0)
 		return cli_fail();
 	printf("group\tid\tname\t%s\tcreated_at\n", state[1] ==
 	    MODEL_COMPANY ? "city" : "email");
@@ -741,11 +741,11 @@ cli_merge(struct cli *cli, int argc, char **argv)
 		    "ID to merge into it");
 	if ((type = model_type_find(argv[1])) == -1 || !duplicate_type(type))
 		return cli_usage(cmd, "companies and contacts are merged");
-	if (cli_open(cli) != 0 || store_begin(cli->st, &t) != 0)
+	if (cli_open(cli) != 0 || store_begin(cli->s.st, &t) != 0)
 		return cli_fail();
 	if (model_lookup(t, type, argv[2], &keep) != 0 ||
 	    model_lookup(t, type, argv[3], &lose) != 0 ||
-	    duplicate_merge(t, &cli->user, type, &keep, &lose, &moved) != 0) {
+	    duplicate_merge(t, &cli->s.user, type, &keep, &lose, &moved) != 0) {
 		store_abort(t);
 		return cli_fail();
 	}

@@ -22,21 +22,30 @@ static int	cli_sync_refused;	/* the local's login check said no */
 static void
 cli_sync_row(const char *name, const struct sync_counts *c)
 {
-	printf("%-14s %8lu %8lu %7lu %5lu %5lu %8lu %8lu %8lu %8lu %8lu %6lu\n",
-	    name, c->uploaded, c->downloaded, c->merged, c->won, c->lost,
-	    c->deleted, c->refused_delete, c->refused_scope,
-	    c->refused_invalid, c->removed, c->files);
+	int	i;
+
+	printf("%-14s", name);
+	for (i = 0; i < SYNC_NCOUNTS; i++) {
+		if (sync_count_info[i].column != NULL)
+			printf(" %*lu", sync_count_info[i].width,
+			    sync_count(c, i));
+	}
+	printf("\n");
 }
 
 static void
 cli_sync_table(const struct sync_report *rep, int dry)
 {
 	unsigned long	i;
-	int		f;
+	int		f, c;
 
-	printf("%-14s %8s %8s %7s %5s %5s %8s %8s %8s %8s %8s %6s\n", "file",
-	    "uploaded", "download", "merged", "won", "lost", "deleted",
-	    "ref.del", "ref.scop", "ref.inv", "removed", "files");
+	printf("%-14s", "file");
+	for (c = 0; c < SYNC_NCOUNTS; c++) {
+		if (sync_count_info[c].column != NULL)
+			printf(" %*s", sync_count_info[c].width,
+			    sync_count_info[c].column);
+	}
+	printf("\n");
 	for (f = 0; f < MODEL_NTYPES; f++)
 		cli_sync_row(model_type(f)->plural, &rep->file[f]);
 	cli_sync_row("total", &rep->total);
@@ -90,11 +99,11 @@ cli_sync_gate(void *arg)
 	if (c == NULL)
 		return 0;
 	cli->check = NULL;
-	if (user_login_finish(c, &cli->user) != 0) {
+	if (user_login_finish(c, &cli->s.user) != 0) {
 		cli_sync_refused = 1;
 		return -1;
 	}
-	cli->logged_in = 1;
+	cli->s.logged_in = 1;
 	return 0;
 }
 
@@ -166,7 +175,7 @@ cli_sync(struct cli *cli, int argc, char **argv)
 	 */
 	if (cli_open_start(cli) != 0)
 		return cli_fail();
-	if (cli->role != STORE_LOCAL) {
+	if (cli->s.role != STORE_LOCAL) {
 		if (cli_open_finish(cli) != 0)
 			return cli_fail();
 		error_set("%s is a master: sync runs on a local, against its "
@@ -184,16 +193,16 @@ cli_sync(struct cli *cli, int argc, char **argv)
 		wait = cfg_int("master.wait_seconds");
 	memset(&job, 0, sizeof job);
 	job.dir = cli->dir;
-	job.local = cli->st;
+	job.local = cli->s.st;
 	login = xstrdup(cli->login);
 	job.login = login;
 	/* Unlocked from the keyring: the master still wants the password. */
-	if (cli->password == NULL &&
-	    (cli->password = cli_password(cli, "Password: ", 0)) == NULL) {
+	if (cli->s.password == NULL &&
+	    (cli->s.password = cli_password(cli, "Password: ", 0)) == NULL) {
 		free(login);
 		return cli_fail();
 	}
-	job.password = cli->password;
+	job.password = cli->s.password;
 	job.wait_seconds = (int)wait;
 	job.dry_run = dry;
 	job.verify = verify;
@@ -212,7 +221,7 @@ cli_sync(struct cli *cli, int argc, char **argv)
 	job.arg = cli;
 	if ((ret = sync_job_open(&job)) == 0)
 		ret = sync_job_run(&job);
-	cli->st = job.local;
+	cli->s.st = job.local;
 	free(login);
 	/* Not asked yet (the master never answered): the login comes first. */
 	if (cli->check != NULL) {
@@ -286,6 +295,7 @@ cli_serve(struct cli *cli, int argc, char **argv)
 	/* The master's own settings, as its crm.conf says them. */
 	if (cfg_load(argv[optind]) != 0)
 		return cli_fail();
+	store_set_cache_mb((int)cfg_int("store.cache_mb"));
 	if (sync_serve(STDIN_FILENO, STDOUT_FILENO, argv[optind], only) != 0)
 		return cli_fail();
 	return CLI_OK;
@@ -310,7 +320,7 @@ cli_conflicts(struct cli *cli, int argc, char **argv)
 		return cli_usage(cmd, "give nothing, show ID or restore ID");
 	if (argc == 2)
 		return cli_usage(cmd, "%s needs an ID", argv[1]);
-	if (cli_open(cli) != 0 || store_begin(cli->st, &t) != 0)
+	if (cli_open(cli) != 0 || store_begin(cli->s.st, &t) != 0)
 		return cli_fail();
 	if (argc == 1) {
 		if (store_cursor_open(t, STORE_CONFLICTS, STORE_BY_ID, 0,
@@ -356,7 +366,7 @@ cli_conflicts(struct cli *cli, int argc, char **argv)
 		record_free(r);
 		return CLI_OK;
 	}
-	if ((ret = conflict_restore(t, &cli->user, &id, &made)) == -1) {
+	if ((ret = conflict_restore(t, &cli->s.user, &id, &made)) == -1) {
 		store_abort(t);
 		return cli_fail();
 	}

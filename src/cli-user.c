@@ -29,7 +29,7 @@ cli_user_password(const char *pwfile, const char *sub, const char *login)
 	char		*pw, *prompt;
 
 	if (pwfile != NULL)
-		return cli_read_password_file(pwfile);
+		return session_password_file(pwfile);
 	if ((env = getenv("CRM_NEW_PASSWORD")) != NULL)
 		return xstrdup(env);
 	xasprintf(&prompt, "New password for %s: ", login);
@@ -95,12 +95,12 @@ cli_user_add(struct cli *cli, int argc, char **argv)
 
 	if (cli_open(cli) != 0)
 		return cli_fail();
-	if (!rights_may_manage_users(&cli->user, cli->role))
+	if (!rights_may_manage_users(&cli->s.user, cli->s.role))
 		return cli_fail();
 	if ((pw = cli_user_password(pwfile, "add", u.login)) == NULL)
 		return cli_fail();
-	if (store_begin(cli->st, &t) != 0 ||
-	    user_add(t, &cli->user, &u, pw, NULL) != 0) {
+	if (store_begin(cli->s.st, &t) != 0 ||
+	    user_add(t, &cli->s.user, &u, pw, NULL) != 0) {
 		explicit_bzero(pw, strlen(pw));
 		free(pw);
 		store_abort(t);
@@ -126,7 +126,7 @@ cli_user_list(struct cli *cli, int argc, char **argv)
 	if (argc != 1)
 		return cli_usage(cli_find("user"), "user list takes no "
 		    "arguments");
-	if (cli_open(cli) != 0 || store_begin(cli->st, &t) != 0)
+	if (cli_open(cli) != 0 || store_begin(cli->s.st, &t) != 0)
 		return cli_fail();
 	if (store_cursor_open(t, MODEL_USER, STORE_BY_NAME, 0, &c) != 0) {
 		store_abort(t);
@@ -190,8 +190,8 @@ cli_user_set(struct cli *cli, int argc, char **argv)
 		return cli_usage(cmd, "give one LOGIN");
 	if (cli_open(cli) != 0)
 		return cli_fail();
-	if (!rights_may_manage_users(&cli->user, cli->role) ||
-	    store_begin(cli->st, &t) != 0)
+	if (!rights_may_manage_users(&cli->s.user, cli->s.role) ||
+	    store_begin(cli->s.st, &t) != 0)
 		return cli_fail();
 	if ((ret = user_find_login(t, argv[optind], &u)) != 0) {
 		if (ret == STORE_NOTFOUND)
@@ -210,7 +210,7 @@ cli_user_set(struct cli *cli, int argc, char **argv)
 		u.restricted = restricted;
 	if (manager != -1)
 		u.may_change_manager = manager;
-	ret = user_update(t, &cli->user, &u);
+	ret = user_update(t, &cli->s.user, &u);
 	user_clear(&u);
 	if (ret != 0) {
 		store_abort(t);
@@ -231,8 +231,8 @@ cli_user_rewrap(struct cli *cli, const char *pwfile)
 	int	 ret;
 
 	/* Opened from the keyring: the current password is asked for. */
-	if (cli->password != NULL)
-		old = xstrdup(cli->password);
+	if (cli->s.password != NULL)
+		old = xstrdup(cli->s.password);
 	else if ((old = cli_password(cli, "Current password: ", 0)) == NULL)
 		return cli_fail();
 	if ((pw = cli_user_password(pwfile, "passwd", cli->login)) == NULL) {
@@ -351,23 +351,23 @@ cli_user_passwd(struct cli *cli, int argc, char **argv)
 		return cli_usage(cmd, "give one LOGIN");
 	if (cli_open(cli) != 0)
 		return cli_fail();
-	if (cli->role == STORE_LOCAL && vault_encrypted(cli->dir) &&
+	if (cli->s.role == STORE_LOCAL && vault_encrypted(cli->dir) &&
 	    strcmp(argv[optind], cli->login) == 0)
 		return cli_user_rewrap(cli, pwfile);
 	/* A local's passwords come from the master, like its users. */
-	if (cli->role == STORE_LOCAL &&
-	    !rights_may_manage_users(&cli->user, cli->role))
+	if (cli->s.role == STORE_LOCAL &&
+	    !rights_may_manage_users(&cli->s.user, cli->s.role))
 		return cli_fail();
-	if (!rights_may_set_password(&cli->user, argv[optind]))
+	if (!rights_may_set_password(&cli->s.user, argv[optind]))
 		return cli_fail();
 	if ((pw = cli_user_password(pwfile, "passwd", argv[optind])) == NULL)
 		return cli_fail();
-	if (store_begin(cli->st, &t) != 0) {
+	if (store_begin(cli->s.st, &t) != 0) {
 		explicit_bzero(pw, strlen(pw));
 		free(pw);
 		return cli_fail();
 	}
-	ret = user_set_password(t, &cli->user, argv[optind], pw);
+	ret = user_set_password(t, &cli->s.user, argv[optind], pw);
 	explicit_bzero(pw, strlen(pw));
 	free(pw);
 	if (ret != 0) {

@@ -18,8 +18,6 @@
 #include "model.h"
 #include "session.h"
 #include "store.h"
-#include "tui.h"
-#include "rights.h"
 #include "user.h"
 #include "vault.h"
 #include "xmalloc.h"
@@ -393,41 +391,14 @@ cli_prompt(const char *prompt)
 	return line;
 }
 
-/* The first line of a file, without its newline. */
-char *
-cli_read_password_file(const char *path)
-{
-	FILE	*f;
-	char	*line = NULL;
-	size_t	 cap = 0;
-
-	if ((f = fopen(path, "r")) == NULL) {
-		error_set("cannot read the password file %s: %s", path,
-		    strerror(errno));
-		return NULL;
-	}
-	if (getline(&line, &cap, f) < 0) {
-		fclose(f);
-		free(line);
-		error_set("the password file %s is empty: put the password "
-		    "on its first line", path);
-		return NULL;
-	}
-	fclose(f);
-	line[strcspn(line, "\r\n")] = '\0';
-	return line;
-}
-
 char *
 cli_password(struct cli *cli, const char *prompt, int confirm)
 {
-	const char	*env;
-	char		*pw;
+	char	*pw;
 
-	if (cli->password_file != NULL)
-		return cli_read_password_file(cli->password_file);
-	if ((env = getenv("CRM_PASSWORD")) != NULL)
-		return xstrdup(env);
+	pw = session_password_given(cli->password_file);
+	if (pw != NULL || cli->password_file != NULL)
+		return pw;
 	if ((pw = cli_ask(prompt, confirm)) == NULL)
 		error_prefix("no password: give --password-file FILE, set "
 		    "CRM_PASSWORD, or run crm on a terminal to be asked; ");
@@ -457,14 +428,12 @@ cli_ask(const char *prompt, int confirm)
 	return pw;
 }
 
+/* The session of cli->dir, before its database is opened. */
 static void
-cli_forget_password(struct cli *cli)
+cli_session(struct cli *cli)
 {
-	if (cli->password != NULL) {
-		explicit_bzero(cli->password, strlen(cli->password));
-		free(cli->password);
-		cli->password = NULL;
-	}
+	if (cli->s.dir == NULL)
+		cli->s.dir = xstrdup(cli->dir);
 }
 
 /*
@@ -478,15 +447,11 @@ cli_open_key(struct cli *cli)
 {
 	uint8_t		 key[VAULT_KEY_SIZE];
 	char		 text[VAULT_KEY_TEXT], *pw;
-	const char	*owner = cfg_string("db.user");
 	int		 given;
 
-	if (*owner != '\0' && strcmp(owner, cli->login) != 0) {
-		error_set("login refused for %s: %s is %s's local, "
-		    "encrypted with %s's password: only %s can open it",
-		    cli->login, cli->dir, owner, owner, owner);
+	cli_session(cli);
+	if (session_owner(&cli->s, cli->login) != 0)
 		return -1;
-	}
 	given = cli->password_file != NULL || getenv("CRM_PASSWORD") != NULL;
 	if (given || vault_keyring_find(cli->dir, key) != 0) {
 		if ((pw = cli_password(cli, "Password: ", 0)) == NULL)
@@ -496,8 +461,8 @@ cli_open_key(struct cli *cli)
 			free(pw);
 			return -1;
 		}
-		cli_forget_password(cli);
-		cli->password = pw;
+		session_forget(&cli->s);
+		cli->s.password = pw;
 		vault_keyring_keep(cli->dir, key,
 		    (unsigned)cfg_int("security.unlock_minutes"));
 	}
@@ -508,33 +473,6 @@ cli_open_key(struct cli *cli)
 	return 0;
 }
 
-/*
- * The user of an unlocked local: the key's seal checked the password
- * already, and yescrypt would only add its cost.
- */
-static int
-cli_open_unlocked(struct cli *cli)
-{
-	struct store_txn	*t;
-	int			 ret;
-
-	if (store_begin(cli->st, &t) != 0)
-		return -1;
-	ret = user_find_login(t, cli->login, &cli->user);
-	store_abort(t);
-	if (ret == STORE_NOTFOUND)
-		error_set("login refused for %s: wrong login or password",
-		    cli->login);
-	if (ret != 0)
-		return -1;
-	if (!rights_may_login(&cli->user, cli->role)) {
-		user_clear(&cli->user);
-		return -1;
-	}
-	cli->logged_in = 1;
-	return 0;
-}
-
 int
 cli_open_start(struct cli *cli)
 {
@@ -542,36 +480,39 @@ cli_open_start(struct cli *cli)
 	struct store_txn	*t;
 	int			 encrypted;
 
-	if (session_role(cli->dir, &cli->role) != 0)
+	cli_session(cli);
+	if (session_role(cli->dir, &cli->s.role) != 0)
 		return -1;
+	cli->s.wait_seconds = (int)cfg_int("master.wait_seconds");
 	cli_notice();
-	if (cli->login == NULL && cli->role == STORE_LOCAL &&
+	if (cli->login == NULL && cli->s.role == STORE_LOCAL &&
 	    *cfg_string("db.user") != '\0')
 		cli->login = cfg_string("db.user");
 	if (cli->login == NULL) {
 		error_set("who is working? give -u LOGIN or set CRM_USER");
 		return -1;
 	}
-	encrypted = cli->role == STORE_LOCAL && vault_encrypted(cli->dir);
+	encrypted = cli->s.role == STORE_LOCAL && vault_encrypted(cli->dir);
 	if (encrypted && cli_open_key(cli) != 0)
 		return -1;
-	cli->st = model_open(cli->dir, cli->role, 0,
-	    (int)cfg_int("master.wait_seconds"));
-	if (cli->st == NULL)
+	cli->s.st = model_open(cli->dir, cli->s.role, 0, cli->s.wait_seconds);
+	if (cli->s.st == NULL)
 		return -1;
 	if (encrypted) {
-		if (cli_open_unlocked(cli) != 0)
+		if (session_login_unlocked(&cli->s, cli->login,
+		    &cli->s.user) != 0)
 			goto fail;
+		cli->s.logged_in = 1;
 		return 0;
 	}
 	if ((pw = cli_password(cli, "Password: ", 0)) == NULL)
 		goto fail;
-	if (store_begin(cli->st, &t) != 0) {
+	if (store_begin(cli->s.st, &t) != 0) {
 		explicit_bzero(pw, strlen(pw));
 		free(pw);
 		goto fail;
 	}
-	cli->check = user_login_start(t, cli->login, pw, cli->role);
+	cli->check = user_login_start(t, cli->login, pw, cli->s.role);
 	store_abort(t);
 	if (cli->check == NULL) {
 		explicit_bzero(pw, strlen(pw));
@@ -579,8 +520,8 @@ cli_open_start(struct cli *cli)
 		goto fail;
 	}
 	/* The master checks it again when this local syncs (RULES.md T1). */
-	cli_forget_password(cli);
-	cli->password = pw;
+	session_forget(&cli->s);
+	cli->s.password = pw;
 	return 0;
 
 fail:
@@ -595,13 +536,13 @@ cli_open_finish(struct cli *cli)
 
 	cli->check = NULL;
 	/* An encrypted local's login was its unlocking (cli_open_start). */
-	if (c == NULL && cli->logged_in)
+	if (c == NULL && cli->s.logged_in)
 		return 0;
-	if (c == NULL || user_login_finish(c, &cli->user) != 0) {
+	if (c == NULL || user_login_finish(c, &cli->s.user) != 0) {
 		cli_close(cli);
 		return -1;
 	}
-	cli->logged_in = 1;
+	cli->s.logged_in = 1;
 	return 0;
 }
 
@@ -628,76 +569,74 @@ cli_close(struct cli *cli)
 		error_set("%s", saved);
 		free(saved);
 	}
-	if (cli->st != NULL && store_close(cli->st) != 0)
-		fprintf(stderr, "crm: %s\n", error_get());
-	cli->st = NULL;
-	user_clear(&cli->user);
-	cli->logged_in = 0;
-	cli_forget_password(cli);
+	session_close(&cli->s);
 }
 
 int
-cli_main(int argc, char **argv)
+cli_options(struct cli *cli, int argc, char **argv, int *ret)
 {
-	struct cli		 cli;
-	const struct cli_cmd	*cmd;
-	int			 i, ret;
+	int	i;
 
-	memset(&cli, 0, sizeof cli);
-	cli.login = getenv("CRM_USER");
-	if (cli.login != NULL && *cli.login == '\0')
-		cli.login = NULL;
+	memset(cli, 0, sizeof *cli);
+	cli->login = getenv("CRM_USER");
+	if (cli->login != NULL && *cli->login == '\0')
+		cli->login = NULL;
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
 		if (strcmp(argv[i], "--help") == 0 ||
 		    strcmp(argv[i], "-h") == 0) {
 			cli_usage_all(stdout);
-			return CLI_OK;
+			*ret = CLI_OK;
+			return -1;
 		} else if (strcmp(argv[i], "--version") == 0) {
 			printf("crm %s\n", PACKAGE_VERSION);
-			return CLI_OK;
+			*ret = CLI_OK;
+			return -1;
 		} else if (strcmp(argv[i], "-d") == 0 && i + 1 < argc)
-			cli.dir = argv[++i];
+			cli->dir = argv[++i];
 		else if (strcmp(argv[i], "-u") == 0 && i + 1 < argc)
-			cli.login = argv[++i];
+			cli->login = argv[++i];
 		else if (strcmp(argv[i], "--password-file") == 0 &&
 		    i + 1 < argc)
-			cli.password_file = argv[++i];
+			cli->password_file = argv[++i];
 		else {
 			fprintf(stderr, "crm: unknown option %s, or it lacks "
 			    "its value\n", argv[i]);
 			cli_usage_all(stderr);
-			return CLI_USAGE;
+			*ret = CLI_USAGE;
+			return -1;
 		}
 	}
-	if (cfg_load(NULL) != 0)
-		return cli_fail();
-	if (i == argc) {
-		struct tui_options	opt;
-
-		opt.dir = cli.dir;
-		opt.login = cli.login;
-		opt.password_file = cli.password_file;
-		ret = tui_main(&opt);
-		cfg_free();
-		return ret;
+	if (cfg_load(NULL) != 0) {
+		*ret = cli_fail();
+		return -1;
 	}
-	if ((cmd = cli_find(argv[i])) == NULL) {
-		fprintf(stderr, "crm: unknown command \"%s\"\n", argv[i]);
+	store_set_cache_mb((int)cfg_int("store.cache_mb"));
+	return i;
+}
+
+int
+cli_run(struct cli *cli, int argc, char **argv)
+{
+	const struct cli_cmd	*cmd;
+	int			 ret;
+
+	if ((cmd = cli_find(argv[0])) == NULL) {
+		fprintf(stderr, "crm: unknown command \"%s\"\n", argv[0]);
 		cli_usage_all(stderr);
 		return CLI_USAGE;
 	}
-	if (cli_want_help(cmd, argc - i, argv + i))
+	if (cli_want_help(cmd, argc, argv))
 		return CLI_OK;
-	if (cli.dir == NULL)
-		cli.dir = session_default_dir();
+	if (cli->dir == NULL)
+		cli->dir = session_default_dir();
 	cli_catch_signals();
-	ret = cmd->exec(&cli, argc - i, argv + i);
+	ret = cmd->exec(cli, argc, argv);
 	/* A command that failed said why: closing it says nothing more. */
-	if (ret != CLI_OK && cli.st != NULL) {
-		store_close(cli.st);
-		cli.st = NULL;
+	if (ret != CLI_OK && cli->s.st != NULL) {
+		store_close(cli->s.st);
+		cli->s.st = NULL;
 	}
-	cli_close(&cli);
+	cli_close(cli);
 	cfg_free();
 	cli_reraise();
 	return ret;

@@ -296,7 +296,7 @@ duplicate_merge(struct store_txn *t, const struct user *actor, int type,
 	if (duplicate_fill(t, actor, type, k, l) != 0 ||
 	    duplicate_move(t, actor, keep, lose, moved) != 0)
 		goto out;
-	kname = model_name(type, k);
+	kname = model_record_name(type, k, 0);
 	record_id_format(keep, ktext);
 	snprintf(why, sizeof why, "merged into %s \"%s\" (%s)",
 	    model_type(type)->name, kname, ktext);

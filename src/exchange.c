@@ -314,18 +314,6 @@ exchange_writer_close(struct exchange_writer *w)
 	return ret;
 }
 
-/* A person's name as crm shows it: "Anna Berg". New string. */
-static char *
-exchange_person(const struct record *r)
-{
-	const char	*a = record_value(r, "first_name");
-	const char	*b = record_value(r, "last_name");
-	char		*s;
-
-	xasprintf(&s, "%s%s%s", a, *a != '\0' && *b != '\0' ? " " : "", b);
-	return s;
-}
-
 /*
  * What a reference is written as: the record's name when that name finds
  * it again (in this database, the import's way), else its ID; a user's
@@ -362,7 +350,7 @@ exchange_ref(struct exchange_writer *w, struct store_txn *t,
 	    store_get(t, (size_t)rtype, &id, &r) == 0) {
 		if ((r->flags & RECORD_DELETED) == 0) {
 			if (rtype == MODEL_CONTACT) {
-				name = exchange_person(r);
+				name = model_record_name(rtype, r, 0);
 				ret = exchange_contact_find(t, name, NULL,
 				    &back);
 			} else {
@@ -511,7 +499,7 @@ exchange_put_vcard(struct exchange_writer *w, struct store_txn *t,
 		vcard_put_text(f, "URL", record_value(r, "website"));
 		free(fn);
 	} else {
-		fn = exchange_person(r);
+		fn = model_record_name(MODEL_CONTACT, r, 0);
 		/* FN is required even when empty. */
 		if (*fn == '\0')
 			vcard_put_line(f, "FN:");

@@ -107,14 +107,12 @@ letter_vars_load(struct letter_vars *v, struct store_txn *t,
 {
 	struct record		*company = NULL;
 	struct record_id	 id;
-	const char		*a, *b, *ref;
+	const char		*ref;
 	char			*name;
 	int			 ret;
 
 	letter_vars_record(v, "contact", MODEL_CONTACT, contact);
-	a = record_value(contact, "first_name");
-	b = record_value(contact, "last_name");
-	xasprintf(&name, "%s%s%s", a, *a != '\0' && *b != '\0' ? " " : "", b);
+	name = model_record_name(MODEL_CONTACT, contact, 0);
 	letter_vars_set(v, "contact.name", name);
 	free(name);
 	ref = record_value(contact, "company");

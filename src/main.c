@@ -8,8 +8,33 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "cfg.h"
 #include "cli.h"
 #include "store.h"
+#include "tui.h"
+
+/*
+ * The face: a command runs on the command line; without one, the
+ * full-screen application starts with the same global options.
+ */
+static int
+main_face(int argc, char **argv)
+{
+	struct cli		cli;
+	struct tui_options	opt;
+	int			i, ret;
+
+	if ((i = cli_options(&cli, argc, argv, &ret)) == -1)
+		return ret;
+	if (i < argc)
+		return cli_run(&cli, argc - i, argv + i);
+	opt.dir = cli.dir;
+	opt.login = cli.login;
+	opt.password_file = cli.password_file;
+	ret = tui_main(&opt);
+	cfg_free();
+	return ret;
+}
 
 int
 main(int argc, char **argv)
@@ -21,7 +46,7 @@ main(int argc, char **argv)
 	/* A CRM holds personal data: nothing crm creates is for others. */
 	umask(077);
 	setlocale(LC_ALL, "");
-	ret = cli_main(argc, argv);
+	ret = main_face(argc, argv);
 	/* What the command cost, counted (tests, bench/run). */
 	if (stats != NULL && *stats != '\0') {
 		store_stats(&opened, &read);

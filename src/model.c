@@ -908,7 +908,6 @@ model_ref_name(struct store_txn *t, int type, const char *ref)
 {
 	struct record_id	 id;
 	struct record		*r;
-	const char		*a, *b;
 	char			*s;
 
 	if (record_id_parse(ref, &id) != 0 ||
@@ -916,13 +915,7 @@ model_ref_name(struct store_txn *t, int type, const char *ref)
 		error_clear();
 		return xstrdup(ref);
 	}
-	if (type == MODEL_CONTACT) {
-		a = record_value(r, "first_name");
-		b = record_value(r, "last_name");
-		xasprintf(&s, "%s%s%s", a, *a != '\0' && *b != '\0' ? " " : "",
-		    b);
-	} else
-		s = xstrdup(record_value(r, "name"));
+	s = model_record_name(type, r, 0);
 	record_free(r);
 	return s;
 }
@@ -1239,7 +1232,7 @@ static int	model_keep_deleted(struct store_txn *, int,
 
 /* A record as a person names it ("Acme GmbH", "Anna Berg", a subject). */
 char *
-model_name(int type, const struct record *r)
+model_record_name(int type, const struct record *r, int flags)
 {
 	const char	*a, *b;
 	char		*s;
@@ -1259,7 +1252,14 @@ model_name(int type, const struct record *r)
 	case MODEL_DOCUMENT:
 		return xstrdup(record_value(r, "filename"));
 	case MODEL_USER:
+		a = record_value(r, "name");
+		if ((flags & MODEL_NAME_SCREEN) && *a != '\0')
+			return xstrdup(a);
 		return xstrdup(record_value(r, "login"));
+	case MODEL_TARGET:
+		if (flags & MODEL_NAME_SCREEN)
+			return xstrdup("target");
+		return xstrdup(record_value(r, "name"));
 	default:
 		return xstrdup(record_value(r, "name"));
 	}
@@ -1283,7 +1283,7 @@ model_delete_check(struct store_txn *t, const struct user *actor, int type,
 	if (model_dependants(t, &r->id, &dtype, &count) != 0)
 		return -1;
 	if (count > 0) {
-		name = model_name(type, r);
+		name = model_record_name(type, r, 0);
 		error_set("%s \"%s\" still has %lu %s: delete or move %s first",
 		    model_type(type)->name, name, count, count == 1 ?
 		    model_type(dtype)->name : model_type(dtype)->plural,
@@ -1484,7 +1484,7 @@ model_undelete(struct store_txn *t, const struct user *actor, int type,
 		    model_bad)->kind == MODEL_REF) {
 			char	*why = xstrdup(error_get());
 
-			name = model_name(type, r);
+			name = model_record_name(type, r, 0);
 			error_set("%s \"%s\" cannot come back: %s (deleted "
 			    "too?): bring that back first", model_type(type)->name,
 			    name, why);

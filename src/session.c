@@ -1,4 +1,4 @@
-/* session: one person working in one database, for the screens. */
+/* session: one person working in one database, for both faces. */
 #include "config.h"
 
 #include <sys/stat.h>
@@ -22,8 +22,6 @@
 #include "user.h"
 #include "vault.h"
 #include "xmalloc.h"
-
-static void	session_forget(struct session *);
 
 /* What the last session_role found and did, for session_notice. */
 static char	session_notice_text[1024];
@@ -111,8 +109,9 @@ session_role(const char *dir, enum store_role *role)
 	}
 	if (cfg_load(dir) != 0)
 		return -1;
-	/* Dates as this person writes them (both faces come through here). */
+	/* Both faces come through here: dates as this person writes them. */
 	agenda_set_order(cfg_string("ui.date_order"));
+	store_set_cache_mb((int)cfg_int("store.cache_mb"));
 	r = cfg_string("db.role");
 	if (strcmp(r, "master") == 0)
 		*role = STORE_MASTER;
@@ -126,6 +125,42 @@ session_role(const char *dir, enum store_role *role)
 		return -1;
 	}
 	return 0;
+}
+
+char *
+session_password_file(const char *path)
+{
+	FILE	*f;
+	char	*line = NULL;
+	size_t	 cap = 0;
+
+	if ((f = fopen(path, "r")) == NULL) {
+		error_set("cannot read the password file %s: %s", path,
+		    strerror(errno));
+		return NULL;
+	}
+	if (getline(&line, &cap, f) < 0) {
+		fclose(f);
+		free(line);
+		error_set("the password file %s is empty: put the password "
+		    "on its first line", path);
+		return NULL;
+	}
+	fclose(f);
+	line[strcspn(line, "\r\n")] = '\0';
+	return line;
+}
+
+char *
+session_password_given(const char *password_file)
+{
+	const char	*env;
+
+	if (password_file != NULL)
+		return session_password_file(password_file);
+	if ((env = getenv("CRM_PASSWORD")) != NULL)
+		return xstrdup(env);
+	return NULL;
 }
 
 int
@@ -275,8 +310,7 @@ session_end(struct session *s, struct store_txn *t, int commit)
 	return ret;
 }
 
-/* The password kept for syncs, wiped. */
-static void
+void
 session_forget(struct session *s)
 {
 	if (s->password != NULL) {
@@ -292,8 +326,7 @@ session_encrypted(const struct session *s)
 	return s->role == STORE_LOCAL && vault_encrypted(s->dir);
 }
 
-/* Only the local's own user holds the password that opens it. */
-static int
+int
 session_owner(const struct session *s, const char *login)
 {
 	const char	*owner = cfg_string("db.user");
@@ -312,9 +345,7 @@ static int
 session_open_key(struct session *s, const char *login,
     uint8_t key[VAULT_KEY_SIZE], struct user *u)
 {
-	struct store_txn	*t;
-	char			 text[VAULT_KEY_TEXT];
-	int			 ret;
+	char	text[VAULT_KEY_TEXT];
 
 	vault_key_text(key, text);
 	store_set_key(s->dir, text);
@@ -322,6 +353,15 @@ session_open_key(struct session *s, const char *login,
 	explicit_bzero(text, sizeof text);
 	if ((s->st = model_open(s->dir, STORE_LOCAL, 0, 0)) == NULL)
 		return -1;
+	return session_login_unlocked(s, login, u);
+}
+
+int
+session_login_unlocked(struct session *s, const char *login, struct user *u)
+{
+	struct store_txn	*t;
+	int			 ret;
+
 	if (store_begin(s->st, &t) != 0)
 		return -1;
 	ret = user_find_login(t, login, u);

@@ -38,6 +38,7 @@
 #define STORE_WORDS_MAX		64	/* words of a record indexed */
 #define STORE_DIGITS_MIN	4	/* fewest digits of a phone's key */
 #define STORE_WORDS_BULK	(256 * 1024)	/* bytes read at a time */
+#define STORE_CACHE_MB		16	/* cache until store_set_cache_mb */
 #define STORE_LOAD_CACHE_MB	8	/* cache of a first sync's load */
 #define STORE_LOAD_DEFER_MB	4	/* its index entries, gathered */
 #define STORE_CREATE		0x100	/* private flags of store_open */
@@ -1262,6 +1263,15 @@ static struct {
 } store_keys[STORE_NKEYS];
 static size_t	store_keys_next;
 
+/* The cache of ordinary work (store.cache_mb), in megabytes. */
+static int	store_cache_mb = STORE_CACHE_MB;
+
+void
+store_set_cache_mb(int mb)
+{
+	store_cache_mb = mb > 0 ? mb : STORE_CACHE_MB;
+}
+
 void
 store_set_key(const char *dir, const char *key)
 {
@@ -1907,7 +1917,7 @@ store_open(const char *dir, enum store_role role,
 	if (flags & (STORE_LOADING | STORE_COPYING))
 		cache_mb = STORE_LOAD_CACHE_MB;
 	else
-		cache_mb = (flags & STORE_BULK) ? 256 : 16;
+		cache_mb = (flags & STORE_BULK) ? 256 : store_cache_mb;
 	if (store_open_env(st, cache_mb) != 0)
 		goto fail;
 	if ((flags & STORE_BULK) == 0 &&

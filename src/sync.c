@@ -204,19 +204,35 @@ sync_pause(void)
 	sync_pause_dir = NULL;
 }
 
+const struct sync_count_info sync_count_info[SYNC_NCOUNTS] = {
+#define SYNC_COUNT_INFO(f, c, w, l, b, n) { c, w, l, b, n },
+	SYNC_COUNTS(SYNC_COUNT_INFO)
+#undef SYNC_COUNT_INFO
+};
+
 unsigned long *
 sync_count_at(struct sync_counts *c, int i)
 {
 	unsigned long	*all[SYNC_NCOUNTS] = {
-		&c->uploaded, &c->downloaded, &c->merged, &c->won, &c->lost,
-		&c->deleted, &c->refused_delete, &c->refused_scope,
-		&c->refused_invalid, &c->removed, &c->files,
-		&c->files_missing, &c->clamped
+#define SYNC_COUNT_ADDRESS(f, cl, w, l, b, n) &c->f,
+		SYNC_COUNTS(SYNC_COUNT_ADDRESS)
+#undef SYNC_COUNT_ADDRESS
 	};
 
 	if (i < 0 || i >= SYNC_NCOUNTS)
 		fatal("sync: no count %d", i);
 	return all[i];
+}
+
+unsigned long
+sync_count(const struct sync_counts *c, int i)
+{
+	switch (i) {
+#define SYNC_COUNT_CASE(f, cl, w, l, b, n) case SYNC_COUNT_##f: return c->f;
+	SYNC_COUNTS(SYNC_COUNT_CASE)
+#undef SYNC_COUNT_CASE
+	}
+	fatal("sync: no count %d", i);
 }
 
 void

@@ -1781,6 +1781,85 @@ test_store_checkpoint_on_close(void)
 	CU_ASSERT(t_count_files("log.") <= 2);
 }
 
+/* ------------------------------------------------------------ cache size */
+
+/*
+ * The cache db5.3_stat -m finds in a local's environment while it is
+ * open, in bytes ("20MB 8KB 448B\tTotal cache size"); 0 if unread.
+ */
+static unsigned long long
+t_cache_bytes(const char *dir)
+{
+	FILE			*p;
+	char			*cmd, line[256], *w, *end;
+	unsigned long long	 total = 0, n;
+
+	xasprintf(&cmd, "db5.3_stat -m -h '%s' 2>/dev/null", dir);
+	p = popen(cmd, "r");
+	free(cmd);
+	if (p == NULL)
+		return 0;
+	while (fgets(line, sizeof line, p) != NULL) {
+		if (strstr(line, "Total cache size") == NULL)
+			continue;
+		for (w = line; *w >= '0' && *w <= '9'; w = end + 1) {
+			n = strtoull(w, &end, 10);
+			if (strncmp(end, "GB", 2) == 0)
+				total += n << 30, end++;
+			else if (strncmp(end, "MB", 2) == 0)
+				total += n << 20, end++;
+			else if (strncmp(end, "KB", 2) == 0)
+				total += n << 10, end++;
+			else if (*end == 'B')
+				total += n;
+			else
+				break;
+			while (end[1] == ' ')
+				end++;
+		}
+		break;
+	}
+	pclose(p);
+	return total;
+}
+
+/*
+ * store.cache_mb sizes the cache of the environments made after it is
+ * set (Berkeley DB adds a quarter to a cache under 500 MB): 16 MB by
+ * default, 24 MB when set so.
+ */
+static void
+test_store_cache_size(void)
+{
+	struct store		*st;
+	char			*dir;
+	unsigned long long	 bytes;
+
+	CU_ASSERT_FATAL((st = t_new(STORE_LOCAL)) != NULL);
+	bytes = t_cache_bytes(t_dir());
+	CU_ASSERT(store_close(st) == 0);
+	if (bytes == 0) {
+		fprintf(stderr, "db5.3_stat (db5.3-util) is missing: the "
+		    "cache size is not checked\n");
+		return;
+	}
+	CU_ASSERT(bytes >= 16ULL << 20 && bytes < 24ULL << 20);
+
+	/* Set before its making: the environment is made then. */
+	dir = xstrdup(unit_path("db24"));
+	store_set_cache_mb(24);
+	if (store_create(dir, STORE_LOCAL, t_schema, T_NSCHEMA) == 0)
+		st = store_open(dir, STORE_LOCAL, t_schema, T_NSCHEMA, 0, 0);
+	else
+		st = NULL;
+	store_set_cache_mb(16);
+	CU_ASSERT_FATAL(st != NULL);
+	bytes = t_cache_bytes(dir);
+	CU_ASSERT(store_close(st) == 0);
+	CU_ASSERT(bytes >= 24ULL << 20 && bytes < 32ULL << 20);
+	free(dir);
+}
+
 /* ------------------------------------------------------ damaged record */
 
 static void
@@ -1883,6 +1962,7 @@ static const struct unit_test tests[] = {
 	    test_store_master_lock_holder_self },
 	{ "checkpoint on close", test_store_checkpoint_on_close },
 	{ "damaged record", test_store_damaged_record },
+	{ "cache size: store.cache_mb", test_store_cache_size },
 	{ NULL, NULL }
 };
 

@@ -63,6 +63,7 @@ static char		 mdir[PATH_MAX], ldir[PATH_MAX];
 static const char	*who;			/* login of the local's user */
 static int		 pol_window, pol_record, pol_dry;
 static int		 pol_job;		/* sync as sync_job_run does */
+static int		 pol_kept;		/* the master's crm.conf as it is */
 static int		 transport;		/* 0 attach, 1 service */
 static void		(*pol_progress)(void *, const struct sync_progress *);
 static struct sync_stats last_stats;		/* of the last sync */
@@ -448,7 +449,7 @@ finish(void)
 	if (M != NULL)
 		CU_ASSERT(store_close(M) == 0);
 	L = M = NULL;
-	pol_window = pol_record = pol_dry = pol_job = 0;
+	pol_window = pol_record = pol_dry = pol_job = pol_kept = 0;
 	pol_progress = NULL;
 	loaded = 0;
 	master_ms_at = 0;
@@ -586,7 +587,8 @@ sync_with(struct store **lp, struct store **mp, const char *mpath,
 		store_close(*mp);
 		*mp = NULL;
 	}
-	master_policy(mpath);
+	if (!pol_kept)
+		master_policy(mpath);
 	sync_master_clock(master_clock);
 	memset(&conf, 0, sizeof conf);
 	conf.local = *lp;
@@ -2062,6 +2064,39 @@ test_sync_S11_window_master_wins_when_stale(void)
 	SYNC_OK();
 	CU_ASSERT(rep.stale == 0);
 	VAL(M, MODEL_COMPANY, &both, "phone", "local-again");
+	finish();
+}
+
+/*
+ * The master's settings are its crm.conf's, read for the sync alone: the
+ * process's, a local's loaded before, say a month and stay so, while the
+ * master's week makes ten days stale.
+ */
+static void
+test_sync_S11_window_is_the_masters(void)
+{
+	struct record_id	c;
+
+	world("anna");
+	pol_window = 7;
+	master_policy(mdir);
+	pol_kept = 1;
+	CU_ASSERT_FATAL(cfg_set(ldir, "sync.update_window_days", "30") == 0);
+	CU_ASSERT_FATAL(cfg_set(ldir, "db.name", "Anna's laptop") == 0);
+	CU_ASSERT_FATAL(cfg_load(ldir) == 0);
+	c = add(M, &root, MODEL_COMPANY, "name", "Both", "phone", "orig");
+	SYNC_OK();
+	unit_now_ms = T0 + 10 * DAY_MS - 2 * HOUR_MS;
+	upd(M, &root, MODEL_COMPANY, &c, "phone", "master-older");
+	unit_now_ms = T0 + 10 * DAY_MS - HOUR_MS;
+	upd(L, &anna, MODEL_COMPANY, &c, "phone", "local-newer");
+	unit_now_ms = T0 + 10 * DAY_MS;
+	SYNC_OK();
+	CU_ASSERT(rep.stale == 1);
+	VAL(L, MODEL_COMPANY, &c, "phone", "master-older");
+	CU_ASSERT_EQUAL(cfg_int("sync.update_window_days"), 30);
+	CU_ASSERT_STRING_EQUAL(cfg_string("db.name"), "Anna's laptop");
+	cfg_free();
 	finish();
 }
 
@@ -3739,6 +3774,8 @@ static const struct unit_test tests[] = {
 	{ "S11 stale: the master wins",
 	    test_sync_S11_window_master_wins_when_stale },
 	{ "S11 window not passed", test_sync_S11_window_not_passed },
+	{ "S11 the master's window, the process's settings untouched",
+	    test_sync_S11_window_is_the_masters },
 	{ "S12 refused deletion comes back",
 	    test_sync_S12_refused_deletion_comes_back },
 	{ "S12 allowed deletion propagates",

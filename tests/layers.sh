@@ -1,0 +1,53 @@
+#!/bin/sh
+# The layers: no object of the core (libcrm-core.a, src/) refers to a
+# symbol of the screens (libcrm-screens.a, screens/), and the screens
+# call no Berkeley DB function: they go through the core.
+. "${TESTS_SRCDIR:-$(dirname "$0")}/lib.sh"
+
+NM=${NM:-nm}
+command -v "$NM" >/dev/null 2>&1 || { echo "layers.sh: no $NM: skipped"; exit 77; }
+B=$(dirname "$CRM")
+CORE=$B/libcrm-core.a
+SCREENS=$B/libcrm-screens.a
+[ -f "$CORE" ] && [ -f "$SCREENS" ] || fail "no $CORE or $SCREENS"
+
+# "object symbol" for each symbol an archive's objects define or lack.
+symbols() {
+	"$NM" -A "$2" | awk -v want="$1" '
+	{
+		# archive:object:[address] type symbol
+		split($1, name, ":")
+		obj = name[2]
+		type = $(NF - 1)
+		sym = $NF
+		if (want == "U" && type == "U")
+			print obj, sym
+		else if (want == "D" && type ~ /^[TDBRGSVW]$/)
+			print obj, sym
+	}' | sort -k 2
+}
+symbols U "$CORE" >"$T/core-undefined"
+symbols D "$SCREENS" >"$T/screens-defined"
+[ -s "$T/core-undefined" ] || fail "no symbol read from $CORE"
+[ -s "$T/screens-defined" ] || fail "no symbol read from $SCREENS"
+
+join -1 2 -2 2 "$T/core-undefined" "$T/screens-defined" >"$T/up" || true
+if [ -s "$T/up" ]; then
+	while read -r sym from to; do
+		printf 'core %s calls %s of the screens (%s)\n' "$from" \
+		    "$sym" "$to" >&2
+	done <"$T/up"
+	fail "the core calls the screens"
+fi
+
+symbols U "$SCREENS" | awk '$2 ~ /^db_/' >"$T/down"
+if [ -s "$T/down" ]; then
+	cat "$T/down" >&2
+	fail "the screens call Berkeley DB"
+fi
+
+# The program that links the core alone was built, so it linked.
+[ -x "$B/tests/layers" ] || fail "tests/layers was not built"
+run "$B/tests/layers"
+[ "$STATUS" -eq 0 ] || fail "tests/layers does not run"
+exit 0
