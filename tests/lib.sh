@@ -138,6 +138,13 @@ rows() {
 	fi
 }
 
+# The yescrypt hashes ($y$PARAMS$SALT$HASH) in FILES, one a line. The
+# whole shape, not "$y$" alone: an encrypted file's random bytes hold
+# those three somewhere now and then.
+yescrypt_in() {
+	cat "$@" | grep -aoE '\$y\$[./0-9A-Za-z]+\$[./0-9A-Za-z]{8,}\$[./0-9A-Za-z]{20,}' || :
+}
+
 # Octal mode of a file.
 mode() {
 	stat -c %a "$1"
