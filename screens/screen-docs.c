@@ -45,14 +45,21 @@ static struct docs_job {
 	char		*text;		/* a template's name from the second */
 } job;
 
+/* Forget the last chain's job, freeing what it held. */
 static void
-docs_job_set(int type, const struct record *r)
+docs_job_clear(void)
 {
 	free(job.name);
 	free(job.filename);
 	free(job.path);
 	free(job.text);
 	memset(&job, 0, sizeof job);
+}
+
+static void
+docs_job_set(int type, const struct record *r)
+{
+	docs_job_clear();
 	job.type = type;
 	job.id = r->id;
 	job.name = model_record_name(type, r, MODEL_NAME_SCREEN);
@@ -829,7 +836,7 @@ templates_new_path(void *arg, const char *text)
 		free(path);
 		return;
 	}
-	memset(&job, 0, sizeof job);
+	docs_job_clear();
 	job.type = MODEL_TEMPLATE;
 	job.path = path;
 	/* The file's name without its extension is a fair first name. */

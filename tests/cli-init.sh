@@ -154,7 +154,7 @@ CRM_PASSWORD=rempw12 expect_ok "$CRM" -d "$R" list company
 # list above shows its one user), and the local is encrypted:
 # not even its own user's hash can be read from its files.
 [ -f "$R/crm.key" ] || fail "the new local has no key file"
-n=$(cat "$R"/*.db | grep -ao '\$y\$' | wc -l)
+n=$(yescrypt_in "$R"/*.db | wc -l)
 expect_eq "$n" 0
 
 finish

@@ -138,6 +138,13 @@ rows() {
 	fi
 }
 
+# The yescrypt hashes ($y$PARAMS$SALT$HASH) in FILES, one a line. The
+# whole shape, not "$y$" alone: an encrypted file's random bytes hold
+# those three somewhere now and then.
+yescrypt_in() {
+	cat "$@" | grep -aoE '\$y\$[./0-9A-Za-z]+\$[./0-9A-Za-z]{8,}\$[./0-9A-Za-z]{20,}' || :
+}
+
 # Octal mode of a file.
 mode() {
 	stat -c %a "$1"
@@ -196,6 +203,50 @@ master_at() {
 	else
 		printf '%s\n' "$1"
 	fi
+}
+
+# Loops over fault points (a full disk, a stop or a cut at a command's
+# Nth write or frame) try every point they step to. TESTS_SAMPLE=K, which
+# make check sets in the sanitizer build (where each command runs several
+# times slower, and what is looked for is a memory error rather than a
+# point left out), tries one point in K on average instead: the gap to
+# the next is drawn between one step and 2K-1 steps, so that every phase
+# of the command longer than that is still met, at points that differ
+# from run to run. The seed is printed; TESTS_SEED=S draws the same
+# points again.
+SAMPLE=${TESTS_SAMPLE:-1}
+case $SAMPLE in
+'' | *[!0-9]* | 0) SAMPLE=1 ;;
+esac
+SEED=${TESTS_SEED:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}
+if [ "$SAMPLE" -gt 1 ]; then
+	echo "$(basename "$0"): fault points sampled, one in $SAMPLE" \
+	    "(TESTS_SEED=$SEED draws the same)" >&2
+fi
+
+# sample_next N STEP: the point after N in a loop that steps STEP at a
+# time: N + STEP, or with TESTS_SAMPLE=K, N + STEP * (1 + a draw in
+# [0, 2K-2]).
+sample_next() {
+	if [ "$SAMPLE" -le 1 ]; then
+		echo $(($1 + $2))
+	else
+		# The Nth draw of the seed's sequence.
+		awk -v n="$1" -v s="$2" -v k="$SAMPLE" -v seed="$SEED" 'BEGIN {
+			srand(seed)
+			for (i = 0; i < n; i++)
+				r = rand()
+			print n + s * (1 + int(r * (2 * k - 1))) }'
+	fi
+}
+
+# sampled N: N points of a loop that tries every one are about N /
+# TESTS_SAMPLE of a sampled loop (at least 1): what a loop's "it met
+# enough points" check asks for.
+sampled() {
+	_s=$(($1 / SAMPLE))
+	[ "$_s" -ge 1 ] || _s=1
+	echo "$_s"
 }
 
 # Assertions that fail because of a known bug in crm are grouped in a

@@ -179,7 +179,8 @@ done
 # Over the attach the load is stopped at each of its writes; over the
 # service (the local's writes are the same) the connection is cut after
 # each frame of the load's stream instead.
-# SYNC_CRASH_STRIDE=K tests one point in K (a quicker run, as distcheck's).
+# SYNC_CRASH_STRIDE=K tests one point in K (a quicker run, as distcheck's);
+# TESTS_SAMPLE=K about one in K of those, drawn at random (lib.sh).
 STRIDE=${SYNC_CRASH_STRIDE:-1}
 if [ "${SYNC_TRANSPORT:-attach}" = service ]; then
 	FIRST=CRM_SYNC_CUT
@@ -225,10 +226,10 @@ while :; do
 		differ="$differ $n"
 	fi
 	rm -f "$T/after-$n" "$T/after-$n.log"
-	n=$((n + STRIDE))
+	n=$(sample_next "$n" "$STRIDE")
 	[ "$n" -le 500 ] || fail "$FIRST never let the first sync finish"
 done
-[ "$tested" -ge $((20 / STRIDE)) ] || fail "only $tested cut-off points in the first sync"
+[ "$tested" -ge "$(sampled $((20 / STRIDE)))" ] || fail "only $tested cut-off points in the first sync"
 echo "sync-crash.sh: $tested cut-off points tested in the first sync"
 LAST=
 [ -z "$differ" ] ||
@@ -282,10 +283,10 @@ cut_loop() {
 			logdiffer="$logdiffer $n"
 		fi
 		rm -f "$T/after-$n" "$T/after-$n.log"
-		n=$((n + STRIDE))
+		n=$(sample_next "$n" "$STRIDE")
 		[ "$n" -le 500 ] || fail "$_var never let the sync finish"
 	done
-	[ "$tested" -ge $((5 / STRIDE)) ] || fail "only $tested points for $_what: the scenario is too small"
+	[ "$tested" -ge "$(sampled $((5 / STRIDE)))" ] || fail "only $tested points for $_what: the scenario is too small"
 	echo "sync-crash.sh: $tested points tested: $_what N"
 	LAST=
 	[ -z "$differ" ] ||

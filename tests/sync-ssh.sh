@@ -157,7 +157,7 @@ expect_out_contains BenCo
 # through the store, is checked in sync-attack.sh).
 n=$(cat "$LB"/*.db | grep -ac AnnaCo || :)
 expect_eq "$n" 0
-n=$(cat "$LB"/*.db | grep -ao '\$y\$' | wc -l)
+n=$(yescrypt_in "$LB"/*.db | wc -l)
 expect_eq "$n" 0
 # T1: the password is the master's to check, not the local's.
 run env CRM_PASSWORD=wrong "$CRM" -d "$LB" sync

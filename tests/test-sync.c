@@ -3388,8 +3388,8 @@ test_sync_B5_crash_then_resume(void)
 	CU_ASSERT(strlen(ref_c) > 1);
 	finish();
 
-	/* Cut off at its 1st, 2nd, ... write, then run again. */
-	for (n = 1; n < 500; n++) {
+	/* Cut off at its 1st, 2nd, ... write (or a sample), then run again. */
+	for (n = 1; n < 500; n = unit_sample_next(n)) {
 		copy_dir(pm, xm);
 		copy_dir(pl, xl);
 		code = crash_child(xm, xl, n);
@@ -3456,7 +3456,7 @@ test_sync_B5_crash_then_resume(void)
 			break;
 	}
 	if (bad == 0)		/* it really was cut, at many points */
-		CU_ASSERT(crashed >= 10);
+		CU_ASSERT((unsigned long)crashed >= unit_sampled(10));
 	if (getenv("SYNC_TEST_VERBOSE") != NULL)
 		fprintf(stderr, "B5: cut at %d points\n", crashed);
 	free(ref_m);

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <CUnit/Basic.h>
@@ -111,6 +112,59 @@ unit_slurp(const char *path)
 }
 
 static const struct unit_test	*unit_tests;
+
+static unsigned long	 unit_sample = 0;	/* 0: not read yet */
+static unsigned long long unit_seed;
+
+static void
+unit_sample_init(void)
+{
+	const char	*env;
+	char		*end;
+
+	if (unit_sample != 0)
+		return;
+	unit_sample = 1;
+	env = getenv("TESTS_SAMPLE");
+	if (env != NULL && *env != '\0') {
+		unit_sample = strtoul(env, &end, 10);
+		if (*end != '\0' || unit_sample == 0)
+			unit_sample = 1;
+	}
+	if (unit_sample == 1)
+		return;
+	env = getenv("TESTS_SEED");
+	if (env != NULL && *env != '\0')
+		unit_seed = strtoull(env, NULL, 10);
+	else
+		unit_seed = (unsigned long long)time(NULL) * 1000003ULL ^
+		    (unsigned long long)getpid();
+	fprintf(stderr, "fault points sampled, one in %lu (TESTS_SEED=%llu "
+	    "draws the same)\n", unit_sample, unit_seed);
+}
+
+unsigned long
+unit_sample_next(unsigned long n)
+{
+	uint64_t	h;
+
+	unit_sample_init();
+	if (unit_sample == 1)
+		return n + 1;
+	/* splitmix64 of the seed and n. */
+	h = unit_seed + (uint64_t)n * 0x9e3779b97f4a7c15ULL;
+	h = (h ^ (h >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	h = (h ^ (h >> 27)) * 0x94d049bb133111ebULL;
+	h ^= h >> 31;
+	return n + 1 + (unsigned long)(h % (2 * unit_sample - 1));
+}
+
+unsigned long
+unit_sampled(unsigned long n)
+{
+	unit_sample_init();
+	return n / unit_sample > 0 ? n / unit_sample : 1;
+}
 
 static int
 unit_setup(void)

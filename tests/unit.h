@@ -36,6 +36,17 @@ void		 unit_user(struct user *, const char *login, const char *uid,
 /* The last error mentions needle (and an error was set at all). */
 int		 unit_error_has(const char *needle);
 
+/*
+ * Loops over fault points (a sync stopped at its nth write) try every
+ * point: the next after n is n + 1. TESTS_SAMPLE=K, which make check sets
+ * in the sanitizer build, tries one in K on average instead, as
+ * tests/lib.sh's sample_next: the next is drawn from n + 1 to n + 2K - 1,
+ * from TESTS_SEED (printed once, random when unset).
+ */
+unsigned long	 unit_sample_next(unsigned long n);
+/* What "at least n points were met" becomes when sampled: n / K, >= 1. */
+unsigned long	 unit_sampled(unsigned long n);
+
 /* The test clock: a wall clock the tests set (milliseconds). */
 extern unsigned long long unit_now_ms;
 unsigned long long	 unit_clock(void);
