@@ -155,11 +155,14 @@ if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null 2>&1; then
 	chmod 755 "$SM"
 	chmod 644 "$SM/crm.conf"
 	mkdir -m 1777 "$share/laptop"
+	# The program too: the build's directory may be private as well.
+	cp "$CRM" "$share/crm"
+	chmod 755 "$share/crm"
 	laptop() {
 		setpriv --reuid=65534 --regid=65534 --clear-groups \
 		    env CRM_PASSWORD=annapw XDG_CONFIG_HOME="$share/laptop" \
 		    XDG_DATA_HOME="$share/laptop" \
-		    CRM_SYSCONF="$share/laptop/none.conf" "$CRM" "$@"
+		    CRM_SYSCONF="$share/laptop/none.conf" "$share/crm" "$@"
 	}
 else
 	share=
