@@ -271,6 +271,98 @@ out:
 	return ret;
 }
 
+/*
+ * Write the records of TYPE that FL keeps to PATH (NULL: standard
+ * output) in FORMAT, read in T: the types of an "export all" come from
+ * one snapshot.
+ */
+static int
+cli_export_type(struct store_txn *t, int type, struct cli_filter *fl,
+    const char *path, enum exchange_format format, int flags)
+{
+	struct exchange_file	 xf;
+	struct exchange_writer	*w = NULL;
+	struct store_cursor	*c = NULL;
+	struct record		*r;
+	FILE			*f = stdout;
+	char			*why;
+	int			 ret;
+
+	memset(&xf, 0, sizeof xf);
+	if (cli_filter_open(fl, t, type, &c) != 0)
+		return -1;
+	if (path != NULL) {
+		if (exchange_file_open(&xf, path) != 0)
+			goto fail;
+		f = xf.f;
+	}
+	if ((w = exchange_writer_open(f, path != NULL ? path : "the export",
+	    type, format, flags)) == NULL)
+		goto fail;
+	while ((ret = store_cursor_next(c, &r)) == 0) {
+		if (cli_filter_match(fl, r))
+			ret = exchange_put(w, t, r);
+		record_free(r);
+		if (ret != 0)
+			goto fail;
+	}
+	if (ret == -1)
+		goto fail;
+	ret = exchange_writer_close(w);
+	w = NULL;
+	if (ret != 0)
+		goto fail;
+	if (f == stdout && fflush(stdout) != 0) {
+		error_set("cannot write the export: %s", strerror(errno));
+		goto fail;
+	}
+	if (f != stdout && exchange_file_close(&xf, 1) != 0)
+		goto fail;
+	store_cursor_close(c);
+	return 0;
+
+fail:
+	/* What went wrong first is what the user is told. */
+	why = xstrdup(error_get());
+	exchange_writer_close(w);
+	if (f != stdout)
+		exchange_file_close(&xf, 0);
+	store_cursor_close(c);
+	error_set("%s", why);
+	free(why);
+	return -1;
+}
+
+/*
+ * crm export all DIR: every type the user may read, each to DIR/TYPE.csv
+ * (as export TYPE FILE writes it), all read from one snapshot, so that
+ * the files agree with each other as the database did: a whole database
+ * taken out in a form any program reads, or two compared.
+ */
+static int
+cli_export_all(struct store_txn *t, const char *dir, int flags)
+{
+	struct cli_filter	 fl = { NULL, 0 };
+	struct stat		 sb;
+	char			*path;
+	int			 type, ret;
+
+	if (mkdir(dir, 0700) != 0 &&
+	    (errno != EEXIST || stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode))) {
+		error_set("cannot make the directory %s: %s", dir,
+		    strerror(errno == EEXIST ? ENOTDIR : errno));
+		return -1;
+	}
+	for (type = 0; type < MODEL_NTYPES; type++) {
+		xasprintf(&path, "%s/%s.csv", dir, model_type(type)->name);
+		ret = cli_export_type(t, type, &fl, path, EXCHANGE_CSV, flags);
+		free(path);
+		if (ret != 0)
+			return -1;
+	}
+	return 0;
+}
+
 int
 cli_export(struct cli *cli, int argc, char **argv)
 {
@@ -284,16 +376,10 @@ cli_export(struct cli *cli, int argc, char **argv)
 	};
 	const struct cli_cmd		*cmd = cli_find("export");
 	struct cli_filter		 fl = { NULL, 0 };
-	struct exchange_file		 xf;
-	struct exchange_writer		*w = NULL;
 	struct store_txn		*t = NULL;
-	struct store_cursor		*c = NULL;
-	struct record			*r;
-	FILE				*f = stdout;
 	int				 type, ret, opt, format = -1;
-	int				 flags = 0;
+	int				 flags = 0, all;
 
-	memset(&xf, 0, sizeof xf);
 	optind = 0;
 	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (opt) {
@@ -329,6 +415,28 @@ cli_export(struct cli *cli, int argc, char **argv)
 		cli_filter_free(&fl);
 		return cli_usage(cmd, "give TYPE and perhaps FILE");
 	}
+	if ((all = strcmp(argv[1], "all") == 0)) {
+		ret = 0;
+		if (argc != 3)
+			ret = cli_usage(cmd, "export all writes a file for each "
+			    "type: give the directory to put them in");
+		else if (fl.n != 0)
+			ret = cli_usage(cmd, "--where picks records of one "
+			    "type: export them with export TYPE");
+		else if (format != -1 && format != EXCHANGE_CSV)
+			ret = cli_usage(cmd, "export all writes CSV: export "
+			    "contacts or events alone as vcard or ical");
+		if (ret != 0) {
+			cli_filter_free(&fl);
+			return ret;
+		}
+		if (cli_open(cli) != 0 ||
+		    store_begin_read(cli->s.st, &t) != 0 ||
+		    cli_export_all(t, argv[2], flags) != 0)
+			goto fail;
+		ret = CLI_OK;
+		goto out;
+	}
 	if ((type = model_type_find(argv[1])) == -1 ||
 	    cli_filter_check(&fl, type) != 0) {
 		cli_filter_free(&fl);
@@ -344,45 +452,15 @@ cli_export(struct cli *cli, int argc, char **argv)
 	}
 
 	if (cli_open(cli) != 0 || store_begin_read(cli->s.st, &t) != 0 ||
-	    cli_filter_open(&fl, t, type, &c) != 0)
-		goto fail;
-	if (argc == 3) {
-		if (exchange_file_open(&xf, argv[2]) != 0)
-			goto fail;
-		f = xf.f;
-	}
-	if ((w = exchange_writer_open(f, argc == 3 ? argv[2] : "the export",
-	    type, (enum exchange_format)format, flags)) == NULL)
-		goto fail;
-	while ((ret = store_cursor_next(c, &r)) == 0) {
-		if (cli_filter_match(&fl, r))
-			ret = exchange_put(w, t, r);
-		record_free(r);
-		if (ret != 0)
-			goto fail;
-	}
-	if (ret == -1)
-		goto fail;
-	ret = exchange_writer_close(w);
-	w = NULL;
-	if (ret != 0)
-		goto fail;
-	if (f == stdout && fflush(stdout) != 0) {
-		error_set("cannot write the export: %s", strerror(errno));
-		goto fail;
-	}
-	if (f != stdout && exchange_file_close(&xf, 1) != 0)
+	    cli_export_type(t, type, &fl, argc == 3 ? argv[2] : NULL,
+	    (enum exchange_format)format, flags) != 0)
 		goto fail;
 	ret = CLI_OK;
 	goto out;
 
 fail:
 	ret = cli_fail();
-	exchange_writer_close(w);
-	if (f != stdout)
-		exchange_file_close(&xf, 0);
 out:
-	store_cursor_close(c);
 	store_abort(t);
 	cli_filter_free(&fl);
 	return ret;

@@ -146,7 +146,8 @@ static const struct cli_cmd cli_cmds[] = {
 	  "goes,\n--ignore-unknown leaves it out." },
 	{ "export", cli_export,
 	  "export TYPE [FILE] [--format csv|vcard|ical] [--where FIELD=VALUE]...\n"
-	  "                [--ids] [--plain] [--floating]",
+	  "                [--ids] [--plain] [--floating]\n"
+	  "       export all DIR [--ids] [--plain]",
 	  "Write the records of TYPE (those --where picks, as for list) to "
 	  "FILE or stdout:\nCSV with a header row, vCard 4.0 (contacts and "
 	  "companies) or iCalendar\n(events and tasks). FILE ending .vcf or "
@@ -154,7 +155,8 @@ static const struct cli_cmd cli_cmds[] = {
 	  "are names (--ids: IDs); the CSV is safe\nin a spreadsheet (a quote "
 	  "before = + - @ and leading zeros; --plain: as\nthey are); times are "
 	  "UTC (--floating: wall-clock). FILE is written whole\n(0600) and "
-	  "then renamed into place." },
+	  "then renamed into place.\nexport all DIR writes every type, each "
+	  "to DIR/TYPE.csv, from one snapshot." },
 	{ "query", cli_query, "query STRING",
 	  "For mutt's query_command: a first line mutt skips, then "
 	  "email<TAB>name<TAB>company\nfor each contact with an email that "

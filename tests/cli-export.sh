@@ -212,4 +212,30 @@ expect_ok root "$M" list contact --search 699887766 --fields last_name
 expect_eq "$(rows)" 1
 expect_out_contains "Ångström"
 
+# --- export all: every type, each as export TYPE writes it ---------------------------
+expect_ok root "$M" export all "$T/all"
+[ "$(stat -c %a "$T/all")" = 700 ] || fail "export all made its directory readable by others"
+for ty in user company contact note event task opportunity issue campaign target document template; do
+	[ -f "$T/all/$ty.csv" ] || fail "export all wrote no $ty.csv"
+	root "$M" export "$ty" >"$T/one.csv" || fail "export $ty failed"
+	cmp -s "$T/one.csv" "$T/all/$ty.csv" ||
+	    fail "export all's $ty.csv is not what export $ty writes"
+done
+[ "$(ls "$T/all" | wc -l)" -eq 12 ] || fail "export all wrote other files: $(ls "$T/all")"
+grep -q 'Ångström' "$T/all/contact.csv" || fail "contact.csv lacks Zoë"
+# Again into the same directory: the files are replaced whole.
+expect_ok root "$M" add company name="Later GmbH"
+expect_ok root "$M" export all "$T/all" --ids --plain
+grep -q 'Later GmbH' "$T/all/company.csv" || fail "a second export all did not replace company.csv"
+[ -z "$(find "$T/all" -name '*.tmp')" ] || fail "export all left a temporary file"
+expect_status 2 root "$M" export all
+expect_err_contains "give the directory"
+expect_status 2 root "$M" export all "$T/all2" --where name=Acme
+expect_err_contains "--where picks records of one type"
+expect_status 2 root "$M" export all "$T/all2" --format vcard
+expect_err_contains "export all writes CSV"
+: >"$T/plainfile"
+expect_fail root "$M" export all "$T/plainfile"
+expect_err_contains "cannot make the directory $T/plainfile: Not a directory"
+
 finish

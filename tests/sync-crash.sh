@@ -26,36 +26,39 @@ anna() {
 }
 
 # state FILE: everything both sides hold, in a form that does not depend on
-# the order of rows: every type exported and the attached files with their
-# content in FILE; the conflict logs, without their own id and created_at,
-# in FILE.log.
+# the order of rows: every type exported (crm export all, one snapshot a
+# side) and the attached files with their content in FILE; the conflict
+# logs, without their own id and created_at, in FILE.log.
 TYPES="company contact note event task opportunity campaign target issue document template user"
 state() {
 	: >"$1"
 	: >"$1.log"
 	for side in master local; do
+		rm -rf "$T/.exp"
+		if [ $side = master ]; then
+			root "$M" export all "$T/.exp" ||
+			    fail "export all on the master failed"
+		else
+			anna export all "$T/.exp" ||
+			    fail "export all on the local failed"
+		fi
 		for ty in $TYPES; do
 			printf '== %s %s\n' "$side" "$ty" >>"$1"
-			if [ $side = master ]; then
-				root "$M" export "$ty" >"$T/.exp" ||
-				    fail "export $ty on the master failed"
-			else
-				anna export "$ty" >"$T/.exp" ||
-				    fail "export $ty on the local failed"
-			fi
-			head -n 1 "$T/.exp" >>"$1"
-			tail -n +2 "$T/.exp" | LC_ALL=C sort >>"$1"
+			[ -f "$T/.exp/$ty.csv" ] ||
+			    fail "export all on the $side wrote no $ty.csv"
+			head -n 1 "$T/.exp/$ty.csv" >>"$1"
+			tail -n +2 "$T/.exp/$ty.csv" | LC_ALL=C sort >>"$1"
 		done
 		printf '== %s conflicts\n' "$side" >>"$1.log"
 		if [ $side = master ]; then
-			root "$M" conflicts >"$T/.exp" ||
+			root "$M" conflicts >"$T/.conflicts" ||
 			    fail "conflicts on the master failed"
 		else
-			anna conflicts >"$T/.exp" ||
+			anna conflicts >"$T/.conflicts" ||
 			    fail "conflicts on the local failed"
 		fi
-		head -n 1 "$T/.exp" | cut -f 3- >>"$1.log"
-		tail -n +2 "$T/.exp" | cut -f 3- | LC_ALL=C sort >>"$1.log"
+		head -n 1 "$T/.conflicts" | cut -f 3- >>"$1.log"
+		tail -n +2 "$T/.conflicts" | cut -f 3- | LC_ALL=C sort >>"$1.log"
 		[ $side = master ] && d=$M || d=$L
 		for sub in documents templates; do
 			printf '== %s %s/\n' "$side" "$sub" >>"$1"
