@@ -166,8 +166,6 @@ unsigned	 tui_keymaps(struct screen *);
 enum action	 keys_action(unsigned keymaps, int iskey, wint_t ch);
 const char	*keys_name(enum action);
 
-struct screen;
-
 struct screen_ops {
 	const char	*name;		/* for the help title and the key log */
 	unsigned	 keymaps;	/* KM_* bits whose bindings apply */
@@ -206,6 +204,20 @@ struct screen_ops {
 	 * May be NULL.
 	 */
 	void		(*stop)(struct screen *, int keep);
+	/*
+	 * On top, before the loop waits for the next key: the moment to ask
+	 * something of its own (the main screen offers a form kept from the
+	 * last time). 1 if it showed something, so the screen is painted
+	 * again. May be NULL.
+	 */
+	int		(*ready)(struct screen *);
+	/*
+	 * Why a binding it offers cannot run here now (sync on a master),
+	 * which the help shows beside the key; NULL when it can. May be
+	 * NULL.
+	 */
+	const char	*(*unavailable)(const struct screen *,
+			    const struct binding *);
 };
 
 struct screen {
@@ -250,8 +262,17 @@ struct app {
 
 extern struct app app;
 
-/* Run the application; returns crm's exit status. */
-int	 tui_main(const struct tui_options *);
+/*
+ * Run the application; returns crm's exit status. start pushes the first
+ * screen once the terminal is ready: the framework knows no screen of its
+ * own, the application says which (screens_main).
+ */
+int	 tui_main(const struct tui_options *, void (*start)(void));
+/*
+ * An action the application handles whatever the screen on top (help,
+ * undo): fn gets the key instead of the screen. Set before tui_main.
+ */
+void	 tui_global(enum action, void (*fn)(struct screen *));
 
 /*
  * The list keys (up, down, a page, first, last) on a position among n
@@ -407,6 +428,18 @@ void	 screen_pick_open_in(int type, const char *start,
 	    const struct record_id *in, const char *in_name,
 	    void (*done)(void *arg, const struct record *), void *arg);
 void	 screen_help_open(const struct screen *);
+/* F1 or ?: the help of the screen on top, or away again (tui_global). */
+void	 screen_help_key(struct screen *);
+/*
+ * The login screen (the list of databases, then a login); home takes its
+ * place once logged in.
+ */
+void	 screen_login_open(const struct screen_ops *home);
+/*
+ * The application: the login, then home (the main screen); help and undo
+ * over every screen. Returns crm's exit status.
+ */
+int	 screens_main(const struct tui_options *);
 /*
  * Delete a record: refused with the reason before anything is asked
  * (rights, linked records, by name), else after a confirmation.
@@ -425,6 +458,8 @@ void	 undo_created(int type, const struct record *);
 void	 undo_deleted(int type, const struct record *);
 int	 undo_last(void);
 void	 undo_clear(void);
+/* u whatever the screen (tui_global): the newest undone, sc read again. */
+void	 undo_key(struct screen *sc);
 
 /* The deleted records this user may bring back (D on the main screen). */
 extern const struct screen_ops screen_deleted;

@@ -200,3 +200,13 @@ undo_last(void)
 	tui_status_reload();
 	return 0;
 }
+
+void
+undo_key(struct screen *sc)
+{
+	/* Whatever the screen, what it shows changed: read it again. */
+	if (app.open && app.s.role == STORE_MASTER)
+		session_hold(&app.s);
+	if (undo_last() == 0 && sc->ops->reload != NULL)
+		sc->ops->reload(sc);
+}

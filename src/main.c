@@ -31,7 +31,7 @@ main_face(int argc, char **argv)
 	opt.dir = cli.dir;
 	opt.login = cli.login;
 	opt.password_file = cli.password_file;
-	ret = tui_main(&opt);
+	ret = screens_main(&opt);
 	cfg_free();
 	return ret;
 }
