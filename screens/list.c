@@ -13,10 +13,14 @@
 #include <string.h>
 
 #include "agenda.h"
+#include "browse.h"
 #include "clock.h"
-#include "error.h"
 #include "document.h"
+#include "edit.h"
+#include "error.h"
+#include "list.h"
 #include "model.h"
+#include "record.h"
 #include "session.h"
 #include "store.h"
 #include "tui.h"

@@ -12,7 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "edit.h"
+#include "fieldset.h"
 #include "path.h"
+#include "prompt.h"
 #include "tui.h"
 #include "xmalloc.h"
 

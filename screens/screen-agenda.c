@@ -16,9 +16,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "actions.h"
 #include "agenda.h"
 #include "error.h"
+#include "list.h"
 #include "model.h"
+#include "record.h"
+#include "screens.h"
 #include "session.h"
 #include "tui.h"
 #include "xmalloc.h"

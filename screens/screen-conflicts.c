@@ -19,6 +19,8 @@
 #include "conflict.h"
 #include "error.h"
 #include "model.h"
+#include "record.h"
+#include "screens.h"
 #include "session.h"
 #include "store.h"
 #include "tui.h"

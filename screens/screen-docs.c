@@ -6,31 +6,33 @@
  * description, L writes a letter to a contact from a template. T on the
  * main screen lists the letter templates.
  *
- * External programs get the terminal as tig and calcurse give it: the
- * screen is ended (endwin) while they run and painted whole after, and
- * crm ignores Ctrl-C meanwhile, which belongs to the program.
+ * The programs that show and edit them run through screens/run.c.
  */
 #include "config.h"
 
 #include <sys/stat.h>
-#include <sys/wait.h>
 
 #include <curses.h>
 #include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
 
+#include "actions.h"
 #include "clock.h"
 #include "document.h"
 #include "error.h"
 #include "file.h"
 #include "letter.h"
+#include "list.h"
 #include "model.h"
 #include "path.h"
+#include "prompt.h"
+#include "record.h"
+#include "run.h"
+#include "screens.h"
 #include "session.h"
 #include "tui.h"
 #include "xmalloc.h"
@@ -79,96 +81,6 @@ docs_reload(void)
 	tui_redraw(REDRAW_BODY);
 }
 
-/* screen_docs_run: the shell could not find the command (no message set). */
-#define DOCS_NOT_FOUND	(-2)
-
-/*
- * Run command with file as its argument ("$1" of sh -c, so $PAGER and
- * $EDITOR may hold options). The exit status, DOCS_NOT_FOUND, or -1
- * (message set). Not found is the caller's to say: only it knows which
- * variable names the command and what becomes of the file.
- */
-int
-screen_docs_run(const char *command, const char *file)
-{
-	struct sigaction	 ign, oldint, oldquit;
-	char			*line;
-	pid_t			 pid;
-	int			 status;
-
-	/* Never keep a master while a person reads or writes. */
-	if (app.open && app.s.role == STORE_MASTER) {
-		session_release(&app.s);
-		session_hold(&app.s);
-	}
-	xasprintf(&line, "%s \"$1\"", command);
-	def_prog_mode();
-	endwin();
-	memset(&ign, 0, sizeof ign);
-	ign.sa_handler = SIG_IGN;
-	sigemptyset(&ign.sa_mask);
-	sigaction(SIGINT, &ign, &oldint);
-	sigaction(SIGQUIT, &ign, &oldquit);
-	fflush(stdout);
-	if ((pid = fork()) == 0) {
-		signal(SIGINT, SIG_DFL);
-		signal(SIGQUIT, SIG_DFL);
-		signal(SIGTERM, SIG_DFL);
-		signal(SIGHUP, SIG_DFL);
-		execl("/bin/sh", "sh", "-c", line, "sh", file, (char *)NULL);
-		_exit(127);
-	}
-	status = -1;
-	if (pid != -1) {
-		while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
-			/* nothing */;
-	}
-	sigaction(SIGINT, &oldint, NULL);
-	sigaction(SIGQUIT, &oldquit, NULL);
-	reset_prog_mode();
-	refresh();
-	tui_redraw(REDRAW_ALL);
-	free(line);
-	if (pid == -1) {
-		tui_message(1, "cannot run %s: %s", command, strerror(errno));
-		return -1;
-	}
-	if (WIFEXITED(status)) {
-		if (WEXITSTATUS(status) == 127)
-			return DOCS_NOT_FOUND;
-		return WEXITSTATUS(status);
-	}
-	return 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
-}
-
-static const char *
-docs_env(const char *name, const char *def)
-{
-	const char	*v = getenv(name);
-
-	return v != NULL && *v != '\0' ? v : def;
-}
-
-/* A program on $PATH, or NULL. */
-static char *
-docs_which(const char *prog)
-{
-	const char	*path = docs_env("PATH", "/usr/bin:/bin");
-	char		*copy, *p, *dir, *full;
-
-	copy = xstrdup(path);
-	for (p = copy; (dir = strsep(&p, ":")) != NULL;) {
-		xasprintf(&full, "%s/%s", *dir != '\0' ? dir : ".", prog);
-		if (access(full, X_OK) == 0) {
-			free(copy);
-			return full;
-		}
-		free(full);
-	}
-	free(copy);
-	return NULL;
-}
-
 /*
  * Is the stored file of r (a document or template) fit to open or copy?
  * A missing one is refused, a changed one asked about. 1 yes.
@@ -196,7 +108,7 @@ static void
 docs_open(int type, const struct record *r)
 {
 	const char	*mime = record_value(r, "mime");
-	const char	*pager = docs_env("PAGER", "less");
+	const char	*pager = run_env("PAGER", "less");
 	char		*path, *viewer = NULL, *arg = NULL, *cmd;
 	int		 status, ret;
 
@@ -212,8 +124,8 @@ docs_open(int type, const struct record *r)
 	}
 	if (type == MODEL_TEMPLATE || *mime == '\0' ||
 	    strncmp(mime, "text/", 5) == 0) {
-		status = screen_docs_run(pager, path);
-		if (status == DOCS_NOT_FOUND)
+		status = run_program(pager, path);
+		if (status == RUN_NOT_FOUND)
 			tui_message(1, "cannot run the pager \"%s\": it was "
 			    "not found; set PAGER to a program you have",
 			    pager);
@@ -223,8 +135,8 @@ docs_open(int type, const struct record *r)
 		document_temp_remove(path);
 		return;
 	}
-	if ((viewer = docs_which("run-mailcap")) == NULL &&
-	    (viewer = docs_which("see")) == NULL) {
+	if ((viewer = run_which("run-mailcap")) == NULL &&
+	    (viewer = run_which("see")) == NULL) {
 		tui_message(1, "no viewer for %s files: install Debian's "
 		    "mailcap package (run-mailcap), or save a copy with w",
 		    mime);
@@ -235,8 +147,8 @@ docs_open(int type, const struct record *r)
 	xasprintf(&arg, "%s:%s", mime, path);
 	xasprintf(&cmd, "%s%s", viewer, strstr(viewer, "run-mailcap") !=
 	    NULL ? " --action=view" : "");
-	status = screen_docs_run(cmd, arg);
-	if (status > 0 || status == DOCS_NOT_FOUND)
+	status = run_program(cmd, arg);
+	if (status > 0 || status == RUN_NOT_FOUND)
 		tui_message(1, "no viewer could show \"%s\" (%s, status %d): "
 		    "save a copy with w and open it elsewhere", record_value(r,
 		    "filename"), mime, status > 0 ? status : 127);
@@ -453,63 +365,6 @@ docs_describe(int type, const struct record *r)
 	    "description"), 0, docs_describe_done, NULL);
 }
 
-/* A temporary file for text a person edits, 0600; NULL (message shown). */
-char *
-screen_docs_temp(const char *data, size_t len, const char *ext)
-{
-	char	*path;
-	size_t	 done = 0;
-	ssize_t	 n;
-	int	 fd;
-
-	xasprintf(&path, "%s/crm-XXXXXX%s", docs_env("TMPDIR", "/tmp"), ext);
-	if ((fd = mkstemps(path, (int)strlen(ext))) == -1) {
-		tui_message(1, "cannot make a temporary file in %s: %s",
-		    docs_env("TMPDIR", "/tmp"), strerror(errno));
-		free(path);
-		return NULL;
-	}
-	while (done < len && (n = write(fd, data + done, len - done)) > 0)
-		done += (size_t)n;
-	if (close(fd) != 0 || done != len) {
-		tui_message(1, "cannot write %s: %s", path, strerror(errno));
-		unlink(path);
-		free(path);
-		return NULL;
-	}
-	return path;
-}
-
-/*
- * Run $EDITOR on path; 0 if it ended well. Else the message says where
- * the text is: path is kept, as it holds what the person wrote (or the
- * letter made for them), whatever went wrong.
- */
-int
-screen_docs_edit(const char *path)
-{
-	const char	*editor = docs_env("EDITOR", "vi");
-	char		 why[sizeof app.msg];
-	int		 status;
-
-	if ((status = screen_docs_run(editor, path)) == 0)
-		return 0;
-	if (status == DOCS_NOT_FOUND)
-		tui_message(1, "cannot run the editor \"%s\": it was not "
-		    "found; set EDITOR to one you have. Nothing was recorded: "
-		    "the text is kept in %s", editor, path);
-	else if (status > 0)
-		tui_message(1, "%s ended with status %d: nothing was "
-		    "recorded; the text is kept in %s", editor, status, path);
-	else {
-		/* docs_run said why; app.msg is written over. */
-		snprintf(why, sizeof why, "%s", app.msg);
-		tui_message(1, "%s; nothing was recorded: the text is kept in "
-		    "%s", why, path);
-	}
-	return -1;
-}
-
 /* The letter: render, edit, record as a note with the file attached. */
 static struct record_id	docs_letter_contact;
 
@@ -544,10 +399,10 @@ docs_letter_picked(void *arg, const struct record *picked)
 		goto out;
 	}
 	ext = strrchr(record_value(tmpl, "filename"), '.');
-	if ((path = screen_docs_temp(text, len, ext != NULL && strlen(ext) < 10 ?
+	if ((path = run_temp(text, len, ext != NULL && strlen(ext) < 10 ?
 	    ext : ".txt")) == NULL)
 		goto out;
-	if (screen_docs_edit(path) != 0)
+	if (run_editor(path) != 0)
 		goto kept;
 	if (stat(path, &sb) != 0 || sb.st_size == 0) {
 		tui_message(1, "the letter is empty: nothing was recorded");
@@ -919,12 +774,12 @@ templates_edit_text(const struct record *r)
 		return;
 	}
 	ext = strrchr(record_value(r, "filename"), '.');
-	path = screen_docs_temp(text != NULL ? text : "", len, ext != NULL &&
+	path = run_temp(text != NULL ? text : "", len, ext != NULL &&
 	    strlen(ext) < 10 ? ext : ".txt");
 	free(text);
 	if (path == NULL)
 		return;
-	if (screen_docs_edit(path) != 0) {
+	if (run_editor(path) != 0) {
 		free(path);
 		return;
 	}

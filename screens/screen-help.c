@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "screens.h"
 #include "tui.h"
 #include "xmalloc.h"
 

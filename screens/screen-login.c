@@ -23,10 +23,15 @@
 
 #include "cfg.h"
 #include "dblist.h"
+#include "edit.h"
 #include "error.h"
+#include "fieldset.h"
 #include "file.h"
+#include "prompt.h"
+#include "screens.h"
 #include "session.h"
 #include "tui.h"
+#include "undo.h"
 #include "user.h"
 #include "xmalloc.h"
 

@@ -9,8 +9,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "actions.h"
+#include "browse.h"
 #include "cfg.h"
+#include "edit.h"
+#include "list.h"
 #include "model.h"
+#include "record.h"
+#include "screens.h"
 #include "tui.h"
 #include "xmalloc.h"
 

@@ -14,6 +14,7 @@
 
 #include "cfg.h"
 #include "clock.h"
+#include "edit.h"
 #include "error.h"
 #include "model.h"
 #include "session.h"

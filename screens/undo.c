@@ -13,8 +13,10 @@
 
 #include "error.h"
 #include "model.h"
+#include "record.h"
 #include "session.h"
 #include "tui.h"
+#include "undo.h"
 #include "xmalloc.h"
 
 #define UNDO_MAX	32	/* changes remembered */

@@ -10,8 +10,8 @@
 
 #include "cfg.h"
 #include "cli.h"
+#include "screens.h"
 #include "store.h"
-#include "tui.h"
 
 /*
  * The face: a command runs on the command line; without one, the
