@@ -19,6 +19,15 @@ extern const struct screen_ops screen_prompt_path;
 void	 screen_prompt_open(const char *title, const char *label,
 	    const char *initial, int paths,
 	    void (*done)(void *arg, const char *text), void *arg);
+/*
+ * screen_prompt_open for a chain of prompts whose state is arg: release
+ * (arg) frees it if the prompt goes unanswered (crm ends with it open);
+ * answered or cancelled, done has it.
+ */
+void	 screen_prompt_chain(const char *title, const char *label,
+	    const char *initial, int paths,
+	    void (*done)(void *arg, const char *text), void *arg,
+	    void (*release)(void *arg));
 /* screen_prompt_open for a password: shown as stars, wiped once given. */
 void	 screen_prompt_secret(const char *title, const char *label,
 	    void (*done)(void *arg, const char *text), void *arg);

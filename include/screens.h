@@ -76,6 +76,13 @@ void	 screen_pick_open(int type, const char *start,
 void	 screen_pick_open_in(int type, const char *start,
 	    const struct record_id *in, const char *in_name,
 	    void (*done)(void *arg, const struct record *), void *arg);
+/*
+ * screen_pick_open for a chain whose state is arg: release(arg) frees it
+ * when the choice is gone (after done if a record was chosen).
+ */
+void	 screen_pick_chain(int type, const char *start,
+	    void (*done)(void *arg, const struct record *), void *arg,
+	    void (*release)(void *arg));
 
 /* Campaigns (screen-campaign.c). */
 extern const struct screen_ops screen_campaign;
@@ -86,7 +93,7 @@ extern const struct screen_ops screen_campaign_pick;
  */
 void	 screen_campaign_show(int type, const struct record_id *);
 
-/* Documents and letters (screen-docs.c). */
+/* Documents, letters and templates (screen-docs.c, screen-letter.c, ...). */
 extern const struct screen_ops screen_templates;
 /*
  * The record screen's document and letter keys: a attaches a file to the
@@ -97,6 +104,8 @@ extern const struct screen_ops screen_templates;
  */
 int	 screen_docs_record_key(int type, const struct record *r,
 	    int pane_type, const struct record *sel, enum action);
+/* L on a contact: a letter from a template, recorded as a note. */
+void	 screen_letter_write(const struct record *contact);
 /* The list of letter templates (T on the main screen). */
 void	 screen_templates_open(void);
 

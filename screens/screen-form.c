@@ -1430,9 +1430,14 @@ struct pick_data {
 	struct list	 l;
 	void		(*done)(void *, const struct record *);
 	void		*arg;
+	void		(*release)(void *);	/* arg, when the pick goes */
 	char		*start;
 	char		*within;	/* the company it is narrowed to */
 };
+
+static void	pick_open(int, const char *, const struct record_id *,
+		    const char *, void (*)(void *, const struct record *),
+		    void *, void (*)(void *));
 
 void
 screen_pick_open(int type, const char *start,
@@ -1442,9 +1447,25 @@ screen_pick_open(int type, const char *start,
 }
 
 void
+screen_pick_chain(int type, const char *start,
+    void (*done)(void *, const struct record *), void *arg,
+    void (*release)(void *))
+{
+	pick_open(type, start, NULL, NULL, done, arg, release);
+}
+
+void
 screen_pick_open_in(int type, const char *start, const struct record_id *in,
     const char *in_name, void (*done)(void *, const struct record *),
     void *arg)
+{
+	pick_open(type, start, in, in_name, done, arg, NULL);
+}
+
+static void
+pick_open(int type, const char *start, const struct record_id *in,
+    const char *in_name, void (*done)(void *, const struct record *),
+    void *arg, void (*release)(void *))
 {
 	struct pick_data	*d = xcalloc(1, sizeof *d);
 
@@ -1458,6 +1479,7 @@ screen_pick_open_in(int type, const char *start, const struct record_id *in,
 	}
 	d->done = done;
 	d->arg = arg;
+	d->release = release;
 	d->start = xstrdup(start);
 	tui_push(&screen_pick, d);
 }
@@ -1492,6 +1514,8 @@ pick_leave(struct screen *sc)
 	list_free(&d->l);
 	free(d->start);
 	free(d->within);
+	if (d->release != NULL)
+		d->release(d->arg);
 	free(d);
 }
 
