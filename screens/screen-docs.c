@@ -20,7 +20,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "actions.h"
 #include "docs.h"
 #include "document.h"
 #include "error.h"
