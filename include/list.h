@@ -49,6 +49,25 @@ void	 list_next_match(struct list *, int dir);
 /* A one-line description of the list's state ("mine, by name"). */
 void	 list_describe(const struct list *, char *buf, size_t len);
 
+/*
+ * A window of rows read a page at a time from a browse: the list widget
+ * is one, and the conflict log, whose rows are not records, another. The
+ * list keys move sel among the nrows read; at the window's edges it
+ * scrolls the browse, and load (arg) reads the page again from the
+ * browse's first row, setting nrows.
+ */
+struct list_window {
+	struct browse	*b;
+	size_t		*sel;
+	const size_t	*nrows;
+	size_t		 height;	/* rows the window shows */
+	int		(*load)(void *arg);
+	void		*arg;
+};
+
+/* Up, down, a page, first, last: 1 if a was one of them (moved). */
+int	 list_window_key(const struct list_window *, enum action a);
+
 /* The text of a field for display: references and users by name. */
 char	*tui_field_text(struct store_txn *, int type, const struct record *,
 	    const char *field);
