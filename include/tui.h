@@ -1,9 +1,11 @@
 /*
  * tui: the full-screen application.
  *
- * Screens are a stack of const ops structs over shared widgets (a list
- * over a browse, a form over the model's fields). Keys go through one
- * bindings table to actions; a screen handles only its own. Screens set
+ * The framework: screens are a stack of const ops structs over shared
+ * widgets (list.h, fieldset.h, prompt.h). Keys go through one bindings
+ * table to actions; a screen handles only its own. The framework knows
+ * no screen by name: the application (screens.h, screens_main) says
+ * which screen comes first and which keys work over all of them. Screens set
  * redraw flags and the loop paints once, then calls doupdate() once, so a
  * keystroke over a slow link sends only the cells that changed.
  *
@@ -18,10 +20,6 @@
 #include <stdint.h>
 #include <wchar.h>
 
-#include "browse.h"
-#include "edit.h"
-#include "model.h"
-#include "record.h"
 #include "session.h"
 
 /* What a key does, whatever key it is (screens/keys.c). */
@@ -166,8 +164,6 @@ unsigned	 tui_keymaps(struct screen *);
 enum action	 keys_action(unsigned keymaps, int iskey, wint_t ch);
 const char	*keys_name(enum action);
 
-struct screen;
-
 struct screen_ops {
 	const char	*name;		/* for the help title and the key log */
 	unsigned	 keymaps;	/* KM_* bits whose bindings apply */
@@ -206,6 +202,20 @@ struct screen_ops {
 	 * May be NULL.
 	 */
 	void		(*stop)(struct screen *, int keep);
+	/*
+	 * On top, before the loop waits for the next key: the moment to ask
+	 * something of its own (the main screen offers a form kept from the
+	 * last time). 1 if it showed something, so the screen is painted
+	 * again. May be NULL.
+	 */
+	int		(*ready)(struct screen *);
+	/*
+	 * Why a binding it offers cannot run here now (sync on a master),
+	 * which the help shows beside the key; NULL when it can. May be
+	 * NULL.
+	 */
+	const char	*(*unavailable)(const struct screen *,
+			    const struct binding *);
 };
 
 struct screen {
@@ -250,8 +260,17 @@ struct app {
 
 extern struct app app;
 
-/* Run the application; returns crm's exit status. */
-int	 tui_main(const struct tui_options *);
+/*
+ * Run the application; returns crm's exit status. start pushes the first
+ * screen once the terminal is ready: the framework knows no screen of its
+ * own, the application says which (screens_main).
+ */
+int	 tui_main(const struct tui_options *, void (*start)(void));
+/*
+ * An action the application handles whatever the screen on top (help,
+ * undo): fn gets the key instead of the screen. Set before tui_main.
+ */
+void	 tui_global(enum action, void (*fn)(struct screen *));
 
 /*
  * The list keys (up, down, a page, first, last) on a position among n
@@ -331,271 +350,7 @@ size_t	 tui_wrap(const char *text, int width, char ***lines);
 void	 tui_wrap_free(char **lines, size_t n);
 /* Display columns of UTF-8 text. */
 int	 tui_width(const char *utf8);
-/* The text of a field for display: references and users by name. */
-char	*tui_field_text(struct store_txn *, int type, const struct record *,
-	    const char *field);
 /* An ISO time (UTC) as local "YYYY-MM-DD HH:MM". Free it. */
 char	*tui_local_time(uint64_t ms);
-
-/* The list widget (screens/list.c): one page of a browse. */
-struct list {
-	int		 type;
-	struct browse	 b;
-	const char	*fields[8];	/* columns, by field name */
-	size_t		 nfields;
-	struct browse_row *rows;
-	char		***cells;	/* text of each row's columns */
-	size_t		 nrows;
-	size_t		 cap;
-	size_t		 sel;		/* selected row in rows */
-	int		 height;	/* rows the last draw had */
-	int		 searching;	/* the search prompt is open */
-	struct edit	 search;
-	char		*last;		/* the search before, for Up (or NULL) */
-	int		 loaded;
-	int		 failed;
-};
-
-void	 list_init(struct list *, int type, const char *columns);
-void	 list_free(struct list *);
-/* Read the page again from its first row. */
-int	 list_load(struct list *);
-/* Handle a key; 1 if it was the list's. */
-int	 list_key(struct list *, enum action, int iskey, wint_t ch);
-void	 list_draw(struct list *, int y, int x, int h, int w, int focus);
-/* The search prompt, after label, on one line. */
-void	 list_draw_search(struct list *, int y, int x, int w,
-	    const char *label);
-/* The selected record, or NULL. */
-const struct record *list_selected(const struct list *);
-/* Is a search narrowing the list (typed, or kept with Enter)? */
-int	 list_searched(const struct list *);
-/* The next (dir 1) or previous (-1) match of a search kept: n and N. */
-void	 list_next_match(struct list *, int dir);
-/* A one-line description of the list's state ("mine, by name"). */
-void	 list_describe(const struct list *, char *buf, size_t len);
-
-/* The screens. */
-extern const struct screen_ops screen_login;
-extern const struct screen_ops screen_main;
-extern const struct screen_ops screen_record;
-extern const struct screen_ops screen_form;
-extern const struct screen_ops screen_pick;
-extern const struct screen_ops screen_help;
-
-/* A long text in full, wrapped and scrolled; o hands it to $PAGER. */
-extern const struct screen_ops screen_read;
-void	 screen_read_open(const char *title, const char *text);
-/* Open a record's screen. */
-void	 screen_record_open(int type, const struct record_id *);
-/* Open a form: a new record (id NULL) or an edit. */
-void	 screen_form_open(int type, const struct record_id *id,
-	    const struct record *defaults);
-/*
- * Just logged in: a form this user was typing in when crm was stopped
- * (draft.h) is offered, to resume or discard.
- */
-void	 screen_form_offer_draft(void);
-/*
- * Choose a record of type (a user for MODEL_USER) whose name starts with
- * start; done is called with the choice (NULL: cancelled).
- */
-void	 screen_pick_open(int type, const char *start,
-	    void (*done)(void *arg, const struct record *), void *arg);
-/* The same among the records linked to in (a company's contacts). */
-void	 screen_pick_open_in(int type, const char *start,
-	    const struct record_id *in, const char *in_name,
-	    void (*done)(void *arg, const struct record *), void *arg);
-void	 screen_help_open(const struct screen *);
-/*
- * Delete a record: refused with the reason before anything is asked
- * (rights, linked records, by name), else after a confirmation.
- */
-int	 screen_delete(int type, const struct record *);
-
-/*
- * undo (screens/undo.c): u takes back the last changes made in the
- * screens, newest first. undo_update changes a record as model_update
- * does and remembers it; undo_created and undo_deleted remember a record
- * made or deleted. undo_last undoes the newest (message set): 0 or -1.
- */
-int	 undo_update(struct store_txn *, int type, const struct record_id *,
-	    const struct model_change *, size_t n);
-void	 undo_created(int type, const struct record *);
-void	 undo_deleted(int type, const struct record *);
-int	 undo_last(void);
-void	 undo_clear(void);
-
-/* The deleted records this user may bring back (D on the main screen). */
-extern const struct screen_ops screen_deleted;
-void	 screen_deleted_open(void);
-
-/* Settings and users screens. */
-/*
- * Turn a choice (NULL-terminated choices) with Space, arrows or its first
- * letter, as a form's choice fields turn; Backspace empties it. 1 if the
- * key was the choice's.
- */
-int	 form_choice_turn(const char *const *choices, char **value,
-	    int iskey, wint_t ch);
-
-/*
- * fieldset (screens/fieldset.c): the rows of a small form that is not a
- * record's, such as the settings and a user's account: text, passwords
- * (shown as a fixed row of stars), choices, and facts shown read-only.
- */
-enum fieldset_kind {
-	FS_TEXT,
-	FS_SECRET,
-	FS_CHOICE,
-	FS_INFO
-};
-
-struct fieldset_row {
-	const char	*label;
-	enum fieldset_kind kind;
-	struct edit	 e;		/* FS_TEXT, FS_SECRET */
-	const char *const *choices;	/* FS_CHOICE, NULL-terminated */
-	char		*value;		/* FS_CHOICE, FS_INFO */
-	char		*orig;		/* the value it started with */
-	char		*note;		/* shown after it: a unit, a reason */
-};
-
-#define FIELDSET_MAX	16
-
-struct fieldset {
-	struct fieldset_row rows[FIELDSET_MAX];
-	size_t		 n;
-	size_t		 cur;		/* the row with the cursor */
-	int		 editing;	/* the cursor shows; keys edit */
-};
-
-void	 fieldset_clear(struct fieldset *);
-/* Add a row (value NULL: empty); returns its index. */
-size_t	 fieldset_add(struct fieldset *, const char *label,
-	    enum fieldset_kind, const char *value, const char *note);
-/* The text of row i; free it (a secret: bzero it first). */
-char	*fieldset_text(const struct fieldset *, size_t i);
-/* Set row i's text (a secret: "" empties it). */
-void	 fieldset_set(struct fieldset *, size_t i, const char *);
-/* Has any row changed since it was added? */
-int	 fieldset_changed(const struct fieldset *);
-/* Put the cursor on the first row that can be edited. */
-void	 fieldset_first(struct fieldset *);
-/* A key while editing; 1 if it was the fieldset's. */
-int	 fieldset_key(struct fieldset *, enum action, int iskey, wint_t ch);
-/*
- * Draw from row y, labels lw wide, each note on the line under its row;
- * returns the row after the last.
- */
-int	 fieldset_draw(struct fieldset *, int y, int x, int lw, int rows,
-	    int cols);
-/* A password field: a fixed row of stars, never its length. */
-int	 fieldset_put_secret(int y, int x, int w, const struct edit *,
-	    int attr);
-
-extern const struct screen_ops screen_settings;
-extern const struct screen_ops screen_users;
-extern const struct screen_ops screen_user_form;
-/* The settings screen (main screen O). */
-void	 screen_settings_open(void);
-/* The list of users (U): refused with the reason for non-administrators. */
-void	 screen_users_open(void);
-/* Campaign screen. */
-extern const struct screen_ops screen_campaign;
-extern const struct screen_ops screen_campaign_pick;
-/* A campaign: its fields, counts and targets (screen_record_open too). */
-void	 screen_campaign_open(const struct record_id *);
-/*
- * c on a record screen: the campaign of the target selected in a pane
- * (pane NULL: none), else of the record shown if that is a target.
- */
-void	 screen_campaign_of(int type, const struct record *shown,
-	    int pane_type, const struct record *pane);
-/* "Bea Keller (Acme GmbH)": a target as a person names it. Free it. */
-char	*screen_campaign_target_name(const struct record *);
-/* The record screen itself, whatever the type (campaigns included). */
-void	 screen_record_open_fields(int type, const struct record_id *);
-/* Documents and letters. */
-extern const struct screen_ops screen_prompt;
-extern const struct screen_ops screen_prompt_path;
-extern const struct screen_ops screen_templates;
-/*
- * Ask for one line of text under the screen below: title says what for,
- * label names the text. With paths set, Tab completes file names (and
- * shows the candidates when several fit). done gets the text, or NULL if
- * Esc cancelled; it is called after the prompt is gone, so it may open
- * another screen.
- */
-void	 screen_prompt_open(const char *title, const char *label,
-	    const char *initial, int paths,
-	    void (*done)(void *arg, const char *text), void *arg);
-/*
- * Run then(arg) with the password kept for the master (app.s.password):
- * at once if it is, else once it is asked for, with why (what wants it:
- * "Synchronize") in the title, and checked (a session logged in from the
- * keyring has none). Cancelled or wrong, then is not run, and the
- * message says why.
- */
-void	 screen_login_password(const char *why, void (*then)(void *),
-	    void *arg);
-/* The same for a password: shown as stars, and wiped once given. */
-void	 screen_prompt_secret(const char *title, const char *label,
-	    void (*done)(void *arg, const char *text), void *arg);
-/*
- * The record screen's document and letter keys: a attaches a file to the
- * record, o opens a document, w saves a copy of it, e edits its
- * description, L writes a letter to a contact. type and r are the
- * record shown; pane_type the type of the pane with the focus (-1: the
- * fields) and sel its selected record. 1 if the key was handled.
- */
-int	 screen_docs_record_key(int type, const struct record *r,
-	    int pane_type, const struct record *sel, enum action);
-/* The list of letter templates (T on the main screen). */
-void	 screen_templates_open(void);
-/*
- * Run command (from $PAGER, $EDITOR: it may hold options) on file, the
- * screen ended meanwhile and no master held: its exit status, -2 when
- * the shell found no such command, -1 (message set).
- */
-int	 screen_docs_run(const char *command, const char *file);
-/* A temporary file (0600) holding data; NULL with the message shown. */
-char	*screen_docs_temp(const char *data, size_t len, const char *ext);
-/*
- * $EDITOR on path: 0 if it ended well, else -1 with the message shown
- * (which says the text is kept in path).
- */
-int	 screen_docs_edit(const char *path);
-/* Calendar agenda, tasks and pipeline. */
-extern const struct screen_ops screen_agenda;
-extern const struct screen_ops screen_pipeline;
-/* The agenda of today; mine: only events assigned to this user ("": all). */
-void	 screen_agenda_open(const char *mine);
-/* Opportunities by stage; mine: only those this user manages. */
-void	 screen_pipeline_open(const char *mine);
-/*
- * x on a task: done, or open again if it was done (model_update, so sync
- * carries it). 0 when changed (message set), -1 with the error shown.
- */
-int	 tasks_toggle_done(const struct record *task);
-/* Sync and conflicts screens. */
-extern const struct screen_ops screen_sync;
-extern const struct screen_ops screen_conflicts;
-/* The sync screen; on a master, a message why not (RULES S1). */
-void	 screen_sync_open(void);
-/* The conflict log, newest first. */
-void	 screen_conflicts_open(void);
-/*
- * Why an action cannot run in this database (the help shows it beside
- * the key), or NULL when it can.
- */
-const char *screen_sync_unavailable(enum action);
-/* Import and export (screens/screen-io.c). */
-extern const struct screen_ops screen_export;
-extern const struct screen_ops screen_import;
-/* Export a list as it is shown (tab: its label, for the screen). */
-void	 screen_export_open(const struct list *, const char *tab);
-/* Import contacts: a file, a preview, a report. Other types: a message. */
-void	 screen_import_open(int type);
 
 #endif

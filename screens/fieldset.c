@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "edit.h"
+#include "fieldset.h"
 #include "tui.h"
 #include "xmalloc.h"
 
@@ -237,4 +239,39 @@ fieldset_draw(struct fieldset *fs, int y, int x, int lw, int rows, int cols)
 			    r->note, tui_attr(C_NORMAL)) - 1;
 	}
 	return y;
+}
+
+int
+form_choice_turn(const char *const *c, char **value, int iskey, wint_t ch)
+{
+	size_t	n, i, at = 0;
+
+	for (n = 0; c[n] != NULL; n++) {
+		if (*value != NULL && strcmp(c[n], *value) == 0)
+			at = n;
+	}
+	if (n == 0)
+		return 0;
+	if ((!iskey && ch == ' ') || (iskey && ch == KEY_RIGHT))
+		at = (at + 1) % n;
+	else if (iskey && ch == KEY_LEFT)
+		at = (at + n - 1) % n;
+	else if (!iskey && ch < 128 && ch > ' ') {
+		for (i = 1; i <= n; i++) {
+			if (c[(at + i) % n][0] == (char)ch)
+				break;
+		}
+		if (i > n)
+			return 1;
+		at = (at + i) % n;
+	} else if ((!iskey && (ch == 127 || ch == 8)) ||
+	    (iskey && (ch == KEY_BACKSPACE || ch == KEY_DC))) {
+		free(*value);
+		*value = xstrdup("");
+		return 1;
+	} else
+		return 0;
+	free(*value);
+	*value = xstrdup(c[at]);
+	return 1;
 }

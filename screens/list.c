@@ -13,10 +13,14 @@
 #include <string.h>
 
 #include "agenda.h"
+#include "browse.h"
 #include "clock.h"
-#include "error.h"
 #include "document.h"
+#include "edit.h"
+#include "error.h"
+#include "list.h"
 #include "model.h"
+#include "record.h"
 #include "session.h"
 #include "store.h"
 #include "tui.h"
@@ -175,9 +179,12 @@ list_load(struct list *l)
 	return 0;
 }
 
-/* Move the first row by delta in one unit, then read the page. */
+/*
+ * Move the window's first row by delta (LONG_MAX: to the last page) in
+ * one unit, then read the page.
+ */
 static void
-list_scroll(struct list *l, long delta, long *moved)
+list_window_scroll(const struct list_window *w, long delta, long *moved)
 {
 	struct store_txn	*t;
 	int			 ret;
@@ -188,15 +195,65 @@ list_scroll(struct list *l, long delta, long *moved)
 		return;
 	}
 	if (delta == LONG_MAX)
-		ret = browse_end(&l->b, t, (size_t)l->height);
+		ret = browse_end(w->b, t, w->height);
 	else
-		ret = browse_move(&l->b, t, delta, (size_t)l->height, moved);
+		ret = browse_move(w->b, t, delta, w->height, moved);
 	session_end(&app.s, t, 0);
 	if (ret != 0) {
 		tui_error();
 		return;
 	}
-	list_load(l);
+	w->load(w->arg);
+}
+
+int
+list_window_key(const struct list_window *w, enum action a)
+{
+	long	moved;
+	size_t	h = w->height;
+
+	switch (a) {
+	case A_UP:
+		if (*w->sel > 0)
+			(*w->sel)--;
+		else
+			list_window_scroll(w, -1, &moved);
+		break;
+	case A_DOWN:
+		if (*w->sel + 1 < *w->nrows)
+			(*w->sel)++;
+		else if (*w->nrows == h)
+			list_window_scroll(w, 1, &moved);
+		break;
+	case A_PGUP:
+		list_window_scroll(w, -(long)h, &moved);
+		if (moved == 0)
+			*w->sel = 0;
+		break;
+	case A_PGDN:
+		list_window_scroll(w, (long)h, &moved);
+		if (moved < (long)h && *w->nrows > 0)
+			*w->sel = *w->nrows - 1;
+		break;
+	case A_HOME:
+		browse_home(w->b);
+		*w->sel = 0;
+		w->load(w->arg);
+		break;
+	case A_END:
+		list_window_scroll(w, LONG_MAX, &moved);
+		*w->sel = *w->nrows > 0 ? *w->nrows - 1 : 0;
+		break;
+	default:
+		return 0;
+	}
+	return 1;
+}
+
+static int
+list_load_arg(void *arg)
+{
+	return list_load(arg);
 }
 
 const struct record *
@@ -332,46 +389,20 @@ list_next_match(struct list *l, int dir)
 int
 list_key(struct list *l, enum action a, int iskey, wint_t ch)
 {
-	long	moved;
-	size_t	h = l->height > 0 ? (size_t)l->height : 1;
+	struct list_window	w = { &l->b, &l->sel, &l->nrows,
+				    l->height > 0 ? (size_t)l->height : 1,
+				    list_load_arg, l };
 
 	if (l->searching && list_search_key(l, iskey, ch))
 		return 1;
+	if (list_window_key(&w, a)) {
+		tui_redraw(REDRAW_BODY);
+		return 1;
+	}
 	switch (a) {
 	case A_RETRY:
 		list_load(l);
 		return 1;
-	case A_UP:
-		if (l->sel > 0)
-			l->sel--;
-		else
-			list_scroll(l, -1, &moved);
-		break;
-	case A_DOWN:
-		if (l->sel + 1 < l->nrows)
-			l->sel++;
-		else if (l->nrows == h)
-			list_scroll(l, 1, &moved);
-		break;
-	case A_PGUP:
-		list_scroll(l, -(long)h, &moved);
-		if (moved == 0)
-			l->sel = 0;
-		break;
-	case A_PGDN:
-		list_scroll(l, (long)h, &moved);
-		if (moved < (long)h && l->nrows > 0)
-			l->sel = l->nrows - 1;
-		break;
-	case A_HOME:
-		browse_home(&l->b);
-		l->sel = 0;
-		list_load(l);
-		break;
-	case A_END:
-		list_scroll(l, LONG_MAX, &moved);
-		l->sel = l->nrows > 0 ? l->nrows - 1 : 0;
-		break;
 	case A_SEARCH:
 		if (l->b.has_ref)
 			return 0;

@@ -12,7 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "edit.h"
+#include "fieldset.h"
 #include "path.h"
+#include "prompt.h"
 #include "tui.h"
 #include "xmalloc.h"
 
@@ -25,6 +28,7 @@ struct prompt_data {
 	struct path_completion pc;	/* the candidates shown, if any */
 	void		(*done)(void *, const char *);
 	void		*arg;
+	void		(*release)(void *);	/* arg, if left unanswered */
 };
 
 void
@@ -46,6 +50,14 @@ void
 screen_prompt_open(const char *title, const char *label, const char *initial,
     int paths, void (*done)(void *, const char *), void *arg)
 {
+	screen_prompt_chain(title, label, initial, paths, done, arg, NULL);
+}
+
+void
+screen_prompt_chain(const char *title, const char *label, const char *initial,
+    int paths, void (*done)(void *, const char *), void *arg,
+    void (*release)(void *))
+{
 	struct prompt_data	*d = xcalloc(1, sizeof *d);
 
 	d->title = xstrdup(title);
@@ -54,6 +66,7 @@ screen_prompt_open(const char *title, const char *label, const char *initial,
 	d->paths = paths;
 	d->done = done;
 	d->arg = arg;
+	d->release = release;
 	tui_push(paths ? &screen_prompt_path : &screen_prompt, d);
 }
 
@@ -68,6 +81,8 @@ prompt_leave(struct screen *sc)
 		explicit_bzero(d->e.buf, d->e.cap * sizeof *d->e.buf);
 	edit_free(&d->e);
 	path_completion_free(&d->pc);
+	if (d->release != NULL)
+		d->release(d->arg);
 	free(d);
 }
 
@@ -194,6 +209,8 @@ prompt_key(struct screen *sc, enum action a, int iskey, wint_t ch)
 
 	switch (a) {
 	case A_OPEN:
+		/* Answered: done has arg now. */
+		d->release = NULL;
 		text = edit_text(&d->e);
 		tui_pop();
 		done(arg, text);
@@ -201,6 +218,7 @@ prompt_key(struct screen *sc, enum action a, int iskey, wint_t ch)
 		free(text);
 		return;
 	case A_BACK:
+		d->release = NULL;
 		tui_pop();
 		done(arg, NULL);
 		return;

@@ -16,9 +16,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "actions.h"
 #include "agenda.h"
 #include "error.h"
+#include "list.h"
 #include "model.h"
+#include "record.h"
+#include "screens.h"
 #include "session.h"
 #include "tui.h"
 #include "xmalloc.h"
@@ -648,29 +652,11 @@ agenda_key(struct screen *sc, enum action a, int iskey, wint_t ch)
 		else if (r == NULL)
 			tui_message(1, "no event under the cursor to delete");
 		return;
-	case A_UP:
-		if (d->sel > 0)
-			d->sel--;
-		break;
-	case A_DOWN:
-		if (d->sel + 1 < d->nlines)
-			d->sel++;
-		break;
-	case A_PGUP:
-		d->sel = d->sel > page ? d->sel - page : 0;
-		break;
-	case A_PGDN:
-		d->sel = d->sel + page < d->nlines ? d->sel + page :
-		    (d->nlines > 0 ? d->nlines - 1 : 0);
-		break;
-	case A_HOME:
-		d->sel = 0;
-		break;
-	case A_END:
-		d->sel = d->nlines > 0 ? d->nlines - 1 : 0;
-		break;
 	default:
-		return;
+		/* The list keys among the agenda's lines. */
+		if (!tui_move(a, &d->sel, d->nlines, page))
+			return;
+		break;
 	}
 	tui_redraw(REDRAW_BODY);
 }

@@ -19,10 +19,16 @@
 #include <string.h>
 #include <time.h>
 
+#include "actions.h"
+#include "browse.h"
 #include "clock.h"
+#include "edit.h"
 #include "error.h"
+#include "list.h"
 #include "model.h"
+#include "record.h"
 #include "rights.h"
+#include "screens.h"
 #include "session.h"
 #include "tui.h"
 #include "xmalloc.h"
@@ -74,41 +80,6 @@ camp_filter(void *arg, struct store_txn *t, const struct record *r)
 	return ret;
 }
 
-static char *
-camp_target_text(struct store_txn *t, const struct record *r)
-{
-	char	*company, *contact, *s;
-
-	company = tui_field_text(t, MODEL_TARGET, r, "company");
-	contact = tui_field_text(t, MODEL_TARGET, r, "contact");
-	if (*contact != '\0' && *company != '\0')
-		xasprintf(&s, "%s (%s)", contact, company);
-	else
-		s = xstrdup(*contact != '\0' ? contact : company);
-	free(company);
-	free(contact);
-	return s;
-}
-
-char *
-screen_campaign_target_name(const struct record *r)
-{
-	struct store_txn	*t;
-	char			*s;
-
-	if (session_begin(&app.s, 0, &t) != 0) {
-		error_clear();
-		return xstrdup("target");
-	}
-	s = camp_target_text(t, r);
-	session_end(&app.s, t, 0);
-	if (*s == '\0') {
-		free(s);
-		s = xstrdup("target");
-	}
-	return s;
-}
-
 /* Read the campaign and its counts in one unit of work. */
 static int
 camp_load(struct camp_data *d)
@@ -148,39 +119,17 @@ camp_load_list(struct camp_data *d)
 }
 
 void
-screen_campaign_open(const struct record_id *id)
+screen_campaign_show(int type, const struct record_id *id)
 {
 	struct camp_data	*d = xcalloc(1, sizeof *d);
 
+	(void)type;
 	d->id = *id;
 	list_init(&d->l, MODEL_TARGET, CAMP_COLUMNS);
 	d->l.b.order = BROWSE_OLDEST;
 	browse_set_ref(&d->l.b, id);
 	browse_set_filter(&d->l.b, camp_filter, d);
 	tui_push(&screen_campaign, d);
-}
-
-void
-screen_campaign_of(int type, const struct record *shown, int pane_type,
-    const struct record *pane)
-{
-	const struct record	*r = NULL;
-	struct record_id	 id;
-
-	if (pane != NULL && pane_type == MODEL_TARGET)
-		r = pane;
-	else if (type == MODEL_TARGET)
-		r = shown;
-	if (r == NULL) {
-		tui_message(1, "c opens a target's campaign: choose a target "
-		    "in the Targets pane first");
-		return;
-	}
-	if (record_id_parse(record_value(r, "campaign"), &id) != 0) {
-		tui_message(1, "this target names no campaign");
-		return;
-	}
-	screen_campaign_open(&id);
 }
 
 static int
@@ -305,7 +254,7 @@ camp_respond(struct camp_data *d, const struct record *r)
 	int			 yes, ret;
 
 	yes = strcmp(record_value(r, "responded"), "yes") == 0;
-	name = screen_campaign_target_name(r);
+	name = screen_target_name(r);
 	if (yes && !tui_confirm("Mark %s as not responded%s%s?", name,
 	    *record_value(r, "response_date") != '\0' ?
 	    ", clearing the response date " : "",
@@ -368,7 +317,7 @@ camp_key(struct screen *sc, enum action a, int iskey, wint_t ch)
 		screen_form_open(MODEL_CAMPAIGN, &d->id, NULL);
 		return;
 	case A_CAMP_INFO:
-		screen_record_open_fields(MODEL_CAMPAIGN, &d->id);
+		screen_record_show(MODEL_CAMPAIGN, &d->id);
 		return;
 	case A_DELETE:
 		if (r == NULL) {

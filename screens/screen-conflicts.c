@@ -8,7 +8,6 @@
 #include "config.h"
 
 #include <curses.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,7 +17,10 @@
 #include "browse.h"
 #include "conflict.h"
 #include "error.h"
+#include "list.h"
 #include "model.h"
+#include "record.h"
+#include "screens.h"
 #include "session.h"
 #include "store.h"
 #include "tui.h"
@@ -147,28 +149,10 @@ conflicts_load(struct conflicts_data *d)
 	return 0;
 }
 
-/* Move the first row by delta (LONG_MAX: to the last page), then read. */
-static void
-conflicts_scroll(struct conflicts_data *d, long delta, long *moved)
+static int
+conflicts_load_arg(void *arg)
 {
-	struct store_txn	*t;
-	int			 ret;
-
-	*moved = 0;
-	if ((ret = session_begin(&app.s, 0, &t)) != 0) {
-		tui_unit(ret);
-		return;
-	}
-	if (delta == LONG_MAX)
-		ret = browse_end(&d->b, t, (size_t)d->height);
-	else
-		ret = browse_move(&d->b, t, delta, (size_t)d->height, moved);
-	session_end(&app.s, t, 0);
-	if (ret != 0) {
-		tui_error();
-		return;
-	}
-	conflicts_load(d);
+	return conflicts_load(arg);
 }
 
 static const struct record *
@@ -497,9 +481,9 @@ static void
 conflicts_key(struct screen *sc, enum action a, int iskey, wint_t ch)
 {
 	struct conflicts_data	*d = sc->data;
-	size_t			 h = (size_t)d->height;
+	struct list_window	 w = { &d->b, &d->sel, &d->nrows,
+				    (size_t)d->height, conflicts_load_arg, d };
 	int			 page = LINES - 4 > 1 ? LINES - 4 : 1;
-	long			 moved;
 
 	(void)iskey;
 	(void)ch;
@@ -548,39 +532,10 @@ conflicts_key(struct screen *sc, enum action a, int iskey, wint_t ch)
 		d->top = 0;
 		conflicts_fill(d, COLS);
 		break;
-	case A_UP:
-		if (d->sel > 0)
-			d->sel--;
-		else
-			conflicts_scroll(d, -1, &moved);
-		break;
-	case A_DOWN:
-		if (d->sel + 1 < d->nrows)
-			d->sel++;
-		else if (d->nrows == h)
-			conflicts_scroll(d, 1, &moved);
-		break;
-	case A_PGUP:
-		conflicts_scroll(d, -(long)h, &moved);
-		if (moved == 0)
-			d->sel = 0;
-		break;
-	case A_PGDN:
-		conflicts_scroll(d, (long)h, &moved);
-		if (moved < (long)h && d->nrows > 0)
-			d->sel = d->nrows - 1;
-		break;
-	case A_HOME:
-		browse_home(&d->b);
-		d->sel = 0;
-		conflicts_load(d);
-		break;
-	case A_END:
-		conflicts_scroll(d, LONG_MAX, &moved);
-		d->sel = d->nrows > 0 ? d->nrows - 1 : 0;
-		break;
 	default:
-		return;
+		if (!list_window_key(&w, a))
+			return;
+		break;
 	}
 	tui_redraw(REDRAW_BODY);
 }

@@ -12,6 +12,7 @@
 
 #include "clock.h"
 #include "model.h"
+#include "screens.h"
 #include "session.h"
 #include "tui.h"
 #include "xmalloc.h"

@@ -25,15 +25,24 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "actions.h"
 #include "agenda.h"
+#include "browse.h"
 #include "clock.h"
 #include "conflict.h"
 #include "draft.h"
 #include "duplicate.h"
+#include "edit.h"
 #include "error.h"
+#include "fieldset.h"
+#include "list.h"
 #include "model.h"
+#include "record.h"
+#include "run.h"
+#include "screens.h"
 #include "session.h"
 #include "tui.h"
+#include "undo.h"
 #include "xmalloc.h"
 
 struct form_field {
@@ -209,7 +218,7 @@ form_fill(struct form_data *d, const struct record *r)
 }
 
 void
-screen_form_open(int type, const struct record_id *id,
+screen_form_show(int type, const struct record_id *id,
     const struct record *defaults)
 {
 	struct form_data	*d = xcalloc(1, sizeof *d);
@@ -915,41 +924,6 @@ form_choice_key(struct form_field *ff, int iskey, wint_t ch)
 	    ff->mf->choices, &ff->value, iskey, ch);
 }
 
-int
-form_choice_turn(const char *const *c, char **value, int iskey, wint_t ch)
-{
-	size_t	n, i, at = 0;
-
-	for (n = 0; c[n] != NULL; n++) {
-		if (*value != NULL && strcmp(c[n], *value) == 0)
-			at = n;
-	}
-	if (n == 0)
-		return 0;
-	if ((!iskey && ch == ' ') || (iskey && ch == KEY_RIGHT))
-		at = (at + 1) % n;
-	else if (iskey && ch == KEY_LEFT)
-		at = (at + n - 1) % n;
-	else if (!iskey && ch < 128 && ch > ' ') {
-		for (i = 1; i <= n; i++) {
-			if (c[(at + i) % n][0] == (char)ch)
-				break;
-		}
-		if (i > n)
-			return 1;
-		at = (at + i) % n;
-	} else if ((!iskey && (ch == 127 || ch == 8)) ||
-	    (iskey && (ch == KEY_BACKSPACE || ch == KEY_DC))) {
-		free(*value);
-		*value = xstrdup("");
-		return 1;
-	} else
-		return 0;
-	free(*value);
-	*value = xstrdup(c[at]);
-	return 1;
-}
-
 /*
  * F3: the next record keeps the company of the one just saved, however
  * the form began (a company's pane, the Contacts tab): a clerk enters a
@@ -993,11 +967,11 @@ form_external(struct form_data *d, struct form_field *ff)
 		return;
 	}
 	text = edit_text(&ff->e);
-	path = screen_docs_temp(text, strlen(text), ".txt");
+	path = run_temp(text, strlen(text), ".txt");
 	free(text);
 	if (path == NULL)
 		return;
-	if (screen_docs_edit(path) != 0) {
+	if (run_editor(path) != 0) {
 		free(path);
 		return;
 	}
@@ -1456,9 +1430,14 @@ struct pick_data {
 	struct list	 l;
 	void		(*done)(void *, const struct record *);
 	void		*arg;
+	void		(*release)(void *);	/* arg, when the pick goes */
 	char		*start;
 	char		*within;	/* the company it is narrowed to */
 };
+
+static void	pick_open(int, const char *, const struct record_id *,
+		    const char *, void (*)(void *, const struct record *),
+		    void *, void (*)(void *));
 
 void
 screen_pick_open(int type, const char *start,
@@ -1468,9 +1447,25 @@ screen_pick_open(int type, const char *start,
 }
 
 void
+screen_pick_chain(int type, const char *start,
+    void (*done)(void *, const struct record *), void *arg,
+    void (*release)(void *))
+{
+	pick_open(type, start, NULL, NULL, done, arg, release);
+}
+
+void
 screen_pick_open_in(int type, const char *start, const struct record_id *in,
     const char *in_name, void (*done)(void *, const struct record *),
     void *arg)
+{
+	pick_open(type, start, in, in_name, done, arg, NULL);
+}
+
+static void
+pick_open(int type, const char *start, const struct record_id *in,
+    const char *in_name, void (*done)(void *, const struct record *),
+    void *arg, void (*release)(void *))
 {
 	struct pick_data	*d = xcalloc(1, sizeof *d);
 
@@ -1484,6 +1479,7 @@ screen_pick_open_in(int type, const char *start, const struct record_id *in,
 	}
 	d->done = done;
 	d->arg = arg;
+	d->release = release;
 	d->start = xstrdup(start);
 	tui_push(&screen_pick, d);
 }
@@ -1518,6 +1514,8 @@ pick_leave(struct screen *sc)
 	list_free(&d->l);
 	free(d->start);
 	free(d->within);
+	if (d->release != NULL)
+		d->release(d->arg);
 	free(d);
 }
 

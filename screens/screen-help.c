@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "screens.h"
 #include "tui.h"
 #include "xmalloc.h"
 
@@ -31,6 +32,7 @@ static const struct {
 struct help_row {
 	const struct binding	*b;
 	const char		*heading;
+	const char		*why;	/* it cannot run there now: why */
 };
 
 struct help_data {
@@ -66,14 +68,28 @@ help_listed(struct help_data *d, const struct binding *b, size_t from)
 static void
 help_add(struct help_data *d, const struct screen *under, unsigned keymaps)
 {
+	const struct screen_ops	*ops = under->ops;
 	const struct binding	*b;
 	size_t			 from = d->n;
 
 	for (b = bindings; b->name != NULL && d->n < HELP_ROWS; b++) {
-		if ((b->keymaps & keymaps) != 0 && !help_listed(d, b, from) &&
-		    (under->ops->offers == NULL || under->ops->offers(under, b)))
-			d->rows[d->n++].b = b;
+		if ((b->keymaps & keymaps) == 0 || help_listed(d, b, from))
+			continue;
+		if (ops->offers != NULL && !ops->offers(under, b))
+			continue;
+		if (ops->unavailable != NULL)
+			d->rows[d->n].why = ops->unavailable(under, b);
+		d->rows[d->n++].b = b;
 	}
+}
+
+void
+screen_help_key(struct screen *sc)
+{
+	if (sc->ops == &screen_help)
+		tui_pop();
+	else
+		screen_help_open(sc);
 }
 
 void
@@ -132,8 +148,8 @@ help_draw(struct screen *sc, int rows, int cols)
 			continue;
 		}
 		tui_put(y, 2, 14, b->keytext, tui_attr(C_KEY));
-		/* Sync and conflicts screens: shown disabled. */
-		if ((why = screen_sync_unavailable(b->action)) != NULL) {
+		/* Offered but not here now (sync on a master): dimmed. */
+		if ((why = d->rows[i].why) != NULL) {
 			snprintf(buf, sizeof buf, "%s: %s", b->label, why);
 			tui_put(y, 17, cols - 18, buf, A_DIM);
 			continue;

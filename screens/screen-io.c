@@ -18,11 +18,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "browse.h"
+#include "edit.h"
 #include "error.h"
 #include "exchange.h"
+#include "list.h"
 #include "model.h"
-#include "session.h"
 #include "path.h"
+#include "record.h"
+#include "screens.h"
+#include "session.h"
 #include "tui.h"
 #include "xmalloc.h"
 

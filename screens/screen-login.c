@@ -23,10 +23,15 @@
 
 #include "cfg.h"
 #include "dblist.h"
+#include "edit.h"
 #include "error.h"
+#include "fieldset.h"
 #include "file.h"
+#include "prompt.h"
+#include "screens.h"
 #include "session.h"
 #include "tui.h"
+#include "undo.h"
 #include "user.h"
 #include "xmalloc.h"
 
@@ -55,6 +60,8 @@ struct login_data {
 	size_t		 nf;
 	size_t		 cur;
 	const char	*intro;
+	/* The screen that takes this one's place once logged in. */
+	const struct screen_ops *home;
 };
 
 static void
@@ -124,7 +131,7 @@ login_credentials(struct login_data *d)
 }
 
 /*
- * Log in; on success the main screen takes this one's place. With no
+ * Log in; on success the home screen takes this one's place. With no
  * password, from the session keyring: nothing is said if the key is not
  * kept there, and the password is asked as ever.
  */
@@ -154,7 +161,7 @@ login_try(struct login_data *d, const char *login, const char *password)
 		return -1;
 	}
 	app.msg[0] = '\0';
-	tui_replace(&screen_main, NULL);
+	tui_replace(d->home, NULL);
 	app.offer_drafts = 1;
 	return 0;
 }
@@ -314,14 +321,22 @@ login_first(struct login_data *d)
 	d->cur = 2;
 }
 
+void
+screen_login_open(const struct screen_ops *home)
+{
+	struct login_data	*d = xcalloc(1, sizeof *d);
+
+	d->home = home;
+	tui_push(&screen_login, d);
+}
+
 static int
 login_enter(struct screen *sc)
 {
-	struct login_data	*d = xcalloc(1, sizeof *d);
+	struct login_data	*d = sc->data;
 	const char		*def;
 	int			 ret;
 
-	sc->data = d;
 	if (app.opt.dir != NULL) {
 		if ((ret = login_open(d, app.opt.dir)) == -1) {
 			snprintf(app.exit_message, sizeof app.exit_message,

@@ -9,8 +9,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "actions.h"
+#include "browse.h"
 #include "cfg.h"
+#include "edit.h"
+#include "list.h"
 #include "model.h"
+#include "record.h"
+#include "screens.h"
 #include "tui.h"
 #include "xmalloc.h"
 
@@ -315,6 +321,29 @@ main_offers(const struct screen *sc, const struct binding *b)
 	return 1;
 }
 
+/* Sync is a local's: on a master the help says why not. */
+static const char *
+main_unavailable(const struct screen *sc, const struct binding *b)
+{
+	(void)sc;
+	return screen_sync_unavailable(b->action);
+}
+
+/*
+ * Logged in: a form kept when crm was stopped is offered, here on the
+ * main screen only, never over what is typed.
+ */
+static int
+main_ready(struct screen *sc)
+{
+	(void)sc;
+	if (!app.offer_drafts)
+		return 0;
+	app.offer_drafts = 0;
+	screen_form_offer_draft();
+	return 1;
+}
+
 const struct screen_ops screen_main = {
 	.name = "main",
 	.keymaps = KM_MAIN | KM_LIST,
@@ -327,4 +356,6 @@ const struct screen_ops screen_main = {
 	.typing_keymaps = KM_SEARCH,
 	.help = "The main screen: one tab per kind of record",
 	.offers = main_offers,
+	.ready = main_ready,
+	.unavailable = main_unavailable,
 };

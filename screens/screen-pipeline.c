@@ -16,11 +16,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "actions.h"
 #include "error.h"
+#include "list.h"
 #include "model.h"
 #include "pipeline.h"
+#include "record.h"
+#include "screens.h"
 #include "session.h"
 #include "tui.h"
+#include "undo.h"
 #include "xmalloc.h"
 
 #define PIPE_TABLE	12	/* rows above the list: titles and the table */

@@ -10,6 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "run.h"
+#include "screens.h"
 #include "tui.h"
 #include "xmalloc.h"
 
@@ -81,17 +83,14 @@ read_draw(struct screen *sc, int rows, int cols)
 static void
 read_pager(struct read_data *d)
 {
-	const char	*pager = getenv("PAGER");
+	const char	*pager = run_env("PAGER", "less");
 	char		*path;
 	int		 status;
 
-	if (pager == NULL || *pager == '\0')
-		pager = "less";
-	if ((path = screen_docs_temp(d->text, strlen(d->text), ".txt")) ==
-	    NULL)
+	if ((path = run_temp(d->text, strlen(d->text), ".txt")) == NULL)
 		return;
-	status = screen_docs_run(pager, path);
-	if (status == -2)
+	status = run_program(pager, path);
+	if (status == RUN_NOT_FOUND)
 		tui_message(1, "cannot run the pager \"%s\": it was not found; "
 		    "set PAGER to one you have", pager);
 	else if (status > 0)

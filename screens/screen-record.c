@@ -11,10 +11,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "actions.h"
+#include "browse.h"
 #include "clock.h"
 #include "error.h"
+#include "list.h"
 #include "model.h"
+#include "record.h"
 #include "rights.h"
+#include "screens.h"
 #include "session.h"
 #include "tui.h"
 #include "user.h"
@@ -328,17 +333,7 @@ record_load_panes(struct record_data *d)
 }
 
 void
-screen_record_open(int type, const struct record_id *id)
-{
-	/* A campaign opens with its targets. */
-	if (type == MODEL_CAMPAIGN)
-		screen_campaign_open(id);
-	else
-		screen_record_open_fields(type, id);
-}
-
-void
-screen_record_open_fields(int type, const struct record_id *id)
+screen_record_show(int type, const struct record_id *id)
 {
 	struct record_data	*d = xcalloc(1, sizeof *d);
 	size_t			 i;
@@ -495,6 +490,33 @@ record_read(struct record_data *d)
 	free(all);
 }
 
+/*
+ * c: the campaign of the target selected in a pane (pane NULL: none),
+ * else of the record shown if that is a target.
+ */
+static void
+record_campaign_of(int type, const struct record *shown, int pane_type,
+    const struct record *pane)
+{
+	const struct record	*r = NULL;
+	struct record_id	 id;
+
+	if (pane != NULL && pane_type == MODEL_TARGET)
+		r = pane;
+	else if (type == MODEL_TARGET)
+		r = shown;
+	if (r == NULL) {
+		tui_message(1, "c opens a target's campaign: choose a target "
+		    "in the Targets pane first");
+		return;
+	}
+	if (record_id_parse(record_value(r, "campaign"), &id) != 0) {
+		tui_message(1, "this target names no campaign");
+		return;
+	}
+	screen_record_open(MODEL_CAMPAIGN, &id);
+}
+
 static void
 record_key(struct screen *sc, enum action a, int iskey, wint_t ch)
 {
@@ -560,7 +582,7 @@ record_key(struct screen *sc, enum action a, int iskey, wint_t ch)
 		record_free(defaults);
 		return;
 	case A_CAMP_OPEN:
-		screen_campaign_of(d->type, d->rec, l != NULL ? l->type : -1,
+		record_campaign_of(d->type, d->rec, l != NULL ? l->type : -1,
 		    l != NULL ? list_selected(l) : NULL);
 		return;
 	case A_DELETE:
@@ -613,56 +635,6 @@ record_key(struct screen *sc, enum action a, int iskey, wint_t ch)
 		return;
 	}
 	tui_redraw(REDRAW_BODY);
-}
-
-int
-screen_delete(int type, const struct record *r)
-{
-	struct store_txn	*t;
-	char			*name;
-	int			 ret;
-
-	/*
-	 * Refused before anything is asked, with the reason: no right, or
-	 * records still linked to it, named.
-	 */
-	if ((ret = session_begin(&app.s, 0, &t)) != 0)
-		return tui_unit(ret);
-	ret = model_delete_check(t, &app.s.user, type, r);
-	session_end(&app.s, t, 0);
-	if (ret != 0) {
-		tui_error();
-		return -1;
-	}
-	name = type == MODEL_TARGET ? screen_campaign_target_name(r) :
-	    model_record_name(type, r, MODEL_NAME_SCREEN);
-	ret = tui_confirm("Delete %s \"%s\"?", model_type(type)->name, name);
-	if (!ret) {
-		free(name);
-		tui_message(0, "nothing was deleted");
-		return -1;
-	}
-	if ((ret = session_begin(&app.s, 0, &t)) != 0) {
-		free(name);
-		return tui_unit(ret);
-	}
-	if (model_delete(t, &app.s.user, type, &r->id) != 0) {
-		session_end(&app.s, t, 0);
-		free(name);
-		tui_error();
-		return -1;
-	}
-	if (session_end(&app.s, t, 1) != 0) {
-		free(name);
-		tui_error();
-		return -1;
-	}
-	undo_deleted(type, r);
-	tui_message(0, "deleted %s \"%s\" (u brings it back)",
-	    model_type(type)->name, name);
-	free(name);
-	tui_status_reload();
-	return 0;
 }
 
 /* Letters are written to contacts: L is offered on a contact only. */

@@ -19,7 +19,9 @@
 
 #include "cfg.h"
 #include "error.h"
+#include "fieldset.h"
 #include "rights.h"
+#include "screens.h"
 #include "session.h"
 #include "settings.h"
 #include "sync.h"

@@ -18,6 +18,7 @@
 #include "cfg.h"
 #include "error.h"
 #include "model.h"
+#include "screens.h"
 #include "session.h"
 #include "store.h"
 #include "sync.h"

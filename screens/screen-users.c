@@ -16,8 +16,12 @@
 #include <string.h>
 
 #include "error.h"
+#include "fieldset.h"
+#include "list.h"
 #include "model.h"
+#include "record.h"
 #include "rights.h"
+#include "screens.h"
 #include "session.h"
 #include "tui.h"
 #include "user.h"

@@ -10,8 +10,11 @@
 
 #include "agenda.h"
 #include "model.h"
+#include "record.h"
+#include "screens.h"
 #include "session.h"
 #include "tui.h"
+#include "undo.h"
 
 int
 tasks_toggle_done(const struct record *task)

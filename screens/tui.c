@@ -14,6 +14,7 @@
 
 #include "cfg.h"
 #include "clock.h"
+#include "edit.h"
 #include "error.h"
 #include "model.h"
 #include "session.h"
@@ -36,6 +37,14 @@ static volatile sig_atomic_t	 tui_signal;
 static int	tui_width_n(const char *, size_t);
 /* CRM_KEYLOG: each key's handling time, for bench/screens. */
 static FILE			*tui_keylog;
+
+/* The actions handled whatever the screen (tui_global). */
+#define TUI_GLOBALS	8
+static struct {
+	enum action	  action;
+	void		(*fn)(struct screen *);
+} tui_globals[TUI_GLOBALS];
+static size_t			 tui_nglobals;
 static struct timespec		 tui_t0;
 static enum action		 last_action;
 
@@ -934,6 +943,7 @@ tui_dispatch(int iskey, wint_t ch)
 {
 	struct screen	*sc = tui_top();
 	enum action	 a;
+	size_t		 i;
 	int		 held = 0;
 
 	if (sc == NULL)
@@ -965,14 +975,6 @@ tui_dispatch(int iskey, wint_t ch)
 		tui_suspend();
 		return;
 	}
-	if (a == A_UNDO) {
-		/* Whatever the screen, what it shows changed: read it again. */
-		if (app.open && app.s.role == STORE_MASTER)
-			session_hold(&app.s);
-		if (undo_last() == 0 && sc->ops->reload != NULL)
-			sc->ops->reload(sc);
-		return;
-	}
 	if (a == A_REDRAW) {
 		/* Read again too: a sync may have run beside the screens. */
 		if (sc->ops->reload != NULL)
@@ -989,12 +991,11 @@ tui_dispatch(int iskey, wint_t ch)
 		app.msg[0] = '\0';
 		tui_redraw(REDRAW_STATUS);
 	}
-	if (a == A_HELP) {
-		if (sc->ops == &screen_help)
-			tui_pop();
-		else
-			screen_help_open(sc);
-		return;
+	for (i = 0; i < tui_nglobals; i++) {
+		if (tui_globals[i].action == a) {
+			tui_globals[i].fn(sc);
+			return;
+		}
 	}
 	if (app.open && app.s.role == STORE_MASTER) {
 		session_hold(&app.s);
@@ -1039,6 +1040,7 @@ tui_log_key(const char *what, int iskey, wint_t ch, const struct timespec *t0)
 static void
 tui_loop(void)
 {
+	struct screen	*sc;
 	struct timespec	t0;
 	wint_t		ch;
 	int		r, logged = 1;
@@ -1046,13 +1048,8 @@ tui_loop(void)
 	tui_paint();
 	tui_log_key("first-screen", 0, 0, &tui_t0);
 	while (!app.quit && app.depth > 0) {
-		if (app.offer_drafts && tui_top()->ops == &screen_main) {
-			/*
-			 * Logged in: a form kept when crm was stopped (asked
-			 * on the main screen only, never over what is typed).
-			 */
-			app.offer_drafts = 0;
-			screen_form_offer_draft();
+		sc = tui_top();
+		if (sc->ops->ready != NULL && sc->ops->ready(sc)) {
 			tui_paint();
 			if (tui_signal)
 				break;
@@ -1097,8 +1094,18 @@ tui_loop(void)
 	}
 }
 
+void
+tui_global(enum action a, void (*fn)(struct screen *))
+{
+	if (tui_nglobals == TUI_GLOBALS)
+		fatal("tui_global: more than %d global actions", TUI_GLOBALS);
+	tui_globals[tui_nglobals].action = a;
+	tui_globals[tui_nglobals].fn = fn;
+	tui_nglobals++;
+}
+
 int
-tui_main(const struct tui_options *opt)
+tui_main(const struct tui_options *opt, void (*start)(void))
 {
 	struct sigaction	 sa;
 	const char		*log;
@@ -1143,7 +1150,7 @@ tui_main(const struct tui_options *opt)
 	set_escdelay(25);
 	tui_colors();
 	edit_word_keys(key_defined("kLFT5"), key_defined("kRIT5"));
-	tui_push(&screen_login, NULL);
+	start();
 	tui_loop();
 	/* Stopped by a signal (a dropped connection): forms kept as drafts. */
 	if (tui_signal && app.open && app.s.logged_in)
@@ -1156,7 +1163,6 @@ tui_main(const struct tui_options *opt)
 		ret = 1;
 	if (app.open)
 		session_close(&app.s);
-	undo_clear();
 	if (tui_keylog != NULL)
 		fclose(tui_keylog);
 	/* Whatever went wrong last is said after the screen is gone. */

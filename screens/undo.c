@@ -13,8 +13,10 @@
 
 #include "error.h"
 #include "model.h"
+#include "record.h"
 #include "session.h"
 #include "tui.h"
+#include "undo.h"
 #include "xmalloc.h"
 
 #define UNDO_MAX	32	/* changes remembered */
@@ -199,4 +201,14 @@ undo_last(void)
 	undo_entry_free(&undo_stack[--undo_n]);
 	tui_status_reload();
 	return 0;
+}
+
+void
+undo_key(struct screen *sc)
+{
+	/* Whatever the screen, what it shows changed: read it again. */
+	if (app.open && app.s.role == STORE_MASTER)
+		session_hold(&app.s);
+	if (undo_last() == 0 && sc->ops->reload != NULL)
+		sc->ops->reload(sc);
 }

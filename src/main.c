@@ -10,8 +10,8 @@
 
 #include "cfg.h"
 #include "cli.h"
+#include "screens.h"
 #include "store.h"
-#include "tui.h"
 
 /*
  * The face: a command runs on the command line; without one, the
@@ -31,7 +31,7 @@ main_face(int argc, char **argv)
 	opt.dir = cli.dir;
 	opt.login = cli.login;
 	opt.password_file = cli.password_file;
-	ret = tui_main(&opt);
+	ret = screens_main(&opt);
 	cfg_free();
 	return ret;
 }

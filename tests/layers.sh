@@ -1,7 +1,8 @@
 #!/bin/sh
 # The layers: no object of the core (libcrm-core.a, src/) refers to a
-# symbol of the screens (libcrm-screens.a, screens/), and the screens
-# call no Berkeley DB function: they go through the core.
+# symbol of the screens (libcrm-screens.a, screens/), the screens call
+# no Berkeley DB function (they go through the core), and no two screens
+# objects need each other.
 . "${TESTS_SRCDIR:-$(dirname "$0")}/lib.sh"
 
 NM=${NM:-nm}
@@ -44,6 +45,59 @@ symbols U "$SCREENS" | awk '$2 ~ /^db_/' >"$T/down"
 if [ -s "$T/down" ]; then
 	cat "$T/down" >&2
 	fail "the screens call Berkeley DB"
+fi
+
+# No cycle among the screens' objects: a screen reaches another only
+# one way (the framework knows none; a record and its form meet through
+# actions.o, which the application fills). "from to" for each object that
+# refers to a symbol another defines, then each pair that reach each
+# other both ways.
+"$NM" -A "$SCREENS" | awk '
+{
+	split($1, name, ":")
+	obj = name[2]
+	type = $(NF - 1)
+	sym = $NF
+	if (type == "U")
+		undef[++n] = obj " " sym
+	else if (type ~ /^[TDBRGSVW]$/)
+		def[sym] = obj
+}
+END {
+	for (i = 1; i <= n; i++) {
+		split(undef[i], u, " ")
+		if ((u[2] in def) && def[u[2]] != u[1])
+			print u[1], def[u[2]]
+	}
+}' | sort -u >"$T/edges"
+[ -s "$T/edges" ] || fail "no dependency read from $SCREENS"
+awk '
+{
+	to[$1] = to[$1] " " $2
+	node[$1] = node[$2] = 1
+}
+function reach(from, at,	k, list, i) {
+	if ((from, at) in seen)
+		return
+	seen[from, at] = 1
+	k = split(to[at], list, " ")
+	for (i = 1; i <= k; i++)
+		reach(from, list[i])
+}
+END {
+	for (a in node) {
+		k = split(to[a], list, " ")
+		for (i = 1; i <= k; i++)
+			reach(a, list[i])
+	}
+	for (a in node)
+		for (b in node)
+			if (a < b && ((a, b) in seen) && ((b, a) in seen))
+				print a, b
+}' "$T/edges" >"$T/cycles"
+if [ -s "$T/cycles" ]; then
+	sed 's/^/screens objects that need each other: /' "$T/cycles" >&2
+	fail "a cycle among the screens objects"
 fi
 
 # The program that links the core alone was built, so it linked.

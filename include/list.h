@@ -1,0 +1,75 @@
+/*
+ * list (screens/list.c): the list widget, one page of a browse of records
+ * of one type, with a search typed into it.
+ */
+#ifndef CRM_LIST_H
+#define CRM_LIST_H
+
+#include <stddef.h>
+#include <wchar.h>
+
+#include "browse.h"
+#include "edit.h"
+#include "tui.h"
+
+struct list {
+	int		 type;
+	struct browse	 b;
+	const char	*fields[8];	/* columns, by field name */
+	size_t		 nfields;
+	struct browse_row *rows;
+	char		***cells;	/* text of each row's columns */
+	size_t		 nrows;
+	size_t		 cap;
+	size_t		 sel;		/* selected row in rows */
+	int		 height;	/* rows the last draw had */
+	int		 searching;	/* the search prompt is open */
+	struct edit	 search;
+	char		*last;		/* the search before, for Up (or NULL) */
+	int		 loaded;
+	int		 failed;
+};
+
+void	 list_init(struct list *, int type, const char *columns);
+void	 list_free(struct list *);
+/* Read the page again from its first row. */
+int	 list_load(struct list *);
+/* Handle a key; 1 if it was the list's. */
+int	 list_key(struct list *, enum action, int iskey, wint_t ch);
+void	 list_draw(struct list *, int y, int x, int h, int w, int focus);
+/* The search prompt, after label, on one line. */
+void	 list_draw_search(struct list *, int y, int x, int w,
+	    const char *label);
+/* The selected record, or NULL. */
+const struct record *list_selected(const struct list *);
+/* Is a search narrowing the list (typed, or kept with Enter)? */
+int	 list_searched(const struct list *);
+/* The next (dir 1) or previous (-1) match of a search kept: n and N. */
+void	 list_next_match(struct list *, int dir);
+/* A one-line description of the list's state ("mine, by name"). */
+void	 list_describe(const struct list *, char *buf, size_t len);
+
+/*
+ * A window of rows read a page at a time from a browse: the list widget
+ * is one, and the conflict log, whose rows are not records, another. The
+ * list keys move sel among the nrows read; at the window's edges it
+ * scrolls the browse, and load (arg) reads the page again from the
+ * browse's first row, setting nrows.
+ */
+struct list_window {
+	struct browse	*b;
+	size_t		*sel;
+	const size_t	*nrows;
+	size_t		 height;	/* rows the window shows */
+	int		(*load)(void *arg);
+	void		*arg;
+};
+
+/* Up, down, a page, first, last: 1 if a was one of them (moved). */
+int	 list_window_key(const struct list_window *, enum action a);
+
+/* The text of a field for display: references and users by name. */
+char	*tui_field_text(struct store_txn *, int type, const struct record *,
+	    const char *field);
+
+#endif
