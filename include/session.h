@@ -26,6 +26,7 @@
 
 #include "store.h"
 #include "user.h"
+#include "vault.h"
 
 #define SESSION_BUSY	3	/* the master is held by another process */
 
@@ -93,6 +94,15 @@ int	 session_login_kept(struct session *, const char *login);
  * -1 (error set, refusing login) if the local is another's, else 0.
  */
 int	 session_owner(const struct session *, const char *login);
+/*
+ * The data key of the encrypted local s for login (its owner alone):
+ * with password, opened from the key file (a wrong one refused, saying
+ * what a forgotten one means) and kept in the session keyring for
+ * security.unlock_minutes; with NULL, from the keyring, 1 when it holds
+ * none. 0 with key set, or -1 with the error set.
+ */
+int	 session_key(struct session *, const char *login,
+	    const char *password, uint8_t key[VAULT_KEY_SIZE]);
 /*
  * Find login in the local s->st that its key opened (the key's seal
  * checked the password already, and yescrypt would only add its cost)

@@ -279,6 +279,12 @@ int		 store_encrypt_settle(const char *dir, int wait_seconds);
  */
 void		 store_set_key(const char *dir, const char *key);
 /*
+ * store_set_key with a data key of VAULT_KEY_SIZE bytes (vault.h), given
+ * as its text (vault_key_text), which is wiped once given. The caller
+ * wipes key. Cannot fail.
+ */
+void		 store_set_key_bytes(const char *dir, const uint8_t *key);
+/*
  * The key store_set_key gave dir, or NULL: for what reads the files
  * without a store (store-verify.c), or seals what the database keeps
  * beside them with its key. For a master, known once store_open opened
@@ -471,6 +477,11 @@ void		 store_stats(uint64_t *opened, uint64_t *read);
  */
 void		 store_interrupt(int sig);
 int		 store_interrupted(void);
+/*
+ * -1 with the reason set ("told to stop (SIGTERM): stopped, and nothing
+ * it was writing was saved") when the command was told to stop, else 0.
+ */
+int		 store_stopped(void);
 
 /* Big-endian 64-bit numbers: seq keys and meta values. Cannot fail. */
 void		 store_be64(uint8_t *, uint64_t);

@@ -139,7 +139,7 @@ static int
 cli_init_key(const char *dir, const char *password)
 {
 	uint8_t	 key[VAULT_KEY_SIZE];
-	char	 text[VAULT_KEY_TEXT], *path;
+	char	*path;
 
 	if (store_dir_fresh(dir) != 0)
 		return 1;
@@ -149,10 +149,8 @@ cli_init_key(const char *dir, const char *password)
 	free(path);
 	if (vault_key_create(dir, password, 0, 0, key) != 0)
 		return 1;
-	vault_key_text(key, text);
-	store_set_key(dir, text);
+	store_set_key_bytes(dir, key);
 	explicit_bzero(key, sizeof key);
-	explicit_bzero(text, sizeof text);
 	return 0;
 }
 
@@ -328,7 +326,6 @@ cli_verify(struct cli *cli, int argc, char **argv)
 	struct store		*st;
 	enum store_role		 role;
 	uint8_t			 key[VAULT_KEY_SIZE];
-	char			 text[VAULT_KEY_TEXT];
 	int			 n, wait;
 
 	if (argc != 1)
@@ -355,10 +352,8 @@ cli_verify(struct cli *cli, int argc, char **argv)
 	if (role == STORE_MASTER && vault_master_encrypted(cli->dir)) {
 		if (vault_master_key(cli->dir, key) != 0)
 			return cli_fail();
-		vault_key_text(key, text);
-		store_set_key(cli->dir, text);
+		store_set_key_bytes(cli->dir, key);
 		explicit_bzero(key, sizeof key);
-		explicit_bzero(text, sizeof text);
 	}
 	wait = (int)cfg_int("master.wait_seconds");
 	/*

@@ -237,9 +237,19 @@ cli_notice(void)
 int
 cli_fail(void)
 {
+	int	sig = store_interrupted();
+
 	/* A reader that went away (crm list | head) wants no message. */
-	if (store_interrupted() != SIGPIPE)
-		fprintf(stderr, "crm: %s\n", error_get());
+	if (sig == SIGPIPE)
+		return CLI_FAIL;
+	/*
+	 * A write or read the signal cut short (signals do not restart
+	 * them, cli_catch_signals) failed with EINTR: what the user must
+	 * hear is that the command was stopped.
+	 */
+	if (sig != 0)
+		store_stopped();
+	fprintf(stderr, "crm: %s\n", error_get());
 	return CLI_FAIL;
 }
 
@@ -441,37 +451,34 @@ cli_session(struct cli *cli)
 /*
  * An encrypted local opens with its data key: from the
  * session keyring when no password was given on purpose, else from the
- * password, kept there for security.unlock_minutes. Only the local's own
- * user holds the password that opens it.
+ * password, kept there for security.unlock_minutes (session_key, as
+ * the screens' login). Only the local's own user holds the password
+ * that opens it.
  */
 int
 cli_open_key(struct cli *cli)
 {
 	uint8_t		 key[VAULT_KEY_SIZE];
-	char		 text[VAULT_KEY_TEXT], *pw;
-	int		 given;
+	char		*pw;
+	int		 ret = 1;
 
 	cli_session(cli);
-	if (session_owner(&cli->s, cli->login) != 0)
+	if (cli->password_file == NULL && getenv("CRM_PASSWORD") == NULL &&
+	    (ret = session_key(&cli->s, cli->login, NULL, key)) == -1)
 		return -1;
-	given = cli->password_file != NULL || getenv("CRM_PASSWORD") != NULL;
-	if (given || vault_keyring_find(cli->dir, key) != 0) {
+	if (ret == 1) {
 		if ((pw = cli_password(cli, "Password: ", 0)) == NULL)
 			return -1;
-		if (vault_key_unlock(cli->dir, cli->login, pw, key) != 0) {
+		if (session_key(&cli->s, cli->login, pw, key) != 0) {
 			explicit_bzero(pw, strlen(pw));
 			free(pw);
 			return -1;
 		}
 		session_forget(&cli->s);
 		cli->s.password = pw;
-		vault_keyring_keep(cli->dir, key,
-		    (unsigned)cfg_int("security.unlock_minutes"));
 	}
-	vault_key_text(key, text);
-	store_set_key(cli->dir, text);
+	store_set_key_bytes(cli->dir, key);
 	explicit_bzero(key, sizeof key);
-	explicit_bzero(text, sizeof text);
 	return 0;
 }
 

@@ -175,7 +175,7 @@ encrypt_build(struct store *local, const char *work, const char *password,
     uint8_t key[VAULT_KEY_SIZE])
 {
 	const char	*dir = store_dir(local);
-	char		 text[VAULT_KEY_TEXT], *path;
+	char		*path;
 	int		 ret;
 
 	encrypt_step();
@@ -199,9 +199,7 @@ encrypt_build(struct store *local, const char *work, const char *password,
 	encrypt_step();
 	if (vault_key_create(work, password, 0, 0, key) != 0)
 		return -1;
-	vault_key_text(key, text);
-	store_set_key(work, text);
-	explicit_bzero(text, sizeof text);
+	store_set_key_bytes(work, key);
 	encrypt_step();
 	ret = store_encrypt_copy(local, work, progress, arg);
 	if (ret == 0)

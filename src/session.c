@@ -345,12 +345,9 @@ static int
 session_open_key(struct session *s, const char *login,
     uint8_t key[VAULT_KEY_SIZE], struct user *u)
 {
-	char	text[VAULT_KEY_TEXT];
 
-	vault_key_text(key, text);
-	store_set_key(s->dir, text);
+	store_set_key_bytes(s->dir, key);
 	explicit_bzero(key, VAULT_KEY_SIZE);
-	explicit_bzero(text, sizeof text);
 	if ((s->st = model_open(s->dir, STORE_LOCAL, 0, 0)) == NULL)
 		return -1;
 	return session_login_unlocked(s, login, u);
@@ -388,11 +385,23 @@ session_unlock(struct session *s, const char *login, const char *password,
     struct user *u)
 {
 	uint8_t		key[VAULT_KEY_SIZE];
-	char		*saved;
 
 	memset(u, 0, sizeof *u);
+	if (session_key(s, login, password, key) != 0)
+		return -1;
+	return session_open_key(s, login, key, u);
+}
+
+int
+session_key(struct session *s, const char *login, const char *password,
+    uint8_t key[VAULT_KEY_SIZE])
+{
+	char	*saved;
+
 	if (session_owner(s, login) != 0)
 		return -1;
+	if (password == NULL)
+		return vault_keyring_find(s->dir, key) != 0 ? 1 : 0;
 	if (vault_key_unlock(s->dir, login, password, key) != 0) {
 		/* Nobody can open it without the password: say what then. */
 		saved = xstrdup(error_get());
@@ -405,7 +414,7 @@ session_unlock(struct session *s, const char *login, const char *password,
 	/* Commands of the same login session then need no password. */
 	vault_keyring_keep(s->dir, key,
 	    (unsigned)cfg_int("security.unlock_minutes"));
-	return session_open_key(s, login, key, u);
+	return 0;
 }
 
 int
@@ -413,13 +422,12 @@ session_login_kept(struct session *s, const char *login)
 {
 	struct user	u;
 	uint8_t		key[VAULT_KEY_SIZE];
+	int		ret;
 
 	if (s->st != NULL || !session_encrypted(s))
 		return 1;
-	if (session_owner(s, login) != 0)
-		return -1;
-	if (vault_keyring_find(s->dir, key) != 0)
-		return 1;
+	if ((ret = session_key(s, login, NULL, key)) != 0)
+		return ret;
 	memset(&u, 0, sizeof u);
 	if (session_open_key(s, login, key, &u) != 0) {
 		if (s->st != NULL) {
@@ -520,16 +528,13 @@ session_master_key(const char *dir, const char *key_file,
     const char *master_id)
 {
 	uint8_t	 key[VAULT_KEY_SIZE];
-	char	 text[VAULT_KEY_TEXT];
 
 	if (store_dir_fresh(dir) != 0)
 		return -1;
 	if (vault_master_create(dir, key_file, master_id, key) != 0)
 		return -1;
-	vault_key_text(key, text);
-	store_set_key(dir, text);
+	store_set_key_bytes(dir, key);
 	explicit_bzero(key, sizeof key);
-	explicit_bzero(text, sizeof text);
 	return 0;
 }
 

@@ -1,9 +1,9 @@
 /*
- * store-load: the local's own lock, and switching a local over to a
- * database loaded in bulk.
+ * store-load: loading a local in bulk, and the local's own lock.
  *
  * A first sync fills an empty local the way db_load does: no log, no
- * locks, no transactions (store_load_begin in store.c). Such writes cannot
+ * locks, no transactions (store_load_begin, below), its index entries
+ * gathered and sorted (store_defer_record). Such writes cannot
  * be recovered, so they never touch the local's own files: they go into a
  * fresh database in DIR/load/, which is written out, synced and marked
  * complete (DIR/load/complete) before its files replace the local's, one
@@ -32,7 +32,6 @@
 
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +40,7 @@
 
 #include "error.h"
 #include "store.h"
+#include "store-int.h"
 #include "vault.h"
 #include "xmalloc.h"
 
@@ -60,17 +60,56 @@ store_load_step(void)
 		store_load_tick();
 }
 
-/* fsync a directory, so that the renames and removals in it last. */
+/*
+ * Remove an environment's region files and logs from dir: they describe
+ * files that a switch replaced (or, encrypted, hold their plain text),
+ * and neither may meet the new ones. A directory that cannot be read has
+ * none to remove.
+ */
 static int
-store_sync_dir(const char *dir)
+store_env_remove(const char *dir)
+{
+	struct dirent	*de;
+	DIR		*d;
+	char		*path;
+	int		 ret = 0;
+
+	if ((d = opendir(dir)) == NULL)
+		return 0;
+	while ((de = readdir(d)) != NULL) {
+		if (strncmp(de->d_name, "__db.", 5) != 0 &&
+		    strncmp(de->d_name, "log.", 4) != 0)
+			continue;
+		xasprintf(&path, "%s/%s", dir, de->d_name);
+		if (unlink(path) != 0 && errno != ENOENT) {
+			error_set("cannot remove %s: %s", path,
+			    strerror(errno));
+			ret = -1;
+		}
+		free(path);
+	}
+	closedir(d);
+	return ret;
+}
+
+/* fsync a file or directory by name. */
+static int
+store_fsync_path(const char *path, int flags)
 {
 	int	fd, ret;
 
-	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+	if ((fd = open(path, flags | O_CLOEXEC)) == -1)
 		return -1;
 	ret = fsync(fd);
 	close(fd);
 	return ret;
+}
+
+/* fsync a directory, so that the renames and removals in it last. */
+static int
+store_sync_dir(const char *dir)
+{
+	return store_fsync_path(dir, O_RDONLY | O_DIRECTORY);
 }
 
 int
@@ -165,21 +204,8 @@ store_load_finish(const char *dir)
 	 * replaced, and its log describes them: neither may meet the new
 	 * files.
 	 */
-	if (ret == 0 && (d = opendir(dir)) != NULL) {
-		while ((de = readdir(d)) != NULL) {
-			if (strncmp(de->d_name, "__db.", 5) != 0 &&
-			    strncmp(de->d_name, "log.", 4) != 0)
-				continue;
-			xasprintf(&from, "%s/%s", dir, de->d_name);
-			if (unlink(from) != 0 && errno != ENOENT) {
-				error_set("cannot remove %s: %s", from,
-				    strerror(errno));
-				ret = -1;
-			}
-			free(from);
-		}
-		closedir(d);
-	}
+	if (ret == 0)
+		ret = store_env_remove(dir);
 	if (ret == 0 && store_sync_dir(dir) != 0) {
 		error_set("cannot write out %s: %s", dir, strerror(errno));
 		ret = -1;
@@ -319,25 +345,39 @@ store_sync_tree(const char *path)
 	return ret;
 }
 
+/*
+ * Mark work complete: everything in it on disk (store_sync_tree), then
+ * work/complete, which lets it replace what it was made for, on disk
+ * too. 0, or -1 with errno set.
+ */
+static int
+store_mark_complete(const char *work)
+{
+	char	*path;
+	int	 fd, ret;
+
+	if (store_sync_tree(work) != 0)
+		return -1;
+	xasprintf(&path, "%s/complete", work);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	free(path);
+	if (fd == -1)
+		return -1;
+	ret = fsync(fd);
+	close(fd);
+	if (ret == 0)
+		ret = store_sync_dir(work);
+	return ret;
+}
+
 int
 store_encrypt_mark(const char *dir)
 {
-	char	*work, *path;
-	int	 fd, ret;
+	char	*work;
+	int	 ret;
 
 	xasprintf(&work, "%s/%s", dir, STORE_ENCRYPT_DIR);
-	xasprintf(&path, "%s/complete", work);
-	ret = store_sync_tree(work);
-	if (ret == 0 && store_io_full())
-		ret = -1;
-	if (ret == 0 && (fd = open(path, O_WRONLY | O_CREAT | O_TRUNC |
-	    O_CLOEXEC, 0600)) != -1) {
-		ret = fsync(fd);
-		close(fd);
-	} else
-		ret = -1;
-	if (ret == 0)
-		ret = store_sync_dir(work);
+	ret = store_io_full() ? -1 : store_mark_complete(work);
 	if (ret == 0)
 		ret = store_sync_dir(dir);
 	if (ret != 0 && (errno == ENOSPC || errno == EDQUOT))
@@ -346,7 +386,6 @@ store_encrypt_mark(const char *dir)
 	else if (ret != 0)
 		error_set("cannot write out %s: %s; %s is as it was", work,
 		    strerror(errno), dir);
-	free(path);
 	free(work);
 	return ret;
 }
@@ -424,21 +463,9 @@ store_encrypt_finish(const char *dir)
 		ret = -1;
 	}
 	/* The plain environment: its regions cache pages, its logs hold them. */
-	if (ret == 0 && (d = opendir(dir)) != NULL) {
+	if (ret == 0) {
 		store_load_step();
-		while ((de = readdir(d)) != NULL) {
-			if (strncmp(de->d_name, "__db.", 5) != 0 &&
-			    strncmp(de->d_name, "log.", 4) != 0)
-				continue;
-			xasprintf(&from, "%s/%s", dir, de->d_name);
-			if (unlink(from) != 0 && errno != ENOENT) {
-				error_set("cannot remove %s: %s", from,
-				    strerror(errno));
-				ret = -1;
-			}
-			free(from);
-		}
-		closedir(d);
+		ret = store_env_remove(dir);
 	}
 	d = NULL;
 	if (ret == 0 && (d = opendir(work)) == NULL) {
@@ -621,5 +648,441 @@ store_load_switch(const char *dir, int wait_seconds)
 	if ((fd = store_local_take(dir, 1, wait_seconds)) == -1)
 		return -1;
 	close(fd);
+	return 0;
+}
+
+/*
+ * The indexes a load fills sorted: their keys come in no order. A load
+ * writes in key order, which is nearly seq order, and has no outbox: those
+ * two Berkeley DB keeps as it goes. A bulk load of a new database (crm
+ * demo) sorts the words alone: it adds its users through the name index,
+ * and the words index is its largest and slowest (a record's words go
+ * into a dozen places of the tree).
+ */
+int
+store_sub_deferred(const struct store *st, int sub)
+{
+	if (st->flags & (STORE_LOADING | STORE_COPYING))
+		return sub == STORE_SUB_NAME || sub == STORE_SUB_REF ||
+		    sub == STORE_SUB_OWNER || sub == STORE_SUB_WORDS;
+	if (st->flags & STORE_BULK)
+		return sub == STORE_SUB_WORDS;
+	return 0;
+}
+
+/* Whether a write gathers index entries (store_defer_record). */
+int
+store_defers(const struct store *st)
+{
+	return (st->flags & (STORE_LOADING | STORE_BULK)) != 0;
+}
+
+int
+store_load_begin(struct store *local, struct store **loadp)
+{
+	struct store	*load = NULL;
+	DBC		*c = NULL;
+	DBT		 key, data;
+	char		*path;
+	int		 ret;
+
+	*loadp = NULL;
+	if (local->role != STORE_LOCAL || local->openfd == -1)
+		fatal("store: a load is only for an open local");
+	/* Nobody else may have the local open while it is replaced. */
+	if ((ret = store_alone(local)) != 0)
+		return ret;
+	/* What an earlier load left, cut off or never switched, goes. */
+	if (store_load_clear(local->dir) != 0)
+		goto fail;
+	path = store_path(local, "load");
+	ret = mkdir(path, 0700);
+	if (ret != 0) {
+		error_set("cannot create %s: %s", path, strerror(errno));
+		free(path);
+		goto fail;
+	}
+	/* An encrypted local's load is encrypted with its key. */
+	store_set_key(path, local->key);
+	load = store_open(path, STORE_LOCAL, local->files[0].schema,
+	    local->nfiles, STORE_CREATE | STORE_BULK | STORE_LOADING, 0);
+	free(path);
+	if (load == NULL)
+		goto fail;
+
+	/* The local's own values (its master, its clock) come along. */
+	memset(&key, 0, sizeof key);
+	memset(&data, 0, sizeof data);
+	key.flags = data.flags = DB_DBT_REALLOC;
+	if ((ret = local->meta->cursor(local->meta, NULL, &c, 0)) != 0) {
+		store_dberr(local, "meta.db", ret);
+		goto fail;
+	}
+	while ((ret = c->get(c, &key, &data, DB_NEXT)) == 0 &&
+	    (ret = load->meta->put(load->meta, NULL, &key, &data, 0)) == 0)
+		;
+	c->close(c);
+	free(key.data);
+	free(data.data);
+	if (ret != DB_NOTFOUND) {
+		store_dberr(load, "copying meta.db", ret);
+		goto fail;
+	}
+	*loadp = load;
+	return 0;
+
+fail:
+	store_close(load);
+	/* The lock goes back to what an open local holds. */
+	flock(local->openfd, LOCK_SH);
+	return -1;
+}
+
+/*
+ * A load that failed (a full disk) is thrown away at once, giving its
+ * space back; its message stays what it was.
+ */
+static void
+store_load_drop(const char *loaddir)
+{
+	char	*local, *slash, *saved;
+
+	local = xstrdup(loaddir);
+	if ((slash = strrchr(local, '/')) != NULL && slash != local) {
+		*slash = '\0';
+		saved = xstrdup(error_get());
+		store_load_clear(local);
+		error_set("%s", saved);
+		free(saved);
+	}
+	free(local);
+}
+
+int
+store_load_end(struct store *load)
+{
+	char	*dir;
+	int	 ret;
+
+	if ((load->flags & STORE_LOADING) == 0)
+		fatal("store: not a load");
+	dir = xstrdup(load->dir);
+	if (store_defer_flush(load) != 0) {
+		store_close(load);
+		store_load_drop(dir);
+		free(dir);
+		return -1;
+	}
+	if (store_close(load) != 0) {
+		store_load_drop(dir);
+		free(dir);
+		return -1;
+	}
+	ret = store_mark_complete(dir);
+	if (ret != 0 && (errno == ENOSPC || errno == EDQUOT))
+		error_set("the disk holding %s is full (writing out a first "
+		    "sync): free some space and sync again; nothing was "
+		    "changed", dir);
+	else if (ret != 0)
+		error_set("cannot write out %s: %s: free some space and sync "
+		    "again", dir, strerror(errno));
+	if (ret != 0)
+		store_load_drop(dir);
+	free(dir);
+	return ret;
+}
+
+/* The records of a B-tree, for a copy's progress. */
+static int
+store_copy_count(struct store *st, DB *db, const char *file, uint64_t *n)
+{
+	DB_BTREE_STAT	*sp;
+	int		 ret;
+
+	if ((ret = db->stat(db, NULL, &sp, 0)) != 0)
+		return store_dberr(st, file, ret);
+	*n += sp->bt_ndata;
+	free(sp);
+	return 0;
+}
+
+struct store_copy_progress {
+	void		(*tell)(void *, uint64_t, uint64_t);
+	void		*arg;
+	uint64_t	 done, total;
+};
+/*
+ * Copy one B-tree's values byte for byte (a record file's primary, whose
+ * indexes follow it, or meta.db when f is NULL).
+ */
+static int
+store_copy_db(struct store *from, DB *src, struct store *to,
+    struct store_file *f, const char *file, struct store_copy_progress *p)
+{
+	DB	*dst = f != NULL ? f->primary : to->meta;
+	DBC	*c;
+	DBT	 key, data;
+	int	 ret, err = 0;
+
+	memset(&key, 0, sizeof key);
+	memset(&data, 0, sizeof data);
+	key.flags = data.flags = DB_DBT_REALLOC;
+	if ((ret = src->cursor(src, NULL, &c, 0)) != 0)
+		return store_dberr(from, file, ret);
+	while ((ret = c->get(c, &key, &data, DB_NEXT)) == 0) {
+		if (store_stopped() != 0) {
+			err = -1;
+			break;
+		}
+		if ((ret = dst->put(dst, NULL, &key, &data, 0)) != 0) {
+			err = store_dberr(to, file, ret);
+			break;
+		}
+		if (f == NULL)
+			continue;
+		if (store_defer_record(to, f, &key, &data) != 0) {
+			err = -1;
+			break;
+		}
+		if (++p->done % 1000 == 0 && p->tell != NULL)
+			p->tell(p->arg, p->done, p->total);
+	}
+	c->close(c);
+	free(key.data);
+	free(data.data);
+	if (err == 0 && ret != DB_NOTFOUND)
+		err = store_dberr(from, file, ret);
+	return err;
+}
+
+int
+store_encrypt_copy(struct store *local, const char *to,
+    void (*progress)(void *, uint64_t, uint64_t), void *arg)
+{
+	struct store_copy_progress	 p;
+	struct store			*copy;
+	DIR				*d;
+	struct dirent			*de;
+	char				*path;
+	size_t				 i;
+	int				 ret = 0;
+
+	if (local->role != STORE_LOCAL || local->key != NULL)
+		fatal("store: only a plain local is encrypted");
+	memset(&p, 0, sizeof p);
+	p.tell = progress;
+	p.arg = arg;
+	if (store_copy_count(local, local->conflicts.primary,
+	    local->conflicts.schema->file, &p.total) != 0)
+		return -1;
+	for (i = 0; i < local->nfiles; i++) {
+		if (store_copy_count(local, local->files[i].primary,
+		    local->files[i].schema->file, &p.total) != 0)
+			return -1;
+	}
+	if (progress != NULL)
+		progress(arg, 0, p.total);
+	copy = store_open(to, STORE_LOCAL, local->files[0].schema,
+	    local->nfiles, STORE_CREATE | STORE_BULK | STORE_COPYING, 0);
+	if (copy == NULL)
+		return -1;
+	if (copy->key == NULL)
+		fatal("store: a copy to encrypt has no key");
+	if (store_copy_db(local, local->meta, copy, NULL, "meta.db",
+	    &p) != 0 ||
+	    store_copy_db(local, local->conflicts.primary, copy,
+	    &copy->conflicts, local->conflicts.schema->file, &p) != 0)
+		ret = -1;
+	for (i = 0; ret == 0 && i < local->nfiles; i++) {
+		if (store_copy_db(local, local->files[i].primary, copy,
+		    &copy->files[i], local->files[i].schema->file, &p) != 0)
+			ret = -1;
+	}
+	/* The indexes gathered, full pages, and all of it written out. */
+	if (ret == 0 && store_defer_flush(copy) != 0)
+		ret = -1;
+	if (store_close(copy) != 0)
+		ret = -1;
+	if (ret != 0)
+		return -1;
+	if (progress != NULL)
+		progress(arg, p.done, p.total);
+	if ((d = opendir(to)) == NULL) {
+		error_set("cannot read %s: %s", to, strerror(errno));
+		return -1;
+	}
+	while (ret == 0 && (de = readdir(d)) != NULL) {
+		size_t	len = strlen(de->d_name);
+
+		if (len < 4 || strcmp(de->d_name + len - 3, ".db") != 0)
+			continue;
+		xasprintf(&path, "%s/%s", to, de->d_name);
+		if (store_fsync_path(path, O_RDONLY) != 0) {
+			error_set("cannot write out %s: %s", path,
+			    strerror(errno));
+			ret = -1;
+		}
+		free(path);
+	}
+	closedir(d);
+	return ret;
+}
+
+/* qsort has no argument for the buffer the entries are in. */
+static const uint8_t	*store_defer_sorting;
+static int
+store_defer_cmp(const void *a, const void *b)
+{
+	const struct store_defer_sort	*sa = a, *sb = b;
+	const uint8_t			*x, *y;
+	size_t				 xl, yl;
+	int				 c;
+
+	if (sa->prefix != sb->prefix)
+		return sa->prefix < sb->prefix ? -1 : 1;
+	/* The key and then the primary key as Berkeley DB orders them:
+	 * bytes, then length. */
+	x = store_defer_sorting + sa->off;
+	y = store_defer_sorting + sb->off;
+	xl = (size_t)x[3] << 8 | x[4];
+	yl = (size_t)y[3] << 8 | y[4];
+	if ((c = memcmp(x + 5, y + 5, xl < yl ? xl : yl)) != 0)
+		return c;
+	if (xl != yl)
+		return xl < yl ? -1 : 1;
+	return memcmp(x + 5 + xl, y + 5 + yl, RECORD_ID_SIZE);
+}
+
+/* Put the gathered index entries of a load into their trees, sorted. */
+int
+store_defer_flush(struct store *st)
+{
+	struct store_defer	*d = &st->defer;
+	struct store_file	*f;
+	const uint8_t		*e;
+	DBT			 key, data;
+	size_t			 i, j, klen;
+	int			 ret = 0;
+
+	if (d->n == 0)
+		return 0;
+	store_defer_sorting = d->buf;
+	qsort(d->sort, d->n, sizeof *d->sort, store_defer_cmp);
+	store_defer_sorting = NULL;
+	memset(&key, 0, sizeof key);
+	memset(&data, 0, sizeof data);
+	for (i = 0; i < d->n && ret == 0; i++) {
+		e = d->buf + d->sort[i].off;
+		j = (size_t)e[0] << 8 | e[1];
+		f = j == st->nfiles ? &st->conflicts : &st->files[j];
+		klen = (size_t)e[3] << 8 | e[4];
+		key.data = (void *)(e + 5);
+		key.size = (u_int32_t)klen;
+		data.data = (void *)(e + 5 + klen);
+		data.size = RECORD_ID_SIZE;
+		ret = f->sub[e[2]]->put(f->sub[e[2]], NULL, &key, &data, 0);
+		if (ret != 0)
+			store_dberr(st, f->schema->file, ret);
+	}
+	d->len = 0;
+	d->n = 0;
+	return ret == 0 ? 0 : -1;
+}
+
+static void
+store_defer_add(struct store *st, struct store_file *f, int sub,
+    const DBT *k, const uint8_t *pkey)
+{
+	struct store_defer	*d = &st->defer;
+	uint8_t			*e;
+	uint64_t		 p;
+	size_t			 i, need = 5 + k->size + RECORD_ID_SIZE;
+
+	if (d->len + need > d->cap) {
+		/*
+		 * Room for a full batch and the entry that ends it. A batch
+		 * ends only after a whole record's entries, so it may run
+		 * past the mark by several: the buffer must never shrink.
+		 */
+		d->cap = STORE_LOAD_DEFER_MB * 1024 * 1024 + need;
+		if (d->cap < d->len + need)
+			d->cap = d->len + need;
+		d->buf = xreallocarray(d->buf, d->cap, 1);
+	}
+	if (d->n == d->nsort) {
+		d->nsort = d->nsort == 0 ? 4096 : d->nsort * 2;
+		d->sort = xreallocarray(d->sort, d->nsort, sizeof *d->sort);
+	}
+	e = d->buf + d->len;
+	e[0] = (uint8_t)(f->index >> 8);
+	e[1] = (uint8_t)f->index;
+	e[2] = (uint8_t)sub;
+	e[3] = (uint8_t)(k->size >> 8);
+	e[4] = (uint8_t)k->size;
+	memcpy(e + 5, k->data, k->size);
+	memcpy(e + 5 + k->size, pkey, RECORD_ID_SIZE);
+	p = (uint64_t)e[1] << 56 | (uint64_t)e[2] << 48;
+	for (i = 0; i < 6 && i < k->size; i++)
+		p |= (uint64_t)e[5 + i] << (40 - 8 * i);
+	d->sort[d->n].prefix = p;
+	d->sort[d->n].off = (uint32_t)d->len;
+	d->n++;
+	d->len += need;
+}
+
+/*
+ * A load's record was written to its primary alone: gather its index
+ * entries, through the same functions Berkeley DB would call. A load
+ * writes each record once, so there are no old entries to take out.
+ */
+int
+store_defer_record(struct store *st, struct store_file *f, const DBT *key,
+    const DBT *data)
+{
+	DBT	 result, *keys, pkey;
+	u_int32_t n, j;
+	int	 i, ret, err = 0;
+
+	for (i = 0; i < STORE_NSUB; i++) {
+		if (!store_sub_deferred(st, i))
+			continue;
+		memset(&result, 0, sizeof result);
+		ret = store_sub_callbacks[i](f->sub[i], key, data, &result);
+		if (ret == DB_DONOTINDEX)
+			continue;
+		if (ret != 0)
+			return store_dberr(st, f->schema->file, ret);
+		if (result.flags & DB_DBT_MULTIPLE) {
+			keys = result.data;
+			n = result.size;
+		} else {
+			keys = &result;
+			n = 1;
+		}
+		for (j = 0; j < n; j++) {
+			/*
+			 * An entry holds its key's length in two bytes: a
+			 * longer key (an owner can be any text) goes into its
+			 * index at once.
+			 */
+			if (keys[j].size <= 0xffff)
+				store_defer_add(st, f, i, &keys[j], key->data);
+			else if (err == 0) {
+				pkey = *key;
+				err = f->sub[i]->put(f->sub[i], NULL, &keys[j],
+				    &pkey, 0);
+				if (err != 0)
+					store_dberr(st, f->schema->file, err);
+			}
+			if (keys[j].flags & DB_DBT_APPMALLOC)
+				free(keys[j].data);
+		}
+		if (keys != &result && (result.flags & DB_DBT_APPMALLOC))
+			free(keys);
+		if (err != 0)
+			return -1;
+	}
+	if (st->defer.len >= STORE_LOAD_DEFER_MB * 1024 * 1024)
+		return store_defer_flush(st);
 	return 0;
 }

@@ -210,7 +210,6 @@ forge_open(const char *dir, struct store_txn **t)
 {
 	struct store	*st;
 	uint8_t		 key[VAULT_KEY_SIZE];
-	char		 text[VAULT_KEY_TEXT];
 	const char	*pw = getenv("CRM_PASSWORD");
 
 	/* An encrypted local opens with its user's password, as in crm. */
@@ -218,8 +217,8 @@ forge_open(const char *dir, struct store_txn **t)
 		if (vault_key_unlock(dir, "the forger", pw != NULL ? pw : "",
 		    key) != 0)
 			forge_fail();
-		vault_key_text(key, text);
-		store_set_key(dir, text);
+		store_set_key_bytes(dir, key);
+		explicit_bzero(key, sizeof key);
 	}
 	if ((st = model_open(dir, STORE_LOCAL, 0, 5)) == NULL)
 		forge_fail();
