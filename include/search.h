@@ -4,9 +4,10 @@
  *
  * The text is folded (utf8_fold: case and accents go) and cut into words
  * (utf8_words). A record matches when each word typed appears in a word
- * of the record: at its start, or anywhere inside it ("mann" finds
- * Hoffmann, "ogist" Logistics) unless that word holds a digit (a code,
- * a number: those are found from their start). The words are those of
+ * of the record: at its start, or, typed with SEARCH_INSIDE_MIN letters
+ * or more, anywhere inside it ("mann" finds Hoffmann, "ogist"
+ * Logistics) unless that word holds a digit (a code, a number: those
+ * are found from their start). The words are those of
  * its own word fields (model_schema: names, email, city, phone...), or
  * of the name of its company or its contact, so that "acme" finds
  * Acme's contacts and notes, and "anna acme" the Annas among them. Text
@@ -32,6 +33,8 @@
 
 /* Index entries of one word read before it counts as too common. */
 #define SEARCH_WORD_MAX		20000
+/* Letters of a word typed from which it is found inside words too. */
+#define SEARCH_INSIDE_MIN	3
 /* Companies (contacts) of one word whose records are gathered. */
 #define SEARCH_REF_MAX		400
 /*

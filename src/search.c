@@ -18,6 +18,24 @@
 #define SEARCH_DIGITS	4	/* digits that make a phone number */
 #define SEARCH_WORD_BYTES 24	/* bytes of a word the words index keeps */
 
+/*
+ * Is a word typed long enough to be looked for inside words? One or two
+ * letters are inside most words: "a" would list nearly every record
+ * (and read them all), where at a word's start it narrows the list as
+ * each key is typed.
+ */
+static int
+search_inside(const char *w)
+{
+	size_t	n = 0;
+
+	for (; *w != '\0'; w++) {
+		if (((unsigned char)*w & 0xc0) != 0x80)
+			n++;
+	}
+	return n >= SEARCH_INSIDE_MIN;
+}
+
 struct search_name {
 	struct record_id id;
 	char		*folded;	/* NULL: slot free */
@@ -128,19 +146,21 @@ search_text(const struct search *s)
 
 /*
  * Does some word of folded text hold w? At its start, or inside it when
- * the word is one the vocabulary has (no digit: store_vocab_word), within
- * the bytes of it the words index keeps, as the indexes find it.
+ * w is long enough (search_inside) and the word is one the vocabulary
+ * has (no digit: store_vocab_word), within the bytes of it the words
+ * index keeps, as the indexes find it.
  */
 static int
 search_word_in(const char *folded, const char *w)
 {
 	size_t	start[64], len[64], n, i, wl = strlen(w), l;
+	int	inside = search_inside(w);
 
 	n = utf8_words(folded, start, len, 64);
 	for (i = 0; i < n; i++) {
 		if (len[i] >= wl && memcmp(folded + start[i], w, wl) == 0)
 			return 1;
-		if (!store_vocab_word(folded + start[i], len[i]))
+		if (!inside || !store_vocab_word(folded + start[i], len[i]))
 			continue;
 		l = len[i];
 		if (l > SEARCH_WORD_BYTES) {
@@ -347,7 +367,7 @@ search_word_ids(struct store_txn *t, int type, const char *w, size_t max,
 
 	ret = store_index_ids(t, (size_t)type, STORE_BY_WORDS, w, wl, max,
 	    set, n);
-	if (ret != 0)
+	if (ret != 0 || !search_inside(w))
 		return ret;
 	ret = store_vocab_find(t, (size_t)type, w, SEARCH_VOCAB_MAX, &words,
 	    &nwords);

@@ -42,6 +42,12 @@ expect_eq "$OUT" "$(printf 'first_name\nSøren')"
 # By the company's name, inside it; with a second word of its own.
 expect_ok root "$M" list contact --search "gistics ren" --fields first_name
 expect_eq "$OUT" "$(printf 'first_name\nSøren')"
+# One or two letters are found at a word's start only: "as" is the
+# start of no word here, though inside Logistics and Maschinenbau.
+expect_ok root "$M" list company --search as --fields name
+expect_eq "$(rows)" 0
+expect_ok root "$M" list company --search ba --fields name
+expect_eq "$OUT" "$(printf 'name\nBaltic Logistics AB')"
 # A word with a digit is found from its start only.
 expect_ok root "$M" list contact --search contact12 --fields first_name
 expect_eq "$OUT" "$(printf 'first_name\nCode')"
