@@ -20,6 +20,15 @@
  *           folding made, has it (and the name index) made again by the
  *           first store_open, once.
  *
+ * A file with word fields also holds "vocab", not an index Berkeley DB
+ * keeps but one store_write keeps in the same transaction: the words of
+ * the words index each once (those without a digit), sorted, in entries
+ * of up to 1.5 KB keyed by their first word, so that a search finds the
+ * words a text is inside of by reading it whole (store_vocab_find). It
+ * only grows; it is made again from the words index after a load or a
+ * bulk write, with the words index, and once in a database made before
+ * it (meta.db's "vocab").
+ *
  * A master's file also keeps a journal of routes: whenever a write changes
  * the owners or references of a live record (the schema's owner_fields
  * and ref_fields, which decide whose locals hold it), the values it

@@ -2,9 +2,10 @@
  * store: records in Berkeley DB B-tree files, with their indexes.
  *
  * Each record type's file holds sub-databases: "records" (the primary) and
- * the secondaries "name", "ref", "owner", "seq" and "outbox", which Berkeley
- * DB keeps in step with the primary through DB->associate, inside the same
- * transaction as every write.
+ * the secondaries "name", "ref", "owner", "seq", "outbox" and "words", which
+ * Berkeley DB keeps in step with the primary through DB->associate, inside
+ * the same transaction as every write; and "vocab", the words of the words
+ * index once each, which store_write keeps in that transaction too.
  */
 #include "config.h"
 
