@@ -77,6 +77,11 @@ tm_keys t /
 tm_type t wasser
 tm_wait t '@3=^Unterwasserbau ' '@4=^$'
 tm_keys t Escape
+# The help says so.
+tm_keys t F1
+tm_wait t '^  / +search as you type, inside words too: names'
+tm_keys t q
+tm_wait t '@1=^ Companies, by name A-Z$'
 tm_keys t q y
 expect_eq "$(tm_exit t)" 0
 finish
