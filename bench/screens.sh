@@ -13,6 +13,12 @@
 #                      (bench/run passes its own); it is used instead of
 #                      making one, and only browsed: no record is edited.
 # BENCH_KEEP=1         keep the scratch directory (key logs, screen captures)
+# BENCH_SCREENS_KEPT=1 the database (BENCH_SCREENS_REUSE) is an encrypted
+#                      local whose key is kept in the login session (crm
+#                      unlock): crm starts with no -u and no password, as
+#                      its user's screens do then; only the first screen
+#                      is measured (bench/search.sh)
+# BENCH_SCREENS_FIRST=1 only the first screen is measured
 #
 # crm runs in tmux (a private server, "tmux -L crmbenchPID", a window of
 # 100 x 30, LANG=C.UTF-8) as "crm -d DIR -u demo", the password in
@@ -82,6 +88,8 @@ records=${BENCH_RECORDS:-1000000}
 case $records in '' | *[!0-9]* | 0) die "BENCH_RECORDS must be a positive whole number, not '$records'" ;; esac
 
 reuse_dir=''
+kept=${BENCH_SCREENS_KEPT:-0}
+first_only=${BENCH_SCREENS_FIRST:-$kept}
 if [ -n "${BENCH_SCREENS_REUSE:-}" ]; then
 	records=${BENCH_SCREENS_REUSE%%:*}
 	reuse_dir=${BENCH_SCREENS_REUSE#*:}
@@ -240,8 +248,13 @@ crm_start() {
 	keylog=$work/keys.$sess
 	: >"$keylog"
 	local cmd
-	cmd=$(printf 'exec env LANG=C.UTF-8 LC_ALL=C.UTF-8 CRM_KEYLOG=%q %q -d %q -u demo 2>>%q' \
-		"$keylog" "$CRM" "$db" "$errlog")
+	if [ "$kept" = 1 ]; then
+		cmd=$(printf 'exec env -u CRM_PASSWORD LANG=C.UTF-8 LC_ALL=C.UTF-8 CRM_KEYLOG=%q %q -d %q 2>>%q' \
+			"$keylog" "$CRM" "$db" "$errlog")
+	else
+		cmd=$(printf 'exec env LANG=C.UTF-8 LC_ALL=C.UTF-8 CRM_KEYLOG=%q %q -d %q -u demo 2>>%q' \
+			"$keylog" "$CRM" "$db" "$errlog")
+	fi
 	tm new-session -d -s "$sess" -x 100 -y 30 "$cmd" ||
 		die "tmux could not start crm (new-session $sess)"
 }
@@ -359,6 +372,17 @@ for ((run = 1; run <= 5; run++)); do
 	printf '%s\n' "$text" >"$work/screen.start$run"
 	[ "$run" = 5 ] || quit
 done
+
+# The first screen alone (bench/search.sh asks so).
+if [ "$first_only" = 1 ]; then
+	quit
+	first_med=$(median "${first_ms[@]}")
+	echo
+	echo "crm screens benchmark: $(count "$records") records, first screen only$([ "$kept" = 1 ] && echo ", key kept in the session"), $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+	printf '%-52s %s\n' "first screen (key log), median of 5 starts" "$(awk -v v="$first_med" 'BEGIN { printf "%.1f ms", v }')"
+	printf '%-52s %s\n' "  fastest, slowest" "$(fmin "${first_ms[@]}") / $(fmax "${first_ms[@]}") ms"
+	exit 0
+fi
 
 # The fifth crm goes on.
 

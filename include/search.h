@@ -3,19 +3,25 @@
  * in crm list --search and in crm query (mutt).
  *
  * The text is folded (utf8_fold: case and accents go) and cut into words
- * (utf8_words). A record matches when each word typed starts a word of
- * the record: a word of its own word fields (model_schema: names, email,
- * city, phone...), or of the name of its company or its contact, so that
- * "acme" finds Acme's contacts and notes, and "anna acme" the Annas among
- * them. Text that looks like a phone number ("030 123 45") matches the
- * records whose phone numbers hold those digits, however they were
- * written.
+ * (utf8_words). A record matches when each word typed appears in a word
+ * of the record: at its start, or, typed with SEARCH_INSIDE_MIN letters
+ * or more, anywhere inside it ("mann" finds Hoffmann, "ogist"
+ * Logistics) unless that word holds a digit (a code, a number: those
+ * are found from their start). The words are those of
+ * its own word fields (model_schema: names, email, city, phone...), or
+ * of the name of its company or its contact, so that "acme" finds
+ * Acme's contacts and notes, and "anna acme" the Annas among them. Text
+ * that looks like a phone number ("030 123 45") matches the records
+ * whose phone numbers hold those digits, however they were written.
  *
  * Matches are found through the words index (store_index_ids): the
- * records holding each word typed, those of the companies and contacts
- * holding it, intersected. A word too common for that (more than
- * SEARCH_WORD_MAX entries) is checked on each record instead, so the
- * cost of a search follows what it finds, not the size of the database.
+ * records holding a word starting with each word typed, and those
+ * holding the words of the vocabulary (store_vocab_find) in which it
+ * appears further in; those of the companies and contacts holding it;
+ * intersected. A word too common for that (more than SEARCH_WORD_MAX
+ * entries, or in more than SEARCH_VOCAB_MAX words of the vocabulary)
+ * is checked on each record instead, so the cost of a search follows
+ * what it finds, not the size of the database.
  */
 #ifndef CRM_SEARCH_H
 #define CRM_SEARCH_H
@@ -27,8 +33,15 @@
 
 /* Index entries of one word read before it counts as too common. */
 #define SEARCH_WORD_MAX		20000
+/* Letters of a word typed from which it is found inside words too. */
+#define SEARCH_INSIDE_MIN	3
 /* Companies (contacts) of one word whose records are gathered. */
 #define SEARCH_REF_MAX		400
+/*
+ * Words of the vocabulary holding a word typed that are looked up, each
+ * in the words index: more, and it is too common.
+ */
+#define SEARCH_VOCAB_MAX	500
 
 struct search;
 

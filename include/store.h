@@ -20,6 +20,15 @@
  *           folding made, has it (and the name index) made again by the
  *           first store_open, once.
  *
+ * A file with word fields also holds "vocab", not an index Berkeley DB
+ * keeps but one store_write keeps in the same transaction: the words of
+ * the words index each once (those without a digit), sorted, in entries
+ * of up to 1.5 KB keyed by their first word, so that a search finds the
+ * words a text is inside of by reading it whole (store_vocab_find). It
+ * only grows; it is made again from the words index after a load or a
+ * bulk write, with the words index, and once in a database made before
+ * it (meta.db's "vocab").
+ *
  * A master's file also keeps a journal of routes: whenever a write changes
  * the owners or references of a live record (the schema's owner_fields
  * and ref_fields, which decide whose locals hold it), the values it
@@ -391,6 +400,17 @@ int		 store_find_prefix(struct store_txn *, size_t file,
 int		 store_index_ids(struct store_txn *, size_t file,
 		    enum store_index, const void *prefix, size_t plen,
 		    size_t max, struct record_id **ids, size_t *n);
+/*
+ * The words of a file's vocabulary (each word of its words index once,
+ * those holding a digit left out: store_vocab_word) in which the folded
+ * text sub appears, sorted. Returns 0 with *words (free each and it),
+ * STORE_TOO_MANY when more than max hold it (nothing is returned), or
+ * -1. A word may be there that no record holds any longer.
+ */
+int		 store_vocab_find(struct store_txn *, size_t file,
+		    const char *sub, size_t max, char ***words, size_t *n);
+/* Does a folded word (len bytes) go into the vocabulary? */
+int		 store_vocab_word(const char *w, size_t len);
 /* A record's name index key (its folded name fields; "" if none). Free it. */
 char		*store_name_of(struct store_txn *, size_t file,
 		    const struct record *);

@@ -57,8 +57,9 @@ const struct binding bindings[] = {
 	{ A_OPEN, "select", KM_LOGIN, { '\r', '\n', KEY_ENTER },
 	  "Enter", "open the selected database", 1 },
 	{ A_SEARCH, "search", KM_MAIN, { '/' }, "/",
-	  "search as you type: names, email, phone, city, company (Enter "
-	  "keeps it, Esc clears it, ↑ brings back the last one)", 1 },
+	  "search as you type, inside words too: names, email, phone, "
+	  "city, company (Enter keeps it, Esc clears it, ↑ brings back the "
+	  "last one)", 1 },
 	/* For the help: n and N while a search is kept. */
 	{ A_SEARCH_NEXT, "next-match", KM_MAIN, { 0 }, "n N",
 	  "next, previous match (while a search is kept; else n is new); "

@@ -160,9 +160,10 @@ static const struct cli_cmd cli_cmds[] = {
 	{ "query", cli_query, "query STRING",
 	  "For mutt's query_command: a first line mutt skips, then "
 	  "email<TAB>name<TAB>company\nfor each contact with an email that "
-	  "the screens' search finds for STRING\n(each word starts a word "
-	  "of the name, email or company; any case, accents\nor none), in "
-	  "name order. Exit status 1 when nothing matches." },
+	  "the screens' search finds for STRING\n(each word at the start of "
+	  "a word of the name, email or company, or inside it;\nany case, "
+	  "accents or none), in name order. Exit status 1 when nothing "
+	  "matches." },
 	{ "attach", cli_attach, "attach TYPE ID FILE --description TEXT",
 	  "Copy FILE into the database's documents/ and attach it to a "
 	  "record;\nprints the document's ID." },

@@ -16,6 +16,25 @@
 #define SEARCH_WORDS	16	/* words of a text looked at */
 #define SEARCH_CACHE	64	/* names of companies and contacts kept */
 #define SEARCH_DIGITS	4	/* digits that make a phone number */
+#define SEARCH_WORD_BYTES 24	/* bytes of a word the words index keeps */
+
+/*
+ * Is a word typed long enough to be looked for inside words? One or two
+ * letters are inside most words: "a" would list nearly every record
+ * (and read them all), where at a word's start it narrows the list as
+ * each key is typed.
+ */
+static int
+search_inside(const char *w)
+{
+	size_t	n = 0;
+
+	for (; *w != '\0'; w++) {
+		if (((unsigned char)*w & 0xc0) != 0x80)
+			n++;
+	}
+	return n >= SEARCH_INSIDE_MIN;
+}
 
 struct search_name {
 	struct record_id id;
@@ -125,15 +144,33 @@ search_text(const struct search *s)
 	return s->text;
 }
 
-/* Does some word of folded text start with w? */
+/*
+ * Does some word of folded text hold w? At its start, or inside it when
+ * w is long enough (search_inside) and the word is one the vocabulary
+ * has (no digit: store_vocab_word), within the bytes of it the words
+ * index keeps, as the indexes find it.
+ */
 static int
 search_word_in(const char *folded, const char *w)
 {
-	size_t	start[64], len[64], n, i, wl = strlen(w);
+	size_t	start[64], len[64], n, i, wl = strlen(w), l;
+	int	inside = search_inside(w);
 
 	n = utf8_words(folded, start, len, 64);
 	for (i = 0; i < n; i++) {
 		if (len[i] >= wl && memcmp(folded + start[i], w, wl) == 0)
+			return 1;
+		if (!inside || !store_vocab_word(folded + start[i], len[i]))
+			continue;
+		l = len[i];
+		if (l > SEARCH_WORD_BYTES) {
+			l = SEARCH_WORD_BYTES;
+			while (l > 0 && ((unsigned char)folded[start[i] + l] &
+			    0xc0) == 0x80)
+				l--;	/* as the index cuts it */
+		}
+		if (l > wl && memmem(folded + start[i] + 1, l - 1, w,
+		    wl) != NULL)
 			return 1;
 	}
 	return 0;
@@ -311,9 +348,67 @@ search_ids_and(struct record_id *a, size_t *na, const struct record_id *b,
 }
 
 /*
+ * The records of type holding a word in which w appears (at most max,
+ * else STORE_TOO_MANY): those with a word starting with w, from the
+ * words index, and those with a word holding it further in, from the
+ * words of the vocabulary that hold it, each looked up in the words
+ * index in turn. A vocabulary word starting with another one found
+ * (sorted, it follows it) is in that one's look-up already.
+ */
+static int
+search_word_ids(struct store_txn *t, int type, const char *w, size_t max,
+    struct record_id **set, size_t *n)
+{
+	struct record_id	*ids;
+	char			**words;
+	const char		*prev = NULL;
+	size_t			 nwords, nids, i, wl = strlen(w), pl = 0;
+	int			 ret;
+
+	ret = store_index_ids(t, (size_t)type, STORE_BY_WORDS, w, wl, max,
+	    set, n);
+	if (ret != 0 || !search_inside(w))
+		return ret;
+	ret = store_vocab_find(t, (size_t)type, w, SEARCH_VOCAB_MAX, &words,
+	    &nwords);
+	if (ret != 0) {
+		free(*set);
+		*set = NULL;
+		*n = 0;
+		return ret;
+	}
+	for (i = 0; i < nwords && ret == 0; i++) {
+		if (strncmp(words[i], w, wl) == 0 ||
+		    (prev != NULL && strncmp(words[i], prev, pl) == 0))
+			continue;
+		prev = words[i];
+		pl = strlen(prev);
+		ret = store_index_ids(t, (size_t)type, STORE_BY_WORDS, prev,
+		    pl, max, &ids, &nids);
+		if (ret != 0)
+			break;
+		if (*set == NULL)
+			*set = xcalloc(1, sizeof **set);
+		search_union(set, n, ids, nids);
+		free(ids);
+		if (*n > max)
+			ret = STORE_TOO_MANY;
+	}
+	for (i = 0; i < nwords; i++)
+		free(words[i]);
+	free(words);
+	if (ret != 0) {
+		free(*set);
+		*set = NULL;
+		*n = 0;
+	}
+	return ret;
+}
+
+/*
  * The records of s->type that refer to a record of type reftype holding
- * a word starting with w, added to *set. STORE_TOO_MANY when there are
- * too many such records to gather.
+ * a word in which w appears, added to *set. STORE_TOO_MANY when there
+ * are too many such records to gather.
  */
 static int
 search_by_ref(struct search *s, struct store_txn *t, int reftype,
@@ -323,8 +418,7 @@ search_by_ref(struct search *s, struct store_txn *t, int reftype,
 	size_t			 nrefs, nids, i;
 	int			 ret;
 
-	ret = store_index_ids(t, (size_t)reftype, STORE_BY_WORDS, w, strlen(w),
-	    SEARCH_REF_MAX, &refs, &nrefs);
+	ret = search_word_ids(t, reftype, w, SEARCH_REF_MAX, &refs, &nrefs);
 	if (ret != 0)
 		return ret;
 	for (i = 0; i < nrefs; i++) {
@@ -350,8 +444,9 @@ search_word_set(struct search *s, struct store_txn *t, const char *w,
 {
 	int	ret;
 
-	ret = store_index_ids(t, (size_t)s->type, STORE_BY_WORDS, w, strlen(w),
-	    SEARCH_WORD_MAX, set, n);
+	ret = search_word_ids(t, s->type, w, SEARCH_WORD_MAX, set, n);
+	if (ret == 0 && *set == NULL)
+		*set = xcalloc(1, sizeof **set);
 	if (ret == 0 && s->by_company)
 		ret = search_by_ref(s, t, MODEL_COMPANY, w, set, n);
 	if (ret == 0 && s->by_contact)

@@ -3,7 +3,9 @@
  *
  * Each record type's file holds, beside its records, the indexes "name",
  * "ref", "owner", "seq", "outbox" and "words", which Berkeley DB keeps in
- * step with the records through DB->associate and the callbacks below.
+ * step with the records through DB->associate and the callbacks below;
+ * and "vocab", the words of the words index once each, which store_write
+ * keeps in the same transaction (store_vocab_record).
  * Here too: reindexing a file whose indexes are older than the program,
  * and the indexes read raw, for the IDs of the records a key holds.
  */
@@ -568,6 +570,11 @@ store_fold_check(struct store *st)
 			return -1;
 		}
 	}
+	/* New words, a new vocabulary. */
+	if (store_vocab_build_all(st) != 0) {
+		free(want);
+		return -1;
+	}
 	if (store_begin(st, &t) != 0) {
 		free(want);
 		return -1;
@@ -580,6 +587,471 @@ store_fold_check(struct store *st)
 	}
 	free(want);
 	return store_commit(t);
+}
+
+/*
+ * The vocabulary: the words of a file's words index, each once, for a
+ * search that finds text inside words ("mann" in "Hoffmann"), which the
+ * words index, ordered by each word's start, cannot. Its entries hold
+ * sorted words a line each, up to STORE_VOCAB_CHUNK bytes, keyed by
+ * their first word, so that a search reads the whole vocabulary in a
+ * few large reads and finds a text in it with memmem (store_vocab_find),
+ * and a write finds the entry a new word goes in with one look-up.
+ *
+ * Words holding a digit are left out: codes, numbers and a phone's
+ * digits are found from their start (the words index), and they would
+ * be most of the vocabulary, one or more for each record (measured on a
+ * demo of a million records: contact123456, a phone's groups). Without
+ * them it is a few megabytes where the words index is nearly a hundred.
+ *
+ * A word no record holds any longer stays (a deletion takes nothing
+ * out): a search finds no record through it. The vocabulary is made
+ * again, from the words index, with the words index (store_fold_check),
+ * after a load, and once in a database made before it (meta.db's
+ * "vocab").
+ */
+int
+store_vocab_word(const char *w, size_t len)
+{
+	size_t	i;
+
+	if (len == 0)
+		return 0;
+	for (i = 0; i < len; i++) {
+		if (w[i] >= '0' && w[i] <= '9')
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * Put word w into the vocabulary of f, in txn, unless it is there:
+ * into the entry holding the words before it, which is split in two
+ * when it grows past STORE_VOCAB_CHUNK.
+ */
+static int
+store_vocab_put(struct store *st, struct store_file *f, DB_TXN *txn,
+    const char *w, size_t wl)
+{
+	DBC		*c = NULL;
+	DBT		 key, data, nkey, ndata;
+	const char	*p, *end, *nl;
+	char		*buf = NULL, *half;
+	size_t		 at, len, cmp;
+	int		 ret, first = 0;
+	u_int32_t	 rmw = txn != NULL ? DB_RMW : 0;
+
+	if ((ret = f->vocab->cursor(f->vocab, txn, &c, 0)) != 0)
+		return store_dberr(st, f->schema->file, ret);
+	memset(&key, 0, sizeof key);
+	memset(&data, 0, sizeof data);
+	key.data = (void *)w;
+	key.size = (u_int32_t)wl;
+	key.flags = DB_DBT_MALLOC;
+	data.flags = DB_DBT_MALLOC;
+	/* The first entry whose first word is w or after it... */
+	ret = c->get(c, &key, &data, DB_SET_RANGE | rmw);
+	if (ret == 0 && key.size == wl && memcmp(key.data, w, wl) == 0) {
+		free(key.data);
+		free(data.data);
+		c->close(c);
+		return 0;
+	}
+	if (ret == 0 || ret == DB_NOTFOUND) {
+		/* ...and the entry before it, which holds the words before. */
+		if (ret == 0) {
+			free(key.data);
+			free(data.data);
+		}
+		key.data = NULL;
+		data.data = NULL;
+		ret = c->get(c, &key, &data, (ret == 0 ? DB_PREV : DB_LAST) |
+		    rmw);
+		if (ret == DB_NOTFOUND) {
+			/* w comes first: into the first entry, if any. */
+			first = 1;
+			ret = c->get(c, &key, &data, DB_FIRST | rmw);
+		}
+	}
+	c->close(c);
+	if (ret == DB_NOTFOUND) {
+		/* An empty vocabulary. */
+		memset(&key, 0, sizeof key);
+		memset(&data, 0, sizeof data);
+		key.data = data.data = (void *)w;
+		key.size = data.size = (u_int32_t)wl;
+		if ((ret = f->vocab->put(f->vocab, txn, &key, &data, 0)) != 0)
+			return store_dberr(st, f->schema->file, ret);
+		return 0;
+	}
+	if (ret != 0)
+		return store_dberr(st, f->schema->file, ret);
+	/* Where w goes among the entry's lines, unless one is w. */
+	p = data.data;
+	end = p + data.size;
+	at = data.size;
+	while (p < end) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		len = (nl != NULL ? nl : end) - p;
+		cmp = len < wl ? len : wl;
+		ret = memcmp(p, w, cmp);
+		if (ret == 0 && len == wl) {
+			free(key.data);
+			free(data.data);
+			return 0;
+		}
+		if (ret > 0 || (ret == 0 && len > wl)) {
+			at = (size_t)(p - (const char *)data.data);
+			break;
+		}
+		p += len + 1;
+	}
+	buf = xmalloc(data.size + wl + 1);
+	if (at == data.size) {
+		memcpy(buf, data.data, data.size);
+		buf[data.size] = '\n';
+		memcpy(buf + data.size + 1, w, wl);
+	} else {
+		memcpy(buf, data.data, at);
+		memcpy(buf + at, w, wl);
+		buf[at + wl] = '\n';
+		memcpy(buf + at + wl + 1, (char *)data.data + at,
+		    data.size - at);
+	}
+	len = data.size + wl + 1;
+	free(data.data);
+	ret = 0;
+	if (first) {
+		/* The entry's key is its first word, now w. */
+		ret = f->vocab->del(f->vocab, txn, &key, 0);
+		free(key.data);
+		key.data = (void *)w;
+		key.size = (u_int32_t)wl;
+		key.flags = 0;
+	}
+	memset(&data, 0, sizeof data);
+	data.data = buf;
+	data.size = (u_int32_t)len;
+	if (ret == 0 && len > STORE_VOCAB_CHUNK &&
+	    (half = memchr(buf + len / 2, '\n', len - len / 2)) != NULL) {
+		/* Split: the second half is an entry of its own. */
+		data.size = (u_int32_t)(half - buf);
+		memset(&nkey, 0, sizeof nkey);
+		memset(&ndata, 0, sizeof ndata);
+		ndata.data = half + 1;
+		ndata.size = (u_int32_t)(len - (size_t)(half + 1 - buf));
+		nl = memchr(ndata.data, '\n', ndata.size);
+		nkey.data = ndata.data;
+		nkey.size = nl != NULL ? (u_int32_t)(nl - half - 1) :
+		    ndata.size;
+		ret = f->vocab->put(f->vocab, txn, &nkey, &ndata, 0);
+	}
+	if (ret == 0)
+		ret = f->vocab->put(f->vocab, txn, &key, &data, 0);
+	if (!first)
+		free(key.data);
+	free(buf);
+	if (ret != 0)
+		return store_dberr(st, f->schema->file, ret);
+	return 0;
+}
+
+/* The words of a record just written go into the vocabulary. */
+int
+store_vocab_record(struct store_txn *t, struct store_file *f,
+    const DBT *key, const DBT *data)
+{
+	DBT		 result, *keys;
+	u_int32_t	 n, j;
+	int		 ret;
+
+	memset(&result, 0, sizeof result);
+	ret = store_index_words(f->sub[STORE_SUB_WORDS], key, data, &result);
+	if (ret == DB_DONOTINDEX)
+		return 0;
+	if (ret != 0)
+		return store_dberr(t->st, f->schema->file, ret);
+	store_keys_of(&result, &keys, &n);
+	for (j = 0; j < n && ret == 0; j++) {
+		if (store_vocab_word(keys[j].data, keys[j].size))
+			ret = store_vocab_put(t->st, f, t->txn,
+			    keys[j].data, keys[j].size);
+	}
+	store_keys_free(&result);
+	return ret;
+}
+
+/* Put an entry of words made by store_vocab_build. */
+static int
+store_vocab_flush(struct store *st, struct store_file *f, DB_TXN *txn,
+    const char *buf, size_t len)
+{
+	DBT		 key, data;
+	const char	*nl;
+	int		 ret;
+
+	if (len == 0)
+		return 0;
+	memset(&key, 0, sizeof key);
+	memset(&data, 0, sizeof data);
+	nl = memchr(buf, '\n', len);
+	key.data = data.data = (void *)buf;
+	key.size = nl != NULL ? (u_int32_t)(nl - buf) : (u_int32_t)len;
+	data.size = (u_int32_t)len;
+	if ((ret = f->vocab->put(f->vocab, txn, &key, &data, 0)) != 0)
+		return store_dberr(st, f->schema->file, ret);
+	return 0;
+}
+
+/*
+ * Make the vocabulary of f again from its words index: emptied, then
+ * filled in order, STORE_VOCAB_BATCH entries to a transaction.
+ */
+static int
+store_vocab_build(struct store *st, struct store_file *f)
+{
+	DB		*raw = NULL;
+	DB_TXN		*txn = NULL;
+	DBC		*c = NULL;
+	DBT		 key, data, k, d;
+	void		*p;
+	uint8_t		*bulk;
+	char		*buf, *last;
+	size_t		 len = 0, lastlen = 0;
+	u_int32_t	 count;
+	int		 ret, puts = 0;
+
+	if (f->vocab == NULL)
+		return 0;
+	if ((st->flags & STORE_BULK) == 0 &&
+	    (ret = st->env->txn_begin(st->env, NULL, &txn, 0)) != 0)
+		return store_dberr(st, f->schema->file, ret);
+	if ((ret = f->vocab->truncate(f->vocab, txn, &count, 0)) != 0 ||
+	    (txn != NULL && (ret = txn->commit(txn, 0)) != 0)) {
+		if (txn != NULL && ret != 0)
+			txn->abort(txn);
+		return store_dberr(st, f->schema->file, ret);
+	}
+	txn = NULL;
+	if (store_open_db(st, NULL, &raw, f->schema->file,
+	    store_sub_names[STORE_SUB_WORDS], 1) != 0)
+		return -1;
+	if ((ret = raw->cursor(raw, NULL, &c, 0)) != 0) {
+		raw->close(raw, 0);
+		return store_dberr(st, f->schema->file, ret);
+	}
+	bulk = xmalloc(STORE_WORDS_BULK);
+	buf = xmalloc(STORE_VOCAB_CHUNK + 256);
+	last = xmalloc(STORE_WORD_MAX + 1);
+	memset(&key, 0, sizeof key);
+	memset(&data, 0, sizeof data);
+	data.data = bulk;
+	data.ulen = STORE_WORDS_BULK;
+	data.flags = DB_DBT_USERMEM;
+	key.flags = DB_DBT_REALLOC;
+	while ((ret = c->get(c, &key, &data, DB_NEXT | DB_MULTIPLE_KEY)) ==
+	    0) {
+		DB_MULTIPLE_INIT(p, &data);
+		for (;;) {
+			DB_MULTIPLE_KEY_NEXT(p, &data, k.data, k.size, d.data,
+			    d.size);
+			if (p == NULL)
+				break;
+			(void)d;
+			if (k.size > STORE_WORD_MAX || (k.size == lastlen &&
+			    memcmp(k.data, last, lastlen) == 0) ||
+			    !store_vocab_word(k.data, k.size))
+				continue;
+			memcpy(last, k.data, k.size);
+			lastlen = k.size;
+			if (len > 0 && len + 1 + k.size > STORE_VOCAB_CHUNK) {
+				if (txn == NULL && (st->flags &
+				    STORE_BULK) == 0 && (ret = st->env->txn_begin(
+				    st->env, NULL, &txn, 0)) != 0) {
+					store_dberr(st, f->schema->file, ret);
+					ret = -1;
+					goto out;
+				}
+				if (store_vocab_flush(st, f, txn, buf,
+				    len) != 0) {
+					ret = -1;
+					goto out;
+				}
+				len = 0;
+				if (txn != NULL && ++puts % STORE_VOCAB_BATCH ==
+				    0) {
+					ret = txn->commit(txn, 0);
+					txn = NULL;
+					if (ret != 0) {
+						store_dberr(st,
+						    f->schema->file, ret);
+						ret = -1;
+						goto out;
+					}
+				}
+			}
+			if (len > 0)
+				buf[len++] = '\n';
+			memcpy(buf + len, k.data, k.size);
+			len += k.size;
+		}
+	}
+	if (ret != DB_NOTFOUND) {
+		store_dberr(st, f->schema->file, ret);
+		ret = -1;
+		goto out;
+	}
+	ret = 0;
+	if (len > 0 && txn == NULL && (st->flags & STORE_BULK) == 0 &&
+	    (ret = st->env->txn_begin(st->env, NULL, &txn, 0)) != 0) {
+		store_dberr(st, f->schema->file, ret);
+		ret = -1;
+		goto out;
+	}
+	if (store_vocab_flush(st, f, txn, buf, len) != 0) {
+		ret = -1;
+		goto out;
+	}
+	if (txn != NULL) {
+		ret = txn->commit(txn, 0);
+		txn = NULL;
+		if (ret != 0) {
+			store_dberr(st, f->schema->file, ret);
+			ret = -1;
+		}
+	}
+out:
+	if (txn != NULL)
+		txn->abort(txn);
+	c->close(c);
+	raw->close(raw, 0);
+	free(key.data);
+	free(bulk);
+	free(buf);
+	free(last);
+	return ret;
+}
+
+/* Every file's vocabulary made again, and meta.db says so. */
+int
+store_vocab_build_all(struct store *st)
+{
+	struct store_txn	*t;
+	size_t			 i;
+
+	for (i = 0; i < st->nfiles; i++) {
+		if (store_vocab_build(st, &st->files[i]) != 0)
+			return -1;
+	}
+	st->vocab_stale = 0;
+	if (store_begin(st, &t) != 0)
+		return -1;
+	if (store_meta_put(t, "vocab", STORE_VOCAB_MARK,
+	    strlen(STORE_VOCAB_MARK)) != 0) {
+		store_abort(t);
+		return -1;
+	}
+	return store_commit(t);
+}
+
+/* A database made before the vocabulary (or another one) gets it, once. */
+int
+store_vocab_check(struct store *st)
+{
+	struct store_txn	*t;
+	char			 have[16];
+	size_t			 len = sizeof have - 1;
+	int			 ret;
+
+	if (store_begin(st, &t) != 0)
+		return -1;
+	ret = store_meta_get(t, "vocab", have, &len);
+	store_abort(t);
+	if (ret == -1)
+		return -1;
+	if (ret == 0 && len == strlen(STORE_VOCAB_MARK) &&
+	    memcmp(have, STORE_VOCAB_MARK, len) == 0)
+		return 0;
+	return store_vocab_build_all(st);
+}
+
+int
+store_vocab_find(struct store_txn *t, size_t file, const char *sub,
+    size_t max, char ***words, size_t *n)
+{
+	struct store_file	*f = store_file(t, file);
+	DBC			*c = NULL;
+	DBT			 key, data, k, d;
+	void			*p;
+	uint8_t			*bulk;
+	const char		*s, *hit, *b, *e, *end;
+	size_t			 sl = strlen(sub), cap = 0;
+	int			 ret;
+
+	*words = NULL;
+	*n = 0;
+	if (f->vocab == NULL || sl == 0)
+		return 0;
+	if ((ret = f->vocab->cursor(f->vocab, t->txn, &c, 0)) != 0)
+		return store_dberr(t->st, f->schema->file, ret);
+	bulk = xmalloc(STORE_WORDS_BULK);
+	memset(&key, 0, sizeof key);
+	memset(&data, 0, sizeof data);
+	data.data = bulk;
+	data.ulen = STORE_WORDS_BULK;
+	data.flags = DB_DBT_USERMEM;
+	key.flags = DB_DBT_REALLOC;
+	while ((ret = c->get(c, &key, &data, DB_NEXT | DB_MULTIPLE_KEY)) ==
+	    0) {
+		DB_MULTIPLE_INIT(p, &data);
+		for (;;) {
+			DB_MULTIPLE_KEY_NEXT(p, &data, k.data, k.size, d.data,
+			    d.size);
+			if (p == NULL)
+				break;
+			(void)k;
+			s = d.data;
+			end = s + d.size;
+			while (s < end &&
+			    (hit = memmem(s, (size_t)(end - s), sub, sl)) !=
+			    NULL) {
+				/* The line (word) it is in, once. */
+				for (b = hit; b > (const char *)d.data &&
+				    b[-1] != '\n'; b--)
+					/* nothing */;
+				if ((e = memchr(hit, '\n', (size_t)(end -
+				    hit))) == NULL)
+					e = end;
+				s = e + 1;
+				if (*n == max) {
+					ret = STORE_TOO_MANY;
+					goto out;
+				}
+				if (*n == cap) {
+					cap = cap ? cap * 2 : 32;
+					*words = xreallocarray(*words, cap,
+					    sizeof **words);
+				}
+				(*words)[(*n)++] = xstrndup(b, (size_t)(e - b));
+			}
+		}
+	}
+out:
+	c->close(c);
+	free(key.data);
+	free(bulk);
+	if (ret == DB_NOTFOUND)
+		ret = 0;
+	if (ret != 0) {
+		while (*n > 0)
+			free((*words)[--*n]);
+		free(*words);
+		*words = NULL;
+		if (ret == STORE_TOO_MANY)
+			return STORE_TOO_MANY;
+		return store_dberr(t->st, f->schema->file, ret);
+	}
+	return 0;
 }
 
 /*

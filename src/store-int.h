@@ -36,6 +36,9 @@
 #define STORE_WORDS_MAX		64	/* words of a record indexed */
 #define STORE_DIGITS_MIN	4	/* fewest digits of a phone's key */
 #define STORE_WORDS_BULK	(256 * 1024)	/* bytes read at a time */
+#define STORE_VOCAB_CHUNK	1536	/* bytes of words in a vocabulary entry */
+#define STORE_VOCAB_BATCH	256	/* its entries a transaction puts */
+#define STORE_VOCAB_MARK	"1"	/* meta.db's "vocab": what made it */
 #define STORE_CACHE_MB		16	/* cache until store_set_cache_mb */
 #define STORE_LOAD_CACHE_MB	8	/* cache of a first sync's load */
 #define STORE_LOAD_DEFER_MB	4	/* its index entries, gathered */
@@ -69,6 +72,12 @@ struct store_file {
 	 * no record (store_index_ids).
 	 */
 	DB				*raw[STORE_NSUB];
+	/*
+	 * The vocabulary (store_vocab_find): the words of the words index
+	 * once each, for a search inside words. NULL in a file without
+	 * word fields.
+	 */
+	DB				*vocab;
 
 	/* The record being written: its index callbacks need not decode it. */
 	const uint8_t			*put_bytes;
@@ -125,6 +134,7 @@ struct store {
 	int			 wrote;
 	int			 broken;	/* an I/O error: no checkpoint */
 	int			 journal_missing; /* a master made before it */
+	int			 vocab_stale;	/* a load wrote past the vocabulary */
 	struct store_defer	 defer;		/* a load's index entries */
 	char			*key;		/* encrypted: store_set_key */
 };
@@ -184,6 +194,10 @@ extern int	(*const store_sub_callbacks[STORE_NSUB])(DB *, const DBT *,
 		    const DBT *, DBT *);
 struct record	*store_file_decode(struct store_file *, const DBT *);
 int		 store_fold_check(struct store *);
+int		 store_vocab_check(struct store *);
+int		 store_vocab_build_all(struct store *);
+int		 store_vocab_record(struct store_txn *, struct store_file *,
+		    const DBT *, const DBT *);
 char		*store_fold_mark(const struct store *);
 int		 store_raw(struct store_txn *, struct store_file *, int);
 int		 store_id_cmp(const void *, const void *);

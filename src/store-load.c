@@ -1043,6 +1043,7 @@ store_defer_record(struct store *st, struct store_file *f, const DBT *key,
 	u_int32_t n, j;
 	int	 i, ret, err = 0;
 
+	st->vocab_stale = 1;
 	for (i = 0; i < STORE_NSUB; i++) {
 		if (!store_sub_deferred(st, i))
 			continue;

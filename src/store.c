@@ -83,7 +83,8 @@ store_open_db(struct store *st, DB_TXN *txn, DB **dbp, const char *file,
 		db->close(db, 0);
 		return store_dberr(st, file, ret);
 	}
-	if (dups && (ret = db->set_flags(db, DB_DUPSORT)) != 0) {
+	if ((dups == 1 || dups == 2) &&
+	    (ret = db->set_flags(db, DB_DUPSORT)) != 0) {
 		db->close(db, 0);
 		return store_dberr(st, file, ret);
 	}
@@ -95,10 +96,11 @@ store_open_db(struct store *st, DB_TXN *txn, DB **dbp, const char *file,
 	flags = st->role == STORE_LOCAL && (st->flags & STORE_BULK) == 0 ?
 	    DB_THREAD : 0;
 	/*
-	 * An index newer than the file is made in it (dups 2): a database
-	 * of schema 1 has no words index, and gets one (store_reindex).
+	 * An index newer than the file is made in it (dups 2, or 3 without
+	 * duplicates): a database of schema 1 has no words index, and gets
+	 * one (store_reindex); one made before the vocabulary gets that.
 	 */
-	if ((st->flags & STORE_CREATE) || dups == 2)
+	if ((st->flags & STORE_CREATE) || dups >= 2)
 		flags |= DB_CREATE;
 	/* A handle opened later, between transactions, in one of its own. */
 	if (txn == NULL && (st->flags & STORE_BULK) == 0)
@@ -188,6 +190,10 @@ store_open_file(struct store *st, DB_TXN *txn, struct store_file *f)
 		if (ret != 0)
 			return store_dberr(st, f->schema->file, ret);
 	}
+	if (f->schema->word_fields[0] != NULL &&
+	    store_open_db(st, txn, &f->vocab, f->schema->file, "vocab",
+	    3) != 0)
+		return -1;
 	if (st->role == STORE_MASTER && f != &st->conflicts &&
 	    (st->flags & (STORE_BULK | STORE_LOADING)) == 0)
 		return store_open_journal(st, txn, f,
@@ -237,6 +243,8 @@ store_close_file(struct store_file *f)
 		if (f->sub[i] != NULL)
 			f->sub[i]->close(f->sub[i], DB_NOSYNC);
 	}
+	if (f->vocab != NULL)
+		f->vocab->close(f->vocab, DB_NOSYNC);
 	if (f->journal != NULL)
 		f->journal->close(f->journal, DB_NOSYNC);
 	if (f->primary != NULL)
@@ -838,7 +846,8 @@ store_open(const char *dir, enum store_role role,
 			    role == STORE_MASTER ? "master" : "local", dir);
 			goto fail;
 		}
-		if ((flags & STORE_BULK) == 0 && store_fold_check(st) != 0)
+		if ((flags & STORE_BULK) == 0 && (store_fold_check(st) != 0 ||
+		    store_vocab_check(st) != 0))
 			goto fail;
 	}
 	/* A master made before the journal gains it now, from here on. */
@@ -924,7 +933,9 @@ store_create(const char *dir, enum store_role role,
 	mark = store_fold_mark(st);
 	if (store_meta_put(t, "role", role_text, strlen(role_text)) != 0 ||
 	    store_meta_put(t, "schema", &version, 1) != 0 ||
-	    store_meta_put(t, "fold", mark, strlen(mark)) != 0) {
+	    store_meta_put(t, "fold", mark, strlen(mark)) != 0 ||
+	    store_meta_put(t, "vocab", STORE_VOCAB_MARK,
+	    strlen(STORE_VOCAB_MARK)) != 0) {
 		free(mark);
 		store_abort(t);
 		goto fail;
@@ -1040,8 +1051,14 @@ store_close(struct store *st)
 			 * sync's time is not measured.
 			 */
 			if ((st->flags & STORE_LOADING) == 0 &&
-			    (store_defer_flush(st) != 0 ||
-			    store_compact(st) != 0))
+			    store_defer_flush(st) != 0)
+				rv = -1;
+			/* Its vocabulary, from the words index it has now. */
+			if (rv == 0 && st->vocab_stale &&
+			    store_vocab_build_all(st) != 0)
+				rv = -1;
+			if (rv == 0 && (st->flags & STORE_LOADING) == 0 &&
+			    store_compact(st) != 0)
 				rv = -1;
 			if ((ret = st->env->memp_sync(st->env, NULL)) != 0)
 				rv = store_dberr(st, "writing it out", ret);
@@ -1402,6 +1419,8 @@ store_write(struct store_txn *t, struct store_file *f, struct record *r)
 	ret = f->primary->put(f->primary, t->txn, &key, &data, 0);
 	if (ret == 0 && store_defers(t->st))
 		deferred = store_defer_record(t->st, f, &key, &data);
+	else if (ret == 0 && f->vocab != NULL)
+		deferred = store_vocab_record(t, f, &key, &data);
 	f->put_rec = NULL;
 	f->put_bytes = NULL;
 	free(buf);

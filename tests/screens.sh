@@ -322,7 +322,7 @@ expect_out_contains "Zug Bank"
 tm_keys m ?
 tm_wait m '@0=^ Keys: The main screen' \
     '@2=^  \? F1 +show the keys of this screen$' \
-    '^  / +search as you type: names' '^  n +new record$' \
+    '^  / +search as you type, inside words too: names' '^  n +new record$' \
     '^  d +delete \(asks first\)$' '^  Tab → l +next tab$' \
     '^  m +only mine' '^  s +sort' '@-2=^ Büro CRM │ MASTER │ root' \
     '@-1=^ \? F1 help  q Esc back$'
