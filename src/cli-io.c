@@ -283,7 +283,7 @@ cli_export(struct cli *cli, int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	const struct cli_cmd		*cmd = cli_find("export");
-	struct cli_filter		 fl = { NULL, 0 };
+	struct cli_filter		 fl = { NULL, 0, 0 };
 	struct exchange_file		 xf;
 	struct exchange_writer		*w = NULL;
 	struct store_txn		*t = NULL;

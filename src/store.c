@@ -219,6 +219,8 @@ struct store_cursor {
 	/* store_cursor_only: c walks the raw index; records of these alone. */
 	const struct record_id	*only;
 	size_t			 nonly;
+	/* store_cursor_keys: c walks the raw index (by only or by IDs). */
+	int			 keys;
 };
 
 static int	store_defer_flush(struct store *);
@@ -3375,7 +3377,7 @@ store_cursor_first_at(struct store_cursor *c)
 	c->pkey.data = xreallocarray(c->pkey.data, RECORD_ID_SIZE, 1);
 	memcpy(c->pkey.data, c->seek_id.b, RECORD_ID_SIZE);
 	c->pkey.size = RECORD_ID_SIZE;
-	ret = c->only != NULL ? c->c->get(c->c, &c->key, &c->pkey,
+	ret = c->keys ? c->c->get(c->c, &c->key, &c->pkey,
 	    DB_GET_BOTH_RANGE) : c->c->pget(c->c, &c->key, &c->pkey, &c->data,
 	    DB_GET_BOTH_RANGE);
 	if (ret != DB_NOTFOUND)
@@ -3383,7 +3385,7 @@ store_cursor_first_at(struct store_cursor *c)
 	memcpy(c->key.data, c->seek, c->seeklen);
 	((uint8_t *)c->key.data)[c->seeklen] = 0;
 	c->key.size = (u_int32_t)c->seeklen + 1;
-	if (c->only != NULL)
+	if (c->keys)
 		return c->c->get(c->c, &c->key, &c->pkey, DB_SET_RANGE);
 	return c->c->pget(c->c, &c->key, &c->pkey, &c->data, DB_SET_RANGE);
 }
@@ -3413,7 +3415,7 @@ store_cursor_step(struct store_cursor *c, int forward)
 	c->started = 1;
 	if (c->idx == STORE_BY_ID || c->idx == STORE_BY_JOURNAL)
 		ret = c->c->get(c->c, &c->key, &c->data, op);
-	else if (c->only != NULL)
+	else if (c->keys)
 		ret = c->c->get(c->c, &c->key, &c->pkey, op);
 	else
 		ret = c->c->pget(c->c, &c->key, &c->pkey, &c->data, op);
@@ -3428,6 +3430,8 @@ store_cursor_move(struct store_cursor *c, int forward, struct record **out)
 
 	if (store_stopped() != 0)
 		return -1;
+	if (c->keys && c->only == NULL)
+		fatal("store: a cursor of IDs alone returns no records");
 
 	tomb_ok = (c->flags & STORE_CURSOR_DELETED) ||
 	    c->idx == STORE_BY_SEQ || c->idx == STORE_BY_OUTBOX ||
@@ -3473,6 +3477,28 @@ int
 store_cursor_prev(struct store_cursor *c, struct record **out)
 {
 	return store_cursor_move(c, 0, out);
+}
+
+int
+store_cursor_next_id(struct store_cursor *c, struct record_id *id)
+{
+	int	ret;
+
+	if (!c->keys || c->only != NULL)
+		fatal("store: store_cursor_next_id wants store_cursor_keys");
+	if (store_stopped() != 0)
+		return -1;
+	for (;;) {
+		ret = store_cursor_step(c, 1);
+		if (ret == DB_NOTFOUND || ret == DB_KEYEMPTY)
+			return STORE_NOTFOUND;
+		if (ret != 0)
+			return store_dberr(c->t->st, c->f->schema->file, ret);
+		if (c->pkey.size != RECORD_ID_SIZE)
+			continue;
+		memcpy(id->b, c->pkey.data, RECORD_ID_SIZE);
+		return 0;
+	}
 }
 
 void
@@ -3744,14 +3770,14 @@ store_raw(struct store_txn *t, struct store_file *f, int sub)
 }
 
 int
-store_cursor_only(struct store_cursor *c, const struct record_id *ids,
-    size_t n)
+store_cursor_keys(struct store_cursor *c)
 {
 	DBC	*rc;
 	int	 sub = (int)c->idx - 1, ret;
 
-	if (c->idx == STORE_BY_ID || c->idx == STORE_BY_JOURNAL || c->started)
-		fatal("store: store_cursor_only wants a fresh index cursor");
+	if (c->idx == STORE_BY_ID || c->idx == STORE_BY_JOURNAL ||
+	    c->started || c->keys)
+		fatal("store: store_cursor_keys wants a fresh index cursor");
 	if (store_raw(c->t, c->f, sub) != 0)
 		return -1;
 	if ((ret = c->f->raw[sub]->cursor(c->f->raw[sub], c->t->txn, &rc,
@@ -3759,6 +3785,16 @@ store_cursor_only(struct store_cursor *c, const struct record_id *ids,
 		return store_dberr(c->t->st, c->f->schema->file, ret);
 	c->c->close(c->c);
 	c->c = rc;
+	c->keys = 1;
+	return 0;
+}
+
+int
+store_cursor_only(struct store_cursor *c, const struct record_id *ids,
+    size_t n)
+{
+	if (store_cursor_keys(c) != 0)
+		return -1;
 	c->only = ids;
 	c->nonly = n;
 	return 0;
