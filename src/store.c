@@ -2120,8 +2120,14 @@ out:
  * 130.0 MB after. It is not free: 2.9 of the 26.2 billion instructions
  * of the demo (callgrind), half of them the words index's, while the
  * demo's wall-clock time stayed where it was (its words now go in
- * sorted). Returns 0, or -1 with the error set; the database is whole
- * either way.
+ * sorted). Both passes are made over one file before the next: the
+ * second then finds the file's pages still in the cache. A demo of a
+ * million records has about 650 MB of files for a cache of 256 MB;
+ * each pass over every file in turn read every page back in for the
+ * second pass and wrote it out again (memp_stat: 167,658 pages read and
+ * 160,000 written by the compaction, for files of about 85,000 pages),
+ * and encrypted, each of those is a decryption or an encryption.
+ * Returns 0, or -1 with the error set; the database is whole either way.
  */
 static int
 store_compact(struct store *st)
@@ -2132,9 +2138,9 @@ store_compact(struct store *st)
 	size_t			 i;
 	int			 pass, j, ret;
 
-	for (pass = 0; pass < 2; pass++) {
-		for (i = 0; i <= st->nfiles; i++) {
-			f = i < st->nfiles ? &st->files[i] : &st->conflicts;
+	for (i = 0; i <= st->nfiles; i++) {
+		f = i < st->nfiles ? &st->files[i] : &st->conflicts;
+		for (pass = 0; pass < 2; pass++) {
 			for (j = -1; j <= STORE_NSUB; j++) {
 				db = j == -1 ? f->primary : j == STORE_NSUB ?
 				    f->journal : f->sub[j];
