@@ -92,6 +92,7 @@ struct cli_where {
 struct cli_filter {
 	struct cli_where	*where;
 	size_t			 n;
+	int			 by_index;	/* its cursor walks an index */
 };
 void	 cli_filter_add(struct cli_filter *, char *field, char *value);
 /* "FIELD=VALUE" (arg is split in place); -1 (error set) without '='. */

@@ -476,6 +476,19 @@ int		 store_cursor_prev(struct store_cursor *, struct record **out);
  */
 int		 store_cursor_only(struct store_cursor *,
 		    const struct record_id *ids, size_t n);
+/*
+ * Make a fresh cursor of a secondary index return IDs alone, in the
+ * index's order, by store_cursor_next_id (not store_cursor_next): the
+ * index is walked by its keys and no record is read. A long list reads
+ * its records so, a window at a time in ID order (cli_list): in the
+ * index's order they lie on pages at random, and a file larger than the
+ * cache would have each page read (and, encrypted, decrypted) again and
+ * again. Returns 0 or -1.
+ */
+int		 store_cursor_keys(struct store_cursor *);
+/* The next ID: 0 and *id, STORE_NOTFOUND at the end, or -1. */
+int		 store_cursor_next_id(struct store_cursor *,
+		    struct record_id *);
 /* The index key of the record last returned. */
 void		 store_cursor_key(struct store_cursor *, const void **key,
 		    size_t *len);

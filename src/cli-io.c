@@ -342,7 +342,7 @@ fail:
 static int
 cli_export_all(struct store_txn *t, const char *dir, int flags)
 {
-	struct cli_filter	 fl = { NULL, 0 };
+	struct cli_filter	 fl = { NULL, 0, 0 };
 	struct stat		 sb;
 	char			*path;
 	int			 type, ret;
@@ -375,7 +375,7 @@ cli_export(struct cli *cli, int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	const struct cli_cmd		*cmd = cli_find("export");
-	struct cli_filter		 fl = { NULL, 0 };
+	struct cli_filter		 fl = { NULL, 0, 0 };
 	struct store_txn		*t = NULL;
 	int				 type, ret, opt, format = -1;
 	int				 flags = 0, all;

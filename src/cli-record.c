@@ -403,6 +403,7 @@ cli_filter_open(struct cli_filter *fl, struct store_txn *t, int type,
 		}
 	}
 	error_clear();
+	fl->by_index = idx != STORE_BY_ID;
 	if (store_cursor_open(t, (size_t)type, idx, 0, c) != 0)
 		return -1;
 	if (idx == STORE_BY_REF)
@@ -485,6 +486,121 @@ cli_list_search(struct store_txn *t, int type, const char *text,
 	return ret;
 }
 
+/*
+ * A list in the order of an index (names, most often) reads its records
+ * a window at a time: the window's IDs by the index's keys alone, then
+ * its records in ID order, each written as its row into memory, then the
+ * rows in the index's order. In the index's order the records lie on
+ * the file's pages at random: once the file outgrew the cache, each page
+ * was read again for nearly every record on it (list contact of the
+ * demo's million records: 240,000 pages read for 11,561 pages of
+ * contacts; encrypted, each decrypted again, 4.2 times the plain time).
+ * In ID order a window reads each of its pages once. The first window
+ * is small, for a first screenful (list | head); the next hold
+ * CLI_LIST_WINDOW bytes of rows, so the memory stays bounded whatever
+ * the number of records.
+ */
+#define CLI_LIST_FIRST	1024
+#define CLI_LIST_WINDOW	(16 * 1024 * 1024)
+
+struct cli_list_entry {
+	struct record_id	id;
+	uint32_t		pos;	/* in the index's order */
+};
+
+static int
+cli_list_entry_cmp(const void *a, const void *b)
+{
+	const struct cli_list_entry	*x = a, *y = b;
+
+	return memcmp(x->id.b, y->id.b, RECORD_ID_SIZE);
+}
+
+static int
+cli_list_window(struct store_txn *t, int type, struct store_cursor *c,
+    struct cli_filter *fl, char **fields, size_t nfields)
+{
+	struct cli_list_entry	*e = NULL;
+	struct record		*r;
+	uint32_t		*off = NULL, *len = NULL;
+	size_t			 cap = 0, n, i, size;
+	size_t			 want = CLI_LIST_FIRST;
+	char			*buf = NULL;
+	FILE			*mem;
+	off_t			 at;
+	int			 ret = 0, end = 0;
+
+	if (store_cursor_keys(c) != 0)
+		return -1;
+	/*
+	 * One buffer for every window, written again from its start: a
+	 * buffer freed and made again for each would leave the heap
+	 * holding both at once (measured: 66 MB at the peak, against 50).
+	 */
+	if ((mem = open_memstream(&buf, &size)) == NULL)
+		fatal("cli: open_memstream failed");
+	while (!end && ret == 0) {
+		for (n = 0; n < want; n++) {
+			if (n == cap) {
+				cap = cap ? cap * 2 : want;
+				e = xreallocarray(e, cap, sizeof *e);
+				off = xreallocarray(off, cap, sizeof *off);
+				len = xreallocarray(len, cap, sizeof *len);
+			}
+			if ((ret = store_cursor_next_id(c, &e[n].id)) != 0)
+				break;
+			e[n].pos = (uint32_t)n;
+		}
+		if (ret == STORE_NOTFOUND) {
+			end = 1;
+			ret = 0;
+		}
+		if (ret != 0 || n == 0)
+			break;
+		qsort(e, n, sizeof *e, cli_list_entry_cmp);
+		if (fseeko(mem, 0, SEEK_SET) != 0)
+			fatal("cli: cannot rewind a list's rows in memory");
+		for (i = 0; i < n; i++) {
+			len[e[i].pos] = 0;
+			/* Not there (a damaged index): skipped, as before. */
+			if ((ret = store_get(t, (size_t)type, &e[i].id,
+			    &r)) == STORE_NOTFOUND) {
+				ret = 0;
+				continue;
+			}
+			if (ret != 0)
+				break;
+			if (!(r->flags & RECORD_DELETED) &&
+			    cli_filter_match(fl, r)) {
+				at = ftello(mem);
+				cli_put_row(mem, r, (const char *const *)fields,
+				    nfields);
+				off[e[i].pos] = (uint32_t)at;
+				len[e[i].pos] = (uint32_t)(ftello(mem) - at);
+			}
+			record_free(r);
+		}
+		at = ftello(mem);
+		if (fflush(mem) != 0)
+			fatal("cli: cannot write a list's rows into memory");
+		for (i = 0; ret == 0 && i < n; i++) {
+			if (len[i] != 0)
+				fwrite(buf + off[i], 1, len[i], stdout);
+		}
+		/* Rows of about the size seen so far, to fill the next. */
+		want = CLI_LIST_WINDOW / ((size_t)at / n + sizeof *e + 2 *
+		    sizeof *off + 1);
+		if (want < CLI_LIST_FIRST)
+			want = CLI_LIST_FIRST;
+	}
+	fclose(mem);
+	free(buf);
+	free(e);
+	free(off);
+	free(len);
+	return ret;
+}
+
 int
 cli_list(struct cli *cli, int argc, char **argv)
 {
@@ -495,7 +611,7 @@ cli_list(struct cli *cli, int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	const struct cli_cmd		*cmd = cli_find("list");
-	struct cli_filter		 fl = { NULL, 0 };
+	struct cli_filter		 fl = { NULL, 0, 0 };
 	struct store_txn		*t = NULL;
 	struct store_cursor		*c = NULL;
 	struct record			*r;
@@ -559,6 +675,10 @@ cli_list(struct cli *cli, int argc, char **argv)
 	putchar('\n');
 	if (search != NULL) {
 		rv = cli_list_search(t, type, search, &fl, fields, nfields);
+		goto written;
+	}
+	if (fl.by_index) {
+		rv = cli_list_window(t, type, c, &fl, fields, nfields);
 		goto written;
 	}
 	while ((rv = store_cursor_next(c, &r)) == 0) {

@@ -1076,14 +1076,14 @@ store_raw(struct store_txn *t, struct store_file *f, int sub)
 }
 
 int
-store_cursor_only(struct store_cursor *c, const struct record_id *ids,
-    size_t n)
+store_cursor_keys(struct store_cursor *c)
 {
 	DBC	*rc;
 	int	 sub = (int)c->idx - 1, ret;
 
-	if (c->idx == STORE_BY_ID || c->idx == STORE_BY_JOURNAL || c->started)
-		fatal("store: store_cursor_only wants a fresh index cursor");
+	if (c->idx == STORE_BY_ID || c->idx == STORE_BY_JOURNAL ||
+	    c->started || c->keys)
+		fatal("store: store_cursor_keys wants a fresh index cursor");
 	if (store_raw(c->t, c->f, sub) != 0)
 		return -1;
 	if ((ret = c->f->raw[sub]->cursor(c->f->raw[sub], c->t->txn, &rc,
@@ -1091,6 +1091,16 @@ store_cursor_only(struct store_cursor *c, const struct record_id *ids,
 		return store_dberr(c->t->st, c->f->schema->file, ret);
 	c->c->close(c->c);
 	c->c = rc;
+	c->keys = 1;
+	return 0;
+}
+
+int
+store_cursor_only(struct store_cursor *c, const struct record_id *ids,
+    size_t n)
+{
+	if (store_cursor_keys(c) != 0)
+		return -1;
 	c->only = ids;
 	c->nonly = n;
 	return 0;

@@ -169,6 +169,8 @@ struct store_cursor {
 	/* store_cursor_only: c walks the raw index; records of these alone. */
 	const struct record_id	*only;
 	size_t			 nonly;
+	/* store_cursor_keys: c walks the raw index (by only or by IDs). */
+	int			 keys;
 };
 
 /* store.c */

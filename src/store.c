@@ -991,8 +991,14 @@ out:
  * 130.0 MB after. It is not free: 2.9 of the 26.2 billion instructions
  * of the demo (callgrind), half of them the words index's, while the
  * demo's wall-clock time stayed where it was (its words now go in
- * sorted). Returns 0, or -1 with the error set; the database is whole
- * either way.
+ * sorted). Both passes are made over one file before the next: the
+ * second then finds the file's pages still in the cache. A demo of a
+ * million records has about 650 MB of files for a cache of 256 MB;
+ * each pass over every file in turn read every page back in for the
+ * second pass and wrote it out again (memp_stat: 167,658 pages read and
+ * 160,000 written by the compaction, for files of about 85,000 pages),
+ * and encrypted, each of those is a decryption or an encryption.
+ * Returns 0, or -1 with the error set; the database is whole either way.
  */
 static int
 store_compact(struct store *st)
@@ -1003,9 +1009,9 @@ store_compact(struct store *st)
 	size_t			 i;
 	int			 pass, j, ret;
 
-	for (pass = 0; pass < 2; pass++) {
-		for (i = 0; i <= st->nfiles; i++) {
-			f = i < st->nfiles ? &st->files[i] : &st->conflicts;
+	for (i = 0; i <= st->nfiles; i++) {
+		f = i < st->nfiles ? &st->files[i] : &st->conflicts;
+		for (pass = 0; pass < 2; pass++) {
 			for (j = -1; j <= STORE_NSUB; j++) {
 				db = j == -1 ? f->primary : j == STORE_NSUB ?
 				    f->journal : f->sub[j];
@@ -1802,7 +1808,7 @@ store_cursor_first_at(struct store_cursor *c)
 	c->pkey.data = xreallocarray(c->pkey.data, RECORD_ID_SIZE, 1);
 	memcpy(c->pkey.data, c->seek_id.b, RECORD_ID_SIZE);
 	c->pkey.size = RECORD_ID_SIZE;
-	ret = c->only != NULL ? c->c->get(c->c, &c->key, &c->pkey,
+	ret = c->keys ? c->c->get(c->c, &c->key, &c->pkey,
 	    DB_GET_BOTH_RANGE) : c->c->pget(c->c, &c->key, &c->pkey, &c->data,
 	    DB_GET_BOTH_RANGE);
 	if (ret != DB_NOTFOUND)
@@ -1810,7 +1816,7 @@ store_cursor_first_at(struct store_cursor *c)
 	memcpy(c->key.data, c->seek, c->seeklen);
 	((uint8_t *)c->key.data)[c->seeklen] = 0;
 	c->key.size = (u_int32_t)c->seeklen + 1;
-	if (c->only != NULL)
+	if (c->keys)
 		return c->c->get(c->c, &c->key, &c->pkey, DB_SET_RANGE);
 	return c->c->pget(c->c, &c->key, &c->pkey, &c->data, DB_SET_RANGE);
 }
@@ -1840,7 +1846,7 @@ store_cursor_step(struct store_cursor *c, int forward)
 	c->started = 1;
 	if (c->idx == STORE_BY_ID || c->idx == STORE_BY_JOURNAL)
 		ret = c->c->get(c->c, &c->key, &c->data, op);
-	else if (c->only != NULL)
+	else if (c->keys)
 		ret = c->c->get(c->c, &c->key, &c->pkey, op);
 	else
 		ret = c->c->pget(c->c, &c->key, &c->pkey, &c->data, op);
@@ -1855,6 +1861,8 @@ store_cursor_move(struct store_cursor *c, int forward, struct record **out)
 
 	if (store_stopped() != 0)
 		return -1;
+	if (c->keys && c->only == NULL)
+		fatal("store: a cursor of IDs alone returns no records");
 
 	tomb_ok = (c->flags & STORE_CURSOR_DELETED) ||
 	    c->idx == STORE_BY_SEQ || c->idx == STORE_BY_OUTBOX ||
@@ -1900,6 +1908,28 @@ int
 store_cursor_prev(struct store_cursor *c, struct record **out)
 {
 	return store_cursor_move(c, 0, out);
+}
+
+int
+store_cursor_next_id(struct store_cursor *c, struct record_id *id)
+{
+	int	ret;
+
+	if (!c->keys || c->only != NULL)
+		fatal("store: store_cursor_next_id wants store_cursor_keys");
+	if (store_stopped() != 0)
+		return -1;
+	for (;;) {
+		ret = store_cursor_step(c, 1);
+		if (ret == DB_NOTFOUND || ret == DB_KEYEMPTY)
+			return STORE_NOTFOUND;
+		if (ret != 0)
+			return store_dberr(c->t->st, c->f->schema->file, ret);
+		if (c->pkey.size != RECORD_ID_SIZE)
+			continue;
+		memcpy(id->b, c->pkey.data, RECORD_ID_SIZE);
+		return 0;
+	}
 }
 
 void
