@@ -389,6 +389,25 @@ store_keys_free(DBT *result)
 		free(keys);
 }
 
+/*
+ * The key and data of a bulk read (DB_MULTIPLE_KEY): the key grows as
+ * it must, the data is a buffer of STORE_WORDS_BULK bytes, returned for
+ * the caller to free once done.
+ */
+static uint8_t *
+store_bulk_init(DBT *key, DBT *data)
+{
+	uint8_t	*bulk = xmalloc(STORE_WORDS_BULK);
+
+	memset(key, 0, sizeof *key);
+	memset(data, 0, sizeof *data);
+	data->data = bulk;
+	data->ulen = STORE_WORDS_BULK;
+	data->flags = DB_DBT_USERMEM;
+	key->flags = DB_DBT_REALLOC;
+	return bulk;
+}
+
 #define STORE_REINDEX_BATCH	2000	/* records a transaction */
 /*
  * Make one index of a file again from its records: emptied, associated
@@ -840,15 +859,9 @@ store_vocab_build(struct store *st, struct store_file *f)
 		raw->close(raw, 0);
 		return store_dberr(st, f->schema->file, ret);
 	}
-	bulk = xmalloc(STORE_WORDS_BULK);
+	bulk = store_bulk_init(&key, &data);
 	buf = xmalloc(STORE_VOCAB_CHUNK + 256);
 	last = xmalloc(STORE_WORD_MAX + 1);
-	memset(&key, 0, sizeof key);
-	memset(&data, 0, sizeof data);
-	data.data = bulk;
-	data.ulen = STORE_WORDS_BULK;
-	data.flags = DB_DBT_USERMEM;
-	key.flags = DB_DBT_REALLOC;
 	while ((ret = c->get(c, &key, &data, DB_NEXT | DB_MULTIPLE_KEY)) ==
 	    0) {
 		DB_MULTIPLE_INIT(p, &data);
@@ -994,13 +1007,7 @@ store_vocab_find(struct store_txn *t, size_t file, const char *sub,
 		return 0;
 	if ((ret = f->vocab->cursor(f->vocab, t->txn, &c, 0)) != 0)
 		return store_dberr(t->st, f->schema->file, ret);
-	bulk = xmalloc(STORE_WORDS_BULK);
-	memset(&key, 0, sizeof key);
-	memset(&data, 0, sizeof data);
-	data.data = bulk;
-	data.ulen = STORE_WORDS_BULK;
-	data.flags = DB_DBT_USERMEM;
-	key.flags = DB_DBT_REALLOC;
+	bulk = store_bulk_init(&key, &data);
 	while ((ret = c->get(c, &key, &data, DB_NEXT | DB_MULTIPLE_KEY)) ==
 	    0) {
 		DB_MULTIPLE_INIT(p, &data);

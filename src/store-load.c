@@ -227,29 +227,30 @@ store_exists(const char *path)
 	return lstat(path, &sb) == 0;
 }
 
-/* Whether DIR/encrypt is there: a crm encrypt at work, or its remains. */
+/* Whether DIR/encrypt, followed by sub, is there. */
 static int
-store_encrypting(const char *dir)
+store_encrypt_has(const char *dir, const char *sub)
 {
 	char	*path;
 	int	 ret;
 
-	xasprintf(&path, "%s/%s", dir, STORE_ENCRYPT_DIR);
+	xasprintf(&path, "%s/%s%s", dir, STORE_ENCRYPT_DIR, sub);
 	ret = store_exists(path);
 	free(path);
 	return ret;
 }
 
+/* Whether DIR/encrypt is there: a crm encrypt at work, or its remains. */
+static int
+store_encrypting(const char *dir)
+{
+	return store_encrypt_has(dir, "");
+}
+
 int
 store_encrypt_pending(const char *dir)
 {
-	char	*path;
-	int	 ret;
-
-	xasprintf(&path, "%s/%s/complete", dir, STORE_ENCRYPT_DIR);
-	ret = store_exists(path);
-	free(path);
-	return ret;
+	return store_encrypt_has(dir, "/complete");
 }
 
 /*
