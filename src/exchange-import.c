@@ -12,7 +12,10 @@
  *    contact's email, or company). The contacts of each name are read
  *    once per import and kept in a bounded map with the import's own
  *    writes, so a file of a thousand Anna Müllers does not read the
- *    others a thousand times.
+ *    others a thousand times. The map holds digests and IDs alone (24
+ *    bytes a contact) and empties itself when full: what it says is
+ *    checked against the record, and what it has forgotten is read
+ *    again from the name index, which holds the import's own writes.
  */
 #include "config.h"
 
@@ -34,13 +37,28 @@
 #include "utf8.h"
 #include "xmalloc.h"
 
-/* Entries the look-up map holds before it starts again (a few MB). */
-#define EXCHANGE_SEEN_MAX	200000
+/*
+ * Slots of the map of contacts seen at most (24 bytes each: 6 MB); it is
+ * emptied when three quarters full. The companies map holds names.
+ */
+#define EXCHANGE_SEEN_SLOTS	(1U << 18)
+#define EXCHANGE_COMPANIES_MAX	50000
+
+/*
+ * A contact seen: a digest of its name and what makes a row the same
+ * (an email, or the company), and its ID; an ID of zeros says the
+ * contacts of a name were read. h 0 is an empty slot.
+ */
+struct exchange_seen {
+	uint64_t		h;
+	struct record_id	id;
+};
 
 struct exchange_import {
 	struct store_txn	*t;
 	const struct user	*actor;
-	struct strmap		*seen;		/* contacts by name and email */
+	struct exchange_seen	*seen;		/* contacts by name and email */
+	size_t			 nseen, seen_slots;
 	struct strmap		*companies;	/* company name: ID, "" or "?" */
 	struct strmap		*users;		/* user ID or login: ID or "" */
 	/* The last name folded (exchange_person_key): a row's, once. */
@@ -78,8 +96,9 @@ exchange_import_begin(struct store_txn *t, const struct user *actor)
 
 	imp->t = t;
 	imp->actor = actor;
-	imp->seen = strmap_new(EXCHANGE_SEEN_MAX);
-	imp->companies = strmap_new(EXCHANGE_SEEN_MAX / 4);
+	imp->seen_slots = 1024;
+	imp->seen = xcalloc(imp->seen_slots, sizeof *imp->seen);
+	imp->companies = strmap_new(EXCHANGE_COMPANIES_MAX);
 	imp->users = strmap_new(1024);
 	return imp;
 }
@@ -89,7 +108,7 @@ exchange_import_end(struct exchange_import *imp)
 {
 	if (imp == NULL)
 		return;
-	strmap_free(imp->seen);
+	free(imp->seen);
 	strmap_free(imp->companies);
 	strmap_free(imp->users);
 	free(imp->pk_first);
@@ -259,61 +278,162 @@ exchange_person_key(struct exchange_import *imp, const char *first,
 	return imp->pk;
 }
 
+/* The digest of kind ('n' a name, 'm' an email, 'c' a company) and text. */
+static uint64_t
+exchange_seen_hash(int kind, const char *name, const char *v)
+{
+	uint64_t		 h = 14695981039346656037ULL;
+	const unsigned char	*p;
+
+	h = (h ^ (unsigned char)kind) * 1099511628211ULL;
+	for (p = (const unsigned char *)name; *p != '\0'; p++)
+		h = (h ^ *p) * 1099511628211ULL;
+	h = (h ^ 0x1f) * 1099511628211ULL;
+	for (p = (const unsigned char *)v; *p != '\0'; p++)
+		h = (h ^ *p) * 1099511628211ULL;
+	/* FNV-1a mixes its last bytes little: finish as splitmix64 does. */
+	h ^= h >> 30;
+	h *= 0xbf58476d1ce4e5b9ULL;
+	h ^= h >> 27;
+	h *= 0x94d049bb133111ebULL;
+	h ^= h >> 31;
+	return h != 0 ? h : 1;
+}
+
+static struct exchange_seen *
+exchange_seen_slot(struct exchange_seen *seen, size_t slots, uint64_t h)
+{
+	size_t	i = (size_t)h & (slots - 1);
+
+	while (seen[i].h != 0 && seen[i].h != h)
+		i = (i + 1) & (slots - 1);
+	return &seen[i];
+}
+
+static struct record_id *
+exchange_seen_get(const struct exchange_import *imp, uint64_t h)
+{
+	struct exchange_seen	*e;
+
+	e = exchange_seen_slot(imp->seen, imp->seen_slots, h);
+	return e->h != 0 ? &e->id : NULL;
+}
+
+static void
+exchange_seen_put(struct exchange_import *imp, uint64_t h,
+    const struct record_id *id)
+{
+	struct exchange_seen	*e, *old;
+	size_t			 i, n;
+
+	e = exchange_seen_slot(imp->seen, imp->seen_slots, h);
+	if (e->h == 0 && (imp->nseen + 1) * 4 > imp->seen_slots * 3) {
+		if (imp->seen_slots >= EXCHANGE_SEEN_SLOTS) {
+			/* Full: start again; the name index has it all. */
+			memset(imp->seen, 0, imp->seen_slots *
+			    sizeof *imp->seen);
+			imp->nseen = 0;
+		} else {
+			old = imp->seen;
+			n = imp->seen_slots;
+			imp->seen_slots *= 2;
+			imp->seen = xcalloc(imp->seen_slots,
+			    sizeof *imp->seen);
+			for (i = 0; i < n; i++) {
+				if (old[i].h != 0)
+					*exchange_seen_slot(imp->seen,
+					    imp->seen_slots, old[i].h) = old[i];
+			}
+			free(old);
+		}
+		e = exchange_seen_slot(imp->seen, imp->seen_slots, h);
+	}
+	if (e->h == 0)
+		imp->nseen++;
+	e->h = h;
+	e->id = *id;
+}
+
 /* Remember a contact under each thing that makes another row the same. */
 static void
 exchange_seen_add(struct exchange_import *imp, const struct record *r)
 {
-	char		*name, *k, *m, id[RECORD_ID_TEXT + 1];
+	char		*name, *m;
 	const char	*mails[2] = { "email", "email2" };
 	int		 i, any = 0;
 
 	name = xstrdup(exchange_person_key(imp, record_value(r, "first_name"),
 	    record_value(r, "last_name")));
-	xasprintf(&k, "n\x1f%s", name);
-	if (strmap_get(imp->seen, k) == NULL) {
+	if (exchange_seen_get(imp, exchange_seen_hash('n', name, "")) ==
+	    NULL) {
 		/* Its name was never looked up: the index will find it. */
-		free(k);
 		free(name);
 		return;
 	}
-	free(k);
-	record_id_format(&r->id, id);
 	for (i = 0; i < 2; i++) {
 		if (*record_value(r, mails[i]) == '\0')
 			continue;
 		any = 1;
 		m = utf8_fold(record_value(r, mails[i]));
-		xasprintf(&k, "m\x1f%s\x1f%s", name, m);
-		strmap_put(imp->seen, k, id);
-		free(k);
+		exchange_seen_put(imp, exchange_seen_hash('m', name, m),
+		    &r->id);
 		free(m);
 	}
-	if (!any) {
-		xasprintf(&k, "c\x1f%s\x1f%s", name, record_value(r,
-		    "company"));
-		strmap_put(imp->seen, k, id);
-		free(k);
-	}
+	if (!any)
+		exchange_seen_put(imp, exchange_seen_hash('c', name,
+		    record_value(r, "company")), &r->id);
 	free(name);
 }
 
-/* Read the contacts of one name into the map, once. */
+/*
+ * Does contact r make a row the same: its name, and one of the row's
+ * emails (m, folded; NULL for none) or, with no email on either, the
+ * same company?
+ */
+static int
+exchange_same_as(const struct record *r, const char *first, const char *last,
+    char *const m[2], const char *company)
+{
+	const char	*mails[2] = { "email", "email2" };
+	char		*f;
+	int		 i, same = 0, any = 0;
+
+	if (strcmp(record_value(r, "first_name"), first) != 0 ||
+	    strcmp(record_value(r, "last_name"), last) != 0)
+		return 0;
+	for (i = 0; i < 2 && !same; i++) {
+		if (*record_value(r, mails[i]) == '\0')
+			continue;
+		any = 1;
+		if (m[0] == NULL && m[1] == NULL)
+			break;
+		f = utf8_fold(record_value(r, mails[i]));
+		same = (m[0] != NULL && strcmp(f, m[0]) == 0) ||
+		    (m[1] != NULL && strcmp(f, m[1]) == 0);
+		free(f);
+	}
+	if (m[0] == NULL && m[1] == NULL && !any)
+		same = strcmp(record_value(r, "company"), company) == 0;
+	return same;
+}
+
+/*
+ * Read the contacts of one name into the map, and return the first that
+ * makes the row the same (exchange_same_as) in *out: 1, 0 none, -1.
+ */
 static int
 exchange_seen_load(struct exchange_import *imp, const char *first,
-    const char *last, const char *name)
+    const char *last, const char *name, char *const m[2],
+    const char *company, struct record **out)
 {
 	struct store_cursor	*c;
 	struct record		*r;
-	char			*k, *joined, *key;
-	int			 ret;
+	struct record_id	 none;
+	char			*joined, *key;
+	int			 ret, found = 0;
 
-	xasprintf(&k, "n\x1f%s", name);
-	if (strmap_get(imp->seen, k) != NULL) {
-		free(k);
-		return 0;
-	}
-	strmap_put(imp->seen, k, "");
-	free(k);
+	memset(&none, 0, sizeof none);
+	exchange_seen_put(imp, exchange_seen_hash('n', name, ""), &none);
 	xasprintf(&joined, "%s%s%s", last, *last != '\0' && *first != '\0' ?
 	    " " : "", first);
 	key = store_name_key(joined);
@@ -326,11 +446,20 @@ exchange_seen_load(struct exchange_import *imp, const char *first,
 	store_cursor_seek(c, key, strlen(key), 1);
 	while ((ret = store_cursor_next(c, &r)) == 0) {
 		exchange_seen_add(imp, r);
-		record_free(r);
+		if (!found && exchange_same_as(r, first, last, m, company)) {
+			*out = r;
+			found = 1;
+		} else
+			record_free(r);
 	}
 	store_cursor_close(c);
 	free(key);
-	return ret == -1 ? -1 : 0;
+	if (ret == -1) {
+		if (found)
+			record_free(*out);
+		return -1;
+	}
+	return found;
 }
 
 /*
@@ -343,53 +472,61 @@ exchange_same_contact(struct exchange_import *imp, const char *first,
     const char *last, const char *mail, const char *mail2,
     const char *company, struct record **out)
 {
-	struct record_id	 id;
+	struct record_id	*id, none;
 	struct record		*r;
-	const char		*v, *mails[2];
-	char			*name, *k, *m;
-	int			 i, ret, found = 0;
+	char			*name, *m[2] = { NULL, NULL };
+	uint64_t		 h;
+	int			 i, ret = 0;
 
 	if (*first == '\0' && *last == '\0')
 		return 0;
 	name = xstrdup(exchange_person_key(imp, first, last));
-	if (exchange_seen_load(imp, first, last, name) != 0) {
-		free(name);
-		return -1;
+	if (*mail != '\0')
+		m[0] = utf8_fold(mail);
+	if (*mail2 != '\0')
+		m[1] = utf8_fold(mail2);
+	if (exchange_seen_get(imp, exchange_seen_hash('n', name, "")) ==
+	    NULL) {
+		/* Reading the name's contacts finds the row's on the way. */
+		ret = exchange_seen_load(imp, first, last, name, m, company,
+		    out);
+		goto out;
 	}
-	mails[0] = mail;
-	mails[1] = mail2;
-	for (i = 0; i < 3 && !found; i++) {
-		if (i < 2 && *mails[i] == '\0')
+	for (i = 0; i < 3 && ret == 0; i++) {
+		if (i < 2 && m[i] == NULL)
 			continue;
-		if (i == 2 && (*mail != '\0' || *mail2 != '\0'))
+		if (i == 2 && (m[0] != NULL || m[1] != NULL))
 			break;
-		if (i < 2) {
-			m = utf8_fold(mails[i]);
-			xasprintf(&k, "m\x1f%s\x1f%s", name, m);
-			free(m);
-		} else
-			xasprintf(&k, "c\x1f%s\x1f%s", name, company);
-		v = strmap_get(imp->seen, k);
-		if (v != NULL && record_id_parse(v, &id) == 0) {
-			if ((ret = exchange_live(imp->t, MODEL_CONTACT, &id,
-			    &r)) == -1) {
-				free(k);
-				free(name);
-				return -1;
-			}
-			/* What the map says is checked: it may be old. */
-			if (ret == 1 && strcmp(record_value(r, "first_name"),
-			    first) == 0 && strcmp(record_value(r, "last_name"),
-			    last) == 0) {
-				*out = r;
-				found = 1;
-			} else if (ret == 1)
-				record_free(r);
+		h = i < 2 ? exchange_seen_hash('m', name, m[i]) :
+		    exchange_seen_hash('c', name, company);
+		memset(&none, 0, sizeof none);
+		/* Zeros: none had it when the name was last read. */
+		if ((id = exchange_seen_get(imp, h)) == NULL ||
+		    record_id_cmp(id, &none) == 0)
+			continue;
+		r = NULL;
+		if (exchange_live(imp->t, MODEL_CONTACT, id, &r) == -1) {
+			ret = -1;
+			break;
 		}
-		free(k);
+		/* What the map says is checked: it may be old, or another's. */
+		if (r != NULL && exchange_same_as(r, first, last, m, company)) {
+			*out = r;
+			ret = 1;
+		} else {
+			record_free(r);
+			/* The index is the truth: read the name again. */
+			*id = none;
+			ret = exchange_seen_load(imp, first, last, name, m,
+			    company, out);
+			break;
+		}
 	}
+out:
+	free(m[0]);
+	free(m[1]);
 	free(name);
-	return found;
+	return ret;
 }
 
 /* Events and tasks: the same start (or due date) and subject. */
