@@ -12,10 +12,14 @@
  *    contact's email, or company). The contacts of each name are read
  *    once per import and kept in a bounded map with the import's own
  *    writes, so a file of a thousand Anna Müllers does not read the
- *    others a thousand times. The map holds digests and IDs alone (24
- *    bytes a contact) and empties itself when full: what it says is
- *    checked against the record, and what it has forgotten is read
- *    again from the name index, which holds the import's own writes.
+ *    others a thousand times. The map is a scratch B-tree in the
+ *    database's cache (store_scratch), of digests and IDs: however
+ *    large the file, its memory stays that of the cache, and it forgets
+ *    nothing. A map in memory that emptied itself when full was read
+ *    again name by name, each time, once a file's names had more
+ *    contacts than it held (some 200,000): every row then read all the
+ *    contacts of its name. What the map says is checked against the
+ *    record, as a digest may be another's.
  */
 #include "config.h"
 
@@ -37,28 +41,13 @@
 #include "utf8.h"
 #include "xmalloc.h"
 
-/*
- * Slots of the map of contacts seen at most (24 bytes each: 6 MB); it is
- * emptied when three quarters full. The companies map holds names.
- */
-#define EXCHANGE_SEEN_SLOTS	(1U << 18)
+/* Company names the companies map holds before it starts again. */
 #define EXCHANGE_COMPANIES_MAX	50000
-
-/*
- * A contact seen: a digest of its name and what makes a row the same
- * (an email, or the company), and its ID; an ID of zeros says the
- * contacts of a name were read. h 0 is an empty slot.
- */
-struct exchange_seen {
-	uint64_t		h;
-	struct record_id	id;
-};
 
 struct exchange_import {
 	struct store_txn	*t;
 	const struct user	*actor;
-	struct exchange_seen	*seen;		/* contacts by name and email */
-	size_t			 nseen, seen_slots;
+	struct store_scratch	*seen;		/* contacts by name and email */
 	struct strmap		*companies;	/* company name: ID, "" or "?" */
 	struct strmap		*users;		/* user ID or login: ID or "" */
 	/* The last name folded (exchange_person_key): a row's, once. */
@@ -96,8 +85,6 @@ exchange_import_begin(struct store_txn *t, const struct user *actor)
 
 	imp->t = t;
 	imp->actor = actor;
-	imp->seen_slots = 1024;
-	imp->seen = xcalloc(imp->seen_slots, sizeof *imp->seen);
 	imp->companies = strmap_new(EXCHANGE_COMPANIES_MAX);
 	imp->users = strmap_new(1024);
 	return imp;
@@ -108,7 +95,7 @@ exchange_import_end(struct exchange_import *imp)
 {
 	if (imp == NULL)
 		return;
-	free(imp->seen);
+	store_scratch_close(imp->seen);
 	strmap_free(imp->companies);
 	strmap_free(imp->users);
 	free(imp->pk_first);
@@ -300,89 +287,68 @@ exchange_seen_hash(int kind, const char *name, const char *v)
 	return h != 0 ? h : 1;
 }
 
-static struct exchange_seen *
-exchange_seen_slot(struct exchange_seen *seen, size_t slots, uint64_t h)
+/* The contact (or zeros) kept under digest h: 0, 1 none, -1. */
+static int
+exchange_seen_get(struct exchange_import *imp, uint64_t h,
+    struct record_id *id)
 {
-	size_t	i = (size_t)h & (slots - 1);
+	uint8_t	key[8];
+	int	ret;
 
-	while (seen[i].h != 0 && seen[i].h != h)
-		i = (i + 1) & (slots - 1);
-	return &seen[i];
+	if (imp->seen == NULL)
+		return 1;	/* nothing was put yet */
+	store_be64(key, h);
+	ret = store_scratch_get(imp->seen, key, sizeof key, id->b,
+	    RECORD_ID_SIZE);
+	return ret == STORE_NOTFOUND ? 1 : ret;
 }
 
-static struct record_id *
-exchange_seen_get(const struct exchange_import *imp, uint64_t h)
-{
-	struct exchange_seen	*e;
-
-	e = exchange_seen_slot(imp->seen, imp->seen_slots, h);
-	return e->h != 0 ? &e->id : NULL;
-}
-
-static void
+static int
 exchange_seen_put(struct exchange_import *imp, uint64_t h,
     const struct record_id *id)
 {
-	struct exchange_seen	*e, *old;
-	size_t			 i, n;
+	uint8_t	key[8];
 
-	e = exchange_seen_slot(imp->seen, imp->seen_slots, h);
-	if (e->h == 0 && (imp->nseen + 1) * 4 > imp->seen_slots * 3) {
-		if (imp->seen_slots >= EXCHANGE_SEEN_SLOTS) {
-			/* Full: start again; the name index has it all. */
-			memset(imp->seen, 0, imp->seen_slots *
-			    sizeof *imp->seen);
-			imp->nseen = 0;
-		} else {
-			old = imp->seen;
-			n = imp->seen_slots;
-			imp->seen_slots *= 2;
-			imp->seen = xcalloc(imp->seen_slots,
-			    sizeof *imp->seen);
-			for (i = 0; i < n; i++) {
-				if (old[i].h != 0)
-					*exchange_seen_slot(imp->seen,
-					    imp->seen_slots, old[i].h) = old[i];
-			}
-			free(old);
-		}
-		e = exchange_seen_slot(imp->seen, imp->seen_slots, h);
-	}
-	if (e->h == 0)
-		imp->nseen++;
-	e->h = h;
-	e->id = *id;
+	if (imp->seen == NULL && store_scratch_open(imp->t, &imp->seen) != 0)
+		return -1;
+	store_be64(key, h);
+	return store_scratch_put(imp->seen, key, sizeof key, id->b,
+	    RECORD_ID_SIZE);
 }
 
-/* Remember a contact under each thing that makes another row the same. */
-static void
+/*
+ * Remember a contact under each thing that makes another row the same,
+ * if its name was looked up (if not, the index will find it): 0 or -1.
+ */
+static int
 exchange_seen_add(struct exchange_import *imp, const struct record *r)
 {
-	char		*name, *m;
-	const char	*mails[2] = { "email", "email2" };
-	int		 i, any = 0;
+	struct record_id	 id;
+	char			*name, *m;
+	const char		*mails[2] = { "email", "email2" };
+	int			 i, ret, any = 0;
 
 	name = xstrdup(exchange_person_key(imp, record_value(r, "first_name"),
 	    record_value(r, "last_name")));
-	if (exchange_seen_get(imp, exchange_seen_hash('n', name, "")) ==
-	    NULL) {
-		/* Its name was never looked up: the index will find it. */
+	if ((ret = exchange_seen_get(imp, exchange_seen_hash('n', name, ""),
+	    &id)) != 0) {
 		free(name);
-		return;
+		return ret == 1 ? 0 : -1;
 	}
-	for (i = 0; i < 2; i++) {
+	for (i = 0; i < 2 && ret == 0; i++) {
 		if (*record_value(r, mails[i]) == '\0')
 			continue;
 		any = 1;
 		m = utf8_fold(record_value(r, mails[i]));
-		exchange_seen_put(imp, exchange_seen_hash('m', name, m),
+		ret = exchange_seen_put(imp, exchange_seen_hash('m', name, m),
 		    &r->id);
 		free(m);
 	}
-	if (!any)
-		exchange_seen_put(imp, exchange_seen_hash('c', name,
+	if (ret == 0 && !any)
+		ret = exchange_seen_put(imp, exchange_seen_hash('c', name,
 		    record_value(r, "company")), &r->id);
 	free(name);
+	return ret;
 }
 
 /*
@@ -433,7 +399,9 @@ exchange_seen_load(struct exchange_import *imp, const char *first,
 	int			 ret, found = 0;
 
 	memset(&none, 0, sizeof none);
-	exchange_seen_put(imp, exchange_seen_hash('n', name, ""), &none);
+	if (exchange_seen_put(imp, exchange_seen_hash('n', name, ""),
+	    &none) != 0)
+		return -1;
 	xasprintf(&joined, "%s%s%s", last, *last != '\0' && *first != '\0' ?
 	    " " : "", first);
 	key = store_name_key(joined);
@@ -445,7 +413,11 @@ exchange_seen_load(struct exchange_import *imp, const char *first,
 	}
 	store_cursor_seek(c, key, strlen(key), 1);
 	while ((ret = store_cursor_next(c, &r)) == 0) {
-		exchange_seen_add(imp, r);
+		if (exchange_seen_add(imp, r) != 0) {
+			record_free(r);
+			ret = -1;
+			break;
+		}
 		if (!found && exchange_same_as(r, first, last, m, company)) {
 			*out = r;
 			found = 1;
@@ -472,7 +444,7 @@ exchange_same_contact(struct exchange_import *imp, const char *first,
     const char *last, const char *mail, const char *mail2,
     const char *company, struct record **out)
 {
-	struct record_id	*id, none;
+	struct record_id	 id, none;
 	struct record		*r;
 	char			*name, *m[2] = { NULL, NULL };
 	uint64_t		 h;
@@ -485,8 +457,10 @@ exchange_same_contact(struct exchange_import *imp, const char *first,
 		m[0] = utf8_fold(mail);
 	if (*mail2 != '\0')
 		m[1] = utf8_fold(mail2);
-	if (exchange_seen_get(imp, exchange_seen_hash('n', name, "")) ==
-	    NULL) {
+	if ((ret = exchange_seen_get(imp, exchange_seen_hash('n', name, ""),
+	    &id)) == -1)
+		goto out;
+	if (ret == 1) {
 		/* Reading the name's contacts finds the row's on the way. */
 		ret = exchange_seen_load(imp, first, last, name, m, company,
 		    out);
@@ -500,12 +474,15 @@ exchange_same_contact(struct exchange_import *imp, const char *first,
 		h = i < 2 ? exchange_seen_hash('m', name, m[i]) :
 		    exchange_seen_hash('c', name, company);
 		memset(&none, 0, sizeof none);
+		if ((ret = exchange_seen_get(imp, h, &id)) == -1)
+			break;
 		/* Zeros: none had it when the name was last read. */
-		if ((id = exchange_seen_get(imp, h)) == NULL ||
-		    record_id_cmp(id, &none) == 0)
+		if (ret == 1 || record_id_cmp(&id, &none) == 0) {
+			ret = 0;
 			continue;
+		}
 		r = NULL;
-		if (exchange_live(imp->t, MODEL_CONTACT, id, &r) == -1) {
+		if (exchange_live(imp->t, MODEL_CONTACT, &id, &r) == -1) {
 			ret = -1;
 			break;
 		}
@@ -516,7 +493,10 @@ exchange_same_contact(struct exchange_import *imp, const char *first,
 		} else {
 			record_free(r);
 			/* The index is the truth: read the name again. */
-			*id = none;
+			if (exchange_seen_put(imp, h, &none) != 0) {
+				ret = -1;
+				break;
+			}
 			ret = exchange_seen_load(imp, first, last, name, m,
 			    company, out);
 			break;
@@ -1076,12 +1056,19 @@ exchange_import_row(struct exchange_import *imp,
 		r->id = res->id;
 		for (i = 0; i < c.n; i++)
 			record_set(r, c.ch[i].name, c.ch[i].value, 0);
-		exchange_seen_add(imp, r);
+		ret = exchange_seen_add(imp, r);
 		record_free(r);
+		if (ret != 0)
+			goto fail;
 	} else if (row->type == MODEL_CONTACT) {
-		if (store_get(imp->t, MODEL_CONTACT, &res->id, &r) == 0) {
-			exchange_seen_add(imp, r);
+		if ((ret = store_get(imp->t, MODEL_CONTACT, &res->id, &r)) ==
+		    -1)
+			goto fail;
+		if (ret == 0) {
+			ret = exchange_seen_add(imp, r);
 			record_free(r);
+			if (ret != 0)
+				goto fail;
 		}
 		error_clear();
 	}

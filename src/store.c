@@ -3808,6 +3808,94 @@ store_cursor_only(struct store_cursor *c, const struct record_id *ids,
 	return 0;
 }
 
+struct store_scratch {
+	struct store	*st;
+	DB		*db;
+};
+
+int
+store_scratch_open(struct store_txn *t, struct store_scratch **out)
+{
+	struct store_scratch	*sc;
+	int			 ret;
+
+	*out = NULL;
+	sc = xcalloc(1, sizeof *sc);
+	sc->st = t->st;
+	if ((ret = db_create(&sc->db, t->st->env, 0)) != 0) {
+		free(sc);
+		return store_dberr(t->st, "a scratch table", ret);
+	}
+	/* Its pages may reach a temporary file: encrypted as the rest. */
+	if (t->st->key != NULL &&
+	    (ret = sc->db->set_flags(sc->db, DB_ENCRYPT)) != 0)
+		goto fail;
+	/* No file, no name: temporary, this handle's alone, no transaction. */
+	if ((ret = sc->db->open(sc->db, NULL, NULL, NULL, DB_BTREE,
+	    DB_CREATE, 0600)) != 0)
+		goto fail;
+	*out = sc;
+	return 0;
+fail:
+	sc->db->close(sc->db, DB_NOSYNC);
+	free(sc);
+	return store_dberr(t->st, "a scratch table", ret);
+}
+
+int
+store_scratch_put(struct store_scratch *sc, const void *key, size_t klen,
+    const void *val, size_t vlen)
+{
+	DBT	k, d;
+	int	ret;
+
+	memset(&k, 0, sizeof k);
+	memset(&d, 0, sizeof d);
+	k.data = (void *)key;
+	k.size = (u_int32_t)klen;
+	d.data = (void *)val;
+	d.size = (u_int32_t)vlen;
+	if ((ret = sc->db->put(sc->db, NULL, &k, &d, 0)) != 0)
+		return store_dberr(sc->st, "a scratch table", ret);
+	return 0;
+}
+
+int
+store_scratch_get(struct store_scratch *sc, const void *key, size_t klen,
+    void *val, size_t vlen)
+{
+	DBT	k, d;
+	int	ret;
+
+	memset(&k, 0, sizeof k);
+	memset(&d, 0, sizeof d);
+	k.data = (void *)key;
+	k.size = (u_int32_t)klen;
+	d.data = val;
+	d.ulen = (u_int32_t)vlen;
+	d.flags = DB_DBT_USERMEM;
+	ret = sc->db->get(sc->db, NULL, &k, &d, 0);
+	if (ret == DB_NOTFOUND)
+		return STORE_NOTFOUND;
+	if (ret != 0)
+		return store_dberr(sc->st, "a scratch table", ret);
+	if (d.size != vlen) {
+		error_set("a scratch table holds a value of %u bytes, not %zu",
+		    d.size, vlen);
+		return -1;
+	}
+	return 0;
+}
+
+void
+store_scratch_close(struct store_scratch *sc)
+{
+	if (sc == NULL)
+		return;
+	sc->db->close(sc->db, DB_NOSYNC);
+	free(sc);
+}
+
 int
 store_index_ids(struct store_txn *t, size_t file, enum store_index idx,
     const void *prefix, size_t plen, size_t max, struct record_id **ids,
