@@ -52,6 +52,8 @@ struct exchange_import {
 	struct strmap		*users;		/* user ID or login: ID or "" */
 	/* The last name folded (exchange_person_key): a row's, once. */
 	char			*pk_first, *pk_last, *pk;
+	/* The map says pk's contacts were read: not asked again. */
+	int			 pk_known;
 };
 
 static const char *const exchange_actions[] = {
@@ -256,6 +258,7 @@ exchange_person_key(struct exchange_import *imp, const char *first,
 	free(imp->pk_first);
 	free(imp->pk_last);
 	free(imp->pk);
+	imp->pk_known = 0;
 	imp->pk_first = xstrdup(first);
 	imp->pk_last = xstrdup(last);
 	xasprintf(&joined, "%s%s%s", last, *last != '\0' && *first != '\0' ?
@@ -330,11 +333,15 @@ exchange_seen_add(struct exchange_import *imp, const struct record *r)
 
 	name = xstrdup(exchange_person_key(imp, record_value(r, "first_name"),
 	    record_value(r, "last_name")));
-	if ((ret = exchange_seen_get(imp, exchange_seen_hash('n', name, ""),
-	    &id)) != 0) {
-		free(name);
-		return ret == 1 ? 0 : -1;
+	if (!imp->pk_known) {
+		if ((ret = exchange_seen_get(imp, exchange_seen_hash('n', name,
+		    ""), &id)) != 0) {
+			free(name);
+			return ret == 1 ? 0 : -1;
+		}
+		imp->pk_known = 1;	/* name is imp->pk */
 	}
+	ret = 0;
 	for (i = 0; i < 2 && ret == 0; i++) {
 		if (*record_value(r, mails[i]) == '\0')
 			continue;
@@ -402,6 +409,8 @@ exchange_seen_load(struct exchange_import *imp, const char *first,
 	if (exchange_seen_put(imp, exchange_seen_hash('n', name, ""),
 	    &none) != 0)
 		return -1;
+	if (imp->pk != NULL && strcmp(imp->pk, name) == 0)
+		imp->pk_known = 1;
 	xasprintf(&joined, "%s%s%s", last, *last != '\0' && *first != '\0' ?
 	    " " : "", first);
 	key = store_name_key(joined);
@@ -457,9 +466,13 @@ exchange_same_contact(struct exchange_import *imp, const char *first,
 		m[0] = utf8_fold(mail);
 	if (*mail2 != '\0')
 		m[1] = utf8_fold(mail2);
-	if ((ret = exchange_seen_get(imp, exchange_seen_hash('n', name, ""),
-	    &id)) == -1)
+	if (imp->pk_known)
+		ret = 0;
+	else if ((ret = exchange_seen_get(imp, exchange_seen_hash('n', name,
+	    ""), &id)) == -1)
 		goto out;
+	else if (ret == 0)
+		imp->pk_known = 1;	/* name is imp->pk */
 	if (ret == 1) {
 		/* Reading the name's contacts finds the row's on the way. */
 		ret = exchange_seen_load(imp, first, last, name, m, company,
