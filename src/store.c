@@ -2675,8 +2675,8 @@ store_begin_flags(struct store *st, u_int32_t flags, struct store_txn **tp)
 	 * nothing can wait for those locks: a bulk transaction there takes
 	 * none, and its memory no longer grows with its size. Logging, and
 	 * so all or nothing, is unchanged. Set before the transaction
-	 * begins and cleared after it ends, so
-	 * that no lock is taken with locking on and released with it off.
+	 * begins and cleared after it ends, so that no lock is taken with
+	 * locking on and released with it off.
 	 */
 	if ((flags & DB_TXN_BULK) && st->role == STORE_MASTER &&
 	    (st->flags & STORE_BULK) == 0 && store_nolock_ok(st) &&
