@@ -417,6 +417,24 @@ char		*store_name_of(struct store_txn *, size_t file,
 /* Number of live records in a file (a full count: for reports, not lists). */
 int		 store_count(struct store_txn *, size_t file, uint64_t *);
 
+/*
+ * A scratch B-tree beside a transaction's work: a temporary database in
+ * the environment's cache, written out to a temporary file when it
+ * outgrows its share, gone when closed. It is in no transaction and is
+ * never recovered: what a long piece of work (an import) must remember
+ * of its rows without its memory growing with them. Keys and values up
+ * to 64 bytes. Open and put return 0 or -1 (error set); get returns 0
+ * (val filled, vlen bytes), STORE_NOTFOUND or -1.
+ */
+struct store_scratch;
+int		 store_scratch_open(struct store_txn *, struct store_scratch **);
+int		 store_scratch_put(struct store_scratch *, const void *key,
+		    size_t klen, const void *val, size_t vlen);
+int		 store_scratch_get(struct store_scratch *, const void *key,
+		    size_t klen, void *val, size_t vlen);
+/* NULL is allowed. */
+void		 store_scratch_close(struct store_scratch *);
+
 /* Small named values in meta.db: sync state, schema version, clock. */
 int		 store_meta_get(struct store_txn *, const char *key,
 		    void *buf, size_t *len);

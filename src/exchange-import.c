@@ -12,7 +12,14 @@
  *    contact's email, or company). The contacts of each name are read
  *    once per import and kept in a bounded map with the import's own
  *    writes, so a file of a thousand Anna Müllers does not read the
- *    others a thousand times.
+ *    others a thousand times. The map is a scratch B-tree in the
+ *    database's cache (store_scratch), of digests and IDs: however
+ *    large the file, its memory stays that of the cache, and it forgets
+ *    nothing. A map in memory that emptied itself when full was read
+ *    again name by name, each time, once a file's names had more
+ *    contacts than it held (some 200,000): every row then read all the
+ *    contacts of its name. What the map says is checked against the
+ *    record, as a digest may be another's.
  */
 #include "config.h"
 
@@ -34,17 +41,19 @@
 #include "utf8.h"
 #include "xmalloc.h"
 
-/* Entries the look-up map holds before it starts again (a few MB). */
-#define EXCHANGE_SEEN_MAX	200000
+/* Company names the companies map holds before it starts again. */
+#define EXCHANGE_COMPANIES_MAX	50000
 
 struct exchange_import {
 	struct store_txn	*t;
 	const struct user	*actor;
-	struct strmap		*seen;		/* contacts by name and email */
+	struct store_scratch	*seen;		/* contacts by name and email */
 	struct strmap		*companies;	/* company name: ID, "" or "?" */
 	struct strmap		*users;		/* user ID or login: ID or "" */
 	/* The last name folded (exchange_person_key): a row's, once. */
 	char			*pk_first, *pk_last, *pk;
+	/* The map says pk's contacts were read: not asked again. */
+	int			 pk_known;
 };
 
 static const char *const exchange_actions[] = {
@@ -78,8 +87,7 @@ exchange_import_begin(struct store_txn *t, const struct user *actor)
 
 	imp->t = t;
 	imp->actor = actor;
-	imp->seen = strmap_new(EXCHANGE_SEEN_MAX);
-	imp->companies = strmap_new(EXCHANGE_SEEN_MAX / 4);
+	imp->companies = strmap_new(EXCHANGE_COMPANIES_MAX);
 	imp->users = strmap_new(1024);
 	return imp;
 }
@@ -89,7 +97,7 @@ exchange_import_end(struct exchange_import *imp)
 {
 	if (imp == NULL)
 		return;
-	strmap_free(imp->seen);
+	store_scratch_close(imp->seen);
 	strmap_free(imp->companies);
 	strmap_free(imp->users);
 	free(imp->pk_first);
@@ -121,6 +129,19 @@ exchange_refuse(struct exchange_result *res, const char *fmt, ...)
 	va_end(ap);
 	res->action = EXCHANGE_REFUSED;
 	return 0;
+}
+
+/*
+ * record_id_parse, but a value that cannot be an ID (a name, a UID: most
+ * rows') is not given the message that says why, which cost as much as
+ * the rest of the look-up (callgrind).
+ */
+static int
+exchange_id_parse(const char *v, struct record_id *id)
+{
+	if (strlen(v) != RECORD_ID_TEXT)
+		return -1;
+	return record_id_parse(v, id);
 }
 
 /* Companies. */
@@ -250,6 +271,7 @@ exchange_person_key(struct exchange_import *imp, const char *first,
 	free(imp->pk_first);
 	free(imp->pk_last);
 	free(imp->pk);
+	imp->pk_known = 0;
 	imp->pk_first = xstrdup(first);
 	imp->pk_last = xstrdup(last);
 	xasprintf(&joined, "%s%s%s", last, *last != '\0' && *first != '\0' ?
@@ -259,61 +281,149 @@ exchange_person_key(struct exchange_import *imp, const char *first,
 	return imp->pk;
 }
 
-/* Remember a contact under each thing that makes another row the same. */
-static void
+/* The digest of kind ('n' a name, 'm' an email, 'c' a company) and text. */
+static uint64_t
+exchange_seen_hash(int kind, const char *name, const char *v)
+{
+	uint64_t		 h = 14695981039346656037ULL;
+	const unsigned char	*p;
+
+	h = (h ^ (unsigned char)kind) * 1099511628211ULL;
+	for (p = (const unsigned char *)name; *p != '\0'; p++)
+		h = (h ^ *p) * 1099511628211ULL;
+	h = (h ^ 0x1f) * 1099511628211ULL;
+	for (p = (const unsigned char *)v; *p != '\0'; p++)
+		h = (h ^ *p) * 1099511628211ULL;
+	/* FNV-1a mixes its last bytes little: finish as splitmix64 does. */
+	h ^= h >> 30;
+	h *= 0xbf58476d1ce4e5b9ULL;
+	h ^= h >> 27;
+	h *= 0x94d049bb133111ebULL;
+	h ^= h >> 31;
+	return h != 0 ? h : 1;
+}
+
+/* The contact (or zeros) kept under digest h: 0, 1 none, -1. */
+static int
+exchange_seen_get(struct exchange_import *imp, uint64_t h,
+    struct record_id *id)
+{
+	uint8_t	key[8];
+	int	ret;
+
+	if (imp->seen == NULL)
+		return 1;	/* nothing was put yet */
+	store_be64(key, h);
+	ret = store_scratch_get(imp->seen, key, sizeof key, id->b,
+	    RECORD_ID_SIZE);
+	return ret == STORE_NOTFOUND ? 1 : ret;
+}
+
+static int
+exchange_seen_put(struct exchange_import *imp, uint64_t h,
+    const struct record_id *id)
+{
+	uint8_t	key[8];
+
+	if (imp->seen == NULL && store_scratch_open(imp->t, &imp->seen) != 0)
+		return -1;
+	store_be64(key, h);
+	return store_scratch_put(imp->seen, key, sizeof key, id->b,
+	    RECORD_ID_SIZE);
+}
+
+/*
+ * Remember a contact under each thing that makes another row the same,
+ * if its name was looked up (if not, the index will find it): 0 or -1.
+ */
+static int
 exchange_seen_add(struct exchange_import *imp, const struct record *r)
 {
-	char		*name, *k, *m, id[RECORD_ID_TEXT + 1];
-	const char	*mails[2] = { "email", "email2" };
-	int		 i, any = 0;
+	struct record_id	 id;
+	char			*name, *m;
+	const char		*mails[2] = { "email", "email2" };
+	int			 i, ret, any = 0;
 
 	name = xstrdup(exchange_person_key(imp, record_value(r, "first_name"),
 	    record_value(r, "last_name")));
-	xasprintf(&k, "n\x1f%s", name);
-	if (strmap_get(imp->seen, k) == NULL) {
-		/* Its name was never looked up: the index will find it. */
-		free(k);
-		free(name);
-		return;
+	if (!imp->pk_known) {
+		if ((ret = exchange_seen_get(imp, exchange_seen_hash('n', name,
+		    ""), &id)) != 0) {
+			free(name);
+			return ret == 1 ? 0 : -1;
+		}
+		imp->pk_known = 1;	/* name is imp->pk */
 	}
-	free(k);
-	record_id_format(&r->id, id);
-	for (i = 0; i < 2; i++) {
+	ret = 0;
+	for (i = 0; i < 2 && ret == 0; i++) {
 		if (*record_value(r, mails[i]) == '\0')
 			continue;
 		any = 1;
 		m = utf8_fold(record_value(r, mails[i]));
-		xasprintf(&k, "m\x1f%s\x1f%s", name, m);
-		strmap_put(imp->seen, k, id);
-		free(k);
+		ret = exchange_seen_put(imp, exchange_seen_hash('m', name, m),
+		    &r->id);
 		free(m);
 	}
-	if (!any) {
-		xasprintf(&k, "c\x1f%s\x1f%s", name, record_value(r,
-		    "company"));
-		strmap_put(imp->seen, k, id);
-		free(k);
-	}
+	if (ret == 0 && !any)
+		ret = exchange_seen_put(imp, exchange_seen_hash('c', name,
+		    record_value(r, "company")), &r->id);
 	free(name);
+	return ret;
 }
 
-/* Read the contacts of one name into the map, once. */
+/*
+ * Does contact r make a row the same: its name, and one of the row's
+ * emails (m, folded; NULL for none) or, with no email on either, the
+ * same company?
+ */
+static int
+exchange_same_as(const struct record *r, const char *first, const char *last,
+    char *const m[2], const char *company)
+{
+	const char	*mails[2] = { "email", "email2" };
+	char		*f;
+	int		 i, same = 0, any = 0;
+
+	if (strcmp(record_value(r, "first_name"), first) != 0 ||
+	    strcmp(record_value(r, "last_name"), last) != 0)
+		return 0;
+	for (i = 0; i < 2 && !same; i++) {
+		if (*record_value(r, mails[i]) == '\0')
+			continue;
+		any = 1;
+		if (m[0] == NULL && m[1] == NULL)
+			break;
+		f = utf8_fold(record_value(r, mails[i]));
+		same = (m[0] != NULL && strcmp(f, m[0]) == 0) ||
+		    (m[1] != NULL && strcmp(f, m[1]) == 0);
+		free(f);
+	}
+	if (m[0] == NULL && m[1] == NULL && !any)
+		same = strcmp(record_value(r, "company"), company) == 0;
+	return same;
+}
+
+/*
+ * Read the contacts of one name into the map, and return the first that
+ * makes the row the same (exchange_same_as) in *out: 1, 0 none, -1.
+ */
 static int
 exchange_seen_load(struct exchange_import *imp, const char *first,
-    const char *last, const char *name)
+    const char *last, const char *name, char *const m[2],
+    const char *company, struct record **out)
 {
 	struct store_cursor	*c;
 	struct record		*r;
-	char			*k, *joined, *key;
-	int			 ret;
+	struct record_id	 none;
+	char			*joined, *key;
+	int			 ret, found = 0;
 
-	xasprintf(&k, "n\x1f%s", name);
-	if (strmap_get(imp->seen, k) != NULL) {
-		free(k);
-		return 0;
-	}
-	strmap_put(imp->seen, k, "");
-	free(k);
+	memset(&none, 0, sizeof none);
+	if (exchange_seen_put(imp, exchange_seen_hash('n', name, ""),
+	    &none) != 0)
+		return -1;
+	if (imp->pk != NULL && strcmp(imp->pk, name) == 0)
+		imp->pk_known = 1;
 	xasprintf(&joined, "%s%s%s", last, *last != '\0' && *first != '\0' ?
 	    " " : "", first);
 	key = store_name_key(joined);
@@ -325,12 +435,25 @@ exchange_seen_load(struct exchange_import *imp, const char *first,
 	}
 	store_cursor_seek(c, key, strlen(key), 1);
 	while ((ret = store_cursor_next(c, &r)) == 0) {
-		exchange_seen_add(imp, r);
-		record_free(r);
+		if (exchange_seen_add(imp, r) != 0) {
+			record_free(r);
+			ret = -1;
+			break;
+		}
+		if (!found && exchange_same_as(r, first, last, m, company)) {
+			*out = r;
+			found = 1;
+		} else
+			record_free(r);
 	}
 	store_cursor_close(c);
 	free(key);
-	return ret == -1 ? -1 : 0;
+	if (ret == -1) {
+		if (found)
+			record_free(*out);
+		return -1;
+	}
+	return found;
 }
 
 /*
@@ -343,53 +466,73 @@ exchange_same_contact(struct exchange_import *imp, const char *first,
     const char *last, const char *mail, const char *mail2,
     const char *company, struct record **out)
 {
-	struct record_id	 id;
+	struct record_id	 id, none;
 	struct record		*r;
-	const char		*v, *mails[2];
-	char			*name, *k, *m;
-	int			 i, ret, found = 0;
+	char			*name, *m[2] = { NULL, NULL };
+	uint64_t		 h;
+	int			 i, ret = 0;
 
 	if (*first == '\0' && *last == '\0')
 		return 0;
 	name = xstrdup(exchange_person_key(imp, first, last));
-	if (exchange_seen_load(imp, first, last, name) != 0) {
-		free(name);
-		return -1;
+	if (*mail != '\0')
+		m[0] = utf8_fold(mail);
+	if (*mail2 != '\0')
+		m[1] = utf8_fold(mail2);
+	if (imp->pk_known)
+		ret = 0;
+	else if ((ret = exchange_seen_get(imp, exchange_seen_hash('n', name,
+	    ""), &id)) == -1)
+		goto out;
+	else if (ret == 0)
+		imp->pk_known = 1;	/* name is imp->pk */
+	if (ret == 1) {
+		/* Reading the name's contacts finds the row's on the way. */
+		ret = exchange_seen_load(imp, first, last, name, m, company,
+		    out);
+		goto out;
 	}
-	mails[0] = mail;
-	mails[1] = mail2;
-	for (i = 0; i < 3 && !found; i++) {
-		if (i < 2 && *mails[i] == '\0')
+	for (i = 0; i < 3 && ret == 0; i++) {
+		if (i < 2 && m[i] == NULL)
 			continue;
-		if (i == 2 && (*mail != '\0' || *mail2 != '\0'))
+		if (i == 2 && (m[0] != NULL || m[1] != NULL))
 			break;
-		if (i < 2) {
-			m = utf8_fold(mails[i]);
-			xasprintf(&k, "m\x1f%s\x1f%s", name, m);
-			free(m);
-		} else
-			xasprintf(&k, "c\x1f%s\x1f%s", name, company);
-		v = strmap_get(imp->seen, k);
-		if (v != NULL && record_id_parse(v, &id) == 0) {
-			if ((ret = exchange_live(imp->t, MODEL_CONTACT, &id,
-			    &r)) == -1) {
-				free(k);
-				free(name);
-				return -1;
-			}
-			/* What the map says is checked: it may be old. */
-			if (ret == 1 && strcmp(record_value(r, "first_name"),
-			    first) == 0 && strcmp(record_value(r, "last_name"),
-			    last) == 0) {
-				*out = r;
-				found = 1;
-			} else if (ret == 1)
-				record_free(r);
+		h = i < 2 ? exchange_seen_hash('m', name, m[i]) :
+		    exchange_seen_hash('c', name, company);
+		memset(&none, 0, sizeof none);
+		if ((ret = exchange_seen_get(imp, h, &id)) == -1)
+			break;
+		/* Zeros: none had it when the name was last read. */
+		if (ret == 1 || record_id_cmp(&id, &none) == 0) {
+			ret = 0;
+			continue;
 		}
-		free(k);
+		r = NULL;
+		if (exchange_live(imp->t, MODEL_CONTACT, &id, &r) == -1) {
+			ret = -1;
+			break;
+		}
+		/* What the map says is checked: it may be old, or another's. */
+		if (r != NULL && exchange_same_as(r, first, last, m, company)) {
+			*out = r;
+			ret = 1;
+		} else {
+			record_free(r);
+			/* The index is the truth: read the name again. */
+			if (exchange_seen_put(imp, h, &none) != 0) {
+				ret = -1;
+				break;
+			}
+			ret = exchange_seen_load(imp, first, last, name, m,
+			    company, out);
+			break;
+		}
 	}
+out:
+	free(m[0]);
+	free(m[1]);
 	free(name);
-	return found;
+	return ret;
 }
 
 /* Events and tasks: the same start (or due date) and subject. */
@@ -579,7 +722,7 @@ exchange_resolve(struct exchange_import *imp, int type,
 		return 0;
 	if (mf->kind == MODEL_USERID)
 		return exchange_resolve_user(imp, mf, v, out, res);
-	if (record_id_parse(v, &id) == 0)
+	if (exchange_id_parse(v, &id) == 0)
 		return 0;	/* an ID: validation says if it is one here */
 	switch (mf->ref_type) {
 	case MODEL_COMPANY:
@@ -775,7 +918,7 @@ exchange_find(struct exchange_import *imp, const struct exchange_row *row,
 	*out = NULL;
 	*have_want = 0;
 	if (*row->key != '\0') {
-		if (record_id_parse(row->key, &id) == 0 &&
+		if (exchange_id_parse(row->key, &id) == 0 &&
 		    (ret = exchange_live(imp->t, row->type, &id, out)) != 0)
 			return ret;
 		exchange_key_id(row->type, row->key, &id);
@@ -939,12 +1082,19 @@ exchange_import_row(struct exchange_import *imp,
 		r->id = res->id;
 		for (i = 0; i < c.n; i++)
 			record_set(r, c.ch[i].name, c.ch[i].value, 0);
-		exchange_seen_add(imp, r);
+		ret = exchange_seen_add(imp, r);
 		record_free(r);
+		if (ret != 0)
+			goto fail;
 	} else if (row->type == MODEL_CONTACT) {
-		if (store_get(imp->t, MODEL_CONTACT, &res->id, &r) == 0) {
-			exchange_seen_add(imp, r);
+		if ((ret = store_get(imp->t, MODEL_CONTACT, &res->id, &r)) ==
+		    -1)
+			goto fail;
+		if (ret == 0) {
+			ret = exchange_seen_add(imp, r);
 			record_free(r);
+			if (ret != 0)
+				goto fail;
 		}
 		error_clear();
 	}

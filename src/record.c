@@ -251,8 +251,13 @@ record_field(const struct record *r, const char *name)
 {
 	size_t	i;
 
+	/*
+	 * The first byte first: most names differ there, and this look-up
+	 * is a tenth of an import's and an export's instructions (callgrind).
+	 */
 	for (i = 0; i < r->nfields; i++) {
-		if (strcmp(r->fields[i].name, name) == 0)
+		if (r->fields[i].name[0] == name[0] &&
+		    strcmp(r->fields[i].name, name) == 0)
 			return &r->fields[i];
 	}
 	return NULL;
@@ -276,8 +281,9 @@ record_value(const struct record *r, const char *name)
 	return (v = record_get(r, name)) != NULL ? v : "";
 }
 
+/* A new field named name, which it takes. */
 static struct field *
-record_add_field(struct record *r, const char *name)
+record_add_named(struct record *r, char *name)
 {
 	struct field	*f;
 
@@ -286,10 +292,16 @@ record_add_field(struct record *r, const char *name)
 		r->fields = xreallocarray(r->fields, r->cap, sizeof *r->fields);
 	}
 	f = &r->fields[r->nfields++];
-	f->name = xstrdup(name);
+	f->name = name;
 	f->value = NULL;
 	f->stamp = 0;
 	return f;
+}
+
+static struct field *
+record_add_field(struct record *r, const char *name)
+{
+	return record_add_named(r, xstrdup(name));
 }
 
 int
@@ -518,8 +530,8 @@ record_decode(const void *buf, size_t len)
 			free(value);
 			goto bad;
 		}
-		record_add_field(r, name);
-		free(name);
+		/* The name decoded is the field's: not copied again. */
+		record_add_named(r, name);
 		r->fields[r->nfields - 1].value = value;
 		r->fields[r->nfields - 1].stamp = v;
 	}

@@ -147,6 +147,7 @@ struct store_txn {
 	uint64_t	 clock, clock0;
 	uint64_t	 seq, seq0;
 	int		 wrote;
+	int		 nolock;	/* DB_NOLOCKING set for it */
 	uint64_t	 begun;		/* store_memo_stamp */
 	DB		**raw[STORE_TXN_RAW];	/* handles opened in it */
 	size_t		 nraw;

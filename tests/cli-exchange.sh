@@ -51,6 +51,22 @@ expect_ok root "$M" import contact "$T/noid.csv"
 expect_out_contains "(1 added, 1 updated, 0 unchanged)"
 expect_ok root "$M" get contact "$ANNA"
 expect_eq "$(field job_title)" Buyer
+# What the import remembered of a name is checked against the record: a
+# row that moves Anna to another email leaves the old one to nobody, and
+# a later row with it is someone new (the same file again finds them).
+MV=$T/moved
+make_master "$MV"
+AB=$(root "$MV" add contact first_name=Anna last_name=Berg \
+    email=anna@acme.example job_title=Buyer) || fail "cannot add a contact"
+printf 'id,first_name,last_name,email,job_title\n,Anna,Berg,anna@acme.example,Buyer\n%s,Anna,Berg,anna.new@acme.example,Buyer\n,Anna,Berg,anna@acme.example,Buyer\n,Anna,Berg,anna.new@acme.example,Buyer\n,Anna,Berg,anna@acme.example,Buyer\n' "$AB" >"$T/moved.csv"
+expect_ok root "$MV" import contact "$T/moved.csv"
+expect_out_contains "(1 added, 1 updated, 3 unchanged)"
+expect_ok root "$MV" get contact "$AB"
+expect_eq "$(field email)" anna.new@acme.example
+expect_ok root "$MV" list contact --fields id
+expect_eq "$(rows)" 2
+expect_ok root "$MV" import contact "$T/moved.csv"
+expect_out_contains "(0 added, 0 updated, 5 unchanged)"
 
 # --- 2. Exports move to another database: references by name ----------------------
 root "$M" add note subject="Called Anna" contact="$ANNA" company="$ACME" >/dev/null ||

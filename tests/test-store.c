@@ -766,6 +766,77 @@ test_store_index_words_fields(void)
 	record_free(r);
 }
 
+/*
+ * A scratch table beside a bulk transaction (an import's contacts seen):
+ * what is put is got back, what is not is not there, and the records
+ * the transaction writes meanwhile are kept by its commit. A master's
+ * bulk transaction takes no locks; a local's, shared, does.
+ */
+static void
+t_scratch(enum store_role role)
+{
+	struct store		*st;
+	struct store_txn	*t;
+	struct store_scratch	*sc;
+	struct record		*r, *got;
+	uint8_t			 key[8], val[16], want[16];
+	uint64_t		 i;
+
+	CU_ASSERT_FATAL((st = t_new(role)) != NULL);
+	CU_ASSERT_FATAL(store_begin_bulk(st, &t) == 0);
+	CU_ASSERT_FATAL(store_scratch_open(t, &sc) == 0);
+	r = t_person("Berg", "Anna");
+	r->modified = store_stamp(t);
+	CU_ASSERT(store_put(t, T_PEOPLE, r, 0) == 0);
+	for (i = 0; i < 5000; i++) {
+		store_be64(key, i * 7919);
+		memset(val, (int)(i & 0xff), sizeof val);
+		CU_ASSERT(store_scratch_put(sc, key, sizeof key, val,
+		    sizeof val) == 0);
+	}
+	for (i = 0; i < 5000; i++) {
+		store_be64(key, i * 7919);
+		memset(want, (int)(i & 0xff), sizeof want);
+		CU_ASSERT(store_scratch_get(sc, key, sizeof key, val,
+		    sizeof val) == 0);
+		CU_ASSERT(memcmp(val, want, sizeof val) == 0);
+	}
+	store_be64(key, 1);
+	CU_ASSERT(store_scratch_get(sc, key, sizeof key, val, sizeof val) ==
+	    STORE_NOTFOUND);
+	/* A key put again holds the new value. */
+	store_be64(key, 0);
+	memset(want, 0xee, sizeof want);
+	CU_ASSERT(store_scratch_put(sc, key, sizeof key, want,
+	    sizeof want) == 0);
+	CU_ASSERT(store_scratch_get(sc, key, sizeof key, val, sizeof val) ==
+	    0);
+	CU_ASSERT(memcmp(val, want, sizeof val) == 0);
+	store_scratch_close(sc);
+	CU_ASSERT(store_commit(t) == 0);
+	/* Another transaction after it, with locks as ever. */
+	CU_ASSERT_FATAL(store_begin(st, &t) == 0);
+	CU_ASSERT(store_get(t, T_PEOPLE, &r->id, &got) == 0);
+	if (got != NULL)
+		CU_ASSERT_STRING_EQUAL(record_value(got, "last"), "Berg");
+	record_free(got);
+	store_abort(t);
+	store_close(st);
+	record_free(r);
+}
+
+static void
+test_store_scratch_master(void)
+{
+	t_scratch(STORE_MASTER);
+}
+
+static void
+test_store_scratch_local(void)
+{
+	t_scratch(STORE_LOCAL);
+}
+
 static void
 test_store_index_ref_fields(void)
 {
@@ -1963,6 +2034,10 @@ static const struct unit_test tests[] = {
 	{ "checkpoint on close", test_store_checkpoint_on_close },
 	{ "damaged record", test_store_damaged_record },
 	{ "cache size: store.cache_mb", test_store_cache_size },
+	{ "scratch table beside a bulk transaction: master",
+	    test_store_scratch_master },
+	{ "scratch table beside a bulk transaction: local",
+	    test_store_scratch_local },
 	{ NULL, NULL }
 };
 
