@@ -20,6 +20,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -43,6 +44,13 @@ static volatile sig_atomic_t	store_signal;
  * DB_RUNRECOVERY or EIO, which store_dberr then says is a full disk.
  */
 static int		 store_io_nospace;
+
+/*
+ * Whether a read or write of the attached master's files failed with
+ * EIO (passed on as EREMOTEIO): what Berkeley DB then makes of it (a
+ * need for recovery, a page not found) is the connection's failure.
+ */
+static int		 store_io_remote_failed;
 
 /* Berkeley DB's last word of a page failing its checksum (store_errcall). */
 static char	store_checksum_msg[256];
@@ -128,6 +136,14 @@ store_dberr(const struct store *st, const char *what, int ret)
 		    "the command again, what was saved is safe", dir, what);
 		return -1;
 	}
+	/*
+	 * What Berkeley DB made of a read or write of the master that
+	 * failed (a need for recovery, a page not found): that failure.
+	 */
+	if (st != NULL && st->role == STORE_MASTER && store_io_remote_failed &&
+	    ret != ENOSPC && ret != DB_LOCK_DEADLOCK &&
+	    ret != DB_LOCK_NOTGRANTED)
+		ret = EREMOTEIO;
 	/* What Berkeley DB made of a write that found the disk full. */
 	if (store_io_nospace && ret != DB_LOCK_DEADLOCK &&
 	    ret != DB_LOCK_NOTGRANTED && ret != ENOMEM)
@@ -266,8 +282,10 @@ store_io_failed(int fd)
 
 	if (saved == EIO && store_lost_dir[0] != '\0' &&
 	    (fstat(fd, &sb) != 0 || (store_lost_has_dev &&
-	    sb.st_dev == store_lost_dev)))
+	    sb.st_dev == store_lost_dev))) {
 		saved = EREMOTEIO;
+		store_io_remote_failed = 1;
+	}
 	errno = saved;
 	return -1;
 }
@@ -523,11 +541,69 @@ store_io_rename(const char *from, const char *to)
  * turned into EREMOTEIO as above. The C library's own reads (stdio) do
  * not come here.
  */
+#ifdef CRM_FAULT_INJECTION
+/*
+ * A test build's network mount whose server went away:
+ * CRM_FAULT_EIO_READ=N makes the Nth read of a file of the attached
+ * master, and every one after it, fail with EIO; each such failure adds
+ * a line to the file CRM_FAULT_EIO_LOG names, so that a test counts how
+ * often Berkeley DB tried. CRM_FAULT_EIO_KEEP=1 returns EIO as it is, as
+ * the C library's read would: what crm would meet without its own read
+ * (tests/cli-lost-read.sh).
+ */
+static int
+store_io_read_fault(int fd)
+{
+	static unsigned long	 at, reads;
+	static int		 env_read;
+	static char		 master[PATH_MAX];
+	const char		*env;
+	char			 link[64], path[PATH_MAX];
+	ssize_t			 n;
+	size_t			 len;
+	int			 lfd;
+
+	if (!env_read) {
+		if ((env = getenv("CRM_FAULT_EIO_READ")) != NULL)
+			at = strtoul(env, NULL, 10);
+		env_read = 1;
+	}
+	if (at == 0 || store_lost_dir[0] == '\0')
+		return 0;
+	if (master[0] == '\0' && realpath(store_lost_dir, master) == NULL)
+		return 0;
+	snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+	if ((n = readlink(link, path, sizeof path - 1)) <= 0)
+		return 0;
+	path[n] = '\0';
+	len = strlen(master);
+	if (strncmp(path, master, len) != 0 || path[len] != '/')
+		return 0;
+	if (++reads < at)
+		return 0;
+	if ((env = getenv("CRM_FAULT_EIO_LOG")) != NULL &&
+	    (lfd = open(env, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC,
+	    0600)) != -1) {
+		n = write(lfd, "EIO\n", 4);
+		(void)n;
+		close(lfd);
+	}
+	errno = EIO;
+	return 1;
+}
+#endif
+
 ssize_t
 read(int fd, void *buf, size_t len)
 {
-	ssize_t	n = syscall(SYS_read, fd, buf, len);
+	ssize_t	n;
 
+#ifdef CRM_FAULT_INJECTION
+	if (store_io_read_fault(fd))
+		return getenv("CRM_FAULT_EIO_KEEP") != NULL ? -1 :
+		    store_io_failed(fd);
+#endif
+	n = syscall(SYS_read, fd, buf, len);
 	if (n < 0 && errno == EIO)
 		return store_io_failed(fd);
 	return n;
