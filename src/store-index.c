@@ -71,6 +71,19 @@ store_file_decode(struct store_file *f, const DBT *data)
 	return f->cache_rec;
 }
 
+/*
+ * The record an index callback is given, when it is one an index holds:
+ * 0 with *rp set, DB_DONOTINDEX for a tombstone, EINVAL if it cannot be
+ * decoded.
+ */
+static int
+store_file_live(struct store_file *f, const DBT *data, struct record **rp)
+{
+	if ((*rp = store_file_decode(f, data)) == NULL)
+		return EINVAL;
+	return ((*rp)->flags & RECORD_DELETED) ? DB_DONOTINDEX : 0;
+}
+
 static void
 store_dbt_set(DBT *dbt, void *p, size_t len)
 {
@@ -123,12 +136,11 @@ store_index_name(DB *sec, const DBT *pkey, const DBT *data, DBT *result)
 	struct store_file	*f = sec->app_private;
 	struct record		*r;
 	char			*key;
+	int			 ret;
 
 	(void)pkey;
-	if ((r = store_file_decode(f, data)) == NULL)
-		return EINVAL;
-	if (r->flags & RECORD_DELETED)
-		return DB_DONOTINDEX;
+	if ((ret = store_file_live(f, data, &r)) != 0)
+		return ret;
 	if ((key = store_record_name(f->schema, r)) == NULL)
 		return DB_DONOTINDEX;
 	store_dbt_set(result, key, strlen(key));
@@ -159,14 +171,12 @@ store_index_multi(struct store_file *f, const DBT *data, DBT *result,
 	DBT			*keys;
 	const char		*v;
 	struct record_id	 id;
-	int			 i, j, nkeys = 0, dup;
+	int			 i, j, nkeys = 0, dup, ret;
 	size_t			 size;
 	uint8_t			*k;
 
-	if ((r = store_file_decode(f, data)) == NULL)
-		return EINVAL;
-	if (r->flags & RECORD_DELETED)
-		return DB_DONOTINDEX;
+	if ((ret = store_file_live(f, data, &r)) != 0)
+		return ret;
 	keys = xcalloc((size_t)n, sizeof *keys);
 	for (i = 0; i < n && fields[i] != NULL; i++) {
 		v = record_value(r, fields[i]);
@@ -260,15 +270,13 @@ store_index_words(DB *sec, const DBT *pkey, const DBT *data, DBT *result)
 	size_t			 nw, k, dl;
 	char			*folded, *digits;
 	const char		*v;
-	int			 i, n = 0;
+	int			 i, n = 0, ret;
 
 	(void)pkey;
 	if (sc->word_fields[0] == NULL)
 		return DB_DONOTINDEX;
-	if ((r = store_file_decode(f, data)) == NULL)
-		return EINVAL;
-	if (r->flags & RECORD_DELETED)
-		return DB_DONOTINDEX;
+	if ((ret = store_file_live(f, data, &r)) != 0)
+		return ret;
 	keys = xcalloc(STORE_WORDS_MAX, sizeof *keys);
 	for (i = 0; i < 8 && sc->word_fields[i] != NULL; i++) {
 		v = record_value(r, sc->word_fields[i]);
@@ -311,22 +319,29 @@ store_index_words(DB *sec, const DBT *pkey, const DBT *data, DBT *result)
 	return store_keys_result(result, keys, n);
 }
 
+/* An index key of one number, big-endian so that keys sort as numbers. */
+static int
+store_key_be64(DBT *result, uint64_t v)
+{
+	uint8_t	*k = xmalloc(8);
+
+	store_be64(k, v);
+	store_dbt_set(result, k, 8);
+	return 0;
+}
+
 static int
 store_index_seq(DB *sec, const DBT *pkey, const DBT *data, DBT *result)
 {
 	struct store_file	*f = sec->app_private;
 	struct record		*r;
-	uint8_t			*k;
 
 	(void)pkey;
 	if ((r = store_file_decode(f, data)) == NULL)
 		return EINVAL;
 	if (r->seq == 0)
 		return DB_DONOTINDEX;
-	k = xmalloc(8);
-	store_be64(k, r->seq);
-	store_dbt_set(result, k, 8);
-	return 0;
+	return store_key_be64(result, r->seq);
 }
 
 static int
@@ -334,17 +349,13 @@ store_index_outbox(DB *sec, const DBT *pkey, const DBT *data, DBT *result)
 {
 	struct store_file	*f = sec->app_private;
 	struct record		*r;
-	uint8_t			*k;
 
 	(void)pkey;
 	if ((r = store_file_decode(f, data)) == NULL)
 		return EINVAL;
 	if ((r->flags & RECORD_DIRTY) == 0)
 		return DB_DONOTINDEX;
-	k = xmalloc(8);
-	store_be64(k, r->modified);
-	store_dbt_set(result, k, 8);
-	return 0;
+	return store_key_be64(result, r->modified);
 }
 
 int (*const store_sub_callbacks[STORE_NSUB])(DB *, const DBT *,
