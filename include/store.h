@@ -288,6 +288,19 @@ int		 store_encrypt_settle(const char *dir, int wait_seconds);
  */
 void		 store_set_key(const char *dir, const char *key);
 /*
+ * Which AES does the blocks of encrypted files: nettle's (crm exports
+ * Berkeley DB's block functions, store-cipher.c) once checked against
+ * Berkeley DB's own, or Berkeley DB's own; as a phrase for a person.
+ * The first call checks; store_set_key makes it. Cannot fail.
+ */
+const char	*store_cipher_check(void);
+/*
+ * For CRM_STATS: the AES blocks Berkeley DB had crm do in this thread
+ * (none when crm does not answer for its block functions) and which AES
+ * did them, or NULL when no key was given. Cannot fail.
+ */
+const char	*store_cipher_stats(uint64_t *blocks);
+/*
  * store_set_key with a data key of VAULT_KEY_SIZE bytes (vault.h), given
  * as its text (vault_key_text), which is wiped once given. The caller
  * wipes key. Cannot fail.

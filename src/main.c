@@ -40,7 +40,8 @@ int
 main(int argc, char **argv)
 {
 	const char	*stats = getenv("CRM_STATS");
-	uint64_t	 opened, read;
+	const char	*aes;
+	uint64_t	 opened, read, blocks;
 	int		 ret;
 
 	/* A CRM holds personal data: nothing crm creates is for others. */
@@ -52,6 +53,9 @@ main(int argc, char **argv)
 		store_stats(&opened, &read);
 		fprintf(stderr, "crm: stats: %llu opened, %llu records read\n",
 		    (unsigned long long)opened, (unsigned long long)read);
+		if ((aes = store_cipher_stats(&blocks)) != NULL)
+			fprintf(stderr, "crm: stats: %llu AES blocks by %s\n",
+			    (unsigned long long)blocks, aes);
 	}
 	return ret;
 }

@@ -46,6 +46,8 @@ store_set_key(const char *dir, const char *key)
 	}
 	if (key == NULL)
 		return;
+	/* The AES for this key's blocks, chosen before the first one. */
+	store_cipher_check();
 	/*
 	 * Full (the screens opened many databases in turn): the oldest
 	 * goes. A store keeps its own copy, so only a later open of that
