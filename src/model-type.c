@@ -1,11 +1,11 @@
 /*
  * model-type: the CRM's record types and their fields, the tables every
  * other part reads (the rights, the model's checks, the store's schema),
- * and looking them up by name. It needs nothing of crm's but errors.
+ * and looking them up by name. It needs nothing of crm's but errors
+ * and memory.
  */
 #include "config.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 

@@ -105,7 +105,7 @@ cycles() {
 			if ((a, least) in seen || a != least)
 				print least, a
 		}
-	}' "$1" | sort | awk '
+	}' "$1" | LC_ALL=C sort | awk '
 	$1 != last {
 		if (line != "")
 			print line
