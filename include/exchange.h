@@ -238,7 +238,8 @@ int		 exchange_import_row(struct exchange_import *,
 void		 exchange_import_end(struct exchange_import *);
 
 /*
- * Records by name, as imports find references: a company exact first,
+ * Records by name (exchange-name.c), as an import finds references and
+ * the writer checks that a name says one record: a company exact first,
  * else one equal but for case; a contact by "First Last" (of company, an
  * ID, when not NULL); a campaign by name in any case. 0 with *id,
  * STORE_NOTFOUND, STORE_AMBIGUOUS (error set) or -1.

@@ -79,6 +79,12 @@ struct model_type {
 	const char		*columns;	/* default list columns */
 };
 
+/*
+ * The types and their fields (src/model-type.c): tables and look-ups
+ * that need nothing else of crm, so that the rights, which the model's
+ * checks ask, can read them too.
+ */
+
 /* The file descriptions handed to the store, indexed by type. */
 extern const struct store_schema model_schema[MODEL_NTYPES];
 
@@ -89,6 +95,13 @@ const struct model_type	 *model_type(int type);
 /* A type by its CLI name ("company"); -1 (error set) if there is none. */
 int			  model_type_find(const char *name);
 const struct model_field *model_field_find(int type, const char *name);
+int		 model_is_field(int type, const char *name);
+/* Is this one of model_meta_fields (set by crm, never by a person)? */
+int		 model_is_meta(const char *name);
+/* "name, phone, ...": the fields a person may set, for messages. Free it. */
+char		*model_field_list(int type);
+
+/* The checks and operations on records (src/model.c). */
 
 /* Open or create a database with the model's files. */
 struct store	*model_open(const char *dir, enum store_role, int flags,
@@ -100,11 +113,6 @@ int		 model_create(const char *dir, enum store_role);
  * formatted, fields as stored. Returns a new string.
  */
 char		*model_value(const struct record *, const char *name);
-int		 model_is_field(int type, const char *name);
-/* Is this one of model_meta_fields (set by crm, never by a person)? */
-int		 model_is_meta(const char *name);
-/* "name, phone, ...": the fields a person may set, for messages. Free it. */
-char		*model_field_list(int type);
 
 struct model_change {
 	const char	*name;

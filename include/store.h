@@ -179,7 +179,8 @@ int		 store_verify(const char *dir, enum store_role, int wait_seconds,
  */
 int		 store_checkpoint(struct store *);
 /*
- * Loading a local afresh, in bulk (a first sync; src/store-load.c).
+ * Loading a local afresh, in bulk (a first sync; src/store-load.c, its
+ * switch into place and the local's lock src/store-switch.c).
  *
  * store_load_begin takes the open local for itself (its lock, exclusive)
  * and makes DIR/load/, an empty database of the same files holding the
@@ -214,7 +215,8 @@ int		 store_local_lock(const char *dir, int wait_seconds);
 /* For tests of crash safety: tick is called before every step of a switch. */
 void		 store_load_fault(void (*tick)(void));
 /*
- * Encrypting a plain local (crm encrypt, src/encrypt.c).
+ * Encrypting a plain local (crm encrypt, src/encrypt.c; the copy
+ * src/store-load.c, the lock and the switch src/store-switch.c).
  *
  * store_alone takes the open local's lock for this process alone
  * (exclusive, as a load does): 0, STORE_BUSY when another process has

@@ -293,6 +293,11 @@ struct sync_master *sync_master_new(const char *dir, const char *only_login,
 int	 sync_master_put(struct sync_master *, const struct wire_frame *);
 int	 sync_master_next(struct sync_master *, struct wire_frame *);
 /*
+ * 0 if the master's directory is there to be opened; -1 (error set) if it
+ * is missing or empty, as the mount point of a share that is not mounted.
+ */
+int	 sync_master_reach(const char *mdir);
+/*
  * For tests: the master's time of each sync from now (NULL: its lock
  * file's when attached, its host's clock under crm serve).
  */
@@ -392,12 +397,6 @@ struct sync_job {
 /* sync_job_open's and _run's failures a screen treats apart (error set). */
 #define SYNC_JOB_UNREACHABLE	2	/* the master is not there */
 #define SYNC_JOB_BUSY		3	/* another process holds the master */
-
-/*
- * 0 if the master's directory is there to be opened; -1 (error set) if it
- * is missing or empty, as the mount point of a share that is not mounted.
- */
-int	 sync_master_reach(const char *mdir);
 
 /*
  * Read where the master is (db.master) and, for a directory, check that

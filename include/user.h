@@ -27,6 +27,11 @@ struct user {
 	char		*hash;
 };
 
+/*
+ * A user's record read (src/user-record.c): below the rights and the
+ * model's checks, which use it.
+ */
+
 /* Fill u from a users.db record; -1 (error set) if it is not a valid user. */
 int		 user_from_record(const struct record *, struct user *);
 void		 user_clear(struct user *);
@@ -36,6 +41,14 @@ int		 user_find_login(struct store_txn *, const char *login,
 		    struct user *);
 int		 user_find_uid(struct store_txn *, const char *uid,
 		    struct user *);
+
+const char	*user_type_name(enum user_type);
+/* -1 (error set) for an unknown type name. */
+int		 user_type_parse(const char *);
+/* 1 if s is a well-formed 5-character user ID (letters and digits). */
+int		 user_uid_valid(const char *);
+
+/* Passwords, logging in, adding and changing users (src/user.c). */
 
 /* A yescrypt hash of password in a new string; NULL (error set) on failure. */
 char		*user_hash(const char *password);
@@ -82,11 +95,5 @@ int		 user_set_password(struct store_txn *, const struct user *actor,
 int		 user_rights_valid(const struct user *);
 /* -1 (error set) if password is too weak a password for login. */
 int		 user_password_valid(const char *login, const char *password);
-
-const char	*user_type_name(enum user_type);
-/* -1 (error set) for an unknown type name. */
-int		 user_type_parse(const char *);
-/* 1 if s is a well-formed 5-character user ID (letters and digits). */
-int		 user_uid_valid(const char *);
 
 #endif

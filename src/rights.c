@@ -1,4 +1,8 @@
-/* rights: the one place that says what a user may do. */
+/*
+ * rights: the one place that says what a user may do. The model's checks
+ * (model.c) and user.c ask here; the rights read only the types
+ * (model-type.c) and a user's record (user-record.c), below them.
+ */
 #include "config.h"
 
 #include <string.h>

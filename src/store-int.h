@@ -6,7 +6,9 @@
  * are defined here, for the files that make the store up, each with its
  * own concern:
  *
- *	store.c		opening, closing, transactions, records and cursors
+ *	store.c		opening, closing, records, the journal and cursors
+ *	store-txn.c	a B-tree opened, transactions and meta.db: what
+ *			every other part works through
  *	store-io.c	I/O and failure handling: the calls Berkeley DB makes
  *			to the system, stopping at a signal, a master whose
  *			network mount went away, one message for each
@@ -14,11 +16,17 @@
  *	store-key.c	the keys of encrypted databases
  *	store-index.c	the secondary indexes: their keys, reindexing, and
  *			reading them raw
- *	store-load.c	a first sync's load and crm encrypt's copy, their
- *			index entries gathered and sorted, and the switch of
- *			a local to the database they made
+ *	store-defer.c	a load's index entries, gathered and sorted
+ *	store-switch.c	a local's own lock, and the switch of its files to
+ *			those a load or crm encrypt's copy made
+ *	store-load.c	a first sync's load and crm encrypt's copy
  *	store-attach.c	a master's attach lock
  *	store-verify.c	reading a database for damage
+ *
+ * They need each other one way (tests/layers.sh checks it): store-load.c
+ * opens stores (store.c), which opens its files and keeps their indexes
+ * (store-index.c, store-defer.c) and takes a local's lock
+ * (store-switch.c); all of them work through store-txn.c.
  */
 #ifndef STORE_INT_H
 #define STORE_INT_H
@@ -176,7 +184,15 @@ struct store_cursor {
 
 /* store.c */
 extern uint64_t	 store_n_opened, store_n_read;
+
+/* store-txn.c */
+/* Transactions begun and writes made (store_memo_stamp): store.c's too. */
+extern uint64_t	 store_memo_clock;
 struct store_file *store_file(struct store_txn *, size_t);
+int		 store_open_db(struct store *, DB_TXN *, DB **, const char *,
+		    const char *, int);
+/* Say so (1) if a damaged log made opening or recovery fail; else 0. */
+int		 store_log_damaged(struct store *);
 
 /* store-io.c */
 void		 store_io_init(void);
@@ -188,8 +204,6 @@ void		 store_lost_unwatch(void);
 
 /* store.c */
 int		 store_env_make(const struct store *, int, DB_ENV **);
-int		 store_open_db(struct store *, DB_TXN *, DB **, const char *,
-		    const char *, int);
 
 /* store-index.c */
 extern const char *const store_sub_names[STORE_NSUB];
@@ -205,7 +219,11 @@ char		*store_fold_mark(const struct store *);
 int		 store_raw(struct store_txn *, struct store_file *, int);
 int		 store_id_cmp(const void *, const void *);
 
-/* store-load.c */
+/* store-switch.c */
+int		 store_fsync_path(const char *, int);
+int		 store_mark_complete(const char *);
+
+/* store-defer.c */
 int		 store_sub_deferred(const struct store *, int);
 int		 store_defers(const struct store *);
 int		 store_defer_flush(struct store *);

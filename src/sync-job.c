@@ -6,10 +6,8 @@
  */
 #include "config.h"
 
-#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cfg.h"
 #include "error.h"
@@ -18,37 +16,6 @@
 #include "sync.h"
 #include "user.h"
 #include "xmalloc.h"
-
-int
-sync_master_reach(const char *mdir)
-{
-	DIR		*d;
-	struct dirent	*e;
-	int		 empty = 1;
-
-	if (access(mdir, F_OK) != 0) {
-		error_set("cannot reach the master %s: check that it is mounted "
-		    "(or that you are on the office network) and that the path "
-		    "is right; nothing was changed", mdir);
-		return -1;
-	}
-	/* A share that is not mounted leaves its mount point, empty. */
-	if ((d = opendir(mdir)) == NULL)
-		return 0;	/* what is wrong is said when it is opened */
-	while (empty && (e = readdir(d)) != NULL) {
-		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
-			empty = 0;
-	}
-	closedir(d);
-	if (empty) {
-		error_set("cannot reach the master %s: the directory is empty, "
-		    "so not a master database: if it is a share, mount it (or "
-		    "connect to the office network) and try again; nothing "
-		    "was changed", mdir);
-		return -1;
-	}
-	return 0;
-}
 
 int
 sync_job_open(struct sync_job *j)

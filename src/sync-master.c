@@ -13,6 +13,10 @@
  * local sent (its outbox) are decided one by one against the master's
  * copy, then the master's changes since the last sync go down, skipping
  * what was just decided. Both are index range scans (B4).
+ *
+ * Here too whether a master's directory is there at all
+ * (sync_master_reach): this half asks before it attaches, and a whole
+ * sync (sync-job.c) before it starts.
  */
 #include "config.h"
 
@@ -1419,6 +1423,37 @@ sm_setting(struct sync_master *sm, const char *key, char **value)
 {
 	if (cfg_peek(sm->dir, key, value) == -1) {
 		error_prefix("the master's settings: ");
+		return -1;
+	}
+	return 0;
+}
+
+int
+sync_master_reach(const char *mdir)
+{
+	DIR		*d;
+	struct dirent	*e;
+	int		 empty = 1;
+
+	if (access(mdir, F_OK) != 0) {
+		error_set("cannot reach the master %s: check that it is mounted "
+		    "(or that you are on the office network) and that the path "
+		    "is right; nothing was changed", mdir);
+		return -1;
+	}
+	/* A share that is not mounted leaves its mount point, empty. */
+	if ((d = opendir(mdir)) == NULL)
+		return 0;	/* what is wrong is said when it is opened */
+	while (empty && (e = readdir(d)) != NULL) {
+		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+			empty = 0;
+	}
+	closedir(d);
+	if (empty) {
+		error_set("cannot reach the master %s: the directory is empty, "
+		    "so not a master database: if it is a share, mount it (or "
+		    "connect to the office network) and try again; nothing "
+		    "was changed", mdir);
 		return -1;
 	}
 	return 0;
