@@ -47,8 +47,9 @@ listbox_show(struct listbox *lb)
 	}
 	if (lb->sel >= lb->n)
 		lb->sel = lb->n - 1;
-	if (lb->top >= lb->n)
-		lb->top = lb->n - 1;
+	/* Fewer rows, or more room: no blank rows under the last. */
+	if (lb->top + h > lb->n)
+		lb->top = lb->n > h ? lb->n - h : 0;
 	if (lb->sel < lb->top)
 		lb->top = lb->sel;
 	if (lb->sel >= lb->top + h)
