@@ -1,8 +1,9 @@
 /*
  * list: the widget under every list of records. It holds one page of a
- * browse, moves the selection through it, pages through the cursor at
- * its edges, and runs the incremental search; a screen only draws it
- * where it wants and hands it the keys it does not use itself.
+ * browse in a listbox, which moves the selection through it; at the
+ * page's edges the listbox asks list_window_edge to page the browse's
+ * cursor. The list adds the columns and the incremental search; a screen
+ * only draws it where it wants and hands it the keys it does not use.
  */
 #include "config.h"
 
