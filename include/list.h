@@ -10,6 +10,7 @@
 
 #include "browse.h"
 #include "edit.h"
+#include "listbox.h"
 #include "tui.h"
 
 struct list {
@@ -19,10 +20,16 @@ struct list {
 	size_t		 nfields;
 	struct browse_row *rows;
 	char		***cells;	/* text of each row's columns */
-	size_t		 nrows;
 	size_t		 cap;
-	size_t		 sel;		/* selected row in rows */
-	int		 height;	/* rows the last draw had */
+	/*
+	 * The page read, as a window of the browse: lb.n rows read, lb.sel
+	 * the selected one, lb.height how many to read and show (the screen
+	 * sets it before list_load).
+	 */
+	struct listbox	 lb;
+	int		 focus;		/* the last draw's: selection shown */
+	int		 width[8];	/* and its columns' widths */
+	int		 shown;		/* and how many columns fit */
 	int		 searching;	/* the search prompt is open */
 	struct edit	 search;
 	char		*last;		/* the search before, for Up (or NULL) */
@@ -51,22 +58,14 @@ void	 list_describe(const struct list *, char *buf, size_t len);
 
 /*
  * A window of rows read a page at a time from a browse: the list widget
- * is one, and the conflict log, whose rows are not records, another. The
- * list keys move sel among the nrows read; at the window's edges it
- * scrolls the browse, and load (arg) reads the page again from the
- * browse's first row, setting nrows.
+ * is one, and the conflict log, whose rows are not records, another.
+ * This is the edge of their listbox: it moves the browse's first row by
+ * delta (LISTBOX_FIRST, LISTBOX_LAST: to the first or the last page),
+ * then load (arg) reads the page again from it, setting lb->n; the
+ * selection goes the rest of a move the browse could not make.
  */
-struct list_window {
-	struct browse	*b;
-	size_t		*sel;
-	const size_t	*nrows;
-	size_t		 height;	/* rows the window shows */
-	int		(*load)(void *arg);
-	void		*arg;
-};
-
-/* Up, down, a page, first, last: 1 if a was one of them (moved). */
-int	 list_window_key(const struct list_window *, enum action a);
+void	 list_window_edge(struct listbox *, struct browse *, long delta,
+	    int (*load)(void *), void *arg);
 
 /* The text of a field for display: references and users by name. */
 char	*tui_field_text(struct store_txn *, int type, const struct record *,

@@ -272,11 +272,6 @@ int	 tui_main(const struct tui_options *, void (*start)(void));
  */
 void	 tui_global(enum action, void (*fn)(struct screen *));
 
-/*
- * The list keys (up, down, a page, first, last) on a position among n
- * (a selection, or the first line shown): 1 if a was one of them.
- */
-int	 tui_move(enum action, size_t *pos, size_t n, size_t page);
 void	 tui_push(const struct screen_ops *, void *data);
 void	 tui_pop(void);
 /* Replace the top screen. */

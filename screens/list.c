@@ -1,8 +1,9 @@
 /*
  * list: the widget under every list of records. It holds one page of a
- * browse, moves the selection through it, pages through the cursor at
- * its edges, and runs the incremental search; a screen only draws it
- * where it wants and hands it the keys it does not use itself.
+ * browse in a listbox, which moves the selection through it; at the
+ * page's edges the listbox asks list_window_edge to page the browse's
+ * cursor. The list adds the columns and the incremental search; a screen
+ * only draws it where it wants and hands it the keys it does not use.
  */
 #include "config.h"
 
@@ -19,6 +20,7 @@
 #include "edit.h"
 #include "error.h"
 #include "list.h"
+#include "listbox.h"
 #include "model.h"
 #include "record.h"
 #include "session.h"
@@ -87,6 +89,9 @@ tui_field_text(struct store_txn *t, int type, const struct record *r,
 	return xstrdup(v);
 }
 
+static void	list_row(void *, size_t, int, int, int, int);
+static void	list_edge(struct listbox *, long, void *);
+
 void
 list_init(struct list *l, int type, const char *columns)
 {
@@ -94,6 +99,7 @@ list_init(struct list *l, int type, const char *columns)
 
 	memset(l, 0, sizeof *l);
 	l->type = type;
+	listbox_init(&l->lb, 0, list_row, list_edge, l);
 	browse_init(&l->b, (size_t)type, BROWSE_NAME);
 	edit_init(&l->search, "");
 	copy = xstrdup(columns);
@@ -110,13 +116,13 @@ list_rows_free(struct list *l)
 {
 	size_t	i, j;
 
-	for (i = 0; i < l->nrows; i++) {
+	for (i = 0; i < l->lb.n; i++) {
 		for (j = 0; j < l->nfields; j++)
 			free(l->cells[i][j]);
 		free(l->cells[i]);
 	}
-	browse_rows_free(l->rows, l->nrows);
-	l->nrows = 0;
+	browse_rows_free(l->rows, l->lb.n);
+	l->lb.n = 0;
 }
 
 void
@@ -143,7 +149,7 @@ list_load(struct list *l)
 	size_t			 i, j, n, got;
 	int			 ret;
 
-	n = l->height > 0 ? (size_t)l->height : 1;
+	n = l->lb.height > 0 ? l->lb.height : 1;
 	if (n > l->cap) {
 		l->rows = xreallocarray(l->rows, n, sizeof *l->rows);
 		l->cells = xreallocarray(l->cells, n, sizeof *l->cells);
@@ -156,7 +162,7 @@ list_load(struct list *l)
 	list_rows_free(l);
 	ret = browse_page(&l->b, t, l->rows, n, &got);
 	if (ret == 0) {
-		l->nrows = got;
+		l->lb.n = got;
 		for (i = 0; i < got; i++) {
 			l->cells[i] = xcalloc(l->nfields, sizeof **l->cells);
 			for (j = 0; j < l->nfields; j++)
@@ -173,81 +179,58 @@ list_load(struct list *l)
 	}
 	l->failed = 0;
 	l->loaded = 1;
-	if (l->sel >= l->nrows)
-		l->sel = l->nrows > 0 ? l->nrows - 1 : 0;
+	listbox_set_rows(&l->lb, l->lb.n);
 	tui_redraw(REDRAW_BODY);
 	return 0;
 }
 
-/*
- * Move the window's first row by delta (LONG_MAX: to the last page) in
- * one unit, then read the page.
- */
-static void
-list_window_scroll(const struct list_window *w, long delta, long *moved)
+void
+list_window_edge(struct listbox *lb, struct browse *b, long delta,
+    int (*load)(void *), void *arg)
 {
 	struct store_txn	*t;
+	size_t			 h = lb->height > 0 ? lb->height : 1;
+	long			 moved = 0, to;
 	int			 ret;
 
-	*moved = 0;
+	if (delta == LISTBOX_FIRST) {
+		browse_home(b);
+		lb->sel = lb->top = 0;
+		load(arg);
+		return;
+	}
+	/* A page that is not full is the last: nothing below to read. */
+	if (delta > 0 && delta != LISTBOX_LAST && lb->n < h) {
+		listbox_move(lb, delta);
+		return;
+	}
 	if ((ret = session_begin(&app.s, 0, &t)) != 0) {
 		tui_unit(ret);
 		return;
 	}
-	if (delta == LONG_MAX)
-		ret = browse_end(w->b, t, w->height);
+	if (delta == LISTBOX_LAST)
+		ret = browse_end(b, t, h);
 	else
-		ret = browse_move(w->b, t, delta, w->height, moved);
+		ret = browse_move(b, t, delta, h, &moved);
 	session_end(&app.s, t, 0);
 	if (ret != 0) {
 		tui_error();
 		return;
 	}
-	w->load(w->arg);
-}
-
-int
-list_window_key(const struct list_window *w, enum action a)
-{
-	long	moved;
-	size_t	h = w->height;
-
-	switch (a) {
-	case A_UP:
-		if (*w->sel > 0)
-			(*w->sel)--;
-		else
-			list_window_scroll(w, -1, &moved);
-		break;
-	case A_DOWN:
-		if (*w->sel + 1 < *w->nrows)
-			(*w->sel)++;
-		else if (*w->nrows == h)
-			list_window_scroll(w, 1, &moved);
-		break;
-	case A_PGUP:
-		list_window_scroll(w, -(long)h, &moved);
-		if (moved == 0)
-			*w->sel = 0;
-		break;
-	case A_PGDN:
-		list_window_scroll(w, (long)h, &moved);
-		if (moved < (long)h && *w->nrows > 0)
-			*w->sel = *w->nrows - 1;
-		break;
-	case A_HOME:
-		browse_home(w->b);
-		*w->sel = 0;
-		w->load(w->arg);
-		break;
-	case A_END:
-		list_window_scroll(w, LONG_MAX, &moved);
-		*w->sel = *w->nrows > 0 ? *w->nrows - 1 : 0;
-		break;
-	default:
-		return 0;
+	load(arg);
+	lb->top = 0;
+	if (delta == LISTBOX_LAST) {
+		lb->sel = lb->n > 0 ? lb->n - 1 : 0;
+		return;
 	}
-	return 1;
+	/*
+	 * The same record under the selection after a move of a line, as
+	 * the window scrolled; the rest of a page the browse could not go
+	 * is the selection's to go, up to the first or last row.
+	 */
+	to = (long)lb->sel + delta - moved;
+	lb->sel = to < 0 ? 0 : (size_t)to;
+	listbox_set_rows(lb, lb->n);
 }
 
 static int
@@ -256,12 +239,20 @@ list_load_arg(void *arg)
 	return list_load(arg);
 }
 
+static void
+list_edge(struct listbox *lb, long delta, void *arg)
+{
+	struct list	*l = arg;
+
+	list_window_edge(lb, &l->b, delta, list_load_arg, l);
+}
+
 const struct record *
 list_selected(const struct list *l)
 {
-	if (l->nrows == 0 || l->sel >= l->nrows)
+	if (l->lb.n == 0 || l->lb.sel >= l->lb.n)
 		return NULL;
-	return l->rows[l->sel].rec;
+	return l->rows[l->lb.sel].rec;
 }
 
 void
@@ -304,7 +295,7 @@ list_search_apply(struct list *l)
 		l->b.order = BROWSE_NAME;
 	browse_set_search(&l->b, q);
 	free(q);
-	l->sel = 0;
+	l->lb.sel = l->lb.top = 0;
 	list_load(l);
 }
 
@@ -389,13 +380,9 @@ list_next_match(struct list *l, int dir)
 int
 list_key(struct list *l, enum action a, int iskey, wint_t ch)
 {
-	struct list_window	w = { &l->b, &l->sel, &l->nrows,
-				    l->height > 0 ? (size_t)l->height : 1,
-				    list_load_arg, l };
-
 	if (l->searching && list_search_key(l, iskey, ch))
 		return 1;
-	if (list_window_key(&w, a)) {
+	if (listbox_key(&l->lb, a)) {
 		tui_redraw(REDRAW_BODY);
 		return 1;
 	}
@@ -554,68 +541,72 @@ list_label(const char *field, const struct model_field *mf)
 	return mf != NULL ? mf->label : field;
 }
 
+/* A row of the list, its columns as the last list_draw laid them out. */
+static void
+list_row(void *arg, size_t row, int y, int x, int w, int selected)
+{
+	struct list	*l = arg;
+	int		 i, cx, attr, overdue;
+	char		 buf[256];
+
+	(void)w;
+	selected = selected && l->focus;
+	attr = selected ? tui_attr(C_SELECTED) : tui_attr(C_NORMAL);
+	/* Overdue tasks: "!" before the subject, and bold or red. */
+	overdue = l->type == MODEL_TASK &&
+	    agenda_task_overdue(l->rows[row].rec, agenda_today(NULL));
+	if (overdue && !selected)
+		attr = tui_attr(C_ERROR);
+	for (i = 0, cx = x; i < l->shown; i++) {
+		if (overdue && strcmp(l->fields[i], "subject") == 0) {
+			snprintf(buf, sizeof buf, "! %s", l->cells[row][i]);
+			tui_put(y, cx, l->width[i], buf, attr);
+		} else
+			tui_put(y, cx, l->width[i], l->cells[row][i], attr);
+		if (i + 1 < l->shown)
+			tui_put(y, cx + l->width[i], 1, "", attr);
+		cx += l->width[i] + 1;
+	}
+}
+
 void
 list_draw(struct list *l, int y, int x, int h, int w, int focus)
 {
 	const struct model_field	*mf;
-	int				 width[8], n, i, cx, row, attr, overdue;
+	int				 i, cx;
 	char				*q, buf[256];
-	long				 today = agenda_today(NULL);
 
 	if (h < 2 || w < 4)
 		return;
-	list_widths(l, w, width, &n);
+	list_widths(l, w, l->width, &l->shown);
+	l->focus = focus;
 	/* The header: labels of the columns. */
-	for (i = 0, cx = x; i < n; i++) {
+	for (i = 0, cx = x; i < l->shown; i++) {
 		mf = model_field_find(l->type, l->fields[i]);
-		tui_put(y, cx, width[i], list_label(l->fields[i], mf),
+		tui_put(y, cx, l->width[i], list_label(l->fields[i], mf),
 		    tui_attr(C_HEADER));
-		if (i + 1 < n)
-			tui_put(y, cx + width[i], 1, "", tui_attr(C_HEADER));
-		cx += width[i] + 1;
+		if (i + 1 < l->shown)
+			tui_put(y, cx + l->width[i], 1, "", tui_attr(C_HEADER));
+		cx += l->width[i] + 1;
 	}
-	for (row = 0; row < h - 1; row++) {
-		if ((size_t)row >= l->nrows) {
-			if (row == 0) {
-				q = edit_text(&l->search);
-				if (l->failed)
-					snprintf(buf, sizeof buf, "  (could not "
-					    "be read: see the message below)");
-				else if (*q != '\0')
-					snprintf(buf, sizeof buf, "  Nothing "
-					    "matches \"%s\".", q);
-				else if (l->b.mine[0] != '\0')
-					snprintf(buf, sizeof buf, "  Nothing "
-					    "of yours here: m shows all.");
-				else
-					snprintf(buf, sizeof buf, "  Nothing "
-					    "here yet%s.", l->b.has_ref ? "" :
-					    ": n makes a new one");
-				free(q);
-				tui_put(y + 1, x, w, buf, tui_attr(C_NORMAL));
-			}
-			break;
-		}
-		attr = focus && (size_t)row == l->sel ? tui_attr(C_SELECTED) :
-		    tui_attr(C_NORMAL);
-		/* Overdue tasks: "!" before the subject, and bold or red. */
-		overdue = l->type == MODEL_TASK &&
-		    agenda_task_overdue(l->rows[row].rec, today);
-		if (overdue && !(focus && (size_t)row == l->sel))
-			attr = tui_attr(C_ERROR);
-		for (i = 0, cx = x; i < n; i++) {
-			if (overdue && strcmp(l->fields[i], "subject") == 0) {
-				snprintf(buf, sizeof buf, "! %s",
-				    l->cells[row][i]);
-				tui_put(y + 1 + row, cx, width[i], buf, attr);
-			} else
-				tui_put(y + 1 + row, cx, width[i],
-				    l->cells[row][i], attr);
-			if (i + 1 < n)
-				tui_put(y + 1 + row, cx + width[i], 1, "", attr);
-			cx += width[i] + 1;
-		}
+	if (l->lb.n > 0) {
+		listbox_draw(&l->lb, y + 1, x, h - 1, w);
+		return;
 	}
+	q = edit_text(&l->search);
+	if (l->failed)
+		snprintf(buf, sizeof buf, "  (could not be read: see the "
+		    "message below)");
+	else if (*q != '\0')
+		snprintf(buf, sizeof buf, "  Nothing matches \"%s\".", q);
+	else if (l->b.mine[0] != '\0')
+		snprintf(buf, sizeof buf, "  Nothing of yours here: m shows "
+		    "all.");
+	else
+		snprintf(buf, sizeof buf, "  Nothing here yet%s.",
+		    l->b.has_ref ? "" : ": n makes a new one");
+	free(q);
+	tui_put(y + 1, x, w, buf, tui_attr(C_NORMAL));
 }
 
 void

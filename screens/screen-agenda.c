@@ -20,6 +20,7 @@
 #include "agenda.h"
 #include "error.h"
 #include "list.h"
+#include "listbox.h"
 #include "model.h"
 #include "record.h"
 #include "screens.h"
@@ -54,9 +55,8 @@ struct agenda_data {
 	struct agenda	 a;
 	char		**who;		/* per event: company, location */
 	struct agenda_line *lines;
-	size_t		 nlines;
-	size_t		 sel;
-	size_t		 top;
+	/* lb.n lines; lb.sel == lb.n: none kept (a move to another day). */
+	struct listbox	 lb;
 	long		 today;
 	int		 now;		/* minute of the day now */
 	int		 failed;
@@ -79,8 +79,8 @@ agenda_add(struct agenda_data *d, enum agenda_kind kind, long day, int minute,
 {
 	struct agenda_line	*l;
 
-	d->lines = xreallocarray(d->lines, d->nlines + 1, sizeof *d->lines);
-	l = &d->lines[d->nlines++];
+	d->lines = xreallocarray(d->lines, d->lb.n + 1, sizeof *d->lines);
+	l = &d->lines[d->lb.n++];
 	l->kind = kind;
 	l->day = day;
 	l->minute = minute;
@@ -168,11 +168,11 @@ agenda_select(struct agenda_data *d, long day, int minute,
 	size_t				 i, best = 0;
 	int				 found = 0;
 
-	for (i = 0; id != NULL && i < d->nlines; i++) {
+	for (i = 0; id != NULL && i < d->lb.n; i++) {
 		l = &d->lines[i];
 		if (l->ev >= 0 && l->day == day &&
 		    record_id_cmp(&d->a.ev[l->ev].rec->id, id) == 0) {
-			d->sel = i;
+			d->lb.sel = i;
 			return;
 		}
 	}
@@ -180,7 +180,7 @@ agenda_select(struct agenda_data *d, long day, int minute,
 	 * The day's first line (a week's heading, or the all-day events),
 	 * or in a day the last hour that starts at or before the time.
 	 */
-	for (i = 0; i < d->nlines; i++) {
+	for (i = 0; i < d->lb.n; i++) {
 		l = &d->lines[i];
 		if (l->day != day)
 			continue;
@@ -193,7 +193,7 @@ agenda_select(struct agenda_data *d, long day, int minute,
 		if (l->kind == AL_SLOT && l->minute <= minute)
 			best = i;
 	}
-	d->sel = best;
+	d->lb.sel = best;
 }
 
 /* The text of each event's company and place, read in the unit t. */
@@ -233,8 +233,8 @@ agenda_load(struct agenda_data *d, long day, int minute)
 	long			 from;
 	int			 ret, have_id = 0;
 
-	if (d->sel < d->nlines && d->lines[d->sel].ev >= 0) {
-		id = d->a.ev[d->lines[d->sel].ev].rec->id;
+	if (d->lb.sel < d->lb.n && d->lines[d->lb.sel].ev >= 0) {
+		id = d->a.ev[d->lines[d->lb.sel].ev].rec->id;
 		have_id = 1;
 	}
 	d->today = agenda_today(&d->now);
@@ -252,8 +252,8 @@ agenda_load(struct agenda_data *d, long day, int minute)
 	tui_unit(0);
 	free(d->lines);
 	d->lines = NULL;
-	d->nlines = 0;
-	d->sel = d->top = 0;
+	d->lb.n = 0;
+	d->lb.sel = d->lb.top = 0;
 	tui_redraw(REDRAW_BODY);
 	if (ret != 0) {
 		d->failed = 1;
@@ -269,12 +269,15 @@ agenda_load(struct agenda_data *d, long day, int minute)
 	return 0;
 }
 
+static void	agenda_row(void *, size_t, int, int, int, int);
+
 void
 screen_agenda_open(const char *mine)
 {
 	struct agenda_data	*d = xcalloc(1, sizeof *d);
 
 	snprintf(d->mine, sizeof d->mine, "%s", mine != NULL ? mine : "");
+	listbox_init(&d->lb, 0, agenda_row, NULL, d);
 	tui_push(&screen_agenda, d);
 }
 
@@ -295,7 +298,7 @@ static void
 agenda_reload(struct screen *sc)
 {
 	struct agenda_data	*d = sc->data;
-	const struct agenda_line *l = d->sel < d->nlines ? &d->lines[d->sel] :
+	const struct agenda_line *l = d->lb.sel < d->lb.n ? &d->lines[d->lb.sel] :
 				    NULL;
 
 	agenda_load(d, l != NULL ? l->day : d->day, l != NULL ? l->minute :
@@ -437,16 +440,65 @@ agenda_busy(struct agenda_data *d, const struct agenda_line *l,
 		    record_value(first->rec, "subject"), n - 1);
 }
 
+/* A line of the day or week, at y, w columns wide from x. */
+static void
+agenda_row(void *arg, size_t i, int y, int x0, int cols, int sel)
+{
+	struct agenda_data		*d = arg;
+	const struct agenda_line	*l = &d->lines[i];
+	char				 buf[512], title[128], busy[512];
+	int				 attr, x, bw;
+
+	(void)x0;
+	attr = tui_attr(sel ? C_SELECTED : C_NORMAL);
+	switch (l->kind) {
+	case AL_DAY:
+		agenda_day_title(l->day, title, sizeof title);
+		snprintf(buf, sizeof buf, "%s%s", title,
+		    l->day == d->today ? " (today)" : "");
+		tui_put(y, 0, cols, buf, sel ? attr :
+		    tui_attr(l->day == d->today ? C_TITLE : C_HEADER));
+		break;
+	case AL_NONE:
+		tui_put(y, 0, cols, "    nothing planned", attr);
+		break;
+	case AL_ALLDAY:
+	case AL_EVENT:
+		x = d->week ? 4 : 9;
+		tui_put(y, 0, x, d->week ? "" : "       │", attr);
+		agenda_draw_event(d, l, y, x, cols - x, attr);
+		break;
+	case AL_SLOT:
+		tui_put(y, 0, cols, "", attr);
+		agenda_draw_hour(d, l, y, attr);
+		tui_put(y, 6, 3, " │", attr);
+		if (l->ev < 0) {
+			agenda_busy(d, l, "busy", busy, sizeof busy);
+			tui_put(y, 9, cols - 9, busy, sel ? attr :
+			    tui_attr(C_LABEL));
+			break;
+		}
+		/* An event begun earlier runs on: said at the right. */
+		agenda_busy(d, l, "also", busy, sizeof busy);
+		bw = busy[0] != '\0' ? tui_width(busy) + 1 : 0;
+		if (bw > (cols - 9) / 2)
+			bw = (cols - 9) / 2;
+		agenda_draw_event(d, l, y, 9, cols - 9 - bw, attr);
+		if (bw > 1)
+			tui_put(y, cols - bw + 1, bw - 1, busy, sel ?
+			    attr : tui_attr(C_LABEL));
+		break;
+	}
+}
+
 static void
 agenda_draw(struct screen *sc, int rows, int cols)
 {
 	struct agenda_data		*d = sc->data;
-	const struct agenda_line	*l;
-	char				 buf[512], title[128], busy[512];
+	char				 buf[512], title[128];
 	const char			*what;
 	long				 start;
-	size_t				 i;
-	int				 y, h, y0 = 2, attr, sel, x, y1, m1, d1, bw;
+	int				 h, y0 = 2, y1, m1, d1;
 
 	if (d->week) {
 		start = agenda_week_start(d->day);
@@ -482,68 +534,21 @@ agenda_draw(struct screen *sc, int rows, int cols)
 	h = rows - y0;
 	if (h < 1)
 		return;
-	/* Keep the cursor in sight. */
-	if (d->sel < d->top)
-		d->top = d->sel;
-	if (d->sel >= d->top + (size_t)h)
-		d->top = d->sel - (size_t)h + 1;
-	for (i = d->top, y = y0; i < d->nlines && y < rows; i++, y++) {
-		l = &d->lines[i];
-		sel = i == d->sel;
-		attr = tui_attr(sel ? C_SELECTED : C_NORMAL);
-		switch (l->kind) {
-		case AL_DAY:
-			agenda_day_title(l->day, title, sizeof title);
-			snprintf(buf, sizeof buf, "%s%s", title,
-			    l->day == d->today ? " (today)" : "");
-			tui_put(y, 0, cols, buf, sel ? attr :
-			    tui_attr(l->day == d->today ? C_TITLE : C_HEADER));
-			break;
-		case AL_NONE:
-			tui_put(y, 0, cols, "    nothing planned", attr);
-			break;
-		case AL_ALLDAY:
-		case AL_EVENT:
-			x = d->week ? 4 : 9;
-			tui_put(y, 0, x, d->week ? "" : "       │", attr);
-			agenda_draw_event(d, l, y, x, cols - x, attr);
-			break;
-		case AL_SLOT:
-			tui_put(y, 0, cols, "", attr);
-			agenda_draw_hour(d, l, y, attr);
-			tui_put(y, 6, 3, " │", attr);
-			if (l->ev < 0) {
-				agenda_busy(d, l, "busy", busy, sizeof busy);
-				tui_put(y, 9, cols - 9, busy, sel ? attr :
-				    tui_attr(C_LABEL));
-				break;
-			}
-			/* An event begun earlier runs on: said at the right. */
-			agenda_busy(d, l, "also", busy, sizeof busy);
-			bw = busy[0] != '\0' ? tui_width(busy) + 1 : 0;
-			if (bw > (cols - 9) / 2)
-				bw = (cols - 9) / 2;
-			agenda_draw_event(d, l, y, 9, cols - 9 - bw, attr);
-			if (bw > 1)
-				tui_put(y, cols - bw + 1, bw - 1, busy, sel ?
-				    attr : tui_attr(C_LABEL));
-			break;
-		}
-	}
+	listbox_draw(&d->lb, y0, 0, h, cols);
 }
 
 /* Show another day (or week), keeping the cursor's time or weekday. */
 static void
 agenda_move(struct agenda_data *d, long day)
 {
-	const struct agenda_line *l = d->sel < d->nlines ? &d->lines[d->sel] :
+	const struct agenda_line *l = d->lb.sel < d->lb.n ? &d->lines[d->lb.sel] :
 				    NULL;
 	int			 minute = l != NULL ? l->minute : -1;
 
 	if (d->week && l != NULL)
 		day = day - d->day + l->day;
 	d->day = day;
-	d->sel = d->nlines;	/* not the same event on another day */
+	d->lb.sel = d->lb.n;	/* not the same event on another day */
 	agenda_load(d, day, d->week ? -1 : minute);
 }
 
@@ -551,7 +556,7 @@ agenda_move(struct agenda_data *d, long day)
 static void
 agenda_new(struct agenda_data *d)
 {
-	const struct agenda_line *l = d->sel < d->nlines ? &d->lines[d->sel] :
+	const struct agenda_line *l = d->lb.sel < d->lb.n ? &d->lines[d->lb.sel] :
 				    NULL;
 	struct record		*defaults;
 	char			 date[16], buf[32], t[8];
@@ -585,12 +590,10 @@ static void
 agenda_key(struct screen *sc, enum action a, int iskey, wint_t ch)
 {
 	struct agenda_data		*d = sc->data;
-	const struct agenda_line	*l = d->sel < d->nlines ?
-					    &d->lines[d->sel] : NULL;
+	const struct agenda_line	*l = d->lb.sel < d->lb.n ?
+					    &d->lines[d->lb.sel] : NULL;
 	const struct record		*r = l != NULL && l->ev >= 0 ?
 					    d->a.ev[l->ev].rec : NULL;
-	size_t				 page = LINES > 6 ? (size_t)LINES - 6 :
-					    1;
 
 	(void)iskey;
 	(void)ch;
@@ -614,7 +617,7 @@ agenda_key(struct screen *sc, enum action a, int iskey, wint_t ch)
 		return;
 	case A_TODAY:
 		d->day = agenda_today(&d->now);
-		d->sel = d->nlines;
+		d->lb.sel = d->lb.n;
 		agenda_load(d, d->day, d->week ? -1 : d->now);
 		return;
 	case A_MINE:
@@ -654,7 +657,7 @@ agenda_key(struct screen *sc, enum action a, int iskey, wint_t ch)
 		return;
 	default:
 		/* The list keys among the agenda's lines. */
-		if (!tui_move(a, &d->sel, d->nlines, page))
+		if (!listbox_key(&d->lb, a))
 			return;
 		break;
 	}

@@ -114,7 +114,7 @@ camp_load_list(struct camp_data *d)
 {
 	int	h = LINES - 2 - CAMP_TOP - 1;
 
-	d->l.height = h > 1 ? h : 1;
+	d->l.lb.height = h > 1 ? h : 1;
 	list_load(&d->l);
 }
 
@@ -232,7 +232,7 @@ camp_draw(struct screen *sc, int rows, int cols)
 	tui_put(3, 0, cols, buf, tui_attr(C_TITLE));
 
 	list_draw(&d->l, CAMP_TOP, 0, rows - CAMP_TOP, cols, 1);
-	if (d->l.nrows == 0 && !d->l.failed && rows - CAMP_TOP >= 2) {
+	if (d->l.lb.n == 0 && !d->l.failed && rows - CAMP_TOP >= 2) {
 		if (d->show == CAMP_RESPONDED)
 			v = "  No target has responded yet: f shows the others.";
 		else if (d->show == CAMP_WAITING)
@@ -338,7 +338,7 @@ camp_key(struct screen *sc, enum action a, int iskey, wint_t ch)
 	case A_CAMP_FILTER:
 		d->show = (d->show + 1) % CAMP_NSHOW;
 		browse_home(&d->l.b);
-		d->l.sel = 0;
+		d->l.lb.sel = 0;
 		list_load(&d->l);
 		return;
 	case A_CAMP_ADD_COMPANY:
@@ -398,7 +398,7 @@ camp_pick_list(struct camp_pick *p, const char *text)
 	p->l.searching = 1;
 	edit_set(&p->l.search, text);
 	browse_set_search(&p->l.b, text);
-	p->l.height = LINES - 2 - 3 > 1 ? LINES - 2 - 3 : 1;
+	p->l.lb.height = LINES - 2 - 3 > 1 ? LINES - 2 - 3 : 1;
 }
 
 static void
@@ -427,7 +427,7 @@ camp_pick_reload(struct screen *sc)
 {
 	struct camp_pick	*p = sc->data;
 
-	p->l.height = LINES - 2 - 3 > 1 ? LINES - 2 - 3 : 1;
+	p->l.lb.height = LINES - 2 - 3 > 1 ? LINES - 2 - 3 : 1;
 	list_load(&p->l);
 }
 
@@ -505,8 +505,7 @@ camp_pick_add(struct camp_pick *p)
 	    model_type(p->kind)->name, name, p->name, p->added);
 	free(name);
 	/* On to the next one, for several in a row. */
-	if (p->l.sel + 1 < p->l.nrows)
-		p->l.sel++;
+	listbox_move(&p->l.lb, 1);
 	tui_status_reload();
 	tui_redraw(REDRAW_BODY);
 }

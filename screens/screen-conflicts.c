@@ -38,17 +38,20 @@ struct conflicts_data {
 	struct browse		 b;
 	struct browse_row	*rows;
 	char			**names;	/* "Company Acme GmbH" per row */
-	size_t			 nrows;
 	size_t			 cap;
-	size_t			 sel;
-	int			 height;
+	struct listbox		 lb;		/* the page read, a window */
+	int			 width[7];	/* the last draw's columns */
 	int			 failed;
 
 	int			 full;		/* the selected entry in full */
-	int			 top;		/* its first line shown */
+	struct listbox		 text;		/* its lines, scrolled */
 	char			**lines;	/* its text, wrapped */
 	size_t			 nlines;
 };
+
+static void	conflicts_row(void *, size_t, int, int, int, int);
+static void	conflicts_line(void *, size_t, int, int, int, int);
+static void	conflicts_edge(struct listbox *, long, void *);
 
 void
 screen_conflicts_open(void)
@@ -56,6 +59,8 @@ screen_conflicts_open(void)
 	struct conflicts_data	*d = xcalloc(1, sizeof *d);
 
 	browse_init(&d->b, STORE_CONFLICTS, BROWSE_NEWEST);
+	listbox_init(&d->lb, 0, conflicts_row, conflicts_edge, d);
+	listbox_init(&d->text, 1, conflicts_line, NULL, d);
 	tui_push(&screen_conflicts, d);
 }
 
@@ -72,10 +77,10 @@ conflicts_rows_free(struct conflicts_data *d)
 {
 	size_t	i;
 
-	for (i = 0; i < d->nrows; i++)
+	for (i = 0; i < d->lb.n; i++)
 		free(d->names[i]);
-	browse_rows_free(d->rows, d->nrows);
-	d->nrows = 0;
+	browse_rows_free(d->rows, d->lb.n);
+	d->lb.n = 0;
 }
 
 /* What an entry is about, as a person reads it: "Company Acme GmbH". */
@@ -117,8 +122,8 @@ conflicts_load(struct conflicts_data *d)
 	size_t			 i, n, got;
 	int			 ret;
 
-	d->height = conflicts_height();
-	n = (size_t)d->height;
+	d->lb.height = (size_t)conflicts_height();
+	n = d->lb.height;
 	if (n > d->cap) {
 		d->rows = xreallocarray(d->rows, n, sizeof *d->rows);
 		d->names = xreallocarray(d->names, n, sizeof *d->names);
@@ -131,7 +136,7 @@ conflicts_load(struct conflicts_data *d)
 	conflicts_rows_free(d);
 	ret = browse_page(&d->b, t, d->rows, n, &got);
 	if (ret == 0) {
-		d->nrows = got;
+		d->lb.n = got;
 		for (i = 0; i < got; i++)
 			d->names[i] = conflicts_name(t, d->rows[i].rec);
 	}
@@ -144,8 +149,7 @@ conflicts_load(struct conflicts_data *d)
 		return -1;
 	}
 	d->failed = 0;
-	if (d->sel >= d->nrows)
-		d->sel = d->nrows > 0 ? d->nrows - 1 : 0;
+	listbox_set_rows(&d->lb, d->lb.n);
 	return 0;
 }
 
@@ -155,10 +159,17 @@ conflicts_load_arg(void *arg)
 	return conflicts_load(arg);
 }
 
+static void
+conflicts_edge(struct listbox *lb, long delta, void *arg)
+{
+	list_window_edge(lb, &((struct conflicts_data *)arg)->b, delta,
+	    conflicts_load_arg, arg);
+}
+
 static const struct record *
 conflicts_selected(const struct conflicts_data *d)
 {
-	return d->sel < d->nrows ? d->rows[d->sel].rec : NULL;
+	return d->lb.sel < d->lb.n ? d->rows[d->lb.sel].rec : NULL;
 }
 
 /* An ISO time of the log ("2026-11-25T14:03:07Z") in local time. */
@@ -275,7 +286,7 @@ conflicts_fill(struct conflicts_data *d, int cols)
 	iso = model_value(r, "created_at");
 	logged = conflicts_time(iso);
 	free(iso);
-	conflicts_wrap(d, " Record:    ", d->names[d->sel], cols);
+	conflicts_wrap(d, " Record:    ", d->names[d->lb.sel], cols);
 	conflicts_wrap(d, " ID:        ", record_value(r, "record"), cols);
 	conflicts_wrap(d, " Field:     ", strcmp(record_value(r, "field"),
 	    "*") == 0 ? "the whole record" : record_value(r, "field"), cols);
@@ -326,14 +337,50 @@ conflicts_leave(struct screen *sc)
 }
 
 static void
+conflicts_line(void *arg, size_t i, int y, int x, int w, int selected)
+{
+	struct conflicts_data	*d = arg;
+
+	(void)selected;
+	tui_put(y, x, w, d->lines[i], tui_attr(C_NORMAL));
+}
+
+static void
 conflicts_draw_full(struct conflicts_data *d, int rows, int cols)
 {
-	size_t	i;
-	int	y;
-
 	tui_put(0, 0, cols, " Conflict log: one entry", tui_attr(C_TAB_ON));
-	for (i = (size_t)d->top, y = 2; i < d->nlines && y < rows; i++, y++)
-		tui_put(y, 0, cols, d->lines[i], tui_attr(C_NORMAL));
+	listbox_set_rows(&d->text, d->nlines);
+	listbox_draw(&d->text, 2, 0, rows - 2, cols);
+}
+
+/* A row of the log, in the columns the last draw laid out. */
+static void
+conflicts_row(void *arg, size_t row, int y, int x, int w, int selected)
+{
+	struct conflicts_data	*d = arg;
+	const struct record	*r = d->rows[row].rec;
+	char			*cells[7];
+	int			 i, attr;
+
+	(void)w;
+	attr = selected ? tui_attr(C_SELECTED) : tui_attr(C_NORMAL);
+	cells[0] = conflicts_time(record_value(r, "changed_at"));
+	cells[1] = xstrdup(d->names[row]);
+	cells[2] = xstrdup(strcmp(record_value(r, "field"), "*") == 0 ?
+	    "whole record" : record_value(r, "field"));
+	cells[3] = xstrdup(record_value(r, "kept"));
+	cells[4] = xstrdup(record_value(r, "lost"));
+	cells[5] = xstrdup(record_value(r, "who"));
+	cells[6] = xstrdup(strcmp(record_value(r, "restored"), "yes") == 0 ?
+	    "restored" : "");
+	for (i = 0; i < 7; i++) {
+		tui_put(y, x, d->width[i], cells[i], attr);
+		/* The gap in the row's colour: the bar is unbroken. */
+		if (i < 6)
+			tui_put(y, x + d->width[i], CONFLICTS_GAP, "", attr);
+		x += d->width[i] + CONFLICTS_GAP;
+		free(cells[i]);
+	}
 }
 
 static void
@@ -343,8 +390,8 @@ conflicts_draw(struct screen *sc, int rows, int cols)
 	    "Kept", "Lost", "Who", "Restored" };
 	struct conflicts_data	*d = sc->data;
 	const struct record	*r;
-	char			*cells[7], *when, buf[512];
-	int			 width[7], avail, i, x, row, attr, y;
+	char			*when, buf[512];
+	int			*width = d->width, avail, i, x, y;
 
 	if (d->full) {
 		conflicts_draw_full(d, rows, cols);
@@ -367,41 +414,19 @@ conflicts_draw(struct screen *sc, int rows, int cols)
 		    tui_attr(C_HEADER));
 		x += width[i] + CONFLICTS_GAP;
 	}
-	if (d->nrows == 0) {
+	if (d->lb.n == 0) {
 		tui_put(2, 0, cols, d->failed ? "  (could not be read: see "
 		    "the message below)" : "  No conflicts: no sync has "
 		    "overwritten or refused a value here.", tui_attr(C_NORMAL));
 		return;
 	}
-	for (row = 0; row < (int)d->nrows && 2 + row < rows; row++) {
-		r = d->rows[row].rec;
-		attr = (size_t)row == d->sel ? tui_attr(C_SELECTED) :
-		    tui_attr(C_NORMAL);
-		cells[0] = conflicts_time(record_value(r, "changed_at"));
-		cells[1] = xstrdup(d->names[row]);
-		cells[2] = xstrdup(strcmp(record_value(r, "field"), "*") ==
-		    0 ? "whole record" : record_value(r, "field"));
-		cells[3] = xstrdup(record_value(r, "kept"));
-		cells[4] = xstrdup(record_value(r, "lost"));
-		cells[5] = xstrdup(record_value(r, "who"));
-		cells[6] = xstrdup(strcmp(record_value(r, "restored"), "yes") ==
-		    0 ? "restored" : "");
-		for (i = 0, x = 0; i < 7; i++) {
-			tui_put(2 + row, x, width[i], cells[i], attr);
-			/* The gap in the row's colour: the bar is unbroken. */
-			if (i < 6)
-				tui_put(2 + row, x + width[i], CONFLICTS_GAP,
-				    "", attr);
-			x += width[i] + CONFLICTS_GAP;
-			free(cells[i]);
-		}
-	}
+	listbox_draw(&d->lb, 2, 0, rows - 2, cols);
 	/* Under the list: the selected entry, its values uncut if they fit. */
 	if ((r = conflicts_selected(d)) == NULL || rows - CONFLICTS_DETAIL < 3)
 		return;
 	y = rows - CONFLICTS_DETAIL;
 	when = conflicts_time(record_value(r, "changed_at"));
-	snprintf(buf, sizeof buf, " %s, %s: %s", d->names[d->sel],
+	snprintf(buf, sizeof buf, " %s, %s: %s", d->names[d->lb.sel],
 	    strcmp(record_value(r, "field"), "*") == 0 ? "the whole record" :
 	    record_value(r, "field"), record_value(r, "why"));
 	tui_put(y++, 0, cols, buf, tui_attr(C_LABEL));
@@ -432,7 +457,7 @@ conflicts_restore(struct conflicts_data *d)
 		tui_message(1, "No entry is selected: the log is empty.");
 		return;
 	}
-	name = xstrdup(d->names[d->sel]);
+	name = xstrdup(d->names[d->lb.sel]);
 	field = xstrdup(record_value(r, "field"));
 	lost = xstrdup(record_value(r, "lost"));
 	if (strcmp(record_value(r, "restored"), "yes") == 0) {
@@ -481,9 +506,6 @@ static void
 conflicts_key(struct screen *sc, enum action a, int iskey, wint_t ch)
 {
 	struct conflicts_data	*d = sc->data;
-	struct list_window	 w = { &d->b, &d->sel, &d->nrows,
-				    (size_t)d->height, conflicts_load_arg, d };
-	int			 page = LINES - 4 > 1 ? LINES - 4 : 1;
 
 	(void)iskey;
 	(void)ch;
@@ -501,22 +523,10 @@ conflicts_key(struct screen *sc, enum action a, int iskey, wint_t ch)
 			d->full = 0;
 			conflicts_lines_free(d);
 			break;
-		case A_DOWN:
-		case A_PGDN:
-			if (d->top + page < (int)d->nlines)
-				d->top += a == A_DOWN ? 1 : page;
-			break;
-		case A_UP:
-		case A_PGUP:
-			d->top -= a == A_UP ? 1 : page;
-			if (d->top < 0)
-				d->top = 0;
-			break;
-		case A_HOME:
-			d->top = 0;
-			break;
 		default:
-			return;
+			if (!listbox_key(&d->text, a))
+				return;
+			break;
 		}
 		tui_redraw(REDRAW_BODY);
 		return;
@@ -529,11 +539,12 @@ conflicts_key(struct screen *sc, enum action a, int iskey, wint_t ch)
 		if (conflicts_selected(d) == NULL)
 			return;
 		d->full = 1;
-		d->top = 0;
 		conflicts_fill(d, COLS);
+		d->text.top = 0;
+		listbox_set_rows(&d->text, d->nlines);
 		break;
 	default:
-		if (!list_window_key(&w, a))
+		if (!listbox_key(&d->lb, a))
 			return;
 		break;
 	}

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "clock.h"
+#include "listbox.h"
 #include "model.h"
 #include "screens.h"
 #include "session.h"
@@ -30,9 +31,8 @@ struct deleted_row {
 
 struct deleted_data {
 	struct deleted_row *rows;
-	size_t		 n;
-	size_t		 sel;
-	size_t		 top;
+	struct listbox	 lb;		/* lb.n rows */
+	int		 nw;		/* the name column's width */
 	int		 more;		/* more than DELETED_MAX */
 };
 
@@ -41,13 +41,13 @@ deleted_rows_free(struct deleted_data *d)
 {
 	size_t	i;
 
-	for (i = 0; i < d->n; i++) {
+	for (i = 0; i < d->lb.n; i++) {
 		free(d->rows[i].name);
 		free(d->rows[i].when);
 	}
 	free(d->rows);
 	d->rows = NULL;
-	d->n = 0;
+	d->lb.n = 0;
 }
 
 static int
@@ -56,12 +56,12 @@ deleted_row(void *arg, const struct model_deleted *m)
 	struct deleted_data	*d = arg;
 	struct deleted_row	*r;
 
-	if (d->n == DELETED_MAX) {
+	if (d->lb.n == DELETED_MAX) {
 		d->more = 1;
 		return 1;
 	}
-	d->rows = xreallocarray(d->rows, d->n + 1, sizeof *d->rows);
-	r = &d->rows[d->n++];
+	d->rows = xreallocarray(d->rows, d->lb.n + 1, sizeof *d->rows);
+	r = &d->rows[d->lb.n++];
 	r->type = m->type;
 	r->id = m->id;
 	r->name = model_record_name(m->type, m->rec, 0);
@@ -87,16 +87,38 @@ deleted_load(struct deleted_data *d)
 		tui_error();
 		return -1;
 	}
-	if (d->sel >= d->n)
-		d->sel = d->n > 0 ? d->n - 1 : 0;
+	listbox_set_rows(&d->lb, d->lb.n);
 	tui_redraw(REDRAW_BODY);
 	return 0;
+}
+
+#define DELETED_TW	12	/* columns: type, when deleted, by */
+#define DELETED_WW	16
+#define DELETED_BW	6
+
+static void
+deleted_draw_row(void *arg, size_t i, int y, int x, int cols, int selected)
+{
+	struct deleted_data	*d = arg;
+	struct deleted_row	*r = &d->rows[i];
+	int			 tw = DELETED_TW, ww = DELETED_WW;
+	int			 nw = d->nw, attr;
+
+	(void)x;
+	attr = tui_attr(selected ? C_SELECTED : C_NORMAL);
+	tui_put(y, 0, tw + 1, model_type(r->type)->label, attr);
+	tui_put(y, tw + 1, nw + 1, r->name, attr);
+	tui_put(y, tw + nw + 2, ww + 1, r->when, attr);
+	tui_put(y, tw + nw + ww + 3, cols - (tw + nw + ww + 3), r->by, attr);
 }
 
 void
 screen_deleted_open(void)
 {
-	tui_push(&screen_deleted, xcalloc(1, sizeof(struct deleted_data)));
+	struct deleted_data	*d = xcalloc(1, sizeof *d);
+
+	listbox_init(&d->lb, 0, deleted_draw_row, NULL, d);
+	tui_push(&screen_deleted, d);
 }
 
 static int
@@ -125,10 +147,9 @@ static void
 deleted_draw(struct screen *sc, int rows, int cols)
 {
 	struct deleted_data	*d = sc->data;
-	struct deleted_row	*r;
 	char			 buf[512];
-	size_t			 i;
-	int			 y, tw = 12, ww = 16, bw = 6, nw, attr;
+	int			 tw = DELETED_TW, ww = DELETED_WW;
+	int			 bw = DELETED_BW, nw;
 
 	snprintf(buf, sizeof buf, " Deleted records: Enter brings one back%s",
 	    d->more ? " (the newest 1000)" : "");
@@ -136,28 +157,17 @@ deleted_draw(struct screen *sc, int rows, int cols)
 	nw = cols - tw - ww - bw - 3;
 	if (nw < 16)
 		nw = 16;
+	d->nw = nw;
 	tui_put(1, 0, tw, "Type", tui_attr(C_HEADER));
 	tui_put(1, tw + 1, nw, "Name", tui_attr(C_HEADER));
 	tui_put(1, tw + nw + 2, ww, "Deleted", tui_attr(C_HEADER));
 	tui_put(1, tw + nw + ww + 3, bw, "By", tui_attr(C_HEADER));
-	if (d->n == 0) {
+	if (d->lb.n == 0) {
 		tui_put(2, 0, cols, "  Nothing deleted here that you may bring "
 		    "back.", tui_attr(C_NORMAL));
 		return;
 	}
-	if (d->sel < d->top)
-		d->top = d->sel;
-	if (d->sel >= d->top + (size_t)(rows - 2))
-		d->top = d->sel - (size_t)(rows - 2) + 1;
-	for (i = d->top, y = 2; i < d->n && y < rows; i++, y++) {
-		r = &d->rows[i];
-		attr = tui_attr(i == d->sel ? C_SELECTED : C_NORMAL);
-		tui_put(y, 0, tw + 1, model_type(r->type)->label, attr);
-		tui_put(y, tw + 1, nw + 1, r->name, attr);
-		tui_put(y, tw + nw + 2, ww + 1, r->when, attr);
-		tui_put(y, tw + nw + ww + 3, cols - (tw + nw + ww + 3), r->by,
-		    attr);
-	}
+	listbox_draw(&d->lb, 2, 0, rows - 2, cols);
 }
 
 static void
@@ -167,9 +177,9 @@ deleted_restore(struct deleted_data *d)
 	struct store_txn	*t;
 	int			 ret;
 
-	if (d->n == 0)
+	if (d->lb.n == 0)
 		return;
-	r = &d->rows[d->sel];
+	r = &d->rows[d->lb.sel];
 	if ((ret = session_begin(&app.s, 0, &t)) != 0) {
 		tui_unit(ret);
 		return;
@@ -193,7 +203,6 @@ static void
 deleted_key(struct screen *sc, enum action a, int iskey, wint_t ch)
 {
 	struct deleted_data	*d = sc->data;
-	size_t			 page = LINES > 5 ? (size_t)(LINES - 5) : 1;
 
 	(void)iskey;
 	(void)ch;
@@ -209,7 +218,8 @@ deleted_key(struct screen *sc, enum action a, int iskey, wint_t ch)
 		deleted_restore(d);
 		return;
 	default:
-		tui_move(a, &d->sel, d->n, page);
+		if (listbox_key(&d->lb, a))
+			tui_redraw(REDRAW_BODY);
 		return;
 	}
 }

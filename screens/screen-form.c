@@ -1489,7 +1489,7 @@ pick_enter(struct screen *sc)
 {
 	struct pick_data	*d = sc->data;
 
-	d->l.height = LINES - 2 - 3 > 1 ? LINES - 2 - 3 : 1;
+	d->l.lb.height = LINES - 2 - 3 > 1 ? LINES - 2 - 3 : 1;
 	d->l.searching = 1;
 	edit_set(&d->l.search, d->start);
 	browse_set_search(&d->l.b, d->start);
@@ -1502,7 +1502,7 @@ pick_reload(struct screen *sc)
 {
 	struct pick_data	*d = sc->data;
 
-	d->l.height = LINES - 2 - 3 > 1 ? LINES - 2 - 3 : 1;
+	d->l.lb.height = LINES - 2 - 3 > 1 ? LINES - 2 - 3 : 1;
 	list_load(&d->l);
 }
 

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "listbox.h"
 #include "screens.h"
 #include "tui.h"
 #include "xmalloc.h"
@@ -39,8 +40,7 @@ struct help_data {
 	const char	*title;
 	struct help_row	 rows[HELP_ROWS];
 	size_t		 n;
-	size_t		 top;
-	size_t		 shown;		/* rows the last draw had room for */
+	struct listbox	 lb;		/* the rows, scrolled as a text */
 };
 
 static int
@@ -81,6 +81,33 @@ help_add(struct help_data *d, const struct screen *under, unsigned keymaps)
 			d->rows[d->n].why = ops->unavailable(under, b);
 		d->rows[d->n++].b = b;
 	}
+}
+
+/* A key and what it does, or a heading. */
+static void
+help_draw_row(void *arg, size_t i, int y, int x, int w, int selected)
+{
+	struct help_data	*d = arg;
+	const struct binding	*b;
+	const char		*why;
+	char			 buf[256];
+
+	(void)x;
+	(void)selected;
+	if ((b = d->rows[i].b) == NULL) {
+		if (d->rows[i].heading != NULL)
+			tui_put(y, 1, w - 2, d->rows[i].heading,
+			    tui_attr(C_TITLE));
+		return;
+	}
+	tui_put(y, 2, 14, b->keytext, tui_attr(C_KEY));
+	/* Offered but not here now (sync on a master): dimmed. */
+	if ((why = d->rows[i].why) != NULL) {
+		snprintf(buf, sizeof buf, "%s: %s", b->label, why);
+		tui_put(y, 17, w - 18, buf, A_DIM);
+		return;
+	}
+	tui_put(y, 17, w - 18, b->label, tui_attr(C_NORMAL));
 }
 
 void
@@ -124,6 +151,8 @@ screen_help_open(const struct screen *under)
 	if (d->n == n + 2)
 		d->n = n;
 out:
+	listbox_init(&d->lb, 1, help_draw_row, NULL, d);
+	listbox_set_rows(&d->lb, d->n);
 	tui_push(&screen_help, d);
 }
 
@@ -131,38 +160,17 @@ static void
 help_draw(struct screen *sc, int rows, int cols)
 {
 	struct help_data	*d = sc->data;
-	const struct binding	*b;
-	const char		*why;
 	char			 buf[256];
-	size_t			 i;
-	int			 y;
 
 	snprintf(buf, sizeof buf, " Keys: %s", d->title);
 	tui_put(0, 0, cols, buf, tui_attr(C_TAB_ON));
-	d->shown = rows > 2 ? (size_t)rows - 2 : 1;
-	for (i = d->top, y = 2; i < d->n && y < rows; i++, y++) {
-		if ((b = d->rows[i].b) == NULL) {
-			if (d->rows[i].heading != NULL)
-				tui_put(y, 1, cols - 2, d->rows[i].heading,
-				    tui_attr(C_TITLE));
-			continue;
-		}
-		tui_put(y, 2, 14, b->keytext, tui_attr(C_KEY));
-		/* Offered but not here now (sync on a master): dimmed. */
-		if ((why = d->rows[i].why) != NULL) {
-			snprintf(buf, sizeof buf, "%s: %s", b->label, why);
-			tui_put(y, 17, cols - 18, buf, A_DIM);
-			continue;
-		}
-		tui_put(y, 17, cols - 18, b->label, tui_attr(C_NORMAL));
-	}
+	listbox_draw(&d->lb, 2, 0, rows - 2, cols);
 }
 
 static void
 help_key(struct screen *sc, enum action a, int iskey, wint_t ch)
 {
 	struct help_data	*d = sc->data;
-	size_t			 page = LINES > 6 ? (size_t)LINES - 6 : 1;
 
 	(void)iskey;
 	(void)ch;
@@ -172,27 +180,11 @@ help_key(struct screen *sc, enum action a, int iskey, wint_t ch)
 	case A_HELP:
 		tui_pop();
 		return;
-	case A_DOWN:
-	case A_PGDN:
-		if (d->top + page < d->n)
-			d->top += a == A_DOWN ? 1 : page;
-		break;
-	case A_UP:
-		if (d->top > 0)
-			d->top--;
-		break;
-	case A_PGUP:
-	case A_HOME:
-		d->top = 0;
-		break;
-	case A_END:
-		/* The last page full, its last key on the last row. */
-		if (d->shown == 0)
-			d->shown = page;
-		d->top = d->n > d->shown ? d->n - d->shown : 0;
-		break;
 	default:
-		return;
+		/* End: the last page full, its last key on the last row. */
+		if (!listbox_key(&d->lb, a))
+			return;
+		break;
 	}
 	tui_redraw(REDRAW_BODY);
 }

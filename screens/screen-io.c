@@ -23,6 +23,7 @@
 #include "error.h"
 #include "exchange.h"
 #include "list.h"
+#include "listbox.h"
 #include "model.h"
 #include "path.h"
 #include "record.h"
@@ -379,11 +380,13 @@ struct import_data {
 	char			*note;
 	enum exchange_format	 format;
 	struct import_item	*items;
-	size_t			 n;
 	size_t			 count[4];	/* by enum exchange_action */
 	size_t			 ncompanies;
-	size_t			 top, sel;
+	struct listbox		 lb;		/* lb.n items */
+	int			 w[4];		/* the last draw's columns */
 };
+static void	import_row(void *, size_t, int, int, int, int);
+
 #define IMPORT_PATH	0
 #define IMPORT_PREVIEW	1
 #define IMPORT_REPORT	2
@@ -393,15 +396,15 @@ import_items_clear(struct import_data *d)
 {
 	size_t	i;
 
-	for (i = 0; i < d->n; i++) {
+	for (i = 0; i < d->lb.n; i++) {
 		exchange_row_free(d->items[i].row);
 		exchange_result_clear(&d->items[i].res);
 	}
 	free(d->items);
 	d->items = NULL;
-	d->n = d->ncompanies = 0;
+	d->lb.n = d->ncompanies = 0;
 	memset(d->count, 0, sizeof d->count);
-	d->top = d->sel = 0;
+	d->lb.sel = d->lb.top = 0;
 }
 
 void
@@ -417,6 +420,7 @@ screen_import_open(int type)
 	}
 	d = xcalloc(1, sizeof *d);
 	d->type = type;
+	listbox_init(&d->lb, 0, import_row, NULL, d);
 	edit_init(&d->p.path, "~/");
 	tui_push(&screen_import, d);
 }
@@ -456,12 +460,12 @@ import_run(struct import_data *d, int commit)
 	import_items_clear(d);
 	imp = exchange_import_begin(t, &app.s.user);
 	while ((ret = exchange_next(rd, &row)) == 0) {
-		if (d->n == cap) {
+		if (d->lb.n == cap) {
 			cap = cap ? cap * 2 : 64;
 			d->items = xreallocarray(d->items, cap,
 			    sizeof *d->items);
 		}
-		it = &d->items[d->n++];
+		it = &d->items[d->lb.n++];
 		it->row = row;
 		if (exchange_import_row(imp, row, &it->res) != 0) {
 			error_prefix("%s line %lu: ", d->path, row->line);
@@ -494,7 +498,7 @@ import_run(struct import_data *d, int commit)
 	tui_unit(0);
 	if (ret != 0) {
 		/* Nothing was written: the report must not say otherwise. */
-		for (i = 0; i < d->n; i++)
+		for (i = 0; i < d->lb.n; i++)
 			d->items[i].res.action = EXCHANGE_REFUSED;
 		return -1;
 	}
@@ -517,7 +521,7 @@ import_preview(struct import_data *d)
 		import_items_clear(d);
 		return;
 	}
-	if (d->n == 0) {
+	if (d->lb.n == 0) {
 		tui_message(1, "%s holds no %ss: nothing to import", d->path,
 		    exchange_row_word(d->format));
 		return;
@@ -535,7 +539,7 @@ import_do(struct import_data *d)
 	if (import_writes(d) == 0) {
 		tui_message(1, "nothing to add or update: every %s is %s",
 		    exchange_row_word(d->format), d->count[EXCHANGE_REFUSED] ==
-		    d->n ? "refused" : "unchanged or refused");
+		    d->lb.n ? "refused" : "unchanged or refused");
 		return;
 	}
 	if ((ret = import_run(d, 1)) != 0) {
@@ -548,7 +552,7 @@ import_do(struct import_data *d)
 		return;
 	}
 	d->stage = IMPORT_REPORT;
-	d->top = d->sel = 0;
+	d->lb.sel = d->lb.top = 0;
 	tui_message(0, "imported %s: %zu added, %zu updated%s", d->path,
 	    d->count[EXCHANGE_ADD], d->count[EXCHANGE_UPDATE],
 	    d->count[EXCHANGE_REFUSED] > 0 ? "; the refused rows are marked" :
@@ -593,14 +597,6 @@ import_outcome(struct import_data *d, struct import_item *it, char *buf,
 	}
 }
 
-static int
-import_rows(void)
-{
-	int	h = LINES - 2 - 5;
-
-	return h > 1 ? h : 1;
-}
-
 /* A cell of w columns and the space after it. */
 static void
 io_cell(int y, int *x, int w, const char *text, int attr)
@@ -638,12 +634,10 @@ import_second(int type)
 static void
 import_draw_rows(struct import_data *d, int rows, int cols)
 {
-	struct import_item	*it;
 	const struct model_field *mf;
 	const char		*second = import_second(d->type);
-	char			 buf[600], *name;
-	size_t			 i;
-	int			 y, wn, wname, wco, wmail, attr, x;
+	char			 buf[600];
+	int			 y, wn, wname, wco, wmail, x;
 
 	/* #, name, second, email, outcome: the outcome gets what is left. */
 	wn = 5;
@@ -668,24 +662,37 @@ import_draw_rows(struct import_data *d, int rows, int cols)
 	}
 	tui_put(y, x, cols - x, d->stage == IMPORT_REPORT ? "Result" :
 	    "Will be", tui_attr(C_HEADER));
-	for (i = d->top, y = 4; i < d->n && y < rows; i++, y++) {
-		it = &d->items[i];
-		attr = i == d->sel ? tui_attr(C_SELECTED) :
-		    it->res.action == EXCHANGE_REFUSED ? tui_attr(C_ERROR) :
-		    tui_attr(C_NORMAL);
-		x = 0;
-		snprintf(buf, sizeof buf, "%*lu", wn - 1, it->row->number);
-		io_cell(y, &x, wn, buf, attr);
-		name = exchange_row_name(it->row);
-		io_cell(y, &x, wname, name, attr);
-		free(name);
-		io_cell(y, &x, wco, exchange_row_value(it->row, second), attr);
-		if (wmail > 0)
-			io_cell(y, &x, wmail, exchange_row_value(it->row,
-			    "email"), attr);
-		import_outcome(d, it, buf, sizeof buf);
-		tui_put(y, x, cols - x, buf, attr);
-	}
+	d->w[0] = wn;
+	d->w[1] = wname;
+	d->w[2] = wco;
+	d->w[3] = wmail;
+	listbox_draw(&d->lb, 4, 0, rows - 4, cols);
+}
+
+/* An item: its number, name, second field, email, and what it will be. */
+static void
+import_row(void *arg, size_t i, int y, int x, int cols, int selected)
+{
+	struct import_data	*d = arg;
+	struct import_item	*it = &d->items[i];
+	const char		*second = import_second(d->type);
+	char			 buf[600], *name;
+	int			 attr;
+
+	attr = selected ? tui_attr(C_SELECTED) :
+	    it->res.action == EXCHANGE_REFUSED ? tui_attr(C_ERROR) :
+	    tui_attr(C_NORMAL);
+	snprintf(buf, sizeof buf, "%*lu", d->w[0] - 1, it->row->number);
+	io_cell(y, &x, d->w[0], buf, attr);
+	name = exchange_row_name(it->row);
+	io_cell(y, &x, d->w[1], name, attr);
+	free(name);
+	io_cell(y, &x, d->w[2], exchange_row_value(it->row, second), attr);
+	if (d->w[3] > 0)
+		io_cell(y, &x, d->w[3], exchange_row_value(it->row, "email"),
+		    attr);
+	import_outcome(d, it, buf, sizeof buf);
+	tui_put(y, x, cols - x, buf, attr);
 }
 
 /* Bytes of s that fit in w columns, whole characters only. */
@@ -716,9 +723,9 @@ import_draw_detail(struct import_data *d, int rows, int cols)
 	size_t			 n;
 	int			 y, w = cols - 2;
 
-	if (d->n == 0 || rows < 8 || w < 10)
+	if (d->lb.n == 0 || rows < 8 || w < 10)
 		return;
-	it = &d->items[d->sel];
+	it = &d->items[d->lb.sel];
 	import_outcome(d, it, out, sizeof out);
 	snprintf(buf, sizeof buf, "%s %lu, line %lu: %s",
 	    d->format == EXCHANGE_VCARD ? "Card" : d->format ==
@@ -766,7 +773,7 @@ import_counts(const struct import_data *d, char *buf, size_t len)
 		if (used >= len)
 			return;
 	}
-	snprintf(buf + used, len - used, ", of %zu.", d->n);
+	snprintf(buf + used, len - used, ", of %zu.", d->lb.n);
 }
 
 static void
@@ -813,25 +820,6 @@ import_draw(struct screen *sc, int rows, int cols)
 	import_draw_detail(d, rows, cols);
 }
 
-static void
-import_move(struct import_data *d, long delta)
-{
-	long	sel = (long)d->sel + delta;
-	size_t	page = (size_t)import_rows();
-
-	if (d->n == 0)
-		return;
-	if (sel < 0)
-		sel = 0;
-	if (sel >= (long)d->n)
-		sel = (long)d->n - 1;
-	d->sel = (size_t)sel;
-	if (d->sel < d->top)
-		d->top = d->sel;
-	if (d->sel >= d->top + page)
-		d->top = d->sel - page + 1;
-}
-
 /* Tab: the file name completed as far as it goes, as in attach. */
 static void
 import_complete(struct import_data *d)
@@ -860,7 +848,6 @@ static void
 import_key(struct screen *sc, enum action a, int iskey, wint_t ch)
 {
 	struct import_data	*d = sc->data;
-	long			 page = import_rows();
 
 	if (a == A_RETRY) {
 		io_retry();
@@ -899,26 +886,10 @@ import_key(struct screen *sc, enum action a, int iskey, wint_t ch)
 		else
 			tui_pop();
 		break;
-	case A_UP:
-		import_move(d, -1);
-		break;
-	case A_DOWN:
-		import_move(d, 1);
-		break;
-	case A_PGUP:
-		import_move(d, -page);
-		break;
-	case A_PGDN:
-		import_move(d, page);
-		break;
-	case A_HOME:
-		import_move(d, -(long)d->n);
-		break;
-	case A_END:
-		import_move(d, (long)d->n);
-		break;
 	default:
-		return;
+		if (!listbox_key(&d->lb, a))
+			return;
+		break;
 	}
 	tui_redraw(REDRAW_BODY);
 }

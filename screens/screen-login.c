@@ -28,6 +28,7 @@
 #include "fieldset.h"
 #include "file.h"
 #include "prompt.h"
+#include "listbox.h"
 #include "screens.h"
 #include "session.h"
 #include "tui.h"
@@ -50,8 +51,7 @@ struct login_data {
 	/* The rows of the list: the default database, then dl's. */
 	char		*names[64];
 	char		*dirs[64];
-	size_t		 n;
-	size_t		 sel;
+	struct listbox	 lb;		/* lb.n rows */
 	int		 from_list;	/* Esc in the login goes back to it */
 	/* The fields of the mode shown. */
 	const char	*labels[LOGIN_MAXF];
@@ -262,11 +262,11 @@ login_list_free(struct login_data *d)
 {
 	size_t	i;
 
-	for (i = 0; i < d->n; i++) {
+	for (i = 0; i < d->lb.n; i++) {
 		free(d->names[i]);
 		free(d->dirs[i]);
 	}
-	d->n = 0;
+	d->lb.n = 0;
 	dblist_free(&d->dl);
 }
 
@@ -281,17 +281,16 @@ login_list_load(struct login_data *d)
 	if (dblist_load(&d->dl) != 0)
 		return -1;
 	if (login_exists(def)) {
-		d->names[d->n] = xstrdup("Default database");
-		d->dirs[d->n++] = xstrdup(def);
+		d->names[d->lb.n] = xstrdup("Default database");
+		d->dirs[d->lb.n++] = xstrdup(def);
 	}
-	for (i = 0; i < d->dl.n && d->n < 64; i++) {
-		if (d->n == 1 && strcmp(d->dirs[0], d->dl.v[i].dir) == 0)
+	for (i = 0; i < d->dl.n && d->lb.n < 64; i++) {
+		if (d->lb.n == 1 && strcmp(d->dirs[0], d->dl.v[i].dir) == 0)
 			continue;
-		d->names[d->n] = xstrdup(d->dl.v[i].name);
-		d->dirs[d->n++] = xstrdup(d->dl.v[i].dir);
+		d->names[d->lb.n] = xstrdup(d->dl.v[i].name);
+		d->dirs[d->lb.n++] = xstrdup(d->dl.v[i].dir);
 	}
-	if (d->sel >= d->n)
-		d->sel = d->n > 0 ? d->n - 1 : 0;
+	listbox_set_rows(&d->lb, d->lb.n);
 	return 0;
 }
 
@@ -321,12 +320,24 @@ login_first(struct login_data *d)
 	d->cur = 2;
 }
 
+/* A database of the list: its name and its directory. */
+static void
+login_row(void *arg, size_t i, int y, int x, int w, int selected)
+{
+	struct login_data	*d = arg;
+	char			 buf[1024];
+
+	snprintf(buf, sizeof buf, " %-24s %s", d->names[i], d->dirs[i]);
+	tui_put(y, x, w, buf, tui_attr(selected ? C_SELECTED : C_NORMAL));
+}
+
 void
 screen_login_open(const struct screen_ops *home)
 {
 	struct login_data	*d = xcalloc(1, sizeof *d);
 
 	d->home = home;
+	listbox_init(&d->lb, 0, login_row, NULL, d);
 	tui_push(&screen_login, d);
 }
 
@@ -351,7 +362,7 @@ login_enter(struct screen *sc)
 		return -1;
 	}
 	def = session_default_dir();
-	if (d->n == 0 && !login_exists(def)) {
+	if (d->lb.n == 0 && !login_exists(def)) {
 		login_first(d);
 		return 0;
 	}
@@ -423,7 +434,7 @@ login_submit(struct login_data *d)
 			d->cur = 1;
 		} else {
 			login_list_load(d);
-			d->sel = d->n > 0 ? d->n - 1 : 0;
+			listbox_move(&d->lb, LISTBOX_LAST);
 			login_fields(d, LOGIN_LIST);
 			tui_message(0, "added %s", b);
 		}
@@ -559,23 +570,9 @@ login_key(struct screen *sc, enum action a, int iskey, wint_t ch)
 	case A_BACK:
 		app.quit = 1;
 		return;
-	case A_UP:
-		if (d->sel > 0)
-			d->sel--;
-		break;
-	case A_DOWN:
-		if (d->sel + 1 < d->n)
-			d->sel++;
-		break;
-	case A_HOME:
-		d->sel = 0;
-		break;
-	case A_END:
-		d->sel = d->n > 0 ? d->n - 1 : 0;
-		break;
 	case A_OPEN:
-		if (d->n > 0)
-			login_open(d, d->dirs[d->sel]);
+		if (d->lb.n > 0)
+			login_open(d, d->dirs[d->lb.sel]);
 		return;
 	case A_ADD_DB:
 		login_fields(d, LOGIN_ADD);
@@ -584,35 +581,38 @@ login_key(struct screen *sc, enum action a, int iskey, wint_t ch)
 		d->cur = 1;
 		return;
 	case A_REMOVE_DB:
-		if (d->n == 0)
+		if (d->lb.n == 0)
 			return;
-		if (strcmp(d->dirs[d->sel], session_default_dir()) == 0 &&
-		    d->sel == 0 && login_exists(session_default_dir())) {
+		if (strcmp(d->dirs[d->lb.sel], session_default_dir()) == 0 &&
+		    d->lb.sel == 0 && login_exists(session_default_dir())) {
 			tui_message(1, "the default database is always listed; "
-			    "its files stay in %s", d->dirs[d->sel]);
+			    "its files stay in %s", d->dirs[d->lb.sel]);
 			return;
 		}
 		{
 			size_t	i;
 
 			for (i = 0; i < d->dl.n; i++) {
-				if (strcmp(d->dl.v[i].dir, d->dirs[d->sel]) == 0)
+				if (strcmp(d->dl.v[i].dir,
+				    d->dirs[d->lb.sel]) == 0)
 					break;
 			}
 			if (i == d->dl.n || !tui_confirm("Remove \"%s\" from "
-			    "the list? Its files stay in %s", d->names[d->sel],
-			    d->dirs[d->sel]))
+			    "the list? Its files stay in %s",
+			    d->names[d->lb.sel], d->dirs[d->lb.sel]))
 				return;
 			if (dblist_remove(&d->dl, i) != 0)
 				tui_error();
 			else
 				tui_message(0, "removed %s from the list",
-				    d->dirs[d->sel]);
+				    d->dirs[d->lb.sel]);
 			login_list_load(d);
 		}
 		break;
 	default:
-		return;
+		if (!listbox_key(&d->lb, a))
+			return;
+		break;
 	}
 	tui_redraw(REDRAW_BODY);
 }
@@ -654,22 +654,14 @@ login_draw(struct screen *sc, int rows, int cols)
 {
 	struct login_data	*d = sc->data;
 	char			 buf[1024];
-	size_t			 i;
-	int			 y;
 
-	(void)rows;
 	tui_put(0, 0, cols, " crm: log in", tui_attr(C_TAB_ON));
 	switch (d->mode) {
 	case LOGIN_LIST:
 		tui_put(2, 2, cols - 4, "Choose a database (Enter), add one "
 		    "(a) or remove one from the list (r):", tui_attr(C_TITLE));
-		for (i = 0, y = 4; i < d->n && y < rows; i++, y++) {
-			snprintf(buf, sizeof buf, " %-24s %s", d->names[i],
-			    d->dirs[i]);
-			tui_put(y, 2, cols - 4, buf, tui_attr(i == d->sel ?
-			    C_SELECTED : C_NORMAL));
-		}
-		if (d->n == 0)
+		listbox_draw(&d->lb, 4, 2, rows - 4, cols - 4);
+		if (d->lb.n == 0)
 			tui_put(4, 2, cols - 4, "No databases yet: a adds one.",
 			    tui_attr(C_NORMAL));
 		break;

@@ -76,7 +76,7 @@ main_load(struct main_data *d)
 {
 	struct list	*l = main_list(d);
 
-	l->height = main_list_height();
+	l->lb.height = main_list_height();
 	list_load(l);
 }
 
@@ -202,7 +202,7 @@ main_key(struct screen *sc, enum action a, int iskey, wint_t ch)
 	if (!iskey && ch == 27 && list_searched(l)) {
 		edit_set(&l->search, "");
 		browse_set_search(&l->b, NULL);
-		l->sel = 0;
+		l->lb.sel = 0;
 		list_load(l);
 		return;
 	}
@@ -246,12 +246,12 @@ main_key(struct screen *sc, enum action a, int iskey, wint_t ch)
 		browse_set_mine(&l->b, l->b.mine[0] != '\0' ? "" :
 		    app.s.user.uid, owners[l->type][0] != NULL ?
 		    owners[l->type] : NULL);
-		l->sel = 0;
+		l->lb.sel = 0;
 		list_load(l);
 		return;
 	case A_SORT:
 		browse_set_order(&l->b, (l->b.order + 1) % 4);
-		l->sel = 0;
+		l->lb.sel = 0;
 		list_load(l);
 		return;
 	/* Settings and users screens. */

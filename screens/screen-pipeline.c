@@ -19,6 +19,7 @@
 #include "actions.h"
 #include "error.h"
 #include "list.h"
+#include "listbox.h"
 #include "model.h"
 #include "pipeline.h"
 #include "record.h"
@@ -34,8 +35,9 @@ struct pipe_data {
 	struct pipeline	 p;
 	char		 mine[RECORD_UID_SIZE + 1];
 	int		 stage;			/* the stage shown below */
-	size_t		 sel[PIPELINE_NSTAGES];
-	size_t		 top[PIPELINE_NSTAGES];
+	/* Each stage's window of rows: lb[i].n is stage[i].nrows. */
+	struct listbox	 lb[PIPELINE_NSTAGES];
+	int		 w[5];		/* the last draw's columns */
 	/* Company names of each stage's rows, read with them. */
 	char		**company[PIPELINE_NSTAGES];
 	size_t		 ncompany[PIPELINE_NSTAGES];
@@ -81,15 +83,6 @@ pipe_find(const struct pipeline_stage *s, const char *key)
 	return k;
 }
 
-/* Rows of the list at the screen's size now. */
-static size_t
-pipe_height(void)
-{
-	int	h = LINES - 2 - PIPE_TABLE;
-
-	return h > 1 ? (size_t)h : 1;
-}
-
 /* The key of each stage's selected row, to find it again after a change. */
 static void
 pipe_sel_keep(struct pipe_data *d, char **keep)
@@ -99,8 +92,8 @@ pipe_sel_keep(struct pipe_data *d, char **keep)
 
 	for (i = 0; i < PIPELINE_NSTAGES; i++) {
 		s = &d->p.stage[i];
-		keep[i] = d->sel[i] < s->nrows ?
-		    xstrdup(s->rows[d->sel[i]].key) : NULL;
+		keep[i] = d->lb[i].sel < s->nrows ?
+		    xstrdup(s->rows[d->lb[i].sel].key) : NULL;
 	}
 }
 
@@ -114,9 +107,8 @@ pipe_sel_find(struct pipe_data *d, char **keep)
 	for (i = 0; i < PIPELINE_NSTAGES; i++) {
 		s = &d->p.stage[i];
 		if (keep[i] != NULL)
-			d->sel[i] = pipe_find(s, keep[i]);
-		if (d->sel[i] >= s->nrows)
-			d->sel[i] = s->nrows > 0 ? s->nrows - 1 : 0;
+			d->lb[i].sel = pipe_find(s, keep[i]);
+		listbox_set_rows(&d->lb[i], s->nrows);
 	}
 }
 
@@ -156,12 +148,18 @@ out:
 	return ret;
 }
 
+static void	pipe_row(void *, size_t, int, int, int, int);
+static void	pipe_edge(struct listbox *, long, void *);
+
 void
 screen_pipeline_open(const char *mine)
 {
 	struct pipe_data	*d = xcalloc(1, sizeof *d);
+	int			 i;
 
 	pipeline_init(&d->p, PIPELINE_WINDOW);
+	for (i = 0; i < PIPELINE_NSTAGES; i++)
+		listbox_init(&d->lb[i], 0, pipe_row, pipe_edge, d);
 	snprintf(d->mine, sizeof d->mine, "%s", mine != NULL ? mine : "");
 	tui_push(&screen_pipeline, d);
 }
@@ -207,10 +205,9 @@ pipe_draw(struct screen *sc, int rows, int cols)
 {
 	struct pipe_data	*d = sc->data;
 	struct pipeline_stage	*s;
-	const struct record	*r;
 	char			 buf[512], amount[64], label[32];
-	size_t			 k, h;
-	int			 i, y, attr, nw, cw = 22, aw = 16, dw = 10, mw = 8;
+	size_t			 h;
+	int			 i, y, nw, cw = 22, aw = 16, dw = 10, mw = 8;
 
 	pipeline_amount_format(d->p.open_total, amount, sizeof amount);
 	snprintf(buf, sizeof buf, " Pipeline: %lu opportunit%s, %lu open "
@@ -253,7 +250,7 @@ pipe_draw(struct screen *sc, int rows, int cols)
 		snprintf(buf, sizeof buf, " %s: none", label);
 	else
 		snprintf(buf, sizeof buf, " %s: %lu of %lu", label,
-		    s->before + (s->nrows > 0 ? d->sel[d->stage] + 1 : 0),
+		    s->before + (s->nrows > 0 ? d->lb[d->stage].sel + 1 : 0),
 		    s->count);
 	tui_put(y - 1, 0, cols, buf, tui_attr(C_TITLE));
 	if (cols < 90)
@@ -283,32 +280,46 @@ pipe_draw(struct screen *sc, int rows, int cols)
 		    tui_attr(C_NORMAL));
 		return;
 	}
-	if (d->sel[d->stage] < d->top[d->stage])
-		d->top[d->stage] = d->sel[d->stage];
-	if (d->sel[d->stage] >= d->top[d->stage] + h)
-		d->top[d->stage] = d->sel[d->stage] - h + 1;
-	for (k = d->top[d->stage]; k < s->nrows && y < rows; k++, y++) {
-		r = s->rows[k].rec;
-		attr = tui_attr(k == d->sel[d->stage] ? C_SELECTED : C_NORMAL);
-		tui_put(y, 0, cols, "", attr);
-		tui_put(y, 0, nw, record_value(r, "name"), attr);
-		tui_put(y, nw + 1, cw, k < d->ncompany[d->stage] ?
-		    d->company[d->stage][k] : "", attr);
-		snprintf(amount, sizeof amount, "%16s", "");
-		if (*record_value(r, "amount") != '\0') {
-			char	num[48];
+	d->w[0] = nw;
+	d->w[1] = cw;
+	d->w[2] = aw;
+	d->w[3] = dw;
+	d->w[4] = mw;
+	/* A page is the rows shown, of a window that holds more. */
+	for (i = 0; i < PIPELINE_NSTAGES; i++)
+		d->lb[i].height = h;
+	listbox_draw(&d->lb[d->stage], y, 0, (int)h, cols);
+}
 
-			pipeline_amount_format(strtold(record_value(r,
-			    "amount"), NULL), num, sizeof num);
-			snprintf(amount, sizeof amount, "%16s", num);
-		}
-		tui_put(y, nw + 2 + cw, aw, amount, attr);
-		tui_put(y, nw + 3 + cw + aw, dw, record_value(r, "close_date"),
-		    attr);
-		if (mw > 0)
-			tui_put(y, nw + 4 + cw + aw + dw, mw,
-			    record_value(r, "account_manager"), attr);
+/* An opportunity of the stage shown: name, company, amount, closing. */
+static void
+pipe_row(void *arg, size_t k, int y, int x, int cols, int selected)
+{
+	struct pipe_data	*d = arg;
+	const struct record	*r = d->p.stage[d->stage].rows[k].rec;
+	char			 amount[64];
+	int			 nw = d->w[0], cw = d->w[1], aw = d->w[2];
+	int			 dw = d->w[3], mw = d->w[4], attr;
+
+	(void)x;
+	attr = tui_attr(selected ? C_SELECTED : C_NORMAL);
+	tui_put(y, 0, cols, "", attr);
+	tui_put(y, 0, nw, record_value(r, "name"), attr);
+	tui_put(y, nw + 1, cw, k < d->ncompany[d->stage] ?
+	    d->company[d->stage][k] : "", attr);
+	snprintf(amount, sizeof amount, "%16s", "");
+	if (*record_value(r, "amount") != '\0') {
+		char	num[48];
+
+		pipeline_amount_format(strtold(record_value(r, "amount"),
+		    NULL), num, sizeof num);
+		snprintf(amount, sizeof amount, "%16s", num);
 	}
+	tui_put(y, nw + 2 + cw, aw, amount, attr);
+	tui_put(y, nw + 3 + cw + aw, dw, record_value(r, "close_date"), attr);
+	if (mw > 0)
+		tui_put(y, nw + 4 + cw + aw + dw, mw,
+		    record_value(r, "account_manager"), attr);
 }
 
 /* Read another window of the stage shown, then find key in it. */
@@ -320,54 +331,62 @@ pipe_window(struct pipe_data *d, const char *anchor, int dir,
 	char			*k = key != NULL ? xstrdup(key) : NULL;
 
 	pipeline_anchor(&d->p, d->stage, anchor, dir);
-	d->sel[d->stage] = s->nrows;	/* pipe_load keeps no place */
+	d->lb[d->stage].sel = s->nrows;	/* pipe_load keeps no place */
 	if (pipe_load(d) != 0) {
 		free(k);
 		return;
 	}
 	s = &d->p.stage[d->stage];
-	d->top[d->stage] = 0;
+	d->lb[d->stage].top = 0;
 	if (k == NULL)
-		d->sel[d->stage] = dir < 0 && s->nrows > 0 ? s->nrows - 1 : 0;
+		d->lb[d->stage].sel = dir < 0 && s->nrows > 0 ? s->nrows - 1 : 0;
 	else {
-		d->sel[d->stage] = pipe_find(s, k) + (size_t)after;
-		if (d->sel[d->stage] >= s->nrows)
-			d->sel[d->stage] = s->nrows > 0 ? s->nrows - 1 : 0;
+		d->lb[d->stage].sel = pipe_find(s, k) + (size_t)after;
+		if (d->lb[d->stage].sel >= s->nrows)
+			d->lb[d->stage].sel = s->nrows > 0 ? s->nrows - 1 : 0;
 	}
 	free(k);
 }
 
-/* Up and down through a stage: its window moves when the end is near. */
+/*
+ * Past the rows held of a stage, Home and End: its window moves, or the
+ * selection stops at the stage's first or last opportunity.
+ */
 static void
-pipe_move(struct pipe_data *d, long delta)
+pipe_edge(struct listbox *lb, long delta, void *arg)
 {
+	struct pipe_data	*d = arg;
 	struct pipeline_stage	*s = &d->p.stage[d->stage];
-	size_t			*sel = &d->sel[d->stage];
 	size_t			 n = s->nrows, to;
 
+	if (delta == LISTBOX_FIRST) {
+		if (s->before > 0)
+			pipe_window(d, NULL, 0, NULL, 0);
+		lb->sel = lb->top = 0;
+		return;
+	}
+	if (delta == LISTBOX_LAST) {
+		if (s->before + s->nrows < s->count)
+			pipe_window(d, "\377", -1, NULL, 0);
+		s = &d->p.stage[d->stage];
+		lb->sel = s->nrows > 0 ? s->nrows - 1 : 0;
+		return;
+	}
 	if (n == 0)
 		return;
 	if (delta > 0) {
-		if (*sel + (size_t)delta < n) {
-			*sel += (size_t)delta;
-			return;
-		}
 		if (s->before + n >= s->count) {
-			*sel = n - 1;		/* the last of the stage */
+			lb->sel = n - 1;	/* the last of the stage */
 			return;
 		}
 		/* The window goes on from the row at the top of the list. */
-		to = d->top[d->stage] < n ? d->top[d->stage] : *sel;
-		pipe_window(d, s->rows[to].key, 0, s->rows[*sel].key,
+		to = lb->top < n ? lb->top : lb->sel;
+		pipe_window(d, s->rows[to].key, 0, s->rows[lb->sel].key,
 		    (int)delta);
 		return;
 	}
-	if (*sel >= (size_t)-delta) {
-		*sel -= (size_t)-delta;
-		return;
-	}
 	if (s->before == 0) {
-		*sel = 0;
+		lb->sel = 0;
 		return;
 	}
 	/* The window before this one ends just above its first row. */
@@ -386,12 +405,12 @@ pipe_stage(struct pipe_data *d, int delta)
 	char			 from[32], to[32], *keep[PIPELINE_NSTAGES];
 	int			 ret, i;
 
-	if (s->nrows == 0 || d->sel[d->stage] >= s->nrows) {
+	if (s->nrows == 0 || d->lb[d->stage].sel >= s->nrows) {
 		tui_message(1, "no opportunity is selected: this stage is "
 		    "empty");
 		return;
 	}
-	r = s->rows[d->sel[d->stage]].rec;
+	r = s->rows[d->lb[d->stage].sel].rec;
 	if ((ch.value = pipeline_stage_next(r, delta)) == NULL) {
 		pipe_label(s->name, from, sizeof from);
 		if (delta > 0 && pipeline_stage_closed(pipeline_stage_of(r)))
@@ -455,9 +474,8 @@ pipe_key(struct screen *sc, enum action a, int iskey, wint_t ch)
 {
 	struct pipe_data	*d = sc->data;
 	struct pipeline_stage	*s = &d->p.stage[d->stage];
-	const struct record	*r = d->sel[d->stage] < s->nrows ?
-				    s->rows[d->sel[d->stage]].rec : NULL;
-	long			 page = (long)pipe_height();
+	const struct record	*r = d->lb[d->stage].sel < s->nrows ?
+				    s->rows[d->lb[d->stage].sel].rec : NULL;
 	int			 i;
 
 	(void)iskey;
@@ -488,37 +506,16 @@ pipe_key(struct screen *sc, enum action a, int iskey, wint_t ch)
 			d->mine[0] = '\0';
 		else
 			snprintf(d->mine, sizeof d->mine, "%s", app.s.user.uid);
-		memset(d->sel, 0, sizeof d->sel);
-		memset(d->top, 0, sizeof d->top);
+		for (i = 0; i < PIPELINE_NSTAGES; i++)
+			d->lb[i].sel = d->lb[i].top = 0;
 		for (i = 0; i < PIPELINE_NSTAGES; i++)
 			pipeline_anchor(&d->p, i, NULL, 0);
 		pipe_load(d);
 		return;
-	case A_UP:
-		pipe_move(d, -1);
-		break;
-	case A_DOWN:
-		pipe_move(d, 1);
-		break;
-	case A_PGUP:
-		pipe_move(d, -page);
-		break;
-	case A_PGDN:
-		pipe_move(d, page);
-		break;
-	case A_HOME:
-		if (s->before > 0)
-			pipe_window(d, NULL, 0, NULL, 0);
-		d->sel[d->stage] = d->top[d->stage] = 0;
-		break;
-	case A_END:
-		if (s->before + s->nrows < s->count)
-			pipe_window(d, "\377", -1, NULL, 0);
-		s = &d->p.stage[d->stage];
-		d->sel[d->stage] = s->nrows > 0 ? s->nrows - 1 : 0;
-		break;
 	default:
-		return;
+		if (!listbox_key(&d->lb[d->stage], a))
+			return;
+		break;
 	}
 	tui_redraw(REDRAW_BODY);
 }

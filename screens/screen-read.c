@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "listbox.h"
 #include "run.h"
 #include "screens.h"
 #include "tui.h"
@@ -21,8 +22,17 @@ struct read_data {
 	char		**lines;
 	size_t		 nlines;
 	int		 cols;		/* the width lines were wrapped for */
-	size_t		 top;
+	struct listbox	 lb;		/* the lines, scrolled */
 };
+
+static void
+read_line(void *arg, size_t i, int y, int x, int w, int selected)
+{
+	struct read_data	*d = arg;
+
+	(void)selected;
+	tui_put(y, x, w, d->lines[i], tui_attr(C_NORMAL));
+}
 
 void
 screen_read_open(const char *title, const char *text)
@@ -31,6 +41,7 @@ screen_read_open(const char *title, const char *text)
 
 	d->title = xstrdup(title);
 	d->text = xstrdup(text);
+	listbox_init(&d->lb, 1, read_line, NULL, d);
 	tui_push(&screen_read, d);
 }
 
@@ -42,6 +53,7 @@ read_wrap(struct read_data *d, int cols)
 	tui_wrap_free(d->lines, d->nlines);
 	d->nlines = tui_wrap(d->text, cols - 2, &d->lines);
 	d->cols = cols;
+	listbox_set_rows(&d->lb, d->nlines);
 }
 
 static void
@@ -60,20 +72,15 @@ read_draw(struct screen *sc, int rows, int cols)
 {
 	struct read_data	*d = sc->data;
 	char			 buf[512];
-	size_t			 i;
-	int			 y;
 
 	read_wrap(d, cols);
-	if (d->top + 1 > d->nlines)
-		d->top = d->nlines > 0 ? d->nlines - 1 : 0;
 	snprintf(buf, sizeof buf, " %s", d->title);
 	tui_put(0, 0, cols, buf, tui_attr(C_TAB_ON));
-	for (i = d->top, y = 1; i < d->nlines && y < rows; i++, y++)
-		tui_put(y, 1, cols - 2, d->lines[i], tui_attr(C_NORMAL));
+	listbox_draw(&d->lb, 1, 1, rows - 1, cols - 2);
 	/* Where in the text: the lines shown of how many. */
 	if (d->nlines > (size_t)(rows - 1) && cols > 30) {
-		snprintf(buf, sizeof buf, " lines %zu-%zu of %zu ", d->top + 1,
-		    i, d->nlines);
+		snprintf(buf, sizeof buf, " lines %zu-%zu of %zu ",
+		    d->lb.top + 1, listbox_end(&d->lb), d->nlines);
 		tui_put(0, cols - tui_width(buf), tui_width(buf), buf,
 		    tui_attr(C_TAB_ON));
 	}
@@ -103,13 +110,10 @@ static void
 read_key(struct screen *sc, enum action a, int iskey, wint_t ch)
 {
 	struct read_data	*d = sc->data;
-	size_t			 page = LINES > 4 ? (size_t)(LINES - 4) : 1;
-	size_t			 last;
 
 	(void)iskey;
 	(void)ch;
 	read_wrap(d, COLS);
-	last = d->nlines > page ? d->nlines - page : 0;
 	switch (a) {
 	case A_BACK:
 		tui_pop();
@@ -118,8 +122,9 @@ read_key(struct screen *sc, enum action a, int iskey, wint_t ch)
 		read_pager(d);
 		return;
 	default:
-		/* The first line shown moves, up to a last page. */
-		tui_move(a, &d->top, last + 1, page);
+		/* The first line shown moves, up to the last page. */
+		if (listbox_key(&d->lb, a))
+			tui_redraw(REDRAW_BODY);
 		return;
 	}
 }

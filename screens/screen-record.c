@@ -16,6 +16,7 @@
 #include "clock.h"
 #include "error.h"
 #include "list.h"
+#include "listbox.h"
 #include "model.h"
 #include "record.h"
 #include "rights.h"
@@ -70,7 +71,7 @@ struct record_data {
 	struct record_row *rows;
 	size_t		 nrows;
 	int		 rows_cols;
-	size_t		 ftop;		/* first field row shown */
+	struct listbox	 fields;	/* the rows, scrolled as a text */
 	struct list	 panes[RECORD_NPANES];
 	size_t		 counts[RECORD_NPANES];
 	int		 pane_type[RECORD_NPANES];
@@ -81,6 +82,7 @@ struct record_data {
 };
 
 static void	record_rows_make(struct record_data *, int);
+static void	record_field_row(void *, size_t, int, int, int, int);
 
 /* The names of the panes: whole, shorter, shortest (for 80 columns). */
 static const struct {
@@ -188,6 +190,7 @@ record_rows_make(struct record_data *d, int cols)
 		tui_wrap_free(lines, n);
 	}
 	d->rows_cols = cols;
+	listbox_set_rows(&d->fields, d->nrows);
 }
 
 static void
@@ -314,7 +317,7 @@ record_load_panes(struct record_data *d)
 
 	record_layout(d, LINES - 2, &fh, &ph);
 	for (i = 0; i < d->npanes; i++)
-		d->panes[i].height = ph - 1 > 1 ? ph - 1 : 1;
+		d->panes[i].lb.height = ph - 1 > 1 ? ph - 1 : 1;
 	/*
 	 * Only the pane shown is read; the others when they are shown.
 	 * While the fields have the focus, the first pane that has records.
@@ -336,6 +339,8 @@ void
 screen_record_show(int type, const struct record_id *id)
 {
 	struct record_data	*d = xcalloc(1, sizeof *d);
+
+	listbox_init(&d->fields, 1, record_field_row, NULL, d);
 	size_t			 i;
 
 	d->type = type;
@@ -393,6 +398,18 @@ record_leave(struct screen *sc)
 	free(d);
 }
 
+/* A row of the fields: its label (on a value's first row), its text. */
+static void
+record_field_row(void *arg, size_t i, int y, int x, int w, int selected)
+{
+	struct record_data	*d = arg;
+	int			 lw = RECORD_LABEL_W;
+
+	(void)selected;
+	tui_put(y, x, lw, d->rows[i].label, tui_attr(C_LABEL));
+	tui_put(y, x + lw, w - lw, d->rows[i].text, tui_attr(C_NORMAL));
+}
+
 static void
 record_draw(struct screen *sc, int rows, int cols)
 {
@@ -400,24 +417,20 @@ record_draw(struct screen *sc, int rows, int cols)
 	const struct model_type	*mt = model_type(d->type);
 	char			 buf[512], num[32], *name;
 	size_t			 i;
-	int			 fh, ph, y, x, w, lw = RECORD_LABEL_W, level;
+	int			 fh, ph, y, x, w, level;
 
 	name = model_record_name(d->type, d->rec, MODEL_NAME_SCREEN);
 	snprintf(buf, sizeof buf, " %s: %s", mt->label, name);
 	free(name);
 	tui_put(0, 0, cols, buf, tui_attr(C_TAB_ON));
 	record_layout(d, rows, &fh, &ph);
-	for (i = d->ftop, y = 1; i < d->nrows && y < 1 + fh; i++, y++) {
-		tui_put(y, 1, lw, d->rows[i].label, tui_attr(C_LABEL));
-		tui_put(y, 1 + lw, cols - lw - 2, d->rows[i].text,
-		    tui_attr(C_NORMAL));
-	}
+	listbox_draw(&d->fields, 1, 1, fh, cols - 2);
 	/* Fields above or below the ones shown: said, with the key. */
-	if (d->ftop > 0 && cols > 30)
+	if (d->fields.top > 0 && cols > 30)
 		tui_put(1, cols - 12, 11, "   ↑ more k", tui_attr(C_KEY));
-	if (d->ftop + (size_t)fh < d->nrows && cols > 30) {
+	if (listbox_end(&d->fields) < d->nrows && cols > 30) {
 		snprintf(buf, sizeof buf, "   ↓ %zu more j",
-		    d->nrows - d->ftop - (size_t)fh);
+		    d->nrows - listbox_end(&d->fields));
 		w = tui_width(buf);
 		tui_put(fh, cols - w - 1, w, buf, tui_attr(C_KEY));
 	}
@@ -526,7 +539,6 @@ record_key(struct screen *sc, enum action a, int iskey, wint_t ch)
 	const struct record	*r;
 	struct record		*defaults;
 	char			 idtext[RECORD_ID_TEXT + 1];
-	int			 fh, ph;
 
 	/* Documents and letters. */
 	if (screen_docs_record_key(d->type, d->rec, l != NULL ? l->type : -1,
@@ -611,30 +623,9 @@ record_key(struct screen *sc, enum action a, int iskey, wint_t ch)
 		list_key(l, a, iskey, ch);
 		return;
 	}
-	record_layout(d, LINES - 2, &fh, &ph);
-	switch (a) {
-	case A_UP:
-		if (d->ftop > 0)
-			d->ftop--;
-		break;
-	case A_DOWN:
-		if (d->ftop + (size_t)fh < d->nrows)
-			d->ftop++;
-		break;
-	case A_HOME:
-		d->ftop = 0;
-		break;
-	case A_PGDN:
-	case A_END:
-		d->ftop = d->nrows > (size_t)fh ? d->nrows - (size_t)fh : 0;
-		break;
-	case A_PGUP:
-		d->ftop = 0;
-		break;
-	default:
-		return;
-	}
-	tui_redraw(REDRAW_BODY);
+	/* The fields scroll when they are more than the rows they have. */
+	if (listbox_key(&d->fields, a))
+		tui_redraw(REDRAW_BODY);
 }
 
 /* Letters are written to contacts: L is offered on a contact only. */

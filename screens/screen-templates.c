@@ -58,7 +58,7 @@ templates_enter(struct screen *sc)
 {
 	struct templates_data	*d = sc->data;
 
-	d->l.height = templates_height();
+	d->l.lb.height = templates_height();
 	list_load(&d->l);
 	return 0;
 }
@@ -68,7 +68,7 @@ templates_reload(struct screen *sc)
 {
 	struct templates_data	*d = sc->data;
 
-	d->l.height = templates_height();
+	d->l.lb.height = templates_height();
 	list_load(&d->l);
 }
 

@@ -60,7 +60,7 @@ users_enter(struct screen *sc)
 {
 	struct users_data	*d = sc->data;
 
-	d->l.height = users_height();
+	d->l.lb.height = users_height();
 	list_load(&d->l);
 	return 0;
 }
@@ -70,7 +70,7 @@ users_reload(struct screen *sc)
 {
 	struct users_data	*d = sc->data;
 
-	d->l.height = users_height();
+	d->l.lb.height = users_height();
 	list_load(&d->l);
 }
 

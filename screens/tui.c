@@ -323,39 +323,6 @@ tui_local_time(uint64_t ms)
 	return xstrdup(buf);
 }
 
-int
-tui_move(enum action a, size_t *pos, size_t n, size_t page)
-{
-	size_t	last = n > 0 ? n - 1 : 0;
-
-	switch (a) {
-	case A_UP:
-		if (*pos > 0)
-			(*pos)--;
-		break;
-	case A_DOWN:
-		if (*pos < last)
-			(*pos)++;
-		break;
-	case A_PGUP:
-		*pos = *pos > page ? *pos - page : 0;
-		break;
-	case A_PGDN:
-		*pos = *pos + page < last ? *pos + page : last;
-		break;
-	case A_HOME:
-		*pos = 0;
-		break;
-	case A_END:
-		*pos = last;
-		break;
-	default:
-		return 0;
-	}
-	tui_redraw(REDRAW_BODY);
-	return 1;
-}
-
 struct screen *
 tui_top(void)
 {

@@ -309,4 +309,36 @@ tm_keys a q q y
 expect_eq "$(tm_exit a)" 0
 tm_kill a
 
+# --- a stage longer than the screen: it moves as every list does ---------------------
+# 80 x 24 shows 10 of a stage's rows: a page is 10, the selection stays
+# in sight, and every move stops at the stage's first and last.
+for n in 01 02 03 04 05 06 07 08 09 10 11 12 13 14 15 16 17 18 19 20; do
+	add opportunity name="Q$n deal" stage=qualified close_date=2027-01-$n \
+	    >/dev/null
+done
+cal_start q 80 24 root secret
+tm_keys q 6 v
+tm_wait q '@0=^ Pipeline: 25 opportunities'
+tm_keys q Right
+tm_wait q '@10=^ Qualified: 1 of 20 *$' '@12=^Q01 deal ' '@21=^Q10 deal '
+tm_keys q Up
+tm_wait q '@10=^ Qualified: 1 of 20 *$' '@12=^Q01 deal '
+tm_keys q Down
+tm_wait q '@10=^ Qualified: 2 of 20 *$'
+tm_keys q NPage
+tm_wait q '@10=^ Qualified: 12 of 20 *$' '@12=^Q03 deal ' '@21=^Q12 deal '
+tm_keys q NPage
+tm_wait q '@10=^ Qualified: 20 of 20 *$' '@21=^Q20 deal '
+tm_keys q Down NPage
+tm_wait q '@10=^ Qualified: 20 of 20 *$' '@12=^Q11 deal ' '@21=^Q20 deal '
+tm_keys q PPage
+tm_wait q '@10=^ Qualified: 10 of 20 *$' '@12=^Q10 deal '
+tm_keys q Home
+tm_wait q '@10=^ Qualified: 1 of 20 *$' '@12=^Q01 deal '
+tm_keys q End
+tm_wait q '@10=^ Qualified: 20 of 20 *$' '@21=^Q20 deal '
+tm_keys q q q y
+expect_eq "$(tm_exit q)" 0
+tm_kill q
+
 finish

@@ -256,6 +256,37 @@ expect_eq "$(field phone)" "+49 40 2"
 expect_ok root "$M" get contact "$ANNA"
 expect_eq "$(field email)" ""
 
+# A preview longer than the screen moves as every list does: the
+# selected row stays in sight above the detail lines, a page is the rows
+# shown, and PgDn at the last row stays there. Esc imports nothing.
+{
+	printf 'first_name,last_name,email\r\n'
+	for n in 01 02 03 04 05 06 07 08 09 10 11 12 13 14 15 16 17 18 19 20; do
+		printf 'Many%s,Rows,many%s@rows.example\r\n' "$n" "$n"
+	done
+} >"$S/many.csv"
+tm_keys i I
+tm_keys i C-u
+tm_type i "$S/many.csv"
+tm_keys i Enter
+tm_wait i '@1=^ 20 to add, of 20\.' '@4=^ +1 +Many01 Rows ' \
+    '@-4=^ Row 1, line 2: add'
+tm_keys i End
+tm_wait i '@-4=^ Row 20, line 21: add' '@18=^ +20 +Many20 Rows ' \
+    '@4=^ +6 +Many06 Rows '
+tm_keys i NPage
+tm_wait i '@-4=^ Row 20, line 21: add' '@18=^ +20 +Many20 Rows '
+tm_keys i PPage
+tm_wait i '@-4=^ Row 5, line 6: add' '@4=^ +5 +Many05 Rows '
+tm_keys i Home
+tm_wait i '@-4=^ Row 1, line 2: add' '@4=^ +1 +Many01 Rows '
+tm_keys i NPage
+tm_wait i '@-4=^ Row 16, line 17: add' '@18=^ +16 +Many16 Rows '
+tm_keys i Escape
+tm_wait i '@1=^ Contacts, '
+expect_ok root "$M" list contact --where last_name=Rows --fields id
+expect_eq "$(rows)" 0
+
 # A malformed file: one message naming the file and the line.
 printf 'BEGIN:VCARD\nVERSION:3.0\nFN:Cut short\n' >"$S/cut.vcf"
 tm_keys i I

@@ -618,4 +618,30 @@ tm_keys dbs q y
 expect_eq "$(tm_exit dbs)" 0
 tm_kill dbs
 
+# More databases than the screen has rows: the list moves as every list
+# does, the selection always in sight (80x24 shows 18 of them).
+mkdir -p "$S/many/config/crm" "$S/many/data"
+{
+	printf 'databases = (\n'
+	for n in 01 02 03 04 05 06 07 08 09 10 11 12 13 14 15 16 17 18 19 \
+	    20 21 22 23 24 25; do
+		printf '  { name = "Db %s"; dir = "%s/many/db%s"; }%s\n' \
+		    "$n" "$S" "$n" "$([ "$n" = 25 ] || echo ,)"
+	done
+	printf ');\n'
+} >"$S/many/config/crm/crm.conf"
+tm_start many 80 24 XDG_CONFIG_HOME="$S/many/config" \
+    XDG_DATA_HOME="$S/many/data" USER=ulla --
+tm_wait many '^  Choose a database' '@4=^   Db 01 ' '@21=^   Db 18 '
+tm_keys many End
+tm_wait many '@4=^   Db 08 ' '@21=^   Db 25 '
+tm_keys many Home
+tm_wait many '@4=^   Db 01 ' '@21=^   Db 18 '
+tm_keys many j j
+tm_keys many NPage
+tm_wait many '@4=^   Db 04 ' '@21=^   Db 21 '
+tm_keys many q
+expect_eq "$(tm_exit many)" 0
+tm_kill many
+
 finish
