@@ -41,8 +41,20 @@ cli_changes(int argc, char **argv, struct model_change **out)
 void
 cli_put_escaped(FILE *f, const char *s)
 {
-	for (; *s != '\0'; s++) {
+	size_t	n;
+
+	for (;;) {
+		/*
+		 * What needs no escape goes out as a whole run: a list of
+		 * every contact is mostly such runs, and a character at a
+		 * time was a fifth of its time.
+		 */
+		n = strcspn(s, "\t\n\r\\");
+		fwrite(s, 1, n, f);
+		s += n;
 		switch (*s) {
+		case '\0':
+			return;
 		case '\t':
 			fputs("\\t", f);
 			break;
@@ -52,13 +64,11 @@ cli_put_escaped(FILE *f, const char *s)
 		case '\r':
 			fputs("\\r", f);
 			break;
-		case '\\':
+		default:
 			fputs("\\\\", f);
 			break;
-		default:
-			fputc(*s, f);
-			break;
 		}
+		s++;
 	}
 }
 
