@@ -274,34 +274,32 @@ store_cipher_stats(uint64_t *blocks)
 }
 
 /*
- * What libdb-5.3.so calls for every block when crm exports these names.
- * A key that is not AES-128 (Berkeley DB 5.3 makes none) goes to
- * Berkeley DB's own functions, as does everything when the check chose
- * them. The check has run by the first block (store_set_key); if not, it
- * runs then.
+ * Which function does a block: nettle's (checked), or Berkeley DB's own
+ * when the check chose them or for a key that is not AES-128 (Berkeley
+ * DB 5.3 makes none). The check has run by the first block
+ * (store_set_key); if not, it runs then.
  */
-void
-__db_rijndaelEncrypt(db_u32 *rk, int nr, const db_u8 *in, db_u8 *out)
+static cipher_block_fn *
+cipher_for(int nr, int decrypt)
 {
 	if (__atomic_load_n(&cipher_engine, __ATOMIC_ACQUIRE) ==
 	    CIPHER_UNCHECKED)
 		store_cipher_check();
 	cipher_blocks++;
 	if (cipher_engine == CIPHER_NETTLE && nr == CIPHER_ROUNDS)
-		cipher_nettle_encrypt(rk, nr, in, out);
-	else
-		cipher_db_encrypt(rk, nr, in, out);
+		return decrypt ? cipher_nettle_decrypt : cipher_nettle_encrypt;
+	return decrypt ? cipher_db_decrypt : cipher_db_encrypt;
+}
+
+/* What libdb-5.3.so calls for every block when crm exports these names. */
+void
+__db_rijndaelEncrypt(db_u32 *rk, int nr, const db_u8 *in, db_u8 *out)
+{
+	cipher_for(nr, 0)(rk, nr, in, out);
 }
 
 void
 __db_rijndaelDecrypt(db_u32 *rk, int nr, const db_u8 *in, db_u8 *out)
 {
-	if (__atomic_load_n(&cipher_engine, __ATOMIC_ACQUIRE) ==
-	    CIPHER_UNCHECKED)
-		store_cipher_check();
-	cipher_blocks++;
-	if (cipher_engine == CIPHER_NETTLE && nr == CIPHER_ROUNDS)
-		cipher_nettle_decrypt(rk, nr, in, out);
-	else
-		cipher_db_decrypt(rk, nr, in, out);
+	cipher_for(nr, 1)(rk, nr, in, out);
 }
