@@ -27,6 +27,10 @@
 #include "utf8.h"
 #include "xmalloc.h"
 
+/* The conflict log's own action and keymap (tui.h: A_SCREEN, KM_SCREEN). */
+#define A_RESTORE	(A_SCREEN + 0)	/* put the lost value back */
+#define KM_CONFLICTS	KM_SCREEN
+
 #define CONFLICTS_DETAIL	5	/* rows under the list for the entry */
 /*
  * Blank columns between two columns, never written by a cell: a cut
@@ -540,9 +544,37 @@ conflicts_key(struct screen *sc, enum action a, int iskey, wint_t ch)
 	tui_redraw(REDRAW_BODY);
 }
 
+/* Its own moving keys: Home and End are the newest and the oldest. */
+static const struct binding conflicts_bindings[] = {
+	KEYS_SHARED(KEYS_END),
+	{ A_OPEN, "show", KM_CONFLICTS, { '\r', '\n', KEY_ENTER }, "Enter",
+	  "show the entry in full", 1 },
+	{ A_RESTORE, "restore", KM_CONFLICTS, { 'r' }, "r",
+	  "put the lost value back into its record", 1 },
+	{ A_UP, "up", KM_CONFLICTS, { KEY_UP, 'k', CTRL('p') }, "↑ k", "up",
+	  0 },
+	{ A_DOWN, "down", KM_CONFLICTS, { KEY_DOWN, 'j', CTRL('n') }, "↓ j",
+	  "down", 0 },
+	{ A_PGUP, "page-up", KM_CONFLICTS, { KEY_PPAGE, CTRL('b') }, "PgUp",
+	  "page up", 0 },
+	{ A_PGDN, "page-down", KM_CONFLICTS, { KEY_NPAGE, CTRL('f'), ' ' },
+	  "PgDn Space", "page down", 0 },
+	{ A_HOME, "first", KM_CONFLICTS, { KEY_HOME, 'g' }, "Home g",
+	  "newest", 0 },
+	{ A_END, "last", KM_CONFLICTS, { KEY_END, 'G' }, "End G", "oldest",
+	  0 },
+	{ A_BACK, "back", KM_CONFLICTS, { 'q', 27 }, "q Esc", "back", 1 },
+	{ A_HELP, "help", KM_CONFLICTS, { '?', KEY_F(1) }, "? F1",
+	  "show the keys of this screen", 1 },
+	{ A_REDRAW, "redraw", KM_CONFLICTS, { CTRL('l') }, "^L",
+	  "redraw the screen", 0 },
+	{ A_NONE, NULL, 0, { 0 }, NULL, NULL, 0 }
+};
+
 const struct screen_ops screen_conflicts = {
 	.name = "conflicts",
 	.keymaps = KM_CONFLICTS,
+	.bindings = conflicts_bindings,
 	.enter = conflicts_enter,
 	.draw = conflicts_draw,
 	.key = conflicts_key,

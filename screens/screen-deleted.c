@@ -17,6 +17,10 @@
 #include "tui.h"
 #include "xmalloc.h"
 
+/* Its own action and keymap (tui.h: A_SCREEN, KM_SCREEN). */
+#define A_RESTORE	(A_SCREEN + 0)	/* bring the record back */
+#define KM_DELETED	KM_SCREEN
+
 /* The newest deletions listed; older ones come back with crm undelete. */
 #define DELETED_MAX	1000
 
@@ -214,9 +218,18 @@ deleted_key(struct screen *sc, enum action a, int iskey, wint_t ch)
 	}
 }
 
+static const struct binding deleted_bindings[] = {
+	KEYS_SHARED(KEYS_MOVE),
+	{ A_RESTORE, "bring-back", KM_DELETED, { '\r', '\n', KEY_ENTER, 'r' },
+	  "Enter r", "bring the record back as it was", 1 },
+	{ A_BACK, "back", KM_DELETED, { 'q', 27 }, "q Esc", "back", 1 },
+	{ A_NONE, NULL, 0, { 0 }, NULL, NULL, 0 }
+};
+
 const struct screen_ops screen_deleted = {
 	.name = "deleted",
-	.keymaps = KM_DELETED,
+	.keymaps = KM_MOVE | KM_DELETED,
+	.bindings = deleted_bindings,
 	.enter = deleted_enter,
 	.draw = deleted_draw,
 	.key = deleted_key,

@@ -15,6 +15,9 @@
 #include "tui.h"
 #include "xmalloc.h"
 
+/* Its own keymap (tui.h); o is the document keys' A_VIEW_FILE (screens.h). */
+#define KM_READER	KM_SCREEN
+
 struct read_data {
 	char		*title;
 	char		*text;
@@ -110,7 +113,7 @@ read_key(struct screen *sc, enum action a, int iskey, wint_t ch)
 	(void)ch;
 	read_wrap(d, COLS);
 	last = d->nlines > page ? d->nlines - page : 0;
-	switch (a) {
+	switch ((int)a) {
 	case A_BACK:
 		tui_pop();
 		return;
@@ -124,9 +127,18 @@ read_key(struct screen *sc, enum action a, int iskey, wint_t ch)
 	}
 }
 
+static const struct binding read_bindings[] = {
+	KEYS_SHARED(KEYS_MOVE),
+	{ A_BACK, "back", KM_READER, { 'q', 27 }, "q Esc", "back", 1 },
+	{ A_VIEW_FILE, "pager", KM_READER, { 'o', '|' }, "o",
+	  "the text in $PAGER", 1 },
+	{ A_NONE, NULL, 0, { 0 }, NULL, NULL, 0 }
+};
+
 const struct screen_ops screen_read = {
 	.name = "read",
-	.keymaps = KM_READER,
+	.keymaps = KM_MOVE | KM_READER,
+	.bindings = read_bindings,
 	.draw = read_draw,
 	.key = read_key,
 	.leave = read_leave,

@@ -29,6 +29,10 @@
 #include "user.h"
 #include "xmalloc.h"
 
+/* The settings' own action and keymap (tui.h: A_SCREEN, KM_SCREEN). */
+#define A_USERS		(A_SCREEN + 0)	/* the users screen */
+#define KM_SETTINGS	KM_SCREEN	/* the settings shown, not edited */
+
 static const char *const settings_granularities[] = { "field", "record",
 	NULL };
 
@@ -344,9 +348,24 @@ settings_unsaved(struct screen *sc)
 	return d->fs.editing && fieldset_changed(&d->fs);
 }
 
+static const struct binding settings_bindings[] = {
+	KEYS_SHARED(KEYS_END),
+	{ A_HELP, "help", KM_SETTINGS, { '?', KEY_F(1) }, "? F1",
+	  "show the keys of this screen", 1 },
+	{ A_EDIT, "edit", KM_SETTINGS, { 'e', '\r', '\n', KEY_ENTER },
+	  "e Enter", "change the settings (F2 saves, Esc cancels)", 1 },
+	{ A_USERS, "users", KM_SETTINGS, { 'u', 'U' }, "u",
+	  "manage the users (administrators, on the master)", 1 },
+	{ A_BACK, "back", KM_SETTINGS, { 'q', 27 }, "q Esc", "back", 1 },
+	{ A_REDRAW, "redraw", KM_SETTINGS, { CTRL('l') }, "^L",
+	  "redraw the screen", 0 },
+	{ A_NONE, NULL, 0, { 0 }, NULL, NULL, 0 }
+};
+
 const struct screen_ops screen_settings = {
 	.name = "settings",
 	.keymaps = KM_SETTINGS,
+	.bindings = settings_bindings,
 	.enter = settings_enter,
 	.draw = settings_draw,
 	.key = settings_key,

@@ -33,6 +33,10 @@
 #include "tui.h"
 #include "xmalloc.h"
 
+/* The templates' own action and keymap (tui.h; the document keys: screens.h). */
+#define A_EDIT_TEXT	(A_DOCS_END + 0)	/* the template's text in $EDITOR */
+#define KM_TEMPLATES	KM_SCREEN
+
 struct templates_data {
 	struct list	 l;
 };
@@ -344,7 +348,7 @@ templates_key(struct screen *sc, enum action a, int iskey, wint_t ch)
 	const struct record	*r = list_selected(&d->l);
 	struct record		*copy;
 
-	switch (a) {
+	switch ((int)a) {
 	case A_BACK:
 		tui_pop();
 		return;
@@ -368,7 +372,7 @@ templates_key(struct screen *sc, enum action a, int iskey, wint_t ch)
 	}
 	/* The list may be read again under what runs: keep a copy. */
 	copy = record_dup(r);
-	switch (a) {
+	switch ((int)a) {
 	case A_OPEN:
 	case A_VIEW_FILE:
 		if (*record_value(copy, "hash") == '\0')
@@ -398,9 +402,29 @@ templates_key(struct screen *sc, enum action a, int iskey, wint_t ch)
 	record_free(copy);
 }
 
+static const struct binding templates_bindings[] = {
+	KEYS_SHARED(KEYS_END),
+	{ A_VIEW_FILE, "open-file", KM_TEMPLATES, { 'o' }, "o",
+	  "open the document: text in $PAGER, other kinds with run-mailcap",
+	  0 },
+	{ A_SAVE_COPY, "save-copy", KM_TEMPLATES, { 'w' }, "w",
+	  "save a copy of the document (or template) elsewhere", 0 },
+	{ A_NEW, "new", KM_TEMPLATES, { 'n' }, "n",
+	  "new template from a text file", 1 },
+	{ A_EDIT, "edit", KM_TEMPLATES, { 'e' }, "e",
+	  "edit the template's name and description", 1 },
+	{ A_EDIT_TEXT, "edit-text", KM_TEMPLATES, { 'E' }, "E",
+	  "edit the template's text in $EDITOR", 1 },
+	{ A_DELETE, "delete", KM_TEMPLATES, { 'd', KEY_DC }, "d",
+	  "delete (asks first)", 1 },
+	{ A_BACK, "back", KM_TEMPLATES, { 'q', 27 }, "q Esc", "back", 1 },
+	{ A_NONE, NULL, 0, { 0 }, NULL, NULL, 0 }
+};
+
 const struct screen_ops screen_templates = {
 	.name = "templates",
-	.keymaps = KM_TEMPLATES | KM_LIST,
+	.keymaps = KM_MOVE | KM_LIST | KM_TEMPLATES,
+	.bindings = templates_bindings,
 	.enter = templates_enter,
 	.draw = templates_draw,
 	.key = templates_key,

@@ -27,6 +27,10 @@
 #include "user.h"
 #include "xmalloc.h"
 
+/* The users' own action and keymap (tui.h: A_SCREEN, KM_SCREEN). */
+#define A_PASSWORD	(A_SCREEN + 0)	/* set the user's password */
+#define KM_USERS	KM_SCREEN
+
 struct users_data {
 	struct list	 l;
 };
@@ -215,9 +219,21 @@ users_draw(struct screen *sc, int rows, int cols)
 	list_draw(&d->l, 2, 0, rows - 2, cols, 1);
 }
 
+static const struct binding users_bindings[] = {
+	KEYS_SHARED(KEYS_END),
+	{ A_NEW, "new", KM_USERS, { 'n' }, "n", "add a user", 1 },
+	{ A_EDIT, "edit", KM_USERS, { 'e' }, "e",
+	  "change the user's name, type and rights", 1 },
+	{ A_PASSWORD, "password", KM_USERS, { 'p' }, "p",
+	  "set the user's password", 1 },
+	{ A_BACK, "back", KM_USERS, { 'q', 27 }, "q Esc", "back", 1 },
+	{ A_NONE, NULL, 0, { 0 }, NULL, NULL, 0 }
+};
+
 const struct screen_ops screen_users = {
 	.name = "users",
-	.keymaps = KM_USERS | KM_LIST,
+	.keymaps = KM_MOVE | KM_LIST | KM_USERS,
+	.bindings = users_bindings,
 	.enter = users_enter,
 	.draw = users_draw,
 	.key = users_key,
