@@ -112,6 +112,16 @@ enum keys_part {
 	KEYS_PARTS
 };
 #define KEYS_SHARED(part)	{ A_SHARED, "", (part), { 0 }, "", "", 0 }
+/* The usual bindings of shared actions, for a screen's own table. */
+#define KEYS_BACK(km)	{ A_BACK, "back", (km), { 'q', 27 }, "q Esc", \
+			    "back", 1 }
+#define KEYS_HELP(km)	{ A_HELP, "help", (km), { '?', KEY_F(1) }, "? F1", \
+			    "show the keys of this screen", 1 }
+#define KEYS_REDRAW(km)	{ A_REDRAW, "redraw", (km), { CTRL('l') }, "^L", \
+			    "redraw the screen", 0 }
+#define KEYS_UNDO(km)	{ A_UNDO, "undo", (km), { 'u' }, "u", \
+			    "undo the last change or deletion made here " \
+			    "(again: the one before)", 0 }
 /* A control key among a binding's keys: CTRL('l'). */
 #ifndef CTRL
 #define CTRL(c)		((c) & 0x1f)

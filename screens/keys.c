@@ -18,8 +18,7 @@
 
 /* Help, and the search's keys while one is typed. */
 static const struct binding keys_top[] = {
-	{ A_HELP, "help", KM_MOVE, { '?', KEY_F(1) }, "? F1",
-	  "show the keys of this screen", 1 },
+	KEYS_HELP(KM_MOVE),
 	{ A_HELP, "help", KM_TYPING, { KEY_F(1) }, "F1",
 	  "show the keys of this screen", 1 },
 	{ A_OPEN, "keep", KM_SEARCH, { '\r', '\n', KEY_ENTER }, "Enter",
@@ -80,7 +79,7 @@ static const struct binding keys_move[] = {
 	  "delete the word before the cursor", 0 },
 	{ A_DOC, "delete-line", KM_FORM, { 0 }, "^U ^K",
 	  "delete to the start, to the end of the text", 0 },
-	{ A_BACK, "back", KM_HELP, { 'q', ESC }, "q Esc", "back", 1 },
+	KEYS_BACK(KM_HELP),
 	{ A_NONE, NULL, 0, { 0 }, NULL, NULL, 0 }
 };
 
@@ -107,8 +106,7 @@ static const struct binding keys_last[] = {
 	{ A_BACK, "cancel", KM_PROMPT, { ESC }, "Esc", "cancel", 1 },
 	{ A_HELP, "help", KM_PROMPT, { KEY_F(1) }, "F1",
 	  "show the keys of this screen", 0 },
-	{ A_REDRAW, "redraw", KM_PROMPT, { CTRL('l') }, "^L",
-	  "redraw the screen", 0 },
+	KEYS_REDRAW(KM_PROMPT),
 	/*
 	 * After a screen's own: the campaign's picker (KM_PICK too) has Tab
 	 * for companies or contacts.

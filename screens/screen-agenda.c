@@ -682,8 +682,7 @@ agenda_offers(const struct screen *sc, const struct binding *b)
 
 static const struct binding agenda_bindings[] = {
 	KEYS_SHARED(KEYS_MOVE),
-	{ A_UNDO, "undo", KM_AGENDA, { 'u' }, "u", "undo the last change or "
-	  "deletion made here (again: the one before)", 0 },
+	KEYS_UNDO(KM_AGENDA),
 	KEYS_SHARED(KEYS_END),
 	{ A_WEEK, "week", KM_AGENDA, { 'w' }, "w", "day or week", 1 },
 	{ A_DAY_PREV, "previous", KM_AGENDA, { '[', KEY_LEFT }, "[ ←",
@@ -703,7 +702,7 @@ static const struct binding agenda_bindings[] = {
 	  "delete the event (asks first)", 0 },
 	{ A_MINE, "mine", KM_AGENDA, { 'm' }, "m",
 	  "only mine, or everyone's", 1 },
-	{ A_BACK, "back", KM_AGENDA, { 'q', 27 }, "q Esc", "back", 1 },
+	KEYS_BACK(KM_AGENDA),
 	{ A_NONE, NULL, 0, { 0 }, NULL, NULL, 0 }
 };
 

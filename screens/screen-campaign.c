@@ -382,7 +382,7 @@ static const struct binding campaign_bindings[] = {
 	  "remove the target from the campaign (asks first)", 1 },
 	{ A_CAMP_INFO, "info", KM_CAMPAIGN, { 'i' }, "i",
 	  "the campaign's record: who made and changed it", 0 },
-	{ A_BACK, "back", KM_CAMPAIGN, { 'q', 27 }, "q Esc", "back", 1 },
+	KEYS_BACK(KM_CAMPAIGN),
 	{ A_CAMP_KIND, "companies-or-contacts", KM_CAMP_PICK,
 	  { '\t', KEY_BTAB }, "Tab", "search companies or contacts", 1 },
 	{ A_NONE, NULL, 0, { 0 }, NULL, NULL, 0 }

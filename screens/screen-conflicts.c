@@ -563,11 +563,9 @@ static const struct binding conflicts_bindings[] = {
 	  "newest", 0 },
 	{ A_END, "last", KM_CONFLICTS, { KEY_END, 'G' }, "End G", "oldest",
 	  0 },
-	{ A_BACK, "back", KM_CONFLICTS, { 'q', 27 }, "q Esc", "back", 1 },
-	{ A_HELP, "help", KM_CONFLICTS, { '?', KEY_F(1) }, "? F1",
-	  "show the keys of this screen", 1 },
-	{ A_REDRAW, "redraw", KM_CONFLICTS, { CTRL('l') }, "^L",
-	  "redraw the screen", 0 },
+	KEYS_BACK(KM_CONFLICTS),
+	KEYS_HELP(KM_CONFLICTS),
+	KEYS_REDRAW(KM_CONFLICTS),
 	{ A_NONE, NULL, 0, { 0 }, NULL, NULL, 0 }
 };
 

@@ -222,7 +222,7 @@ static const struct binding deleted_bindings[] = {
 	KEYS_SHARED(KEYS_MOVE),
 	{ A_RESTORE, "bring-back", KM_DELETED, { '\r', '\n', KEY_ENTER, 'r' },
 	  "Enter r", "bring the record back as it was", 1 },
-	{ A_BACK, "back", KM_DELETED, { 'q', 27 }, "q Esc", "back", 1 },
+	KEYS_BACK(KM_DELETED),
 	{ A_NONE, NULL, 0, { 0 }, NULL, NULL, 0 }
 };
 

@@ -740,8 +740,7 @@ static const struct binding login_bindings[] = {
 	{ A_REMOVE_DB, "remove-database", KM_LOGIN, { 'r' }, "r",
 	  "remove a database from the list (its files stay)", 1 },
 	{ A_QUIT, "quit", KM_LOGIN, { 'q' }, "q", "quit", 1 },
-	{ A_REDRAW, "redraw", KM_FIELDS, { CTRL('l') }, "^L",
-	  "redraw the screen", 0 },
+	KEYS_REDRAW(KM_FIELDS),
 	{ A_NONE, NULL, 0, { 0 }, NULL, NULL, 0 }
 };
 

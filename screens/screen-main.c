@@ -407,8 +407,7 @@ static const struct binding main_bindings[] = {
 	{ A_SORT, "sort", KM_MAIN, { 's' }, "s",
 	  "sort: name A-Z, Z-A, newest, oldest", 1 },
 	KEYS_SHARED(KEYS_MOVE),
-	{ A_UNDO, "undo", KM_MAIN, { 'u' }, "u", "undo the last change or "
-	  "deletion made here (again: the one before)", 0 },
+	KEYS_UNDO(KM_MAIN),
 	{ A_UNDELETE, "deleted", KM_MAIN, { 'D' }, "D",
 	  "deleted records: bring one back", 0 },
 	{ A_QUIT, "quit", KM_MAIN, { 'q' }, "q", "quit", 1 },

@@ -533,8 +533,7 @@ pipe_key(struct screen *sc, enum action a, int iskey, wint_t ch)
 
 static const struct binding pipeline_bindings[] = {
 	KEYS_SHARED(KEYS_MOVE),
-	{ A_UNDO, "undo", KM_PIPELINE, { 'u' }, "u", "undo the last change or "
-	  "deletion made here (again: the one before)", 0 },
+	KEYS_UNDO(KM_PIPELINE),
 	KEYS_SHARED(KEYS_END),
 	{ A_PREV_PANE, "show-stage-before", KM_PIPELINE,
 	  { KEY_LEFT, 'h', KEY_BTAB }, "← h S-Tab",
@@ -550,7 +549,7 @@ static const struct binding pipeline_bindings[] = {
 	  "move the opportunity to the stage before", 1 },
 	{ A_MINE, "mine", KM_PIPELINE, { 'm' }, "m",
 	  "only mine, or everyone's", 1 },
-	{ A_BACK, "back", KM_PIPELINE, { 'q', 27 }, "q Esc", "back", 1 },
+	KEYS_BACK(KM_PIPELINE),
 	{ A_NONE, NULL, 0, { 0 }, NULL, NULL, 0 }
 };
 

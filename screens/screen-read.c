@@ -129,7 +129,7 @@ read_key(struct screen *sc, enum action a, int iskey, wint_t ch)
 
 static const struct binding read_bindings[] = {
 	KEYS_SHARED(KEYS_MOVE),
-	{ A_BACK, "back", KM_READER, { 'q', 27 }, "q Esc", "back", 1 },
+	KEYS_BACK(KM_READER),
 	{ A_VIEW_FILE, "pager", KM_READER, { 'o', '|' }, "o",
 	  "the text in $PAGER", 1 },
 	{ A_NONE, NULL, 0, { 0 }, NULL, NULL, 0 }

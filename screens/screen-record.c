@@ -668,9 +668,8 @@ static const struct binding record_bindings[] = {
 	{ A_PREV_PANE, "previous-pane", KM_RECORD, { KEY_BTAB, KEY_LEFT, 'h' },
 	  "S-Tab", "previous pane", 0 },
 	KEYS_SHARED(KEYS_MOVE),
-	{ A_BACK, "back", KM_RECORD, { 'q', 27 }, "q Esc", "back", 1 },
-	{ A_UNDO, "undo", KM_RECORD, { 'u' }, "u", "undo the last change or "
-	  "deletion made here (again: the one before)", 0 },
+	KEYS_BACK(KM_RECORD),
+	KEYS_UNDO(KM_RECORD),
 	{ A_READ, "read", KM_RECORD, { 'r' }, "r",
 	  "read the long text (a note's text, a description) in full", 0 },
 	KEYS_SHARED(KEYS_END),

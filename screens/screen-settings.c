@@ -350,15 +350,13 @@ settings_unsaved(struct screen *sc)
 
 static const struct binding settings_bindings[] = {
 	KEYS_SHARED(KEYS_END),
-	{ A_HELP, "help", KM_SETTINGS, { '?', KEY_F(1) }, "? F1",
-	  "show the keys of this screen", 1 },
+	KEYS_HELP(KM_SETTINGS),
 	{ A_EDIT, "edit", KM_SETTINGS, { 'e', '\r', '\n', KEY_ENTER },
 	  "e Enter", "change the settings (F2 saves, Esc cancels)", 1 },
 	{ A_USERS, "users", KM_SETTINGS, { 'u', 'U' }, "u",
 	  "manage the users (administrators, on the master)", 1 },
-	{ A_BACK, "back", KM_SETTINGS, { 'q', 27 }, "q Esc", "back", 1 },
-	{ A_REDRAW, "redraw", KM_SETTINGS, { CTRL('l') }, "^L",
-	  "redraw the screen", 0 },
+	KEYS_BACK(KM_SETTINGS),
+	KEYS_REDRAW(KM_SETTINGS),
 	{ A_NONE, NULL, 0, { 0 }, NULL, NULL, 0 }
 };
 

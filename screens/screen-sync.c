@@ -727,11 +727,9 @@ static const struct binding sync_bindings[] = {
 	  "try to reach the master again", 1 },
 	{ A_CONFLICTS, "conflicts", KM_SYNC, { 'c' }, "c",
 	  "the conflict log", 1 },
-	{ A_BACK, "back", KM_SYNC, { 'q', 27 }, "q Esc", "back", 1 },
-	{ A_HELP, "help", KM_SYNC, { '?', KEY_F(1) }, "? F1",
-	  "show the keys of this screen", 1 },
-	{ A_REDRAW, "redraw", KM_SYNC, { CTRL('l') }, "^L",
-	  "redraw the screen", 0 },
+	KEYS_BACK(KM_SYNC),
+	KEYS_HELP(KM_SYNC),
+	KEYS_REDRAW(KM_SYNC),
 	{ A_NONE, NULL, 0, { 0 }, NULL, NULL, 0 }
 };
 
