@@ -722,7 +722,7 @@ login_draw(struct screen *sc, int rows, int cols)
 
 static const struct binding login_bindings[] = {
 	KEYS_SHARED(KEYS_TOP),
-	/* The fields are the login's own: F1 and ^L as in a form. */
+	/* The fields are the login's own: F1 and ^L work as in a form. */
 	{ A_HELP, "help", KM_FIELDS, { KEY_F(1) }, "F1",
 	  "show the keys of this screen", 1 },
 	{ A_NEXT_FIELD, "next", KM_FIELDS, { '\t', KEY_DOWN, '\r',
@@ -740,7 +740,8 @@ static const struct binding login_bindings[] = {
 	{ A_REMOVE_DB, "remove-database", KM_LOGIN, { 'r' }, "r",
 	  "remove a database from the list (its files stay)", 1 },
 	{ A_QUIT, "quit", KM_LOGIN, { 'q' }, "q", "quit", 1 },
-	KEYS_REDRAW(KM_FIELDS),
+	/* One binding in both modes: the help says it once. */
+	KEYS_REDRAW(KM_LOGIN | KM_FIELDS),
 	{ A_NONE, NULL, 0, { 0 }, NULL, NULL, 0 }
 };
 
