@@ -107,11 +107,10 @@ screen_help_open(const struct screen *under)
 	    under->ops->typing_keymaps : KM_FORM;
 	if ((typing & ~under->ops->keymaps) == 0)
 		goto out;
-	for (i = 0; i < sizeof help_typing / sizeof help_typing[0]; i++) {
-		if (under->ops->typing_help != NULL) {
-			heading = under->ops->typing_help;
-			break;
-		}
+	if (under->ops->typing_help != NULL)
+		heading = under->ops->typing_help;
+	for (i = 0; under->ops->typing_help == NULL &&
+	    i < sizeof help_typing / sizeof help_typing[0]; i++) {
 		if (typing & help_typing[i].keymaps) {
 			heading = help_typing[i].heading;
 			break;
