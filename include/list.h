@@ -75,7 +75,7 @@ int	 list_window_key(const struct list_window *, enum action a);
  */
 struct list_screen {
 	struct list	 l;
-	int		 chrome;	/* the screen's rows that are not the list's */
+	int		 chrome;	/* the screen's rows not the list's */
 };
 /* The data of such a screen, its list of type with columns (list_init). */
 struct list_screen *list_screen_new(int type, const char *columns,

@@ -127,7 +127,7 @@ enum keys_part {
 #define CTRL(c)		((c) & 0x1f)
 #endif
 
-/* The framework's bindings (screens/keys.c), each part ending with name NULL. */
+/* The framework's bindings (keys.c), each part ending with name NULL. */
 extern const struct binding *const keys_parts[KEYS_PARTS];
 
 struct screen;

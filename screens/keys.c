@@ -186,7 +186,7 @@ keys_next(const struct screen_ops *ops, struct keys_walk *w)
 			b = w->own++;
 			if (b->action != A_SHARED)
 				return b;
-			/* KEYS_SHARED(part): the parts up to it not yet shown. */
+			/* KEYS_SHARED(part): the parts up to it not shown. */
 			w->upto = (int)b->keymaps;
 			continue;
 		}

@@ -21,6 +21,14 @@
 #define A_RESTORE	(A_SCREEN + 0)	/* bring the record back */
 #define KM_DELETED	KM_SCREEN
 
+static const struct binding deleted_bindings[] = {
+	KEYS_SHARED(KEYS_MOVE),
+	{ A_RESTORE, "bring-back", KM_DELETED, { '\r', '\n', KEY_ENTER, 'r' },
+	  "Enter r", "bring the record back as it was", 1 },
+	KEYS_BACK(KM_DELETED),
+	{ A_NONE, NULL, 0, { 0 }, NULL, NULL, 0 }
+};
+
 /* The newest deletions listed; older ones come back with crm undelete. */
 #define DELETED_MAX	1000
 
@@ -217,14 +225,6 @@ deleted_key(struct screen *sc, enum action a, int iskey, wint_t ch)
 		return;
 	}
 }
-
-static const struct binding deleted_bindings[] = {
-	KEYS_SHARED(KEYS_MOVE),
-	{ A_RESTORE, "bring-back", KM_DELETED, { '\r', '\n', KEY_ENTER, 'r' },
-	  "Enter r", "bring the record back as it was", 1 },
-	KEYS_BACK(KM_DELETED),
-	{ A_NONE, NULL, 0, { 0 }, NULL, NULL, 0 }
-};
 
 const struct screen_ops screen_deleted = {
 	.name = "deleted",

@@ -40,7 +40,43 @@
 #define A_IO_PREV_FORMAT (A_SCREEN + 2)
 #define KM_IO_PROMPT	KM_SCREEN	/* typing a file name to export to */
 #define KM_IO_VIEW	(KM_SCREEN << 1) /* the import's preview and report */
-#define KM_IO_IMPORT	(KM_SCREEN << 2) /* typing the name of a file to import */
+#define KM_IO_IMPORT	(KM_SCREEN << 2) /* typing a file name to import */
+
+/* The export's keys and the import's: each screen has its own keymaps. */
+static const struct binding io_bindings[] = {
+	KEYS_SHARED(KEYS_LAST),
+	{ A_IO_GO, "write", KM_IO_PROMPT, { '\r', '\n', KEY_ENTER }, "Enter",
+	  "write the export", 1 },
+	{ A_IO_GO, "preview", KM_IO_IMPORT, { '\r', '\n', KEY_ENTER }, "Enter",
+	  "read the file and show what each row will do", 1 },
+	{ A_IO_FORMAT, "format", KM_IO_PROMPT, { '\t' }, "Tab",
+	  "next format (CSV; vCard for contacts; iCalendar for events and "
+	  "tasks)", 1 },
+	{ A_IO_PREV_FORMAT, "previous-format", KM_IO_PROMPT, { KEY_BTAB },
+	  "S-Tab", "previous format", 0 },
+	{ A_BACK, "cancel", KM_IO_PROMPT | KM_IO_IMPORT, { 27 }, "Esc",
+	  "cancel", 1 },
+	{ A_HELP, "help", KM_IO_PROMPT | KM_IO_IMPORT, { KEY_F(1) }, "F1",
+	  "show the keys of this screen", 1 },
+	KEYS_HELP(KM_IO_VIEW),
+	{ A_IO_GO, "import", KM_IO_VIEW, { '\r', '\n', KEY_ENTER }, "Enter",
+	  "import the rows to add and update (in the preview)", 1 },
+	{ A_BACK, "back", KM_IO_VIEW, { 'q', 27 }, "q Esc",
+	  "back; in the preview, cancel: nothing is written", 1 },
+	{ A_UP, "up", KM_IO_VIEW, { KEY_UP, 'k', CTRL('p') }, "↑ k", "up", 0 },
+	{ A_DOWN, "down", KM_IO_VIEW, { KEY_DOWN, 'j', CTRL('n') }, "↓ j",
+	  "down", 0 },
+	{ A_PGUP, "page-up", KM_IO_VIEW, { KEY_PPAGE, CTRL('b') }, "PgUp",
+	  "page up", 0 },
+	{ A_PGDN, "page-down", KM_IO_VIEW, { KEY_NPAGE, CTRL('f'), ' ' },
+	  "PgDn Space", "page down", 0 },
+	{ A_HOME, "first", KM_IO_VIEW, { KEY_HOME, 'g' }, "Home g", "first",
+	  0 },
+	{ A_END, "last", KM_IO_VIEW, { KEY_END, 'G' }, "End G", "last", 0 },
+	{ A_REDRAW, "redraw", KM_IO_PROMPT | KM_IO_IMPORT | KM_IO_VIEW,
+	  { CTRL('l') }, "^L", "redraw the screen", 0 },
+	{ A_NONE, NULL, 0, { 0 }, NULL, NULL, 0 }
+};
 
 /* "~/x" as a path. Returns a new string. */
 static char *
@@ -362,42 +398,6 @@ io_typing(struct screen *sc)
 	(void)sc;
 	return 1;
 }
-
-/* The export's keys and the import's: each screen has its own keymaps. */
-static const struct binding io_bindings[] = {
-	KEYS_SHARED(KEYS_LAST),
-	{ A_IO_GO, "write", KM_IO_PROMPT, { '\r', '\n', KEY_ENTER }, "Enter",
-	  "write the export", 1 },
-	{ A_IO_GO, "preview", KM_IO_IMPORT, { '\r', '\n', KEY_ENTER }, "Enter",
-	  "read the file and show what each row will do", 1 },
-	{ A_IO_FORMAT, "format", KM_IO_PROMPT, { '\t' }, "Tab",
-	  "next format (CSV; vCard for contacts; iCalendar for events and "
-	  "tasks)", 1 },
-	{ A_IO_PREV_FORMAT, "previous-format", KM_IO_PROMPT, { KEY_BTAB },
-	  "S-Tab", "previous format", 0 },
-	{ A_BACK, "cancel", KM_IO_PROMPT | KM_IO_IMPORT, { 27 }, "Esc",
-	  "cancel", 1 },
-	{ A_HELP, "help", KM_IO_PROMPT | KM_IO_IMPORT, { KEY_F(1) }, "F1",
-	  "show the keys of this screen", 1 },
-	KEYS_HELP(KM_IO_VIEW),
-	{ A_IO_GO, "import", KM_IO_VIEW, { '\r', '\n', KEY_ENTER }, "Enter",
-	  "import the rows to add and update (in the preview)", 1 },
-	{ A_BACK, "back", KM_IO_VIEW, { 'q', 27 }, "q Esc",
-	  "back; in the preview, cancel: nothing is written", 1 },
-	{ A_UP, "up", KM_IO_VIEW, { KEY_UP, 'k', CTRL('p') }, "↑ k", "up", 0 },
-	{ A_DOWN, "down", KM_IO_VIEW, { KEY_DOWN, 'j', CTRL('n') }, "↓ j",
-	  "down", 0 },
-	{ A_PGUP, "page-up", KM_IO_VIEW, { KEY_PPAGE, CTRL('b') }, "PgUp",
-	  "page up", 0 },
-	{ A_PGDN, "page-down", KM_IO_VIEW, { KEY_NPAGE, CTRL('f'), ' ' },
-	  "PgDn Space", "page down", 0 },
-	{ A_HOME, "first", KM_IO_VIEW, { KEY_HOME, 'g' }, "Home g", "first",
-	  0 },
-	{ A_END, "last", KM_IO_VIEW, { KEY_END, 'G' }, "End G", "last", 0 },
-	{ A_REDRAW, "redraw", KM_IO_PROMPT | KM_IO_IMPORT | KM_IO_VIEW,
-	  { CTRL('l') }, "^L", "redraw the screen", 0 },
-	{ A_NONE, NULL, 0, { 0 }, NULL, NULL, 0 }
-};
 
 const struct screen_ops screen_export = {
 	.name = "export",

@@ -39,13 +39,76 @@
 #define A_SETTINGS	(A_SCREEN + 15)	/* the screens the main screen opens */
 #define A_USERS		(A_SCREEN + 16)
 #define A_TEMPLATES	(A_SCREEN + 17)
-#define A_VIEW		(A_SCREEN + 18)	/* the Calendar's agenda, the pipeline */
+#define A_VIEW		(A_SCREEN + 18)	/* the agenda, the pipeline */
 #define A_DONE		(A_SCREEN + 19)	/* a task done, or open again */
 #define A_SYNC		(A_SCREEN + 20)
 #define A_CONFLICTS	(A_SCREEN + 21)
 #define A_EXPORT	(A_SCREEN + 22)
 #define A_IMPORT	(A_SCREEN + 23)
 #define KM_MAIN		KM_SCREEN	/* the tabs, no search being typed */
+
+static const struct binding main_bindings[] = {
+	KEYS_SHARED(KEYS_TOP),
+	{ A_TAB1, "tab-1", KM_MAIN, { '1' }, "1", "companies", 0 },
+	{ A_TAB2, "tab-2", KM_MAIN, { '2' }, "2", "contacts", 0 },
+	{ A_TAB3, "tab-3", KM_MAIN, { '3' }, "3", "notes", 0 },
+	{ A_TAB4, "tab-4", KM_MAIN, { '4' }, "4", "calendar", 0 },
+	{ A_TAB5, "tab-5", KM_MAIN, { '5' }, "5", "tasks", 0 },
+	{ A_TAB6, "tab-6", KM_MAIN, { '6' }, "6", "opportunities", 0 },
+	{ A_TAB7, "tab-7", KM_MAIN, { '7' }, "7", "campaigns", 0 },
+	{ A_TAB8, "tab-8", KM_MAIN, { '8' }, "8", "issues", 0 },
+	{ A_NEXT_TAB, "next-tab", KM_MAIN, { '\t', KEY_RIGHT, 'l' },
+	  "Tab → l", "next tab", 0 },
+	{ A_PREV_TAB, "previous-tab", KM_MAIN, { KEY_BTAB, KEY_LEFT, 'h' },
+	  "S-Tab ← h", "previous tab", 0 },
+	KEYS_SHARED(KEYS_OPEN),
+	{ A_SEARCH, "search", KM_MAIN, { '/' }, "/",
+	  "search as you type, inside words too: names, email, phone, "
+	  "city, company (Enter keeps it, Esc clears it, ↑ brings back the "
+	  "last one)", 1 },
+	/* For the help: n and N while a search is kept. */
+	{ A_SEARCH_NEXT, "next-match", KM_MAIN, { 0 }, "n N",
+	  "next, previous match (while a search is kept; else n is new); "
+	  "Esc clears the search", 0 },
+	{ A_SEARCH_NEXT, "next", KM_MAIN, { 0 }, "n N", "next, previous "
+	  "match", 1 },
+	{ A_SEARCH_PREV, "previous-match", KM_MAIN, { 'N' }, "N",
+	  "previous match", 0 },
+	{ A_NEW, "new", KM_MAIN, { 'n' }, "n", "new record", 1 },
+	{ A_EDIT, "edit", KM_MAIN, { 'e' }, "e", "edit", 1 },
+	{ A_DELETE, "delete", KM_MAIN, { 'd', KEY_DC }, "d",
+	  "delete (asks first)", 1 },
+	{ A_MINE, "mine", KM_MAIN, { 'm' }, "m",
+	  "only mine (account manager or assignee is me), or all", 1 },
+	{ A_SORT, "sort", KM_MAIN, { 's' }, "s",
+	  "sort: name A-Z, Z-A, newest, oldest", 1 },
+	KEYS_SHARED(KEYS_MOVE),
+	KEYS_UNDO(KM_MAIN),
+	{ A_UNDELETE, "deleted", KM_MAIN, { 'D' }, "D",
+	  "deleted records: bring one back", 0 },
+	{ A_QUIT, "quit", KM_MAIN, { 'q' }, "q", "quit", 1 },
+	KEYS_SHARED(KEYS_END),
+	{ A_SETTINGS, "settings", KM_MAIN, { 'O' }, "O",
+	  "settings of this database (and its users)", 0 },
+	{ A_USERS, "users", KM_MAIN, { 'U' }, "U",
+	  "the users of this database (administrators)", 0 },
+	{ A_TEMPLATES, "templates", KM_MAIN, { 'T' }, "T",
+	  "letter templates", 0 },
+	{ A_VIEW, "agenda-pipeline", KM_MAIN, { 'v' }, "v",
+	  "Calendar tab: day and week agenda; Opportunities tab: pipeline", 0 },
+	{ A_DONE, "done", KM_MAIN, { 'x' }, "x",
+	  "a task done, or open again if it was done", 0 },
+	{ A_SYNC, "sync", KM_MAIN, { 'S' }, "S",
+	  "synchronize with the master", 0 },
+	{ A_CONFLICTS, "conflicts", KM_MAIN, { 'C' }, "C",
+	  "the conflict log: values a sync or a save overwrote, to restore",
+	  0 },
+	{ A_EXPORT, "export", KM_MAIN, { 'E' }, "E",
+	  "export this list as shown to a file (CSV, vCard, iCalendar)", 0 },
+	{ A_IMPORT, "import", KM_MAIN, { 'I' }, "I",
+	  "import into this tab from CSV, vCard or iCalendar", 0 },
+	{ A_NONE, NULL, 0, { 0 }, NULL, NULL, 0 }
+};
 
 static const struct main_tab {
 	int		 type;
@@ -370,68 +433,6 @@ main_ready(struct screen *sc)
 	screen_form_offer_draft();
 	return 1;
 }
-
-static const struct binding main_bindings[] = {
-	KEYS_SHARED(KEYS_TOP),
-	{ A_TAB1, "tab-1", KM_MAIN, { '1' }, "1", "companies", 0 },
-	{ A_TAB2, "tab-2", KM_MAIN, { '2' }, "2", "contacts", 0 },
-	{ A_TAB3, "tab-3", KM_MAIN, { '3' }, "3", "notes", 0 },
-	{ A_TAB4, "tab-4", KM_MAIN, { '4' }, "4", "calendar", 0 },
-	{ A_TAB5, "tab-5", KM_MAIN, { '5' }, "5", "tasks", 0 },
-	{ A_TAB6, "tab-6", KM_MAIN, { '6' }, "6", "opportunities", 0 },
-	{ A_TAB7, "tab-7", KM_MAIN, { '7' }, "7", "campaigns", 0 },
-	{ A_TAB8, "tab-8", KM_MAIN, { '8' }, "8", "issues", 0 },
-	{ A_NEXT_TAB, "next-tab", KM_MAIN, { '\t', KEY_RIGHT, 'l' },
-	  "Tab → l", "next tab", 0 },
-	{ A_PREV_TAB, "previous-tab", KM_MAIN, { KEY_BTAB, KEY_LEFT, 'h' },
-	  "S-Tab ← h", "previous tab", 0 },
-	KEYS_SHARED(KEYS_OPEN),
-	{ A_SEARCH, "search", KM_MAIN, { '/' }, "/",
-	  "search as you type, inside words too: names, email, phone, "
-	  "city, company (Enter keeps it, Esc clears it, ↑ brings back the "
-	  "last one)", 1 },
-	/* For the help: n and N while a search is kept. */
-	{ A_SEARCH_NEXT, "next-match", KM_MAIN, { 0 }, "n N",
-	  "next, previous match (while a search is kept; else n is new); "
-	  "Esc clears the search", 0 },
-	{ A_SEARCH_NEXT, "next", KM_MAIN, { 0 }, "n N", "next, previous "
-	  "match", 1 },
-	{ A_SEARCH_PREV, "previous-match", KM_MAIN, { 'N' }, "N",
-	  "previous match", 0 },
-	{ A_NEW, "new", KM_MAIN, { 'n' }, "n", "new record", 1 },
-	{ A_EDIT, "edit", KM_MAIN, { 'e' }, "e", "edit", 1 },
-	{ A_DELETE, "delete", KM_MAIN, { 'd', KEY_DC }, "d",
-	  "delete (asks first)", 1 },
-	{ A_MINE, "mine", KM_MAIN, { 'm' }, "m",
-	  "only mine (account manager or assignee is me), or all", 1 },
-	{ A_SORT, "sort", KM_MAIN, { 's' }, "s",
-	  "sort: name A-Z, Z-A, newest, oldest", 1 },
-	KEYS_SHARED(KEYS_MOVE),
-	KEYS_UNDO(KM_MAIN),
-	{ A_UNDELETE, "deleted", KM_MAIN, { 'D' }, "D",
-	  "deleted records: bring one back", 0 },
-	{ A_QUIT, "quit", KM_MAIN, { 'q' }, "q", "quit", 1 },
-	KEYS_SHARED(KEYS_END),
-	{ A_SETTINGS, "settings", KM_MAIN, { 'O' }, "O",
-	  "settings of this database (and its users)", 0 },
-	{ A_USERS, "users", KM_MAIN, { 'U' }, "U",
-	  "the users of this database (administrators)", 0 },
-	{ A_TEMPLATES, "templates", KM_MAIN, { 'T' }, "T",
-	  "letter templates", 0 },
-	{ A_VIEW, "agenda-pipeline", KM_MAIN, { 'v' }, "v",
-	  "Calendar tab: day and week agenda; Opportunities tab: pipeline", 0 },
-	{ A_DONE, "done", KM_MAIN, { 'x' }, "x",
-	  "a task done, or open again if it was done", 0 },
-	{ A_SYNC, "sync", KM_MAIN, { 'S' }, "S",
-	  "synchronize with the master", 0 },
-	{ A_CONFLICTS, "conflicts", KM_MAIN, { 'C' }, "C",
-	  "the conflict log: values a sync or a save overwrote, to restore", 0 },
-	{ A_EXPORT, "export", KM_MAIN, { 'E' }, "E",
-	  "export this list as shown to a file (CSV, vCard, iCalendar)", 0 },
-	{ A_IMPORT, "import", KM_MAIN, { 'I' }, "I",
-	  "import into this tab from CSV, vCard or iCalendar", 0 },
-	{ A_NONE, NULL, 0, { 0 }, NULL, NULL, 0 }
-};
 
 const struct screen_ops screen_main = {
 	.name = "main",

@@ -36,6 +36,28 @@
 #define A_MINE		(A_SCREEN + 4)	/* only mine, or everyone's */
 #define KM_PIPELINE	KM_SCREEN
 
+static const struct binding pipeline_bindings[] = {
+	KEYS_SHARED(KEYS_MOVE),
+	KEYS_UNDO(KM_PIPELINE),
+	KEYS_SHARED(KEYS_END),
+	{ A_PREV_PANE, "show-stage-before", KM_PIPELINE,
+	  { KEY_LEFT, 'h', KEY_BTAB }, "← h S-Tab",
+	  "show the stage before", 0 },
+	{ A_NEXT_PANE, "show-stage-after", KM_PIPELINE,
+	  { KEY_RIGHT, 'l', '\t' }, "→ l Tab", "show the stage after", 0 },
+	/* No key of its own: the key line's short form of the two above. */
+	{ A_NEXT_PANE, "stages", KM_PIPELINE, { 0 }, "← →",
+	  "show another stage", 1 },
+	{ A_STAGE_NEXT, "next-stage", KM_PIPELINE, { '>' }, ">",
+	  "move the opportunity to the next stage", 1 },
+	{ A_STAGE_PREV, "previous-stage", KM_PIPELINE, { '<' }, "<",
+	  "move the opportunity to the stage before", 1 },
+	{ A_MINE, "mine", KM_PIPELINE, { 'm' }, "m",
+	  "only mine, or everyone's", 1 },
+	KEYS_BACK(KM_PIPELINE),
+	{ A_NONE, NULL, 0, { 0 }, NULL, NULL, 0 }
+};
+
 #define PIPE_TABLE	12	/* rows above the list: titles and the table */
 
 struct pipe_data {
@@ -530,28 +552,6 @@ pipe_key(struct screen *sc, enum action a, int iskey, wint_t ch)
 	}
 	tui_redraw(REDRAW_BODY);
 }
-
-static const struct binding pipeline_bindings[] = {
-	KEYS_SHARED(KEYS_MOVE),
-	KEYS_UNDO(KM_PIPELINE),
-	KEYS_SHARED(KEYS_END),
-	{ A_PREV_PANE, "show-stage-before", KM_PIPELINE,
-	  { KEY_LEFT, 'h', KEY_BTAB }, "← h S-Tab",
-	  "show the stage before", 0 },
-	{ A_NEXT_PANE, "show-stage-after", KM_PIPELINE,
-	  { KEY_RIGHT, 'l', '\t' }, "→ l Tab", "show the stage after", 0 },
-	/* No key of its own: the key line's short form of the two above. */
-	{ A_NEXT_PANE, "stages", KM_PIPELINE, { 0 }, "← →",
-	  "show another stage", 1 },
-	{ A_STAGE_NEXT, "next-stage", KM_PIPELINE, { '>' }, ">",
-	  "move the opportunity to the next stage", 1 },
-	{ A_STAGE_PREV, "previous-stage", KM_PIPELINE, { '<' }, "<",
-	  "move the opportunity to the stage before", 1 },
-	{ A_MINE, "mine", KM_PIPELINE, { 'm' }, "m",
-	  "only mine, or everyone's", 1 },
-	KEYS_BACK(KM_PIPELINE),
-	{ A_NONE, NULL, 0, { 0 }, NULL, NULL, 0 }
-};
 
 const struct screen_ops screen_pipeline = {
 	.name = "pipeline",

@@ -18,6 +18,14 @@
 /* Its own keymap (tui.h); o is the document keys' A_VIEW_FILE (screens.h). */
 #define KM_READER	KM_SCREEN
 
+static const struct binding read_bindings[] = {
+	KEYS_SHARED(KEYS_MOVE),
+	KEYS_BACK(KM_READER),
+	{ A_VIEW_FILE, "pager", KM_READER, { 'o', '|' }, "o",
+	  "the text in $PAGER", 1 },
+	{ A_NONE, NULL, 0, { 0 }, NULL, NULL, 0 }
+};
+
 struct read_data {
 	char		*title;
 	char		*text;
@@ -126,14 +134,6 @@ read_key(struct screen *sc, enum action a, int iskey, wint_t ch)
 		return;
 	}
 }
-
-static const struct binding read_bindings[] = {
-	KEYS_SHARED(KEYS_MOVE),
-	KEYS_BACK(KM_READER),
-	{ A_VIEW_FILE, "pager", KM_READER, { 'o', '|' }, "o",
-	  "the text in $PAGER", 1 },
-	{ A_NONE, NULL, 0, { 0 }, NULL, NULL, 0 }
-};
 
 const struct screen_ops screen_read = {
 	.name = "read",

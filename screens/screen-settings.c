@@ -33,6 +33,18 @@
 #define A_USERS		(A_SCREEN + 0)	/* the users screen */
 #define KM_SETTINGS	KM_SCREEN	/* the settings shown, not edited */
 
+static const struct binding settings_bindings[] = {
+	KEYS_SHARED(KEYS_END),
+	KEYS_HELP(KM_SETTINGS),
+	{ A_EDIT, "edit", KM_SETTINGS, { 'e', '\r', '\n', KEY_ENTER },
+	  "e Enter", "change the settings (F2 saves, Esc cancels)", 1 },
+	{ A_USERS, "users", KM_SETTINGS, { 'u', 'U' }, "u",
+	  "manage the users (administrators, on the master)", 1 },
+	KEYS_BACK(KM_SETTINGS),
+	KEYS_REDRAW(KM_SETTINGS),
+	{ A_NONE, NULL, 0, { 0 }, NULL, NULL, 0 }
+};
+
 static const char *const settings_granularities[] = { "field", "record",
 	NULL };
 
@@ -347,18 +359,6 @@ settings_unsaved(struct screen *sc)
 
 	return d->fs.editing && fieldset_changed(&d->fs);
 }
-
-static const struct binding settings_bindings[] = {
-	KEYS_SHARED(KEYS_END),
-	KEYS_HELP(KM_SETTINGS),
-	{ A_EDIT, "edit", KM_SETTINGS, { 'e', '\r', '\n', KEY_ENTER },
-	  "e Enter", "change the settings (F2 saves, Esc cancels)", 1 },
-	{ A_USERS, "users", KM_SETTINGS, { 'u', 'U' }, "u",
-	  "manage the users (administrators, on the master)", 1 },
-	KEYS_BACK(KM_SETTINGS),
-	KEYS_REDRAW(KM_SETTINGS),
-	{ A_NONE, NULL, 0, { 0 }, NULL, NULL, 0 }
-};
 
 const struct screen_ops screen_settings = {
 	.name = "settings",

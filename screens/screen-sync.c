@@ -32,6 +32,22 @@
 #define A_CONFLICTS	(A_SCREEN + 3)	/* the conflict log */
 #define KM_SYNC		KM_SCREEN
 
+static const struct binding sync_bindings[] = {
+	KEYS_SHARED(KEYS_END),
+	{ A_SYNC_GO, "sync", KM_SYNC, { '\r', '\n', KEY_ENTER, 'y' },
+	  "Enter y", "synchronize now", 1 },
+	{ A_SYNC_PREVIEW, "preview", KM_SYNC, { 'p' }, "p",
+	  "preview what a sync would do, changing nothing", 1 },
+	{ A_SYNC_AGAIN, "retry", KM_SYNC, { 'r' }, "r",
+	  "try to reach the master again", 1 },
+	{ A_CONFLICTS, "conflicts", KM_SYNC, { 'c' }, "c",
+	  "the conflict log", 1 },
+	KEYS_BACK(KM_SYNC),
+	KEYS_HELP(KM_SYNC),
+	KEYS_REDRAW(KM_SYNC),
+	{ A_NONE, NULL, 0, { 0 }, NULL, NULL, 0 }
+};
+
 /* Paint progress at most this often: a sync over ssh is not slowed. */
 #define SYNC_PAINT_MS	100
 
@@ -716,22 +732,6 @@ sync_reload(struct screen *sc)
 	(void)sc;
 	tui_status_reload();
 }
-
-static const struct binding sync_bindings[] = {
-	KEYS_SHARED(KEYS_END),
-	{ A_SYNC_GO, "sync", KM_SYNC, { '\r', '\n', KEY_ENTER, 'y' },
-	  "Enter y", "synchronize now", 1 },
-	{ A_SYNC_PREVIEW, "preview", KM_SYNC, { 'p' }, "p",
-	  "preview what a sync would do, changing nothing", 1 },
-	{ A_SYNC_AGAIN, "retry", KM_SYNC, { 'r' }, "r",
-	  "try to reach the master again", 1 },
-	{ A_CONFLICTS, "conflicts", KM_SYNC, { 'c' }, "c",
-	  "the conflict log", 1 },
-	KEYS_BACK(KM_SYNC),
-	KEYS_HELP(KM_SYNC),
-	KEYS_REDRAW(KM_SYNC),
-	{ A_NONE, NULL, 0, { 0 }, NULL, NULL, 0 }
-};
 
 const struct screen_ops screen_sync = {
 	.name = "sync",

@@ -33,9 +33,28 @@
 #include "tui.h"
 #include "xmalloc.h"
 
-/* The templates' own action and keymap (tui.h; the document keys: screens.h). */
-#define A_EDIT_TEXT	(A_DOCS_END + 0)	/* the template's text in $EDITOR */
+/* Their own action and keymap (tui.h); the document keys: screens.h. */
+#define A_EDIT_TEXT	(A_DOCS_END + 0)	/* its text in $EDITOR */
 #define KM_TEMPLATES	KM_SCREEN
+
+static const struct binding templates_bindings[] = {
+	KEYS_SHARED(KEYS_END),
+	{ A_VIEW_FILE, "open-file", KM_TEMPLATES, { 'o' }, "o",
+	  "open the document: text in $PAGER, other kinds with run-mailcap",
+	  0 },
+	{ A_SAVE_COPY, "save-copy", KM_TEMPLATES, { 'w' }, "w",
+	  "save a copy of the document (or template) elsewhere", 0 },
+	{ A_NEW, "new", KM_TEMPLATES, { 'n' }, "n",
+	  "new template from a text file", 1 },
+	{ A_EDIT, "edit", KM_TEMPLATES, { 'e' }, "e",
+	  "edit the template's name and description", 1 },
+	{ A_EDIT_TEXT, "edit-text", KM_TEMPLATES, { 'E' }, "E",
+	  "edit the template's text in $EDITOR", 1 },
+	{ A_DELETE, "delete", KM_TEMPLATES, { 'd', KEY_DC }, "d",
+	  "delete (asks first)", 1 },
+	KEYS_BACK(KM_TEMPLATES),
+	{ A_NONE, NULL, 0, { 0 }, NULL, NULL, 0 }
+};
 
 void
 screen_templates_open(void)
@@ -361,25 +380,6 @@ templates_key(struct screen *sc, enum action a, int iskey, wint_t ch)
 	}
 	record_free(copy);
 }
-
-static const struct binding templates_bindings[] = {
-	KEYS_SHARED(KEYS_END),
-	{ A_VIEW_FILE, "open-file", KM_TEMPLATES, { 'o' }, "o",
-	  "open the document: text in $PAGER, other kinds with run-mailcap",
-	  0 },
-	{ A_SAVE_COPY, "save-copy", KM_TEMPLATES, { 'w' }, "w",
-	  "save a copy of the document (or template) elsewhere", 0 },
-	{ A_NEW, "new", KM_TEMPLATES, { 'n' }, "n",
-	  "new template from a text file", 1 },
-	{ A_EDIT, "edit", KM_TEMPLATES, { 'e' }, "e",
-	  "edit the template's name and description", 1 },
-	{ A_EDIT_TEXT, "edit-text", KM_TEMPLATES, { 'E' }, "E",
-	  "edit the template's text in $EDITOR", 1 },
-	{ A_DELETE, "delete", KM_TEMPLATES, { 'd', KEY_DC }, "d",
-	  "delete (asks first)", 1 },
-	KEYS_BACK(KM_TEMPLATES),
-	{ A_NONE, NULL, 0, { 0 }, NULL, NULL, 0 }
-};
 
 const struct screen_ops screen_templates = {
 	.name = "templates",

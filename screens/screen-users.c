@@ -31,6 +31,17 @@
 #define A_PASSWORD	(A_SCREEN + 0)	/* set the user's password */
 #define KM_USERS	KM_SCREEN
 
+static const struct binding users_bindings[] = {
+	KEYS_SHARED(KEYS_END),
+	{ A_NEW, "new", KM_USERS, { 'n' }, "n", "add a user", 1 },
+	{ A_EDIT, "edit", KM_USERS, { 'e' }, "e",
+	  "change the user's name, type and rights", 1 },
+	{ A_PASSWORD, "password", KM_USERS, { 'p' }, "p",
+	  "set the user's password", 1 },
+	KEYS_BACK(KM_USERS),
+	{ A_NONE, NULL, 0, { 0 }, NULL, NULL, 0 }
+};
+
 void
 screen_users_open(void)
 {
@@ -174,17 +185,6 @@ users_draw(struct screen *sc, int rows, int cols)
 	    "password", tui_attr(C_TITLE));
 	list_draw(&d->l, 2, 0, rows - 2, cols, 1);
 }
-
-static const struct binding users_bindings[] = {
-	KEYS_SHARED(KEYS_END),
-	{ A_NEW, "new", KM_USERS, { 'n' }, "n", "add a user", 1 },
-	{ A_EDIT, "edit", KM_USERS, { 'e' }, "e",
-	  "change the user's name, type and rights", 1 },
-	{ A_PASSWORD, "password", KM_USERS, { 'p' }, "p",
-	  "set the user's password", 1 },
-	KEYS_BACK(KM_USERS),
-	{ A_NONE, NULL, 0, { 0 }, NULL, NULL, 0 }
-};
 
 const struct screen_ops screen_users = {
 	.name = "users",
