@@ -100,8 +100,10 @@ struct binding {
 
 /*
  * The shared bindings come in parts, in the order the help lists them. A
- * screen's own table says where each part goes among its own lines with
- * KEYS_SHARED(part); the parts it does not place follow its own lines.
+ * screen's own table says where they go among its own lines: at
+ * KEYS_SHARED(part), the parts up to that one not shown yet (the part
+ * rides in keymaps). The parts it does not place follow its own lines.
+ * A key is looked for in the screen's own table first all the same.
  */
 enum keys_part {
 	KEYS_TOP,		/* help; the search's keys */
