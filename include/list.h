@@ -67,6 +67,22 @@ void	 list_describe(const struct list *, char *buf, size_t len);
 void	 list_window_edge(struct listbox *, struct browse *, long delta,
 	    int (*load)(void *), void *arg);
 
+/*
+ * A screen that is one list and its title lines (the letter templates, the
+ * users): its data is a list_screen, and these are its ops' enter, reload
+ * (the list sized to the screen, read again) and leave.
+ */
+struct list_screen {
+	struct list	 l;
+	int		 chrome;	/* the screen's rows not the list's */
+};
+/* The data of such a screen, its list of type with columns (list_init). */
+struct list_screen *list_screen_new(int type, const char *columns,
+	    int chrome);
+int	 list_screen_enter(struct screen *);
+void	 list_screen_reload(struct screen *);
+void	 list_screen_leave(struct screen *);
+
 /* The text of a field for display: references and users by name. */
 char	*tui_field_text(struct store_txn *, int type, const struct record *,
 	    const char *field);

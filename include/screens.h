@@ -96,6 +96,17 @@ void	 screen_campaign_show(int type, const struct record_id *);
 /* Documents, letters and templates (screen-docs.c, screen-letter.c, ...). */
 extern const struct screen_ops screen_templates;
 /*
+ * The document keys, actions of their own (tui.h: A_SCREEN and up) that
+ * the record screen, the templates and a long text read bind, and
+ * screen_docs_record_key handles; a screen that binds them numbers its
+ * other actions from A_DOCS_END.
+ */
+#define A_ATTACH	(A_SCREEN + 0)	/* a file to the record */
+#define A_VIEW_FILE	(A_SCREEN + 1)	/* in $PAGER, or with run-mailcap */
+#define A_SAVE_COPY	(A_SCREEN + 2)	/* a copy elsewhere */
+#define A_LETTER	(A_SCREEN + 3)	/* to a contact, from a template */
+#define A_DOCS_END	(A_SCREEN + 4)
+/*
  * The record screen's document and letter keys: a attaches a file to the
  * record, o opens a document, w saves a copy of it, e edits its
  * description, L writes a letter to a contact. type and r are the
@@ -144,10 +155,10 @@ void	 screen_sync_open(void);
 /* The conflict log, newest first. */
 void	 screen_conflicts_open(void);
 /*
- * Why an action cannot run in this database (the help shows it beside
- * the key), or NULL when it can.
+ * Why a sync cannot run in this database (the help shows it beside the
+ * key), or NULL when it can.
  */
-const char *screen_sync_unavailable(enum action);
+const char *screen_sync_unavailable(void);
 
 /* Import and export (screen-io.c). */
 extern const struct screen_ops screen_export;

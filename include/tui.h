@@ -2,10 +2,11 @@
  * tui: the full-screen application.
  *
  * The framework: screens are a stack of const ops structs over shared
- * widgets (list.h, fieldset.h, prompt.h). Keys go through one bindings
- * table to actions; a screen handles only its own. The framework knows
- * no screen by name: the application (screens.h, screens_main) says
- * which screen comes first and which keys work over all of them. Screens set
+ * widgets (list.h, fieldset.h, prompt.h). A key goes through the screen's
+ * own bindings, then the framework's, to an action; a screen handles only
+ * its own. The framework knows no screen by name: the application
+ * (screens.h, screens_main) says which screen comes first and which keys
+ * work over all of them. Screens set
  * redraw flags and the loop paints once, then calls doupdate() once, so a
  * keystroke over a slow link sends only the cells that changed.
  *
@@ -22,130 +23,73 @@
 
 #include "session.h"
 
-/* What a key does, whatever key it is (screens/keys.c). */
+/*
+ * What a key does, whatever key it is. These are the framework's actions,
+ * shared by every screen (screens/keys.c binds most of them). A screen's
+ * own actions (a campaign's "responded", the agenda's "week") are its
+ * own: it numbers them from A_SCREEN up in its own file, and binds them
+ * in its own table (screen_ops.bindings). Two screens never see each
+ * other's table, so their numbers may be the same. They are not in this
+ * enum: a key function with cases of its own switches on (int)a.
+ */
 enum action {
 	A_NONE,
+	/* Over every screen. */
 	A_QUIT,
 	A_BACK,
 	A_HELP,
 	A_REDRAW,
+	A_SUSPEND,		/* Ctrl-Z: back to the shell, fg returns */
+	A_UNDO,			/* undo the last change or deletion */
+	/* Moving in a list (tui_move). */
 	A_UP,
 	A_DOWN,
 	A_PGUP,
 	A_PGDN,
 	A_HOME,
 	A_END,
+	/* What is done to the record selected, on any screen of records. */
 	A_OPEN,
 	A_NEW,
 	A_EDIT,
 	A_DELETE,
+	/* The search of a list (list.c). */
 	A_SEARCH,
-	A_MINE,
-	A_SORT,
-	A_NEXT_TAB,
-	A_PREV_TAB,
-	A_TAB1, A_TAB2, A_TAB3, A_TAB4, A_TAB5, A_TAB6, A_TAB7, A_TAB8,
-	A_NEXT_PANE,
-	A_PREV_PANE,
+	/* The form and the picker (fieldset.c, screen-form.c). */
 	A_NEXT_FIELD,
 	A_PREV_FIELD,
 	A_SAVE,
 	A_SAVE_NEW,
 	A_PICK,
-	A_CLEAR,
-	A_ADD_DB,
-	A_REMOVE_DB,
-	/* Settings and users screens. */
-	A_SETTINGS,
-	A_USERS,
-	A_PASSWORD,
-	/* Campaign screen. */
-	A_CAMP_ADD_COMPANY,	/* targets from a search of companies */
-	A_CAMP_ADD_CONTACT,	/* ... of contacts */
-	A_CAMP_RESPONDED,	/* responded today, or not (asks) */
-	A_CAMP_FILTER,		/* all, respondents, not yet responded */
-	A_CAMP_KIND,		/* the picker: companies or contacts */
-	A_CAMP_OPEN,		/* a record screen: the target's campaign */
-	A_CAMP_INFO,		/* the campaign's record: who made it (S4) */
-	/* Documents and letters. */
-	A_ATTACH,
-	A_VIEW_FILE,
-	A_SAVE_COPY,
-	A_LETTER,
-	A_TEMPLATES,
-	A_EDIT_TEXT,
-	A_COMPLETE,
-	/* Calendar agenda, tasks and pipeline. */
-	A_VIEW,			/* the Calendar's agenda, the pipeline */
-	A_DONE,			/* a task done, or open again */
-	A_WEEK,			/* the agenda: a day or a week */
-	A_DAY_NEXT,		/* the next day (week) */
-	A_DAY_PREV,
-	A_TODAY,
-	A_STAGE_NEXT,		/* an opportunity to the next stage */
-	A_STAGE_PREV,
-	/* Sync and conflicts screens. */
-	A_SYNC,			/* main: the sync screen */
-	A_CONFLICTS,		/* main, sync: the conflict log */
-	A_SYNC_GO,		/* sync: synchronize now */
-	A_SYNC_PREVIEW,		/* sync: a dry run first */
-	A_SYNC_AGAIN,		/* sync: try to reach the master again */
-	A_RESTORE,		/* conflicts: put the lost value back */
-	/* Import and export. */
-	A_EXPORT,
-	A_IMPORT,
-	A_IO_GO,
-	A_IO_FORMAT,
-	A_IO_PREV_FORMAT,
-	/* A day at the keyboard. */
-	A_SEARCH_NEXT,		/* the next match of a search kept */
-	A_SEARCH_PREV,
-	A_UNDO,			/* undo the last change or deletion */
-	A_UNDELETE,		/* the deleted records, to bring back */
-	A_READ,			/* a long field in full, or in $PAGER */
 	A_EXTERNAL,		/* edit the field in $EDITOR */
-	A_SUSPEND,		/* Ctrl-Z: back to the shell, fg returns */
+	/* The prompt (prompt.c): Tab completes a path. */
+	A_COMPLETE,
 	A_DOC,			/* no key: a line of the help alone */
-	A_RETRY			/* not a key: the loop's timer while busy */
+	A_SHARED,		/* no key: KEYS_SHARED in a screen's table */
+	A_RETRY,		/* not a key: the loop's timer while busy */
+	/* A screen's own actions from here. */
+	A_SCREEN = 64
 };
 
-/* Which bindings apply: a screen's keymap is a mask of these. */
-#define KM_GLOBAL	0x01
-#define KM_LIST		0x02	/* a list of records */
-#define KM_MAIN		0x04	/* the main screen's tabs */
-#define KM_RECORD	0x08	/* one record and its linked records */
-#define KM_FORM		0x10	/* editing fields */
-#define KM_PICK		0x20	/* choosing a record for a field */
-#define KM_LOGIN	0x40	/* the database list of the login screen */
-#define KM_HELP		0x80
-#define KM_SEARCH	0x100	/* typing a search into a list */
-#define KM_FIELDS	0x200	/* typing into the login's fields */
-/* Settings and users screens. */
-#define KM_SETTINGS	0x1000	/* the settings screen, not editing */
-#define KM_USERS	0x2000	/* the list of users */
-/* Campaign screen. */
-#define KM_CAMPAIGN	0x40000	/* a campaign and its targets */
-#define KM_CAMP_PICK	0x80000	/* adding targets: typing a name */
-/* Documents and letters. */
-#define KM_PROMPT	0x4000	/* a one-line prompt (a path, a description) */
-#define KM_TEMPLATES	0x8000	/* the list of letter templates */
-/* Calendar agenda, tasks and pipeline. */
-#define KM_AGENDA	0x10000	/* the day and week agenda */
-#define KM_PIPELINE	0x20000	/* opportunities by stage */
-/* Sync and conflicts screens. */
-#define KM_SYNC		0x400	/* the sync screen */
-#define KM_CONFLICTS	0x800	/* the conflict log */
-/* Import and export. */
-#define KM_IO_PROMPT	0x100000	/* typing a file name to export or import */
-#define KM_IO_VIEW	0x200000	/* the import's preview and report */
-#define KM_PROMPT_PATH	0x400000	/* a prompt for a path: Tab completes */
-#define KM_IO_IMPORT	0x800000	/* typing the name of a file to import */
-/* A day at the keyboard. */
-#define KM_READER	0x1000000	/* a long text read in full */
-#define KM_DELETED	0x2000000	/* deleted records, to bring back */
+/*
+ * Which bindings apply: a screen's keymaps are a mask of these. The
+ * framework's come first; a screen's own modes (the campaign's picker, the
+ * import's preview) are its own bits from KM_SCREEN up, used in its own
+ * table only.
+ */
+#define KM_MOVE		0x01	/* moving in a list with arrows, letters; ? */
+#define KM_LIST		0x02	/* a list of records: Enter opens one */
+#define KM_HELP		0x04	/* the help screen */
+#define KM_FORM		0x08	/* editing fields */
+#define KM_PICK		0x10	/* choosing a record for a field */
+#define KM_SEARCH	0x20	/* typing a search into a list */
+#define KM_PROMPT	0x40	/* a one-line prompt (a path, a description) */
+#define KM_PROMPT_PATH	0x80	/* a prompt for a path: Tab completes */
+#define KM_ANY		(~0u)	/* everywhere (^Z) */
+#define KM_SCREEN	0x10000	/* a screen's own keymaps from here */
 
 struct binding {
-	enum action	 action;
+	enum action	 action;	/* a screen's own: A_SCREEN and up */
 	const char	*name;		/* "search": for the key log */
 	unsigned	 keymaps;	/* KM_* where it applies */
 	int		 keys[4];	/* ncurses codes or characters; 0 ends */
@@ -154,19 +98,75 @@ struct binding {
 	int		 keyline;	/* shown on the key line */
 };
 
-extern const struct binding bindings[];
+/*
+ * The shared bindings come in parts, in the order the help lists them. A
+ * screen's own table says where they go among its own lines: at
+ * KEYS_SHARED(part), the parts up to that one not shown yet (the part
+ * rides in keymaps). The parts it does not place follow its own lines.
+ * A key is looked for in the screen's own table first all the same.
+ */
+enum keys_part {
+	KEYS_TOP,		/* help; the search's keys */
+	KEYS_OPEN,		/* Enter opens the record */
+	KEYS_MOVE,		/* moving; the picker's and the form's keys */
+	KEYS_END,		/* cancel a form; redraw, suspend */
+	KEYS_LAST,		/* the prompt's keys; the picker's last */
+	KEYS_PARTS
+};
+#define KEYS_SHARED(part)	{ A_SHARED, "", (part), { 0 }, "", "", 0 }
+/* The usual bindings of shared actions, for a screen's own table. */
+#define KEYS_BACK(km)	{ A_BACK, "back", (km), { 'q', 27 }, "q Esc", \
+			    "back", 1 }
+#define KEYS_HELP(km)	{ A_HELP, "help", (km), { '?', KEY_F(1) }, "? F1", \
+			    "show the keys of this screen", 1 }
+#define KEYS_REDRAW(km)	{ A_REDRAW, "redraw", (km), { CTRL('l') }, "^L", \
+			    "redraw the screen", 0 }
+#define KEYS_UNDO(km)	{ A_UNDO, "undo", (km), { 'u' }, "u", \
+			    "undo the last change or deletion made here " \
+			    "(again: the one before)", 0 }
+/* A control key among a binding's keys: CTRL('l'). */
+#ifndef CTRL
+#define CTRL(c)		((c) & 0x1f)
+#endif
+
+/* The framework's bindings (keys.c), each part ending with name NULL. */
+extern const struct binding *const keys_parts[KEYS_PARTS];
 
 struct screen;
+struct screen_ops;
 
 /* The keymaps in force for a screen now (typing or not). */
 unsigned	 tui_keymaps(struct screen *);
-/* The action of a key in a screen's keymaps, or A_NONE. */
-enum action	 keys_action(unsigned keymaps, int iskey, wint_t ch);
-const char	*keys_name(enum action);
+/*
+ * The binding of a key in a screen's keymaps, or NULL: the screen's own
+ * table first, then the shared one.
+ */
+const struct binding *keys_find(const struct screen_ops *, unsigned keymaps,
+		    int iskey, wint_t ch);
+/*
+ * The bindings of a screen in the order the help and the key line show
+ * them: its own, with the shared parts where it placed them. Start with
+ * a zeroed walk; NULL at the end.
+ */
+struct keys_walk {
+	const struct binding	*own;		/* next of the screen's own */
+	const struct binding	*shared;	/* next of a shared part */
+	int			 next;		/* the next part to walk */
+	int			 upto;		/* walk the parts up to it */
+	int			 started;
+};
+const struct binding *keys_next(const struct screen_ops *,
+		    struct keys_walk *);
 
 struct screen_ops {
 	const char	*name;		/* for the help title and the key log */
 	unsigned	 keymaps;	/* KM_* bits whose bindings apply */
+	/*
+	 * Its own bindings, ending with name NULL (NULL: none), looked at
+	 * before the shared ones; KEYS_SHARED places a shared part in the
+	 * help.
+	 */
+	const struct binding *bindings;
 	/* Pushed: read what it shows. -1 pops it again (message set). */
 	int		(*enter)(struct screen *);
 	/* Paint rows 0..rows-1 of stdscr. */
@@ -186,6 +186,8 @@ struct screen_ops {
 	int		(*typing)(struct screen *);
 	/* The keymaps while typing (0: KM_FORM). */
 	unsigned	 typing_keymaps;
+	/* The help's heading over the typing keys (NULL: by the keymaps). */
+	const char	*typing_help;
 	/* The title of the help screen for this screen. */
 	const char	*help;
 	/*

@@ -625,3 +625,50 @@ list_draw_search(struct list *l, int y, int x, int w, const char *label)
 	app.cursor_y = y;
 	app.cursor_x = x + lw + col;
 }
+
+struct list_screen *
+list_screen_new(int type, const char *columns, int chrome)
+{
+	struct list_screen	*d = xcalloc(1, sizeof *d);
+
+	list_init(&d->l, type, columns);
+	d->chrome = chrome;
+	return d;
+}
+
+/* The list takes the rows above the status lines but the screen's own. */
+static void
+list_screen_size(struct list_screen *d)
+{
+	int	h = LINES - 2 - d->chrome;
+
+	d->l.lb.height = h > 1 ? h : 1;
+}
+
+int
+list_screen_enter(struct screen *sc)
+{
+	struct list_screen	*d = sc->data;
+
+	list_screen_size(d);
+	list_load(&d->l);
+	return 0;
+}
+
+void
+list_screen_reload(struct screen *sc)
+{
+	struct list_screen	*d = sc->data;
+
+	list_screen_size(d);
+	list_load(&d->l);
+}
+
+void
+list_screen_leave(struct screen *sc)
+{
+	struct list_screen	*d = sc->data;
+
+	list_free(&d->l);
+	free(d);
+}

@@ -28,6 +28,40 @@
 #include "tui.h"
 #include "xmalloc.h"
 
+/* The agenda's own actions and keymap (tui.h: A_SCREEN, KM_SCREEN). */
+#define A_WEEK		(A_SCREEN + 0)	/* a day or a week */
+#define A_DAY_NEXT	(A_SCREEN + 1)	/* the next day (week) */
+#define A_DAY_PREV	(A_SCREEN + 2)
+#define A_TODAY		(A_SCREEN + 3)
+#define A_MINE		(A_SCREEN + 4)	/* only mine, or everyone's */
+#define KM_AGENDA	KM_SCREEN
+
+static const struct binding agenda_bindings[] = {
+	KEYS_SHARED(KEYS_MOVE),
+	KEYS_UNDO(KM_AGENDA),
+	KEYS_SHARED(KEYS_END),
+	{ A_WEEK, "week", KM_AGENDA, { 'w' }, "w", "day or week", 1 },
+	{ A_DAY_PREV, "previous", KM_AGENDA, { '[', KEY_LEFT }, "[ ←",
+	  "the day before (the week before in the week)", 0 },
+	{ A_DAY_NEXT, "next", KM_AGENDA, { ']', KEY_RIGHT }, "] →",
+	  "the day after (the week after in the week)", 0 },
+	/* No key of its own: the key line's short form of the two above. */
+	{ A_DAY_NEXT, "day", KM_AGENDA, { 0 }, "[ ]",
+	  "day before, after", 1 },
+	{ A_DAY_NEXT, "week", KM_AGENDA, { 0 }, "[ ]",
+	  "week before, after", 1 },
+	{ A_TODAY, "today", KM_AGENDA, { 't' }, "t", "today", 1 },
+	{ A_NEW, "new", KM_AGENDA, { 'n' }, "n",
+	  "new event at the cursor's time, an hour long", 1 },
+	{ A_EDIT, "edit", KM_AGENDA, { 'e' }, "e", "edit the event", 0 },
+	{ A_DELETE, "delete", KM_AGENDA, { 'd', KEY_DC }, "d",
+	  "delete the event (asks first)", 0 },
+	{ A_MINE, "mine", KM_AGENDA, { 'm' }, "m",
+	  "only mine, or everyone's", 1 },
+	KEYS_BACK(KM_AGENDA),
+	{ A_NONE, NULL, 0, { 0 }, NULL, NULL, 0 }
+};
+
 #define AGENDA_FIRST_HOUR	7	/* slots shown even when empty */
 #define AGENDA_LAST_HOUR	20
 #define AGENDA_NEW_HOUR		9	/* n on a day with no time: 09:00 */
@@ -597,7 +631,7 @@ agenda_key(struct screen *sc, enum action a, int iskey, wint_t ch)
 
 	(void)iskey;
 	(void)ch;
-	switch (a) {
+	switch ((int)a) {
 	case A_BACK:
 		tui_pop();
 		return;
@@ -677,7 +711,8 @@ agenda_offers(const struct screen *sc, const struct binding *b)
 
 const struct screen_ops screen_agenda = {
 	.name = "agenda",
-	.keymaps = KM_AGENDA | KM_LIST,
+	.keymaps = KM_MOVE | KM_LIST | KM_AGENDA,
+	.bindings = agenda_bindings,
 	.enter = agenda_enter,
 	.draw = agenda_draw,
 	.key = agenda_key,

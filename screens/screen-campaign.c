@@ -33,6 +33,42 @@
 #include "tui.h"
 #include "xmalloc.h"
 
+/*
+ * The campaign's own actions and keymaps (tui.h: A_SCREEN, KM_SCREEN),
+ * its picker's too.
+ */
+/* Targets from a search of companies, of contacts. */
+#define A_CAMP_ADD_COMPANY (A_SCREEN + 0)
+#define A_CAMP_ADD_CONTACT (A_SCREEN + 1)
+#define A_CAMP_RESPONDED (A_SCREEN + 2)	/* responded today, or not (asks) */
+#define A_CAMP_FILTER	(A_SCREEN + 3)	/* all, respondents, the others */
+#define A_CAMP_INFO	(A_SCREEN + 4)	/* its record: who made it (S4) */
+#define A_CAMP_KIND	(A_SCREEN + 5)	/* the picker: companies or contacts */
+#define KM_CAMPAIGN	KM_SCREEN	/* a campaign and its targets */
+#define KM_CAMP_PICK	(KM_SCREEN << 1) /* adding targets: typing a name */
+
+/* The campaign's keys, and its picker's (before the form picker's Tab). */
+static const struct binding campaign_bindings[] = {
+	KEYS_SHARED(KEYS_END),
+	{ A_CAMP_ADD_COMPANY, "add-company", KM_CAMPAIGN, { 'a' }, "a",
+	  "add companies as targets: search them by name", 1 },
+	{ A_CAMP_ADD_CONTACT, "add-contact", KM_CAMPAIGN, { 'A' }, "A",
+	  "add contacts as targets: search them by name or company", 1 },
+	{ A_CAMP_RESPONDED, "responded", KM_CAMPAIGN, { 'r' }, "r",
+	  "mark the target responded today, or not responded (asks)", 1 },
+	{ A_CAMP_FILTER, "filter", KM_CAMPAIGN, { 'f' }, "f",
+	  "show all targets, the respondents, those not yet responded", 1 },
+	{ A_EDIT, "edit", KM_CAMPAIGN, { 'e' }, "e", "edit the campaign", 1 },
+	{ A_DELETE, "remove", KM_CAMPAIGN, { 'd', KEY_DC }, "d",
+	  "remove the target from the campaign (asks first)", 1 },
+	{ A_CAMP_INFO, "info", KM_CAMPAIGN, { 'i' }, "i",
+	  "the campaign's record: who made and changed it", 0 },
+	KEYS_BACK(KM_CAMPAIGN),
+	{ A_CAMP_KIND, "companies-or-contacts", KM_CAMP_PICK,
+	  { '\t', KEY_BTAB }, "Tab", "search companies or contacts", 1 },
+	{ A_NONE, NULL, 0, { 0 }, NULL, NULL, 0 }
+};
+
 #define CAMP_COLUMNS	"company,contact,account_manager,responded,response_date"
 /* Rows above the list: title, dates, description, counts. */
 #define CAMP_TOP	4
@@ -302,7 +338,7 @@ camp_key(struct screen *sc, enum action a, int iskey, wint_t ch)
 	struct camp_data	*d = sc->data;
 	const struct record	*r = list_selected(&d->l);
 
-	switch (a) {
+	switch ((int)a) {
 	case A_BACK:
 		tui_pop();
 		return;
@@ -355,7 +391,8 @@ camp_key(struct screen *sc, enum action a, int iskey, wint_t ch)
 
 const struct screen_ops screen_campaign = {
 	.name = "campaign",
-	.keymaps = KM_CAMPAIGN | KM_LIST,
+	.keymaps = KM_MOVE | KM_LIST | KM_CAMPAIGN,
+	.bindings = campaign_bindings,
 	.enter = camp_enter,
 	.draw = camp_draw,
 	.key = camp_key,
@@ -519,7 +556,7 @@ camp_pick_key(struct screen *sc, enum action a, int iskey, wint_t ch)
 	/* Space pages down in lists, but here it is part of a name. */
 	if (!iskey && ch == ' ')
 		a = A_NONE;
-	switch (a) {
+	switch ((int)a) {
 	case A_BACK:
 		tui_pop();
 		return;
@@ -556,6 +593,7 @@ camp_pick_key(struct screen *sc, enum action a, int iskey, wint_t ch)
 const struct screen_ops screen_campaign_pick = {
 	.name = "campaign-pick",
 	.keymaps = KM_PICK | KM_CAMP_PICK,
+	.bindings = campaign_bindings,
 	.enter = camp_pick_enter,
 	.draw = camp_pick_draw,
 	.key = camp_pick_key,

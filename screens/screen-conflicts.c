@@ -27,6 +27,35 @@
 #include "utf8.h"
 #include "xmalloc.h"
 
+/* The conflict log's own action and keymap (tui.h: A_SCREEN, KM_SCREEN). */
+#define A_RESTORE	(A_SCREEN + 0)	/* put the lost value back */
+#define KM_CONFLICTS	KM_SCREEN
+
+/* Its own moving keys: Home and End are the newest and the oldest. */
+static const struct binding conflicts_bindings[] = {
+	KEYS_SHARED(KEYS_END),
+	{ A_OPEN, "show", KM_CONFLICTS, { '\r', '\n', KEY_ENTER }, "Enter",
+	  "show the entry in full", 1 },
+	{ A_RESTORE, "restore", KM_CONFLICTS, { 'r' }, "r",
+	  "put the lost value back into its record", 1 },
+	{ A_UP, "up", KM_CONFLICTS, { KEY_UP, 'k', CTRL('p') }, "↑ k", "up",
+	  0 },
+	{ A_DOWN, "down", KM_CONFLICTS, { KEY_DOWN, 'j', CTRL('n') }, "↓ j",
+	  "down", 0 },
+	{ A_PGUP, "page-up", KM_CONFLICTS, { KEY_PPAGE, CTRL('b') }, "PgUp",
+	  "page up", 0 },
+	{ A_PGDN, "page-down", KM_CONFLICTS, { KEY_NPAGE, CTRL('f'), ' ' },
+	  "PgDn Space", "page down", 0 },
+	{ A_HOME, "first", KM_CONFLICTS, { KEY_HOME, 'g' }, "Home g",
+	  "newest", 0 },
+	{ A_END, "last", KM_CONFLICTS, { KEY_END, 'G' }, "End G", "oldest",
+	  0 },
+	KEYS_BACK(KM_CONFLICTS),
+	KEYS_HELP(KM_CONFLICTS),
+	KEYS_REDRAW(KM_CONFLICTS),
+	{ A_NONE, NULL, 0, { 0 }, NULL, NULL, 0 }
+};
+
 #define CONFLICTS_DETAIL	5	/* rows under the list for the entry */
 /*
  * Blank columns between two columns, never written by a cell: a cut
@@ -554,6 +583,7 @@ conflicts_key(struct screen *sc, enum action a, int iskey, wint_t ch)
 const struct screen_ops screen_conflicts = {
 	.name = "conflicts",
 	.keymaps = KM_CONFLICTS,
+	.bindings = conflicts_bindings,
 	.enter = conflicts_enter,
 	.draw = conflicts_draw,
 	.key = conflicts_key,

@@ -18,6 +18,18 @@
 #include "tui.h"
 #include "xmalloc.h"
 
+/* Its own action and keymap (tui.h: A_SCREEN, KM_SCREEN). */
+#define A_RESTORE	(A_SCREEN + 0)	/* bring the record back */
+#define KM_DELETED	KM_SCREEN
+
+static const struct binding deleted_bindings[] = {
+	KEYS_SHARED(KEYS_MOVE),
+	{ A_RESTORE, "bring-back", KM_DELETED, { '\r', '\n', KEY_ENTER, 'r' },
+	  "Enter r", "bring the record back as it was", 1 },
+	KEYS_BACK(KM_DELETED),
+	{ A_NONE, NULL, 0, { 0 }, NULL, NULL, 0 }
+};
+
 /* The newest deletions listed; older ones come back with crm undelete. */
 #define DELETED_MAX	1000
 
@@ -226,7 +238,8 @@ deleted_key(struct screen *sc, enum action a, int iskey, wint_t ch)
 
 const struct screen_ops screen_deleted = {
 	.name = "deleted",
-	.keymaps = KM_DELETED,
+	.keymaps = KM_MOVE | KM_DELETED,
+	.bindings = deleted_bindings,
 	.enter = deleted_enter,
 	.draw = deleted_draw,
 	.key = deleted_key,

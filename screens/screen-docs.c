@@ -373,7 +373,7 @@ screen_docs_record_key(int type, const struct record *r, int pane_type,
 		doc = sel;
 	else if (pane_type == -1 && type == MODEL_DOCUMENT)
 		doc = r;
-	switch (a) {
+	switch ((int)a) {
 	case A_NEW:
 		if (pane_type != MODEL_DOCUMENT)
 			return 0;

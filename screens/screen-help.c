@@ -1,4 +1,4 @@
-/* screen-help: the keys of the screen below, from the bindings table. */
+/* screen-help: the keys of the screen below, its own and the shared ones. */
 #include "config.h"
 
 #include <curses.h>
@@ -16,17 +16,15 @@
 /*
  * A screen that is typed into (a search, a field) has other keys then:
  * Enter keeps a search rather than opening the record. They come after
- * the screen's own keys, under a heading of their own, so that neither
- * set hides the other.
+ * the screen's own keys, under a heading of their own (the screen's
+ * typing_help, else one of these), so that neither set hides the other.
  */
 static const struct {
 	unsigned	 keymaps;
 	const char	*heading;
 } help_typing[] = {
 	{ KM_SEARCH, "While searching (after /)" },
-	{ KM_FIELDS, "While typing the login or password" },
 	{ KM_FORM, "While editing" },
-	{ KM_IO_PROMPT, "While typing a file name" },
 };
 
 /* A binding, or a heading if b is NULL (a blank line if that is too). */
@@ -70,9 +68,10 @@ help_add(struct help_data *d, const struct screen *under, unsigned keymaps)
 {
 	const struct screen_ops	*ops = under->ops;
 	const struct binding	*b;
+	struct keys_walk	 walk = { 0 };
 	size_t			 from = d->n;
 
-	for (b = bindings; b->name != NULL && d->n < HELP_ROWS; b++) {
+	while (d->n < HELP_ROWS && (b = keys_next(ops, &walk)) != NULL) {
 		if ((b->keymaps & keymaps) == 0 || help_listed(d, b, from))
 			continue;
 		if (ops->offers != NULL && !ops->offers(under, b))
@@ -135,7 +134,10 @@ screen_help_open(const struct screen *under)
 	    under->ops->typing_keymaps : KM_FORM;
 	if ((typing & ~under->ops->keymaps) == 0)
 		goto out;
-	for (i = 0; i < sizeof help_typing / sizeof help_typing[0]; i++) {
+	if (under->ops->typing_help != NULL)
+		heading = under->ops->typing_help;
+	for (i = 0; under->ops->typing_help == NULL &&
+	    i < sizeof help_typing / sizeof help_typing[0]; i++) {
 		if (typing & help_typing[i].keymaps) {
 			heading = help_typing[i].heading;
 			break;
@@ -197,7 +199,7 @@ help_leave(struct screen *sc)
 
 const struct screen_ops screen_help = {
 	.name = "help",
-	.keymaps = KM_HELP,
+	.keymaps = KM_MOVE | KM_HELP,
 	.draw = help_draw,
 	.key = help_key,
 	.leave = help_leave,

@@ -32,6 +32,53 @@
 #include "tui.h"
 #include "xmalloc.h"
 
+/*
+ * The export's and the import's own actions and keymaps (tui.h: A_SCREEN,
+ * KM_SCREEN).
+ */
+#define A_IO_GO		(A_SCREEN + 0)	/* write, read, import */
+#define A_IO_FORMAT	(A_SCREEN + 1)	/* the next format */
+#define A_IO_PREV_FORMAT (A_SCREEN + 2)
+#define KM_IO_PROMPT	KM_SCREEN	/* typing a file name to export to */
+#define KM_IO_VIEW	(KM_SCREEN << 1) /* the import's preview and report */
+#define KM_IO_IMPORT	(KM_SCREEN << 2) /* typing a file name to import */
+
+/* The export's keys and the import's: each screen has its own keymaps. */
+static const struct binding io_bindings[] = {
+	KEYS_SHARED(KEYS_LAST),
+	{ A_IO_GO, "write", KM_IO_PROMPT, { '\r', '\n', KEY_ENTER }, "Enter",
+	  "write the export", 1 },
+	{ A_IO_GO, "preview", KM_IO_IMPORT, { '\r', '\n', KEY_ENTER }, "Enter",
+	  "read the file and show what each row will do", 1 },
+	{ A_IO_FORMAT, "format", KM_IO_PROMPT, { '\t' }, "Tab",
+	  "next format (CSV; vCard for contacts; iCalendar for events and "
+	  "tasks)", 1 },
+	{ A_IO_PREV_FORMAT, "previous-format", KM_IO_PROMPT, { KEY_BTAB },
+	  "S-Tab", "previous format", 0 },
+	{ A_BACK, "cancel", KM_IO_PROMPT | KM_IO_IMPORT, { 27 }, "Esc",
+	  "cancel", 1 },
+	{ A_HELP, "help", KM_IO_PROMPT | KM_IO_IMPORT, { KEY_F(1) }, "F1",
+	  "show the keys of this screen", 1 },
+	KEYS_HELP(KM_IO_VIEW),
+	{ A_IO_GO, "import", KM_IO_VIEW, { '\r', '\n', KEY_ENTER }, "Enter",
+	  "import the rows to add and update (in the preview)", 1 },
+	{ A_BACK, "back", KM_IO_VIEW, { 'q', 27 }, "q Esc",
+	  "back; in the preview, cancel: nothing is written", 1 },
+	{ A_UP, "up", KM_IO_VIEW, { KEY_UP, 'k', CTRL('p') }, "↑ k", "up", 0 },
+	{ A_DOWN, "down", KM_IO_VIEW, { KEY_DOWN, 'j', CTRL('n') }, "↓ j",
+	  "down", 0 },
+	{ A_PGUP, "page-up", KM_IO_VIEW, { KEY_PPAGE, CTRL('b') }, "PgUp",
+	  "page up", 0 },
+	{ A_PGDN, "page-down", KM_IO_VIEW, { KEY_NPAGE, CTRL('f'), ' ' },
+	  "PgDn Space", "page down", 0 },
+	{ A_HOME, "first", KM_IO_VIEW, { KEY_HOME, 'g' }, "Home g", "first",
+	  0 },
+	{ A_END, "last", KM_IO_VIEW, { KEY_END, 'G' }, "End G", "last", 0 },
+	{ A_REDRAW, "redraw", KM_IO_PROMPT | KM_IO_IMPORT | KM_IO_VIEW,
+	  { CTRL('l') }, "^L", "redraw the screen", 0 },
+	{ A_NONE, NULL, 0, { 0 }, NULL, NULL, 0 }
+};
+
 /* "~/x" as a path. Returns a new string. */
 static char *
 io_expand(const char *path)
@@ -311,7 +358,7 @@ export_key(struct screen *sc, enum action a, int iskey, wint_t ch)
 {
 	struct export_data	*d = sc->data;
 
-	switch (a) {
+	switch ((int)a) {
 	case A_RETRY:
 		io_retry();
 		return;
@@ -356,6 +403,7 @@ io_typing(struct screen *sc)
 const struct screen_ops screen_export = {
 	.name = "export",
 	.keymaps = KM_IO_PROMPT,
+	.bindings = io_bindings,
 	.draw = export_draw,
 	.key = export_key,
 	.leave = export_leave,
@@ -854,7 +902,7 @@ import_key(struct screen *sc, enum action a, int iskey, wint_t ch)
 		return;
 	}
 	if (d->stage == IMPORT_PATH) {
-		switch (a) {
+		switch ((int)a) {
 		case A_BACK:
 			tui_pop();
 			return;
@@ -872,7 +920,7 @@ import_key(struct screen *sc, enum action a, int iskey, wint_t ch)
 		tui_redraw(REDRAW_BODY);
 		return;
 	}
-	switch (a) {
+	switch ((int)a) {
 	case A_BACK:
 	case A_QUIT:
 		if (d->stage == IMPORT_PREVIEW)
@@ -918,6 +966,7 @@ import_leave(struct screen *sc)
 const struct screen_ops screen_import = {
 	.name = "import",
 	.keymaps = KM_IO_VIEW,
+	.bindings = io_bindings,
 	.draw = import_draw,
 	.key = import_key,
 	.leave = import_leave,

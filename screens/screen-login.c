@@ -36,6 +36,37 @@
 #include "user.h"
 #include "xmalloc.h"
 
+/* The login's own actions and keymaps (tui.h: A_SCREEN, KM_SCREEN). */
+#define A_ADD_DB	(A_SCREEN + 0)	/* a database to the list */
+#define A_REMOVE_DB	(A_SCREEN + 1)
+#define KM_LOGIN	KM_SCREEN	/* the list of databases */
+#define KM_FIELDS	(KM_SCREEN << 1) /* typing the login or password */
+
+static const struct binding login_bindings[] = {
+	KEYS_SHARED(KEYS_TOP),
+	/* The fields are the login's own: F1 and ^L work as in a form. */
+	{ A_HELP, "help", KM_FIELDS, { KEY_F(1) }, "F1",
+	  "show the keys of this screen", 1 },
+	{ A_NEXT_FIELD, "next", KM_FIELDS, { '\t', KEY_DOWN, '\r',
+	  KEY_ENTER }, "Tab ↓ Enter", "next field; Enter on the last one goes "
+	  "on", 1 },
+	{ A_PREV_FIELD, "previous", KM_FIELDS, { KEY_BTAB, KEY_UP }, "S-Tab ↑",
+	  "previous field", 0 },
+	{ A_BACK, "back", KM_FIELDS, { 27 }, "Esc",
+	  "back to the list of databases, or quit", 1 },
+	{ A_OPEN, "select", KM_LOGIN, { '\r', '\n', KEY_ENTER },
+	  "Enter", "open the selected database", 1 },
+	KEYS_SHARED(KEYS_MOVE),
+	{ A_ADD_DB, "add-database", KM_LOGIN, { 'a' }, "a",
+	  "add a database to the list", 1 },
+	{ A_REMOVE_DB, "remove-database", KM_LOGIN, { 'r' }, "r",
+	  "remove a database from the list (its files stay)", 1 },
+	{ A_QUIT, "quit", KM_LOGIN, { 'q' }, "q", "quit", 1 },
+	/* One binding in both modes: the help says it once. */
+	KEYS_REDRAW(KM_LOGIN | KM_FIELDS),
+	{ A_NONE, NULL, 0, { 0 }, NULL, NULL, 0 }
+};
+
 enum login_mode {
 	LOGIN_LIST,		/* choose a database */
 	LOGIN_ADD,		/* add one to the list */
@@ -565,7 +596,7 @@ login_key(struct screen *sc, enum action a, int iskey, wint_t ch)
 		login_key_fields(d, a, iskey, ch);
 		return;
 	}
-	switch (a) {
+	switch ((int)a) {
 	case A_QUIT:
 	case A_BACK:
 		app.quit = 1;
@@ -708,12 +739,14 @@ login_draw(struct screen *sc, int rows, int cols)
 
 const struct screen_ops screen_login = {
 	.name = "login",
-	.keymaps = KM_LOGIN,
+	.keymaps = KM_MOVE | KM_LOGIN,
+	.bindings = login_bindings,
 	.enter = login_enter,
 	.draw = login_draw,
 	.key = login_key,
 	.leave = login_leave,
 	.typing = login_typing,
 	.typing_keymaps = KM_FIELDS,
+	.typing_help = "While typing the login or password",
 	.help = "Logging in: choose a database, then give login and password",
 };

@@ -20,6 +20,96 @@
 #include "tui.h"
 #include "xmalloc.h"
 
+/* The main screen's own actions and keymap (tui.h: A_SCREEN, KM_SCREEN). */
+#define A_TAB1		(A_SCREEN + 0)	/* a tab by its number */
+#define A_TAB2		(A_SCREEN + 1)
+#define A_TAB3		(A_SCREEN + 2)
+#define A_TAB4		(A_SCREEN + 3)
+#define A_TAB5		(A_SCREEN + 4)
+#define A_TAB6		(A_SCREEN + 5)
+#define A_TAB7		(A_SCREEN + 6)
+#define A_TAB8		(A_SCREEN + 7)
+#define A_NEXT_TAB	(A_SCREEN + 8)
+#define A_PREV_TAB	(A_SCREEN + 9)
+#define A_SEARCH_NEXT	(A_SCREEN + 10)	/* the next match of a search kept */
+#define A_SEARCH_PREV	(A_SCREEN + 11)
+#define A_MINE		(A_SCREEN + 12)	/* only mine, or all */
+#define A_SORT		(A_SCREEN + 13)
+#define A_UNDELETE	(A_SCREEN + 14)	/* the deleted records, to bring back */
+#define A_SETTINGS	(A_SCREEN + 15)	/* the screens the main screen opens */
+#define A_USERS		(A_SCREEN + 16)
+#define A_TEMPLATES	(A_SCREEN + 17)
+#define A_VIEW		(A_SCREEN + 18)	/* the agenda, the pipeline */
+#define A_DONE		(A_SCREEN + 19)	/* a task done, or open again */
+#define A_SYNC		(A_SCREEN + 20)
+#define A_CONFLICTS	(A_SCREEN + 21)
+#define A_EXPORT	(A_SCREEN + 22)
+#define A_IMPORT	(A_SCREEN + 23)
+#define KM_MAIN		KM_SCREEN	/* the tabs, no search being typed */
+
+static const struct binding main_bindings[] = {
+	KEYS_SHARED(KEYS_TOP),
+	{ A_TAB1, "tab-1", KM_MAIN, { '1' }, "1", "companies", 0 },
+	{ A_TAB2, "tab-2", KM_MAIN, { '2' }, "2", "contacts", 0 },
+	{ A_TAB3, "tab-3", KM_MAIN, { '3' }, "3", "notes", 0 },
+	{ A_TAB4, "tab-4", KM_MAIN, { '4' }, "4", "calendar", 0 },
+	{ A_TAB5, "tab-5", KM_MAIN, { '5' }, "5", "tasks", 0 },
+	{ A_TAB6, "tab-6", KM_MAIN, { '6' }, "6", "opportunities", 0 },
+	{ A_TAB7, "tab-7", KM_MAIN, { '7' }, "7", "campaigns", 0 },
+	{ A_TAB8, "tab-8", KM_MAIN, { '8' }, "8", "issues", 0 },
+	{ A_NEXT_TAB, "next-tab", KM_MAIN, { '\t', KEY_RIGHT, 'l' },
+	  "Tab → l", "next tab", 0 },
+	{ A_PREV_TAB, "previous-tab", KM_MAIN, { KEY_BTAB, KEY_LEFT, 'h' },
+	  "S-Tab ← h", "previous tab", 0 },
+	KEYS_SHARED(KEYS_OPEN),
+	{ A_SEARCH, "search", KM_MAIN, { '/' }, "/",
+	  "search as you type, inside words too: names, email, phone, "
+	  "city, company (Enter keeps it, Esc clears it, ↑ brings back the "
+	  "last one)", 1 },
+	/* For the help: n and N while a search is kept. */
+	{ A_SEARCH_NEXT, "next-match", KM_MAIN, { 0 }, "n N",
+	  "next, previous match (while a search is kept; else n is new); "
+	  "Esc clears the search", 0 },
+	{ A_SEARCH_NEXT, "next", KM_MAIN, { 0 }, "n N", "next, previous "
+	  "match", 1 },
+	{ A_SEARCH_PREV, "previous-match", KM_MAIN, { 'N' }, "N",
+	  "previous match", 0 },
+	{ A_NEW, "new", KM_MAIN, { 'n' }, "n", "new record", 1 },
+	{ A_EDIT, "edit", KM_MAIN, { 'e' }, "e", "edit", 1 },
+	{ A_DELETE, "delete", KM_MAIN, { 'd', KEY_DC }, "d",
+	  "delete (asks first)", 1 },
+	{ A_MINE, "mine", KM_MAIN, { 'm' }, "m",
+	  "only mine (account manager or assignee is me), or all", 1 },
+	{ A_SORT, "sort", KM_MAIN, { 's' }, "s",
+	  "sort: name A-Z, Z-A, newest, oldest", 1 },
+	KEYS_SHARED(KEYS_MOVE),
+	KEYS_UNDO(KM_MAIN),
+	{ A_UNDELETE, "deleted", KM_MAIN, { 'D' }, "D",
+	  "deleted records: bring one back", 0 },
+	{ A_QUIT, "quit", KM_MAIN, { 'q' }, "q", "quit", 1 },
+	KEYS_SHARED(KEYS_END),
+	{ A_SETTINGS, "settings", KM_MAIN, { 'O' }, "O",
+	  "settings of this database (and its users)", 0 },
+	{ A_USERS, "users", KM_MAIN, { 'U' }, "U",
+	  "the users of this database (administrators)", 0 },
+	{ A_TEMPLATES, "templates", KM_MAIN, { 'T' }, "T",
+	  "letter templates", 0 },
+	{ A_VIEW, "agenda-pipeline", KM_MAIN, { 'v' }, "v",
+	  "Calendar tab: day and week agenda; Opportunities tab: pipeline", 0 },
+	{ A_DONE, "done", KM_MAIN, { 'x' }, "x",
+	  "a task done, or open again if it was done", 0 },
+	{ A_SYNC, "sync", KM_MAIN, { 'S' }, "S",
+	  "synchronize with the master", 0 },
+	{ A_CONFLICTS, "conflicts", KM_MAIN, { 'C' }, "C",
+	  "the conflict log: values a sync or a save overwrote, to restore",
+	  0 },
+	{ A_EXPORT, "export", KM_MAIN, { 'E' }, "E",
+	  "export this list as shown to a file (CSV, vCard, iCalendar)", 0 },
+	{ A_IMPORT, "import", KM_MAIN, { 'I' }, "I",
+	  "import into this tab from CSV, vCard or iCalendar", 0 },
+	{ A_NONE, NULL, 0, { 0 }, NULL, NULL, 0 }
+};
+
 static const struct main_tab {
 	int		 type;
 	const char	*label;
@@ -206,7 +296,7 @@ main_key(struct screen *sc, enum action a, int iskey, wint_t ch)
 		list_load(l);
 		return;
 	}
-	switch (a) {
+	switch ((int)a) {
 	case A_SEARCH_NEXT:
 	case A_SEARCH_PREV:
 		list_next_match(l, a == A_SEARCH_NEXT ? 1 : -1);
@@ -326,7 +416,7 @@ static const char *
 main_unavailable(const struct screen *sc, const struct binding *b)
 {
 	(void)sc;
-	return screen_sync_unavailable(b->action);
+	return b->action == A_SYNC ? screen_sync_unavailable() : NULL;
 }
 
 /*
@@ -346,7 +436,8 @@ main_ready(struct screen *sc)
 
 const struct screen_ops screen_main = {
 	.name = "main",
-	.keymaps = KM_MAIN | KM_LIST,
+	.keymaps = KM_MOVE | KM_LIST | KM_MAIN,
+	.bindings = main_bindings,
 	.enter = main_enter,
 	.draw = main_draw,
 	.key = main_key,

@@ -29,6 +29,36 @@
 #include "undo.h"
 #include "xmalloc.h"
 
+/* The pipeline's own actions and keymap (tui.h: A_SCREEN, KM_SCREEN). */
+#define A_NEXT_PANE	(A_SCREEN + 0)	/* show the stage after */
+#define A_PREV_PANE	(A_SCREEN + 1)
+#define A_STAGE_NEXT	(A_SCREEN + 2)	/* an opportunity to the next stage */
+#define A_STAGE_PREV	(A_SCREEN + 3)
+#define A_MINE		(A_SCREEN + 4)	/* only mine, or everyone's */
+#define KM_PIPELINE	KM_SCREEN
+
+static const struct binding pipeline_bindings[] = {
+	KEYS_SHARED(KEYS_MOVE),
+	KEYS_UNDO(KM_PIPELINE),
+	KEYS_SHARED(KEYS_END),
+	{ A_PREV_PANE, "show-stage-before", KM_PIPELINE,
+	  { KEY_LEFT, 'h', KEY_BTAB }, "← h S-Tab",
+	  "show the stage before", 0 },
+	{ A_NEXT_PANE, "show-stage-after", KM_PIPELINE,
+	  { KEY_RIGHT, 'l', '\t' }, "→ l Tab", "show the stage after", 0 },
+	/* No key of its own: the key line's short form of the two above. */
+	{ A_NEXT_PANE, "stages", KM_PIPELINE, { 0 }, "← →",
+	  "show another stage", 1 },
+	{ A_STAGE_NEXT, "next-stage", KM_PIPELINE, { '>' }, ">",
+	  "move the opportunity to the next stage", 1 },
+	{ A_STAGE_PREV, "previous-stage", KM_PIPELINE, { '<' }, "<",
+	  "move the opportunity to the stage before", 1 },
+	{ A_MINE, "mine", KM_PIPELINE, { 'm' }, "m",
+	  "only mine, or everyone's", 1 },
+	KEYS_BACK(KM_PIPELINE),
+	{ A_NONE, NULL, 0, { 0 }, NULL, NULL, 0 }
+};
+
 #define PIPE_TABLE	12	/* rows above the list: titles and the table */
 
 struct pipe_data {
@@ -480,7 +510,7 @@ pipe_key(struct screen *sc, enum action a, int iskey, wint_t ch)
 
 	(void)iskey;
 	(void)ch;
-	switch (a) {
+	switch ((int)a) {
 	case A_BACK:
 		tui_pop();
 		return;
@@ -522,7 +552,8 @@ pipe_key(struct screen *sc, enum action a, int iskey, wint_t ch)
 
 const struct screen_ops screen_pipeline = {
 	.name = "pipeline",
-	.keymaps = KM_PIPELINE | KM_LIST,
+	.keymaps = KM_MOVE | KM_LIST | KM_PIPELINE,
+	.bindings = pipeline_bindings,
 	.enter = pipe_enter,
 	.draw = pipe_draw,
 	.key = pipe_key,

@@ -16,6 +16,17 @@
 #include "tui.h"
 #include "xmalloc.h"
 
+/* Its own keymap (tui.h); o is the document keys' A_VIEW_FILE (screens.h). */
+#define KM_READER	KM_SCREEN
+
+static const struct binding read_bindings[] = {
+	KEYS_SHARED(KEYS_MOVE),
+	KEYS_BACK(KM_READER),
+	{ A_VIEW_FILE, "pager", KM_READER, { 'o', '|' }, "o",
+	  "the text in $PAGER", 1 },
+	{ A_NONE, NULL, 0, { 0 }, NULL, NULL, 0 }
+};
+
 struct read_data {
 	char		*title;
 	char		*text;
@@ -114,7 +125,7 @@ read_key(struct screen *sc, enum action a, int iskey, wint_t ch)
 	(void)iskey;
 	(void)ch;
 	read_wrap(d, COLS);
-	switch (a) {
+	switch ((int)a) {
 	case A_BACK:
 		tui_pop();
 		return;
@@ -131,7 +142,8 @@ read_key(struct screen *sc, enum action a, int iskey, wint_t ch)
 
 const struct screen_ops screen_read = {
 	.name = "read",
-	.keymaps = KM_READER,
+	.keymaps = KM_MOVE | KM_READER,
+	.bindings = read_bindings,
 	.draw = read_draw,
 	.key = read_key,
 	.leave = read_leave,

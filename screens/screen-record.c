@@ -26,6 +26,49 @@
 #include "user.h"
 #include "xmalloc.h"
 
+/*
+ * The record screen's own actions and keymap (tui.h; its document keys
+ * are screens.h's).
+ */
+#define A_NEXT_PANE	(A_DOCS_END + 0)	/* the next pane of links */
+#define A_PREV_PANE	(A_DOCS_END + 1)
+#define A_CAMP_OPEN	(A_DOCS_END + 2)	/* the campaign of a target */
+#define A_READ		(A_DOCS_END + 3)	/* a long text in full */
+#define A_DONE		(A_DOCS_END + 4)	/* a task done, or open again */
+#define KM_RECORD	KM_SCREEN
+
+static const struct binding record_bindings[] = {
+	KEYS_SHARED(KEYS_OPEN),
+	{ A_NEW, "new", KM_RECORD, { 'n' }, "n", "new record", 1 },
+	{ A_EDIT, "edit", KM_RECORD, { 'e' }, "e", "edit", 1 },
+	{ A_DELETE, "delete", KM_RECORD, { 'd', KEY_DC }, "d",
+	  "delete (asks first)", 1 },
+	{ A_NEXT_PANE, "panes", KM_RECORD, { '\t', KEY_RIGHT, 'l' },
+	  "Tab", "next pane of linked records (and back to the fields)", 1 },
+	{ A_PREV_PANE, "previous-pane", KM_RECORD, { KEY_BTAB, KEY_LEFT, 'h' },
+	  "S-Tab", "previous pane", 0 },
+	KEYS_SHARED(KEYS_MOVE),
+	KEYS_BACK(KM_RECORD),
+	KEYS_UNDO(KM_RECORD),
+	{ A_READ, "read", KM_RECORD, { 'r' }, "r",
+	  "read the long text (a note's text, a description) in full", 0 },
+	KEYS_SHARED(KEYS_END),
+	{ A_CAMP_OPEN, "campaign", KM_RECORD, { 'c' }, "c",
+	  "open the campaign of this target, or of the target selected", 0 },
+	{ A_ATTACH, "attach", KM_RECORD, { 'a' }, "a",
+	  "attach a file to this record (Tab completes the path)", 1 },
+	{ A_VIEW_FILE, "open-file", KM_RECORD, { 'o' }, "o",
+	  "open the document: text in $PAGER, other kinds with run-mailcap",
+	  0 },
+	{ A_SAVE_COPY, "save-copy", KM_RECORD, { 'w' }, "w",
+	  "save a copy of the document (or template) elsewhere", 0 },
+	{ A_LETTER, "letter", KM_RECORD, { 'L' }, "L",
+	  "write a letter to this contact from a template", 1 },
+	{ A_DONE, "done", KM_RECORD, { 'x' }, "x",
+	  "a task done, or open again if it was done", 0 },
+	{ A_NONE, NULL, 0, { 0 }, NULL, NULL, 0 }
+};
+
 /* The kinds of linked records shown, in this order, when they link. */
 static const struct record_pane_def {
 	int		 type;
@@ -544,7 +587,7 @@ record_key(struct screen *sc, enum action a, int iskey, wint_t ch)
 	if (screen_docs_record_key(d->type, d->rec, l != NULL ? l->type : -1,
 	    l != NULL ? list_selected(l) : NULL, a))
 		return;
-	switch (a) {
+	switch ((int)a) {
 	case A_BACK:
 		tui_pop();
 		return;
@@ -639,7 +682,8 @@ record_offers(const struct screen *sc, const struct binding *b)
 
 const struct screen_ops screen_record = {
 	.name = "record",
-	.keymaps = KM_RECORD | KM_LIST,
+	.keymaps = KM_MOVE | KM_LIST | KM_RECORD,
+	.bindings = record_bindings,
 	.enter = record_enter,
 	.draw = record_draw,
 	.key = record_key,

@@ -29,6 +29,22 @@
 #include "user.h"
 #include "xmalloc.h"
 
+/* The settings' own action and keymap (tui.h: A_SCREEN, KM_SCREEN). */
+#define A_USERS		(A_SCREEN + 0)	/* the users screen */
+#define KM_SETTINGS	KM_SCREEN	/* the settings shown, not edited */
+
+static const struct binding settings_bindings[] = {
+	KEYS_SHARED(KEYS_END),
+	KEYS_HELP(KM_SETTINGS),
+	{ A_EDIT, "edit", KM_SETTINGS, { 'e', '\r', '\n', KEY_ENTER },
+	  "e Enter", "change the settings (F2 saves, Esc cancels)", 1 },
+	{ A_USERS, "users", KM_SETTINGS, { 'u', 'U' }, "u",
+	  "manage the users (administrators, on the master)", 1 },
+	KEYS_BACK(KM_SETTINGS),
+	KEYS_REDRAW(KM_SETTINGS),
+	{ A_NONE, NULL, 0, { 0 }, NULL, NULL, 0 }
+};
+
 static const char *const settings_granularities[] = { "field", "record",
 	NULL };
 
@@ -347,6 +363,7 @@ settings_unsaved(struct screen *sc)
 const struct screen_ops screen_settings = {
 	.name = "settings",
 	.keymaps = KM_SETTINGS,
+	.bindings = settings_bindings,
 	.enter = settings_enter,
 	.draw = settings_draw,
 	.key = settings_key,

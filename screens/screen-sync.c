@@ -25,6 +25,29 @@
 #include "tui.h"
 #include "xmalloc.h"
 
+/* The sync screen's own actions and keymap (tui.h: A_SCREEN, KM_SCREEN). */
+#define A_SYNC_GO	(A_SCREEN + 0)	/* synchronize now */
+#define A_SYNC_PREVIEW	(A_SCREEN + 1)	/* a dry run first */
+#define A_SYNC_AGAIN	(A_SCREEN + 2)	/* try to reach the master again */
+#define A_CONFLICTS	(A_SCREEN + 3)	/* the conflict log */
+#define KM_SYNC		KM_SCREEN
+
+static const struct binding sync_bindings[] = {
+	KEYS_SHARED(KEYS_END),
+	{ A_SYNC_GO, "sync", KM_SYNC, { '\r', '\n', KEY_ENTER, 'y' },
+	  "Enter y", "synchronize now", 1 },
+	{ A_SYNC_PREVIEW, "preview", KM_SYNC, { 'p' }, "p",
+	  "preview what a sync would do, changing nothing", 1 },
+	{ A_SYNC_AGAIN, "retry", KM_SYNC, { 'r' }, "r",
+	  "try to reach the master again", 1 },
+	{ A_CONFLICTS, "conflicts", KM_SYNC, { 'c' }, "c",
+	  "the conflict log", 1 },
+	KEYS_BACK(KM_SYNC),
+	KEYS_HELP(KM_SYNC),
+	KEYS_REDRAW(KM_SYNC),
+	{ A_NONE, NULL, 0, { 0 }, NULL, NULL, 0 }
+};
+
 /* Paint progress at most this often: a sync over ssh is not slowed. */
 #define SYNC_PAINT_MS	100
 
@@ -99,9 +122,9 @@ sync_ms_since(const struct timespec *t0)
 }
 
 const char *
-screen_sync_unavailable(enum action a)
+screen_sync_unavailable(void)
 {
-	if (a == A_SYNC && app.open && app.s.role == STORE_MASTER)
+	if (app.open && app.s.role == STORE_MASTER)
 		return "not on a master: a master is synchronized with";
 	return NULL;
 }
@@ -111,7 +134,7 @@ screen_sync_open(void)
 {
 	struct sync_data	*d;
 
-	if (screen_sync_unavailable(A_SYNC) != NULL) {
+	if (screen_sync_unavailable() != NULL) {
 		tui_message(1, "%s is the master: sync runs on a local, against "
 		    "its master, never on the master itself", app.s.name);
 		return;
@@ -669,7 +692,7 @@ sync_key(struct screen *sc, enum action a, int iskey, wint_t ch)
 
 	(void)iskey;
 	(void)ch;
-	switch (a) {
+	switch ((int)a) {
 	case A_BACK:
 		tui_pop();
 		return;
@@ -713,6 +736,7 @@ sync_reload(struct screen *sc)
 const struct screen_ops screen_sync = {
 	.name = "sync",
 	.keymaps = KM_SYNC,
+	.bindings = sync_bindings,
 	.enter = sync_enter,
 	.draw = sync_draw,
 	.key = sync_key,

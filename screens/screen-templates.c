@@ -33,58 +33,41 @@
 #include "tui.h"
 #include "xmalloc.h"
 
-struct templates_data {
-	struct list	 l;
+/* Their own action and keymap (tui.h); the document keys: screens.h. */
+#define A_EDIT_TEXT	(A_DOCS_END + 0)	/* its text in $EDITOR */
+#define KM_TEMPLATES	KM_SCREEN
+
+static const struct binding templates_bindings[] = {
+	KEYS_SHARED(KEYS_END),
+	{ A_VIEW_FILE, "open-file", KM_TEMPLATES, { 'o' }, "o",
+	  "open the document: text in $PAGER, other kinds with run-mailcap",
+	  0 },
+	{ A_SAVE_COPY, "save-copy", KM_TEMPLATES, { 'w' }, "w",
+	  "save a copy of the document (or template) elsewhere", 0 },
+	{ A_NEW, "new", KM_TEMPLATES, { 'n' }, "n",
+	  "new template from a text file", 1 },
+	{ A_EDIT, "edit", KM_TEMPLATES, { 'e' }, "e",
+	  "edit the template's name and description", 1 },
+	{ A_EDIT_TEXT, "edit-text", KM_TEMPLATES, { 'E' }, "E",
+	  "edit the template's text in $EDITOR", 1 },
+	{ A_DELETE, "delete", KM_TEMPLATES, { 'd', KEY_DC }, "d",
+	  "delete (asks first)", 1 },
+	KEYS_BACK(KM_TEMPLATES),
+	{ A_NONE, NULL, 0, { 0 }, NULL, NULL, 0 }
 };
 
 void
 screen_templates_open(void)
 {
-	struct templates_data	*d = xcalloc(1, sizeof *d);
-
-	list_init(&d->l, MODEL_TEMPLATE, "name,description,filename");
-	tui_push(&screen_templates, d);
-}
-
-/* Rows of the list: the header line may take two rows when narrow. */
-static int
-templates_height(void)
-{
-	return LINES - 2 - 4 > 1 ? LINES - 2 - 4 : 1;
-}
-
-static int
-templates_enter(struct screen *sc)
-{
-	struct templates_data	*d = sc->data;
-
-	d->l.lb.height = templates_height();
-	list_load(&d->l);
-	return 0;
-}
-
-static void
-templates_reload(struct screen *sc)
-{
-	struct templates_data	*d = sc->data;
-
-	d->l.lb.height = templates_height();
-	list_load(&d->l);
-}
-
-static void
-templates_leave(struct screen *sc)
-{
-	struct templates_data	*d = sc->data;
-
-	list_free(&d->l);
-	free(d);
+	/* Rows not the list's: the header line may take two when narrow. */
+	tui_push(&screen_templates, list_screen_new(MODEL_TEMPLATE,
+	    "name,description,filename", 4));
 }
 
 static void
 templates_draw(struct screen *sc, int rows, int cols)
 {
-	struct templates_data	*d = sc->data;
+	struct list_screen	*d = sc->data;
 	int			 y;
 
 	tui_put(0, 0, cols, " Letter templates", tui_attr(C_TAB_ON));
@@ -340,16 +323,16 @@ templates_edit_text(const struct record *r)
 static void
 templates_key(struct screen *sc, enum action a, int iskey, wint_t ch)
 {
-	struct templates_data	*d = sc->data;
+	struct list_screen	*d = sc->data;
 	const struct record	*r = list_selected(&d->l);
 	struct record		*copy;
 
-	switch (a) {
+	switch ((int)a) {
 	case A_BACK:
 		tui_pop();
 		return;
 	case A_RETRY:
-		templates_reload(sc);
+		list_screen_reload(sc);
 		return;
 	case A_NEW:
 		templates_new_ask(docs_job_new(MODEL_TEMPLATE, NULL), "");
@@ -368,7 +351,7 @@ templates_key(struct screen *sc, enum action a, int iskey, wint_t ch)
 	}
 	/* The list may be read again under what runs: keep a copy. */
 	copy = record_dup(r);
-	switch (a) {
+	switch ((int)a) {
 	case A_OPEN:
 	case A_VIEW_FILE:
 		if (*record_value(copy, "hash") == '\0')
@@ -385,11 +368,11 @@ templates_key(struct screen *sc, enum action a, int iskey, wint_t ch)
 		break;
 	case A_EDIT_TEXT:
 		templates_edit_text(copy);
-		templates_reload(sc);
+		list_screen_reload(sc);
 		break;
 	case A_DELETE:
 		if (screen_delete(MODEL_TEMPLATE, copy) == 0)
-			templates_reload(sc);
+			list_screen_reload(sc);
 		break;
 	default:
 		list_key(&d->l, a, iskey, ch);
@@ -400,11 +383,12 @@ templates_key(struct screen *sc, enum action a, int iskey, wint_t ch)
 
 const struct screen_ops screen_templates = {
 	.name = "templates",
-	.keymaps = KM_TEMPLATES | KM_LIST,
-	.enter = templates_enter,
+	.keymaps = KM_MOVE | KM_LIST | KM_TEMPLATES,
+	.bindings = templates_bindings,
+	.enter = list_screen_enter,
 	.draw = templates_draw,
 	.key = templates_key,
-	.reload = templates_reload,
-	.leave = templates_leave,
+	.reload = list_screen_reload,
+	.leave = list_screen_leave,
 	.help = "Letter templates",
 };

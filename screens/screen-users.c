@@ -27,60 +27,31 @@
 #include "user.h"
 #include "xmalloc.h"
 
-struct users_data {
-	struct list	 l;
+/* The users' own action and keymap (tui.h: A_SCREEN, KM_SCREEN). */
+#define A_PASSWORD	(A_SCREEN + 0)	/* set the user's password */
+#define KM_USERS	KM_SCREEN
+
+static const struct binding users_bindings[] = {
+	KEYS_SHARED(KEYS_END),
+	{ A_NEW, "new", KM_USERS, { 'n' }, "n", "add a user", 1 },
+	{ A_EDIT, "edit", KM_USERS, { 'e' }, "e",
+	  "change the user's name, type and rights", 1 },
+	{ A_PASSWORD, "password", KM_USERS, { 'p' }, "p",
+	  "set the user's password", 1 },
+	KEYS_BACK(KM_USERS),
+	{ A_NONE, NULL, 0, { 0 }, NULL, NULL, 0 }
 };
-
-/* The list's rows: all but the title, the line under it, the header. */
-static int
-users_height(void)
-{
-	int	h = LINES - 2 - 3;
-
-	return h > 1 ? h : 1;
-}
 
 void
 screen_users_open(void)
 {
-	struct users_data	*d;
-
 	if (!rights_may_manage_users(&app.s.user, app.s.role)) {
 		tui_error();
 		return;
 	}
-	d = xcalloc(1, sizeof *d);
-	list_init(&d->l, MODEL_USER,
-	    "login,uid,name,type,restricted,may_change_manager");
-	tui_push(&screen_users, d);
-}
-
-static int
-users_enter(struct screen *sc)
-{
-	struct users_data	*d = sc->data;
-
-	d->l.lb.height = users_height();
-	list_load(&d->l);
-	return 0;
-}
-
-static void
-users_reload(struct screen *sc)
-{
-	struct users_data	*d = sc->data;
-
-	d->l.lb.height = users_height();
-	list_load(&d->l);
-}
-
-static void
-users_leave(struct screen *sc)
-{
-	struct users_data	*d = sc->data;
-
-	list_free(&d->l);
-	free(d);
+	/* Rows not the list's: the title, the line under it, the header. */
+	tui_push(&screen_users, list_screen_new(MODEL_USER,
+	    "login,uid,name,type,restricted,may_change_manager", 3));
 }
 
 enum user_form_mode {
@@ -177,7 +148,7 @@ user_form_open(enum user_form_mode mode, const struct record *r)
 static void
 users_key(struct screen *sc, enum action a, int iskey, wint_t ch)
 {
-	struct users_data	*d = sc->data;
+	struct list_screen	*d = sc->data;
 	const struct record	*r = list_selected(&d->l);
 
 	switch (a) {
@@ -205,7 +176,7 @@ users_key(struct screen *sc, enum action a, int iskey, wint_t ch)
 static void
 users_draw(struct screen *sc, int rows, int cols)
 {
-	struct users_data	*d = sc->data;
+	struct list_screen	*d = sc->data;
 	char			 buf[512];
 
 	snprintf(buf, sizeof buf, " Users of %s", app.s.name);
@@ -217,12 +188,13 @@ users_draw(struct screen *sc, int rows, int cols)
 
 const struct screen_ops screen_users = {
 	.name = "users",
-	.keymaps = KM_USERS | KM_LIST,
-	.enter = users_enter,
+	.keymaps = KM_MOVE | KM_LIST | KM_USERS,
+	.bindings = users_bindings,
+	.enter = list_screen_enter,
 	.draw = users_draw,
 	.key = users_key,
-	.reload = users_reload,
-	.leave = users_leave,
+	.reload = list_screen_reload,
+	.leave = list_screen_leave,
 	.help = "The users of this database",
 };
 

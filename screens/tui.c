@@ -46,7 +46,8 @@ static struct {
 } tui_globals[TUI_GLOBALS];
 static size_t			 tui_nglobals;
 static struct timespec		 tui_t0;
-static enum action		 last_action;
+/* The binding the last key matched, as the key log names it. */
+static const char		*last_name = "none";
 
 static double
 tui_ms_since(const struct timespec *t0)
@@ -535,6 +536,7 @@ static void
 tui_draw_keyline(void)
 {
 	const struct binding	*b;
+	struct keys_walk	 walk = { 0 };
 	struct screen		*sc = tui_top();
 	char			 buf[1024];
 	size_t			 len = 0;
@@ -559,7 +561,7 @@ tui_draw_keyline(void)
 		return;
 	}
 	buf[0] = '\0';
-	for (b = bindings; sc != NULL && b->name != NULL; b++) {
+	while (sc != NULL && (b = keys_next(sc->ops, &walk)) != NULL) {
 		if (!b->keyline || (b->keymaps & tui_keymaps(sc)) == 0 ||
 		    (sc->ops->offers != NULL && !sc->ops->offers(sc, b)))
 			continue;
@@ -908,10 +910,11 @@ tui_escape(wint_t *ch)
 static void
 tui_dispatch(int iskey, wint_t ch)
 {
-	struct screen	*sc = tui_top();
-	enum action	 a;
-	size_t		 i;
-	int		 held = 0;
+	struct screen		*sc = tui_top();
+	const struct binding	*b;
+	enum action		 a;
+	size_t			 i;
+	int			 held = 0;
 
 	if (sc == NULL)
 		return;
@@ -922,8 +925,17 @@ tui_dispatch(int iskey, wint_t ch)
 		tui_redraw(REDRAW_ALL);
 		return;
 	}
-	a = iskey == -1 ? A_RETRY : keys_action(tui_keymaps(sc), iskey, ch);
-	last_action = a;
+	if (iskey == -1) {
+		a = A_RETRY;
+		last_name = "retry";
+	} else if ((b = keys_find(sc->ops, tui_keymaps(sc), iskey,
+	    ch)) != NULL) {
+		a = b->action;
+		last_name = b->name;
+	} else {
+		a = A_NONE;
+		last_name = "none";
+	}
 	if (!iskey && ch == 3) {
 		/*
 		 * Ctrl-C ends crm, as in any terminal program; a form's
@@ -1056,7 +1068,7 @@ tui_loop(void)
 		if (!app.quit && app.depth > 0)
 			tui_paint();
 		if (!logged)
-			tui_log_key(keys_name(last_action), r == KEY_CODE_YES,
+			tui_log_key(last_name, r == KEY_CODE_YES,
 			    ch, &t0);
 	}
 }

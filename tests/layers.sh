@@ -1,10 +1,44 @@
 #!/bin/sh
-# The layers: no object of the core (libcrm-core.a, src/) refers to a
-# symbol of the screens (libcrm-screens.a, screens/), the screens call
-# no Berkeley DB function (they go through the core), no two screens
-# objects need each other, and no two core objects do but the command
-# table's (cli.o and cli-*.o).
+# The layers: the framework of the screens declares no screen's own keys,
+# no object of the core (libcrm-core.a, src/) refers to a symbol of the
+# screens (libcrm-screens.a, screens/), the screens call no Berkeley DB
+# function (they go through the core), no two screens objects need each
+# other, and no two core objects do but the command table's (cli.o and
+# cli-*.o).
 . "${TESTS_SRCDIR:-$(dirname "$0")}/lib.sh"
+
+# The framework holds only what screens share. An action or keymap that
+# include/tui.h declares (so screens/keys.c may bind it) and that one
+# screen alone uses belongs to that screen: declared in its own file from
+# A_SCREEN or KM_SCREEN up and bound in its own table, so that a new
+# screen touches no framework file. The form and the picker
+# (screen-form.c) and the help (screen-help.c) are the framework's, as
+# are the widgets and tui.c.
+SRC=$TESTS_SRCDIR/..
+[ -f "$SRC/include/tui.h" ] && [ -f "$SRC/screens/keys.c" ] ||
+    fail "no include/tui.h or screens/keys.c under $SRC"
+: >"$T/own"
+for name in $(grep -oE '\<(A|KM)_[A-Z0-9_]+\>' "$SRC/include/tui.h" |
+    sort -u); do
+	screens=$(grep -lw -- "$name" "$SRC"/screens/screen-*.c |
+	    grep -v -e '/screen-form\.c$' -e '/screen-help\.c$' || true)
+	framework=$(grep -lw -- "$name" "$SRC"/screens/*.c |
+	    grep -v -e '/screen-[^/]*\.c$' -e '/keys\.c$' || true)
+	for f in "$SRC"/screens/screen-form.c "$SRC"/screens/screen-help.c; do
+		grep -qw -- "$name" "$f" && framework="$framework $f"
+	done
+	if [ -z "$framework" ] && [ "$(printf '%s\n' "$screens" |
+	    grep -c .)" -eq 1 ]; then
+		printf '%s %s\n' "$name" "${screens##*/}" >>"$T/own"
+	fi
+done
+if [ -s "$T/own" ]; then
+	while read -r name file; do
+		printf 'include/tui.h declares %s, which only screens/%s uses: declare it there (from A_SCREEN or KM_SCREEN) and bind it in its own table\n' \
+		    "$name" "$file" >&2
+	done <"$T/own"
+	fail "the framework names a screen's own actions or keymaps"
+fi
 
 NM=${NM:-nm}
 command -v "$NM" >/dev/null 2>&1 || { echo "layers.sh: no $NM: skipped"; exit 77; }
