@@ -120,10 +120,12 @@ listbox_key(struct listbox *lb, enum action a)
 		return 0;
 	}
 	if (lb->edge != NULL && !lb->text) {
-		/* Home, End, or past the rows held: another window. */
-		to = (long)lb->sel + delta;
-		if (delta == LISTBOX_FIRST || delta == LISTBOX_LAST || to < 0 ||
-		    to >= (long)lb->n) {
+		/*
+		 * Home, End, or past the rows held: another window. (Home
+		 * and End are the ends of a long, so no sum with them.)
+		 */
+		if (delta == LISTBOX_FIRST || delta == LISTBOX_LAST ||
+		    (to = (long)lb->sel + delta) < 0 || to >= (long)lb->n) {
 			lb->edge(lb, delta, lb->arg);
 			listbox_show(lb);
 			return 1;
