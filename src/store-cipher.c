@@ -14,6 +14,11 @@
  * the processor's AES instructions where it has them (about 1.5 us a
  * page here).
  *
+ * Berkeley DB's page functions, __db_blockEncrypt and __db_blockDecrypt
+ * (CBC over a page, 512 calls of the block functions for 8 KB), are
+ * answered too: nettle does the whole page in one pass, once a check has
+ * found that the instances they are given are laid out as declared here.
+ *
  * Nothing else changes: the blocks, the chaining, the key schedule and
  * the HMAC stay Berkeley DB's, so db5.3_dump -P reads what crm writes, a
  * crm without this reads it too, and the other way round. Berkeley DB
@@ -35,6 +40,7 @@
 #include "config.h"
 
 #include <dlfcn.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdint.h>
@@ -42,6 +48,7 @@
 #include <string.h>
 
 #include <nettle/aes.h>
+#include <nettle/cbc.h>
 
 #include "error.h"
 #include "store.h"
@@ -55,6 +62,41 @@ int	__db_rijndaelKeySetupEnc(db_u32 *, const db_u8 *, int);
 int	__db_rijndaelKeySetupDec(db_u32 *, const db_u8 *, int);
 
 typedef void	cipher_block_fn(db_u32 *, int, const db_u8 *, db_u8 *);
+
+/*
+ * A page at a time: Berkeley DB's __aes_decrypt and __aes_encrypt hand a
+ * whole page to __db_blockDecrypt and __db_blockEncrypt (CBC), which call
+ * the block functions above 512 times for 8 KB. Answering those two too
+ * saves the calls, and lets nettle decrypt the page in one pass. Their
+ * instances are Berkeley DB 5.3's (crypto/rijndael/rijndael-api-fst.h),
+ * copied here; the check below finds out whether they are this
+ * libdb's, comparing whole pages with its own functions, before any is
+ * used.
+ */
+struct db_key_instance {
+	db_u8		 direction;	/* DIR_ENCRYPT 0, DIR_DECRYPT 1 */
+	int		 keyLen;
+	char		 keyMaterial[64 + 1];
+	int		 Nr;
+	db_u32		 rk[4 * (14 + 1)];
+	db_u32		 ek[4 * (14 + 1)];
+};
+struct db_cipher_instance {
+	db_u8		 mode;		/* MODE_CBC 2 */
+	db_u8		 IV[16];
+};
+#define CIPHER_DIR_ENCRYPT	0
+#define CIPHER_DIR_DECRYPT	1
+#define CIPHER_MODE_CBC		2
+int	__db_makeKey(struct db_key_instance *, int, int, char *);
+int	__db_cipherInit(struct db_cipher_instance *, int, char *);
+int	__db_blockEncrypt(struct db_cipher_instance *, struct db_key_instance *,
+	    db_u8 *, size_t, db_u8 *);
+int	__db_blockDecrypt(struct db_cipher_instance *, struct db_key_instance *,
+	    db_u8 *, size_t, db_u8 *);
+
+typedef int	cipher_page_fn(struct db_cipher_instance *,
+		    struct db_key_instance *, db_u8 *, size_t, db_u8 *);
 
 #define CIPHER_ROUNDS	10			/* AES-128 */
 #define CIPHER_WORDS	(4 * (CIPHER_ROUNDS + 1))
@@ -71,6 +113,9 @@ static pthread_once_t		 cipher_once = PTHREAD_ONCE_INIT;
 static cipher_block_fn		*cipher_db_encrypt;
 static cipher_block_fn		*cipher_db_decrypt;
 static const char		*cipher_why = "not checked yet";
+static cipher_page_fn		*cipher_db_page_encrypt;
+static cipher_page_fn		*cipher_db_page_decrypt;
+static int			 cipher_pages;	/* whole pages by nettle */
 
 /*
  * Schedules turned into nettle's, by where Berkeley DB keeps them: a
@@ -88,6 +133,8 @@ struct cipher_slot {
 static __thread struct cipher_slot	cipher_slots[CIPHER_SLOTS];
 static __thread unsigned		cipher_next;
 static __thread unsigned		cipher_last;
+/* The check runs: blocks go to Berkeley DB's own (cipher_for). */
+static __thread int			cipher_checking;
 /* Blocks done here (CRM_STATS): the main thread's are the database's. */
 static __thread uint64_t		cipher_blocks;
 
@@ -150,6 +197,90 @@ cipher_nettle_decrypt(db_u32 *rk, int nr, const db_u8 *in, db_u8 *out)
 }
 
 /*
+ * A page's whole blocks in CBC, as Berkeley DB's page functions do them:
+ * in place or not, the instance's IV left as it was; the bits done.
+ */
+static int
+cipher_nettle_page(struct db_cipher_instance *ci, struct db_key_instance *ki,
+    db_u8 *in, size_t bits, db_u8 *out, int decrypt)
+{
+	db_u8	iv[AES_BLOCK_SIZE];
+	size_t	n = bits / 128;
+
+	memcpy(iv, ci->IV, sizeof iv);
+	if (decrypt)
+		cbc_decrypt(cipher_ctx(ki->rk, 1),
+		    (nettle_cipher_func *)aes128_decrypt, AES_BLOCK_SIZE, iv,
+		    n * AES_BLOCK_SIZE, out, in);
+	else
+		cbc_encrypt(cipher_ctx(ki->rk, 0),
+		    (nettle_cipher_func *)aes128_encrypt, AES_BLOCK_SIZE, iv,
+		    n * AES_BLOCK_SIZE, out, in);
+	explicit_bzero(iv, sizeof iv);
+	cipher_blocks += n;
+	return (int)(128 * n);
+}
+
+/* Is this a page nettle does: CBC, AES-128, keyed for the direction? */
+static int
+cipher_page_ours(const struct db_cipher_instance *ci,
+    const struct db_key_instance *ki, const db_u8 *in, size_t bits,
+    int decrypt)
+{
+	return ci != NULL && ki != NULL && in != NULL && bits >= 128 &&
+	    bits / 128 <= INT_MAX / 128 && ci->mode == CIPHER_MODE_CBC &&
+	    ki->Nr == CIPHER_ROUNDS && ki->direction == (decrypt ?
+	    CIPHER_DIR_DECRYPT : CIPHER_DIR_ENCRYPT);
+}
+
+/*
+ * Whole pages under a random key, through Berkeley DB's page functions
+ * and through nettle, reading the instances as this file declares them:
+ * the same bytes, the same counts, the IV untouched, and back again.
+ */
+static int
+cipher_pages_agree(unsigned *seed)
+{
+	enum { LEN = 1024 };
+	struct db_key_instance		ke, kd;
+	struct db_cipher_instance	ci;
+	db_u8				key[16], iv[16], plain[LEN];
+	db_u8				a[LEN], b[LEN];
+	size_t				i;
+	int				ra, rb, ok;
+
+	for (i = 0; i < sizeof key; i++)
+		key[i] = (db_u8)(rand_r(seed) >> 7);
+	for (i = 0; i < sizeof iv; i++)
+		iv[i] = (db_u8)(rand_r(seed) >> 7);
+	for (i = 0; i < sizeof plain; i++)
+		plain[i] = (db_u8)(rand_r(seed) >> 7);
+	memset(&ke, 0, sizeof ke);
+	memset(&kd, 0, sizeof kd);
+	memset(&ci, 0, sizeof ci);
+	if (__db_makeKey(&ke, CIPHER_DIR_ENCRYPT, 128, (char *)key) != 1 ||
+	    __db_makeKey(&kd, CIPHER_DIR_DECRYPT, 128, (char *)key) != 1 ||
+	    __db_cipherInit(&ci, CIPHER_MODE_CBC, (char *)iv) != 1 ||
+	    !cipher_page_ours(&ci, &ke, plain, LEN * 8, 0) ||
+	    !cipher_page_ours(&ci, &kd, plain, LEN * 8, 1))
+		return 0;
+	memcpy(a, plain, LEN);
+	memcpy(b, plain, LEN);
+	ra = cipher_db_page_encrypt(&ci, &ke, a, LEN * 8, a);
+	rb = cipher_nettle_page(&ci, &ke, b, LEN * 8, b, 0);
+	ok = ra == LEN * 8 && rb == ra && memcmp(a, b, LEN) == 0 &&
+	    memcmp(ci.IV, iv, sizeof iv) == 0;
+	ra = cipher_db_page_decrypt(&ci, &kd, a, LEN * 8, a);
+	rb = cipher_nettle_page(&ci, &kd, b, LEN * 8, b, 1);
+	ok = ok && ra == LEN * 8 && rb == ra && memcmp(a, plain, LEN) == 0 &&
+	    memcmp(b, plain, LEN) == 0 && memcmp(ci.IV, iv, sizeof iv) == 0;
+	memset(cipher_slots, 0, sizeof cipher_slots);
+	explicit_bzero(&ke, sizeof ke);
+	explicit_bzero(&kd, sizeof kd);
+	return ok;
+}
+
+/*
  * Do both ways agree, encrypting and decrypting in under the key's
  * schedules? FIPS-197's example (appendix C.1) first: its ciphertext must
  * come out of Berkeley DB's functions too, or they are not what this
@@ -208,6 +339,10 @@ cipher_choose_engine(void)
 	    "__db_rijndaelEncrypt");
 	cipher_db_decrypt = (cipher_block_fn *)dlsym(RTLD_NEXT,
 	    "__db_rijndaelDecrypt");
+	cipher_db_page_encrypt = (cipher_page_fn *)dlsym(RTLD_NEXT,
+	    "__db_blockEncrypt");
+	cipher_db_page_decrypt = (cipher_page_fn *)dlsym(RTLD_NEXT,
+	    "__db_blockDecrypt");
 	if (cipher_db_encrypt == NULL || cipher_db_decrypt == NULL) {
 		/*
 		 * Berkeley DB linked in whole, not as libdb-5.3.so: then
@@ -244,14 +379,30 @@ cipher_choose_engine(void)
 			return CIPHER_DB;
 		}
 	}
-	cipher_why = "nettle's AES, checked against Berkeley DB's";
+	cipher_pages = cipher_db_page_encrypt != NULL &&
+	    cipher_db_page_decrypt != NULL;
+	for (i = 0; cipher_pages && i < CIPHER_TRIALS / 8; i++)
+		cipher_pages = cipher_pages_agree(&seed);
+	if (cipher_pages)
+		cipher_why = "nettle's AES (whole pages), checked against "
+		    "Berkeley DB's";
+	else
+		cipher_why = "nettle's AES, checked against Berkeley DB's";
 	return CIPHER_NETTLE;
 }
 
 static void
 cipher_choose(void)
 {
-	enum cipher_engine	e = cipher_choose_engine();
+	enum cipher_engine	e;
+
+	uint64_t		blocks = cipher_blocks;
+
+	/* Berkeley DB's page functions, checked, call its own blocks. */
+	cipher_checking = 1;
+	e = cipher_choose_engine();
+	cipher_checking = 0;
+	cipher_blocks = blocks;		/* the check's are not the database's */
 
 	__atomic_store_n(&cipher_engine, e, __ATOMIC_RELEASE);
 }
@@ -282,6 +433,8 @@ store_cipher_stats(uint64_t *blocks)
 static cipher_block_fn *
 cipher_for(int nr, int decrypt)
 {
+	if (cipher_checking)
+		return decrypt ? cipher_db_decrypt : cipher_db_encrypt;
 	if (__atomic_load_n(&cipher_engine, __ATOMIC_ACQUIRE) ==
 	    CIPHER_UNCHECKED)
 		store_cipher_check();
@@ -302,4 +455,44 @@ void
 __db_rijndaelDecrypt(db_u32 *rk, int nr, const db_u8 *in, db_u8 *out)
 {
 	cipher_for(nr, 1)(rk, nr, in, out);
+}
+
+/*
+ * What libdb-5.3.so calls for every page (and log record) when crm
+ * exports these names: nettle does it whole if the check let it, else
+ * Berkeley DB's own function, which calls the block functions above.
+ * BAD_CIPHER_STATE (-5), Berkeley DB's own answer, should its function
+ * not be there to ask.
+ */
+static int
+cipher_page(struct db_cipher_instance *ci, struct db_key_instance *ki,
+    db_u8 *in, size_t bits, db_u8 *out, int decrypt)
+{
+	cipher_page_fn	*db;
+
+	if (__atomic_load_n(&cipher_engine, __ATOMIC_ACQUIRE) ==
+	    CIPHER_UNCHECKED && !cipher_checking)
+		store_cipher_check();
+	if (cipher_pages && !cipher_checking &&
+	    cipher_engine == CIPHER_NETTLE &&
+	    cipher_page_ours(ci, ki, in, bits, decrypt))
+		return cipher_nettle_page(ci, ki, in, bits, out, decrypt);
+	db = decrypt ? cipher_db_page_decrypt : cipher_db_page_encrypt;
+	if (db == NULL)
+		return -5;
+	return db(ci, ki, in, bits, out);
+}
+
+int
+__db_blockEncrypt(struct db_cipher_instance *ci, struct db_key_instance *ki,
+    db_u8 *in, size_t bits, db_u8 *out)
+{
+	return cipher_page(ci, ki, in, bits, out, 0);
+}
+
+int
+__db_blockDecrypt(struct db_cipher_instance *ci, struct db_key_instance *ki,
+    db_u8 *in, size_t bits, db_u8 *out)
+{
+	return cipher_page(ci, ki, in, bits, out, 1);
 }

@@ -3,7 +3,8 @@
  * are Berkeley DB's, block for block: under random keys, with more keys
  * alive than it keeps schedules for, with a schedule made again in place
  * under another key; and a store linked as crm is has its pages done
- * there and reads back what it wrote.
+ * there and reads back what it wrote; whole pages are Berkeley DB's
+ * pages too.
  */
 #define _GNU_SOURCE
 
@@ -135,6 +136,81 @@ test_cipher_schedules_change(void)
 	CU_ASSERT_EQUAL(bad, 0);
 }
 
+/* Berkeley DB 5.3's instances (crypto/rijndael/rijndael-api-fst.h). */
+struct key_instance {
+	uint8_t		 direction;
+	int		 keyLen;
+	char		 keyMaterial[64 + 1];
+	int		 Nr;
+	uint32_t	 rk[60];
+	uint32_t	 ek[60];
+};
+struct cipher_instance {
+	uint8_t		 mode;
+	uint8_t		 IV[16];
+};
+typedef int	page_fn(struct cipher_instance *, struct key_instance *,
+		    uint8_t *, size_t, uint8_t *);
+int	__db_makeKey(struct key_instance *, int, int, char *);
+int	__db_cipherInit(struct cipher_instance *, int, char *);
+int	__db_blockEncrypt(struct cipher_instance *, struct key_instance *,
+	    uint8_t *, size_t, uint8_t *);
+int	__db_blockDecrypt(struct cipher_instance *, struct key_instance *,
+	    uint8_t *, size_t, uint8_t *);
+
+/*
+ * Whole pages, as Berkeley DB hands them over (CBC, in place) and out of
+ * place: crm's page functions give Berkeley DB's bytes and counts, leave
+ * the IV alone, and decrypt back; nettle does them whole.
+ */
+static void
+test_cipher_pages(void)
+{
+	enum { LEN = 8192 };
+	static uint8_t		plain[LEN], a[LEN], b[LEN], c[LEN];
+	struct key_instance	ke, kd;
+	struct cipher_instance	ci;
+	page_fn			*db_enc, *db_dec;
+	uint8_t			key[16], iv[16];
+	int			i, bad = 0;
+
+	CU_ASSERT_PTR_NOT_NULL(strstr(store_cipher_check(), "whole pages"));
+	db_enc = (page_fn *)dlsym(RTLD_NEXT, "__db_blockEncrypt");
+	db_dec = (page_fn *)dlsym(RTLD_NEXT, "__db_blockDecrypt");
+	CU_ASSERT_FATAL(db_enc != NULL && db_dec != NULL);
+	CU_ASSERT_FATAL(db_enc != __db_blockEncrypt);
+	for (i = 0; i < 50; i++) {
+		random_bytes(key, sizeof key);
+		random_bytes(iv, sizeof iv);
+		random_bytes(plain, sizeof plain);
+		memset(&ke, 0, sizeof ke);
+		memset(&kd, 0, sizeof kd);
+		CU_ASSERT_FATAL(__db_makeKey(&ke, 0, 128, (char *)key) == 1);
+		CU_ASSERT_FATAL(__db_makeKey(&kd, 1, 128, (char *)key) == 1);
+		CU_ASSERT_FATAL(__db_cipherInit(&ci, 2, (char *)iv) == 1);
+		memcpy(a, plain, LEN);
+		bad += db_enc(&ci, &ke, a, LEN * 8, a) != LEN * 8;
+		bad += __db_blockEncrypt(&ci, &ke, plain, LEN * 8, b) !=
+		    LEN * 8;
+		bad += memcmp(a, b, LEN) != 0;
+		bad += memcmp(ci.IV, iv, sizeof iv) != 0;
+		bad += __db_blockDecrypt(&ci, &kd, b, LEN * 8, b) != LEN * 8;
+		bad += memcmp(b, plain, LEN) != 0;
+		bad += db_dec(&ci, &kd, a, LEN * 8, c) != LEN * 8;
+		bad += memcmp(c, plain, LEN) != 0;
+		/* A part of a block is left as it was, as Berkeley DB does. */
+		memcpy(a, plain, LEN);
+		memcpy(b, plain, LEN);
+		bad += db_enc(&ci, &ke, a, 200, a) != 128;
+		bad += __db_blockEncrypt(&ci, &ke, b, 200, b) != 128;
+		bad += memcmp(a, b, LEN) != 0;
+	}
+	/* Keyed for the other direction: refused, as Berkeley DB does. */
+	bad += __db_blockDecrypt(&ci, &ke, a, LEN * 8, a) !=
+	    db_dec(&ci, &ke, a, LEN * 8, a);
+	CU_ASSERT_EQUAL(bad, 0);
+}
+
 /*
  * A store in this program, linked as crm is (CIPHER_LDFLAGS): Berkeley
  * DB's pages come here, and what was written reads back.
@@ -186,6 +262,7 @@ main(void)
 		{ "cipher_chosen", test_cipher_chosen },
 		{ "cipher_random_keys", test_cipher_random_keys },
 		{ "cipher_schedules_change", test_cipher_schedules_change },
+		{ "cipher_pages", test_cipher_pages },
 		{ "cipher_store", test_cipher_store },
 		{ NULL, NULL }
 	};
