@@ -483,6 +483,62 @@ cfg_init(config_t *cf, const char *path)
 	free(dir);
 }
 
+/* A configuration file larger than this is not one. */
+#define CFG_MAX_BYTES	(1024 * 1024)
+
+/*
+ * The whole of the file open on fd, NUL-terminated, read with crm's own
+ * read (store-io.c): a master's crm.conf on a network mount whose
+ * connection is cut while it is read fails here with the connection's
+ * error. Given to libconfig through stdio, that error ended the process
+ * inside its scanner ("input in flex scanner failed", status 2): stdio
+ * reads with the C library's internal read, which crm does not see.
+ * NULL with errno set, or EFBIG past CFG_MAX_BYTES.
+ */
+static char *
+cfg_slurp(int fd, size_t *len)
+{
+	char	*buf = NULL;
+	size_t	 size = 0, used = 0;
+	ssize_t	 n;
+	int	 saved;
+
+	for (;;) {
+		if (used == size) {
+			if (size >= CFG_MAX_BYTES) {
+				free(buf);
+				errno = EFBIG;
+				return NULL;
+			}
+			size = size == 0 ? 4096 : size * 2;
+			buf = xreallocarray(buf, 1, size + 1);
+		}
+		n = read(fd, buf + used, size - used);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			saved = errno;
+			free(buf);
+			errno = saved;
+			return NULL;
+		}
+		if (n == 0)
+			break;
+		used += (size_t)n;
+	}
+	buf[used] = '\0';
+	*len = used;
+	return buf;
+}
+
+/* Is this error a lost connection or a failing disk, not the file? */
+static int
+cfg_lost(int err)
+{
+	return err == EIO || err == ENOTCONN || err == ESTALE ||
+	    err == ECONNABORTED || err == EHOSTDOWN || err == EREMOTEIO;
+}
+
 /*
  * Read path into cf. Returns 1 if read, 0 if there is no such file, and
  * -1 with the problem in *msg ("PATH:LINE: reason").
@@ -490,31 +546,54 @@ cfg_init(config_t *cf, const char *path)
 int
 cfg_read(config_t *cf, const char *path, char **msg)
 {
-	FILE		*f;
 	struct stat	 sb;
-	char		*file;
+	char		*file, *text;
+	size_t		 len;
+	int		 fd;
 
-	if ((f = fopen(path, "r")) == NULL) {
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
 		if (errno == ENOENT || errno == ENOTDIR)
 			return 0;
-		xasprintf(msg, "%s: cannot read: %s", path, strerror(errno));
-		return -1;
+		goto failed;
 	}
-	if (fstat(fileno(f), &sb) == 0 && S_ISDIR(sb.st_mode)) {
+	if (fstat(fd, &sb) == 0 && S_ISDIR(sb.st_mode)) {
 		xasprintf(msg, "%s: is a directory, not a file", path);
-		fclose(f);
+		close(fd);
 		return -1;
 	}
-	if (config_read(cf, f) != CONFIG_TRUE) {
+	text = cfg_slurp(fd, &len);
+	close(fd);
+	if (text == NULL)
+		goto failed;
+	if (strlen(text) != len) {
+		xasprintf(msg, "%s: holds a NUL byte: it is not a "
+		    "configuration file; fix or remove it", path);
+		free(text);
+		return -1;
+	}
+	if (config_read_string(cf, text) != CONFIG_TRUE) {
 		file = cfg_source(cf, config_error_file(cf), path);
 		xasprintf(msg, "%s:%d: %s", file, config_error_line(cf),
 		    config_error_text(cf));
 		free(file);
-		fclose(f);
+		free(text);
 		return -1;
 	}
-	fclose(f);
+	free(text);
 	return 1;
+
+failed:
+	if (cfg_lost(errno))
+		xasprintf(msg, "%s could not be read (%s): the network or the "
+		    "disk failed; check the connection and run the command "
+		    "again", path, strerror(errno));
+	else if (errno == EFBIG)
+		xasprintf(msg, "%s: larger than %d MB: it is not a "
+		    "configuration file; fix or remove it", path,
+		    CFG_MAX_BYTES / (1024 * 1024));
+	else
+		xasprintf(msg, "%s: cannot read: %s", path, strerror(errno));
+	return -1;
 }
 
 /* Returns what cfg_read does; every problem goes to errs. */

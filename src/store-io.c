@@ -539,7 +539,8 @@ store_io_rename(const char *from, const char *to)
  * of its own, which every library in the program calls in place of the C
  * library's: the same system call, with an EIO under the attached master
  * turned into EREMOTEIO as above. The C library's own reads (stdio) do
- * not come here.
+ * not come here: so crm reads its configuration files with read
+ * (cfg_read), not through stdio.
  */
 #ifdef CRM_FAULT_INJECTION
 /*
@@ -579,6 +580,9 @@ store_io_read_fault(int fd)
 	len = strlen(master);
 	if (strncmp(path, master, len) != 0 || path[len] != '/')
 		return 0;
+	/* Berkeley DB's files: its settings have CRM_FAULT_EIO_CONF. */
+	if (strcmp(path + len, "/crm.conf") == 0)
+		return 0;
 	if (++reads < at)
 		return 0;
 	if ((env = getenv("CRM_FAULT_EIO_LOG")) != NULL &&
@@ -588,6 +592,38 @@ store_io_read_fault(int fd)
 		(void)n;
 		close(lfd);
 	}
+	errno = EIO;
+	return 1;
+}
+
+/*
+ * CRM_FAULT_EIO_CONF=DIR: every read of DIR/crm.conf fails with EIO, as
+ * a master's does when the connection to its share is cut while crm
+ * reads its settings (tests/cli-lost-read.sh).
+ */
+static int
+store_io_conf_fault(int fd)
+{
+	static char	 conf[PATH_MAX];
+	char		 link[64], path[PATH_MAX];
+	const char	*dir;
+	ssize_t		 n;
+
+	if ((dir = getenv("CRM_FAULT_EIO_CONF")) == NULL)
+		return 0;
+	if (conf[0] == '\0') {
+		if (realpath(dir, path) == NULL ||
+		    strlen(path) + sizeof "/crm.conf" > sizeof conf)
+			return 0;
+		strcpy(conf, path);
+		strcat(conf, "/crm.conf");
+	}
+	snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+	if ((n = readlink(link, path, sizeof path - 1)) <= 0)
+		return 0;
+	path[n] = '\0';
+	if (strcmp(path, conf) != 0)
+		return 0;
 	errno = EIO;
 	return 1;
 }
@@ -602,6 +638,8 @@ read(int fd, void *buf, size_t len)
 	if (store_io_read_fault(fd))
 		return getenv("CRM_FAULT_EIO_KEEP") != NULL ? -1 :
 		    store_io_failed(fd);
+	if (store_io_conf_fault(fd))
+		return -1;
 #endif
 	n = syscall(SYS_read, fd, buf, len);
 	if (n < 0 && errno == EIO)

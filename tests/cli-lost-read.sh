@@ -48,4 +48,38 @@ tries=$(wc -l <"$T/eio")
 expect_ok root "$M" list company
 expect_out_contains "Acme"
 
+# Its settings are read with crm's read too (cfg_read), not through
+# stdio, whose reads crm does not see: a cut while libconfig's scanner
+# read a master's crm.conf over sshfs ended crm inside it ("input in flex
+# scanner failed", status 2; sync-sshfs.sh met it). CRM_FAULT_EIO_CONF=DIR
+# fails every read of DIR/crm.conf with EIO.
+run env CRM_FAULT_EIO_CONF="$M" CRM_PASSWORD=secret "$CRM" -d "$M" -u root \
+    list company
+[ "$STATUS" -eq 1 ] || fail "a failed read of crm.conf ended with $STATUS, not 1"
+expect_one_message
+expect_err_contains "$M/crm.conf could not be read"
+expect_err_contains "check the connection"
+
+# The same in a sync, on the master's side: the local's work is kept, and
+# goes up once the master's settings read again.
+L=$T/local
+CRM_NEW_PASSWORD=annapw root "$M" user add anna --id ANNA1 >/dev/null ||
+    fail "cannot add anna"
+CRM_PASSWORD=annapw expect_ok "$CRM" -u anna init --local "$L" --master "$M"
+anna() {
+	CRM_PASSWORD=annapw "$CRM" -d "$L" "$@"
+}
+expect_ok anna sync
+expect_ok anna add company name=Quillbrook account_manager=ANNA1
+run env CRM_FAULT_EIO_CONF="$M" CRM_PASSWORD=annapw "$CRM" -d "$L" sync
+[ "$STATUS" -eq 1 ] || fail "a sync whose master's crm.conf fails to read ended with $STATUS, not 1"
+expect_one_message
+expect_err_contains "$M/crm.conf could not be read"
+expect_err_contains "check the connection"
+expect_ok anna list company
+expect_out_contains Quillbrook
+expect_ok anna sync
+expect_ok root "$M" list company
+expect_out_contains Quillbrook
+
 finish
