@@ -139,9 +139,10 @@ static __thread int			cipher_checking;
 static __thread uint64_t		cipher_blocks;
 
 /*
- * The nettle context of the schedule at rk. A schedule's first round key
- * (encryption) or last (decryption) is the cipher key itself, from which
- * every other round key follows, so equal ends mean an equal schedule.
+ * Does the slot hold the schedule at rk as it is now? A schedule's first
+ * round key (encryption) or last (decryption) is the cipher key itself,
+ * from which every other round key follows, so equal ends mean an equal
+ * schedule.
  */
 static int
 cipher_slot_holds(const struct cipher_slot *s, const db_u32 *rk, int decrypt)
@@ -155,13 +156,14 @@ cipher_slot_holds(const struct cipher_slot *s, const db_u32 *rk, int decrypt)
 	    s->ends[6] == end[2] && s->ends[7] == end[3];
 }
 
+/* The nettle context of the schedule at rk, turned once and kept. */
 static const struct aes128_ctx *
 cipher_ctx(const db_u32 *rk, int decrypt)
 {
 	struct cipher_slot	*s;
 	size_t			 i;
 
-	/* A page is 512 blocks under one schedule: the last is likeliest. */
+	/* A page's blocks share one schedule: the last is likeliest. */
 	s = &cipher_slots[cipher_last];
 	if (cipher_slot_holds(s, rk, decrypt))
 		return &s->ctx;
