@@ -303,6 +303,21 @@ const char	*store_cipher_check(void);
  */
 const char	*store_cipher_stats(uint64_t *blocks);
 /*
+ * Which SHA-1 does the blocks of Berkeley DB's page MAC: the processor's
+ * SHA instructions (crm exports its __db_SHA1Transform, store-mac.c) once
+ * checked against Berkeley DB's own, or Berkeley DB's own; as a phrase
+ * for a person. The first call checks; store_set_key makes it. Cannot
+ * fail.
+ */
+const char	*store_mac_check(void);
+/*
+ * For CRM_STATS: the 64-byte blocks of page MACs done with the SHA
+ * instructions in this thread, those of them that took one of Berkeley
+ * DB's rare rounds (store-mac.c), and which SHA-1 does them, or NULL when
+ * no key was given. Cannot fail.
+ */
+const char	*store_mac_stats(uint64_t *blocks, uint64_t *rare);
+/*
  * store_set_key with a data key of VAULT_KEY_SIZE bytes (vault.h), given
  * as its text (vault_key_text), which is wiped once given. The caller
  * wipes key. Cannot fail.

@@ -40,8 +40,8 @@ int
 main(int argc, char **argv)
 {
 	const char	*stats = getenv("CRM_STATS");
-	const char	*aes;
-	uint64_t	 opened, read, blocks;
+	const char	*aes, *mac;
+	uint64_t	 opened, read, blocks, rare;
 	int		 ret;
 
 	/* A CRM holds personal data: nothing crm creates is for others. */
@@ -56,6 +56,11 @@ main(int argc, char **argv)
 		if ((aes = store_cipher_stats(&blocks)) != NULL)
 			fprintf(stderr, "crm: stats: %llu AES blocks by %s\n",
 			    (unsigned long long)blocks, aes);
+		if ((mac = store_mac_stats(&blocks, &rare)) != NULL)
+			fprintf(stderr, "crm: stats: %llu SHA-1 blocks of page "
+			    "MACs (%llu with a rare round) by %s\n",
+			    (unsigned long long)blocks,
+			    (unsigned long long)rare, mac);
 	}
 	return ret;
 }

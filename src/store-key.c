@@ -46,8 +46,9 @@ store_set_key(const char *dir, const char *key)
 	}
 	if (key == NULL)
 		return;
-	/* The AES for this key's blocks, chosen before the first one. */
+	/* The AES and SHA-1 for this key's pages, chosen before the first. */
 	store_cipher_check();
+	store_mac_check();
 	/*
 	 * Full (the screens opened many databases in turn): the oldest
 	 * goes. A store keeps its own copy, so only a later open of that

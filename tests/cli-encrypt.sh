@@ -246,13 +246,22 @@ run "$CRM" -d "$LB" list company
 [ "$STATUS" -eq 1 ] || fail "the key was kept with security.unlock_minutes 0"
 
 # Berkeley DB's AES blocks are done by nettle's AES (store-cipher.c),
-# checked against Berkeley DB's own first: the pages are the same either
-# way, so what one writes the other reads, and Berkeley DB's tools too.
+# and the SHA-1 blocks of its page MACs with the processor's SHA
+# instructions (store-mac.c), each checked against Berkeley DB's own
+# first: the pages are the same either way, so what one writes the other
+# reads, and Berkeley DB's tools too.
 CRM_STATS=1 expect_ok ben list company
 expect_err_contains "AES blocks by nettle's AES (whole pages), checked against Berkeley DB's"
+if grep -qw sha_ni /proc/cpuinfo 2>/dev/null; then
+	expect_err_contains "of page MACs ("
+	expect_err_contains "by the processor's SHA instructions, checked against Berkeley DB's SHA-1"
+else
+	expect_err_contains "by Berkeley DB's own SHA-1 (the processor has no SHA instructions)"
+fi
 plain_list=$OUT
 CRM_CIPHER=db CRM_STATS=1 expect_ok ben list company
 expect_err_contains "AES blocks by Berkeley DB's own (CRM_CIPHER=db)"
+expect_err_contains "by Berkeley DB's own SHA-1 (CRM_CIPHER=db)"
 expect_eq "$OUT" "$plain_list"
 CRM_CIPHER=db expect_ok ben add company name=Dbaesworth
 expect_ok ben add company name=Nettlecombe

@@ -4,7 +4,9 @@
  * alive than it keeps schedules for, with a schedule made again in place
  * under another key; and a store linked as crm is has its pages done
  * there and reads back what it wrote; whole pages are Berkeley DB's
- * pages too.
+ * pages too. The SHA-1 blocks of Berkeley DB's page MACs done with the
+ * processor's SHA instructions (store-mac.c) are Berkeley DB's, its
+ * rare rounds included.
  */
 #define _GNU_SOURCE
 
@@ -211,6 +213,22 @@ test_cipher_pages(void)
 	CU_ASSERT_EQUAL(bad, 0);
 }
 
+/* The page MAC's SHA-1 blocks (store-mac.c). */
+typedef void	sha_fn(uint32_t *, unsigned char *);
+void	__db_SHA1Transform(uint32_t *, unsigned char *);
+
+static int
+mac_has_sha(void)
+{
+#if defined(__x86_64__) && defined(__GNUC__)
+	__builtin_cpu_init();
+	return __builtin_cpu_supports("sha") &&
+	    __builtin_cpu_supports("sse4.1");
+#else
+	return 0;
+#endif
+}
+
 /*
  * A store in this program, linked as crm is (CIPHER_LDFLAGS): Berkeley
  * DB's pages come here, and what was written reads back.
@@ -224,11 +242,12 @@ test_cipher_store(void)
 	struct store_txn	*t;
 	struct record		*r;
 	struct record_id	 id;
-	uint64_t		 before, after;
+	uint64_t		 before, after, mac_before, mac_after, rare;
 
 	snprintf(dir, sizeof dir, "%s", unit_path("l"));
 	store_set_key(dir, key);
 	store_cipher_stats(&before);
+	store_mac_stats(&mac_before, &rare);
 	CU_ASSERT_FATAL(model_create(dir, STORE_LOCAL) == 0);
 	st = model_open(dir, STORE_LOCAL, 0, 5);
 	CU_ASSERT_FATAL(st != NULL);
@@ -243,6 +262,9 @@ test_cipher_store(void)
 	CU_ASSERT(store_close(st) == 0);
 	CU_ASSERT_PTR_NOT_NULL(store_cipher_stats(&after));
 	CU_ASSERT(after > before);
+	/* Its pages were signed: the SHA-1 blocks came here. */
+	CU_ASSERT_PTR_NOT_NULL(store_mac_stats(&mac_after, &rare));
+	CU_ASSERT(!mac_has_sha() || mac_after > mac_before);
 
 	st = model_open(dir, STORE_LOCAL, 0, 5);
 	CU_ASSERT_FATAL(st != NULL);
@@ -255,6 +277,101 @@ test_cipher_store(void)
 	store_set_key(dir, NULL);
 }
 
+static sha_fn *
+mac_db(void)
+{
+	sha_fn	*db = (sha_fn *)dlsym(RTLD_NEXT, "__db_SHA1Transform");
+
+	CU_ASSERT_FATAL(db != NULL);
+	CU_ASSERT_FATAL(db != __db_SHA1Transform);
+	return db;
+}
+
+/* Both from one state and block: the same state after, the block kept. */
+static int
+mac_agrees(sha_fn *db, const uint32_t state[5], const unsigned char *block)
+{
+	uint32_t	x[5], y[5];
+	unsigned char	a[64], b[64];
+
+	memcpy(x, state, sizeof x);
+	memcpy(y, state, sizeof y);
+	memcpy(a, block, sizeof a);
+	memcpy(b, block, sizeof b);
+	db(x, a);
+	__db_SHA1Transform(y, b);
+	return memcmp(x, y, sizeof x) == 0 && memcmp(b, block, 64) == 0;
+}
+
+static void
+test_mac_chosen(void)
+{
+	const char	*why = store_mac_check();
+
+	if (mac_has_sha())
+		CU_ASSERT_PTR_NOT_NULL(strstr(why, "SHA instructions, checked"))
+	else
+		CU_ASSERT_PTR_NOT_NULL(strstr(why, "no SHA instructions"));
+}
+
+/*
+ * Berkeley DB's SHA-1 is not SHA-1 (store-mac.c): FIPS 180-1's "abc"
+ * block from SHA-1's starting state gives a9993e36... in SHA-1, and
+ * c8afef54... in Berkeley DB's; crm's gives Berkeley DB's.
+ */
+static void
+test_mac_not_sha1(void)
+{
+	uint32_t	s[5] = { 0x67452301, 0xEFCDAB89, 0x98BADCFE,
+			    0x10325476, 0xC3D2E1F0 };
+	unsigned char	block[64] = { 'a', 'b', 'c', 0x80 };
+
+	block[63] = 24;		/* the length in bits */
+	CU_ASSERT(mac_agrees(mac_db(), s, block));
+	__db_SHA1Transform(s, block);
+	CU_ASSERT_EQUAL(s[0], 0xc8afef54);
+	CU_ASSERT_NOT_EQUAL(s[0], 0xa9993e36);
+}
+
+/*
+ * Random states and blocks, and states of a bit or none to a word, which
+ * take the rare rounds, through both: the same, and rare rounds taken.
+ */
+static void
+test_mac_random(void)
+{
+	sha_fn		*db = mac_db();
+	uint32_t	 state[5];
+	unsigned char	 block[64];
+	uint64_t	 blocks0, rare0, blocks1, rare1;
+	int		 i, j, bad = 0;
+
+	store_mac_check();
+	store_mac_stats(&blocks0, &rare0);
+	for (i = 0; i < 40000; i++) {
+		random_bytes(block, sizeof block);
+		if (i % 4 == 3)
+			memset(block + 4 * (i % 16), 0, 64 - 4 * (i % 16));
+		for (j = 0; j < 5; j++) {
+			if (i < 20000)
+				state[j] = (uint32_t)rand_r(&seed) << 16 ^
+				    (uint32_t)rand_r(&seed);
+			else if (rand_r(&seed) % 3 == 0)
+				state[j] = 0;
+			else
+				state[j] = 1U << (rand_r(&seed) % 32);
+		}
+		bad += !mac_agrees(db, state, block);
+	}
+	CU_ASSERT_EQUAL(bad, 0);
+	store_mac_stats(&blocks1, &rare1);
+	if (mac_has_sha()) {
+		CU_ASSERT(blocks1 - blocks0 == 40000);
+		/* The rare rounds were met, and were right. */
+		CU_ASSERT(rare1 - rare0 > 1000);
+	}
+}
+
 int
 main(void)
 {
@@ -264,6 +381,9 @@ main(void)
 		{ "cipher_schedules_change", test_cipher_schedules_change },
 		{ "cipher_pages", test_cipher_pages },
 		{ "cipher_store", test_cipher_store },
+		{ "mac_chosen", test_mac_chosen },
+		{ "mac_not_sha1", test_mac_not_sha1 },
+		{ "mac_random", test_mac_random },
 		{ NULL, NULL }
 	};
 
