@@ -104,6 +104,13 @@ int	 cli_filter_open(struct cli_filter *, struct store_txn *, int type,
 	    struct store_cursor **);
 int	 cli_filter_match(const struct cli_filter *, const struct record *);
 void	 cli_filter_free(struct cli_filter *);
+/*
+ * The records of a cursor over an index (cli_filter_open, by_index) that
+ * match, as rows of the fields, in the index's order, read in the
+ * records' order (cli-list.c). -1 (error set) when the store failed.
+ */
+int	 cli_list_window(struct store_txn *, int type, struct store_cursor *,
+	    struct cli_filter *, char **fields, size_t nfields);
 
 int	 cli_init(struct cli *, int, char **);
 int	 cli_user(struct cli *, int, char **);

@@ -11,6 +11,7 @@
 #include "cfg.h"
 #include "cli.h"
 #include "screens.h"
+#include "spill.h"
 #include "store.h"
 
 /*
@@ -41,7 +42,7 @@ main(int argc, char **argv)
 {
 	const char	*stats = getenv("CRM_STATS");
 	const char	*aes, *mac;
-	uint64_t	 opened, read, blocks, rare;
+	uint64_t	 opened, read, blocks, rare, bytes, files;
 	int		 ret;
 
 	/* A CRM holds personal data: nothing crm creates is for others. */
@@ -61,6 +62,12 @@ main(int argc, char **argv)
 			    "MACs (%llu with a rare round) by %s\n",
 			    (unsigned long long)blocks,
 			    (unsigned long long)rare, mac);
+		spill_stats(&bytes, &files);
+		if (files > 0)
+			fprintf(stderr, "crm: stats: %llu bytes set aside in "
+			    "temporary files (%llu made)\n",
+			    (unsigned long long)bytes,
+			    (unsigned long long)files);
 	}
 	return ret;
 }
