@@ -21,9 +21,11 @@
  * CLI_LIST_WINDOW bytes, is then read back and written out in order. One
  * pass reads each page once where a window at a time read it once a
  * window (list contact of the demo: about 14,000 pages read instead of
- * 37,000). If no temporary file can be made or written (a full disk),
- * what is left of the batch goes a window at a time in memory, as it
- * would without one: slower, the same rows.
+ * 37,000). If no temporary file can be made or written (a full disk), or
+ * the rows came out so much longer than those before that a bucket holds
+ * more than four windows' worth (too much to read back whole), what is
+ * left of the batch goes a window at a time in memory, as it would
+ * without one: slower, the same rows.
  */
 #include "config.h"
 
@@ -190,6 +192,7 @@ cli_list_spilled(struct cli_list *l, struct cli_list_entry *e, size_t n,
 	size_t		 per = (n + nb - 1) / nb, i, k, count, at, size, chunk;
 	uint32_t	*where = NULL, tag, len;
 	uint64_t	 bytes = 0;
+	size_t		*fill;
 	const char	*data;
 	char		*buf;
 	int		 made, ret = 0;
@@ -200,6 +203,7 @@ cli_list_spilled(struct cli_list *l, struct cli_list_entry *e, size_t n,
 	if ((sp = spill_new(nb, chunk < 65536 ? chunk : 65536)) == NULL)
 		return -2;
 	qsort(e, n, sizeof *e, cli_list_by_id);
+	fill = xcalloc(nb, sizeof *fill);
 	for (i = 0; i < n && ret == 0; i++) {
 		if (fseeko(l->mem, 0, SEEK_SET) != 0)
 			fatal("cli: cannot rewind a list's rows in memory");
@@ -211,6 +215,7 @@ cli_list_spilled(struct cli_list *l, struct cli_list_entry *e, size_t n,
 				    "memory");
 			len = (uint32_t)ftello(l->mem);
 			bytes += len;
+			fill[e[i].pos / per] += len;
 			if (spill_put(sp, e[i].pos / per, e[i].pos, l->buf,
 			    len) != 0)
 				ret = -2;
@@ -218,6 +223,16 @@ cli_list_spilled(struct cli_list *l, struct cli_list_entry *e, size_t n,
 	}
 	if (n > 0)
 		l->row_bytes = (size_t)(bytes / n);
+	/*
+	 * The buckets were cut by the size of the rows seen before; rows
+	 * much longer than those would make a bucket too big to read back
+	 * whole: then the batch goes a window at a time, by the size seen
+	 * now.
+	 */
+	for (k = 0; k < nb && ret == 0; k++) {
+		if (fill[k] > 4 * cli_list_window_bytes())
+			ret = -2;
+	}
 	where = xreallocarray(NULL, per, sizeof *where);
 	for (k = 0; k < nb && ret == 0; k++) {
 		if (spill_read(sp, k, &buf, &size) != 0) {
@@ -243,6 +258,7 @@ cli_list_spilled(struct cli_list *l, struct cli_list_entry *e, size_t n,
 		*done = (k + 1) * per;
 	}
 	free(where);
+	free(fill);
 	spill_free(sp);
 	return ret;
 }
@@ -301,11 +317,15 @@ cli_list_window(struct store_txn *t, int type, struct store_cursor *c,
 		nb = (n + rows - 1) / rows;
 		if ((ret = cli_list_spilled(&l, e, n, nb, &done)) != -2)
 			continue;
-		/* No temporary file: the rest a window at a time. */
+		/*
+		 * No temporary file, or rows too long for its buckets: the
+		 * rest a window at a time, each by the size of the last.
+		 */
 		error_clear();
 		ret = 0;
 		qsort(e, n, sizeof *e, cli_list_by_pos);
 		for (k = done; k < n && ret == 0; k += m) {
+			rows = cli_list_window_rows(&l);
 			m = n - k < rows ? n - k : rows;
 			ret = cli_list_memory(&l, e + k, m, (uint32_t)k);
 		}
