@@ -12,6 +12,7 @@
 # 3. A local whose disk fills up before it makes its environment afresh
 #    (after a first sync): its commands say the disk is full (they died of
 #    SIGBUS, touching a region file whose blocks could not be allocated).
+# 4. A long list whose temporary file's disk is full lists the same rows.
 #
 # Mounting a tmpfs needs root: elsewhere, or where mount fails, skipped.
 . "${TESTS_SRCDIR:-$(dirname "$0")}/lib.sh"
@@ -169,5 +170,28 @@ expect_ok anna list company
 expect_ok anna sync
 expect_ok anna sync --verify
 expect_out_contains "0 difference(s)"
+
+# --- 4. a long list's temporary file on a full disk -------------------------
+# A list of more rows than a window holds sets them aside in a temporary
+# file under TMPDIR (in a test build, CRM_FAULT_LIST_WINDOW makes 2,000
+# rows more than a window). Where that disk is full, from the first byte
+# or part way, the list goes a window at a time: the same rows, and
+# nothing left in the directory.
+rm -rf "$L"
+rm -f "$DISK/filler"
+mkdir "$DISK/tmp"
+expect_ok root "$M" list company
+printf '%s\n' "$OUT" >"$T/companies.list"
+TMPDIR=$DISK/tmp CRM_FAULT_LIST_WINDOW=8192 CRM_STATS=1 expect_ok root "$M" list company
+expect_eq "$OUT" "$(cat "$T/companies.list")"
+expect_err_contains "temporary files"
+for free in 0 24; do
+	rm -f "$DISK/filler"
+	fill "$free"
+	TMPDIR=$DISK/tmp CRM_FAULT_LIST_WINDOW=8192 expect_ok root "$M" list company
+	expect_eq "$OUT" "$(cat "$T/companies.list")"
+	expect_eq "$(ls -A "$DISK/tmp")" ""
+done
+rm -f "$DISK/filler"
 
 finish
