@@ -176,7 +176,14 @@ search_word_in(const char *folded, const char *w)
 	return 0;
 }
 
-/* The folded name of the company or contact id (cached), or NULL. */
+/*
+ * The folded name of the company or contact id (cached), or NULL. The
+ * companies' names and the contacts' have each their half of the cache:
+ * search_match holds a company's name while it looks up a contact's,
+ * which must not throw it out (it did, when both IDs fell in one place:
+ * the company's name was read freed, and a note or task was not found
+ * by it, or found by another's).
+ */
 static const char *
 search_ref_name(struct search *s, struct store_txn *t, int type,
     const char *idtext)
@@ -192,7 +199,8 @@ search_ref_name(struct search *s, struct store_txn *t, int type,
 		error_clear();
 		return NULL;
 	}
-	slot = &s->cache[(id.b[15] ^ id.b[10] ^ (type << 4)) % SEARCH_CACHE];
+	slot = &s->cache[(id.b[15] ^ id.b[10]) % (SEARCH_CACHE / 2) +
+	    (type == MODEL_CONTACT ? SEARCH_CACHE / 2 : 0)];
 	if (slot->folded != NULL && record_id_cmp(&slot->id, &id) == 0)
 		return slot->folded;
 	if ((ret = store_get(t, (size_t)type, &id, &r)) != 0) {
