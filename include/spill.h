@@ -42,7 +42,10 @@ int		 spill_put(struct spill *, size_t bucket, uint32_t tag,
  */
 int		 spill_read(struct spill *, size_t bucket, char **buf,
 		    size_t *size);
-/* The next entry of a bucket read back: 1 with one, 0 at the end. */
+/*
+ * The next entry of a bucket read back: 1 with one, 0 at the end, -1
+ * (error_set) when what was read back is not what was written.
+ */
 int		 spill_next(const char *buf, size_t size, size_t *at,
 		    uint32_t *tag, const char **data, uint32_t *len);
 /* Close the file (which goes with it) and forget the key. */

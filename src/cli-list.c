@@ -243,9 +243,19 @@ cli_list_spilled(struct cli_list *l, struct cli_list_entry *e, size_t n,
 		memset(where, 0, count * sizeof *where);
 		for (at = 0;;) {
 			i = at;
-			if (!spill_next(buf, size, &at, &tag, &data, &len))
+			if ((made = spill_next(buf, size, &at, &tag, &data,
+			    &len)) != 1)
 				break;
+			if (tag < k * per || tag - k * per >= count) {
+				made = -1;
+				break;
+			}
 			where[tag - k * per] = (uint32_t)i + 1;
+		}
+		if (made == -1) {
+			free(buf);
+			ret = -2;
+			break;
 		}
 		for (i = 0; i < count; i++) {
 			if (where[i] == 0)

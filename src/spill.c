@@ -254,15 +254,23 @@ int
 spill_next(const char *buf, size_t size, size_t *at, uint32_t *tag,
     const char **data, uint32_t *len)
 {
-	if (size - *at < SPILL_HEAD)
+	if (*at == size)
 		return 0;
+	if (size - *at < SPILL_HEAD)
+		goto bad;
 	memcpy(tag, buf + *at, sizeof *tag);
 	memcpy(len, buf + *at + sizeof *tag, sizeof *len);
 	if (size - *at - SPILL_HEAD < *len)
-		fatal("spill: an entry runs past its bucket");
+		goto bad;
 	*data = buf + *at + SPILL_HEAD;
 	*at += SPILL_HEAD + *len;
 	return 1;
+
+bad:
+	/* Not what was written: the file was changed under the command. */
+	error_set("a temporary file of this command was changed while it "
+	    "ran: run the command again");
+	return -1;
 }
 
 void

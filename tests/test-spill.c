@@ -99,7 +99,7 @@ test_spill_round_trip(void)
 		CU_ASSERT_FATAL(spill_read(sp, (size_t)b, &buf, &size) == 0);
 		at = 0;
 		next[b] = (unsigned)b;
-		while (spill_next(buf, size, &at, &tag, &data, &len)) {
+		while (spill_next(buf, size, &at, &tag, &data, &len) == 1) {
 			CU_ASSERT_EQUAL(tag, next[b]);
 			next[b] += BUCKETS;
 		}
@@ -141,7 +141,7 @@ test_spill_contents(void)
 	for (int b = 1; b >= 0; b--) {
 		CU_ASSERT_FATAL(spill_read(sp, (size_t)b, &buf, &size) == 0);
 		at = 0;
-		while (spill_next(buf, size, &at, &tag, &data, &len)) {
+		while (spill_next(buf, size, &at, &tag, &data, &len) == 1) {
 			if (tag == 7777) {
 				CU_ASSERT_EQUAL(len, 0);
 				continue;
@@ -155,6 +155,44 @@ test_spill_contents(void)
 	/* Read once: the bucket is empty after. */
 	CU_ASSERT_FATAL(spill_read(sp, 0, &buf, &size) == 0);
 	CU_ASSERT_EQUAL(size, 0);
+	free(buf);
+	spill_free(sp);
+}
+
+/*
+ * What is read back is not what was written (another process wrote on
+ * the file): an error, not an entry running past its bucket.
+ */
+static void
+test_spill_changed(void)
+{
+	struct spill	*sp;
+	unsigned char	 head[16];
+	char		 want[1200], *buf;
+	const char	*data;
+	size_t		 size, at = 0, wlen, i;
+	uint32_t	 tag, len;
+	int		 ret;
+
+	setenv("TMPDIR", unit_dir(), 1);
+	sp = spill_new(1, 64);
+	CU_ASSERT_FATAL(sp != NULL);
+	for (i = 0; i < 100; i++) {
+		wlen = entry((unsigned)i, want, sizeof want);
+		CU_ASSERT_FATAL(spill_put(sp, 0, (uint32_t)i, want,
+		    (uint32_t)wlen) == 0);
+	}
+	/* The first entry's tag and length, each bit turned over. */
+	CU_ASSERT_FATAL(pread(spill_fd(sp), head, sizeof head, 0) == 16);
+	for (i = 0; i < sizeof head; i++)
+		head[i] = (unsigned char)~head[i];
+	CU_ASSERT_FATAL(pwrite(spill_fd(sp), head, sizeof head, 0) == 16);
+	CU_ASSERT_FATAL(spill_read(sp, 0, &buf, &size) == 0);
+	error_clear();
+	while ((ret = spill_next(buf, size, &at, &tag, &data, &len)) == 1)
+		;
+	CU_ASSERT_EQUAL(ret, -1);
+	CU_ASSERT(unit_error_has("was changed while it ran"));
 	free(buf);
 	spill_free(sp);
 }
@@ -176,6 +214,7 @@ main(void)
 	static const struct unit_test tests[] = {
 		{ "spill_round_trip", test_spill_round_trip },
 		{ "spill_contents", test_spill_contents },
+		{ "spill_changed", test_spill_changed },
 		{ "spill_no_directory", test_spill_no_directory },
 		{ NULL, NULL }
 	};
