@@ -239,7 +239,9 @@ cli_list_spilled(struct cli_list *l, struct cli_list_entry *e, size_t n,
 			ret = -2;
 			break;
 		}
-		count = n - k * per < per ? n - k * per : per;
+		/* The places of bucket k: per of them, the last fewer. */
+		count = k * per >= n ? 0 : n - k * per < per ? n - k * per :
+		    per;
 		memset(where, 0, count * sizeof *where);
 		for (at = 0;;) {
 			i = at;
