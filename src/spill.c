@@ -239,7 +239,9 @@ spill_read(struct spill *sp, size_t bucket, char **bufp, size_t *sizep)
 		spill_crypt(sp, b->chunks[i].off, out + at, padded);
 		at += b->chunks[i].len;
 	}
-	memcpy(out + at, b->buf, b->len);
+	/* An empty bucket, or one read already, has no buffer. */
+	if (b->len > 0)
+		memcpy(out + at, b->buf, b->len);
 	at += b->len;
 	/* A bucket is read once: what it held goes. */
 	free(b->buf);
