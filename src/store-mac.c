@@ -25,14 +25,12 @@
  * the standard ones over the words so left. What the files hold is
  * Berkeley DB's result, and that is what has to come out.
  *
- * So rounds 0-15 are done here in C, as above; the common case needs no
- * byte swap and the words go to the SHA instructions as loaded. Should
- * any of those rounds meet f(b,c,d) == 0, they are done again the rare
- * way. That is not as rare as chance would make it: 3.5% of the blocks
- * of an encrypted search of the demo took a rare round (CRM_STATS counts
- * them). Rounds 16-79, the message schedule included, are the standard
- * ones: the processor's SHA1RNDS4, SHA1NEXTE, SHA1MSG1 and SHA1MSG2 do
- * them.
+ * So rounds 0-15 are done here in C, as above, each the common way or,
+ * meeting f(b,c,d) == 0, the rare way. That is not as rare as chance
+ * would make it: 3.5% of the blocks of an encrypted search of the demo
+ * took a rare round (CRM_STATS counts them). Rounds 16-79, the message
+ * schedule included, are the standard ones: the processor's SHA1RNDS4,
+ * SHA1NEXTE, SHA1MSG1 and SHA1MSG2 do them.
  *
  * Before the first block (store_mac_check, from store_set_key), random
  * blocks and states, and states made to take the rare rounds, go through
@@ -91,13 +89,14 @@ mac_rol(uint32_t v, int n)
 /*
  * Rounds 0-15 as Berkeley DB does them, the rare rounds included: the
  * words left in w (a rare round's swapped), the state after them in v.
+ * Returns whether a rare round was met.
  */
-static void
+static int
 mac_first_rounds(const uint32_t *state, const unsigned char *block,
     uint32_t *w, uint32_t *v)
 {
 	uint32_t	a, b, c, d, e, t;
-	int		i;
+	int		i, rare = 0;
 
 	memcpy(w, block, 64);
 	a = state[0];
@@ -111,6 +110,7 @@ mac_first_rounds(const uint32_t *state, const unsigned char *block,
 		else {
 			w[i] = __builtin_bswap32(w[i]);
 			t = e + w[i] + MAC_K0 + mac_rol(a, 5);
+			rare = 1;
 		}
 		e = d;
 		d = c;
@@ -123,6 +123,7 @@ mac_first_rounds(const uint32_t *state, const unsigned char *block,
 	v[2] = c;
 	v[3] = d;
 	v[4] = e;
+	return rare;
 }
 
 #if MAC_SHA_NI
@@ -146,41 +147,17 @@ __attribute__((target("sha,sse4.1")))
 static void
 mac_sha(uint32_t *state, const unsigned char *block)
 {
-	uint32_t	w[16], v[5], a, b, c, d, e, t, rare = 0;
+	uint32_t	w[16], v[5];
 	__m128i		abcd, e0, e1, m0, m1, m2, m3;
-	int		i;
 
-	/* Rounds 0-15, the common way, noting any rare one. */
-	a = state[0];
-	b = state[1];
-	c = state[2];
-	d = state[3];
-	e = state[4];
-	memcpy(w, block, sizeof w);
-	for (i = 0; i < 16; i++) {
-		rare |= ((b & (c ^ d)) ^ d) == 0;
-		t = e + w[i];
-		e = d;
-		d = c;
-		c = mac_rol(b, 30);
-		b = a;
-		a = t;
-	}
-	if (rare) {
-		mac_rare++;
-		mac_first_rounds(state, block, w, v);
-		a = v[0];
-		b = v[1];
-		c = v[2];
-		d = v[3];
-		e = v[4];
-	}
+	/* Rounds 0-15 in C: they are not SHA-1's. */
+	mac_rare += (uint64_t)mac_first_rounds(state, block, w, v);
 	m0 = MAC_WORDS(w, 0);
 	m1 = MAC_WORDS(w, 4);
 	m2 = MAC_WORDS(w, 8);
 	m3 = MAC_WORDS(w, 12);
-	abcd = _mm_set_epi32((int)a, (int)b, (int)c, (int)d);
-	e0 = _mm_set_epi32((int)e, 0, 0, 0);
+	abcd = _mm_set_epi32((int)v[0], (int)v[1], (int)v[2], (int)v[3]);
+	e0 = _mm_set_epi32((int)v[4], 0, 0, 0);
 
 	/* Rounds 16-19: W[16..19], and e as rounds 0-15 left it. */
 	m0 = _mm_sha1msg2_epu32(_mm_xor_si128(_mm_sha1msg1_epu32(m0, m1),
